@@ -1,0 +1,47 @@
+//! The shape every stream's model takes: a pure decision and a pure fold.
+
+use crate::codec::EventCodec;
+use crate::time::Timestamp;
+
+/// One event stream's state, the commands it accepts and the events it records.
+///
+/// `decide` reads no clock and does no IO: time arrives as `now`, and facts
+/// owned by other streams arrive inside the command, loaded by the
+/// application service.
+pub trait Aggregate: Default + Clone + Send + Sync + 'static {
+    /// Stream category; a stream id is `{CATEGORY}-{uuid}`.
+    const CATEGORY: &'static str;
+    type Command;
+    type Event: EventCodec + Clone + std::fmt::Debug + Send + Sync + 'static;
+    type Error: Refusal;
+
+    /// The events a command records, or the rule it breaks. An empty list
+    /// means the command changes nothing (it is already in effect).
+    fn decide(&self, command: Self::Command, now: Timestamp) -> Result<Vec<Self::Event>, Self::Error>;
+
+    /// The state after one event. Never fails: recorded events are facts.
+    fn evolve(self, event: &Self::Event) -> Self;
+
+    /// The state after a sequence of events, from the empty stream.
+    fn replay<'a>(events: impl IntoIterator<Item = &'a Self::Event>) -> Self {
+        events.into_iter().fold(Self::default(), Self::evolve)
+    }
+}
+
+/// How a refused command should be reported to whoever sent it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefusalKind {
+    /// The target does not exist, or is outside the caller's scope.
+    NotFound,
+    /// The caller may not do this (section off, suspended portal, wrong role).
+    Forbidden,
+    /// The current state forbids it (locked quote, slot taken, withdrawn).
+    Conflict,
+    /// Well-formed but against a business rule (unsaved email, negative quantity).
+    Unprocessable,
+}
+
+/// A typed domain error that names the broken rule.
+pub trait Refusal: std::error::Error + Send + Sync + 'static {
+    fn kind(&self) -> RefusalKind;
+}
