@@ -17,7 +17,11 @@ pub trait Aggregate: Default + Clone + Send + Sync + 'static {
 
     /// The events a command records, or the rule it breaks. An empty list
     /// means the command changes nothing (it is already in effect).
-    fn decide(&self, command: Self::Command, now: Timestamp) -> Result<Vec<Self::Event>, Self::Error>;
+    fn decide(
+        &self,
+        command: Self::Command,
+        now: Timestamp,
+    ) -> Result<Vec<Self::Event>, Self::Error>;
 
     /// The state after one event. Never fails: recorded events are facts.
     fn evolve(self, event: &Self::Event) -> Self;

@@ -3,9 +3,11 @@
 //! One folder per stream, each with its commands, events, errors, `decide`
 //! and `evolve`. Nothing here performs IO, awaits, or reads a clock.
 
+pub mod access;
 pub mod aggregate;
 pub mod codec;
 pub mod ids;
+pub mod money;
 pub mod testing;
 pub mod time;
 

@@ -35,7 +35,9 @@ impl Timestamp {
 
     /// This instant moved by a signed number of seconds (saturating at the representable range).
     pub fn plus_seconds(self, seconds: i64) -> Self {
-        let micros = self.as_micros().saturating_add(seconds.saturating_mul(1_000_000));
+        let micros = self
+            .as_micros()
+            .saturating_add(seconds.saturating_mul(1_000_000));
         Self::from_micros(micros).unwrap_or(self)
     }
 }
@@ -61,7 +63,6 @@ impl Serialize for Timestamp {
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let micros = i64::deserialize(d)?;
-        Self::from_micros(micros)
-            .ok_or_else(|| serde::de::Error::custom("timestamp out of range"))
+        Self::from_micros(micros).ok_or_else(|| serde::de::Error::custom("timestamp out of range"))
     }
 }
