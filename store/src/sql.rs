@@ -1,0 +1,255 @@
+//! The SQL the two relational adapters share. Both accept `$N` parameters,
+//! so one text serves SQLite and PostgreSQL; [`sql_event_log!`] instantiates
+//! the same code for each driver.
+
+use crate::envelope::{Actor, Hash, Metadata, NewEvent, Recorded, StreamId};
+use crate::store::StoreError;
+use cma_domain::Timestamp;
+use uuid::Uuid;
+
+/// The event columns, in [`EventRow`]'s order, as a literal for `concat!`.
+macro_rules! columns {
+    () => {
+        "position, stream_id, stream_version, event_id, event_type, schema_version, \
+         recorded_at, actor_kind, actor_id, correlation_id, causation_id, ip, user_agent, \
+         payload, prev_hash, hash"
+    };
+}
+
+pub(crate) use columns;
+
+/// Rows inserted per statement (15 parameters each, within both databases' limits).
+pub const INSERT_CHUNK: usize = 1000;
+
+#[derive(sqlx::FromRow)]
+pub struct EventRow {
+    pub position: i64,
+    pub stream_id: String,
+    pub stream_version: i64,
+    pub event_id: Uuid,
+    pub event_type: String,
+    pub schema_version: i32,
+    pub recorded_at: i64,
+    pub actor_kind: String,
+    pub actor_id: Option<Uuid>,
+    pub correlation_id: Uuid,
+    pub causation_id: Option<Uuid>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub payload: Vec<u8>,
+    pub prev_hash: Vec<u8>,
+    pub hash: Vec<u8>,
+}
+
+impl EventRow {
+    pub fn into_recorded(self) -> Result<Recorded, StoreError> {
+        let position = u64::try_from(self.position).unwrap_or(0);
+        let corrupt = |reason: &str| StoreError::Corrupt {
+            position,
+            reason: reason.to_owned(),
+        };
+        Ok(Recorded {
+            position,
+            version: u64::try_from(self.stream_version).map_err(|_| corrupt("negative version"))?,
+            stream: StreamId::from_stored(self.stream_id),
+            event: NewEvent {
+                event_id: self.event_id,
+                event_type: self.event_type,
+                schema_version: u16::try_from(self.schema_version)
+                    .map_err(|_| corrupt("schema version out of range"))?,
+                recorded_at: Timestamp::from_micros(self.recorded_at)
+                    .ok_or_else(|| corrupt("time out of range"))?,
+                actor: Actor::from_parts(&self.actor_kind, self.actor_id)
+                    .ok_or_else(|| corrupt("unknown actor"))?,
+                metadata: Metadata {
+                    correlation_id: self.correlation_id,
+                    causation_id: self.causation_id,
+                    ip: self.ip,
+                    user_agent: self.user_agent,
+                },
+                payload: self.payload,
+            },
+            prev_hash: to_hash(&self.prev_hash).ok_or_else(|| corrupt("bad previous hash"))?,
+            hash: to_hash(&self.hash).ok_or_else(|| corrupt("bad hash"))?,
+        })
+    }
+}
+
+pub fn to_hash(bytes: &[u8]) -> Option<Hash> {
+    bytes.try_into().ok()
+}
+
+pub fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Implements the batch writer and the reads for one sqlx driver.
+/// `$lock` runs first in every append transaction (to order writers across
+/// processes); `$announce` runs last with the new head (to wake listeners).
+macro_rules! sql_event_log {
+    ($writer:ident, $store:ident, $db:ty, $conn:ty, $lock:expr, $announce:expr) => {
+        /// The single writer of this process.
+        pub struct $writer {
+            pub conn: $conn,
+        }
+
+        impl $crate::committer::BatchWriter for $writer {
+            async fn commit(
+                &mut self,
+                requests: &[$crate::committer::Request],
+            ) -> Result<(Vec<$crate::committer::Outcome>, $crate::envelope::Position), $crate::store::StoreError> {
+                use sqlx::Connection;
+                use $crate::sql::{to_hash, to_i64};
+                let mut tx = self.conn.begin().await?;
+                if let Some(lock) = $lock {
+                    sqlx::query(lock).execute(&mut *tx).await?;
+                }
+                let max: Option<i64> = sqlx::query_scalar("SELECT MAX(position) FROM events")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let mut heads = std::collections::HashMap::new();
+                for r in requests {
+                    if heads.contains_key(&r.stream) {
+                        continue;
+                    }
+                    let row: Option<(i64, Vec<u8>)> = sqlx::query_as(
+                        "SELECT stream_version, hash FROM events WHERE stream_id = $1 \
+                         ORDER BY stream_version DESC LIMIT 1",
+                    )
+                    .bind(r.stream.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let head = match row {
+                        None => $crate::committer::Head::EMPTY,
+                        Some((version, hash)) => $crate::committer::Head {
+                            version: u64::try_from(version).unwrap_or(0),
+                            hash: to_hash(&hash).unwrap_or($crate::chain::GENESIS),
+                        },
+                    };
+                    heads.insert(r.stream.clone(), head);
+                }
+                let next = u64::try_from(max.unwrap_or(0)).unwrap_or(0) + 1;
+                let (rows, outcomes) = $crate::committer::plan(requests, &mut heads, next);
+                let head = rows.last().map_or(next - 1, |r| r.position);
+                for chunk in rows.chunks($crate::sql::INSERT_CHUNK) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO events (position, stream_id, stream_version, event_id, \
+                         event_type, schema_version, recorded_at, actor_kind, actor_id, \
+                         correlation_id, causation_id, ip, user_agent, payload, prev_hash, hash) ",
+                    );
+                    q.push_values(chunk, |mut b, r| {
+                        let e = r.event;
+                        b.push_bind(to_i64(r.position))
+                            .push_bind(r.stream.as_str().to_owned())
+                            .push_bind(to_i64(r.version))
+                            .push_bind(e.event_id)
+                            .push_bind(e.event_type.clone())
+                            .push_bind(i32::from(e.schema_version))
+                            .push_bind(e.recorded_at.as_micros())
+                            .push_bind(e.actor.kind())
+                            .push_bind(e.actor.id())
+                            .push_bind(e.metadata.correlation_id)
+                            .push_bind(e.metadata.causation_id)
+                            .push_bind(e.metadata.ip.clone())
+                            .push_bind(e.metadata.user_agent.clone())
+                            .push_bind(e.payload.clone())
+                            .push_bind(r.prev_hash.to_vec())
+                            .push_bind(r.hash.to_vec());
+                    });
+                    q.build().execute(&mut *tx).await?;
+                }
+                if let Some(announce) = $announce {
+                    if !rows.is_empty() {
+                        sqlx::query(announce).bind(head.to_string()).execute(&mut *tx).await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok((outcomes, head))
+            }
+        }
+
+        /// The event log in this database: one writer task, reads from a pool.
+        pub struct $store {
+            committer: $crate::committer::Committer,
+            pool: sqlx::Pool<$db>,
+            committed: tokio::sync::watch::Sender<$crate::envelope::Position>,
+            background: Vec<tokio::task::JoinHandle<()>>,
+        }
+
+        impl Drop for $store {
+            fn drop(&mut self) {
+                for task in &self.background {
+                    task.abort();
+                }
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::EventStore for $store {
+            async fn append(
+                &self,
+                stream: &$crate::envelope::StreamId,
+                expected: $crate::store::Expected,
+                events: Vec<$crate::envelope::NewEvent>,
+            ) -> Result<$crate::store::Appended, $crate::store::AppendError> {
+                self.committer.append(stream, expected, events).await
+            }
+
+            async fn read_stream(
+                &self,
+                stream: &$crate::envelope::StreamId,
+            ) -> Result<Vec<$crate::envelope::Recorded>, $crate::store::StoreError> {
+                let sql = concat!(
+                    "SELECT ",
+                    $crate::sql::columns!(),
+                    " FROM events WHERE stream_id = $1 ORDER BY stream_version"
+                );
+                sqlx::query_as::<_, $crate::sql::EventRow>(sql)
+                    .bind(stream.as_str())
+                    .fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .map($crate::sql::EventRow::into_recorded)
+                    .collect()
+            }
+
+            async fn read_all(
+                &self,
+                after: $crate::envelope::Position,
+                limit: usize,
+            ) -> Result<Vec<$crate::envelope::Recorded>, $crate::store::StoreError> {
+                let sql = concat!(
+                    "SELECT ",
+                    $crate::sql::columns!(),
+                    " FROM events WHERE position > $1 ORDER BY position LIMIT $2"
+                );
+                sqlx::query_as::<_, $crate::sql::EventRow>(sql)
+                    .bind($crate::sql::to_i64(after))
+                    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+                    .fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .map($crate::sql::EventRow::into_recorded)
+                    .collect()
+            }
+
+            async fn head(&self) -> Result<$crate::envelope::Position, $crate::store::StoreError> {
+                let max: Option<i64> = sqlx::query_scalar("SELECT MAX(position) FROM events")
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(u64::try_from(max.unwrap_or(0)).unwrap_or(0))
+            }
+
+            fn subscribe(&self) -> tokio::sync::watch::Receiver<$crate::envelope::Position> {
+                self.committed.subscribe()
+            }
+
+            async fn close(&self) {
+                self.committer.close().await;
+                self.pool.close().await;
+            }
+        }
+    };
+}
+
+pub(crate) use sql_event_log;

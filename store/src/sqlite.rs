@@ -1,0 +1,59 @@
+//! The embedded default: the event log in one SQLite file (WAL, full sync).
+//! One writer connection group-commits every append; reads use a pool.
+
+use crate::committer::Committer;
+use crate::envelope::Position;
+use crate::store::{EventStore, StoreError};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{ConnectOptions, SqliteConnection};
+use std::path::Path;
+use std::time::Duration;
+use tokio::sync::watch;
+
+crate::sql::sql_event_log!(
+    SqliteWriter,
+    SqliteStore,
+    sqlx::Sqlite,
+    SqliteConnection,
+    None::<&'static str>,
+    None::<&'static str>
+);
+
+/// Connection options for an SQLite file: created if missing, WAL, and
+/// `synchronous=FULL` so every acknowledged commit survives a power cut.
+pub fn connect_options(path: &Path) -> SqliteConnectOptions {
+    SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(Duration::from_secs(10))
+        .foreign_keys(true)
+}
+
+impl SqliteStore {
+    /// Opens (creating and migrating if needed) the event log at `path`.
+    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Backend(format!("cannot create {}: {e}", dir.display()))
+            })?;
+        }
+        let options = connect_options(path);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options.clone())
+            .await?;
+        crate::migrations::sqlite(&pool).await?;
+        let conn = options.connect().await?;
+        let (committed, _) = watch::channel::<Position>(0);
+        let store = Self {
+            committer: Committer::start(SqliteWriter { conn }, committed.clone()),
+            pool,
+            committed,
+            background: Vec::new(),
+        };
+        store.committed.send_replace(store.head().await?);
+        Ok(store)
+    }
+}

@@ -1,0 +1,114 @@
+//! The one event-store trait every adapter implements.
+
+use crate::envelope::{NewEvent, Position, Recorded, StreamId, Version};
+use async_trait::async_trait;
+use tokio::sync::watch;
+
+/// What the writer believes about the stream it appends to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expected {
+    /// Append whatever the stream holds.
+    Any,
+    /// The stream must not exist yet.
+    NoStream,
+    /// The stream must hold exactly this many events.
+    Exactly(Version),
+}
+
+impl Expected {
+    /// Whether a stream currently at `actual` satisfies this expectation.
+    pub fn admits(self, actual: Version) -> bool {
+        match self {
+            Expected::Any => true,
+            Expected::NoStream => actual == 0,
+            Expected::Exactly(v) => v == actual,
+        }
+    }
+}
+
+/// The result of a successful append.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Appended {
+    /// Global positions of the appended events, in order.
+    pub positions: Vec<Position>,
+    /// The stream's version after the append.
+    pub version: Version,
+}
+
+impl Appended {
+    /// Position of the last appended event (0 when nothing was appended).
+    pub fn last_position(&self) -> Position {
+        self.positions.last().copied().unwrap_or(0)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppendError {
+    #[error("stream {stream} is at version {actual}, expected {expected:?}")]
+    Conflict {
+        stream: StreamId,
+        expected: Expected,
+        actual: Version,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("event store unavailable: {0}")]
+    Backend(String),
+    #[error("stored event at position {position} is unreadable: {reason}")]
+    Corrupt { position: Position, reason: String },
+    #[error("the event store is closed")]
+    Closed,
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Backend(e.to_string())
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        StoreError::Backend(e.to_string())
+    }
+}
+
+/// An append-only log of streams of events.
+///
+/// Guarantees, for every adapter:
+/// - an acknowledged append is durable, and all of its events are committed
+///   together or none is;
+/// - `expected` is checked atomically with the write;
+/// - global positions increase strictly in commit order: once a reader has
+///   seen position N it never later sees a new event below N;
+/// - each event's `hash` chains to the previous event of its stream.
+#[async_trait]
+pub trait EventStore: Send + Sync + 'static {
+    /// Appends events to one stream if it is at the expected version.
+    /// Appending no events checks the expectation and changes nothing.
+    async fn append(
+        &self,
+        stream: &StreamId,
+        expected: Expected,
+        events: Vec<NewEvent>,
+    ) -> Result<Appended, AppendError>;
+
+    /// Every event of one stream, oldest first (empty for an absent stream).
+    async fn read_stream(&self, stream: &StreamId) -> Result<Vec<Recorded>, StoreError>;
+
+    /// Up to `limit` events of the whole log with position > `after`, in position order.
+    async fn read_all(&self, after: Position, limit: usize) -> Result<Vec<Recorded>, StoreError>;
+
+    /// The position of the last committed event (0 when the log is empty).
+    async fn head(&self) -> Result<Position, StoreError>;
+
+    /// Follows the last committed position; changes whenever events are
+    /// committed (by this process, or, where the backend can tell, another).
+    fn subscribe(&self) -> watch::Receiver<Position>;
+
+    /// Completes pending writes and releases the backend.
+    async fn close(&self);
+}
