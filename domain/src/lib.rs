@@ -8,7 +8,9 @@ pub mod aggregate;
 pub mod codec;
 pub mod ids;
 pub mod money;
+pub mod quote;
 pub mod schedule;
+pub mod sha256;
 pub mod testing;
 pub mod time;
 
