@@ -5,7 +5,9 @@
 
 pub mod access;
 pub mod aggregate;
+pub mod client;
 pub mod codec;
+pub mod credentials;
 pub mod ids;
 pub mod money;
 pub mod quote;
