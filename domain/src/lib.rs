@@ -13,6 +13,7 @@ pub mod money;
 pub mod quote;
 pub mod schedule;
 pub mod sha256;
+pub mod team;
 pub mod testing;
 pub mod time;
 
