@@ -53,6 +53,8 @@ pub fn events() -> Vec<TeamEvent> {
     ]
 }
 
+// Assigned field by field so the sample survives fields added to `Schedule`.
+#[allow(clippy::field_reassign_with_default)]
 fn dublin_half_hours() -> Schedule {
     let mut schedule = Schedule::default();
     schedule.time_zone = "Europe/Dublin".to_owned();

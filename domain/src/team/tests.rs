@@ -33,9 +33,10 @@ fn jo() -> StaffMember {
     }
 }
 fn london_schedule() -> Schedule {
-    let mut schedule = Schedule::default();
-    schedule.time_zone = "Europe/London".to_owned();
-    schedule
+    Schedule {
+        time_zone: "Europe/London".to_owned(),
+        ..Schedule::default()
+    }
 }
 
 fn created() -> TeamEvent {
