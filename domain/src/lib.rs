@@ -5,9 +5,14 @@
 
 pub mod access;
 pub mod aggregate;
+#[cfg(test)]
+mod catalogue;
 pub mod client;
 pub mod codec;
 pub mod credentials;
+pub mod event;
+#[cfg(test)]
+mod golden;
 pub mod ids;
 pub mod money;
 pub mod quote;
@@ -19,4 +24,5 @@ pub mod time;
 
 pub use aggregate::{Aggregate, Refusal, RefusalKind};
 pub use codec::{DecodeError, EventCodec};
+pub use event::Event;
 pub use time::Timestamp;
