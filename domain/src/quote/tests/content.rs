@@ -106,3 +106,15 @@ proptest! {
         prop_assert_ne!(a.sha256(), b.sha256());
     }
 }
+
+#[test]
+fn the_documented_example_hashes_as_documented() {
+    let lines = vec![line(0x11, "Tap", "2", "1.50", "20")];
+    let selected: BTreeSet<LineId> = [LineId(Uuid::from_u128(0x11))].into();
+    let bytes = encode(&lines, &selected, 1);
+    assert_eq!(bytes.len(), 136);
+    assert_eq!(
+        crate::sha256::sha256_hex(&bytes),
+        "025f44d82b82f028867e940f117f38a14444918b0b7a5e51ed3f7d32dab935c1"
+    );
+}
