@@ -35,6 +35,9 @@ pub trait Aggregate: Default + Clone + Send + Sync + 'static {
 /// How a refused command should be reported to whoever sent it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RefusalKind {
+    /// Unusable input the caller cannot fix by retrying with the same value:
+    /// an unknown, used or expired invite or reset token (one answer for all).
+    BadRequest,
     /// The target does not exist, or is outside the caller's scope.
     NotFound,
     /// The caller may not do this (section off, suspended portal, wrong role).

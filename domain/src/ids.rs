@@ -52,4 +52,6 @@ id_type!(
     MessageId,
     AppointmentId,
     CommentId,
+    /// A server-side login session (its row id, never the bearer token).
+    SessionId,
 );

@@ -5,13 +5,24 @@
 
 pub mod access;
 pub mod aggregate;
+#[cfg(test)]
+mod catalogue;
+pub mod client;
 pub mod codec;
+pub mod credentials;
+pub mod event;
+#[cfg(test)]
+mod golden;
 pub mod ids;
 pub mod money;
+pub mod quote;
 pub mod schedule;
+pub mod sha256;
+pub mod team;
 pub mod testing;
 pub mod time;
 
 pub use aggregate::{Aggregate, Refusal, RefusalKind};
 pub use codec::{DecodeError, EventCodec};
+pub use event::Event;
 pub use time::Timestamp;

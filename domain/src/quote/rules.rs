@@ -1,0 +1,95 @@
+//! Input rules shared by drafting and editing, and when an expiry day ends.
+
+use super::errors::QuoteError;
+use super::events::QuoteLine;
+use crate::money::check_line;
+use crate::time::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use std::collections::BTreeSet;
+
+pub const MAX_TITLE: usize = 200;
+pub const MAX_LINES: usize = 500;
+pub const MAX_DESCRIPTION: usize = 2_000;
+pub const MAX_COMMENT: usize = 4_000;
+pub const MAX_NAME: usize = 200;
+
+/// The title, trimmed, if it is acceptable.
+pub fn title(raw: &str) -> Result<String, QuoteError> {
+    let title = raw.trim();
+    if title.is_empty() {
+        return Err(QuoteError::TitleMissing);
+    }
+    if title.chars().count() > MAX_TITLE {
+        return Err(QuoteError::TitleTooLong);
+    }
+    Ok(title.to_owned())
+}
+
+/// The lines with trimmed descriptions, if every one is acceptable: at least
+/// one, unique ids, figures within bounds, required lines selected.
+pub fn lines(raw: Vec<QuoteLine>) -> Result<Vec<QuoteLine>, QuoteError> {
+    if raw.is_empty() {
+        return Err(QuoteError::NoLines);
+    }
+    if raw.len() > MAX_LINES {
+        return Err(QuoteError::TooManyLines);
+    }
+    let mut seen = BTreeSet::new();
+    raw.into_iter()
+        .map(|mut line| {
+            if !seen.insert(line.id) {
+                return Err(QuoteError::DuplicateLine(line.id));
+            }
+            line.description = line.description.trim().to_owned();
+            if line.description.is_empty() {
+                return Err(QuoteError::DescriptionMissing(line.id));
+            }
+            if line.description.chars().count() > MAX_DESCRIPTION {
+                return Err(QuoteError::DescriptionTooLong(line.id));
+            }
+            check_line(line.quantity, line.unit_price, line.tax_rate).map_err(|reason| {
+                QuoteError::InvalidAmount {
+                    line: line.id,
+                    reason,
+                }
+            })?;
+            if !line.optional && !line.selected {
+                return Err(QuoteError::RequiredLineUnselected(line.id));
+            }
+            Ok(line)
+        })
+        .collect()
+}
+
+/// The comment text, trimmed, if it is acceptable.
+pub fn comment(raw: &str) -> Result<String, QuoteError> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err(QuoteError::CommentEmpty);
+    }
+    if text.chars().count() > MAX_COMMENT {
+        return Err(QuoteError::CommentTooLong);
+    }
+    Ok(text.to_owned())
+}
+
+/// The typed name, trimmed, if it is acceptable.
+pub fn typed_name(raw: &str) -> Result<String, QuoteError> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err(QuoteError::NameMissing);
+    }
+    if name.chars().count() > MAX_NAME {
+        return Err(QuoteError::NameTooLong);
+    }
+    Ok(name.to_owned())
+}
+
+/// The first instant after the expiry day in `time_zone`: the quote is
+/// expired from this instant on. `None` for a date with no next day.
+pub fn expiry_deadline(expires_on: Date, time_zone: &TimeZone) -> Option<Timestamp> {
+    let next_day = expires_on.tomorrow().ok()?;
+    let start = next_day.to_zoned_datetime(time_zone.clone()).ok()?;
+    Some(Timestamp::from_jiff(start.timestamp()))
+}

@@ -1,0 +1,28 @@
+//! What staff ask of their team. `by` must be a staff member of this team.
+
+use super::events::{Branding, EmailTemplate, StaffMember};
+use crate::ids::{StaffId, TeamId};
+use crate::schedule::Schedule;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TeamCommand {
+    /// Signup: the business and its owner; `time_zone` is an IANA name.
+    Create {
+        team: TeamId,
+        business_name: String,
+        owner: StaffMember,
+        time_zone: String,
+    },
+    /// Any subset of the settings (`None` keeps the field).
+    ChangeSettings {
+        by: StaffId,
+        business_name: Option<String>,
+        branding: Option<Branding>,
+        schedule: Option<Schedule>,
+        invite_email: Option<EmailTemplate>,
+    },
+    AddStaff {
+        by: StaffId,
+        member: StaffMember,
+    },
+}

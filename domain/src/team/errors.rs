@@ -1,0 +1,62 @@
+//! The rules a team command can break.
+
+use crate::aggregate::{Refusal, RefusalKind};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TeamError {
+    /// The team does not exist, or the caller is not one of its staff.
+    #[error("no such team")]
+    TeamNotFound,
+    #[error("this team already exists")]
+    TeamAlreadyExists,
+    #[error("a business needs a name")]
+    BusinessNameMissing,
+    #[error("a staff member needs a name")]
+    StaffNameMissing,
+    #[error("{0:?} is too long")]
+    TooLong(&'static str),
+    #[error("{0:?} is not an email address")]
+    InvalidEmail(String),
+    #[error("{0:?} is not a known time zone")]
+    UnknownTimeZone(String),
+    #[error("a meeting slot must last between 5 and 480 minutes")]
+    InvalidSlotLength,
+    #[error("{0:?} is not a colour like #1a2b3c")]
+    InvalidColour(String),
+    #[error("the template has an unknown placeholder {{{{{0}}}}}")]
+    UnknownPlaceholder(String),
+    #[error("the template has a {{{{ without a matching }}}}")]
+    UnclosedPlaceholder,
+    #[error("the invite email needs a subject")]
+    SubjectMissing,
+    #[error("the subject must be a single line")]
+    SubjectNotOneLine,
+    #[error("the invite email body must contain {{{{portal_link}}}}")]
+    PortalLinkMissing,
+    #[error("staff member {0} is already on the team")]
+    StaffAlreadyAdded(crate::ids::StaffId),
+    #[error("a staff member with this email is already on the team")]
+    StaffEmailTaken,
+}
+
+impl Refusal for TeamError {
+    fn kind(&self) -> RefusalKind {
+        use TeamError::*;
+        match self {
+            TeamNotFound => RefusalKind::NotFound,
+            TeamAlreadyExists | StaffAlreadyAdded(_) | StaffEmailTaken => RefusalKind::Conflict,
+            BusinessNameMissing
+            | StaffNameMissing
+            | TooLong(_)
+            | InvalidEmail(_)
+            | UnknownTimeZone(_)
+            | InvalidSlotLength
+            | InvalidColour(_)
+            | UnknownPlaceholder(_)
+            | UnclosedPlaceholder
+            | SubjectMissing
+            | SubjectNotOneLine
+            | PortalLinkMissing => RefusalKind::Unprocessable,
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! One value of every team event, for golden fixtures and docs.
+
+use super::events::*;
+use super::template::default_invite;
+use crate::ids::{FileId, StaffId, TeamId};
+use crate::schedule::Schedule;
+use crate::time::Timestamp;
+use uuid::Uuid;
+
+fn at(micros: i64) -> Timestamp {
+    Timestamp::from_micros(1_800_000_000_000_000 + micros).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+pub fn events() -> Vec<TeamEvent> {
+    let owner = StaffId(Uuid::from_u128(0x2));
+    vec![
+        TeamEvent::Created(TeamCreated {
+            team: TeamId(Uuid::from_u128(0x1)),
+            business_name: "Hart Plumbing".to_owned(),
+            owner: StaffMember {
+                staff: owner,
+                name: "Sam Hart".to_owned(),
+                email: "sam@hartplumbing.example".to_owned(),
+            },
+            schedule: Schedule::default(),
+            invite_email: default_invite(),
+            at: at(0),
+        }),
+        TeamEvent::SettingsChanged(TeamSettingsChanged {
+            business_name: "Hart Plumbing & Heating".to_owned(),
+            branding: Branding {
+                accent_colour: Some("#0a7d5a".to_owned()),
+                logo: Some(FileId(Uuid::from_u128(0x7))),
+                tagline: Some("Warm homes since 1998".to_owned()),
+            },
+            schedule: dublin_half_hours(),
+            invite_email: EmailTemplate {
+                subject: "Welcome, {{client_name}}".to_owned(),
+                body: "Sign in: {{portal_link}}\n{{staff_name}}, {{business_name}}".to_owned(),
+            },
+            by: owner,
+            at: at(1),
+        }),
+        TeamEvent::StaffAdded(TeamStaffAdded {
+            member: StaffMember {
+                staff: StaffId(Uuid::from_u128(0x8)),
+                name: "Jo Fitter".to_owned(),
+                email: "jo@hartplumbing.example".to_owned(),
+            },
+            by: owner,
+            at: at(2),
+        }),
+    ]
+}
+
+// Assigned field by field so the sample survives fields added to `Schedule`.
+#[allow(clippy::field_reassign_with_default)]
+fn dublin_half_hours() -> Schedule {
+    let mut schedule = Schedule::default();
+    schedule.time_zone = "Europe/Dublin".to_owned();
+    schedule.slot_minutes = 30;
+    schedule
+}

@@ -1,0 +1,86 @@
+//! Checks on the values a team keeps: names, staff, branding, schedule.
+
+use super::errors::TeamError;
+use super::events::{Branding, StaffMember};
+use crate::schedule::Schedule;
+
+const MAX_NAME: usize = 200;
+const MAX_TAGLINE: usize = 200;
+
+/// The business name, trimmed, if acceptable.
+pub fn business_name(raw: &str) -> Result<String, TeamError> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err(TeamError::BusinessNameMissing);
+    }
+    if name.chars().count() > MAX_NAME {
+        return Err(TeamError::TooLong("business_name"));
+    }
+    Ok(name.to_owned())
+}
+
+/// The staff member with a trimmed name and a normalised email, if acceptable.
+pub fn staff_member(raw: StaffMember) -> Result<StaffMember, TeamError> {
+    let name = raw.name.trim();
+    if name.is_empty() {
+        return Err(TeamError::StaffNameMissing);
+    }
+    if name.chars().count() > MAX_NAME {
+        return Err(TeamError::TooLong("name"));
+    }
+    let email = crate::client::email::normalise(&raw.email)
+        .map_err(|_| TeamError::InvalidEmail(raw.email.trim().to_owned()))?;
+    Ok(StaffMember {
+        staff: raw.staff,
+        name: name.to_owned(),
+        email,
+    })
+}
+
+/// The branding with a lower-case `#rrggbb` colour and a trimmed tagline
+/// (an empty one is none), if acceptable.
+pub fn branding(raw: Branding) -> Result<Branding, TeamError> {
+    let accent_colour = match raw.accent_colour {
+        None => None,
+        Some(c) => {
+            let colour = c.trim().to_ascii_lowercase();
+            let hex = colour.strip_prefix('#').unwrap_or("");
+            if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(TeamError::InvalidColour(c));
+            }
+            Some(colour)
+        }
+    };
+    let tagline = raw
+        .tagline
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty());
+    if tagline
+        .as_ref()
+        .is_some_and(|t| t.chars().count() > MAX_TAGLINE)
+    {
+        return Err(TeamError::TooLong("tagline"));
+    }
+    Ok(Branding {
+        accent_colour,
+        logo: raw.logo,
+        tagline,
+    })
+}
+
+/// An IANA time zone name jiff knows, if it is one.
+pub fn time_zone(name: &str) -> Result<String, TeamError> {
+    let name = name.trim();
+    jiff::tz::TimeZone::get(name)
+        .map(|_| name.to_owned())
+        .map_err(|_| TeamError::UnknownTimeZone(name.to_owned()))
+}
+
+/// The schedule, if its time zone exists and its slot length is sane.
+pub fn schedule(raw: Schedule) -> Result<Schedule, TeamError> {
+    let time_zone = time_zone(&raw.time_zone)?;
+    if !(5..=480).contains(&raw.slot_minutes) {
+        return Err(TeamError::InvalidSlotLength);
+    }
+    Ok(Schedule { time_zone, ..raw })
+}

@@ -1,0 +1,343 @@
+//! Team rules and the invite template, one test per rule and direction.
+
+use super::template::{InviteValues, default_invite, render};
+use super::*;
+use crate::aggregate::Aggregate;
+use crate::ids::{FileId, StaffId, TeamId};
+use crate::schedule::Schedule;
+use crate::testing::given;
+use crate::time::Timestamp;
+use uuid::Uuid;
+
+fn team() -> TeamId {
+    TeamId(Uuid::from_u128(0x1))
+}
+fn owner() -> StaffId {
+    StaffId(Uuid::from_u128(0x2))
+}
+fn now() -> Timestamp {
+    Timestamp::from_micros(1_800_000_000_000_000).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+fn sam() -> StaffMember {
+    StaffMember {
+        staff: owner(),
+        name: "Sam Hart".to_owned(),
+        email: "sam@hart.example".to_owned(),
+    }
+}
+fn jo() -> StaffMember {
+    StaffMember {
+        staff: StaffId(Uuid::from_u128(0x8)),
+        name: "Jo Fitter".to_owned(),
+        email: "jo@hart.example".to_owned(),
+    }
+}
+fn london_schedule() -> Schedule {
+    Schedule {
+        time_zone: "Europe/London".to_owned(),
+        ..Schedule::default()
+    }
+}
+
+fn created() -> TeamEvent {
+    TeamEvent::Created(TeamCreated {
+        team: team(),
+        business_name: "Hart Plumbing".to_owned(),
+        owner: sam(),
+        schedule: london_schedule(),
+        invite_email: default_invite(),
+        at: now(),
+    })
+}
+
+fn settings(by: StaffId) -> TeamCommand {
+    TeamCommand::ChangeSettings {
+        by,
+        business_name: None,
+        branding: None,
+        schedule: None,
+        invite_email: None,
+    }
+}
+
+fn with_template(subject: &str, body: &str) -> TeamCommand {
+    let mut cmd = settings(owner());
+    if let TeamCommand::ChangeSettings { invite_email, .. } = &mut cmd {
+        *invite_email = Some(EmailTemplate {
+            subject: subject.to_owned(),
+            body: body.to_owned(),
+        });
+    }
+    cmd
+}
+
+fn with_branding(branding: Branding) -> TeamCommand {
+    let mut cmd = settings(owner());
+    if let TeamCommand::ChangeSettings { branding: b, .. } = &mut cmd {
+        *b = Some(branding);
+    }
+    cmd
+}
+
+#[test]
+fn a_business_signs_up_with_its_owner_and_time_zone() {
+    let cmd = TeamCommand::Create {
+        team: team(),
+        business_name: " Hart Plumbing ".to_owned(),
+        owner: StaffMember {
+            email: "Sam@Hart.example".to_owned(),
+            ..sam()
+        },
+        time_zone: "Europe/London".to_owned(),
+    };
+    let state = given::<Team>([]).at(now()).when(cmd).then([created()]);
+    assert_eq!(state.member(owner()), Some(&sam()));
+    assert_eq!(state.invite_email, default_invite());
+}
+
+#[test]
+fn an_unknown_time_zone_is_refused() {
+    let cmd = TeamCommand::Create {
+        team: team(),
+        business_name: "Hart Plumbing".to_owned(),
+        owner: sam(),
+        time_zone: "Mars/Olympus".to_owned(),
+    };
+    given::<Team>([])
+        .when(cmd)
+        .then_refused(TeamError::UnknownTimeZone("Mars/Olympus".to_owned()));
+}
+
+#[test]
+fn a_team_cannot_be_created_twice() {
+    let cmd = TeamCommand::Create {
+        team: team(),
+        business_name: "Hart Plumbing".to_owned(),
+        owner: sam(),
+        time_zone: "Europe/London".to_owned(),
+    };
+    given::<Team>([created()])
+        .when(cmd)
+        .then_refused(TeamError::TeamAlreadyExists);
+}
+
+#[test]
+fn staff_change_the_settings_and_the_event_holds_all_of_them() {
+    let mut cmd = settings(owner());
+    if let TeamCommand::ChangeSettings { business_name, .. } = &mut cmd {
+        *business_name = Some("Hart Heating".to_owned());
+    }
+    let state = given::<Team>([created()])
+        .at(now())
+        .when(cmd)
+        .then([TeamEvent::SettingsChanged(TeamSettingsChanged {
+            business_name: "Hart Heating".to_owned(),
+            branding: Branding::default(),
+            schedule: london_schedule(),
+            invite_email: default_invite(),
+            by: owner(),
+            at: now(),
+        })]);
+    assert_eq!(state.business_name, "Hart Heating");
+}
+
+#[test]
+fn saving_unchanged_settings_records_nothing() {
+    given::<Team>([created()])
+        .when(settings(owner()))
+        .then_nothing();
+}
+
+#[test]
+fn only_the_teams_staff_change_its_settings() {
+    given::<Team>([created()])
+        .when(settings(StaffId(Uuid::from_u128(0x99))))
+        .then_refused(TeamError::TeamNotFound);
+}
+
+#[test]
+fn branding_is_normalised() {
+    let outcome = given::<Team>([created()])
+        .when(with_branding(Branding {
+            accent_colour: Some(" #0A7D5A".to_owned()),
+            logo: Some(FileId(Uuid::from_u128(7))),
+            tagline: Some("  ".to_owned()),
+        }))
+        .outcome();
+    let Ok(events) = outcome else {
+        panic!("refused: {outcome:?}")
+    };
+    let state = Team::replay(&[created()]).evolve(&events[0]);
+    assert_eq!(state.branding.accent_colour.as_deref(), Some("#0a7d5a"));
+    assert_eq!(state.branding.tagline, None);
+}
+
+#[test]
+fn an_accent_colour_must_be_a_hex_colour() {
+    given::<Team>([created()])
+        .when(with_branding(Branding {
+            accent_colour: Some("green".to_owned()),
+            ..Branding::default()
+        }))
+        .then_refused(TeamError::InvalidColour("green".to_owned()));
+}
+
+#[test]
+fn a_schedule_needs_a_known_time_zone_and_a_sane_slot() {
+    let mut bad_zone = london_schedule();
+    bad_zone.time_zone = "Nowhere".to_owned();
+    let mut bad_slot = london_schedule();
+    bad_slot.slot_minutes = 0;
+    for (schedule, error) in [
+        (bad_zone, TeamError::UnknownTimeZone("Nowhere".to_owned())),
+        (bad_slot, TeamError::InvalidSlotLength),
+    ] {
+        let mut cmd = settings(owner());
+        if let TeamCommand::ChangeSettings { schedule: s, .. } = &mut cmd {
+            *s = Some(schedule);
+        }
+        given::<Team>([created()]).when(cmd).then_refused(error);
+    }
+}
+
+#[test]
+fn a_template_with_known_placeholders_is_saved() {
+    let outcome = given::<Team>([created()])
+        .when(with_template(
+            " Hi {{ client_name }} ",
+            "{{staff_name}}: {{portal_link}}",
+        ))
+        .outcome();
+    assert!(
+        matches!(outcome.as_deref(), Ok([TeamEvent::SettingsChanged(e)])
+        if e.invite_email.subject == "Hi {{ client_name }}")
+    );
+}
+
+#[test]
+fn a_template_with_an_unknown_placeholder_is_refused() {
+    given::<Team>([created()])
+        .when(with_template("Hi {{first_name}}", "{{portal_link}}"))
+        .then_refused(TeamError::UnknownPlaceholder("first_name".to_owned()));
+}
+
+#[test]
+fn a_template_with_an_unclosed_placeholder_is_refused() {
+    given::<Team>([created()])
+        .when(with_template("Hi", "{{portal_link}} {{client_name"))
+        .then_refused(TeamError::UnclosedPlaceholder);
+}
+
+#[test]
+fn an_invite_body_must_contain_the_portal_link() {
+    given::<Team>([created()])
+        .when(with_template("Hi", "Hello {{client_name}}"))
+        .then_refused(TeamError::PortalLinkMissing);
+}
+
+#[test]
+fn a_subject_is_one_line() {
+    given::<Team>([created()])
+        .when(with_template("Hi\nBcc: x@y.z", "{{portal_link}}"))
+        .then_refused(TeamError::SubjectNotOneLine);
+}
+
+#[test]
+fn rendering_fills_every_placeholder_once() {
+    let values = InviteValues {
+        client_name: "Ada {{portal_link}}",
+        business_name: "Hart Plumbing",
+        portal_link: "https://portal.example/portal/set-password?token=abc",
+        staff_name: "Sam",
+    };
+    let email = render(&default_invite(), &values);
+    assert_eq!(email.subject, "Your client portal with Hart Plumbing");
+    assert!(
+        email
+            .body
+            .starts_with("Hello Ada {{portal_link}},\n\nSam at Hart Plumbing")
+    );
+    assert!(
+        email
+            .body
+            .contains("\nhttps://portal.example/portal/set-password?token=abc\n")
+    );
+    assert!(!email.body.contains("{{staff_name}}"));
+}
+
+#[test]
+fn line_breaks_in_values_never_reach_the_subject() {
+    let template = EmailTemplate {
+        subject: "Hi {{client_name}}".to_owned(),
+        body: "{{portal_link}}".to_owned(),
+    };
+    let values = InviteValues {
+        client_name: "Ada\r\nBcc: evil@example.com",
+        business_name: "",
+        portal_link: "",
+        staff_name: "",
+    };
+    assert_eq!(
+        render(&template, &values).subject,
+        "Hi Ada  Bcc: evil@example.com"
+    );
+}
+
+#[test]
+fn the_default_template_passes_its_own_checks() {
+    assert_eq!(template::check(default_invite()), Ok(default_invite()));
+}
+
+#[test]
+fn staff_add_a_colleague() {
+    let state = given::<Team>([created()])
+        .at(now())
+        .when(TeamCommand::AddStaff {
+            by: owner(),
+            member: jo(),
+        })
+        .then([TeamEvent::StaffAdded(TeamStaffAdded {
+            member: jo(),
+            by: owner(),
+            at: now(),
+        })]);
+    assert_eq!(state.staff.len(), 2);
+}
+
+#[test]
+fn a_colleague_cannot_share_an_email_with_another() {
+    given::<Team>([created()])
+        .when(TeamCommand::AddStaff {
+            by: owner(),
+            member: StaffMember {
+                email: "SAM@hart.example".to_owned(),
+                ..jo()
+            },
+        })
+        .then_refused(TeamError::StaffEmailTaken);
+}
+
+#[test]
+fn adding_the_same_colleague_again_records_nothing() {
+    let added = TeamEvent::StaffAdded(TeamStaffAdded {
+        member: jo(),
+        by: owner(),
+        at: now(),
+    });
+    given::<Team>([created(), added])
+        .when(TeamCommand::AddStaff {
+            by: owner(),
+            member: jo(),
+        })
+        .then_nothing();
+}
+
+#[test]
+fn only_the_teams_staff_add_colleagues() {
+    given::<Team>([created()])
+        .when(TeamCommand::AddStaff {
+            by: StaffId(Uuid::from_u128(0x99)),
+            member: jo(),
+        })
+        .then_refused(TeamError::TeamNotFound);
+}
