@@ -8,6 +8,7 @@ pub mod aggregate;
 pub mod codec;
 pub mod diary;
 pub mod ids;
+pub mod invoice;
 pub mod money;
 pub mod schedule;
 pub mod testing;
