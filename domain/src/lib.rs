@@ -6,6 +6,7 @@
 pub mod access;
 pub mod aggregate;
 pub mod codec;
+pub mod conversation;
 pub mod diary;
 pub mod ids;
 pub mod invoice;
