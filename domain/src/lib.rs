@@ -8,6 +8,7 @@ pub mod aggregate;
 pub mod codec;
 pub mod conversation;
 pub mod diary;
+pub mod file;
 pub mod ids;
 pub mod invoice;
 pub mod money;
