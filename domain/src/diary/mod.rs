@@ -10,7 +10,14 @@
 //! - A client cancels their own appointment until 24 hours before it starts
 //!   (exactly 24 h before is still allowed); staff cancel any time.
 //! - The worker records when a client-cancellation window closes and when an
-//!   appointment is completed; see [`Diary::due_at`].
+//!   appointment is completed; see [`Diary::due_at`]. A window closes once
+//!   `now > starts_at − 24 h` (strictly), the same instant [`can_cancel`]
+//!   turns false, so the event never forbids a cancellation the rule allows.
+//!   Closing a window early is refused; closing it again, or for a cancelled
+//!   or completed appointment, records nothing. The command side checks the
+//!   clock as well, so a late worker changes nothing for the client.
+//! - Staff may overlap appointments (it is their diary); only client bookings
+//!   must fit a free slot.
 
 mod commands;
 mod decide;
