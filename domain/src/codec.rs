@@ -57,12 +57,12 @@ pub fn decode_payload<T: serde::de::DeserializeOwned>(
 /// event_enum! {
 ///     /// Events of a quote stream.
 ///     pub enum QuoteEvent {
-///         Created(QuoteCreated) = "QuoteCreated" v2 { 1 => QuoteCreatedV1 },
-///         LineToggled(LineToggled) = "QuoteLineToggled" v1,
+///         Created(QuoteCreated) = "QuoteCreated" v 2 { 1 => QuoteCreatedV1 },
+///         LineToggled(LineToggled) = "QuoteLineToggled" v 1,
 ///     }
 /// }
 /// ```
-/// `v2 { 1 => QuoteCreatedV1 }` says the current version is 2 and version 1
+/// `v 2 { 1 => QuoteCreatedV1 }` says the current version is 2 and version 1
 /// is still readable as `QuoteCreatedV1`, upcast with `From<QuoteCreatedV1> for QuoteCreated`.
 #[macro_export]
 macro_rules! event_enum {

@@ -5,7 +5,11 @@
 use crate::aggregate::Aggregate;
 use crate::client::{Client, ClientEvent};
 use crate::codec::{DecodeError, EventCodec};
+use crate::conversation::{Conversation, ConversationEvent};
 use crate::credentials::{Credentials, CredentialsEvent};
+use crate::diary::{Diary, DiaryEvent};
+use crate::file::{FileEvent, StoredFile};
+use crate::invoice::{Invoice, InvoiceEvent};
 use crate::quote::{Quote, QuoteEvent};
 use crate::team::{Team, TeamEvent};
 use std::sync::LazyLock;
@@ -78,7 +82,10 @@ streams! {
     Client(ClientEvent, Client, client),
     Credentials(CredentialsEvent, Credentials, credentials),
     Quote(QuoteEvent, Quote, quote),
-    // Invoice, File, Conversation and Diary join here, one line each.
+    Invoice(InvoiceEvent, Invoice, invoice),
+    File(FileEvent, StoredFile, file),
+    Conversation(ConversationEvent, Conversation, conversation),
+    Diary(DiaryEvent, Diary, diary),
 }
 
 #[cfg(test)]

@@ -9,11 +9,15 @@ pub mod aggregate;
 mod catalogue;
 pub mod client;
 pub mod codec;
+pub mod conversation;
 pub mod credentials;
+pub mod diary;
 pub mod event;
+pub mod file;
 #[cfg(test)]
 mod golden;
 pub mod ids;
+pub mod invoice;
 pub mod money;
 pub mod quote;
 pub mod schedule;

@@ -1,0 +1,140 @@
+//! The invoice's decisions.
+
+use super::commands::{InvoiceCommand, LineInput};
+use super::errors::InvoiceError;
+use super::events::*;
+use super::state::Invoice;
+use crate::ids::{ClientId, InvoiceId, StaffId};
+use crate::money::{Currency, LineAmounts, Totals, check_line};
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+/// Longest invoice number, in characters.
+pub const MAX_NUMBER_CHARS: usize = 64;
+/// Longest line description, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 2_000;
+/// Most lines on one invoice.
+pub const MAX_LINES: usize = 500;
+
+pub fn decide(
+    invoice: &Invoice,
+    command: InvoiceCommand,
+) -> Result<Vec<InvoiceEvent>, InvoiceError> {
+    match command {
+        InvoiceCommand::Issue {
+            invoice: id,
+            client,
+            staff,
+            number,
+            currency,
+            due_on,
+            lines,
+        } => {
+            let issued = issue(id, client, staff, &number, currency, due_on, &lines)?;
+            match &invoice.issued {
+                None => Ok(vec![InvoiceEvent::Issued(issued)]),
+                Some(existing) if *existing == issued => Ok(vec![]),
+                Some(_) => Err(InvoiceError::AlreadyIssued),
+            }
+        }
+        InvoiceCommand::RecordPayment {
+            staff,
+            amount,
+            paid_on,
+        } => pay(invoice, staff, amount, paid_on),
+    }
+}
+
+fn issue(
+    invoice: InvoiceId,
+    client: ClientId,
+    by: StaffId,
+    number: &str,
+    currency: Currency,
+    due_on: Date,
+    lines: &[LineInput],
+) -> Result<InvoiceIssued, InvoiceError> {
+    let number = number.trim();
+    if number.is_empty() {
+        return Err(InvoiceError::BlankNumber);
+    }
+    if number.chars().count() > MAX_NUMBER_CHARS {
+        return Err(InvoiceError::NumberTooLong {
+            max: MAX_NUMBER_CHARS,
+        });
+    }
+    if lines.is_empty() {
+        return Err(InvoiceError::NoLines);
+    }
+    if lines.len() > MAX_LINES {
+        return Err(InvoiceError::TooManyLines { max: MAX_LINES });
+    }
+    let lines = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| line(currency, i + 1, l))
+        .collect::<Result<Vec<_>, _>>()?;
+    let totals = Totals::sum(currency, lines.iter().map(|l| l.amounts));
+    Ok(InvoiceIssued {
+        invoice,
+        client,
+        by,
+        number: number.to_owned(),
+        currency,
+        due_on,
+        lines,
+        totals,
+    })
+}
+
+/// A checked line; `line` counts from 1 for error messages.
+fn line(currency: Currency, line: usize, input: &LineInput) -> Result<InvoiceLine, InvoiceError> {
+    let description = input.description.trim();
+    if description.is_empty() {
+        return Err(InvoiceError::BlankDescription { line });
+    }
+    if description.chars().count() > MAX_DESCRIPTION_CHARS {
+        return Err(InvoiceError::DescriptionTooLong {
+            line,
+            max: MAX_DESCRIPTION_CHARS,
+        });
+    }
+    check_line(input.quantity, input.unit_price, input.tax_rate)
+        .map_err(|error| InvoiceError::Amount { line, error })?;
+    Ok(InvoiceLine {
+        description: description.to_owned(),
+        quantity: input.quantity,
+        unit_price: input.unit_price,
+        tax_rate: input.tax_rate,
+        amounts: LineAmounts::of(currency, input.quantity, input.unit_price, input.tax_rate),
+    })
+}
+
+fn pay(
+    invoice: &Invoice,
+    by: StaffId,
+    amount: Decimal,
+    paid_on: Date,
+) -> Result<Vec<InvoiceEvent>, InvoiceError> {
+    let issued = invoice.issued.as_ref().ok_or(InvoiceError::NotIssued)?;
+    let due = invoice.amount_due();
+    if due <= Decimal::ZERO {
+        return Err(InvoiceError::AlreadyPaid);
+    }
+    if amount <= Decimal::ZERO {
+        return Err(InvoiceError::PaymentNotPositive);
+    }
+    let minor_digits = issued.currency.minor_digits();
+    if amount.normalize().scale() > minor_digits {
+        return Err(InvoiceError::PaymentTooPrecise { minor_digits });
+    }
+    if amount > due {
+        return Err(InvoiceError::Overpayment { due });
+    }
+    Ok(vec![InvoiceEvent::PaymentRecorded(PaymentRecorded {
+        invoice: issued.invoice,
+        by,
+        amount: issued.currency.round(amount),
+        paid_on,
+    })])
+}

@@ -1,0 +1,306 @@
+use super::*;
+use crate::codec::EventCodec;
+use crate::ids::{ClientId, InvoiceId, StaffId};
+use crate::money::{AmountError, Currency};
+use crate::testing::given;
+use crate::{Refusal, RefusalKind};
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+use uuid::Uuid;
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).expect("test decimal")
+}
+
+fn day(s: &str) -> Date {
+    s.parse().expect("test date")
+}
+
+fn id() -> InvoiceId {
+    InvoiceId(Uuid::from_u128(0x1_0001))
+}
+
+fn staff() -> StaffId {
+    StaffId(Uuid::from_u128(0x57aff))
+}
+
+fn line(description: &str, qty: &str, price: &str, rate: &str) -> LineInput {
+    LineInput {
+        description: description.into(),
+        quantity: d(qty),
+        unit_price: d(price),
+        tax_rate: d(rate),
+    }
+}
+
+fn issue_in(currency: &str, lines: Vec<LineInput>) -> InvoiceCommand {
+    InvoiceCommand::Issue {
+        invoice: id(),
+        client: ClientId(Uuid::from_u128(0xa11ce)),
+        staff: staff(),
+        number: " INV-0042 ".into(),
+        currency: Currency::from_code(currency).expect("currency"),
+        due_on: day("2026-04-30"),
+        lines,
+    }
+}
+
+/// A £120.00 invoice: 2 × 50.00 + 20 % VAT, due 30 April 2026.
+fn issue() -> InvoiceCommand {
+    issue_in("GBP", vec![line("Fit radiator", "2", "50", "20")])
+}
+
+fn issued() -> InvoiceEvent {
+    let events = given::<Invoice>([])
+        .when(issue())
+        .outcome()
+        .expect("issues");
+    events.into_iter().next().expect("one event")
+}
+
+fn pay(amount: &str) -> InvoiceCommand {
+    InvoiceCommand::RecordPayment {
+        staff: staff(),
+        amount: d(amount),
+        paid_on: day("2026-04-10"),
+    }
+}
+
+fn paid(amount: &str) -> InvoiceEvent {
+    InvoiceEvent::PaymentRecorded(PaymentRecorded {
+        invoice: id(),
+        by: staff(),
+        amount: d(amount),
+        paid_on: day("2026-04-10"),
+    })
+}
+
+#[test]
+fn staff_issue_an_invoice_with_rounded_line_amounts_and_totals() {
+    let events = given::<Invoice>([])
+        .when(issue_in(
+            "GBP",
+            vec![
+                line("Labour", "2.5", "10.01", "20"),
+                line("Parts", "1", "0.333", "0"),
+            ],
+        ))
+        .outcome()
+        .expect("issued");
+    let InvoiceEvent::Issued(i) = &events[0] else {
+        panic!("not issued: {events:?}")
+    };
+    assert_eq!(i.number, "INV-0042");
+    assert_eq!(i.lines[0].amounts.total.to_string(), "30.04");
+    assert_eq!(i.totals.subtotal.to_string(), "25.36");
+    assert_eq!(i.totals.tax.to_string(), "5.01");
+    assert_eq!(i.totals.total.to_string(), "30.37");
+}
+
+#[test]
+fn issuing_the_same_invoice_again_records_nothing() {
+    given::<Invoice>([issued()]).when(issue()).then_nothing();
+}
+
+#[test]
+fn an_issued_invoice_cannot_be_issued_differently() {
+    given::<Invoice>([issued()])
+        .when(issue_in("EUR", vec![line("Fit radiator", "2", "50", "20")]))
+        .then_refused(InvoiceError::AlreadyIssued);
+}
+
+#[test]
+fn an_invoice_needs_a_number() {
+    let InvoiceCommand::Issue {
+        invoice,
+        client,
+        staff,
+        currency,
+        due_on,
+        lines,
+        ..
+    } = issue()
+    else {
+        unreachable!()
+    };
+    given::<Invoice>([])
+        .when(InvoiceCommand::Issue {
+            invoice,
+            client,
+            staff,
+            number: "  ".into(),
+            currency,
+            due_on,
+            lines,
+        })
+        .then_refused(InvoiceError::BlankNumber);
+}
+
+#[test]
+fn an_invoice_needs_a_line() {
+    given::<Invoice>([])
+        .when(issue_in("GBP", vec![]))
+        .then_refused(InvoiceError::NoLines);
+}
+
+#[test]
+fn a_line_needs_a_description() {
+    given::<Invoice>([])
+        .when(issue_in(
+            "GBP",
+            vec![line("ok", "1", "1", "0"), line(" ", "1", "1", "0")],
+        ))
+        .then_refused(InvoiceError::BlankDescription { line: 2 });
+}
+
+#[test]
+fn a_negative_quantity_is_refused() {
+    given::<Invoice>([])
+        .when(issue_in("GBP", vec![line("Refund", "-1", "10", "0")]))
+        .then_refused(InvoiceError::Amount {
+            line: 1,
+            error: AmountError::Negative("quantity"),
+        });
+}
+
+#[test]
+fn a_payment_on_an_unissued_invoice_is_not_found() {
+    given::<Invoice>([])
+        .when(pay("10"))
+        .then_refused(InvoiceError::NotIssued);
+}
+
+#[test]
+fn a_part_payment_makes_the_invoice_part_paid() {
+    let invoice = given::<Invoice>([issued()])
+        .when(pay("50"))
+        .then([paid("50.00")]);
+    assert_eq!(invoice.amount_paid().to_string(), "50.00");
+    assert_eq!(invoice.amount_due().to_string(), "70.00");
+    assert_eq!(
+        invoice.status(day("2026-04-10")),
+        Some(InvoiceStatus::PartPaid)
+    );
+}
+
+#[test]
+fn payments_reaching_the_total_make_the_invoice_paid() {
+    let invoice = given::<Invoice>([issued(), paid("50.00")])
+        .when(pay("70.00"))
+        .then([paid("70.00")]);
+    assert_eq!(invoice.amount_due().to_string(), "0.00");
+    assert_eq!(invoice.status(day("2026-05-10")), Some(InvoiceStatus::Paid));
+}
+
+#[test]
+fn an_overpayment_is_refused() {
+    given::<Invoice>([issued(), paid("50.00")])
+        .when(pay("70.01"))
+        .then_refused(InvoiceError::Overpayment { due: d("70.00") });
+}
+
+#[test]
+fn a_payment_on_a_paid_invoice_is_refused() {
+    given::<Invoice>([issued(), paid("120.00")])
+        .when(pay("1"))
+        .then_refused(InvoiceError::AlreadyPaid);
+}
+
+#[test]
+fn a_payment_must_be_positive() {
+    given::<Invoice>([issued()])
+        .when(pay("0"))
+        .then_refused(InvoiceError::PaymentNotPositive);
+    given::<Invoice>([issued()])
+        .when(pay("-5"))
+        .then_refused(InvoiceError::PaymentNotPositive);
+}
+
+#[test]
+fn a_payment_finer_than_the_minor_unit_is_refused() {
+    given::<Invoice>([issued()])
+        .when(pay("10.005"))
+        .then_refused(InvoiceError::PaymentTooPrecise { minor_digits: 2 });
+    given::<Invoice>([issued()])
+        .when(pay("10.500"))
+        .then([paid("10.50")]);
+}
+
+#[test]
+fn a_yen_invoice_takes_whole_yen_payments_only() {
+    let events = given::<Invoice>([])
+        .when(issue_in("JPY", vec![line("Work", "1", "1000", "10")]))
+        .outcome()
+        .expect("issued");
+    given::<Invoice>(events.clone())
+        .when(pay("0.5"))
+        .then_refused(InvoiceError::PaymentTooPrecise { minor_digits: 0 });
+    given::<Invoice>(events)
+        .when(pay("1100"))
+        .then([paid("1100")]);
+}
+
+#[test]
+fn an_unpaid_invoice_is_issued_until_its_due_date_and_overdue_after() {
+    let invoice = given::<Invoice>([issued()]).state().clone();
+    assert_eq!(
+        invoice.status(day("2026-04-30")),
+        Some(InvoiceStatus::Issued)
+    );
+    assert_eq!(
+        invoice.status(day("2026-05-01")),
+        Some(InvoiceStatus::Overdue)
+    );
+}
+
+#[test]
+fn a_part_paid_invoice_past_its_due_date_is_overdue() {
+    let invoice = given::<Invoice>([issued(), paid("50.00")]).state().clone();
+    assert_eq!(
+        invoice.status(day("2026-05-01")),
+        Some(InvoiceStatus::Overdue)
+    );
+    assert_eq!(
+        invoice.status(day("2026-05-01")).map(InvoiceStatus::as_str),
+        Some("overdue")
+    );
+}
+
+#[test]
+fn a_paid_invoice_is_never_overdue() {
+    let invoice = given::<Invoice>([issued(), paid("120.00")]).state().clone();
+    assert_eq!(invoice.status(day("2027-01-01")), Some(InvoiceStatus::Paid));
+}
+
+#[test]
+fn an_unissued_invoice_has_no_status() {
+    assert_eq!(Invoice::default().status(day("2026-04-01")), None);
+}
+
+#[test]
+fn refusals_map_to_their_status_kinds() {
+    assert_eq!(InvoiceError::NotIssued.kind(), RefusalKind::NotFound);
+    assert_eq!(InvoiceError::AlreadyPaid.kind(), RefusalKind::Conflict);
+    assert_eq!(
+        InvoiceError::Overpayment { due: d("1") }.kind(),
+        RefusalKind::Unprocessable
+    );
+}
+
+#[test]
+fn every_invoice_event_round_trips_through_the_codec() {
+    let events = samples::events();
+    let mut types: Vec<&str> = events.iter().map(EventCodec::event_type).collect();
+    types.sort_unstable();
+    let mut known: Vec<&str> = InvoiceEvent::known_versions()
+        .iter()
+        .map(|(t, _)| *t)
+        .collect();
+    known.sort_unstable();
+    assert_eq!(types, known, "samples hold every variant");
+    for e in events {
+        let back = InvoiceEvent::decode(e.event_type(), e.schema_version(), &e.encode());
+        assert_eq!(back, Ok(e));
+    }
+}

@@ -1,0 +1,46 @@
+use super::*;
+use crate::time::Timestamp;
+
+fn at(text: &str) -> Timestamp {
+    Timestamp::parse_rfc3339(text).expect("test instant")
+}
+
+fn slot(start: &str, end: &str) -> Slot {
+    Slot {
+        starts_at: at(start),
+        ends_at: at(end),
+    }
+}
+
+fn london() -> Schedule {
+    Schedule::default()
+}
+
+fn in_zone(zone: &str) -> Schedule {
+    Schedule::new(zone, WorkingHours::default(), 60).expect("valid schedule")
+}
+
+/// Sunday-night hours, so the slots straddle the DST change itself.
+fn sunday_night(slot_minutes: u32, start: &str, end: &str) -> Schedule {
+    let hours = WorkingHours::from_entries([("sun", start, end)]).expect("valid hours");
+    Schedule::new("Europe/London", hours, slot_minutes).expect("valid schedule")
+}
+
+/// (local date, local HH:MM) of every slot, for readable assertions.
+fn local(schedule: &Schedule, slots: &[Slot]) -> Vec<(String, String)> {
+    let zone = schedule.zone();
+    slots
+        .iter()
+        .map(|s| {
+            let dt = zone.to_datetime(s.starts_at.to_jiff());
+            (
+                dt.date().to_string(),
+                format!("{:02}:{:02}", dt.hour(), dt.minute()),
+            )
+        })
+        .collect()
+}
+
+mod bookable;
+mod free_slots;
+mod settings;
