@@ -53,7 +53,7 @@ pub fn decode_payload<T: serde::de::DeserializeOwned>(
 
 /// Declares a stream's event enum and its codec.
 ///
-/// ```ignore
+/// ```text
 /// event_enum! {
 ///     /// Events of a quote stream.
 ///     pub enum QuoteEvent {

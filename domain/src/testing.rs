@@ -1,6 +1,6 @@
 //! Given / when / then for decisions: every rule reads as a sentence.
 //!
-//! ```ignore
+//! ```text
 //! given::<Quote>([sent_quote()])
 //!     .at(now)
 //!     .when(toggle(line, false))

@@ -18,7 +18,7 @@ pub enum TeamCommand {
         by: StaffId,
         business_name: Option<String>,
         branding: Option<Branding>,
-        schedule: Option<Schedule>,
+        schedule: Option<Box<Schedule>>,
         invite_email: Option<EmailTemplate>,
     },
     AddStaff {

@@ -17,10 +17,8 @@ pub enum TeamError {
     TooLong(&'static str),
     #[error("{0:?} is not an email address")]
     InvalidEmail(String),
-    #[error("{0:?} is not a known time zone")]
-    UnknownTimeZone(String),
-    #[error("a meeting slot must last between 5 and 480 minutes")]
-    InvalidSlotLength,
+    #[error(transparent)]
+    Schedule(#[from] crate::schedule::ScheduleError),
     #[error("{0:?} is not a colour like #1a2b3c")]
     InvalidColour(String),
     #[error("the template has an unknown placeholder {{{{{0}}}}}")]
@@ -49,8 +47,7 @@ impl Refusal for TeamError {
             | StaffNameMissing
             | TooLong(_)
             | InvalidEmail(_)
-            | UnknownTimeZone(_)
-            | InvalidSlotLength
+            | Schedule(_)
             | InvalidColour(_)
             | UnknownPlaceholder(_)
             | UnclosedPlaceholder

@@ -71,16 +71,16 @@ pub fn branding(raw: Branding) -> Result<Branding, TeamError> {
 /// An IANA time zone name jiff knows, if it is one.
 pub fn time_zone(name: &str) -> Result<String, TeamError> {
     let name = name.trim();
-    jiff::tz::TimeZone::get(name)
-        .map(|_| name.to_owned())
-        .map_err(|_| TeamError::UnknownTimeZone(name.to_owned()))
+    crate::schedule::check_time_zone(name)?;
+    Ok(name.to_owned())
 }
 
-/// The schedule, if its time zone exists and its slot length is sane.
+/// The schedule, if it passes every rule of [`Schedule::validate`].
 pub fn schedule(raw: Schedule) -> Result<Schedule, TeamError> {
-    let time_zone = time_zone(&raw.time_zone)?;
-    if !(5..=480).contains(&raw.slot_minutes) {
-        return Err(TeamError::InvalidSlotLength);
-    }
-    Ok(Schedule { time_zone, ..raw })
+    let schedule = Schedule {
+        time_zone: raw.time_zone.trim().to_owned(),
+        ..raw
+    };
+    schedule.validate()?;
+    Ok(schedule)
 }

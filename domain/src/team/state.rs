@@ -98,7 +98,7 @@ impl Aggregate for Team {
                         None => self.branding.clone(),
                     },
                     schedule: match schedule {
-                        Some(s) => settings::schedule(s)?,
+                        Some(s) => settings::schedule(*s)?,
                         None => self.schedule.clone(),
                     },
                     invite_email: match invite_email {

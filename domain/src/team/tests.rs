@@ -4,7 +4,7 @@ use super::template::{InviteValues, default_invite, render};
 use super::*;
 use crate::aggregate::Aggregate;
 use crate::ids::{FileId, StaffId, TeamId};
-use crate::schedule::Schedule;
+use crate::schedule::{Schedule, ScheduleError};
 use crate::testing::given;
 use crate::time::Timestamp;
 use uuid::Uuid;
@@ -105,7 +105,9 @@ fn an_unknown_time_zone_is_refused() {
     };
     given::<Team>([])
         .when(cmd)
-        .then_refused(TeamError::UnknownTimeZone("Mars/Olympus".to_owned()));
+        .then_refused(TeamError::Schedule(ScheduleError::UnknownTimeZone(
+            "Mars/Olympus".to_owned(),
+        )));
 }
 
 #[test]
@@ -189,12 +191,15 @@ fn a_schedule_needs_a_known_time_zone_and_a_sane_slot() {
     let mut bad_slot = london_schedule();
     bad_slot.slot_minutes = 0;
     for (schedule, error) in [
-        (bad_zone, TeamError::UnknownTimeZone("Nowhere".to_owned())),
-        (bad_slot, TeamError::InvalidSlotLength),
+        (
+            bad_zone,
+            TeamError::Schedule(ScheduleError::UnknownTimeZone("Nowhere".to_owned())),
+        ),
+        (bad_slot, TeamError::Schedule(ScheduleError::SlotLength(0))),
     ] {
         let mut cmd = settings(owner());
         if let TeamCommand::ChangeSettings { schedule: s, .. } = &mut cmd {
-            *s = Some(schedule);
+            *s = Some(Box::new(schedule));
         }
         given::<Team>([created()]).when(cmd).then_refused(error);
     }
