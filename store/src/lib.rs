@@ -4,13 +4,17 @@
 //! against it.
 
 pub mod chain;
+pub mod clock;
 mod committer;
 pub mod envelope;
 pub mod migrations;
 pub mod postgres;
+pub mod service;
 mod sql;
 pub mod sqlite;
 pub mod store;
 
+pub use clock::Clock;
 pub use envelope::{Actor, Hash, Metadata, NewEvent, Position, Recorded, StreamId, Version};
+pub use service::{CommandContext, Executed, Loaded, Service, ServiceError};
 pub use store::{AppendError, Appended, EventStore, Expected, StoreError};

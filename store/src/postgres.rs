@@ -16,8 +16,6 @@ use sqlx::{ConnectOptions, PgConnection};
 use std::str::FromStr;
 use tokio::sync::watch;
 
-/// The advisory-lock key that orders appends ("CMA-LOG" in ASCII).
-pub const APPEND_LOCK_KEY: i64 = 0x0043_4d41_2d4c_4f47;
 /// The notification channel carrying the new head after each commit.
 pub const CHANNEL: &str = "cma_events";
 
@@ -26,7 +24,8 @@ crate::sql::sql_event_log!(
     PgStore,
     sqlx::Postgres,
     PgConnection,
-    Some("SELECT pg_advisory_xact_lock(4411769158358101831)"),
+    // The advisory-lock key that orders appends is "CMA-LOG" in ASCII.
+    Some("SELECT pg_advisory_xact_lock(18943765767802695)"),
     Some("SELECT pg_notify('cma_events', $1)")
 );
 
@@ -73,13 +72,5 @@ async fn follow_notifications(mut listener: PgListener, committed: watch::Sender
                 tokio::time::sleep(std::time::Duration::from_secs(1)).await;
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_lock_statement_uses_the_documented_key() {
-        assert_eq!(super::APPEND_LOCK_KEY, 4411769158358101831);
     }
 }

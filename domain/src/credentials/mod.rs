@@ -10,6 +10,7 @@ mod commands;
 mod decide;
 mod errors;
 mod events;
+mod link;
 #[cfg(any(test, feature = "samples"))]
 pub mod samples;
 mod state;
@@ -19,6 +20,7 @@ mod tests;
 pub use commands::CredentialsCommand;
 pub use decide::{INVITE_LIFETIME_SECONDS, RESET_LIFETIME_SECONDS};
 pub use errors::CredentialsError;
+pub use link::{link_token, login_of};
 pub use events::*;
 pub use state::{Credentials, PendingToken};
 

@@ -1,0 +1,263 @@
+//! The application service: load a stream, decide, append at the version
+//! the decision saw. On a conflict the command is decided again against the
+//! fresh stream, which is always safe because `decide` re-checks every rule
+//! (a second booking of a slot then fails as "slot taken", a second
+//! acceptance as "already accepted").
+
+use crate::envelope::{Actor, Metadata, NewEvent, Position, StreamId, Version};
+use crate::store::{AppendError, EventStore, Expected, StoreError};
+use cma_domain::{Aggregate, DecodeError, EventCodec, Timestamp};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Attempts before a contended stream is reported as busy.
+pub const MAX_ATTEMPTS: usize = 5;
+
+/// Who sends a command, from where, and when it is decided.
+#[derive(Clone, Debug)]
+pub struct CommandContext {
+    pub actor: Actor,
+    pub metadata: Metadata,
+    pub now: Timestamp,
+}
+
+impl CommandContext {
+    /// A context for the worker acting on its own at `now`.
+    pub fn system(now: Timestamp, causation: Option<Uuid>) -> Self {
+        Self {
+            actor: Actor::System,
+            metadata: Metadata {
+                correlation_id: Uuid::new_v4(),
+                causation_id: causation,
+                ip: None,
+                user_agent: None,
+            },
+            now,
+        }
+    }
+}
+
+/// A stream's state as of its last event.
+#[derive(Clone, Debug)]
+pub struct Loaded<A> {
+    pub state: A,
+    pub version: Version,
+    /// Position of the stream's last event (0 for an absent stream).
+    pub position: Position,
+}
+
+/// The outcome of an executed command.
+#[derive(Clone, Debug)]
+pub struct Executed<A: Aggregate> {
+    pub events: Vec<A::Event>,
+    pub state: A,
+    /// Position of the last event appended, or of the stream's last event
+    /// when the command changed nothing: a read at this position reflects it.
+    pub position: Position,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError<E: std::error::Error + 'static> {
+    #[error(transparent)]
+    Refused(E),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("stored event does not decode: {0}")]
+    Decode(#[from] DecodeError),
+    #[error("stream {0} is too busy; try again")]
+    Contended(StreamId),
+}
+
+pub struct Service {
+    store: Arc<dyn EventStore>,
+}
+
+impl Service {
+    pub fn new(store: Arc<dyn EventStore>) -> Self {
+        Self { store }
+    }
+
+    pub fn store(&self) -> &Arc<dyn EventStore> {
+        &self.store
+    }
+
+    pub fn stream<A: Aggregate>(id: Uuid) -> StreamId {
+        StreamId::new(A::CATEGORY, id)
+    }
+
+    /// Folds one stream into its state.
+    pub async fn load<A: Aggregate>(&self, id: Uuid) -> Result<Loaded<A>, ServiceError<A::Error>> {
+        let recorded = self.store.read_stream(&Self::stream::<A>(id)).await?;
+        let mut state = A::default();
+        for r in &recorded {
+            state = state.evolve(&r.decode::<A::Event>()?);
+        }
+        Ok(Loaded {
+            state,
+            version: recorded.last().map_or(0, |r| r.version),
+            position: recorded.last().map_or(0, |r| r.position),
+        })
+    }
+
+    /// Decides `command` against the stream `id` and appends what it records.
+    pub async fn execute<A: Aggregate>(
+        &self,
+        id: Uuid,
+        ctx: &CommandContext,
+        command: A::Command,
+    ) -> Result<Executed<A>, ServiceError<A::Error>>
+    where
+        A::Command: Clone,
+    {
+        let stream = Self::stream::<A>(id);
+        for _ in 0..MAX_ATTEMPTS {
+            let loaded = self.load::<A>(id).await?;
+            let events = loaded
+                .state
+                .decide(command.clone(), ctx.now)
+                .map_err(ServiceError::Refused)?;
+            if events.is_empty() {
+                return Ok(Executed {
+                    events,
+                    state: loaded.state,
+                    position: loaded.position,
+                });
+            }
+            let expected = if loaded.version == 0 {
+                Expected::NoStream
+            } else {
+                Expected::Exactly(loaded.version)
+            };
+            let envelopes = events.iter().map(|e| envelope(e, ctx)).collect();
+            match self.store.append(&stream, expected, envelopes).await {
+                Ok(appended) => {
+                    let state = events.iter().fold(loaded.state, A::evolve);
+                    return Ok(Executed {
+                        position: appended.last_position(),
+                        events,
+                        state,
+                    });
+                }
+                Err(AppendError::Conflict { .. }) => continue,
+                Err(AppendError::Store(e)) => return Err(e.into()),
+            }
+        }
+        Err(ServiceError::Contended(stream))
+    }
+}
+
+/// Wraps one domain event for the log.
+pub fn envelope<E: EventCodec>(event: &E, ctx: &CommandContext) -> NewEvent {
+    NewEvent {
+        event_id: Uuid::new_v4(),
+        event_type: event.event_type().to_owned(),
+        schema_version: event.schema_version(),
+        recorded_at: ctx.now,
+        actor: ctx.actor,
+        metadata: ctx.metadata.clone(),
+        payload: event.encode(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sqlite::SqliteStore;
+    use cma_domain::access::{ClientPortal, Sections};
+    use cma_domain::diary::{Diary, DiaryCommand, DiaryError};
+    use cma_domain::ids::{AppointmentId, ClientId};
+    use cma_domain::schedule::Schedule;
+
+    fn booking(starts_at: Timestamp) -> DiaryCommand {
+        DiaryCommand::Book {
+            appointment: AppointmentId::new(),
+            portal: ClientPortal {
+                client: ClientId::new(),
+                enabled: true,
+                sections: Sections::ALL,
+            },
+            starts_at,
+            schedule: Schedule::default(),
+        }
+    }
+
+    fn context(now: Timestamp) -> CommandContext {
+        CommandContext::system(now, None)
+    }
+
+    #[tokio::test]
+    async fn two_clients_racing_for_one_slot_leave_exactly_one_booking() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store: Arc<dyn EventStore> = Arc::new(
+            SqliteStore::open(&dir.path().join("events.db"))
+                .await
+                .expect("open"),
+        );
+        let service = Arc::new(Service::new(store));
+        let team = Uuid::new_v4();
+        // Monday 2026-12-07 10:00 London, decided on the Friday before.
+        let now = Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant");
+        let slot = Timestamp::parse_rfc3339("2026-12-07T10:00:00Z").expect("instant");
+        let racers: Vec<_> = (0..8)
+            .map(|_| {
+                let service = service.clone();
+                tokio::spawn(async move {
+                    service
+                        .execute::<Diary>(team, &context(now), booking(slot))
+                        .await
+                })
+            })
+            .collect();
+        let mut won = 0;
+        for racer in racers {
+            match racer.await.expect("task") {
+                Ok(executed) => {
+                    assert_eq!(executed.events.len(), 1);
+                    won += 1;
+                }
+                Err(ServiceError::Refused(DiaryError::SlotTaken)) => {}
+                Err(other) => panic!("unexpected outcome {other:?}"),
+            }
+        }
+        assert_eq!(won, 1);
+        let diary = service.load::<Diary>(team).await.expect("load");
+        assert_eq!(diary.version, 1);
+    }
+
+    #[tokio::test]
+    async fn a_command_that_changes_nothing_appends_nothing_and_reports_the_stream_position() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store: Arc<dyn EventStore> = Arc::new(
+            SqliteStore::open(&dir.path().join("events.db"))
+                .await
+                .expect("open"),
+        );
+        let service = Service::new(store.clone());
+        let team = Uuid::new_v4();
+        let now = Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant");
+        let slot = Timestamp::parse_rfc3339("2026-12-07T10:00:00Z").expect("instant");
+        let cmd = booking(slot);
+        let first = service
+            .execute::<Diary>(team, &context(now), cmd.clone())
+            .await
+            .expect("booked");
+        let DiaryCommand::Book { appointment, .. } = cmd else {
+            unreachable!()
+        };
+        let close = DiaryCommand::CloseCancellationWindow { appointment };
+        let late = Timestamp::parse_rfc3339("2026-12-06T11:00:00Z").expect("instant");
+        let closed = service
+            .execute::<Diary>(team, &context(late), close.clone())
+            .await
+            .expect("closed");
+        assert_eq!(closed.events.len(), 1);
+        let again = service
+            .execute::<Diary>(team, &context(late), close)
+            .await
+            .expect("idempotent");
+        assert!(again.events.is_empty());
+        assert_eq!(again.position, closed.position);
+        assert!(closed.position > first.position);
+        assert_eq!(store.head().await.expect("head"), closed.position);
+    }
+}
