@@ -1,1 +1,7 @@
-pub fn x() {}
+//! The HTTP API of the CMA client portal and the `cma` command line.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod serve;
+pub mod stores;

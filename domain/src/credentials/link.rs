@@ -50,21 +50,36 @@ mod tests {
         let login = Uuid::new_v4();
         let t = link_token(b"key", TokenPurpose::Invite, login, at(1_000));
         assert_eq!(login_of(&t), Some(login));
-        assert_eq!(t, link_token(b"key", TokenPurpose::Invite, login, at(1_000)));
+        assert_eq!(
+            t,
+            link_token(b"key", TokenPurpose::Invite, login, at(1_000))
+        );
     }
 
     #[test]
     fn another_key_purpose_or_expiry_gives_another_token() {
         let login = Uuid::new_v4();
         let t = link_token(b"key", TokenPurpose::Invite, login, at(1_000));
-        assert_ne!(t, link_token(b"other", TokenPurpose::Invite, login, at(1_000)));
+        assert_ne!(
+            t,
+            link_token(b"other", TokenPurpose::Invite, login, at(1_000))
+        );
         assert_ne!(t, link_token(b"key", TokenPurpose::Reset, login, at(1_000)));
-        assert_ne!(t, link_token(b"key", TokenPurpose::Invite, login, at(1_001)));
+        assert_ne!(
+            t,
+            link_token(b"key", TokenPurpose::Invite, login, at(1_001))
+        );
     }
 
     #[test]
     fn malformed_tokens_name_no_login() {
-        for bad in ["", "abc", "not-a-uuid.mac", "6f1c2b9e0c8d4c1e9a3b5d7f1e2c4a6b.", "x.y.z"] {
+        for bad in [
+            "",
+            "abc",
+            "not-a-uuid.mac",
+            "6f1c2b9e0c8d4c1e9a3b5d7f1e2c4a6b.",
+            "x.y.z",
+        ] {
             assert_eq!(login_of(bad), None, "{bad}");
         }
     }

@@ -20,8 +20,8 @@ mod tests;
 pub use commands::CredentialsCommand;
 pub use decide::{INVITE_LIFETIME_SECONDS, RESET_LIFETIME_SECONDS};
 pub use errors::CredentialsError;
-pub use link::{link_token, login_of};
 pub use events::*;
+pub use link::{link_token, login_of};
 pub use state::{Credentials, PendingToken};
 
 /// The SHA-256 (lower-case hex) of a link token, as commands carry it.

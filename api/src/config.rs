@@ -1,0 +1,50 @@
+//! Settings shared by every subcommand: flags, each with its environment variable.
+
+use clap::Args;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Args, Clone, Debug)]
+pub struct Config {
+    /// Address of the HTTP server.
+    #[arg(long, env = "CMA_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Embedded SQLite files, stored uploads and the `.eml` outbox.
+    #[arg(long, env = "CMA_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// `postgres://...` puts the event log and the read models on PostgreSQL.
+    #[arg(long, env = "CMA_DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// `kurrentdb://...` or `esdb://...` puts the event log on KurrentDB.
+    #[arg(long, env = "CMA_EVENTSTORE_URL")]
+    pub eventstore_url: Option<String>,
+
+    /// `smtp://host:port` or `smtps://...` sends email by SMTP instead of the outbox folder.
+    #[arg(long, env = "CMA_SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// Base of links in emails (default `http://{listen}`).
+    #[arg(long, env = "CMA_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Start the clock at this RFC 3339 instant (it then runs forward).
+    #[arg(long, env = "CMA_NOW")]
+    pub now: Option<String>,
+}
+
+impl Config {
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen))
+            .trim_end_matches('/')
+            .to_owned()
+    }
+
+    pub fn events_db(&self) -> PathBuf {
+        self.data_dir.join("events.db")
+    }
+}
