@@ -3,5 +3,6 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod http;
 pub mod serve;
 pub mod stores;

@@ -1,0 +1,151 @@
+//! Every error answer: RFC 9457 `application/problem+json`.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use cma_domain::{Refusal, RefusalKind};
+use cma_store::{ServiceError, StoreError};
+use serde::Serialize;
+
+/// An error answer with its status, a stable type and a readable detail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: StatusCode,
+    /// A short slug naming the problem, e.g. `slot-taken`; the `type` is
+    /// `https://cma.example/problems/{slug}`.
+    pub slug: &'static str,
+    pub detail: String,
+}
+
+#[derive(Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: String,
+    title: &'a str,
+    status: u16,
+    detail: &'a str,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, slug: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            status,
+            slug,
+            detail: detail.into(),
+        }
+    }
+
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad-request", detail)
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "not-logged-in",
+            "log in to do this",
+        )
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
+    }
+
+    /// The answer for anything missing or outside the caller's scope.
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not-found", "no such resource")
+    }
+
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %detail, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "something went wrong on our side",
+        )
+    }
+
+    /// A refused domain command, mapped by the kind of rule it broke.
+    pub fn refused<E: Refusal>(e: &E) -> Self {
+        let (status, slug) = match e.kind() {
+            RefusalKind::BadRequest => (StatusCode::BAD_REQUEST, "bad-request"),
+            RefusalKind::NotFound => (StatusCode::NOT_FOUND, "not-found"),
+            RefusalKind::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            RefusalKind::Conflict => (StatusCode::CONFLICT, "conflict"),
+            RefusalKind::Unprocessable => (StatusCode::UNPROCESSABLE_ENTITY, "rule-broken"),
+        };
+        if status == StatusCode::NOT_FOUND {
+            return Self::not_found();
+        }
+        Self::new(status, slug, e.to_string())
+    }
+}
+
+impl<E: Refusal> From<ServiceError<E>> for ApiError {
+    fn from(e: ServiceError<E>) -> Self {
+        match e {
+            ServiceError::Refused(refusal) => Self::refused(&refusal),
+            ServiceError::Contended(_) => Self::new(
+                StatusCode::CONFLICT,
+                "concurrent-change",
+                "someone else changed this at the same moment; try again",
+            ),
+            ServiceError::Store(e) => Self::internal(e),
+            ServiceError::Decode(e) => Self::internal(e),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        Self::internal(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let title = self.status.canonical_reason().unwrap_or("Error");
+        let body = Problem {
+            kind: format!("https://cma.example/problems/{}", self.slug),
+            title,
+            status: self.status.as_u16(),
+            detail: &self.detail,
+        };
+        let mut response = (self.status, axum::Json(body)).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn problems_are_rfc_9457_json() {
+        let response = ApiError::new(
+            StatusCode::CONFLICT,
+            "slot-taken",
+            "that slot was just booked",
+        )
+        .into_response();
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        assert_eq!(
+            response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok()),
+            Some("application/problem+json")
+        );
+        let bytes = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .expect("body");
+        let json: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+        assert_eq!(json["status"], 409);
+        assert_eq!(json["title"], "Conflict");
+        assert_eq!(json["detail"], "that slot was just booked");
+        assert_eq!(json["type"], "https://cma.example/problems/slot-taken");
+    }
+}
