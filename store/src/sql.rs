@@ -276,6 +276,10 @@ macro_rules! sql_event_log {
                 Ok(u64::try_from(max.unwrap_or(0)).unwrap_or(0))
             }
 
+            fn positions_are_contiguous(&self) -> bool {
+                true
+            }
+
             fn subscribe(&self) -> tokio::sync::watch::Receiver<$crate::envelope::Position> {
                 self.committed.subscribe()
             }
