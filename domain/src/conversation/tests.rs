@@ -1,6 +1,5 @@
 use super::*;
 use crate::access::{AccessDenied, Author, By, ClientPortal, Section, Sections};
-use crate::codec::EventCodec;
 use crate::ids::{ClientId, MessageId, StaffId};
 use crate::testing::given;
 use crate::{Refusal, RefusalKind};
@@ -247,21 +246,4 @@ fn refusals_map_to_their_status_kinds() {
         ConversationError::from(AccessDenied::PortalSuspended).kind(),
         RefusalKind::Forbidden
     );
-}
-
-#[test]
-fn every_conversation_event_round_trips_through_the_codec() {
-    let events = samples::events();
-    let mut types: Vec<&str> = events.iter().map(EventCodec::event_type).collect();
-    types.sort_unstable();
-    let mut known: Vec<&str> = ConversationEvent::known_versions()
-        .iter()
-        .map(|(t, _)| *t)
-        .collect();
-    known.sort_unstable();
-    assert_eq!(types, known, "samples hold every variant");
-    for e in events {
-        let back = ConversationEvent::decode(e.event_type(), e.schema_version(), &e.encode());
-        assert_eq!(back, Ok(e));
-    }
 }

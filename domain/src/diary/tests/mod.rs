@@ -1,6 +1,5 @@
 use super::*;
 use crate::access::{AccessDenied, Author, By, ClientPortal, Section, Sections};
-use crate::codec::EventCodec;
 use crate::ids::{AppointmentId, ClientId, StaffId};
 use crate::schedule::{NotBookable, Schedule, Weekday};
 use crate::testing::given;

@@ -1,6 +1,5 @@
 use super::*;
 use crate::access::{AccessDenied, Author, By, ClientPortal, Section, Sections};
-use crate::codec::EventCodec;
 use crate::ids::{ClientId, FileId, StaffId};
 use crate::testing::given;
 use crate::{Refusal, RefusalKind};
