@@ -185,14 +185,18 @@ mod tests {
         CommandContext::system(now, None)
     }
 
+    /// A fresh SQLite log in a temporary directory (kept alive by the guard).
+    async fn sqlite_store() -> (tempfile::TempDir, Arc<dyn EventStore>) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = SqliteStore::open(&dir.path().join("events.db"))
+            .await
+            .expect("open");
+        (dir, Arc::new(store))
+    }
+
     #[tokio::test]
     async fn two_clients_racing_for_one_slot_leave_exactly_one_booking() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store: Arc<dyn EventStore> = Arc::new(
-            SqliteStore::open(&dir.path().join("events.db"))
-                .await
-                .expect("open"),
-        );
+        let (_dir, store) = sqlite_store().await;
         let service = Arc::new(Service::new(store));
         let team = Uuid::new_v4();
         // Monday 2026-12-07 10:00 London, decided on the Friday before.
@@ -226,12 +230,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_command_that_changes_nothing_appends_nothing_and_reports_the_stream_position() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store: Arc<dyn EventStore> = Arc::new(
-            SqliteStore::open(&dir.path().join("events.db"))
-                .await
-                .expect("open"),
-        );
+        let (_dir, store) = sqlite_store().await;
         let service = Service::new(store.clone());
         let team = Uuid::new_v4();
         let now = Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant");
@@ -267,12 +266,7 @@ mod tests {
         use cma_domain::quote::signature::tiny_png;
         use cma_domain::quote::{Acceptance, Quote, QuoteCommand, QuoteError, samples};
 
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store: Arc<dyn EventStore> = Arc::new(
-            SqliteStore::open(&dir.path().join("events.db"))
-                .await
-                .expect("open"),
-        );
+        let (_dir, store) = sqlite_store().await;
         let service = Arc::new(Service::new(store));
         let (quote, team, client, staff) = (
             QuoteId::new(),
