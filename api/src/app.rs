@@ -4,20 +4,37 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
-use cma_store::{Clock, EventStore};
+use cma_store::{Clock, EventStore, Service};
 use std::sync::Arc;
+
+use crate::routes;
+use crate::storage::FileStorage;
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn EventStore>,
     pub clock: Clock,
+    /// The command side: load, decide, append.
+    pub service: Arc<Service>,
+    /// Uploaded content by SHA-256.
+    pub files: Arc<FileStorage>,
 }
 
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .merge(routes::quotes::routes())
+        .merge(routes::invoices::routes())
+        .merge(routes::files::routes())
+        .merge(routes::messages::routes())
+        .merge(routes::diary::routes())
+        .merge(routes::portal_quotes::routes())
+        .merge(routes::portal_invoices::routes())
+        .merge(routes::portal_files::routes())
+        .merge(routes::portal_messages::routes())
+        .merge(routes::portal_meetings::routes())
         .with_state(state)
 }
 

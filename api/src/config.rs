@@ -33,7 +33,14 @@ pub struct Config {
     /// Start the clock at this RFC 3339 instant (it then runs forward).
     #[arg(long, env = "CMA_NOW")]
     pub now: Option<String>,
+
+    /// Largest accepted upload, in bytes (default 25 MiB).
+    #[arg(long, env = "CMA_MAX_UPLOAD_BYTES", default_value_t = DEFAULT_MAX_UPLOAD_BYTES)]
+    pub max_upload_bytes: u64,
 }
+
+/// 25 MiB (PRODUCT §6.3).
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 25 * 1024 * 1024;
 
 impl Config {
     pub fn public_url(&self) -> String {
@@ -46,5 +53,10 @@ impl Config {
 
     pub fn events_db(&self) -> PathBuf {
         self.data_dir.join("events.db")
+    }
+
+    /// Where uploaded content is stored, by SHA-256.
+    pub fn files_dir(&self) -> PathBuf {
+        self.data_dir.join("files")
     }
 }

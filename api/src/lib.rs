@@ -4,5 +4,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod http;
+pub mod routes;
 pub mod serve;
+pub mod storage;
 pub mod stores;

@@ -2,27 +2,45 @@
 
 use crate::app::{AppState, router};
 use crate::config::Config;
+use crate::storage::FileStorage;
 use crate::stores::open_event_store;
-use cma_store::Clock;
+use cma_store::{Clock, Service};
+use std::future::Future;
+use std::sync::Arc;
+use tokio::net::TcpListener;
 
 pub async fn serve(config: Config) -> Result<(), String> {
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    run(config, listener, shutdown_signal()).await
+}
+
+/// Runs the portal on `listener` until `shutdown` resolves.
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
     let clock = Clock::from_setting(config.now.as_deref())?;
     let store = open_event_store(&config)
         .await
         .map_err(|e| format!("cannot open the event log: {e}"))?;
-    let listener = tokio::net::TcpListener::bind(config.listen)
+    let files = FileStorage::open(&config.files_dir(), config.max_upload_bytes)
         .await
-        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
-    tracing::info!(listen = %config.listen, public_url = %config.public_url(), "serving");
+        .map_err(|e| format!("cannot open the file store: {e}"))?;
+    tracing::info!(listen = ?listener.local_addr().ok(), public_url = %config.public_url(), "serving");
     let app = router(AppState {
         store: store.clone(),
         clock,
+        service: Arc::new(Service::new(store.clone())),
+        files: Arc::new(files),
     });
     let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(shutdown)
     .await
     .map_err(|e| format!("server failed: {e}"));
     store.close().await;
