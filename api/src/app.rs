@@ -7,8 +7,11 @@ use axum::routing::get;
 use cma_store::{Clock, EventStore, Service};
 use std::sync::Arc;
 
+use crate::http::consistency::read_your_writes;
 use crate::routes;
 use crate::storage::FileStorage;
+use axum::middleware;
+use cma_projections::ReadDb;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -19,6 +22,8 @@ pub struct AppState {
     pub service: Arc<Service>,
     /// Uploaded content by SHA-256.
     pub files: Arc<FileStorage>,
+    /// The read models every GET answers from.
+    pub read: ReadDb,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -35,6 +40,11 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::portal_files::routes())
         .merge(routes::portal_messages::routes())
         .merge(routes::portal_meetings::routes())
+        .merge(routes::portal::routes())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            read_your_writes,
+        ))
         .with_state(state)
 }
 

@@ -55,6 +55,10 @@ impl Config {
         self.data_dir.join("events.db")
     }
 
+    pub fn read_db(&self) -> PathBuf {
+        self.data_dir.join("read.db")
+    }
+
     /// Where uploaded content is stored, by SHA-256.
     pub fn files_dir(&self) -> PathBuf {
         self.data_dir.join("files")

@@ -3,7 +3,8 @@
 use crate::app::{AppState, router};
 use crate::config::Config;
 use crate::storage::FileStorage;
-use crate::stores::open_event_store;
+use crate::stores::{open_event_store, open_read_db};
+use cma_projections::{Projections, RunnerConfig, views};
 use cma_store::{Clock, Service};
 use std::future::Future;
 use std::sync::Arc;
@@ -29,12 +30,22 @@ pub async fn run(
     let files = FileStorage::open(&config.files_dir(), config.max_upload_bytes)
         .await
         .map_err(|e| format!("cannot open the file store: {e}"))?;
+    let read = open_read_db(&config)
+        .await
+        .map_err(|e| format!("cannot open the read models: {e}"))?;
+    let projections = Projections::start(
+        read.clone(),
+        store.clone(),
+        views::all(),
+        RunnerConfig::default(),
+    );
     tracing::info!(listen = ?listener.local_addr().ok(), public_url = %config.public_url(), "serving");
     let app = router(AppState {
         store: store.clone(),
         clock,
         service: Arc::new(Service::new(store.clone())),
         files: Arc::new(files),
+        read: read.clone(),
     });
     let served = axum::serve(
         listener,
@@ -43,6 +54,8 @@ pub async fn run(
     .with_graceful_shutdown(shutdown)
     .await
     .map_err(|e| format!("server failed: {e}"));
+    projections.stop().await;
+    read.close().await;
     store.close().await;
     served
 }

@@ -1,5 +1,6 @@
 //! HTTP plumbing shared by every route group.
 
+pub mod consistency;
 pub mod download;
 pub mod problem;
 pub mod session;

@@ -9,18 +9,23 @@ use crate::app::AppState;
 use crate::http::{ApiError, StaffSession};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use cma_domain::access::By;
 use cma_domain::conversation::{Conversation, ConversationCommand};
 use cma_domain::ids::{ClientId, MessageId};
+use cma_projections::queries::{self, Scope};
 use cma_store::{CommandContext, Position};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/clients/{id}/messages", post(post_message))
+        .route("/api/v1/inbox", get(inbox))
+        .route(
+            "/api/v1/clients/{id}/messages",
+            post(post_message).get(thread),
+        )
         .route("/api/v1/clients/{id}/messages/read", post(mark_read))
 }
 
@@ -42,6 +47,32 @@ pub struct ReadMarker {
     #[serde(default)]
     #[schema(value_type = Option<uuid::Uuid>)]
     pub up_to: Option<MessageId>,
+}
+
+#[utoipa::path(get, path = "/api/v1/inbox", tag = "messages",
+    responses((status = 200, description = "`{threads: [{client_id, client_name, last_message_at, unread}]}`, newest first", body = Object)))]
+pub async fn inbox(
+    State(state): State<AppState>,
+    session: StaffSession,
+) -> Result<Json<queries::messages::Inbox>, ApiError> {
+    Ok(Json(
+        queries::messages::inbox(&state.read, session.team).await?,
+    ))
+}
+
+/// Reading does not mark the thread read: see `POST .../messages/read`.
+#[utoipa::path(get, path = "/api/v1/clients/{id}/messages", tag = "messages",
+    params(("id" = uuid::Uuid, Path, description = "client id")),
+    responses((status = 200, description = "`{messages: [{message_id, author, text, at}]}`, oldest first", body = Object), (status = 404)))]
+pub async fn thread(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(client): Path<String>,
+) -> Result<Json<queries::messages::MessageList>, ApiError> {
+    queries::messages::list(&state.read, Scope::Team(session.team), id(&client)?)
+        .await?
+        .map(Json)
+        .ok_or_else(ApiError::not_found)
 }
 
 #[utoipa::path(post, path = "/api/v1/clients/{id}/messages", tag = "messages",

@@ -3,22 +3,25 @@
 
 use super::diary::AppointmentCreated;
 use super::scope::{section, team_schedule};
+use super::slots::free_slots_now;
 use super::wire::{Positioned, id, instant};
 use crate::app::AppState;
 use crate::http::{ApiError, ClientSession};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use cma_domain::access::{By, Section};
 use cma_domain::diary::{Diary, DiaryCommand};
 use cma_domain::ids::AppointmentId;
-use serde::Deserialize;
+use cma_projections::queries;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/portal/meetings", post(book))
+        .route("/api/v1/portal/meetings", post(book).get(list))
+        .route("/api/v1/portal/meetings/slots", get(slots))
         .route("/api/v1/portal/meetings/{id}/cancel", post(cancel))
 }
 
@@ -26,6 +29,52 @@ pub fn routes() -> Router<AppState> {
 pub struct Booking {
     /// RFC 3339; the start of a free slot.
     pub starts_at: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/portal/meetings", tag = "portal",
+    responses((status = 200, description = "`{meetings: [{appointment_id, starts_at, ends_at, status, can_cancel}]}`", body = Object), (status = 403)))]
+pub async fn list(
+    State(state): State<AppState>,
+    session: ClientSession,
+) -> Result<Json<queries::diary::Meetings>, ApiError> {
+    section(&session, Section::Meetings)?;
+    let now = state.clock.now();
+    Ok(Json(
+        queries::diary::meetings(&state.read, session.team, session.client, now).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/portal/meetings/slots", tag = "portal",
+    responses((status = 200, body = FreeSlots), (status = 403)))]
+pub async fn slots(
+    State(state): State<AppState>,
+    session: ClientSession,
+) -> Result<Json<FreeSlots>, ApiError> {
+    section(&session, Section::Meetings)?;
+    let slots = free_slots_now(&state, session.team).await?;
+    Ok(Json(FreeSlots {
+        slots: slots
+            .into_iter()
+            .map(|s| FreeSlot {
+                starts_at: s.starts_at.to_string(),
+                ends_at: s.ends_at.to_string(),
+            })
+            .collect(),
+    }))
+}
+
+/// Every free slot from now to 14 days ahead.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FreeSlots {
+    pub slots: Vec<FreeSlot>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FreeSlot {
+    /// RFC 3339.
+    pub starts_at: String,
+    /// RFC 3339.
+    pub ends_at: String,
 }
 
 /// The team's schedule comes from the write side, so a booking is decided

@@ -6,11 +6,12 @@ use crate::app::AppState;
 use crate::http::{ApiError, StaffSession};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{post, put};
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use cma_domain::access::By;
 use cma_domain::ids::{ClientId, CommentId, LineId, QuoteId};
 use cma_domain::quote::{Quote, QuoteCommand, QuoteLine};
+use cma_projections::queries::{self, Scope};
 use cma_store::Position;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -19,8 +20,8 @@ use utoipa::ToSchema;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/clients/{id}/quotes", post(create))
-        .route("/api/v1/quotes/{id}", put(edit))
+        .route("/api/v1/clients/{id}/quotes", post(create).get(list))
+        .route("/api/v1/quotes/{id}", get(view).put(edit))
         .route("/api/v1/quotes/{id}/send", post(send))
         .route("/api/v1/quotes/{id}/withdraw", post(withdraw))
         .route(
@@ -140,6 +141,36 @@ pub async fn create(
             position: executed.position,
         }),
     ))
+}
+
+#[utoipa::path(get, path = "/api/v1/quotes/{id}", tag = "quotes",
+    params(("id" = uuid::Uuid, Path, description = "quote id")),
+    responses((status = 200, description = "the quote view", body = Object), (status = 404)))]
+pub async fn view(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(quote): Path<String>,
+) -> Result<Json<queries::quotes::QuoteView>, ApiError> {
+    let scope = Scope::Team(session.team);
+    queries::quotes::get(&state.read, scope, id(&quote)?, state.clock.now())
+        .await?
+        .map(Json)
+        .ok_or_else(ApiError::not_found)
+}
+
+#[utoipa::path(get, path = "/api/v1/clients/{id}/quotes", tag = "quotes",
+    params(("id" = uuid::Uuid, Path, description = "client id")),
+    responses((status = 200, description = "`{quotes: [{quote_id, title, status, revision, totals}]}`", body = Object), (status = 404)))]
+pub async fn list(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(client): Path<String>,
+) -> Result<Json<queries::quotes::QuoteList>, ApiError> {
+    let scope = Scope::Team(session.team);
+    queries::quotes::list(&state.read, scope, id(&client)?, state.clock.now())
+        .await?
+        .map(Json)
+        .ok_or_else(ApiError::not_found)
 }
 
 #[utoipa::path(put, path = "/api/v1/quotes/{id}", tag = "quotes",
