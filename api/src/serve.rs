@@ -2,51 +2,38 @@
 
 use crate::app::{AppState, router};
 use crate::config::Config;
-use crate::storage::FileStorage;
-use crate::stores::{open_event_store, open_read_db};
 use cma_projections::{Projections, RunnerConfig, views};
-use cma_store::{Clock, Service};
 use std::future::Future;
-use std::sync::Arc;
 use tokio::net::TcpListener;
 
 pub async fn serve(config: Config) -> Result<(), String> {
-    let listener = TcpListener::bind(config.listen)
+    let listen = config.listen;
+    let public_url = config.public_url();
+    let state = AppState::open(config).await?;
+    let listener = TcpListener::bind(listen)
         .await
-        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
-    run(config, listener, shutdown_signal()).await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    tracing::info!(listen = %listen, public_url = %public_url, "serving");
+    let served = run(state.clone(), listener, shutdown_signal()).await;
+    state.close().await;
+    served
 }
 
-/// Runs the portal on `listener` until `shutdown` resolves.
+/// Serves the API, with the projectors keeping the read models current,
+/// on `listener` until `shutdown` resolves.
 pub async fn run(
-    config: Config,
+    state: AppState,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
-    let clock = Clock::from_setting(config.now.as_deref())?;
-    let store = open_event_store(&config)
-        .await
-        .map_err(|e| format!("cannot open the event log: {e}"))?;
-    let files = FileStorage::open(&config.files_dir(), config.max_upload_bytes)
-        .await
-        .map_err(|e| format!("cannot open the file store: {e}"))?;
-    let read = open_read_db(&config)
-        .await
-        .map_err(|e| format!("cannot open the read models: {e}"))?;
     let projections = Projections::start(
-        read.clone(),
-        store.clone(),
+        state.read.clone(),
+        state.store.clone(),
         views::all(),
         RunnerConfig::default(),
     );
-    tracing::info!(listen = ?listener.local_addr().ok(), public_url = %config.public_url(), "serving");
-    let app = router(AppState {
-        store: store.clone(),
-        clock,
-        service: Arc::new(Service::new(store.clone())),
-        files: Arc::new(files),
-        read: read.clone(),
-    });
+    let appends = crate::metrics::watch_appends(&state);
+    let app = router(state);
     let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -54,9 +41,8 @@ pub async fn run(
     .with_graceful_shutdown(shutdown)
     .await
     .map_err(|e| format!("server failed: {e}"));
+    appends.abort();
     projections.stop().await;
-    read.close().await;
-    store.close().await;
     served
 }
 

@@ -1,7 +1,6 @@
 //! Opens the event log the configuration names.
 
 use crate::config::Config;
-use cma_projections::{ProjectionError, ReadDb};
 use cma_store::postgres::PgStore;
 use cma_store::sqlite::SqliteStore;
 use cma_store::{EventStore, StoreError};
@@ -33,15 +32,4 @@ async fn open_kurrent(_url: &str) -> Result<Arc<dyn EventStore>, StoreError> {
          (build with `--features kurrentdb`)"
             .to_owned(),
     ))
-}
-
-/// The read side: PostgreSQL when `CMA_DATABASE_URL` is set, else
-/// `read.db` in the data directory; migrated before use.
-pub async fn open_read_db(config: &Config) -> Result<ReadDb, ProjectionError> {
-    let db = match &config.database_url {
-        Some(url) => ReadDb::connect_postgres(url).await?,
-        None => ReadDb::open_sqlite(&config.read_db()).await?,
-    };
-    db.migrate().await?;
-    Ok(db)
 }

@@ -1,13 +1,12 @@
 //! The team diary, staff side (PRODUCT §8): add appointments, cancel any.
 
+use super::Positioned;
 use super::scope::team_client;
-use super::wire::{Positioned, id, instant};
+use super::wire::{id, instant};
 use crate::app::AppState;
-use crate::http::{ApiError, StaffSession};
+use crate::http::{ApiError, Json, StaffSession};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use cma_domain::access::By;
 use cma_domain::diary::{Diary, DiaryCommand};
 use cma_domain::ids::{AppointmentId, ClientId};
@@ -15,12 +14,14 @@ use cma_projections::queries;
 use cma_store::Position;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/diary", get(list))
-        .route("/api/v1/diary/appointments", post(add))
-        .route("/api/v1/diary/appointments/{id}/cancel", post(cancel))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(add))
+        .routes(routes!(cancel))
 }
 
 /// Defaults: from now, to 31 days after `from`.
@@ -124,5 +125,7 @@ pub async fn cancel(
         .service
         .execute::<Diary>(session.team.0, &session.context(&state), command)
         .await?;
-    Ok(Positioned::at(executed.position))
+    Ok(Json(Positioned {
+        position: executed.position,
+    }))
 }

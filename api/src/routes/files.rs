@@ -5,13 +5,11 @@ use super::wire::id;
 use crate::app::AppState;
 use crate::http::download::attachment;
 use crate::http::upload::receive;
-use crate::http::{ApiError, StaffSession};
+use crate::http::{ApiError, Json, StaffSession};
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use cma_domain::access::By;
 use cma_domain::file::{FileCommand, StoredFile};
 use cma_domain::ids::{ClientId, FileId};
@@ -19,14 +17,17 @@ use cma_projections::queries::{self, Scope};
 use cma_store::{CommandContext, Position};
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/api/v1/clients/{id}/files",
-            post(upload).layer(DefaultBodyLimit::disable()).get(list),
-        )
-        .route("/api/v1/files/{file_id}/content", get(download))
+pub fn routes() -> OpenApiRouter<AppState> {
+    let uploads = OpenApiRouter::new()
+        .routes(routes!(upload))
+        .layer(DefaultBodyLimit::disable());
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(download))
+        .merge(uploads)
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -1,13 +1,12 @@
 //! Invoices, staff side (PRODUCT §5.1): issue, record payments.
 
+use super::Positioned;
 use super::scope::team_client;
-use super::wire::{Positioned, currency, id};
+use super::wire::{currency, id};
 use crate::app::AppState;
-use crate::http::{ApiError, StaffSession};
+use crate::http::{ApiError, Json, StaffSession};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use cma_domain::ids::{ClientId, InvoiceId};
 use cma_domain::invoice::{Invoice, InvoiceCommand, LineInput};
 use cma_projections::queries::{self, Scope};
@@ -16,12 +15,14 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/clients/{id}/invoices", post(issue).get(list))
-        .route("/api/v1/invoices/{id}", get(view))
-        .route("/api/v1/invoices/{id}/payments", post(record_payment))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(issue, list))
+        .routes(routes!(view))
+        .routes(routes!(record_payment))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -166,5 +167,7 @@ pub async fn record_payment(
         .service
         .execute::<Invoice>(invoice.0, &session.context(&state), command)
         .await?;
-    Ok(Positioned::at(executed.position))
+    Ok(Json(Positioned {
+        position: executed.position,
+    }))
 }

@@ -3,14 +3,13 @@
 //! Reading a thread (`GET`) has no side effects; a side marks what it has
 //! read with `POST .../messages/read`, which the inbox unread counts follow.
 
+use super::Positioned;
 use super::scope::team_client;
-use super::wire::{Positioned, id};
+use super::wire::id;
 use crate::app::AppState;
-use crate::http::{ApiError, StaffSession};
+use crate::http::{ApiError, Json, StaffSession};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use cma_domain::access::By;
 use cma_domain::conversation::{Conversation, ConversationCommand};
 use cma_domain::ids::{ClientId, MessageId};
@@ -18,15 +17,14 @@ use cma_projections::queries::{self, Scope};
 use cma_store::{CommandContext, Position};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/inbox", get(inbox))
-        .route(
-            "/api/v1/clients/{id}/messages",
-            post(post_message).get(thread),
-        )
-        .route("/api/v1/clients/{id}/messages/read", post(mark_read))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(inbox))
+        .routes(routes!(post_message, thread))
+        .routes(routes!(mark_read))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -149,7 +147,11 @@ pub(super) async fn mark_thread_read(
             let loaded = state.service.load::<Conversation>(client.0).await?;
             match loaded.state.messages.last() {
                 Some(last) => last.message,
-                None => return Ok(Positioned::at(loaded.position)),
+                None => {
+                    return Ok(Json(Positioned {
+                        position: loaded.position,
+                    }));
+                }
             }
         }
     };
@@ -158,5 +160,7 @@ pub(super) async fn mark_thread_read(
         .service
         .execute::<Conversation>(client.0, ctx, command)
         .await?;
-    Ok(Positioned::at(executed.position))
+    Ok(Json(Positioned {
+        position: executed.position,
+    }))
 }

@@ -2,14 +2,14 @@
 //! its branding and the sections that are on.
 
 use crate::app::AppState;
-use crate::http::{ApiError, ClientSession};
+use crate::http::{ApiError, ClientSession, Json};
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use cma_projections::queries;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/portal/me", get(me))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(me))
 }
 
 #[utoipa::path(get, path = "/api/v1/portal/me", tag = "portal",

@@ -4,23 +4,24 @@ use super::files::{FileCreated, send_content, store_upload};
 use super::scope::{scope, section};
 use super::wire::id;
 use crate::app::AppState;
-use crate::http::{ApiError, ClientSession};
+use crate::http::{ApiError, ClientSession, Json};
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use cma_domain::access::{By, Section};
 use cma_projections::queries;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/api/v1/portal/files",
-            post(upload).layer(DefaultBodyLimit::disable()).get(list),
-        )
-        .route("/api/v1/portal/files/{file_id}/content", get(download))
+pub fn routes() -> OpenApiRouter<AppState> {
+    let uploads = OpenApiRouter::new()
+        .routes(routes!(upload))
+        .layer(DefaultBodyLimit::disable());
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(download))
+        .merge(uploads)
 }
 
 #[utoipa::path(get, path = "/api/v1/portal/files", tag = "portal",

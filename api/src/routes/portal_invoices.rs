@@ -3,17 +3,17 @@
 use super::scope::{scope, section};
 use super::wire::id;
 use crate::app::AppState;
-use crate::http::{ApiError, ClientSession};
+use crate::http::{ApiError, ClientSession, Json};
 use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
 use cma_domain::access::Section;
 use cma_projections::queries;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/portal/invoices", get(list))
-        .route("/api/v1/portal/invoices/{id}", get(view))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(view))
 }
 
 #[utoipa::path(get, path = "/api/v1/portal/invoices", tag = "portal",

@@ -1,28 +1,29 @@
 //! Meetings in the client portal (PRODUCT §8.2–§8.4): book a free slot,
 //! cancel up to 24 hours before it starts.
 
+use super::Positioned;
 use super::diary::AppointmentCreated;
 use super::scope::{section, team_schedule};
 use super::slots::free_slots_now;
-use super::wire::{Positioned, id, instant};
+use super::wire::{id, instant};
 use crate::app::AppState;
-use crate::http::{ApiError, ClientSession};
+use crate::http::{ApiError, ClientSession, Json};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use cma_domain::access::{By, Section};
 use cma_domain::diary::{Diary, DiaryCommand};
 use cma_domain::ids::AppointmentId;
 use cma_projections::queries;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/portal/meetings", post(book).get(list))
-        .route("/api/v1/portal/meetings/slots", get(slots))
-        .route("/api/v1/portal/meetings/{id}/cancel", post(cancel))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(book, list))
+        .routes(routes!(slots))
+        .routes(routes!(cancel))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -125,5 +126,7 @@ pub async fn cancel(
         .service
         .execute::<Diary>(session.team.0, &session.context(&state), command)
         .await?;
-    Ok(Positioned::at(executed.position))
+    Ok(Json(Positioned {
+        position: executed.position,
+    }))
 }

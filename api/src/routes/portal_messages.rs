@@ -1,21 +1,21 @@
 //! Messages in the client portal (PRODUCT §7.1): post, mark read.
 
+use super::Positioned;
 use super::messages::{MessageBody, MessageCreated, ReadMarker, mark_thread_read, post_in_thread};
 use super::scope::{scope, section};
-use super::wire::Positioned;
 use crate::app::AppState;
-use crate::http::{ApiError, ClientSession};
+use crate::http::{ApiError, ClientSession, Json};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::post;
-use axum::{Json, Router};
 use cma_domain::access::{By, Section};
 use cma_projections::queries;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/portal/messages", post(post_message).get(thread))
-        .route("/api/v1/portal/messages/read", post(mark_read))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(post_message, thread))
+        .routes(routes!(mark_read))
 }
 
 /// Reading does not mark the thread read: see `POST /api/v1/portal/messages/read`.

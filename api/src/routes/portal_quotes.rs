@@ -1,14 +1,13 @@
 //! Quotes in the client portal (PRODUCT §4.2–§4.7): toggle optional lines,
 //! comment on a line, accept with a typed name and a drawn signature.
 
+use super::Positioned;
 use super::scope::{scope, section, team_schedule};
-use super::wire::{Positioned, Totals, id};
+use super::wire::{Totals, id};
 use crate::app::AppState;
-use crate::http::{ApiError, ClientSession};
+use crate::http::{ApiError, ClientSession, Json};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
 use base64::Engine;
 use cma_domain::access::{By, Section};
 use cma_domain::ids::{CommentId, QuoteId};
@@ -18,17 +17,16 @@ use cma_store::Position;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/portal/quotes", get(list))
-        .route("/api/v1/portal/quotes/{id}", get(view))
-        .route("/api/v1/portal/quotes/{id}/lines/{line_id}", put(toggle))
-        .route(
-            "/api/v1/portal/quotes/{id}/lines/{line_id}/comments",
-            post(comment),
-        )
-        .route("/api/v1/portal/quotes/{id}/accept", post(accept))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(view))
+        .routes(routes!(toggle))
+        .routes(routes!(comment))
+        .routes(routes!(accept))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -152,7 +150,12 @@ pub async fn comment(
         .service
         .execute::<Quote>(quote.0, &session.context(&state), command)
         .await?;
-    Ok((StatusCode::CREATED, Positioned::at(executed.position)))
+    Ok((
+        StatusCode::CREATED,
+        Json(Positioned {
+            position: executed.position,
+        }),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/portal/quotes/{id}/accept", tag = "portal",

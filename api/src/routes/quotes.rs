@@ -1,13 +1,12 @@
 //! Quotes, staff side (PRODUCT §4.1, §4.6): draft, edit, send, withdraw, reply on a line.
 
+use super::Positioned;
 use super::scope::team_client;
-use super::wire::{Positioned, currency, id, present};
+use super::wire::{currency, id, present};
 use crate::app::AppState;
-use crate::http::{ApiError, StaffSession};
+use crate::http::{ApiError, Json, StaffSession};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use cma_domain::access::By;
 use cma_domain::ids::{ClientId, CommentId, LineId, QuoteId};
 use cma_domain::quote::{Quote, QuoteCommand, QuoteLine};
@@ -17,17 +16,16 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/clients/{id}/quotes", post(create).get(list))
-        .route("/api/v1/quotes/{id}", get(view).put(edit))
-        .route("/api/v1/quotes/{id}/send", post(send))
-        .route("/api/v1/quotes/{id}/withdraw", post(withdraw))
-        .route(
-            "/api/v1/quotes/{id}/lines/{line_id}/comments",
-            post(comment),
-        )
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(view, edit))
+        .routes(routes!(send))
+        .routes(routes!(withdraw))
+        .routes(routes!(comment))
 }
 
 /// One quote line as staff write it. `line_id` keeps an existing line's
@@ -213,7 +211,9 @@ pub async fn send(
         by: session.staff,
     };
     let executed = execute(&state, &session, id(&quote)?, command).await?;
-    Ok(Positioned::at(executed.position))
+    Ok(Json(Positioned {
+        position: executed.position,
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/quotes/{id}/withdraw", tag = "quotes",
@@ -229,7 +229,9 @@ pub async fn withdraw(
         by: session.staff,
     };
     let executed = execute(&state, &session, id(&quote)?, command).await?;
-    Ok(Positioned::at(executed.position))
+    Ok(Json(Positioned {
+        position: executed.position,
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/quotes/{id}/lines/{line_id}/comments", tag = "quotes",
@@ -251,7 +253,12 @@ pub async fn comment(
         text: body.text,
     };
     let executed = execute(&state, &session, id(&quote)?, command).await?;
-    Ok((StatusCode::CREATED, Positioned::at(executed.position)))
+    Ok((
+        StatusCode::CREATED,
+        Json(Positioned {
+            position: executed.position,
+        }),
+    ))
 }
 
 async fn execute(
