@@ -226,11 +226,11 @@ impl Server {
         let recorded = self.state.store.read_stream(&stream).await.expect("stream");
         let expires_at = recorded
             .iter()
-            .filter_map(|r| match r.decode::<CredentialsEvent>() {
+            .rev()
+            .find_map(|r| match r.decode::<CredentialsEvent>() {
                 Ok(CredentialsEvent::InviteIssued(e)) => Some(e.expires_at),
                 _ => None,
             })
-            .last()
             .expect("an invite was issued");
         link_token(
             &self.state.secret_key,
