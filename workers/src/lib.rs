@@ -6,11 +6,10 @@
 //! beside the API, `cma worker` on its own.
 
 pub mod email;
-mod interim;
 pub mod rules;
 mod worker;
 
-pub use interim::{Backend, ProjectionError, ReadDb};
+pub use cma_projections::{Backend, ProjectionError, ReadDb};
 pub use worker::{WorkerConfig, run_worker};
 
 /// Why the worker stopped or a job failed.

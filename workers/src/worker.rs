@@ -5,13 +5,12 @@ use crate::WorkerError;
 use crate::email::sender::Sender;
 use crate::email::transport::Transport;
 use crate::email::{EmailEnqueuer, EmailSettings, RetryPolicy, TransportSettings};
-use crate::interim::{ReadDb, follow};
 use crate::rules::{DueIndex, Rules, schedule};
+use cma_projections::{Projections, ReadDb, RunnerConfig};
 use cma_store::{Clock, EventStore, Service};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 #[derive(Clone, Debug)]
@@ -68,21 +67,14 @@ pub async fn run_worker(
         claim_for: config.claim_for,
         batch: 20,
     });
-    let mut tasks = JoinSet::new();
     let enqueuer = EmailEnqueuer::new(service.clone(), Arc::new(config.email));
-    tasks.spawn(follow(
+    let followers = Projections::start(
         db.clone(),
         store.clone(),
-        Arc::new(enqueuer),
-        cancel.clone(),
-    ));
-    tasks.spawn(follow(
-        db.clone(),
-        store.clone(),
-        Arc::new(DueIndex::new(service.clone())),
-        cancel.clone(),
-    ));
-    tasks.spawn(send_loop(
+        vec![Arc::new(enqueuer), Arc::new(DueIndex::new(service.clone()))],
+        RunnerConfig::default(),
+    );
+    let send = tokio::spawn(send_loop(
         sender.clone(),
         store.clone(),
         config.poll,
@@ -99,7 +91,10 @@ pub async fn run_worker(
     shutdown.await;
     cancel.cancel();
     let stopped = scheduler.shutdown().await;
-    while tasks.join_next().await.is_some() {}
+    followers.stop().await;
+    if let Err(e) = send.await {
+        tracing::warn!(error = %e, "send loop ended abnormally");
+    }
     tracing::info!("worker stopped");
     Ok(stopped?)
 }

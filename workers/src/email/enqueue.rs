@@ -5,10 +5,9 @@
 
 use super::compose::{self, access, booking, message, quote, upload};
 use super::draft::Draft;
-use super::facts::{Facts, client_address, stream_uuid};
+use super::facts::{Facts, client_address};
 use super::message::build;
 use super::outbox::{self, NewEmail};
-use crate::interim::{ProjectionError, Projector, TableNames, decode};
 use async_trait::async_trait;
 use cma_domain::Event;
 use cma_domain::access::Author;
@@ -21,6 +20,8 @@ use cma_domain::file::FileEvent;
 use cma_domain::ids::{AppointmentId, ClientId, TeamId};
 use cma_domain::quote::{Quote, QuoteEvent};
 use cma_domain::{Timestamp, access::Section};
+use cma_projections::projector::{decode, stream_id};
+use cma_projections::{ProjectionError, Projector, TableNames};
 use cma_store::{Recorded, Service};
 use sqlx::AnyConnection;
 use std::sync::Arc;
@@ -64,7 +65,7 @@ impl EmailEnqueuer {
         };
         match event {
             Event::Credentials(CredentialsEvent::InviteIssued(e)) => {
-                let login = stream_uuid(recorded)?;
+                let login = stream_id::<Uuid>(recorded)?;
                 let Some(token) = self
                     .live_token(
                         &facts,
@@ -96,7 +97,7 @@ impl EmailEnqueuer {
                 )])
             }
             Event::Credentials(CredentialsEvent::ResetIssued(e)) => {
-                let login = stream_uuid(recorded)?;
+                let login = stream_id::<Uuid>(recorded)?;
                 let Some(token) = self
                     .live_token(
                         &facts,
@@ -153,7 +154,7 @@ impl EmailEnqueuer {
                     .await
             }
             Event::Quote(QuoteEvent::Accepted(e)) => {
-                let quote = facts.load::<Quote>(stream_uuid(recorded)?).await?;
+                let quote = facts.load::<Quote>(stream_id::<Uuid>(recorded)?).await?;
                 let Some((client, team)) = facts.client(quote.client).await? else {
                     return Ok(vec![]);
                 };
@@ -218,7 +219,7 @@ impl EmailEnqueuer {
         client: Option<ClientId>,
         cancelled: bool,
     ) -> Result<Vec<Draft>, ProjectionError> {
-        let team_id = TeamId(stream_uuid(recorded)?);
+        let team_id = TeamId(stream_id::<Uuid>(recorded)?);
         let diary = facts.load::<Diary>(team_id.0).await?;
         let Some(found) = diary.appointment(appointment) else {
             return Ok(vec![]);

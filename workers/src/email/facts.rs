@@ -1,12 +1,12 @@
 //! The facts emails need, loaded from the write side (each stream folded to
 //! its current state), so an email never waits for a read model.
 
-use crate::interim::ProjectionError;
 use cma_domain::Aggregate;
 use cma_domain::client::Client;
 use cma_domain::ids::{ClientId, TeamId};
 use cma_domain::team::Team;
-use cma_store::{Position, Recorded, Service, ServiceError};
+use cma_projections::ProjectionError;
+use cma_store::{Position, Service, ServiceError};
 use uuid::Uuid;
 
 pub struct Facts<'a> {
@@ -42,14 +42,6 @@ impl Facts<'_> {
         }
         Ok(self.team(client.team).await?.map(|team| (client, team)))
     }
-}
-
-/// The id part of an event's stream (`diary-{team}` gives the team's id).
-pub fn stream_uuid(recorded: &Recorded) -> Result<Uuid, ProjectionError> {
-    let raw = recorded.stream.as_str();
-    raw.split_once('-')
-        .and_then(|(_, id)| Uuid::try_parse(id).ok())
-        .ok_or_else(|| ProjectionError::Corrupt(format!("stream id {raw:?}")))
 }
 
 /// Where a client gets email: their portal login address, else their first saved one.

@@ -1,8 +1,8 @@
 //! Staff's view of outbound email (`GET /api/v1/emails`).
 
-use crate::interim::ReadDb;
 use cma_domain::Timestamp;
 use cma_domain::ids::TeamId;
+use cma_projections::ReadDb;
 use serde::Serialize;
 
 /// One outbound email as staff see it.

@@ -8,8 +8,8 @@
 //! leaves it to be tried again once the claim has lapsed.
 
 use super::retry::AfterFailure;
-use crate::interim::{Backend, ReadDb};
 use cma_domain::Timestamp;
+use cma_projections::{Backend, ReadDb};
 use sqlx::AnyConnection;
 use uuid::Uuid;
 

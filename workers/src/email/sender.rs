@@ -3,7 +3,7 @@
 use super::outbox::{self, Claimed};
 use super::retry::RetryPolicy;
 use super::transport::Transport;
-use crate::interim::ReadDb;
+use cma_projections::ReadDb;
 use cma_store::Clock;
 use std::time::Duration;
 

@@ -11,14 +11,15 @@
 //! Rows go when the event that settles them arrives. The index is derived
 //! from events alone, so it can be rebuilt at any time.
 
-use crate::email::facts::{Facts, stream_uuid};
-use crate::interim::{ProjectionError, Projector, TableNames, decode};
+use crate::email::facts::Facts;
 use async_trait::async_trait;
 use cma_domain::Event;
 use cma_domain::diary::{DiaryEvent, cancellation_deadline};
 use cma_domain::quote::rules::expiry_deadline;
 use cma_domain::quote::{Quote, QuoteEvent, QuoteStatus};
 use cma_domain::{Timestamp, ids::AppointmentId};
+use cma_projections::projector::{decode, stream_id};
+use cma_projections::{ProjectionError, Projector, TableNames};
 use cma_store::{Recorded, Service};
 use sqlx::AnyConnection;
 use std::sync::Arc;
@@ -58,7 +59,7 @@ impl DueIndex {
         conn: &mut AnyConnection,
         recorded: &Recorded,
     ) -> Result<(), ProjectionError> {
-        let id = stream_uuid(recorded)?;
+        let id = stream_id::<Uuid>(recorded)?;
         let facts = Facts {
             service: &self.service,
             position: recorded.position,
@@ -93,7 +94,7 @@ impl Projector for DueIndex {
     ) -> Result<(), ProjectionError> {
         for recorded in events {
             match decode(recorded)? {
-                Event::Diary(e) => diary(conn, stream_uuid(recorded)?, &e).await?,
+                Event::Diary(e) => diary(conn, stream_id::<Uuid>(recorded)?, &e).await?,
                 Event::Quote(QuoteEvent::LineToggled(_) | QuoteEvent::LineCommented(_)) => {}
                 Event::Quote(_) => self.quote(conn, recorded).await?,
                 _ => {}

@@ -5,10 +5,10 @@
 use super::due::{DueKind, due_streams};
 use crate::WorkerError;
 use crate::email::sender::Sender;
-use crate::interim::ReadDb;
 use cma_domain::diary::{Diary, DiaryCommand};
 use cma_domain::quote::{Quote, QuoteCommand, QuoteError};
 use cma_domain::team::Team;
+use cma_projections::ReadDb;
 use cma_store::{Clock, CommandContext, Service, ServiceError};
 use std::sync::Arc;
 

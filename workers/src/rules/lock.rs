@@ -4,7 +4,7 @@
 //! run). A process that dies mid-job loses its connection and so its lock.
 
 use crate::WorkerError;
-use crate::interim::{Backend, ReadDb};
+use cma_projections::{Backend, ReadDb};
 use sqlx::Acquire;
 use std::future::Future;
 
