@@ -335,3 +335,20 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
 fn list(v: &Value) -> Vec<Value> {
     v.as_array().cloned().unwrap_or_default()
 }
+
+#[tokio::test]
+async fn staff_see_their_team_outbox_and_clients_do_not() {
+    let server = Server::start(FRIDAY_NOON, &[]).await;
+    let (staff, _) = server.staff("mail@ace.example").await;
+    let (status, emails) = server.get("/api/v1/emails", &staff).await;
+    assert_eq!(status, StatusCode::OK, "{emails}");
+    assert!(emails["emails"].is_array());
+    let client = server.client(&staff, "Max", &["max@home.example"]).await;
+    let portal = server
+        .portal(&staff, &client, "max@home.example", sections_without(&[]))
+        .await;
+    let (status, _) = server.get("/api/v1/emails", &portal).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = server.get("/api/v1/emails", "").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
