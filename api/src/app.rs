@@ -1,13 +1,14 @@
 //! The HTTP application: routes and shared state.
 
 use crate::config::Config;
-use crate::db::ReadDb;
 use crate::http::ApiError;
 use crate::metrics;
+use crate::storage::FileStorage;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::routing::get;
+use cma_projections::ReadDb;
 use cma_store::{Clock, EventStore, Service};
 use serde::Serialize;
 use std::sync::Arc;
@@ -27,6 +28,8 @@ pub struct AppState {
     pub read: ReadDb,
     /// Key of link tokens (shared with the worker).
     pub secret_key: Arc<[u8]>,
+    /// Uploaded content by SHA-256.
+    pub files: Arc<FileStorage>,
     pub config: Arc<Config>,
 }
 
@@ -38,8 +41,12 @@ impl AppState {
         let store = crate::stores::open_event_store(&config)
             .await
             .map_err(|e| format!("cannot open the event log: {e}"))?;
-        let read = ReadDb::open(&config).await?;
+        let read = crate::stores::open_read_db(&config).await?;
+        let files = FileStorage::open(&config.files_dir(), config.max_upload_bytes)
+            .await
+            .map_err(|e| format!("cannot open the file store: {e}"))?;
         Ok(Self {
+            files: Arc::new(files),
             service: Arc::new(Service::new(store.clone())),
             store,
             clock,

@@ -44,6 +44,10 @@ pub struct Config {
     /// CIDRs. By default none: the client IP is the socket's peer.
     #[arg(long, env = "CMA_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_proxy)]
     pub trusted_proxies: Vec<IpNet>,
+
+    /// Largest accepted upload, in bytes (default 25 MiB).
+    #[arg(long, env = "CMA_MAX_UPLOAD_BYTES", default_value_t = DEFAULT_MAX_UPLOAD_BYTES)]
+    pub max_upload_bytes: u64,
 }
 
 /// An IP address (a network of one) or a CIDR network.
@@ -53,6 +57,9 @@ fn parse_proxy(text: &str) -> Result<IpNet, String> {
         .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
         .map_err(|_| format!("{text:?} is neither an IP address nor a CIDR network"))
 }
+
+/// 25 MiB (PRODUCT §6.3).
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 25 * 1024 * 1024;
 
 impl Config {
     pub fn public_url(&self) -> String {
@@ -79,5 +86,10 @@ impl Config {
     /// Whether `ip` is one of the configured trusted proxies.
     pub fn is_trusted_proxy(&self, ip: IpAddr) -> bool {
         self.trusted_proxies.iter().any(|net| net.contains(&ip))
+    }
+
+    /// Where uploaded content is stored, by SHA-256.
+    pub fn files_dir(&self) -> PathBuf {
+        self.data_dir.join("files")
     }
 }

@@ -2,38 +2,43 @@
 
 use crate::app::{AppState, router};
 use crate::config::Config;
+use cma_projections::{Projections, RunnerConfig};
 use std::future::Future;
 use tokio::net::TcpListener;
 
 pub async fn serve(config: Config) -> Result<(), String> {
-    let listen = config.listen;
-    let public_url = config.public_url();
-    let state = AppState::open(config).await?;
-    let listener = TcpListener::bind(listen)
+    let listener = TcpListener::bind(config.listen)
         .await
-        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-    tracing::info!(listen = %listen, public_url = %public_url, "serving");
-    let served = run(state.clone(), listener, shutdown_signal()).await;
-    state.close().await;
-    served
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    run(config, listener, shutdown_signal()).await
 }
 
-/// Serves the API on `listener` until `shutdown` resolves.
+/// Runs the portal (API and projectors) on `listener` until `shutdown` resolves.
 pub async fn run(
-    state: AppState,
+    config: Config,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
+    let public_url = config.public_url();
+    let state = AppState::open(config).await?;
+    let projections = Projections::start(
+        state.read.clone(),
+        state.store.clone(),
+        cma_projections::views::all(),
+        RunnerConfig::default(),
+    );
     let appends = crate::metrics::watch_appends(&state);
-    let app = router(state);
+    tracing::info!(listen = ?listener.local_addr().ok(), public_url = %public_url, "serving");
     let served = axum::serve(
         listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await
     .map_err(|e| format!("server failed: {e}"));
     appends.abort();
+    projections.stop().await;
+    state.close().await;
     served
 }
 
