@@ -128,6 +128,12 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
+impl From<cma_projections::ProjectionError> for ApiError {
+    fn from(e: cma_projections::ProjectionError) -> Self {
+        Self::internal(e)
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let title = self.status.canonical_reason().unwrap_or("Error");

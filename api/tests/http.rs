@@ -1,0 +1,12 @@
+//! Black-box tests: the real server on a random port with real SQLite files,
+//! driven over HTTP.
+
+#[path = "http/support.rs"]
+mod support;
+
+#[path = "http/access.rs"]
+mod access;
+#[path = "http/identity.rs"]
+mod identity;
+#[path = "http/infrastructure.rs"]
+mod infrastructure;
