@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use crate::http::ApiError;
+use crate::http::consistency::read_your_writes;
 use crate::metrics;
 use crate::storage::FileStorage;
 use axum::Router;
@@ -28,9 +29,9 @@ pub struct AppState {
     pub read: ReadDb,
     /// Key of link tokens (shared with the worker).
     pub secret_key: Arc<[u8]>,
+    pub config: Arc<Config>,
     /// Uploaded content by SHA-256.
     pub files: Arc<FileStorage>,
-    pub config: Arc<Config>,
 }
 
 impl AppState {
@@ -41,7 +42,7 @@ impl AppState {
         let store = crate::stores::open_event_store(&config)
             .await
             .map_err(|e| format!("cannot open the event log: {e}"))?;
-        let read = crate::stores::open_read_db(&config).await?;
+        let read = crate::db::open(&config).await?;
         let files = FileStorage::open(&config.files_dir(), config.max_upload_bytes)
             .await
             .map_err(|e| format!("cannot open the file store: {e}"))?;
@@ -83,6 +84,10 @@ pub fn router(state: AppState) -> Router {
     .route("/healthz", get(healthz))
     .route("/readyz", get(readyz))
     .route("/metrics", get(metrics::render))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        read_your_writes,
+    ))
     .layer(axum::middleware::from_fn(metrics::track))
     .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
     .layer(TraceLayer::new_for_http())

@@ -35,6 +35,10 @@ pub struct Config {
     #[arg(long, env = "CMA_NOW")]
     pub now: Option<String>,
 
+    /// Largest accepted upload, in bytes (default 25 MiB).
+    #[arg(long, env = "CMA_MAX_UPLOAD_BYTES", default_value_t = DEFAULT_MAX_UPLOAD_BYTES)]
+    pub max_upload_bytes: u64,
+
     /// Key for link tokens and other secrets (hex or any string); by default a
     /// random key generated once into `{data_dir}/secret.key`.
     #[arg(long, env = "CMA_SECRET_KEY", hide_env_values = true)]
@@ -44,10 +48,6 @@ pub struct Config {
     /// CIDRs. By default none: the client IP is the socket's peer.
     #[arg(long, env = "CMA_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_proxy)]
     pub trusted_proxies: Vec<IpNet>,
-
-    /// Largest accepted upload, in bytes (default 25 MiB).
-    #[arg(long, env = "CMA_MAX_UPLOAD_BYTES", default_value_t = DEFAULT_MAX_UPLOAD_BYTES)]
-    pub max_upload_bytes: u64,
 }
 
 /// An IP address (a network of one) or a CIDR network.
@@ -78,6 +78,11 @@ impl Config {
         self.data_dir.join("read.db")
     }
 
+    /// Where uploaded content is stored, by SHA-256.
+    pub fn files_dir(&self) -> PathBuf {
+        self.data_dir.join("files")
+    }
+
     /// Whether the portal is served over https (cookies then get `Secure`).
     pub fn is_https(&self) -> bool {
         self.public_url().starts_with("https://")
@@ -86,10 +91,5 @@ impl Config {
     /// Whether `ip` is one of the configured trusted proxies.
     pub fn is_trusted_proxy(&self, ip: IpAddr) -> bool {
         self.trusted_proxies.iter().any(|net| net.contains(&ip))
-    }
-
-    /// Where uploaded content is stored, by SHA-256.
-    pub fn files_dir(&self) -> PathBuf {
-        self.data_dir.join("files")
     }
 }

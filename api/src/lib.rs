@@ -3,6 +3,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod db;
 pub mod http;
 pub mod identity;
 pub mod metrics;

@@ -2,43 +2,47 @@
 
 use crate::app::{AppState, router};
 use crate::config::Config;
-use cma_projections::{Projections, RunnerConfig};
+use cma_projections::{Projections, RunnerConfig, views};
 use std::future::Future;
 use tokio::net::TcpListener;
 
 pub async fn serve(config: Config) -> Result<(), String> {
-    let listener = TcpListener::bind(config.listen)
+    let listen = config.listen;
+    let public_url = config.public_url();
+    let state = AppState::open(config).await?;
+    let listener = TcpListener::bind(listen)
         .await
-        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
-    run(config, listener, shutdown_signal()).await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    tracing::info!(listen = %listen, public_url = %public_url, "serving");
+    let served = run(state.clone(), listener, shutdown_signal()).await;
+    state.close().await;
+    served
 }
 
-/// Runs the portal (API and projectors) on `listener` until `shutdown` resolves.
+/// Serves the API, with the projectors keeping the read models current,
+/// on `listener` until `shutdown` resolves.
 pub async fn run(
-    config: Config,
+    state: AppState,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
-    let public_url = config.public_url();
-    let state = AppState::open(config).await?;
     let projections = Projections::start(
         state.read.clone(),
         state.store.clone(),
-        cma_projections::views::all(),
+        views::all(),
         RunnerConfig::default(),
     );
     let appends = crate::metrics::watch_appends(&state);
-    tracing::info!(listen = ?listener.local_addr().ok(), public_url = %public_url, "serving");
+    let app = router(state);
     let served = axum::serve(
         listener,
-        router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await
     .map_err(|e| format!("server failed: {e}"));
     appends.abort();
     projections.stop().await;
-    state.close().await;
     served
 }
 

@@ -1,7 +1,6 @@
 //! Opens the event log the configuration names.
 
 use crate::config::Config;
-use cma_projections::ReadDb;
 use cma_store::postgres::PgStore;
 use cma_store::sqlite::SqliteStore;
 use cma_store::{EventStore, StoreError};
@@ -33,19 +32,4 @@ async fn open_kurrent(_url: &str) -> Result<Arc<dyn EventStore>, StoreError> {
          (build with `--features kurrentdb`)"
             .to_owned(),
     ))
-}
-
-/// The read-side database (read models, sessions, logins, rate limits),
-/// migrated: the PostgreSQL database when `CMA_DATABASE_URL` is set, else
-/// `read.db` in the data directory.
-pub async fn open_read_db(config: &Config) -> Result<ReadDb, String> {
-    let read = match &config.database_url {
-        Some(url) => ReadDb::connect_postgres(url).await,
-        None => ReadDb::open_sqlite(&config.read_db()).await,
-    }
-    .map_err(|e| format!("cannot open the read database: {e}"))?;
-    read.migrate()
-        .await
-        .map_err(|e| format!("read database migration failed: {e}"))?;
-    Ok(read)
 }

@@ -4,9 +4,5 @@
 #[path = "http/support.rs"]
 mod support;
 
-#[path = "http/access.rs"]
-mod access;
 #[path = "http/identity.rs"]
 mod identity;
-#[path = "http/infrastructure.rs"]
-mod infrastructure;

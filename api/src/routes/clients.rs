@@ -1,10 +1,10 @@
 //! Clients and their portal access (PRODUCT §3), staff side.
 
+use super::wire::id;
 use crate::app::AppState;
-use crate::http::{ApiError, Json, MinPosition, StaffSession};
+use crate::http::{ApiError, Json, StaffSession};
 use crate::identity::{Principal, logins, sessions};
 use crate::routes::Positioned;
-use crate::routes::wire::id;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use cma_domain::access::Sections;
@@ -131,7 +131,6 @@ async fn create_client(
     ))]
 async fn list_clients(
     State(state): State<AppState>,
-    _: MinPosition,
     staff: StaffSession,
 ) -> Result<Json<ClientList>, ApiError> {
     Ok(Json(clients::list(&state.read, staff.team).await?))
@@ -148,7 +147,6 @@ async fn list_clients(
     ))]
 async fn get_client(
     State(state): State<AppState>,
-    _: MinPosition,
     staff: StaffSession,
     Path(client): Path<String>,
 ) -> Result<Json<ClientRecord>, ApiError> {

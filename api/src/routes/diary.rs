@@ -1,25 +1,40 @@
 //! The team diary, staff side (PRODUCT §8): add appointments, cancel any.
 
+use super::Positioned;
 use super::scope::team_client;
-use super::wire::{Positioned, id, instant};
+use super::wire::{id, instant};
 use crate::app::AppState;
-use crate::http::{ApiError, StaffSession};
-use axum::extract::{Path, State};
+use crate::http::{ApiError, Json, StaffSession};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::post;
-use axum::{Json, Router};
 use cma_domain::access::By;
 use cma_domain::diary::{Diary, DiaryCommand};
 use cma_domain::ids::{AppointmentId, ClientId};
+use cma_projections::queries;
 use cma_store::Position;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/diary/appointments", post(add))
-        .route("/api/v1/diary/appointments/{id}/cancel", post(cancel))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(add))
+        .routes(routes!(cancel))
 }
+
+/// Defaults: from now, to 31 days after `from`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct Range {
+    /// RFC 3339.
+    pub from: Option<String>,
+    /// RFC 3339.
+    pub to: Option<String>,
+}
+
+/// How far a diary listing reaches when `to` is not given.
+const DEFAULT_SPAN_SECONDS: i64 = 31 * 24 * 3600;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewAppointment {
@@ -39,6 +54,26 @@ pub struct AppointmentCreated {
     #[schema(value_type = uuid::Uuid)]
     pub appointment_id: AppointmentId,
     pub position: Position,
+}
+
+#[utoipa::path(get, path = "/api/v1/diary", tag = "diary", params(Range),
+    responses((status = 200, description = "`{appointments: [{appointment_id, client_id?, starts_at, ends_at, status, booked_by}]}` overlapping [from, to)", body = Object), (status = 400)))]
+pub async fn list(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Query(range): Query<Range>,
+) -> Result<Json<queries::diary::Diary>, ApiError> {
+    let from = match range.from.as_deref() {
+        Some(text) => instant("from", text)?,
+        None => state.clock.now(),
+    };
+    let to = match range.to.as_deref() {
+        Some(text) => instant("to", text)?,
+        None => from.plus_seconds(DEFAULT_SPAN_SECONDS),
+    };
+    Ok(Json(
+        queries::diary::list(&state.read, session.team, from, to).await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/diary/appointments", tag = "diary",
@@ -90,5 +125,7 @@ pub async fn cancel(
         .service
         .execute::<Diary>(session.team.0, &session.context(&state), command)
         .await?;
-    Ok(Positioned::at(executed.position))
+    Ok(Json(Positioned {
+        position: executed.position,
+    }))
 }

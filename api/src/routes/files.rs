@@ -3,25 +3,31 @@
 use super::scope::team_client;
 use super::wire::id;
 use crate::app::AppState;
+use crate::http::download::attachment;
 use crate::http::upload::receive;
-use crate::http::{ApiError, StaffSession};
+use crate::http::{ApiError, Json, StaffSession};
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
-use axum::{Json, Router};
+use axum::response::Response;
 use cma_domain::access::By;
 use cma_domain::file::{FileCommand, StoredFile};
 use cma_domain::ids::{ClientId, FileId};
+use cma_projections::queries::{self, Scope};
 use cma_store::{CommandContext, Position};
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route(
-        "/api/v1/clients/{id}/files",
-        post(upload).layer(DefaultBodyLimit::disable()),
-    )
+pub fn routes() -> OpenApiRouter<AppState> {
+    let uploads = OpenApiRouter::new()
+        .routes(routes!(upload))
+        .layer(DefaultBodyLimit::disable());
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(download))
+        .merge(uploads)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -29,6 +35,50 @@ pub struct FileCreated {
     #[schema(value_type = uuid::Uuid)]
     pub file_id: FileId,
     pub position: Position,
+}
+
+#[utoipa::path(get, path = "/api/v1/clients/{id}/files", tag = "files",
+    params(("id" = uuid::Uuid, Path, description = "client id")),
+    responses((status = 200, description = "`{files: [{file_id, name, content_type, size, uploaded_by, uploaded_at}]}`", body = Object), (status = 404)))]
+pub async fn list(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(client): Path<String>,
+) -> Result<Json<queries::files::FileList>, ApiError> {
+    queries::files::list(&state.read, Scope::Team(session.team), id(&client)?)
+        .await?
+        .map(Json)
+        .ok_or_else(ApiError::not_found)
+}
+
+#[utoipa::path(get, path = "/api/v1/files/{file_id}/content", tag = "files",
+    params(("file_id" = uuid::Uuid, Path, description = "file id")),
+    responses((status = 200, description = "the bytes, with the stored Content-Type, an attachment Content-Disposition and `X-Content-Type-Options: nosniff`"), (status = 404)))]
+pub async fn download(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(file): Path<String>,
+) -> Result<Response, ApiError> {
+    send_content(&state, Scope::Team(session.team), id(&file)?).await
+}
+
+/// The stored bytes of a file in `scope`.
+pub(super) async fn send_content(
+    state: &AppState,
+    scope: Scope,
+    file: FileId,
+) -> Result<Response, ApiError> {
+    let found = queries::files::content(&state.read, scope, file)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let content = state
+        .files
+        .open_content(&found.storage_key)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::internal(format!("content of file {file} is missing")))?;
+    let size = u64::try_from(found.size).map_err(ApiError::internal)?;
+    Ok(attachment(content, size, &found.content_type, &found.name))
 }
 
 #[utoipa::path(post, path = "/api/v1/clients/{id}/files", tag = "files",

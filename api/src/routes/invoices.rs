@@ -1,25 +1,28 @@
 //! Invoices, staff side (PRODUCT §5.1): issue, record payments.
 
+use super::Positioned;
 use super::scope::team_client;
-use super::wire::{Positioned, currency, id};
+use super::wire::{currency, id};
 use crate::app::AppState;
-use crate::http::{ApiError, StaffSession};
+use crate::http::{ApiError, Json, StaffSession};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::post;
-use axum::{Json, Router};
 use cma_domain::ids::{ClientId, InvoiceId};
 use cma_domain::invoice::{Invoice, InvoiceCommand, LineInput};
+use cma_projections::queries::{self, Scope};
 use cma_store::Position;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/clients/{id}/invoices", post(issue))
-        .route("/api/v1/invoices/{id}/payments", post(record_payment))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(issue, list))
+        .routes(routes!(view))
+        .routes(routes!(record_payment))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -107,6 +110,36 @@ pub async fn issue(
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/clients/{id}/invoices", tag = "invoices",
+    params(("id" = uuid::Uuid, Path, description = "client id")),
+    responses((status = 200, description = "`{invoices: [{invoice_id, number, status, totals, amount_due}]}`", body = Object), (status = 404)))]
+pub async fn list(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(client): Path<String>,
+) -> Result<Json<queries::invoices::InvoiceList>, ApiError> {
+    let scope = Scope::Team(session.team);
+    queries::invoices::list(&state.read, scope, id(&client)?, state.clock.now())
+        .await?
+        .map(Json)
+        .ok_or_else(ApiError::not_found)
+}
+
+#[utoipa::path(get, path = "/api/v1/invoices/{id}", tag = "invoices",
+    params(("id" = uuid::Uuid, Path, description = "invoice id")),
+    responses((status = 200, description = "`{invoice_id, number, status, lines, totals, amount_paid, amount_due, due_on}`", body = Object), (status = 404)))]
+pub async fn view(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(invoice): Path<String>,
+) -> Result<Json<queries::invoices::InvoiceView>, ApiError> {
+    let scope = Scope::Team(session.team);
+    queries::invoices::get(&state.read, scope, id(&invoice)?, state.clock.now())
+        .await?
+        .map(Json)
+        .ok_or_else(ApiError::not_found)
+}
+
 #[utoipa::path(post, path = "/api/v1/invoices/{id}/payments", tag = "invoices",
     params(("id" = uuid::Uuid, Path, description = "invoice id")),
     request_body = Payment,
@@ -134,5 +167,7 @@ pub async fn record_payment(
         .service
         .execute::<Invoice>(invoice.0, &session.context(&state), command)
         .await?;
-    Ok(Positioned::at(executed.position))
+    Ok(Json(Positioned {
+        position: executed.position,
+    }))
 }

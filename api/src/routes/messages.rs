@@ -3,25 +3,28 @@
 //! Reading a thread (`GET`) has no side effects; a side marks what it has
 //! read with `POST .../messages/read`, which the inbox unread counts follow.
 
+use super::Positioned;
 use super::scope::team_client;
-use super::wire::{Positioned, id};
+use super::wire::id;
 use crate::app::AppState;
-use crate::http::{ApiError, StaffSession};
+use crate::http::{ApiError, Json, StaffSession};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::post;
-use axum::{Json, Router};
 use cma_domain::access::By;
 use cma_domain::conversation::{Conversation, ConversationCommand};
 use cma_domain::ids::{ClientId, MessageId};
+use cma_projections::queries::{self, Scope};
 use cma_store::{CommandContext, Position};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/clients/{id}/messages", post(post_message))
-        .route("/api/v1/clients/{id}/messages/read", post(mark_read))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(inbox))
+        .routes(routes!(post_message, thread))
+        .routes(routes!(mark_read))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -42,6 +45,32 @@ pub struct ReadMarker {
     #[serde(default)]
     #[schema(value_type = Option<uuid::Uuid>)]
     pub up_to: Option<MessageId>,
+}
+
+#[utoipa::path(get, path = "/api/v1/inbox", tag = "messages",
+    responses((status = 200, description = "`{threads: [{client_id, client_name, last_message_at, unread}]}`, newest first", body = Object)))]
+pub async fn inbox(
+    State(state): State<AppState>,
+    session: StaffSession,
+) -> Result<Json<queries::messages::Inbox>, ApiError> {
+    Ok(Json(
+        queries::messages::inbox(&state.read, session.team).await?,
+    ))
+}
+
+/// Reading does not mark the thread read: see `POST .../messages/read`.
+#[utoipa::path(get, path = "/api/v1/clients/{id}/messages", tag = "messages",
+    params(("id" = uuid::Uuid, Path, description = "client id")),
+    responses((status = 200, description = "`{messages: [{message_id, author, text, at}]}`, oldest first", body = Object), (status = 404)))]
+pub async fn thread(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(client): Path<String>,
+) -> Result<Json<queries::messages::MessageList>, ApiError> {
+    queries::messages::list(&state.read, Scope::Team(session.team), id(&client)?)
+        .await?
+        .map(Json)
+        .ok_or_else(ApiError::not_found)
 }
 
 #[utoipa::path(post, path = "/api/v1/clients/{id}/messages", tag = "messages",
@@ -118,7 +147,11 @@ pub(super) async fn mark_thread_read(
             let loaded = state.service.load::<Conversation>(client.0).await?;
             match loaded.state.messages.last() {
                 Some(last) => last.message,
-                None => return Ok(Positioned::at(loaded.position)),
+                None => {
+                    return Ok(Json(Positioned {
+                        position: loaded.position,
+                    }));
+                }
             }
         }
     };
@@ -127,5 +160,7 @@ pub(super) async fn mark_thread_read(
         .service
         .execute::<Conversation>(client.0, ctx, command)
         .await?;
-    Ok(Positioned::at(executed.position))
+    Ok(Json(Positioned {
+        position: executed.position,
+    }))
 }

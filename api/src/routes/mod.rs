@@ -1,6 +1,5 @@
 //! Route groups, named as API.md groups them. Each exposes `routes()`; every
-//! handler carries `#[utoipa::path]`, and groups registered through
-//! `utoipa_axum::routes!` document themselves as they are registered.
+//! handler carries `#[utoipa::path]`, so registering a route documents it.
 
 pub mod auth;
 pub mod clients;
@@ -8,6 +7,7 @@ pub mod diary;
 pub mod files;
 pub mod invoices;
 pub mod messages;
+pub mod portal;
 pub mod portal_auth;
 pub mod portal_files;
 pub mod portal_invoices;
@@ -16,13 +16,14 @@ pub mod portal_messages;
 pub mod portal_quotes;
 pub mod quotes;
 mod scope;
+mod slots;
 pub mod team_settings;
 pub mod teams;
-pub mod wire;
-
-pub use wire::Positioned;
+mod wire;
 
 use crate::app::AppState;
+use serde::Serialize;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 
 /// Every `/api/v1` route.
@@ -33,14 +34,22 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(portal_auth::routes())
         .merge(team_settings::routes())
         .merge(clients::routes())
-        .merge(quotes::routes().into())
-        .merge(invoices::routes().into())
-        .merge(files::routes().into())
-        .merge(messages::routes().into())
-        .merge(diary::routes().into())
-        .merge(portal_quotes::routes().into())
-        .merge(portal_invoices::routes().into())
-        .merge(portal_files::routes().into())
-        .merge(portal_messages::routes().into())
-        .merge(portal_meetings::routes().into())
+        .merge(quotes::routes())
+        .merge(invoices::routes())
+        .merge(files::routes())
+        .merge(messages::routes())
+        .merge(diary::routes())
+        .merge(portal::routes())
+        .merge(portal_quotes::routes())
+        .merge(portal_invoices::routes())
+        .merge(portal_files::routes())
+        .merge(portal_messages::routes())
+        .merge(portal_meetings::routes())
+}
+
+/// The answer of a command that creates nothing new: where its events landed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Positioned {
+    /// Global event-log position of the command's last event.
+    pub position: u64,
 }

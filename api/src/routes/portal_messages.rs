@@ -1,20 +1,35 @@
 //! Messages in the client portal (PRODUCT §7.1): post, mark read.
 
+use super::Positioned;
 use super::messages::{MessageBody, MessageCreated, ReadMarker, mark_thread_read, post_in_thread};
-use super::scope::section;
-use super::wire::Positioned;
+use super::scope::{scope, section};
 use crate::app::AppState;
-use crate::http::{ApiError, ClientSession};
+use crate::http::{ApiError, ClientSession, Json};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::post;
-use axum::{Json, Router};
 use cma_domain::access::{By, Section};
+use cma_projections::queries;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/portal/messages", post(post_message))
-        .route("/api/v1/portal/messages/read", post(mark_read))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(post_message, thread))
+        .routes(routes!(mark_read))
+}
+
+/// Reading does not mark the thread read: see `POST /api/v1/portal/messages/read`.
+#[utoipa::path(get, path = "/api/v1/portal/messages", tag = "portal",
+    responses((status = 200, description = "`{messages: [...]}`, oldest first", body = Object), (status = 403)))]
+pub async fn thread(
+    State(state): State<AppState>,
+    session: ClientSession,
+) -> Result<Json<queries::messages::MessageList>, ApiError> {
+    section(&session, Section::Messages)?;
+    queries::messages::list(&state.read, scope(&session), session.client)
+        .await?
+        .map(Json)
+        .ok_or_else(ApiError::not_found)
 }
 
 #[utoipa::path(post, path = "/api/v1/portal/messages", tag = "portal",

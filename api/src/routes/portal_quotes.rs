@@ -1,31 +1,32 @@
 //! Quotes in the client portal (PRODUCT §4.2–§4.7): toggle optional lines,
 //! comment on a line, accept with a typed name and a drawn signature.
 
-use super::scope::{section, team_schedule};
-use super::wire::{Positioned, Totals, id};
+use super::Positioned;
+use super::scope::{scope, section, team_schedule};
+use super::wire::{Totals, id};
 use crate::app::AppState;
-use crate::http::{ApiError, ClientSession};
+use crate::http::{ApiError, ClientSession, Json};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{post, put};
-use axum::{Json, Router};
 use base64::Engine;
 use cma_domain::access::{By, Section};
 use cma_domain::ids::{CommentId, QuoteId};
 use cma_domain::quote::{Acceptance, Quote, QuoteCommand, QuoteError};
+use cma_projections::queries;
 use cma_store::Position;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/portal/quotes/{id}/lines/{line_id}", put(toggle))
-        .route(
-            "/api/v1/portal/quotes/{id}/lines/{line_id}/comments",
-            post(comment),
-        )
-        .route("/api/v1/portal/quotes/{id}/accept", post(accept))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(view))
+        .routes(routes!(toggle))
+        .routes(routes!(comment))
+        .routes(routes!(accept))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -60,6 +61,39 @@ pub struct Accepted {
     /// RFC 3339.
     pub accepted_at: String,
     pub position: Position,
+}
+
+#[utoipa::path(get, path = "/api/v1/portal/quotes", tag = "portal",
+    responses((status = 200, description = "`{quotes: [{quote_id, title, status, totals}]}`: the sent quotes", body = Object), (status = 403)))]
+pub async fn list(
+    State(state): State<AppState>,
+    session: ClientSession,
+) -> Result<Json<queries::quotes::QuoteList>, ApiError> {
+    section(&session, Section::Quotes)?;
+    queries::quotes::list(
+        &state.read,
+        scope(&session),
+        session.client,
+        state.clock.now(),
+    )
+    .await?
+    .map(Json)
+    .ok_or_else(ApiError::not_found)
+}
+
+#[utoipa::path(get, path = "/api/v1/portal/quotes/{id}", tag = "portal",
+    params(("id" = uuid::Uuid, Path, description = "quote id")),
+    responses((status = 200, description = "the quote view", body = Object), (status = 403), (status = 404)))]
+pub async fn view(
+    State(state): State<AppState>,
+    session: ClientSession,
+    Path(quote): Path<String>,
+) -> Result<Json<queries::quotes::QuoteView>, ApiError> {
+    section(&session, Section::Quotes)?;
+    queries::quotes::get(&state.read, scope(&session), id(&quote)?, state.clock.now())
+        .await?
+        .map(Json)
+        .ok_or_else(ApiError::not_found)
 }
 
 #[utoipa::path(put, path = "/api/v1/portal/quotes/{id}/lines/{line_id}", tag = "portal",
@@ -116,7 +150,12 @@ pub async fn comment(
         .service
         .execute::<Quote>(quote.0, &session.context(&state), command)
         .await?;
-    Ok((StatusCode::CREATED, Positioned::at(executed.position)))
+    Ok((
+        StatusCode::CREATED,
+        Json(Positioned {
+            position: executed.position,
+        }),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/portal/quotes/{id}/accept", tag = "portal",

@@ -1,32 +1,31 @@
 //! Quotes, staff side (PRODUCT §4.1, §4.6): draft, edit, send, withdraw, reply on a line.
 
+use super::Positioned;
 use super::scope::team_client;
-use super::wire::{Positioned, currency, id, present};
+use super::wire::{currency, id, present};
 use crate::app::AppState;
-use crate::http::{ApiError, StaffSession};
+use crate::http::{ApiError, Json, StaffSession};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{post, put};
-use axum::{Json, Router};
 use cma_domain::access::By;
 use cma_domain::ids::{ClientId, CommentId, LineId, QuoteId};
 use cma_domain::quote::{Quote, QuoteCommand, QuoteLine};
+use cma_projections::queries::{self, Scope};
 use cma_store::Position;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/clients/{id}/quotes", post(create))
-        .route("/api/v1/quotes/{id}", put(edit))
-        .route("/api/v1/quotes/{id}/send", post(send))
-        .route("/api/v1/quotes/{id}/withdraw", post(withdraw))
-        .route(
-            "/api/v1/quotes/{id}/lines/{line_id}/comments",
-            post(comment),
-        )
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(view, edit))
+        .routes(routes!(send))
+        .routes(routes!(withdraw))
+        .routes(routes!(comment))
 }
 
 /// One quote line as staff write it. `line_id` keeps an existing line's
@@ -142,6 +141,36 @@ pub async fn create(
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/quotes/{id}", tag = "quotes",
+    params(("id" = uuid::Uuid, Path, description = "quote id")),
+    responses((status = 200, description = "the quote view", body = Object), (status = 404)))]
+pub async fn view(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(quote): Path<String>,
+) -> Result<Json<queries::quotes::QuoteView>, ApiError> {
+    let scope = Scope::Team(session.team);
+    queries::quotes::get(&state.read, scope, id(&quote)?, state.clock.now())
+        .await?
+        .map(Json)
+        .ok_or_else(ApiError::not_found)
+}
+
+#[utoipa::path(get, path = "/api/v1/clients/{id}/quotes", tag = "quotes",
+    params(("id" = uuid::Uuid, Path, description = "client id")),
+    responses((status = 200, description = "`{quotes: [{quote_id, title, status, revision, totals}]}`", body = Object), (status = 404)))]
+pub async fn list(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(client): Path<String>,
+) -> Result<Json<queries::quotes::QuoteList>, ApiError> {
+    let scope = Scope::Team(session.team);
+    queries::quotes::list(&state.read, scope, id(&client)?, state.clock.now())
+        .await?
+        .map(Json)
+        .ok_or_else(ApiError::not_found)
+}
+
 #[utoipa::path(put, path = "/api/v1/quotes/{id}", tag = "quotes",
     params(("id" = uuid::Uuid, Path, description = "quote id")),
     request_body = QuoteChanges,
@@ -182,7 +211,9 @@ pub async fn send(
         by: session.staff,
     };
     let executed = execute(&state, &session, id(&quote)?, command).await?;
-    Ok(Positioned::at(executed.position))
+    Ok(Json(Positioned {
+        position: executed.position,
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/quotes/{id}/withdraw", tag = "quotes",
@@ -198,7 +229,9 @@ pub async fn withdraw(
         by: session.staff,
     };
     let executed = execute(&state, &session, id(&quote)?, command).await?;
-    Ok(Positioned::at(executed.position))
+    Ok(Json(Positioned {
+        position: executed.position,
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/quotes/{id}/lines/{line_id}/comments", tag = "quotes",
@@ -220,7 +253,12 @@ pub async fn comment(
         text: body.text,
     };
     let executed = execute(&state, &session, id(&quote)?, command).await?;
-    Ok((StatusCode::CREATED, Positioned::at(executed.position)))
+    Ok((
+        StatusCode::CREATED,
+        Json(Positioned {
+            position: executed.position,
+        }),
+    ))
 }
 
 async fn execute(

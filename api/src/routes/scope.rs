@@ -7,6 +7,7 @@ use cma_domain::client::Client;
 use cma_domain::ids::{ClientId, TeamId};
 use cma_domain::schedule::Schedule;
 use cma_domain::team::Team;
+use cma_projections::queries::Scope;
 
 /// The client, when it belongs to `team`; otherwise 404 (existence is not revealed).
 pub async fn team_client(
@@ -38,4 +39,12 @@ pub fn section(session: &ClientSession, section: Section) -> Result<(), ApiError
         .portal
         .require(section)
         .map_err(|denied| ApiError::refused(&denied))
+}
+
+/// What a client may read: their own records in their team.
+pub fn scope(session: &ClientSession) -> Scope {
+    Scope::Client {
+        team: session.team,
+        client: session.client,
+    }
 }

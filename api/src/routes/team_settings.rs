@@ -2,7 +2,7 @@
 //! email template and branding.
 
 use crate::app::AppState;
-use crate::http::{ApiError, Json, MinPosition, StaffSession};
+use crate::http::{ApiError, Json, StaffSession};
 use crate::routes::Positioned;
 use axum::extract::State;
 use cma_domain::ids::FileId;
@@ -81,7 +81,6 @@ pub fn working_hours_body(hours: &WorkingHours) -> WorkingHoursBody {
     ))]
 async fn settings(
     State(state): State<AppState>,
-    _: MinPosition,
     staff: StaffSession,
 ) -> Result<Json<TeamSettings>, ApiError> {
     cma_projections::queries::team::settings(&state.read, staff.team)

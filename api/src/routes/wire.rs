@@ -3,21 +3,8 @@
 use crate::http::ApiError;
 use cma_domain::Timestamp;
 use cma_domain::money;
-use cma_store::Position;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
-
-/// The answer to a command: the log position a read can wait for.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Positioned {
-    pub position: Position,
-}
-
-impl Positioned {
-    pub fn at(position: Position) -> axum::Json<Self> {
-        axum::Json(Self { position })
-    }
-}
 
 /// Subtotal, tax and total as decimal strings in the major unit.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

@@ -1,6 +1,7 @@
 //! Starting the real server and speaking to it.
 
 use clap::Parser;
+use cma_api::app::AppState;
 use cma_api::config::Config;
 use cma_domain::client::Client;
 use cma_domain::credentials::{Credentials, link_token};
@@ -81,10 +82,16 @@ impl Server {
             args.extend(["--trusted-proxies", proxies]);
         }
         let config = Args::try_parse_from(args).expect("configuration").config;
+        let state = AppState::open(config).await.expect("stores");
         let (stop, stopped) = oneshot::channel();
-        let task = tokio::spawn(cma_api::serve::run(config, listener, async {
-            let _ = stopped.await;
-        }));
+        let task = tokio::spawn(async move {
+            let served = cma_api::serve::run(state.clone(), listener, async {
+                let _ = stopped.await;
+            })
+            .await;
+            state.close().await;
+            served
+        });
         let server = Server {
             base: format!("http://{addr}"),
             http: reqwest::Client::new(),
