@@ -1,5 +1,6 @@
 //! Clients and their portal access (PRODUCT §3), staff side.
 
+use super::wire::id;
 use crate::app::AppState;
 use crate::http::{ApiError, Json, StaffSession};
 use crate::identity::{Principal, logins, sessions};
@@ -13,6 +14,7 @@ use cma_domain::credentials::{
     token_sha256,
 };
 use cma_domain::ids::ClientId;
+use cma_projections::queries::clients::{self, ClientList, ClientRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -21,7 +23,8 @@ use uuid::Uuid;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(create_client))
+        .routes(routes!(create_client, list_clients))
+        .routes(routes!(get_client))
         .routes(routes!(add_email))
         .routes(routes!(invite))
         .routes(routes!(change_access))
@@ -119,6 +122,41 @@ async fn create_client(
     ))
 }
 
+/// The team's clients with their portal badge (read model).
+#[utoipa::path(get, path = "/api/v1/clients", tag = "clients",
+    responses(
+        (status = 200, description = "`{clients: [{client_id, name, emails, portal: {status}}]}`"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+    ))]
+async fn list_clients(
+    State(state): State<AppState>,
+    staff: StaffSession,
+) -> Result<Json<ClientList>, ApiError> {
+    Ok(Json(clients::list(&state.read, staff.team).await?))
+}
+
+/// One client with their portal access (read model).
+#[utoipa::path(get, path = "/api/v1/clients/{id}", tag = "clients",
+    params(("id" = Uuid, Path, description = "client id")),
+    responses(
+        (status = 200, description = "`{client_id, name, emails, portal: {status, invite_email, enabled, sections, invited_at}}`"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+        (status = 404, description = "no such client in this team"),
+    ))]
+async fn get_client(
+    State(state): State<AppState>,
+    staff: StaffSession,
+    Path(client): Path<String>,
+) -> Result<Json<ClientRecord>, ApiError> {
+    let client: Uuid = id(&client)?;
+    clients::get(&state.read, staff.team, ClientId(client))
+        .await?
+        .map(Json)
+        .ok_or_else(ApiError::not_found)
+}
+
 /// Save another email address for a client.
 #[utoipa::path(post, path = "/api/v1/clients/{id}/emails", tag = "clients",
     params(("id" = Uuid, Path, description = "client id")),
@@ -133,9 +171,10 @@ async fn create_client(
 async fn add_email(
     State(state): State<AppState>,
     staff: StaffSession,
-    Path(client): Path<Uuid>,
+    Path(client): Path<String>,
     Json(body): Json<NewEmail>,
 ) -> Result<Json<Positioned>, ApiError> {
+    let client: Uuid = id(&client)?;
     let executed = state
         .service
         .execute::<Client>(
@@ -168,9 +207,10 @@ async fn add_email(
 async fn invite(
     State(state): State<AppState>,
     staff: StaffSession,
-    Path(client): Path<Uuid>,
+    Path(client): Path<String>,
     Json(body): Json<InviteRequest>,
 ) -> Result<Json<Positioned>, ApiError> {
+    let client: Uuid = id(&client)?;
     let ctx = staff.context(&state);
     let invited = state
         .service
@@ -232,9 +272,10 @@ async fn invite(
 async fn change_access(
     State(state): State<AppState>,
     staff: StaffSession,
-    Path(client): Path<Uuid>,
+    Path(client): Path<String>,
     Json(body): Json<AccessChange>,
 ) -> Result<Json<Positioned>, ApiError> {
+    let client: Uuid = id(&client)?;
     let executed = state
         .service
         .execute::<Client>(

@@ -8,6 +8,7 @@ use axum::extract::State;
 use cma_domain::ids::FileId;
 use cma_domain::schedule::{Schedule, WorkingHours};
 use cma_domain::team::{Branding, EmailTemplate, Team, TeamCommand};
+use cma_projections::queries::team::TeamSettings;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -16,7 +17,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(change_settings))
+    OpenApiRouter::new().routes(routes!(settings, change_settings))
 }
 
 /// `{"mon": [["09:00","17:00"]], ..., "sun": []}`: local working intervals per weekday.
@@ -69,6 +70,23 @@ pub fn working_hours_body(hours: &WorkingHours) -> WorkingHoursBody {
             (day.to_owned(), intervals)
         })
         .collect()
+}
+
+/// The team's settings (read model).
+#[utoipa::path(get, path = "/api/v1/team/settings", tag = "team",
+    responses(
+        (status = 200, description = "`{business_name, time_zone, working_hours, slot_minutes, invite_email: {subject, body}, branding}`"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+    ))]
+async fn settings(
+    State(state): State<AppState>,
+    staff: StaffSession,
+) -> Result<Json<TeamSettings>, ApiError> {
+    cma_projections::queries::team::settings(&state.read, staff.team)
+        .await?
+        .map(Json)
+        .ok_or_else(ApiError::not_found)
 }
 
 /// Change team settings.
