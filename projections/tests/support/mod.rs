@@ -74,7 +74,13 @@ pub struct SqliteSetup {
     pub db: ReadDb,
 }
 
+/// Shows the projections' logs in failing tests' output.
+pub fn logs() {
+    let _already = tracing_subscriber::fmt().with_test_writer().try_init();
+}
+
 pub async fn sqlite() -> SqliteSetup {
+    logs();
     let dir = tempfile::tempdir().expect("temporary folder");
     let store = cma_store::sqlite::SqliteStore::open(&dir.path().join("events.db"))
         .await
@@ -98,6 +104,7 @@ pub struct PgSetup {
 }
 
 pub async fn postgres() -> PgSetup {
+    logs();
     let database = PgDatabase::create().await;
     let store = cma_store::postgres::PgStore::connect(&database.url)
         .await
