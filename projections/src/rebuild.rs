@@ -62,7 +62,8 @@ impl Progress for Bar {
     }
 
     fn advance(&self, position: Position) {
-        self.0.set_position(position.min(self.0.length().unwrap_or(position)));
+        self.0
+            .set_position(position.min(self.0.length().unwrap_or(position)));
     }
 
     fn finish(&self) {
@@ -122,7 +123,9 @@ pub async fn rebuild(
         let batch = batch?;
         let mut tx = db.writers().begin().await?;
         for projector in projectors {
-            projector.apply(&mut tx, &TableNames::SHADOW, &batch).await?;
+            projector
+                .apply(&mut tx, &TableNames::SHADOW, &batch)
+                .await?;
         }
         tx.commit().await?;
         position = batch.last().map_or(position, |e| e.position);

@@ -49,9 +49,12 @@ impl Shadow {
         exec(format!("DROP TABLE {}", self.table))
             .execute(&mut *conn)
             .await?;
-        exec(format!("ALTER TABLE {} RENAME TO {}", self.shadow, self.table))
-            .execute(&mut *conn)
-            .await?;
+        exec(format!(
+            "ALTER TABLE {} RENAME TO {}",
+            self.shadow, self.table
+        ))
+        .execute(&mut *conn)
+        .await?;
         for statement in &self.after_rename {
             exec(statement.clone()).execute(&mut *conn).await?;
         }

@@ -17,7 +17,12 @@ fn live(batch_size: usize) -> RunnerConfig {
 
 async fn rebuild_equals_live(ops: Vec<history::Op>, batch_size: usize) {
     let s = support::sqlite().await;
-    let running = Projections::start(s.db.clone(), s.store.clone(), cma_projections::views::all(), live(batch_size));
+    let running = Projections::start(
+        s.db.clone(),
+        s.store.clone(),
+        cma_projections::views::all(),
+        live(batch_size),
+    );
     let history = history::generate(ops);
     let half = history.len() / 2;
     let mut history = history.into_iter();
@@ -26,9 +31,14 @@ async fn rebuild_equals_live(ops: Vec<history::Op>, batch_size: usize) {
     support::caught_up(&s.db, &s.store).await;
     running.stop().await;
     let projected = support::dump(&s.db).await;
-    let rebuilt = rebuild(s.store.clone(), &s.db, &cma_projections::views::all(), &Silent)
-        .await
-        .expect("rebuild");
+    let rebuilt = rebuild(
+        s.store.clone(),
+        &s.db,
+        &cma_projections::views::all(),
+        &Silent,
+    )
+    .await
+    .expect("rebuild");
     assert_eq!(rebuilt.position, s.store.head().await.expect("head"));
     assert_eq!(support::dump(&s.db).await, projected);
 }
@@ -50,10 +60,21 @@ proptest! {
 async fn rebuild_on_postgres_equals_live_and_swaps_while_reads_go_on() {
     let pg = support::postgres().await;
     let ops: Vec<history::Op> = (0..600u32)
-        .map(|i| ((i * 7 % 27) as u8, (i * 31 % 251) as u8, (i * 17 % 253) as u8))
+        .map(|i| {
+            (
+                (i * 7 % 27) as u8,
+                (i * 31 % 251) as u8,
+                (i * 17 % 253) as u8,
+            )
+        })
         .collect();
     support::append(&pg.store, history::generate(ops)).await;
-    let running = Projections::start(pg.db.clone(), pg.store.clone(), cma_projections::views::all(), live(64));
+    let running = Projections::start(
+        pg.db.clone(),
+        pg.store.clone(),
+        cma_projections::views::all(),
+        live(64),
+    );
     support::caught_up(&pg.db, &pg.store).await;
     let projected = support::dump(&pg.db).await;
 
@@ -71,17 +92,49 @@ async fn rebuild_on_postgres_equals_live_and_swaps_while_reads_go_on() {
         }
         answered
     });
-    rebuild(pg.store.clone(), &pg.db, &cma_projections::views::all(), &Silent)
-        .await
-        .expect("rebuild");
+    rebuild(
+        pg.store.clone(),
+        &pg.db,
+        &cma_projections::views::all(),
+        &Silent,
+    )
+    .await
+    .expect("rebuild");
     assert_eq!(reads.await.expect("reader"), 100);
     support::caught_up(&pg.db, &pg.store).await;
     running.stop().await;
     assert_eq!(support::dump(&pg.db).await, projected);
     // A second rebuild works on the swapped-in tables too.
-    rebuild(pg.store.clone(), &pg.db, &cma_projections::views::all(), &Silent)
-        .await
-        .expect("second rebuild");
+    rebuild(
+        pg.store.clone(),
+        &pg.db,
+        &cma_projections::views::all(),
+        &Silent,
+    )
+    .await
+    .expect("second rebuild");
     assert_eq!(support::dump(&pg.db).await, projected);
     pg.db.close().await;
+}
+
+#[test]
+fn generated_histories_reach_every_projected_event_type() {
+    use cma_domain::EventCodec;
+    let ops = (0..4000u32).map(|i| {
+        (
+            (i * 7 % 27) as u8,
+            (i * 31 % 251) as u8,
+            (i * 17 % 253) as u8,
+        )
+    });
+    let seen: std::collections::BTreeSet<String> = history::generate(ops)
+        .into_iter()
+        .map(|(_, e)| e.event_type)
+        .collect();
+    let missing: Vec<&str> = cma_domain::Event::known_versions()
+        .iter()
+        .map(|(t, _)| *t)
+        .filter(|t| !t.starts_with("Credentials") && !seen.contains(*t))
+        .collect();
+    assert!(missing.is_empty(), "never generated: {missing:?}");
 }

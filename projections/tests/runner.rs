@@ -3,7 +3,7 @@
 use crate::support::{self, history};
 use async_trait::async_trait;
 use cma_projections::views::MessagesView;
-use cma_projections::{Projections, Projector, ProjectionError, ReadDb, RunnerConfig, TableNames};
+use cma_projections::{ProjectionError, Projections, Projector, ReadDb, RunnerConfig, TableNames};
 use cma_store::Recorded;
 use sqlx::AnyConnection;
 use std::sync::Arc;
@@ -31,7 +31,10 @@ async fn message_count(db: &ReadDb) -> i64 {
 }
 
 fn posted(history: &history::History) -> i64 {
-    history.iter().filter(|(_, e)| e.event_type == "MessagePosted").count() as i64
+    history
+        .iter()
+        .filter(|(_, e)| e.event_type == "MessagePosted")
+        .count() as i64
 }
 
 #[tokio::test]
@@ -40,7 +43,12 @@ async fn projectors_catch_up_then_follow_new_events() {
     let first = chatty(20);
     let expected_first = posted(&first);
     support::append(&s.store, first).await;
-    let running = Projections::start(s.db.clone(), s.store.clone(), cma_projections::views::all(), quick());
+    let running = Projections::start(
+        s.db.clone(),
+        s.store.clone(),
+        cma_projections::views::all(),
+        quick(),
+    );
     support::caught_up(&s.db, &s.store).await;
     assert_eq!(message_count(&s.db).await, expected_first);
 
@@ -51,8 +59,13 @@ async fn projectors_catch_up_then_follow_new_events() {
     assert_eq!(message_count(&s.db).await, expected);
     let head = s.store.head().await.expect("head");
     assert_eq!(running.status("messages").map(|st| st.active), Some(true));
-    let lags = cma_projections::lag(&s.db, s.store.as_ref()).await.expect("lag");
-    assert!(lags.iter().all(|l| l.lag == 0 && l.checkpoint == head), "{lags:?}");
+    let lags = cma_projections::lag(&s.db, s.store.as_ref())
+        .await
+        .expect("lag");
+    assert!(
+        lags.iter().all(|l| l.lag == 0 && l.checkpoint == head),
+        "{lags:?}"
+    );
     running.stop().await;
 }
 
@@ -80,7 +93,9 @@ impl Projector for Flaky {
     ) -> Result<(), ProjectionError> {
         self.inner.apply(conn, tables, events).await?;
         if self.calls.fetch_add(1, Ordering::SeqCst) % 3 == 2 {
-            return Err(ProjectionError::Corrupt("injected failure after writing".into()));
+            return Err(ProjectionError::Corrupt(
+                "injected failure after writing".into(),
+            ));
         }
         Ok(())
     }
@@ -100,7 +115,11 @@ async fn a_batch_that_fails_after_writing_leaves_no_trace_and_is_retried() {
     let head = s.store.head().await.expect("head");
     let mut reached = false;
     for _ in 0..200 {
-        if cma_projections::checkpoint::read(s.db.pool(), "messages").await.expect("checkpoint") == head {
+        if cma_projections::checkpoint::read(s.db.pool(), "messages")
+            .await
+            .expect("checkpoint")
+            == head
+        {
             reached = true;
             break;
         }
@@ -119,23 +138,42 @@ async fn crashing_at_any_moment_and_restarting_applies_each_event_once() {
     support::append(&s.store, history).await;
     let head = s.store.head().await.expect("head");
     for round in 0..20u64 {
-        let running = Projections::start(s.db.clone(), s.store.clone(), cma_projections::views::all(), quick());
+        let running = Projections::start(
+            s.db.clone(),
+            s.store.clone(),
+            cma_projections::views::all(),
+            quick(),
+        );
         tokio::time::sleep(Duration::from_millis(3 + round * 2)).await;
         running.abort();
     }
     // Reopen the read database as a restarted process would.
-    let reopened = ReadDb::open_sqlite(&s.dir.path().join("read.db")).await.expect("reopen");
-    let running = Projections::start(reopened.clone(), s.store.clone(), cma_projections::views::all(), quick());
+    let reopened = ReadDb::open_sqlite(&s.dir.path().join("read.db"))
+        .await
+        .expect("reopen");
+    let running = Projections::start(
+        reopened.clone(),
+        s.store.clone(),
+        cma_projections::views::all(),
+        quick(),
+    );
     support::caught_up(&reopened, &s.store).await;
     running.stop().await;
     assert_eq!(message_count(&reopened).await, expected);
-    let threads: Vec<(String, i64)> = sqlx::query_as("SELECT sides, staff_read FROM message_threads")
-        .fetch_all(reopened.pool())
-        .await
-        .expect("threads");
+    let threads: Vec<(String, i64)> =
+        sqlx::query_as("SELECT sides, staff_read FROM message_threads")
+            .fetch_all(reopened.pool())
+            .await
+            .expect("threads");
     let letters: i64 = threads.iter().map(|(s, _)| s.len() as i64).sum();
     assert_eq!(letters, expected, "each post counted once in its thread");
-    assert!(cma_projections::lag(&reopened, s.store.as_ref()).await.expect("lag").iter().all(|l| l.checkpoint == head));
+    assert!(
+        cma_projections::lag(&reopened, s.store.as_ref())
+            .await
+            .expect("lag")
+            .iter()
+            .all(|l| l.checkpoint == head)
+    );
 }
 
 #[tokio::test]
@@ -144,19 +182,35 @@ async fn wait_for_returns_once_every_projector_has_the_position_and_gives_up_in_
     support::append(&s.store, chatty(3)).await;
     let head = s.store.head().await.expect("head");
     let started = std::time::Instant::now();
-    let seen = cma_projections::wait_for(&s.db, head, Duration::from_millis(300)).await.expect("wait");
+    let seen = cma_projections::wait_for(&s.db, head, Duration::from_millis(300))
+        .await
+        .expect("wait");
     assert!(!seen, "nothing runs yet, so the wait times out");
     assert!(started.elapsed() >= Duration::from_millis(300));
     assert!(started.elapsed() < Duration::from_secs(2));
 
-    let running = Projections::start(s.db.clone(), s.store.clone(), cma_projections::views::all(), quick());
-    let seen = cma_projections::wait_for(&s.db, head, Duration::from_secs(60)).await.expect("wait");
+    let running = Projections::start(
+        s.db.clone(),
+        s.store.clone(),
+        cma_projections::views::all(),
+        quick(),
+    );
+    let seen = cma_projections::wait_for(&s.db, head, Duration::from_secs(60))
+        .await
+        .expect("wait");
     assert!(seen);
-    let lags = cma_projections::lag(&s.db, s.store.as_ref()).await.expect("lag");
+    let lags = cma_projections::lag(&s.db, s.store.as_ref())
+        .await
+        .expect("lag");
     assert!(lags.iter().all(|l| l.checkpoint >= head));
     let capped = std::time::Instant::now();
-    let never = cma_projections::wait_for(&s.db, head + 1_000, Duration::from_secs(60)).await.expect("wait");
+    let never = cma_projections::wait_for(&s.db, head + 1_000, Duration::from_secs(60))
+        .await
+        .expect("wait");
     assert!(!never);
-    assert!(capped.elapsed() < Duration::from_secs(6), "waits are capped at 5 s");
+    assert!(
+        capped.elapsed() < Duration::from_secs(6),
+        "waits are capped at 5 s"
+    );
     running.stop().await;
 }

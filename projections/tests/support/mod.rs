@@ -151,10 +151,11 @@ pub async fn dump(db: &ReadDb) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
     for projector in cma_projections::views::all() {
         for table in projector.tables() {
-            let rows: Vec<AnyRow> = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM {table}")))
-                .fetch_all(db.pool())
-                .await
-                .expect("dump a table");
+            let rows: Vec<AnyRow> =
+                sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM {table}")))
+                    .fetch_all(db.pool())
+                    .await
+                    .expect("dump a table");
             let mut lines: Vec<String> = rows.iter().map(row_text).collect();
             lines.sort();
             out.insert((*table).to_owned(), lines);
