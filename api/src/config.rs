@@ -1,7 +1,8 @@
 //! Settings shared by every subcommand: flags, each with its environment variable.
 
 use clap::Args;
-use std::net::SocketAddr;
+use ipnet::IpNet;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 #[derive(Args, Clone, Debug)]
@@ -33,7 +34,32 @@ pub struct Config {
     /// Start the clock at this RFC 3339 instant (it then runs forward).
     #[arg(long, env = "CMA_NOW")]
     pub now: Option<String>,
+
+    /// Largest accepted upload, in bytes (default 25 MiB).
+    #[arg(long, env = "CMA_MAX_UPLOAD_BYTES", default_value_t = DEFAULT_MAX_UPLOAD_BYTES)]
+    pub max_upload_bytes: u64,
+
+    /// Key for link tokens and other secrets (hex or any string); by default a
+    /// random key generated once into `{data_dir}/secret.key`.
+    #[arg(long, env = "CMA_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+
+    /// Proxies whose `X-Forwarded-For` is believed: comma-separated IPs or
+    /// CIDRs. By default none: the client IP is the socket's peer.
+    #[arg(long, env = "CMA_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_proxy)]
+    pub trusted_proxies: Vec<IpNet>,
 }
+
+/// An IP address (a network of one) or a CIDR network.
+fn parse_proxy(text: &str) -> Result<IpNet, String> {
+    let text = text.trim();
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{text:?} is neither an IP address nor a CIDR network"))
+}
+
+/// 25 MiB (PRODUCT §6.3).
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 25 * 1024 * 1024;
 
 impl Config {
     pub fn public_url(&self) -> String {
@@ -46,5 +72,24 @@ impl Config {
 
     pub fn events_db(&self) -> PathBuf {
         self.data_dir.join("events.db")
+    }
+
+    pub fn read_db(&self) -> PathBuf {
+        self.data_dir.join("read.db")
+    }
+
+    /// Where uploaded content is stored, by SHA-256.
+    pub fn files_dir(&self) -> PathBuf {
+        self.data_dir.join("files")
+    }
+
+    /// Whether the portal is served over https (cookies then get `Secure`).
+    pub fn is_https(&self) -> bool {
+        self.public_url().starts_with("https://")
+    }
+
+    /// Whether `ip` is one of the configured trusted proxies.
+    pub fn is_trusted_proxy(&self, ip: IpAddr) -> bool {
+        self.trusted_proxies.iter().any(|net| net.contains(&ip))
     }
 }

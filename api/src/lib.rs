@@ -3,6 +3,12 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod db;
 pub mod http;
+pub mod identity;
+pub mod metrics;
+pub mod routes;
+pub mod secrets;
 pub mod serve;
+pub mod storage;
 pub mod stores;

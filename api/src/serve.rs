@@ -2,30 +2,47 @@
 
 use crate::app::{AppState, router};
 use crate::config::Config;
-use crate::stores::open_event_store;
-use cma_store::Clock;
+use cma_projections::{Projections, RunnerConfig, views};
+use std::future::Future;
+use tokio::net::TcpListener;
 
 pub async fn serve(config: Config) -> Result<(), String> {
-    let clock = Clock::from_setting(config.now.as_deref())?;
-    let store = open_event_store(&config)
+    let listen = config.listen;
+    let public_url = config.public_url();
+    let state = AppState::open(config).await?;
+    let listener = TcpListener::bind(listen)
         .await
-        .map_err(|e| format!("cannot open the event log: {e}"))?;
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
-    tracing::info!(listen = %config.listen, public_url = %config.public_url(), "serving");
-    let app = router(AppState {
-        store: store.clone(),
-        clock,
-    });
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    tracing::info!(listen = %listen, public_url = %public_url, "serving");
+    let served = run(state.clone(), listener, shutdown_signal()).await;
+    state.close().await;
+    served
+}
+
+/// Serves the API, with the projectors keeping the read models current,
+/// on `listener` until `shutdown` resolves.
+pub async fn run(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
+    let projections = Projections::start(
+        state.read.clone(),
+        state.store.clone(),
+        views::all(),
+        RunnerConfig::default(),
+    );
+    let appends = crate::metrics::watch_appends(&state);
+    let app = router(state);
     let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(shutdown)
     .await
     .map_err(|e| format!("server failed: {e}"));
-    store.close().await;
+    appends.abort();
+    projections.stop().await;
     served
 }
 

@@ -1,1 +1,25 @@
-pub fn x() {}
+//! The query side (PRODUCT §2): read models built by checkpointed
+//! projectors from the event log, the queries the API serves from them,
+//! read-your-writes waits, lag, and rebuild with an atomic swap.
+//!
+//! See `docs/projections.md`.
+
+mod bulk;
+pub mod checkpoint;
+mod convert;
+pub mod db;
+pub mod error;
+mod lease;
+pub mod projector;
+pub mod queries;
+pub mod readiness;
+pub mod rebuild;
+pub mod runner;
+mod shadow;
+pub mod views;
+
+pub use db::{Backend, ReadDb};
+pub use error::ProjectionError;
+pub use projector::{Projector, TableNames};
+pub use readiness::{Lag, MAX_WAIT, lag, wait_for};
+pub use runner::{Projections, RunnerConfig, RunnerStatus};

@@ -50,6 +50,27 @@ impl ApiError {
         Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
     }
 
+    pub fn unprocessable(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "rule-broken", detail)
+    }
+
+    pub fn too_many_requests() -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate-limited",
+            "too many attempts; wait a few minutes and try again",
+        )
+    }
+
+    /// The one answer for an unknown, used or expired invite or reset token.
+    pub fn invalid_link() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid-link",
+            "this link is invalid or has expired",
+        )
+    }
+
     /// The answer for anything missing or outside the caller's scope.
     pub fn not_found() -> Self {
         Self::new(StatusCode::NOT_FOUND, "not-found", "no such resource")
@@ -97,6 +118,18 @@ impl<E: Refusal> From<ServiceError<E>> for ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
+        Self::internal(e)
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::internal(e)
+    }
+}
+
+impl From<cma_projections::ProjectionError> for ApiError {
+    fn from(e: cma_projections::ProjectionError) -> Self {
         Self::internal(e)
     }
 }

@@ -2,10 +2,18 @@
 
 use crate::app::AppState;
 use crate::http::ApiError;
+use crate::http::cookies;
+use crate::http::requester::requester;
+use crate::identity::Principal;
+use crate::identity::sessions::{self, Session};
+use crate::identity::tokens::csrf_token;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use cma_domain::access::ClientPortal;
+use cma_domain::client::Client;
 use cma_domain::ids::{ClientId, SessionId, StaffId, TeamId};
+use cma_domain::sha256::digests_equal;
 use cma_store::{Actor, CommandContext, Metadata};
 
 /// A logged-in staff member. Staff routes take this; a client session gets 403.
@@ -64,18 +72,125 @@ impl Requester {
     }
 }
 
+/// Any logged-in caller, with the token their session was found by (logout).
+#[derive(Clone, Debug)]
+pub struct LoggedIn {
+    pub session: Session,
+    pub token: String,
+}
+
+/// How a request presents its session token.
+enum Presented {
+    Bearer(String),
+    Cookie(String),
+}
+
+/// The session a request presents: `Authorization: Bearer` first, else the
+/// `cma_session` cookie. 401 when there is none or it is revoked or expired;
+/// a cookie-authenticated unsafe request without the matching
+/// `X-CSRF-Token` header answers 403.
+async fn authenticate(parts: &Parts, state: &AppState) -> Result<LoggedIn, ApiError> {
+    let presented = presented(parts).ok_or_else(ApiError::unauthorized)?;
+    let token = match &presented {
+        Presented::Bearer(t) | Presented::Cookie(t) => t.clone(),
+    };
+    let session = sessions::find(state.read.pool(), &token, state.clock.now())
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    if matches!(presented, Presented::Cookie(_)) && !parts.method.is_safe() {
+        let sent = parts
+            .headers
+            .get(cookies::CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if !digests_equal(sent, &csrf_token(&token)) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "csrf",
+                "send the cma_csrf cookie's value in the X-CSRF-Token header",
+            ));
+        }
+    }
+    Ok(LoggedIn { session, token })
+}
+
+fn presented(parts: &Parts) -> Option<Presented> {
+    let bearer = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            let (scheme, token) = v.trim().split_once(' ')?;
+            scheme
+                .eq_ignore_ascii_case("bearer")
+                .then(|| token.trim().to_owned())
+        })
+        .filter(|t| !t.is_empty());
+    match bearer {
+        Some(token) => Some(Presented::Bearer(token)),
+        None => cookies::get(&parts.headers, cookies::SESSION)
+            .filter(|t| !t.is_empty())
+            .map(Presented::Cookie),
+    }
+}
+
+fn wrong_role(detail: &str) -> ApiError {
+    ApiError::new(StatusCode::FORBIDDEN, "wrong-role", detail)
+}
+
+impl FromRequestParts<AppState> for LoggedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        authenticate(parts, state).await
+    }
+}
+
 impl FromRequestParts<AppState> for StaffSession {
     type Rejection = ApiError;
 
-    async fn from_request_parts(_parts: &mut Parts, _state: &AppState) -> Result<Self, ApiError> {
-        Err(ApiError::unauthorized())
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let LoggedIn { session, .. } = authenticate(parts, state).await?;
+        match session.principal {
+            Principal::Staff { staff, team } => Ok(StaffSession {
+                session: session.id,
+                staff,
+                team,
+                requester: requester(parts, &state.config),
+            }),
+            Principal::Client { .. } => Err(wrong_role("this is for staff; log in as staff")),
+        }
     }
 }
 
 impl FromRequestParts<AppState> for ClientSession {
     type Rejection = ApiError;
 
-    async fn from_request_parts(_parts: &mut Parts, _state: &AppState) -> Result<Self, ApiError> {
-        Err(ApiError::unauthorized())
+    /// Reads the client's stream (the write side), so a portal suspended a
+    /// moment ago is refused at once; such a session is revoked for good.
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let LoggedIn { session, token } = authenticate(parts, state).await?;
+        let Principal::Client { client, team } = session.principal else {
+            return Err(wrong_role("this is the client portal; log in as a client"));
+        };
+        let record = state
+            .service
+            .load::<Client>(client.0)
+            .await
+            .map_err(ApiError::from)?
+            .state;
+        match record.portal() {
+            Some(portal) if portal.enabled && record.team == team => Ok(ClientSession {
+                session: session.id,
+                client,
+                team,
+                portal,
+                requester: requester(parts, &state.config),
+            }),
+            _ => {
+                sessions::revoke(state.read.pool(), &token, state.clock.now()).await?;
+                Err(ApiError::unauthorized())
+            }
+        }
     }
 }

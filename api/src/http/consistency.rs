@@ -1,0 +1,33 @@
+//! Read-your-writes: a request with `X-Min-Position: N` waits (at most 5 s)
+//! until the read models have processed log position N, then is answered.
+
+use crate::app::AppState;
+use crate::http::ApiError;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use cma_projections::{MAX_WAIT, wait_for};
+
+pub const MIN_POSITION: &str = "x-min-position";
+
+pub async fn read_your_writes(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let Some(value) = request.headers().get(MIN_POSITION) else {
+        return next.run(request).await;
+    };
+    let Some(position) = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    else {
+        return ApiError::bad_request("X-Min-Position must be a log position (an integer)")
+            .into_response();
+    };
+    if let Err(e) = wait_for(&state.read, position, MAX_WAIT).await {
+        return ApiError::from(e).into_response();
+    }
+    next.run(request).await
+}

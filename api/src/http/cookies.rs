@@ -1,0 +1,64 @@
+//! The session cookie (HttpOnly) and its CSRF companion (readable by scripts).
+
+use crate::identity::sessions::IDLE_LIFETIME_SECONDS;
+use crate::identity::tokens::csrf_token;
+use axum::http::{HeaderMap, HeaderValue, header};
+use cookie::{Cookie, SameSite};
+
+pub const SESSION: &str = "cma_session";
+pub const CSRF: &str = "cma_csrf";
+/// The header a cookie-authenticated unsafe request must repeat the CSRF cookie in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The value of cookie `name` in the request, if sent.
+pub fn get(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+}
+
+/// `Set-Cookie` headers opening a session in a browser.
+pub fn login(headers: &mut HeaderMap, token: &str, secure: bool) {
+    let age = cookie::time::Duration::seconds(IDLE_LIFETIME_SECONDS);
+    set(headers, SESSION, token.to_owned(), true, secure, age);
+    set(headers, CSRF, csrf_token(token), false, secure, age);
+}
+
+/// `Set-Cookie` headers ending the browser's session.
+pub fn logout(headers: &mut HeaderMap, secure: bool) {
+    for (name, http_only) in [(SESSION, true), (CSRF, false)] {
+        set(
+            headers,
+            name,
+            String::new(),
+            http_only,
+            secure,
+            cookie::time::Duration::ZERO,
+        );
+    }
+}
+
+fn set(
+    headers: &mut HeaderMap,
+    name: &'static str,
+    value: String,
+    http_only: bool,
+    secure: bool,
+    max_age: cookie::time::Duration,
+) {
+    let cookie = Cookie::build((name, value))
+        .path("/")
+        .http_only(http_only)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .max_age(max_age)
+        .build();
+    if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+        headers.append(header::SET_COOKIE, value);
+    }
+}

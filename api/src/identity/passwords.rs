@@ -1,0 +1,103 @@
+//! Passwords: argon2id PHC strings, computed off the async runtime.
+
+use crate::http::ApiError;
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use std::sync::OnceLock;
+
+/// Shortest password accepted.
+pub const MIN_LENGTH: usize = 8;
+/// Longest password accepted (bounds the hashing work per request).
+pub const MAX_LENGTH: usize = 1024;
+
+/// Refuses (422) a password outside [`MIN_LENGTH`]..=[`MAX_LENGTH`] characters.
+pub fn check_policy(password: &str) -> Result<(), ApiError> {
+    let length = password.chars().count();
+    if length < MIN_LENGTH {
+        return Err(ApiError::unprocessable(format!(
+            "a password needs at least {MIN_LENGTH} characters"
+        )));
+    }
+    if length > MAX_LENGTH {
+        return Err(ApiError::unprocessable(format!(
+            "a password has at most {MAX_LENGTH} characters"
+        )));
+    }
+    Ok(())
+}
+
+/// The argon2id PHC string of `password`, with a fresh salt.
+pub async fn hash(password: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || hash_now(&password))
+        .await
+        .map_err(ApiError::internal)?
+}
+
+fn hash_now(password: &str) -> Result<String, ApiError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(ApiError::internal)
+}
+
+/// Whether `password` matches the PHC string `stored`. Without a stored hash
+/// the same work is done against a dummy one, so the answer takes as long
+/// for an unknown account as for a wrong password.
+pub async fn verify(password: String, stored: Option<String>) -> Result<bool, ApiError> {
+    tokio::task::spawn_blocking(move || match stored {
+        Some(stored) => Ok(verify_now(&password, &stored)),
+        None => {
+            verify_now(&password, dummy_hash()?);
+            Ok(false)
+        }
+    })
+    .await
+    .map_err(ApiError::internal)?
+}
+
+fn verify_now(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+fn dummy_hash() -> Result<&'static str, ApiError> {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    if let Some(hash) = DUMMY.get() {
+        return Ok(hash);
+    }
+    let hash = hash_now("no account has this password")?;
+    Ok(DUMMY.get_or_init(|| hash))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_hash_verifies_its_password_only() {
+        let stored = hash("correct horse".to_owned()).await.expect("hashed");
+        assert!(stored.starts_with("$argon2id$"));
+        assert!(
+            verify("correct horse".to_owned(), Some(stored.clone()))
+                .await
+                .expect("verified")
+        );
+        assert!(
+            !verify("wrong horse".to_owned(), Some(stored))
+                .await
+                .expect("verified")
+        );
+        assert!(!verify("anything".to_owned(), None).await.expect("verified"));
+    }
+
+    #[test]
+    fn short_and_huge_passwords_are_refused() {
+        assert!(check_policy("1234567").is_err());
+        assert!(check_policy("12345678").is_ok());
+        assert!(check_policy(&"x".repeat(MAX_LENGTH + 1)).is_err());
+    }
+}

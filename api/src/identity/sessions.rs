@@ -1,0 +1,118 @@
+//! Server-side sessions (PRODUCT §11.1): a row per login in the read-side
+//! database, found by the SHA-256 of its token, so any API process can
+//! serve any request.
+
+use super::principal::Principal;
+use super::tokens::{new_session_token, session_key};
+use cma_domain::Timestamp;
+use cma_domain::ids::{ClientId, SessionId};
+use sqlx::AnyPool;
+use uuid::Uuid;
+
+/// A session lasts this long after its last use.
+pub const IDLE_LIFETIME_SECONDS: i64 = 14 * 24 * 60 * 60;
+/// `last_seen_at` is written at most this often per session.
+const TOUCH_EVERY_SECONDS: i64 = 60;
+
+/// A live session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Session {
+    pub id: SessionId,
+    pub principal: Principal,
+}
+
+/// Opens a session for `principal`; returns it with its token (shown once).
+pub async fn open(
+    db: &AnyPool,
+    principal: Principal,
+    now: Timestamp,
+) -> Result<(Session, String), sqlx::Error> {
+    let token = new_session_token();
+    let id = SessionId::new();
+    sqlx::query(
+        "INSERT INTO sessions (token_sha256, session_id, principal_kind, principal_id, team_id, \
+         created_at, last_seen_at, expires_at, revoked_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $7, NULL)",
+    )
+    .bind(session_key(&token))
+    .bind(id.to_string())
+    .bind(principal.kind().as_str())
+    .bind(principal.id().to_string())
+    .bind(principal.team().to_string())
+    .bind(now.as_micros())
+    .bind(now.plus_seconds(IDLE_LIFETIME_SECONDS).as_micros())
+    .execute(db)
+    .await?;
+    Ok((Session { id, principal }, token))
+}
+
+/// The live session `token` opens, if any (not revoked, not expired); using
+/// it extends its life.
+pub async fn find(
+    db: &AnyPool,
+    token: &str,
+    now: Timestamp,
+) -> Result<Option<Session>, sqlx::Error> {
+    let key = session_key(token);
+    let row: Option<(String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT session_id, principal_kind, principal_id, team_id, last_seen_at FROM sessions \
+         WHERE token_sha256 = $1 AND revoked_at IS NULL AND expires_at > $2",
+    )
+    .bind(&key)
+    .bind(now.as_micros())
+    .fetch_optional(db)
+    .await?;
+    let Some((id, kind, principal, team, last_seen)) = row else {
+        return Ok(None);
+    };
+    let (Ok(id), Some(principal)) = (
+        Uuid::try_parse(&id),
+        Principal::from_columns(&kind, &principal, &team),
+    ) else {
+        return Ok(None);
+    };
+    if now.as_micros() - last_seen > TOUCH_EVERY_SECONDS * 1_000_000 {
+        sqlx::query(
+            "UPDATE sessions SET last_seen_at = $2, expires_at = $3 \
+             WHERE token_sha256 = $1 AND revoked_at IS NULL",
+        )
+        .bind(&key)
+        .bind(now.as_micros())
+        .bind(now.plus_seconds(IDLE_LIFETIME_SECONDS).as_micros())
+        .execute(db)
+        .await?;
+    }
+    Ok(Some(Session {
+        id: SessionId(id),
+        principal,
+    }))
+}
+
+/// Ends the session `token` opens (logout).
+pub async fn revoke(db: &AnyPool, token: &str, now: Timestamp) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE sessions SET revoked_at = $2 WHERE token_sha256 = $1 AND revoked_at IS NULL",
+    )
+    .bind(session_key(token))
+    .bind(now.as_micros())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Ends every session of a client (their portal was suspended).
+pub async fn revoke_client(
+    db: &AnyPool,
+    client: ClientId,
+    now: Timestamp,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE sessions SET revoked_at = $2 \
+         WHERE principal_kind = 'client' AND principal_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(client.to_string())
+    .bind(now.as_micros())
+    .execute(db)
+    .await?;
+    Ok(())
+}

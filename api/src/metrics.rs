@@ -1,0 +1,96 @@
+//! `/metrics` in Prometheus text: requests by route and status, latency,
+//! appends, projector lag and the email outbox.
+
+use crate::app::AppState;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use std::sync::OnceLock;
+use std::time::Instant;
+
+const REQUESTS: &str = "cma_http_requests_total";
+const LATENCY: &str = "cma_http_request_duration_seconds";
+const HEAD: &str = "cma_event_log_head_position";
+const APPENDED: &str = "cma_events_appended_total";
+
+/// The process-wide recorder, installed on first use.
+fn handle() -> Option<&'static PrometheusHandle> {
+    static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new()
+                .set_buckets_for_metric(
+                    Matcher::Full(LATENCY.to_owned()),
+                    &[
+                        0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+                    ],
+                )
+                .ok()?
+                .build_recorder();
+            let handle = recorder.handle();
+            metrics::set_global_recorder(recorder).ok()?;
+            Some(handle)
+        })
+        .as_ref()
+}
+
+/// Counts and times every request by its route template and status.
+pub async fn track(request: Request, next: Next) -> Response {
+    handle();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let method = request.method().to_string();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let status = response.status().as_u16().to_string();
+    metrics::counter!(REQUESTS, "method" => method.clone(), "route" => route.clone(), "status" => status)
+        .increment(1);
+    metrics::histogram!(LATENCY, "method" => method, "route" => route)
+        .record(started.elapsed().as_secs_f64());
+    response
+}
+
+/// Follows the event log's head: appends (by any process) since start.
+pub fn watch_appends(state: &AppState) -> tokio::task::JoinHandle<()> {
+    handle();
+    let mut head = state.store.subscribe();
+    tokio::spawn(async move {
+        let mut seen = *head.borrow_and_update();
+        metrics::gauge!(HEAD).set(seen as f64);
+        while head.changed().await.is_ok() {
+            let now = *head.borrow_and_update();
+            metrics::counter!(APPENDED).increment(now.saturating_sub(seen));
+            metrics::gauge!(HEAD).set(now as f64);
+            seen = seen.max(now);
+        }
+    })
+}
+
+/// The Prometheus text exposition.
+pub async fn render(State(state): State<AppState>) -> Response {
+    outbox(&state).await;
+    let text = handle().map(PrometheusHandle::render).unwrap_or_default();
+    let mut response = text.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+    );
+    response
+}
+
+/// Email outbox counts by state, once the worker's table exists.
+async fn outbox(state: &AppState) {
+    let rows: Result<Vec<(String, i64)>, _> =
+        sqlx::query_as("SELECT state, COUNT(*) FROM email_outbox GROUP BY state")
+            .fetch_all(state.read.pool())
+            .await;
+    if let Ok(rows) = rows {
+        for (email_state, count) in rows {
+            metrics::gauge!("cma_email_outbox", "state" => email_state).set(count as f64);
+        }
+    }
+}

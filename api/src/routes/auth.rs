@@ -1,0 +1,124 @@
+//! Staff login and logout (either role), and the answer every login gives.
+
+use crate::app::AppState;
+use crate::http::session::LoggedIn;
+use crate::http::{ApiError, Json, Requester, cookies};
+use crate::identity::login::check_password;
+use crate::identity::rate_limit::{Action, Limiter};
+use crate::identity::tokens::csrf_token;
+use crate::identity::{Kind, Principal, sessions};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(staff_login))
+        .routes(routes!(logout))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StaffLoginResponse {
+    /// Send as `Authorization: Bearer <token>` (or rely on the cookie).
+    pub token: String,
+    /// The value of the `cma_csrf` cookie, for the `X-CSRF-Token` header.
+    pub csrf_token: String,
+    pub staff_id: Uuid,
+    pub team_id: Uuid,
+}
+
+/// Log in as staff.
+#[utoipa::path(post, path = "/api/v1/auth/staff/login", tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, body = StaffLoginResponse, description = "logged in; sets the cma_session and cma_csrf cookies"),
+        (status = 400, description = "malformed request"),
+        (status = 401, description = "wrong email or password"),
+        (status = 415, description = "not JSON"),
+        (status = 429, description = "too many failed attempts"),
+    ))]
+async fn staff_login(
+    State(state): State<AppState>,
+    requester: Requester,
+    Json(body): Json<LoginRequest>,
+) -> Result<Response, ApiError> {
+    let principal = login(&state, &requester, Kind::Staff, &body).await?;
+    let (session, token) = open_session(&state, principal).await?;
+    let Principal::Staff { staff, team } = session.principal else {
+        return Err(ApiError::internal("a staff login opened a client session"));
+    };
+    let body = StaffLoginResponse {
+        csrf_token: csrf_token(&token),
+        token: token.clone(),
+        staff_id: staff.0,
+        team_id: team.0,
+    };
+    Ok(with_session_cookies(&state, &token, Json(body)))
+}
+
+/// Checks the password under the rate limits; 401 (counted) when wrong.
+pub async fn login(
+    state: &AppState,
+    requester: &Requester,
+    kind: Kind,
+    body: &LoginRequest,
+) -> Result<Principal, ApiError> {
+    let action = match kind {
+        Kind::Staff => Action::StaffLogin,
+        Kind::Client => Action::PortalLogin,
+    };
+    let limiter = Limiter::new(action, &body.email, requester.ip.as_deref());
+    let now = state.clock.now();
+    limiter.check(state.read.pool(), now).await?;
+    match check_password(state, kind, &body.email, &body.password).await? {
+        Some(principal) => Ok(principal),
+        None => {
+            limiter.charge(state.read.pool(), now).await?;
+            Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "wrong-credentials",
+                "wrong email or password",
+            ))
+        }
+    }
+}
+
+/// Opens a session for `principal`.
+pub async fn open_session(
+    state: &AppState,
+    principal: Principal,
+) -> Result<(sessions::Session, String), ApiError> {
+    Ok(sessions::open(state.read.pool(), principal, state.clock.now()).await?)
+}
+
+/// `body` with the cookies that carry session `token` in a browser.
+pub fn with_session_cookies(state: &AppState, token: &str, body: impl IntoResponse) -> Response {
+    let mut headers = HeaderMap::new();
+    cookies::login(&mut headers, token, state.config.is_https());
+    (headers, body).into_response()
+}
+
+/// Log out: ends the session the request presents (staff or client).
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+    responses(
+        (status = 204, description = "logged out; clears the cookies"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "cookie request without X-CSRF-Token"),
+    ))]
+async fn logout(State(state): State<AppState>, logged_in: LoggedIn) -> Result<Response, ApiError> {
+    sessions::revoke(state.read.pool(), &logged_in.token, state.clock.now()).await?;
+    let mut headers = HeaderMap::new();
+    cookies::logout(&mut headers, state.config.is_https());
+    Ok((StatusCode::NO_CONTENT, headers).into_response())
+}

@@ -1,0 +1,298 @@
+//! Clients and their portal access (PRODUCT §3), staff side.
+
+use super::wire::id;
+use crate::app::AppState;
+use crate::http::{ApiError, Json, StaffSession};
+use crate::identity::{Principal, logins, sessions};
+use crate::routes::Positioned;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use cma_domain::access::Sections;
+use cma_domain::client::{Client, ClientCommand};
+use cma_domain::credentials::{
+    Credentials, CredentialsCommand, INVITE_LIFETIME_SECONDS, TokenPurpose, link_token,
+    token_sha256,
+};
+use cma_domain::ids::ClientId;
+use cma_projections::queries::clients::{self, ClientList, ClientRecord};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_client, list_clients))
+        .routes(routes!(get_client))
+        .routes(routes!(add_email))
+        .routes(routes!(invite))
+        .routes(routes!(change_access))
+}
+
+/// The portal section toggles.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+pub struct SectionsBody {
+    pub quotes: bool,
+    pub invoices: bool,
+    pub files: bool,
+    pub meetings: bool,
+    pub messages: bool,
+}
+
+impl From<SectionsBody> for Sections {
+    fn from(s: SectionsBody) -> Self {
+        Sections {
+            quotes: s.quotes,
+            invoices: s.invoices,
+            files: s.files,
+            meetings: s.meetings,
+            messages: s.messages,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewClient {
+    pub name: String,
+    pub emails: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClientCreated {
+    pub client_id: Uuid,
+    pub position: u64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewEmail {
+    pub email: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct InviteRequest {
+    /// One of the client's saved addresses.
+    pub email: String,
+    pub sections: SectionsBody,
+}
+
+/// "Save access": the master switch and/or the sections; no email is sent.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AccessChange {
+    pub enabled: Option<bool>,
+    pub sections: Option<SectionsBody>,
+}
+
+/// Add a client to the team.
+#[utoipa::path(post, path = "/api/v1/clients", tag = "clients",
+    request_body = NewClient,
+    responses(
+        (status = 201, body = ClientCreated),
+        (status = 400, description = "malformed request"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+        (status = 422, description = "invalid name or email"),
+    ))]
+async fn create_client(
+    State(state): State<AppState>,
+    staff: StaffSession,
+    Json(body): Json<NewClient>,
+) -> Result<(StatusCode, Json<ClientCreated>), ApiError> {
+    let client = ClientId::new();
+    let executed = state
+        .service
+        .execute::<Client>(
+            client.0,
+            &staff.context(&state),
+            ClientCommand::Create {
+                client,
+                team: staff.team,
+                by: staff.staff,
+                name: body.name,
+                emails: body.emails,
+            },
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ClientCreated {
+            client_id: client.0,
+            position: executed.position,
+        }),
+    ))
+}
+
+/// The team's clients with their portal badge (read model).
+#[utoipa::path(get, path = "/api/v1/clients", tag = "clients",
+    responses(
+        (status = 200, description = "`{clients: [{client_id, name, emails, portal: {status}}]}`"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+    ))]
+async fn list_clients(
+    State(state): State<AppState>,
+    staff: StaffSession,
+) -> Result<Json<ClientList>, ApiError> {
+    Ok(Json(clients::list(&state.read, staff.team).await?))
+}
+
+/// One client with their portal access (read model).
+#[utoipa::path(get, path = "/api/v1/clients/{id}", tag = "clients",
+    params(("id" = Uuid, Path, description = "client id")),
+    responses(
+        (status = 200, description = "`{client_id, name, emails, portal: {status, invite_email, enabled, sections, invited_at}}`"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+        (status = 404, description = "no such client in this team"),
+    ))]
+async fn get_client(
+    State(state): State<AppState>,
+    staff: StaffSession,
+    Path(client): Path<String>,
+) -> Result<Json<ClientRecord>, ApiError> {
+    let client: Uuid = id(&client)?;
+    clients::get(&state.read, staff.team, ClientId(client))
+        .await?
+        .map(Json)
+        .ok_or_else(ApiError::not_found)
+}
+
+/// Save another email address for a client.
+#[utoipa::path(post, path = "/api/v1/clients/{id}/emails", tag = "clients",
+    params(("id" = Uuid, Path, description = "client id")),
+    request_body = NewEmail,
+    responses(
+        (status = 200, body = Positioned),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+        (status = 404, description = "no such client in this team"),
+        (status = 422, description = "invalid email or too many"),
+    ))]
+async fn add_email(
+    State(state): State<AppState>,
+    staff: StaffSession,
+    Path(client): Path<String>,
+    Json(body): Json<NewEmail>,
+) -> Result<Json<Positioned>, ApiError> {
+    let client: Uuid = id(&client)?;
+    let executed = state
+        .service
+        .execute::<Client>(
+            client,
+            &staff.context(&state),
+            ClientCommand::AddEmail {
+                team: staff.team,
+                by: staff.staff,
+                email: body.email,
+            },
+        )
+        .await?;
+    Ok(Json(Positioned {
+        position: executed.position,
+    }))
+}
+
+/// Invite (or re-invite) a client to the portal: records the invite and
+/// issues a fresh single-use link, which the worker emails.
+#[utoipa::path(post, path = "/api/v1/clients/{id}/portal/invite", tag = "clients",
+    params(("id" = Uuid, Path, description = "client id")),
+    request_body = InviteRequest,
+    responses(
+        (status = 200, body = Positioned),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+        (status = 404, description = "no such client in this team"),
+        (status = 422, description = "the client has no saved email, or `email` is not one of them"),
+    ))]
+async fn invite(
+    State(state): State<AppState>,
+    staff: StaffSession,
+    Path(client): Path<String>,
+    Json(body): Json<InviteRequest>,
+) -> Result<Json<Positioned>, ApiError> {
+    let client: Uuid = id(&client)?;
+    let ctx = staff.context(&state);
+    let invited = state
+        .service
+        .execute::<Client>(
+            client,
+            &ctx,
+            ClientCommand::Invite {
+                team: staff.team,
+                by: staff.staff,
+                email: body.email,
+                sections: body.sections.into(),
+            },
+        )
+        .await?;
+    let Some(invite) = invited.state.invite else {
+        return Err(ApiError::internal("an invited client has no invite"));
+    };
+    let expires_at = ctx.now.plus_seconds(INVITE_LIFETIME_SECONDS);
+    let token = link_token(&state.secret_key, TokenPurpose::Invite, client, expires_at);
+    let issued = state
+        .service
+        .execute::<Credentials>(
+            client,
+            &ctx,
+            CredentialsCommand::IssueInvite {
+                client: ClientId(client),
+                email: invite.email.clone(),
+                token_sha256: token_sha256(&token),
+                expires_at: Some(expires_at),
+                by: staff.staff,
+            },
+        )
+        .await?;
+    logins::record(
+        state.read.pool(),
+        Principal::Client {
+            client: ClientId(client),
+            team: staff.team,
+        },
+        &invite.email,
+    )
+    .await?;
+    Ok(Json(Positioned {
+        position: issued.position,
+    }))
+}
+
+/// Save portal access: the master switch and the section toggles. Turning
+/// the portal off ends every session of the client at once.
+#[utoipa::path(put, path = "/api/v1/clients/{id}/portal/access", tag = "clients",
+    params(("id" = Uuid, Path, description = "client id")),
+    request_body = AccessChange,
+    responses(
+        (status = 200, body = Positioned),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+        (status = 404, description = "no such client in this team"),
+    ))]
+async fn change_access(
+    State(state): State<AppState>,
+    staff: StaffSession,
+    Path(client): Path<String>,
+    Json(body): Json<AccessChange>,
+) -> Result<Json<Positioned>, ApiError> {
+    let client: Uuid = id(&client)?;
+    let executed = state
+        .service
+        .execute::<Client>(
+            client,
+            &staff.context(&state),
+            ClientCommand::ChangeAccess {
+                team: staff.team,
+                by: staff.staff,
+                enabled: body.enabled,
+                sections: body.sections.map(Into::into),
+            },
+        )
+        .await?;
+    if !executed.state.enabled {
+        sessions::revoke_client(state.read.pool(), ClientId(client), state.clock.now()).await?;
+    }
+    Ok(Json(Positioned {
+        position: executed.position,
+    }))
+}

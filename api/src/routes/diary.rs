@@ -1,0 +1,131 @@
+//! The team diary, staff side (PRODUCT §8): add appointments, cancel any.
+
+use super::Positioned;
+use super::scope::team_client;
+use super::wire::{id, instant};
+use crate::app::AppState;
+use crate::http::{ApiError, Json, StaffSession};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use cma_domain::access::By;
+use cma_domain::diary::{Diary, DiaryCommand};
+use cma_domain::ids::{AppointmentId, ClientId};
+use cma_projections::queries;
+use cma_store::Position;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(add))
+        .routes(routes!(cancel))
+}
+
+/// Defaults: from now, to 31 days after `from`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct Range {
+    /// RFC 3339.
+    pub from: Option<String>,
+    /// RFC 3339.
+    pub to: Option<String>,
+}
+
+/// How far a diary listing reaches when `to` is not given.
+const DEFAULT_SPAN_SECONDS: i64 = 31 * 24 * 3600;
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewAppointment {
+    #[serde(default)]
+    #[schema(value_type = Option<uuid::Uuid>)]
+    pub client_id: Option<ClientId>,
+    /// RFC 3339.
+    pub starts_at: String,
+    /// RFC 3339.
+    pub ends_at: String,
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AppointmentCreated {
+    #[schema(value_type = uuid::Uuid)]
+    pub appointment_id: AppointmentId,
+    pub position: Position,
+}
+
+#[utoipa::path(get, path = "/api/v1/diary", tag = "diary", params(Range),
+    responses((status = 200, description = "`{appointments: [{appointment_id, client_id?, starts_at, ends_at, status, booked_by}]}` overlapping [from, to)", body = Object), (status = 400)))]
+pub async fn list(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Query(range): Query<Range>,
+) -> Result<Json<queries::diary::Diary>, ApiError> {
+    let from = match range.from.as_deref() {
+        Some(text) => instant("from", text)?,
+        None => state.clock.now(),
+    };
+    let to = match range.to.as_deref() {
+        Some(text) => instant("to", text)?,
+        None => from.plus_seconds(DEFAULT_SPAN_SECONDS),
+    };
+    Ok(Json(
+        queries::diary::list(&state.read, session.team, from, to).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/diary/appointments", tag = "diary",
+    request_body = NewAppointment,
+    responses((status = 201, body = AppointmentCreated), (status = 404), (status = 422)))]
+pub async fn add(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Json(body): Json<NewAppointment>,
+) -> Result<(StatusCode, Json<AppointmentCreated>), ApiError> {
+    if let Some(client) = body.client_id {
+        team_client(&state, session.team, client).await?;
+    }
+    let appointment = AppointmentId::new();
+    let command = DiaryCommand::Add {
+        appointment,
+        staff: session.staff,
+        client: body.client_id,
+        title: body.title,
+        starts_at: instant("starts_at", &body.starts_at)?,
+        ends_at: instant("ends_at", &body.ends_at)?,
+    };
+    let executed = state
+        .service
+        .execute::<Diary>(session.team.0, &session.context(&state), command)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(AppointmentCreated {
+            appointment_id: appointment,
+            position: executed.position,
+        }),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/diary/appointments/{id}/cancel", tag = "diary",
+    params(("id" = uuid::Uuid, Path, description = "appointment id")),
+    responses((status = 200, body = Positioned), (status = 404), (status = 409)))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(appointment): Path<String>,
+) -> Result<Json<Positioned>, ApiError> {
+    let command = DiaryCommand::Cancel {
+        appointment: id(&appointment)?,
+        by: By::Staff(session.staff),
+    };
+    let executed = state
+        .service
+        .execute::<Diary>(session.team.0, &session.context(&state), command)
+        .await?;
+    Ok(Json(Positioned {
+        position: executed.position,
+    }))
+}

@@ -1,0 +1,232 @@
+//! Client portal identity: set a password from the invite link, log in,
+//! and reset a forgotten password.
+
+use crate::app::AppState;
+use crate::http::{ApiError, Json, Requester};
+use crate::identity::links::set_password as use_link;
+use crate::identity::rate_limit::{Action, Limiter};
+use crate::identity::tokens::csrf_token;
+use crate::identity::{Kind, Principal, logins, sessions};
+use crate::routes::Positioned;
+use crate::routes::auth::{LoginRequest, login, open_session, with_session_cookies};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use cma_domain::client::{Client, ClientCommand};
+use cma_domain::credentials::{
+    Credentials, CredentialsCommand, Principal as Login, RESET_LIFETIME_SECONDS, TokenPurpose,
+    link_token, token_sha256,
+};
+use cma_domain::ids::ClientId;
+use cma_store::Actor;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(set_password))
+        .routes(routes!(portal_login))
+        .routes(routes!(reset_request))
+        .routes(routes!(reset))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LinkPasswordRequest {
+    /// The token from the invite or reset link.
+    pub token: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SetPasswordResponse {
+    pub token: String,
+    pub csrf_token: String,
+    pub client_id: Uuid,
+    pub position: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PortalLoginResponse {
+    pub token: String,
+    pub csrf_token: String,
+    pub client_id: Uuid,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ResetRequest {
+    pub email: String,
+}
+
+fn suspended() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "portal-suspended",
+        "this portal is suspended; contact the business",
+    )
+}
+
+/// Set the first password from the invite link, and log in.
+#[utoipa::path(post, path = "/api/v1/auth/portal/set-password", tag = "portal",
+    request_body = LinkPasswordRequest,
+    responses(
+        (status = 200, body = SetPasswordResponse, description = "password set and logged in"),
+        (status = 400, description = "unknown, used or expired link, or malformed request"),
+        (status = 403, description = "the portal is suspended"),
+        (status = 422, description = "password too short or too long"),
+        (status = 429, description = "too many attempts"),
+    ))]
+async fn set_password(
+    State(state): State<AppState>,
+    requester: Requester,
+    Json(body): Json<LinkPasswordRequest>,
+) -> Result<Response, ApiError> {
+    let set = use_link(
+        &state,
+        &requester,
+        TokenPurpose::Invite,
+        &body.token,
+        &body.password,
+    )
+    .await?;
+    let Some(Login::Client(client)) = set.state.principal else {
+        return Err(ApiError::invalid_link());
+    };
+    let activated = state
+        .service
+        .execute::<Client>(
+            client.0,
+            &requester.context(Actor::Client(client.0), &state),
+            ClientCommand::Activate,
+        )
+        .await?;
+    if !activated.state.enabled {
+        return Err(suspended());
+    }
+    let principal = Principal::Client {
+        client,
+        team: activated.state.team,
+    };
+    let (_, token) = open_session(&state, principal).await?;
+    let body = SetPasswordResponse {
+        csrf_token: csrf_token(&token),
+        token: token.clone(),
+        client_id: client.0,
+        position: activated.position.max(set.position),
+    };
+    Ok(with_session_cookies(&state, &token, Json(body)))
+}
+
+/// Log in to the portal.
+#[utoipa::path(post, path = "/api/v1/auth/portal/login", tag = "portal",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, body = PortalLoginResponse, description = "logged in; sets the cookies"),
+        (status = 400, description = "malformed request"),
+        (status = 401, description = "wrong email or password"),
+        (status = 403, description = "the portal is suspended"),
+        (status = 429, description = "too many failed attempts"),
+    ))]
+async fn portal_login(
+    State(state): State<AppState>,
+    requester: Requester,
+    Json(body): Json<LoginRequest>,
+) -> Result<Response, ApiError> {
+    let principal = login(&state, &requester, Kind::Client, &body).await?;
+    let client = ClientId(principal.id());
+    let record = state
+        .service
+        .load::<Client>(client.0)
+        .await
+        .map_err(ApiError::from)?
+        .state;
+    if !record.enabled {
+        return Err(suspended());
+    }
+    let (_, token) = open_session(&state, principal).await?;
+    let body = PortalLoginResponse {
+        csrf_token: csrf_token(&token),
+        token: token.clone(),
+        client_id: client.0,
+    };
+    Ok(with_session_cookies(&state, &token, Json(body)))
+}
+
+/// Ask for a password reset link by email. The answer is the same whether
+/// or not the address has a login; the worker emails the link.
+#[utoipa::path(post, path = "/api/v1/auth/portal/reset-request", tag = "portal",
+    request_body = ResetRequest,
+    responses(
+        (status = 202, description = "a link is emailed if the address has a portal login"),
+        (status = 400, description = "malformed request"),
+        (status = 429, description = "too many requests"),
+    ))]
+async fn reset_request(
+    State(state): State<AppState>,
+    requester: Requester,
+    Json(body): Json<ResetRequest>,
+) -> Result<StatusCode, ApiError> {
+    let now = state.clock.now();
+    let limiter = Limiter::new(Action::ResetRequest, &body.email, requester.ip.as_deref());
+    limiter.check(state.read.pool(), now).await?;
+    limiter.charge(state.read.pool(), now).await?;
+    for principal in logins::find(state.read.pool(), Kind::Client, &body.email).await? {
+        let login = principal.id();
+        let credentials = state
+            .service
+            .load::<Credentials>(login)
+            .await
+            .map_err(ApiError::from)?
+            .state;
+        if !credentials.has_password() {
+            continue;
+        }
+        let expires_at = now.plus_seconds(RESET_LIFETIME_SECONDS);
+        let token = link_token(&state.secret_key, TokenPurpose::Reset, login, expires_at);
+        state
+            .service
+            .execute::<Credentials>(
+                login,
+                &requester.context(Actor::Client(login), &state),
+                CredentialsCommand::IssueReset {
+                    token_sha256: token_sha256(&token),
+                    expires_at: Some(expires_at),
+                },
+            )
+            .await?;
+    }
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Set a new password from a reset link. Every session of the login ends.
+#[utoipa::path(post, path = "/api/v1/auth/portal/reset", tag = "portal",
+    request_body = LinkPasswordRequest,
+    responses(
+        (status = 200, body = Positioned, description = "password changed; log in with it"),
+        (status = 400, description = "unknown, used or expired link, or malformed request"),
+        (status = 422, description = "password too short or too long"),
+        (status = 429, description = "too many attempts"),
+    ))]
+async fn reset(
+    State(state): State<AppState>,
+    requester: Requester,
+    Json(body): Json<LinkPasswordRequest>,
+) -> Result<Response, ApiError> {
+    let set = use_link(
+        &state,
+        &requester,
+        TokenPurpose::Reset,
+        &body.token,
+        &body.password,
+    )
+    .await?;
+    if let Some(Login::Client(client)) = set.state.principal {
+        sessions::revoke_client(state.read.pool(), client, state.clock.now()).await?;
+    }
+    Ok(Json(Positioned {
+        position: set.position,
+    })
+    .into_response())
+}

@@ -1,0 +1,132 @@
+//! Meetings in the client portal (PRODUCT §8.2–§8.4): book a free slot,
+//! cancel up to 24 hours before it starts.
+
+use super::Positioned;
+use super::diary::AppointmentCreated;
+use super::scope::{section, team_schedule};
+use super::slots::free_slots_now;
+use super::wire::{id, instant};
+use crate::app::AppState;
+use crate::http::{ApiError, ClientSession, Json};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use cma_domain::access::{By, Section};
+use cma_domain::diary::{Diary, DiaryCommand};
+use cma_domain::ids::AppointmentId;
+use cma_projections::queries;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(book, list))
+        .routes(routes!(slots))
+        .routes(routes!(cancel))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Booking {
+    /// RFC 3339; the start of a free slot.
+    pub starts_at: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/portal/meetings", tag = "portal",
+    responses((status = 200, description = "`{meetings: [{appointment_id, starts_at, ends_at, status, can_cancel}]}`", body = Object), (status = 403)))]
+pub async fn list(
+    State(state): State<AppState>,
+    session: ClientSession,
+) -> Result<Json<queries::diary::Meetings>, ApiError> {
+    section(&session, Section::Meetings)?;
+    let now = state.clock.now();
+    Ok(Json(
+        queries::diary::meetings(&state.read, session.team, session.client, now).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/portal/meetings/slots", tag = "portal",
+    responses((status = 200, body = FreeSlots), (status = 403)))]
+pub async fn slots(
+    State(state): State<AppState>,
+    session: ClientSession,
+) -> Result<Json<FreeSlots>, ApiError> {
+    section(&session, Section::Meetings)?;
+    let slots = free_slots_now(&state, session.team).await?;
+    Ok(Json(FreeSlots {
+        slots: slots
+            .into_iter()
+            .map(|s| FreeSlot {
+                starts_at: s.starts_at.to_string(),
+                ends_at: s.ends_at.to_string(),
+            })
+            .collect(),
+    }))
+}
+
+/// Every free slot from now to 14 days ahead.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FreeSlots {
+    pub slots: Vec<FreeSlot>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FreeSlot {
+    /// RFC 3339.
+    pub starts_at: String,
+    /// RFC 3339.
+    pub ends_at: String,
+}
+
+/// The team's schedule comes from the write side, so a booking is decided
+/// against the hours in force at this moment.
+#[utoipa::path(post, path = "/api/v1/portal/meetings", tag = "portal",
+    request_body = Booking,
+    responses((status = 201, body = AppointmentCreated), (status = 403), (status = 409), (status = 422)))]
+pub async fn book(
+    State(state): State<AppState>,
+    session: ClientSession,
+    Json(body): Json<Booking>,
+) -> Result<(StatusCode, Json<AppointmentCreated>), ApiError> {
+    section(&session, Section::Meetings)?;
+    let appointment = AppointmentId::new();
+    let command = DiaryCommand::Book {
+        appointment,
+        portal: session.portal,
+        starts_at: instant("starts_at", &body.starts_at)?,
+        schedule: team_schedule(&state, session.team).await?,
+    };
+    let executed = state
+        .service
+        .execute::<Diary>(session.team.0, &session.context(&state), command)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(AppointmentCreated {
+            appointment_id: appointment,
+            position: executed.position,
+        }),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/portal/meetings/{id}/cancel", tag = "portal",
+    params(("id" = uuid::Uuid, Path, description = "appointment id")),
+    responses((status = 200, body = Positioned), (status = 403), (status = 404), (status = 422)))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    session: ClientSession,
+    Path(appointment): Path<String>,
+) -> Result<Json<Positioned>, ApiError> {
+    section(&session, Section::Meetings)?;
+    let command = DiaryCommand::Cancel {
+        appointment: id(&appointment)?,
+        by: By::Client(session.portal),
+    };
+    let executed = state
+        .service
+        .execute::<Diary>(session.team.0, &session.context(&state), command)
+        .await?;
+    Ok(Json(Positioned {
+        position: executed.position,
+    }))
+}

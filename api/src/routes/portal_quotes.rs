@@ -1,0 +1,242 @@
+//! Quotes in the client portal (PRODUCT §4.2–§4.7): toggle optional lines,
+//! comment on a line, accept with a typed name and a drawn signature.
+
+use super::Positioned;
+use super::scope::{scope, section, team_schedule};
+use super::wire::{Totals, id};
+use crate::app::AppState;
+use crate::http::{ApiError, ClientSession, Json};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use base64::Engine;
+use cma_domain::access::{By, Section};
+use cma_domain::ids::{CommentId, QuoteId};
+use cma_domain::quote::{Acceptance, Quote, QuoteCommand, QuoteError};
+use cma_projections::queries;
+use cma_store::Position;
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(view))
+        .routes(routes!(toggle))
+        .routes(routes!(comment))
+        .routes(routes!(accept))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Selection {
+    pub selected: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Toggled {
+    pub totals: Totals,
+    pub position: Position,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CommentBody {
+    pub text: String,
+}
+
+/// The client's acceptance: the name they typed and the signature they drew.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AcceptBody {
+    pub name: String,
+    /// `data:image/png;base64,...`
+    pub signature: String,
+    /// The revision the client was shown; a newer one is refused (409).
+    #[serde(default)]
+    pub revision: Option<u32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Accepted {
+    /// RFC 3339.
+    pub accepted_at: String,
+    pub position: Position,
+}
+
+#[utoipa::path(get, path = "/api/v1/portal/quotes", tag = "portal",
+    responses((status = 200, description = "`{quotes: [{quote_id, title, status, totals}]}`: the sent quotes", body = Object), (status = 403)))]
+pub async fn list(
+    State(state): State<AppState>,
+    session: ClientSession,
+) -> Result<Json<queries::quotes::QuoteList>, ApiError> {
+    section(&session, Section::Quotes)?;
+    queries::quotes::list(
+        &state.read,
+        scope(&session),
+        session.client,
+        state.clock.now(),
+    )
+    .await?
+    .map(Json)
+    .ok_or_else(ApiError::not_found)
+}
+
+#[utoipa::path(get, path = "/api/v1/portal/quotes/{id}", tag = "portal",
+    params(("id" = uuid::Uuid, Path, description = "quote id")),
+    responses((status = 200, description = "the quote view", body = Object), (status = 403), (status = 404)))]
+pub async fn view(
+    State(state): State<AppState>,
+    session: ClientSession,
+    Path(quote): Path<String>,
+) -> Result<Json<queries::quotes::QuoteView>, ApiError> {
+    section(&session, Section::Quotes)?;
+    queries::quotes::get(&state.read, scope(&session), id(&quote)?, state.clock.now())
+        .await?
+        .map(Json)
+        .ok_or_else(ApiError::not_found)
+}
+
+#[utoipa::path(put, path = "/api/v1/portal/quotes/{id}/lines/{line_id}", tag = "portal",
+    params(("id" = uuid::Uuid, Path, description = "quote id"),
+           ("line_id" = uuid::Uuid, Path, description = "line id")),
+    request_body = Selection,
+    responses((status = 200, body = Toggled), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn toggle(
+    State(state): State<AppState>,
+    session: ClientSession,
+    Path((quote, line)): Path<(String, String)>,
+    Json(body): Json<Selection>,
+) -> Result<Json<Toggled>, ApiError> {
+    section(&session, Section::Quotes)?;
+    let quote: QuoteId = id(&quote)?;
+    let command = QuoteCommand::ToggleLine {
+        team: session.team,
+        by: session.portal,
+        line: id(&line)?,
+        selected: body.selected,
+        time_zone: team_schedule(&state, session.team).await?.zone(),
+    };
+    let executed = state
+        .service
+        .execute::<Quote>(quote.0, &session.context(&state), command)
+        .await?;
+    Ok(Json(Toggled {
+        totals: executed.state.totals().into(),
+        position: executed.position,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/portal/quotes/{id}/lines/{line_id}/comments", tag = "portal",
+    params(("id" = uuid::Uuid, Path, description = "quote id"),
+           ("line_id" = uuid::Uuid, Path, description = "line id")),
+    request_body = CommentBody,
+    responses((status = 201, body = Positioned), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn comment(
+    State(state): State<AppState>,
+    session: ClientSession,
+    Path((quote, line)): Path<(String, String)>,
+    Json(body): Json<CommentBody>,
+) -> Result<(StatusCode, Json<Positioned>), ApiError> {
+    section(&session, Section::Quotes)?;
+    let quote: QuoteId = id(&quote)?;
+    let command = QuoteCommand::Comment {
+        team: session.team,
+        by: By::Client(session.portal),
+        comment: CommentId::new(),
+        line: id(&line)?,
+        text: body.text,
+    };
+    let executed = state
+        .service
+        .execute::<Quote>(quote.0, &session.context(&state), command)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Positioned {
+            position: executed.position,
+        }),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/portal/quotes/{id}/accept", tag = "portal",
+    params(("id" = uuid::Uuid, Path, description = "quote id")),
+    request_body = AcceptBody,
+    responses((status = 200, body = Accepted), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn accept(
+    State(state): State<AppState>,
+    session: ClientSession,
+    Path(quote): Path<String>,
+    Json(body): Json<AcceptBody>,
+) -> Result<Json<Accepted>, ApiError> {
+    section(&session, Section::Quotes)?;
+    let quote: QuoteId = id(&quote)?;
+    let ip: IpAddr = session
+        .requester
+        .ip
+        .as_deref()
+        .and_then(|ip| ip.parse().ok())
+        .ok_or_else(|| ApiError::internal("the request carries no client address"))?;
+    let acceptance = Acceptance {
+        team: session.team,
+        by: session.portal,
+        session: session.session,
+        name: body.name,
+        signature_png: signature_png(&body.signature)?,
+        ip,
+        user_agent: session.requester.user_agent.clone().unwrap_or_default(),
+        revision: body.revision,
+        time_zone: team_schedule(&state, session.team).await?.zone(),
+    };
+    let executed = state
+        .service
+        .execute::<Quote>(
+            quote.0,
+            &session.context(&state),
+            QuoteCommand::Accept(Box::new(acceptance)),
+        )
+        .await?;
+    let accepted_at = executed
+        .state
+        .acceptance
+        .as_ref()
+        .map(|a| a.at.to_string())
+        .ok_or_else(|| ApiError::internal("an accepted quote shows no acceptance"))?;
+    Ok(Json(Accepted {
+        accepted_at,
+        position: executed.position,
+    }))
+}
+
+/// The PNG bytes of a `data:image/png;base64,...` URL; anything else is
+/// refused as not a PNG (422). The domain checks the bytes themselves.
+fn signature_png(data_url: &str) -> Result<Vec<u8>, ApiError> {
+    let not_png = || ApiError::refused(&QuoteError::SignatureNotPng);
+    let (header, payload) = data_url.trim().split_once(',').ok_or_else(not_png)?;
+    if !header.eq_ignore_ascii_case("data:image/png;base64") {
+        return Err(not_png());
+    }
+    base64::engine::general_purpose::STANDARD
+        .decode(payload.trim())
+        .map_err(|_| not_png())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signature_must_be_a_base64_png_data_url() {
+        assert_eq!(
+            signature_png("data:image/png;base64,iVBO").ok(),
+            Some(vec![0x89, 0x50, 0x4e])
+        );
+        for refused in [
+            "data:image/jpeg;base64,iVBO",
+            "iVBO",
+            "data:image/png;base64,!!",
+        ] {
+            let e = signature_png(refused).expect_err("refused");
+            assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! Team settings (PRODUCT §3.3, §8.1): business name, schedule, invite
+//! email template and branding.
+
+use crate::app::AppState;
+use crate::http::{ApiError, Json, StaffSession};
+use crate::routes::Positioned;
+use axum::extract::State;
+use cma_domain::ids::FileId;
+use cma_domain::schedule::{Schedule, WorkingHours};
+use cma_domain::team::{Branding, EmailTemplate, Team, TeamCommand};
+use cma_projections::queries::team::TeamSettings;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(settings, change_settings))
+}
+
+/// `{"mon": [["09:00","17:00"]], ..., "sun": []}`: local working intervals per weekday.
+pub type WorkingHoursBody = BTreeMap<String, Vec<[String; 2]>>;
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct InviteEmailBody {
+    pub subject: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct BrandingBody {
+    /// `#rrggbb`.
+    pub accent_colour: Option<String>,
+    /// A file of the team shown as the portal's logo.
+    pub logo: Option<Uuid>,
+    pub tagline: Option<String>,
+}
+
+/// Any subset of the settings; fields left out keep their value.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SettingsChange {
+    pub business_name: Option<String>,
+    pub time_zone: Option<String>,
+    #[schema(value_type = Option<BTreeMap<String, Vec<Vec<String>>>>)]
+    pub working_hours: Option<WorkingHoursBody>,
+    pub slot_minutes: Option<u32>,
+    pub invite_email: Option<InviteEmailBody>,
+    pub branding: Option<BrandingBody>,
+}
+
+/// The working hours of an API body, checked by the schedule rules (422).
+pub fn working_hours(body: &WorkingHoursBody) -> Result<WorkingHours, ApiError> {
+    let entries = body.iter().flat_map(|(day, intervals)| {
+        intervals
+            .iter()
+            .map(move |[start, end]| (day.as_str(), start.as_str(), end.as_str()))
+    });
+    WorkingHours::from_entries(entries).map_err(|e| ApiError::unprocessable(e.to_string()))
+}
+
+/// The API body of working hours.
+pub fn working_hours_body(hours: &WorkingHours) -> WorkingHoursBody {
+    hours
+        .to_entries()
+        .into_iter()
+        .map(|(day, intervals)| {
+            let intervals = intervals.into_iter().map(|(s, e)| [s, e]).collect();
+            (day.to_owned(), intervals)
+        })
+        .collect()
+}
+
+/// The team's settings (read model).
+#[utoipa::path(get, path = "/api/v1/team/settings", tag = "team",
+    responses(
+        (status = 200, description = "`{business_name, time_zone, working_hours, slot_minutes, invite_email: {subject, body}, branding}`"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+    ))]
+async fn settings(
+    State(state): State<AppState>,
+    staff: StaffSession,
+) -> Result<Json<TeamSettings>, ApiError> {
+    cma_projections::queries::team::settings(&state.read, staff.team)
+        .await?
+        .map(Json)
+        .ok_or_else(ApiError::not_found)
+}
+
+/// Change team settings.
+#[utoipa::path(put, path = "/api/v1/team/settings", tag = "team",
+    request_body = SettingsChange,
+    responses(
+        (status = 200, body = Positioned),
+        (status = 400, description = "malformed request"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+        (status = 422, description = "a setting breaks a rule"),
+    ))]
+async fn change_settings(
+    State(state): State<AppState>,
+    staff: StaffSession,
+    Json(change): Json<SettingsChange>,
+) -> Result<Json<Positioned>, ApiError> {
+    let schedule = match (
+        &change.time_zone,
+        &change.working_hours,
+        change.slot_minutes,
+    ) {
+        (None, None, None) => None,
+        (time_zone, hours, slot_minutes) => {
+            let current = state
+                .service
+                .load::<Team>(staff.team.0)
+                .await
+                .map_err(ApiError::from)?
+                .state
+                .schedule;
+            Some(Box::new(Schedule {
+                time_zone: time_zone.clone().unwrap_or(current.time_zone),
+                slot_minutes: slot_minutes.unwrap_or(current.slot_minutes),
+                working_hours: match hours {
+                    Some(h) => working_hours(h)?,
+                    None => current.working_hours,
+                },
+            }))
+        }
+    };
+    let executed = state
+        .service
+        .execute::<Team>(
+            staff.team.0,
+            &staff.context(&state),
+            TeamCommand::ChangeSettings {
+                by: staff.staff,
+                business_name: change.business_name,
+                branding: change.branding.map(|b| Branding {
+                    accent_colour: b.accent_colour,
+                    logo: b.logo.map(FileId),
+                    tagline: b.tagline,
+                }),
+                schedule,
+                invite_email: change.invite_email.map(|t| EmailTemplate {
+                    subject: t.subject,
+                    body: t.body,
+                }),
+            },
+        )
+        .await?;
+    Ok(Json(Positioned {
+        position: executed.position,
+    }))
+}

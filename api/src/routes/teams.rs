@@ -1,0 +1,114 @@
+//! Signup: a new team and its owner's staff login.
+
+use crate::app::AppState;
+use crate::http::{ApiError, Json, Requester};
+use crate::identity::{Kind, Principal, logins, passwords};
+use axum::http::StatusCode;
+use cma_domain::client::email;
+use cma_domain::credentials::{Credentials, CredentialsCommand};
+use cma_domain::ids::{StaffId, TeamId};
+use cma_domain::team::{StaffMember, Team, TeamCommand};
+use cma_store::Actor;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(signup))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SignupRequest {
+    pub business_name: String,
+    pub owner_name: String,
+    pub owner_email: String,
+    pub owner_password: String,
+    /// IANA time zone name; `Europe/London` when left out.
+    pub time_zone: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignupResponse {
+    pub team_id: Uuid,
+    pub staff_id: Uuid,
+    pub position: u64,
+}
+
+/// Sign up a business: creates the team and its owner's staff login.
+#[utoipa::path(post, path = "/api/v1/teams", tag = "teams",
+    request_body = SignupRequest,
+    responses(
+        (status = 201, body = SignupResponse),
+        (status = 400, description = "malformed request"),
+        (status = 409, description = "a staff login with this email exists"),
+        (status = 415, description = "not JSON"),
+        (status = 422, description = "invalid name, email, time zone or too short a password"),
+    ))]
+async fn signup(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    requester: Requester,
+    Json(body): Json<SignupRequest>,
+) -> Result<(StatusCode, Json<SignupResponse>), ApiError> {
+    passwords::check_policy(&body.owner_password)?;
+    let owner_email =
+        email::normalise(&body.owner_email).map_err(|e| ApiError::unprocessable(e.to_string()))?;
+    if !logins::find(state.read.pool(), Kind::Staff, &owner_email)
+        .await?
+        .is_empty()
+    {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "email-taken",
+            "a staff login with this email already exists",
+        ));
+    }
+    let password_hash = passwords::hash(body.owner_password).await?;
+    let (team, staff) = (TeamId::new(), StaffId::new());
+    let ctx = requester.context(Actor::Staff(staff.0), &state);
+    state
+        .service
+        .execute::<Team>(
+            team.0,
+            &ctx,
+            TeamCommand::Create {
+                team,
+                business_name: body.business_name,
+                owner: StaffMember {
+                    staff,
+                    name: body.owner_name,
+                    email: owner_email.clone(),
+                },
+                time_zone: body.time_zone.unwrap_or_else(|| "Europe/London".to_owned()),
+            },
+        )
+        .await?;
+    let registered = state
+        .service
+        .execute::<Credentials>(
+            staff.0,
+            &ctx,
+            CredentialsCommand::RegisterStaff {
+                staff,
+                team,
+                email: owner_email.clone(),
+                password_hash,
+            },
+        )
+        .await?;
+    logins::record(
+        state.read.pool(),
+        Principal::Staff { staff, team },
+        &owner_email,
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(SignupResponse {
+            team_id: team.0,
+            staff_id: staff.0,
+            position: registered.position,
+        }),
+    ))
+}

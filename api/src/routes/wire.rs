@@ -1,0 +1,59 @@
+//! Shapes shared by several route groups: command answers, totals, instants.
+
+use crate::http::ApiError;
+use cma_domain::Timestamp;
+use cma_domain::money;
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::ToSchema;
+
+/// Subtotal, tax and total as decimal strings in the major unit.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Totals {
+    #[schema(value_type = String, example = "120.00")]
+    pub subtotal: rust_decimal::Decimal,
+    #[schema(value_type = String, example = "24.00")]
+    pub tax: rust_decimal::Decimal,
+    #[schema(value_type = String, example = "144.00")]
+    pub total: rust_decimal::Decimal,
+}
+
+impl From<money::Totals> for Totals {
+    fn from(t: money::Totals) -> Self {
+        Self {
+            subtotal: t.subtotal,
+            tax: t.tax,
+            total: t.total,
+        }
+    }
+}
+
+/// An RFC 3339 instant from a request (`2026-03-30T09:00:00+01:00`).
+pub fn instant(field: &str, text: &str) -> Result<Timestamp, ApiError> {
+    Timestamp::parse_rfc3339(text)
+        .ok_or_else(|| ApiError::bad_request(format!("{field} must be an RFC 3339 instant")))
+}
+
+/// An ISO 4217 currency; an unknown code breaks a rule (422).
+pub fn currency(code: &str) -> Result<money::Currency, ApiError> {
+    money::Currency::from_code(code).ok_or_else(|| {
+        ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown-currency",
+            format!("{code:?} is not an ISO 4217 currency code"),
+        )
+    })
+}
+
+/// A path id: anything that is not one names nothing (404).
+pub fn id<T: std::str::FromStr>(text: &str) -> Result<T, ApiError> {
+    text.parse().map_err(|_| ApiError::not_found())
+}
+
+/// For a field that may be absent (keep), `null` (clear) or a value (set).
+pub fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}

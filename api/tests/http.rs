@@ -1,0 +1,20 @@
+//! Black-box tests: the real server on a random port with real SQLite files,
+//! driven over HTTP.
+
+#[path = "http/support.rs"]
+mod support;
+
+#[path = "http/identity.rs"]
+mod identity;
+
+#[path = "http/story.rs"]
+mod story;
+
+#[path = "http/uploads.rs"]
+mod uploads;
+
+#[path = "http/quotes.rs"]
+mod quotes;
+
+#[path = "http/meetings.rs"]
+mod meetings;

@@ -1,0 +1,130 @@
+//! The read database: an SQLite file (`data/read.db`, WAL) on the embedded
+//! default, or the PostgreSQL database the event log lives in. One sqlx
+//! `Any` pool serves both, so every statement is written once with `$N`
+//! parameters.
+
+use crate::error::ProjectionError;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor};
+use std::borrow::Cow;
+use std::path::Path;
+use std::str::FromStr;
+
+static SQLITE: Migrator = Migrator {
+    table_name: Cow::Borrowed("_cma_migrations_read"),
+    ..sqlx::migrate!("../migrations/sqlite/read")
+};
+
+static POSTGRES: Migrator = Migrator {
+    table_name: Cow::Borrowed("_cma_migrations_read"),
+    ..sqlx::migrate!("../migrations/postgres/read")
+};
+
+/// Which database holds the read models.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A handle on the read database, cheap to clone.
+#[derive(Clone, Debug)]
+pub struct ReadDb {
+    backend: Backend,
+    options: AnyConnectOptions,
+    /// Queries.
+    readers: AnyPool,
+    /// Projector and rebuild transactions: one connection on SQLite, which
+    /// has a single writer anyway.
+    writers: AnyPool,
+}
+
+impl ReadDb {
+    /// Opens (creating if needed) the SQLite read database at `path`.
+    pub async fn open_sqlite(path: &Path) -> Result<Self, ProjectionError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| ProjectionError::Io {
+                path: dir.display().to_string(),
+                reason: e.to_string(),
+            })?;
+        }
+        sqlx::any::install_default_drivers();
+        let options =
+            AnyConnectOptions::from_str(&format!("sqlite://{}?mode=rwc", path.display()))?;
+        let pool = |max: u32| {
+            AnyPoolOptions::new()
+                .max_connections(max)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        Ok(())
+                    })
+                })
+                .connect_with(options.clone())
+        };
+        let writers = pool(1).await?;
+        let readers = pool(4).await?;
+        Ok(Self {
+            backend: Backend::Sqlite,
+            options,
+            readers,
+            writers,
+        })
+    }
+
+    /// Connects to the PostgreSQL database at `url`.
+    pub async fn connect_postgres(url: &str) -> Result<Self, ProjectionError> {
+        sqlx::any::install_default_drivers();
+        let options = AnyConnectOptions::from_str(url)?;
+        let pool = |max: u32| {
+            AnyPoolOptions::new()
+                .max_connections(max)
+                .connect_with(options.clone())
+        };
+        let writers = pool(8).await?;
+        let readers = pool(8).await?;
+        Ok(Self {
+            backend: Backend::Postgres,
+            options,
+            readers,
+            writers,
+        })
+    }
+
+    /// Applies the read-side migrations (tracked in `_cma_migrations_read`).
+    pub async fn migrate(&self) -> Result<(), ProjectionError> {
+        match self.backend {
+            Backend::Sqlite => SQLITE.run(&self.writers).await?,
+            Backend::Postgres => POSTGRES.run(&self.writers).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool queries read from.
+    pub fn pool(&self) -> &AnyPool {
+        &self.readers
+    }
+
+    /// The pool projector transactions write through.
+    pub(crate) fn writers(&self) -> &AnyPool {
+        &self.writers
+    }
+
+    /// A connection of its own, outside both pools (a lease holder).
+    pub(crate) async fn dedicated(&self) -> Result<AnyConnection, ProjectionError> {
+        Ok(self.options.connect().await?)
+    }
+
+    /// Closes both pools.
+    pub async fn close(&self) {
+        self.readers.close().await;
+        self.writers.close().await;
+    }
+}

@@ -1,0 +1,54 @@
+//! The single-active lease on PostgreSQL: a session-level advisory lock
+//! held on a connection of its own. The server releases it when that
+//! connection ends, so a dead process hands over within seconds.
+
+use crate::db::ReadDb;
+use crate::error::ProjectionError;
+use sqlx::{AnyConnection, Connection};
+
+/// The lock namespace of projector leases ("CMAP" in ASCII).
+const NAMESPACE: i32 = 0x434d_4150;
+
+pub struct Lease {
+    conn: AnyConnection,
+    name: &'static str,
+}
+
+impl Lease {
+    /// Takes the lease of projector `name` if no other session holds it.
+    pub async fn try_acquire(
+        db: &ReadDb,
+        name: &'static str,
+    ) -> Result<Option<Lease>, ProjectionError> {
+        let mut conn = db.dedicated().await?;
+        let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, hashtext($2))")
+            .bind(NAMESPACE)
+            .bind(name)
+            .fetch_one(&mut conn)
+            .await?;
+        if got {
+            Ok(Some(Lease { conn, name }))
+        } else {
+            conn.close().await?;
+            Ok(None)
+        }
+    }
+
+    /// Whether the lease is still held: its connection answers.
+    pub async fn is_held(&mut self) -> bool {
+        self.conn.ping().await.is_ok()
+    }
+
+    /// Gives the lease back at once.
+    pub async fn release(mut self) {
+        let unlocked = sqlx::query("SELECT pg_advisory_unlock($1, hashtext($2))")
+            .bind(NAMESPACE)
+            .bind(self.name)
+            .execute(&mut self.conn)
+            .await;
+        if let Err(e) = unlocked {
+            tracing::warn!(projector = self.name, error = %e, "lease release failed");
+        }
+        let _closed = self.conn.close().await;
+    }
+}

@@ -1,0 +1,63 @@
+//! The projector contract. A projector owns some tables and turns a batch
+//! of events into writes on them, inside a transaction the runner opens;
+//! the runner owns batching, the checkpoint and the single-active lease.
+
+use crate::error::ProjectionError;
+use async_trait::async_trait;
+use cma_domain::Event;
+use cma_store::Recorded;
+use sqlx::AnyConnection;
+
+#[async_trait]
+pub trait Projector: Send + Sync + 'static {
+    /// Stable name: the checkpoint row and the lease key.
+    fn name(&self) -> &'static str;
+
+    /// The tables this projector alone writes (rebuilt and swapped together).
+    fn tables(&self) -> &'static [&'static str];
+
+    /// Applies `events` (in position order, possibly none of interest) to
+    /// the tables named by `tables`, on a connection inside a transaction.
+    async fn apply(
+        &self,
+        conn: &mut AnyConnection,
+        tables: &TableNames,
+        events: &[Recorded],
+    ) -> Result<(), ProjectionError>;
+}
+
+/// Where a projector writes: the live tables, or the shadow copies a rebuild fills.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TableNames {
+    suffix: &'static str,
+}
+
+impl TableNames {
+    pub const LIVE: TableNames = TableNames { suffix: "" };
+    pub const SHADOW: TableNames = TableNames {
+        suffix: "__rebuild",
+    };
+
+    /// The physical name of `table`.
+    pub fn of(&self, table: &str) -> String {
+        format!("{table}{}", self.suffix)
+    }
+}
+
+/// Decodes a recorded event as a domain event.
+pub fn decode(recorded: &Recorded) -> Result<Event, ProjectionError> {
+    recorded
+        .decode::<Event>()
+        .map_err(|source| ProjectionError::Decode {
+            position: recorded.position,
+            source,
+        })
+}
+
+/// The id part of an event's stream (`diary-{team}` → the team id).
+pub fn stream_id<T: std::str::FromStr>(recorded: &Recorded) -> Result<T, ProjectionError> {
+    let raw = recorded.stream.as_str();
+    raw.split_once('-')
+        .and_then(|(_, id)| id.parse().ok())
+        .ok_or_else(|| ProjectionError::corrupt("stream id", raw))
+}

@@ -1,0 +1,191 @@
+//! `GET /clients`, `GET /clients/{id}`, `GET /portal/me`.
+
+use super::team::Branding;
+use crate::convert::rfc3339;
+use crate::db::ReadDb;
+use crate::error::ProjectionError;
+use cma_domain::ids::{ClientId, TeamId};
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ClientList {
+    pub clients: Vec<ClientSummary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ClientSummary {
+    pub client_id: String,
+    pub name: String,
+    pub emails: Vec<String>,
+    pub portal: PortalBadge,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PortalBadge {
+    /// `not_invited`, `invited`, `active` or `suspended`.
+    pub status: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ClientRecord {
+    pub client_id: String,
+    pub name: String,
+    pub emails: Vec<String>,
+    pub portal: Portal,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Portal {
+    pub status: String,
+    pub invite_email: Option<String>,
+    pub enabled: bool,
+    pub sections: Sections,
+    pub invited_at: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Sections {
+    pub quotes: bool,
+    pub invoices: bool,
+    pub files: bool,
+    pub meetings: bool,
+    pub messages: bool,
+}
+
+/// `GET /portal/me`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Me {
+    pub client_id: String,
+    pub name: String,
+    pub business_name: String,
+    pub branding: Branding,
+    pub sections: Sections,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    client_id: String,
+    name: String,
+    status: String,
+    invite_email: Option<String>,
+    invited_at: Option<i64>,
+    enabled: i64,
+    quotes: i64,
+    invoices: i64,
+    files: i64,
+    meetings: i64,
+    messages: i64,
+}
+
+impl Row {
+    fn sections(&self) -> Sections {
+        Sections {
+            quotes: self.quotes != 0,
+            invoices: self.invoices != 0,
+            files: self.files != 0,
+            meetings: self.meetings != 0,
+            messages: self.messages != 0,
+        }
+    }
+}
+
+const COLUMNS: &str = "c.client_id, c.name, c.status, c.invite_email, c.invited_at, c.enabled, \
+     c.quotes, c.invoices, c.files, c.meetings, c.messages";
+
+async fn emails(
+    db: &ReadDb,
+    team: TeamId,
+    client: Option<ClientId>,
+) -> Result<HashMap<String, Vec<String>>, ProjectionError> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT e.client_id, e.email FROM client_emails e JOIN clients c ON c.client_id = e.client_id \
+         WHERE c.team_id = $1 AND ($2 IS NULL OR c.client_id = $2) ORDER BY e.client_id, e.ord",
+    )
+    .bind(team.to_string())
+    .bind(client.map(|c| c.to_string()))
+    .fetch_all(db.pool())
+    .await?;
+    let mut by_client: HashMap<String, Vec<String>> = HashMap::new();
+    for (client, email) in rows {
+        by_client.entry(client).or_default().push(email);
+    }
+    Ok(by_client)
+}
+
+/// The team's clients, by name.
+pub async fn list(db: &ReadDb, team: TeamId) -> Result<ClientList, ProjectionError> {
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM clients c WHERE c.team_id = $1 ORDER BY c.name, c.client_id"
+    )))
+    .bind(team.to_string())
+    .fetch_all(db.pool())
+    .await?;
+    let mut emails = emails(db, team, None).await?;
+    Ok(ClientList {
+        clients: rows
+            .into_iter()
+            .map(|r| ClientSummary {
+                emails: emails.remove(&r.client_id).unwrap_or_default(),
+                client_id: r.client_id,
+                name: r.name,
+                portal: PortalBadge { status: r.status },
+            })
+            .collect(),
+    })
+}
+
+async fn row(db: &ReadDb, team: TeamId, client: ClientId) -> Result<Option<Row>, ProjectionError> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM clients c WHERE c.team_id = $1 AND c.client_id = $2"
+    )))
+    .bind(team.to_string())
+    .bind(client.to_string())
+    .fetch_optional(db.pool())
+    .await?)
+}
+
+/// One client record of the team, with its portal access.
+pub async fn get(
+    db: &ReadDb,
+    team: TeamId,
+    client: ClientId,
+) -> Result<Option<ClientRecord>, ProjectionError> {
+    let Some(r) = row(db, team, client).await? else {
+        return Ok(None);
+    };
+    let emails = emails(db, team, Some(client)).await?.remove(&r.client_id);
+    Ok(Some(ClientRecord {
+        portal: Portal {
+            sections: r.sections(),
+            status: r.status,
+            invite_email: r.invite_email,
+            enabled: r.enabled != 0,
+            invited_at: r.invited_at.map(rfc3339).transpose()?,
+        },
+        client_id: r.client_id,
+        name: r.name,
+        emails: emails.unwrap_or_default(),
+    }))
+}
+
+/// What a logged-in client's portal shows about them and the business.
+pub async fn me(
+    db: &ReadDb,
+    team: TeamId,
+    client: ClientId,
+) -> Result<Option<Me>, ProjectionError> {
+    let Some(r) = row(db, team, client).await? else {
+        return Ok(None);
+    };
+    let Some(settings) = super::team::settings(db, team).await? else {
+        return Ok(None);
+    };
+    Ok(Some(Me {
+        sections: r.sections(),
+        client_id: r.client_id,
+        name: r.name,
+        business_name: settings.business_name,
+        branding: settings.branding,
+    }))
+}

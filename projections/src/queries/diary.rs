@@ -1,0 +1,109 @@
+//! `GET /diary` (staff) and `GET /portal/meetings` (the client's own, with
+//! `can_cancel` from the domain rule at `now`).
+
+use crate::convert::{micros, rfc3339};
+use crate::db::ReadDb;
+use crate::error::ProjectionError;
+use crate::views::diary::{AppointmentRow, SELECT_COLUMNS};
+use cma_domain::Timestamp;
+use cma_domain::diary::can_cancel;
+use cma_domain::ids::{ClientId, TeamId};
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diary {
+    pub appointments: Vec<DiaryEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DiaryEntry {
+    pub appointment_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    pub starts_at: String,
+    pub ends_at: String,
+    /// `scheduled`, `cancelled` or `completed`.
+    pub status: String,
+    /// `client` or `staff`.
+    pub booked_by: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Meetings {
+    pub meetings: Vec<Meeting>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Meeting {
+    pub appointment_id: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub status: String,
+    pub can_cancel: bool,
+}
+
+/// The team's appointments overlapping `[from, to)`, by start.
+pub async fn list(
+    db: &ReadDb,
+    team: TeamId,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Diary, ProjectionError> {
+    let rows: Vec<AppointmentRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {SELECT_COLUMNS} FROM appointments WHERE team_id = $1 AND ends_at > $2 \
+         AND starts_at < $3 ORDER BY starts_at, appointment_id"
+    )))
+    .bind(team.to_string())
+    .bind(micros(from))
+    .bind(micros(to))
+    .fetch_all(db.pool())
+    .await?;
+    let appointments = rows
+        .into_iter()
+        .map(|r| {
+            Ok(DiaryEntry {
+                starts_at: rfc3339(r.starts_at)?,
+                ends_at: rfc3339(r.ends_at)?,
+                appointment_id: r.appointment_id,
+                client_id: r.client_id,
+                title: r.title,
+                status: r.status,
+                booked_by: r.booked_by,
+            })
+        })
+        .collect::<Result<_, ProjectionError>>()?;
+    Ok(Diary { appointments })
+}
+
+/// The client's appointments, by start, and whether each may still be cancelled.
+pub async fn meetings(
+    db: &ReadDb,
+    team: TeamId,
+    client: ClientId,
+    now: Timestamp,
+) -> Result<Meetings, ProjectionError> {
+    let rows: Vec<AppointmentRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {SELECT_COLUMNS} FROM appointments WHERE team_id = $1 AND client_id = $2 \
+         ORDER BY starts_at, appointment_id"
+    )))
+    .bind(team.to_string())
+    .bind(client.to_string())
+    .fetch_all(db.pool())
+    .await?;
+    let meetings = rows
+        .into_iter()
+        .map(|r| {
+            let appointment = r.appointment()?;
+            Ok(Meeting {
+                can_cancel: can_cancel(&appointment, now),
+                starts_at: rfc3339(r.starts_at)?,
+                ends_at: rfc3339(r.ends_at)?,
+                appointment_id: r.appointment_id,
+                status: r.status,
+            })
+        })
+        .collect::<Result<_, ProjectionError>>()?;
+    Ok(Meetings { meetings })
+}

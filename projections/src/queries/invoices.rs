@@ -1,0 +1,233 @@
+//! `GET /clients/{id}/invoices`, `GET /invoices/{id}` and their portal
+//! twins. Status and amounts are the domain invoice's, on the team's
+//! local date.
+
+use super::{Scope, Totals, client_in_scope, team_zone};
+use crate::convert::{date, decimal, parse_id};
+use crate::db::ReadDb;
+use crate::error::ProjectionError;
+use cma_domain::Timestamp;
+use cma_domain::ids::{ClientId, InvoiceId, StaffId};
+use cma_domain::invoice::{Invoice, InvoiceIssued, PaymentRecorded};
+use cma_domain::money::{self, Currency};
+use jiff::civil::Date;
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InvoiceList {
+    pub invoices: Vec<InvoiceSummary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InvoiceSummary {
+    pub invoice_id: String,
+    pub number: String,
+    /// `issued`, `part_paid`, `paid` or `overdue`.
+    pub status: String,
+    pub totals: Totals,
+    pub amount_due: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InvoiceView {
+    pub invoice_id: String,
+    pub client_id: String,
+    pub number: String,
+    pub currency: String,
+    pub status: String,
+    pub lines: Vec<Line>,
+    pub totals: Totals,
+    pub amount_paid: String,
+    pub amount_due: String,
+    pub due_on: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Line {
+    pub description: String,
+    pub quantity: String,
+    pub unit_price: String,
+    pub tax_rate: String,
+    pub net: String,
+    pub tax: String,
+    pub total: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    invoice_id: String,
+    client_id: String,
+    number: String,
+    currency: String,
+    due_on: String,
+    subtotal: String,
+    tax: String,
+    total: String,
+}
+
+/// An invoice's figures as the domain reads them: status, paid, due.
+struct Figures {
+    status: String,
+    amount_paid: String,
+    amount_due: String,
+}
+
+impl Row {
+    fn figures(&self, payments: &[String], today: Date) -> Result<Figures, ProjectionError> {
+        let currency = Currency::from_code(&self.currency)
+            .ok_or_else(|| ProjectionError::corrupt("currency", &self.currency))?;
+        let invoice_id: InvoiceId = parse_id(&self.invoice_id)?;
+        let due_on = date(&self.due_on)?;
+        let invoice = Invoice {
+            issued: Some(InvoiceIssued {
+                invoice: invoice_id,
+                client: parse_id(&self.client_id)?,
+                by: StaffId::default(),
+                number: self.number.clone(),
+                currency,
+                due_on,
+                lines: Vec::new(),
+                totals: money::Totals {
+                    subtotal: decimal(&self.subtotal)?,
+                    tax: decimal(&self.tax)?,
+                    total: decimal(&self.total)?,
+                },
+            }),
+            payments: payments
+                .iter()
+                .map(|amount| {
+                    Ok(PaymentRecorded {
+                        invoice: invoice_id,
+                        by: StaffId::default(),
+                        amount: decimal(amount)?,
+                        paid_on: due_on,
+                    })
+                })
+                .collect::<Result<_, ProjectionError>>()?,
+        };
+        let status = invoice
+            .status(today)
+            .ok_or_else(|| ProjectionError::corrupt("invoice", &self.invoice_id))?;
+        Ok(Figures {
+            status: status.as_str().to_owned(),
+            amount_paid: invoice.amount_paid().to_string(),
+            amount_due: invoice.amount_due().to_string(),
+        })
+    }
+
+    fn totals(&self) -> Totals {
+        Totals {
+            subtotal: self.subtotal.clone(),
+            tax: self.tax.clone(),
+            total: self.total.clone(),
+        }
+    }
+}
+
+const COLUMNS: &str = "i.invoice_id, i.client_id, i.number, i.currency, i.due_on, i.subtotal, \
+     i.tax, i.total";
+
+async fn payments(
+    db: &ReadDb,
+    client: ClientId,
+    invoice: Option<InvoiceId>,
+) -> Result<HashMap<String, Vec<String>>, ProjectionError> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT p.invoice_id, p.amount FROM invoice_payments p \
+         JOIN invoices i ON i.invoice_id = p.invoice_id \
+         WHERE i.client_id = $1 AND ($2 IS NULL OR i.invoice_id = $2) ORDER BY p.position",
+    )
+    .bind(client.to_string())
+    .bind(invoice.map(|i| i.to_string()))
+    .fetch_all(db.pool())
+    .await?;
+    let mut by_invoice: HashMap<String, Vec<String>> = HashMap::new();
+    for (invoice, amount) in rows {
+        by_invoice.entry(invoice).or_default().push(amount);
+    }
+    Ok(by_invoice)
+}
+
+async fn today(db: &ReadDb, scope: Scope, now: Timestamp) -> Result<Date, ProjectionError> {
+    let zone = team_zone(db, scope.team()).await?;
+    Ok(zone.to_datetime(now.to_jiff()).date())
+}
+
+/// The client's invoices, oldest first; `None` for a client out of scope.
+pub async fn list(
+    db: &ReadDb,
+    scope: Scope,
+    client: ClientId,
+    now: Timestamp,
+) -> Result<Option<InvoiceList>, ProjectionError> {
+    if !client_in_scope(db, scope, client).await? {
+        return Ok(None);
+    }
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM invoices i WHERE i.client_id = $1 ORDER BY i.issued_at, i.invoice_id"
+    )))
+    .bind(client.to_string())
+    .fetch_all(db.pool())
+    .await?;
+    let paid = payments(db, client, None).await?;
+    let today = today(db, scope, now).await?;
+    let invoices = rows
+        .into_iter()
+        .map(|r| {
+            let figures = r.figures(paid.get(&r.invoice_id).map_or(&[], Vec::as_slice), today)?;
+            Ok(InvoiceSummary {
+                totals: r.totals(),
+                invoice_id: r.invoice_id,
+                number: r.number,
+                status: figures.status,
+                amount_due: figures.amount_due,
+            })
+        })
+        .collect::<Result<_, ProjectionError>>()?;
+    Ok(Some(InvoiceList { invoices }))
+}
+
+/// One invoice; `None` when it is not a client's in scope.
+pub async fn get(
+    db: &ReadDb,
+    scope: Scope,
+    invoice: InvoiceId,
+    now: Timestamp,
+) -> Result<Option<InvoiceView>, ProjectionError> {
+    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM invoices i WHERE i.invoice_id = $1"
+    )))
+    .bind(invoice.to_string())
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let client: ClientId = parse_id(&row.client_id)?;
+    if !client_in_scope(db, scope, client).await? {
+        return Ok(None);
+    }
+    let lines: Vec<Line> = sqlx::query_as(
+        "SELECT description, quantity, unit_price, tax_rate, net, tax, total FROM invoice_lines \
+         WHERE invoice_id = $1 ORDER BY ord",
+    )
+    .bind(invoice.to_string())
+    .fetch_all(db.pool())
+    .await?;
+    let paid = payments(db, client, Some(invoice)).await?;
+    let today = today(db, scope, now).await?;
+    let figures = row.figures(paid.get(&row.invoice_id).map_or(&[], Vec::as_slice), today)?;
+    Ok(Some(InvoiceView {
+        totals: row.totals(),
+        invoice_id: row.invoice_id,
+        client_id: row.client_id,
+        number: row.number,
+        currency: row.currency,
+        status: figures.status,
+        lines,
+        amount_paid: figures.amount_paid,
+        amount_due: figures.amount_due,
+        due_on: row.due_on,
+    }))
+}

@@ -1,0 +1,90 @@
+//! The queries the API serves, shaped like API.md's responses (field names
+//! exactly as there; money as decimal strings, instants as RFC 3339).
+//!
+//! Every query takes the caller's scope. A resource of another team, or of
+//! another client for a portal read, is `None`: not found, never revealed.
+
+pub mod audit;
+pub mod clients;
+pub mod diary;
+pub mod files;
+pub mod invoices;
+pub mod messages;
+pub mod quotes;
+pub mod team;
+
+use crate::db::ReadDb;
+use crate::error::ProjectionError;
+use cma_domain::ids::{ClientId, TeamId};
+use serde::Serialize;
+
+/// Who is reading.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Staff of a team: every client of that team.
+    Team(TeamId),
+    /// A client logged in to their portal: their own records only.
+    Client { team: TeamId, client: ClientId },
+}
+
+impl Scope {
+    pub fn team(&self) -> TeamId {
+        match self {
+            Scope::Team(team) | Scope::Client { team, .. } => *team,
+        }
+    }
+
+    /// Whether this reader may see `client`'s records at all (the client
+    /// must also belong to the team: see [`client_in_scope`]).
+    fn admits(&self, client: ClientId) -> bool {
+        match self {
+            Scope::Team(_) => true,
+            Scope::Client { client: own, .. } => *own == client,
+        }
+    }
+
+    fn is_client(&self) -> bool {
+        matches!(self, Scope::Client { .. })
+    }
+}
+
+/// Whether `client` exists in the scope's team and the reader may see it.
+pub async fn client_in_scope(
+    db: &ReadDb,
+    scope: Scope,
+    client: ClientId,
+) -> Result<bool, ProjectionError> {
+    if !scope.admits(client) {
+        return Ok(false);
+    }
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM clients WHERE client_id = $1 AND team_id = $2")
+            .bind(client.to_string())
+            .bind(scope.team().to_string())
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(found.is_some())
+}
+
+/// Subtotal, tax and total, as decimal strings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    pub subtotal: String,
+    pub tax: String,
+    pub total: String,
+}
+
+/// The team's business time zone (UTC for a team not projected yet).
+pub(crate) async fn team_zone(
+    db: &ReadDb,
+    team: TeamId,
+) -> Result<jiff::tz::TimeZone, ProjectionError> {
+    let name: Option<String> =
+        sqlx::query_scalar("SELECT time_zone FROM team_settings WHERE team_id = $1")
+            .bind(team.to_string())
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(name
+        .and_then(|n| jiff::tz::TimeZone::get(&n).ok())
+        .unwrap_or(jiff::tz::TimeZone::UTC))
+}

@@ -1,0 +1,260 @@
+//! The quote view (`GET /quotes/{id}`, `GET /portal/quotes/{id}`) and the
+//! quote lists (`GET /clients/{id}/quotes`, `GET /portal/quotes`).
+//! Clients see a quote only once sent.
+
+use super::{Scope, Totals, client_in_scope, team_zone};
+use crate::convert::{date, rfc3339, timestamp};
+use crate::db::ReadDb;
+use crate::error::ProjectionError;
+use cma_domain::Timestamp;
+use cma_domain::ids::{ClientId, QuoteId};
+use cma_domain::quote::QuoteStatus;
+use cma_domain::quote::rules::expiry_deadline;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct QuoteList {
+    pub quotes: Vec<QuoteSummary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct QuoteSummary {
+    pub quote_id: String,
+    pub title: String,
+    pub status: String,
+    pub revision: i64,
+    pub totals: Totals,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct QuoteView {
+    pub quote_id: String,
+    pub client_id: String,
+    pub title: String,
+    pub currency: String,
+    pub status: String,
+    pub revision: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_on: Option<String>,
+    pub lines: Vec<Line>,
+    pub totals: Totals,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acceptance: Option<Acceptance>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Line {
+    pub line_id: String,
+    pub description: String,
+    pub quantity: String,
+    pub unit_price: String,
+    pub tax_rate: String,
+    pub optional: bool,
+    pub selected: bool,
+    pub net: String,
+    pub tax: String,
+    pub total: String,
+    pub comments: Vec<Comment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Comment {
+    /// `client` or `staff`.
+    pub author: String,
+    pub text: String,
+    pub at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Acceptance {
+    pub name: String,
+    pub accepted_at: String,
+    pub ip: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    quote_id: String,
+    client_id: String,
+    title: String,
+    currency: String,
+    expires_on: Option<String>,
+    revision: i64,
+    status: String,
+    subtotal: String,
+    tax: String,
+    total: String,
+    accepted_name: Option<String>,
+    accepted_at: Option<i64>,
+    accepted_ip: Option<String>,
+}
+
+const COLUMNS: &str = "quote_id, client_id, title, currency, expires_on, revision, status, \
+     subtotal, tax, total, accepted_name, accepted_at, accepted_ip";
+
+impl Row {
+    /// The recorded status, or `expired` once the expiry day has ended in
+    /// the team's zone though the worker has not recorded it yet.
+    fn status_at(&self, now: Timestamp, zone: &TimeZone) -> Result<String, ProjectionError> {
+        let open =
+            self.status == QuoteStatus::Draft.as_str() || self.status == QuoteStatus::Sent.as_str();
+        let past_expiry = match &self.expires_on {
+            Some(day) => expiry_deadline(date(day)?, zone).is_some_and(|deadline| now >= deadline),
+            None => false,
+        };
+        Ok(if open && past_expiry {
+            QuoteStatus::Expired.as_str().to_owned()
+        } else {
+            self.status.clone()
+        })
+    }
+
+    fn totals(&self) -> Totals {
+        Totals {
+            subtotal: self.subtotal.clone(),
+            tax: self.tax.clone(),
+            total: self.total.clone(),
+        }
+    }
+}
+
+/// The client's quotes, oldest first; `None` for a client out of scope.
+pub async fn list(
+    db: &ReadDb,
+    scope: Scope,
+    client: ClientId,
+    now: Timestamp,
+) -> Result<Option<QuoteList>, ProjectionError> {
+    if !client_in_scope(db, scope, client).await? {
+        return Ok(None);
+    }
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM quotes WHERE team_id = $1 AND client_id = $2 \
+         AND (sent = 1 OR $3 = 0) ORDER BY created_at, quote_id"
+    )))
+    .bind(scope.team().to_string())
+    .bind(client.to_string())
+    .bind(i64::from(scope.is_client()))
+    .fetch_all(db.pool())
+    .await?;
+    let zone = team_zone(db, scope.team()).await?;
+    let quotes = rows
+        .into_iter()
+        .map(|r| {
+            Ok(QuoteSummary {
+                status: r.status_at(now, &zone)?,
+                totals: r.totals(),
+                quote_id: r.quote_id,
+                title: r.title,
+                revision: r.revision,
+            })
+        })
+        .collect::<Result<_, ProjectionError>>()?;
+    Ok(Some(QuoteList { quotes }))
+}
+
+#[derive(sqlx::FromRow)]
+struct LineRow {
+    line_id: String,
+    description: String,
+    quantity: String,
+    unit_price: String,
+    tax_rate: String,
+    optional: i64,
+    selected: i64,
+    net: String,
+    tax: String,
+    total: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct CommentRow {
+    line_id: String,
+    author: String,
+    text: String,
+    at: i64,
+}
+
+/// One quote as its reader may see it; `None` when out of scope.
+pub async fn get(
+    db: &ReadDb,
+    scope: Scope,
+    quote: QuoteId,
+    now: Timestamp,
+) -> Result<Option<QuoteView>, ProjectionError> {
+    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM quotes WHERE quote_id = $1 AND team_id = $2 \
+         AND (sent = 1 OR $3 = 0) AND (client_id = $4 OR $3 = 0)"
+    )))
+    .bind(quote.to_string())
+    .bind(scope.team().to_string())
+    .bind(i64::from(scope.is_client()))
+    .bind(match scope {
+        Scope::Client { client, .. } => client.to_string(),
+        Scope::Team(_) => String::new(),
+    })
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let lines: Vec<LineRow> = sqlx::query_as(
+        "SELECT line_id, description, quantity, unit_price, tax_rate, optional, selected, net, \
+         tax, total FROM quote_lines WHERE quote_id = $1 ORDER BY ord",
+    )
+    .bind(quote.to_string())
+    .fetch_all(db.pool())
+    .await?;
+    let comment_rows: Vec<CommentRow> = sqlx::query_as(
+        "SELECT line_id, author, text, at FROM quote_comments WHERE quote_id = $1 ORDER BY position",
+    )
+    .bind(quote.to_string())
+    .fetch_all(db.pool())
+    .await?;
+    let mut comments: HashMap<String, Vec<Comment>> = HashMap::new();
+    for c in comment_rows {
+        comments.entry(c.line_id).or_default().push(Comment {
+            author: c.author,
+            text: c.text,
+            at: rfc3339(c.at)?,
+        });
+    }
+    let zone = team_zone(db, scope.team()).await?;
+    let acceptance = match (&row.accepted_name, row.accepted_at, &row.accepted_ip) {
+        (Some(name), Some(at), Some(ip)) => Some(Acceptance {
+            name: name.clone(),
+            accepted_at: timestamp(at)?.to_string(),
+            ip: ip.clone(),
+        }),
+        _ => None,
+    };
+    Ok(Some(QuoteView {
+        status: row.status_at(now, &zone)?,
+        totals: row.totals(),
+        lines: lines
+            .into_iter()
+            .map(|l| Line {
+                comments: comments.remove(&l.line_id).unwrap_or_default(),
+                line_id: l.line_id,
+                description: l.description,
+                quantity: l.quantity,
+                unit_price: l.unit_price,
+                tax_rate: l.tax_rate,
+                optional: l.optional != 0,
+                selected: l.selected != 0,
+                net: l.net,
+                tax: l.tax,
+                total: l.total,
+            })
+            .collect(),
+        acceptance,
+        quote_id: row.quote_id,
+        client_id: row.client_id,
+        title: row.title,
+        currency: row.currency,
+        revision: row.revision,
+        expires_on: row.expires_on,
+    }))
+}

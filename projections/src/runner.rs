@@ -1,0 +1,242 @@
+//! Runs projectors: each catches up from its checkpoint, then follows the
+//! log (store notifications, with polling as a fallback), one batch per
+//! transaction. The checkpoint moves in the batch's own transaction, and
+//! only from the position the batch was read after, so a crash at any
+//! point neither loses nor repeats an event, and a second writer (a
+//! rebuild's swap, a lease that changed hands) makes the batch retry.
+//!
+//! On PostgreSQL each projector runs only while its process holds the
+//! projector's lease; on SQLite the runner is in-process only.
+
+use crate::checkpoint;
+use crate::db::{Backend, ReadDb};
+use crate::error::ProjectionError;
+use crate::lease::Lease;
+use crate::projector::{Projector, TableNames};
+use cma_store::{EventStore, Position, Recorded};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Clone, Debug)]
+pub struct RunnerConfig {
+    /// Most events applied in one transaction.
+    pub batch_size: usize,
+    /// How long to wait for a notification before looking anyway.
+    pub poll_interval: Duration,
+    /// How often a standby asks for the lease, and the pause after an error.
+    pub retry_interval: Duration,
+}
+
+impl Default for RunnerConfig {
+    fn default() -> Self {
+        Self {
+            batch_size: 1_000,
+            poll_interval: Duration::from_secs(1),
+            retry_interval: Duration::from_secs(1),
+        }
+    }
+}
+
+/// What one projector's runner is doing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RunnerStatus {
+    /// Running here (it holds the lease, on PostgreSQL).
+    pub active: bool,
+    /// The last checkpoint this runner saw or wrote.
+    pub position: Position,
+}
+
+/// The projector runners of this process.
+pub struct Projections {
+    cancel: CancellationToken,
+    tasks: Vec<JoinHandle<()>>,
+    status: HashMap<&'static str, watch::Receiver<RunnerStatus>>,
+}
+
+impl Projections {
+    /// Starts one runner task per projector.
+    pub fn start(
+        db: ReadDb,
+        store: Arc<dyn EventStore>,
+        projectors: Vec<Arc<dyn Projector>>,
+        config: RunnerConfig,
+    ) -> Self {
+        let cancel = CancellationToken::new();
+        let mut tasks = Vec::new();
+        let mut status = HashMap::new();
+        for projector in projectors {
+            let (tx, rx) = watch::channel(RunnerStatus::default());
+            status.insert(projector.name(), rx);
+            let runner = Runner {
+                db: db.clone(),
+                store: store.clone(),
+                projector,
+                config: config.clone(),
+                status: tx,
+                cancel: cancel.clone(),
+            };
+            tasks.push(tokio::spawn(runner.run()));
+        }
+        Self {
+            cancel,
+            tasks,
+            status,
+        }
+    }
+
+    /// The status of projector `name`'s runner.
+    pub fn status(&self, name: &str) -> Option<RunnerStatus> {
+        self.status.get(name).map(|rx| *rx.borrow())
+    }
+
+    /// Whether every runner here is active.
+    pub fn all_active(&self) -> bool {
+        self.status.values().all(|rx| rx.borrow().active)
+    }
+
+    /// Whether any runner here is active.
+    pub fn any_active(&self) -> bool {
+        self.status.values().any(|rx| rx.borrow().active)
+    }
+
+    /// Stops after the current batches and releases the leases.
+    pub async fn stop(self) {
+        self.cancel.cancel();
+        for task in self.tasks {
+            if let Err(e) = task.await {
+                tracing::warn!(error = %e, "projector task ended abnormally");
+            }
+        }
+    }
+
+    /// Ends every runner at once, wherever it is, as a crash would.
+    pub fn abort(self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+struct Runner {
+    db: ReadDb,
+    store: Arc<dyn EventStore>,
+    projector: Arc<dyn Projector>,
+    config: RunnerConfig,
+    status: watch::Sender<RunnerStatus>,
+    cancel: CancellationToken,
+}
+
+/// What one step of a runner did.
+enum Step {
+    /// Applied a batch (or found the checkpoint moved): look again at once.
+    Busy,
+    /// Nothing new after the checkpoint.
+    Idle,
+}
+
+impl Runner {
+    fn name(&self) -> &'static str {
+        self.projector.name()
+    }
+
+    async fn run(self) {
+        let mut wake = self.store.subscribe();
+        let mut lease: Option<Lease> = None;
+        while !self.cancel.is_cancelled() {
+            if self.db.backend() == Backend::Postgres && !self.hold(&mut lease).await {
+                self.pause(self.config.retry_interval).await;
+                continue;
+            }
+            self.status.send_modify(|s| s.active = true);
+            match self.step().await {
+                Ok(Step::Busy) => {}
+                Ok(Step::Idle) => {
+                    tokio::select! {
+                        _ = wake.changed() => {}
+                        _ = tokio::time::sleep(self.config.poll_interval) => {}
+                        _ = self.cancel.cancelled() => {}
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(projector = self.name(), error = %e, "projection failed; retrying");
+                    self.pause(self.config.retry_interval).await;
+                }
+            }
+        }
+        if let Some(lease) = lease {
+            lease.release().await;
+        }
+        self.status.send_modify(|s| s.active = false);
+    }
+
+    /// Keeps or takes the lease; false while another process holds it.
+    async fn hold(&self, lease: &mut Option<Lease>) -> bool {
+        if let Some(held) = lease.as_mut() {
+            if held.is_held().await {
+                return true;
+            }
+            tracing::warn!(projector = self.name(), "lease lost");
+            *lease = None;
+        }
+        self.status.send_modify(|s| s.active = false);
+        match Lease::try_acquire(&self.db, self.name()).await {
+            Ok(Some(l)) => {
+                tracing::info!(projector = self.name(), "lease taken; projecting");
+                *lease = Some(l);
+                true
+            }
+            Ok(None) => false,
+            Err(e) => {
+                tracing::warn!(projector = self.name(), error = %e, "cannot ask for the lease");
+                false
+            }
+        }
+    }
+
+    async fn pause(&self, for_how_long: Duration) {
+        tokio::select! {
+            _ = tokio::time::sleep(for_how_long) => {}
+            _ = self.cancel.cancelled() => {}
+        }
+    }
+
+    async fn step(&self) -> Result<Step, ProjectionError> {
+        let after = checkpoint::read(self.db.pool(), self.name()).await?;
+        self.status.send_modify(|s| s.position = after);
+        let events = self.store.read_all(after, self.config.batch_size).await?;
+        let Some(last) = events.last().map(|e| e.position) else {
+            return Ok(Step::Idle);
+        };
+        if apply_batch(&self.db, self.projector.as_ref(), after, &events).await? {
+            self.status.send_modify(|s| s.position = last);
+        }
+        Ok(Step::Busy)
+    }
+}
+
+/// Applies `events` (read after `after`) and moves the checkpoint to the
+/// last of them, in one transaction; false (nothing written) when the
+/// checkpoint is no longer at `after`.
+pub async fn apply_batch(
+    db: &ReadDb,
+    projector: &dyn Projector,
+    after: Position,
+    events: &[Recorded],
+) -> Result<bool, ProjectionError> {
+    let Some(last) = events.last().map(|e| e.position) else {
+        return Ok(true);
+    };
+    let mut tx = db.writers().begin().await?;
+    if checkpoint::lock(&mut tx, projector.name()).await? != after {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    projector.apply(&mut tx, &TableNames::LIVE, events).await?;
+    checkpoint::set(&mut tx, projector.name(), last).await?;
+    tx.commit().await?;
+    Ok(true)
+}

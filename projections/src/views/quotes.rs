@@ -1,0 +1,334 @@
+//! Quotes: the quote view (lines with amounts, current selection, totals,
+//! line comment threads, acceptance) and each client's quote list. Each
+//! quote is folded with the domain's own `Quote::evolve`; amounts, totals
+//! and status come from the domain too.
+
+use crate::bulk::{Row, Table, select_in};
+use crate::convert::{author, date, decimal, id, micros, parse_id};
+use crate::error::ProjectionError;
+use crate::projector::{Projector, TableNames, decode, stream_id};
+use async_trait::async_trait;
+use cma_domain::codec::{decode_payload, encode_payload};
+use cma_domain::ids::QuoteId;
+use cma_domain::money::Currency;
+use cma_domain::quote::{Quote, QuoteAccepted, QuoteEvent, QuoteLine};
+use cma_domain::{Aggregate, Event};
+use cma_store::Recorded;
+use sqlx::AnyConnection;
+use std::collections::{HashMap, HashSet};
+
+pub struct QuotesView;
+
+const QUOTE_COLUMNS: &[&str] = &[
+    "quote_id",
+    "team_id",
+    "client_id",
+    "title",
+    "currency",
+    "expires_on",
+    "revision",
+    "sent",
+    "withdrawn",
+    "expired",
+    "status",
+    "subtotal",
+    "tax",
+    "total",
+    "accepted_name",
+    "accepted_at",
+    "accepted_ip",
+    "acceptance",
+    "created_at",
+];
+const LINE_COLUMNS: &[&str] = &[
+    "quote_id",
+    "line_id",
+    "ord",
+    "description",
+    "quantity",
+    "unit_price",
+    "tax_rate",
+    "optional",
+    "default_selected",
+    "selected",
+    "net",
+    "tax",
+    "total",
+];
+const COMMENT_COLUMNS: &[&str] = &[
+    "quote_id",
+    "position",
+    "comment_id",
+    "line_id",
+    "author",
+    "author_id",
+    "text",
+    "at",
+];
+
+/// A quote folded so far.
+struct Doc {
+    quote: Quote,
+    created_at: i64,
+    /// Its lines were replaced in this batch (old rows must go).
+    edited: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct QuoteRow {
+    quote_id: String,
+    team_id: String,
+    client_id: String,
+    title: String,
+    currency: String,
+    expires_on: Option<String>,
+    revision: i64,
+    sent: i64,
+    withdrawn: i64,
+    expired: i64,
+    acceptance: Option<Vec<u8>>,
+    created_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct LineRow {
+    quote_id: String,
+    line_id: String,
+    ord: i64,
+    description: String,
+    quantity: String,
+    unit_price: String,
+    tax_rate: String,
+    optional: i64,
+    default_selected: i64,
+    selected: i64,
+}
+
+impl QuoteRow {
+    fn into_doc(self) -> Result<(QuoteId, Doc), ProjectionError> {
+        let id: QuoteId = parse_id(&self.quote_id)?;
+        let acceptance = match self.acceptance {
+            None => None,
+            Some(bytes) => Some(
+                decode_payload::<QuoteAccepted>("QuoteAccepted", 1, &bytes)
+                    .map_err(|e| ProjectionError::Corrupt(e.to_string()))?,
+            ),
+        };
+        let quote = Quote {
+            exists: true,
+            id,
+            team: parse_id(&self.team_id)?,
+            client: parse_id(&self.client_id)?,
+            title: self.title,
+            currency: Currency::from_code(&self.currency)
+                .ok_or_else(|| ProjectionError::corrupt("currency", &self.currency))?,
+            expires_on: self.expires_on.as_deref().map(date).transpose()?,
+            lines: Vec::new(),
+            selection: Default::default(),
+            revision: u32::try_from(self.revision).unwrap_or(u32::MAX),
+            sent: self.sent != 0,
+            withdrawn: self.withdrawn != 0,
+            expired: self.expired != 0,
+            comments: Vec::new(),
+            acceptance,
+        };
+        Ok((
+            id,
+            Doc {
+                quote,
+                created_at: self.created_at,
+                edited: false,
+            },
+        ))
+    }
+}
+
+async fn load(
+    conn: &mut AnyConnection,
+    tables: &TableNames,
+    ids: &[String],
+) -> Result<HashMap<QuoteId, Doc>, ProjectionError> {
+    let select = format!(
+        "SELECT quote_id, team_id, client_id, title, currency, expires_on, revision, sent, \
+         withdrawn, expired, acceptance, created_at FROM {} WHERE quote_id IN ",
+        tables.of("quotes")
+    );
+    let mut docs = HashMap::new();
+    for row in select_in::<QuoteRow>(conn, &select, ids).await? {
+        let (id, doc) = row.into_doc()?;
+        docs.insert(id, doc);
+    }
+    let select = format!(
+        "SELECT quote_id, line_id, ord, description, quantity, unit_price, tax_rate, optional, \
+         default_selected, selected FROM {} WHERE quote_id IN ",
+        tables.of("quote_lines")
+    );
+    let mut lines = select_in::<LineRow>(conn, &select, ids).await?;
+    lines.sort_by_key(|l| l.ord);
+    for row in lines {
+        let quote: QuoteId = parse_id(&row.quote_id)?;
+        let Some(doc) = docs.get_mut(&quote) else {
+            continue;
+        };
+        let line = QuoteLine {
+            id: parse_id(&row.line_id)?,
+            description: row.description,
+            quantity: decimal(&row.quantity)?,
+            unit_price: decimal(&row.unit_price)?,
+            tax_rate: decimal(&row.tax_rate)?,
+            optional: row.optional != 0,
+            selected: row.default_selected != 0,
+        };
+        if row.selected != 0 {
+            doc.quote.selection.insert(line.id);
+        }
+        doc.quote.lines.push(line);
+    }
+    Ok(docs)
+}
+
+fn quote_row(doc: &Doc) -> Row {
+    let q = &doc.quote;
+    let totals = q.totals();
+    let acceptance = q.acceptance.as_ref();
+    vec![
+        id(q.id.0).into(),
+        id(q.team.0).into(),
+        id(q.client.0).into(),
+        q.title.as_str().into(),
+        q.currency.code().into(),
+        q.expires_on.map(|d| d.to_string()).into(),
+        i64::from(q.revision).into(),
+        q.sent.into(),
+        q.withdrawn.into(),
+        q.expired.into(),
+        q.status().as_str().into(),
+        totals.subtotal.to_string().into(),
+        totals.tax.to_string().into(),
+        totals.total.to_string().into(),
+        acceptance.map(|a| a.name.clone()).into(),
+        acceptance.map(|a| micros(a.at)).into(),
+        acceptance.map(|a| a.ip.clone()).into(),
+        acceptance.map(encode_payload).into(),
+        doc.created_at.into(),
+    ]
+}
+
+fn line_rows(q: &Quote) -> impl Iterator<Item = Row> + '_ {
+    q.lines.iter().enumerate().map(move |(ord, line)| {
+        let amounts = q.line_amounts(line);
+        vec![
+            id(q.id.0).into(),
+            id(line.id.0).into(),
+            i64::try_from(ord).unwrap_or(i64::MAX).into(),
+            line.description.as_str().into(),
+            line.quantity.to_string().into(),
+            line.unit_price.to_string().into(),
+            line.tax_rate.to_string().into(),
+            line.optional.into(),
+            line.selected.into(),
+            q.is_selected(line.id).into(),
+            amounts.net.to_string().into(),
+            amounts.tax.to_string().into(),
+            amounts.total.to_string().into(),
+        ]
+    })
+}
+
+#[async_trait]
+impl Projector for QuotesView {
+    fn name(&self) -> &'static str {
+        "quotes"
+    }
+
+    fn tables(&self) -> &'static [&'static str] {
+        &["quotes", "quote_lines", "quote_comments"]
+    }
+
+    async fn apply(
+        &self,
+        conn: &mut AnyConnection,
+        tables: &TableNames,
+        events: &[Recorded],
+    ) -> Result<(), ProjectionError> {
+        let mut mine = Vec::new();
+        let mut to_load = Vec::new();
+        let mut seen = HashSet::new();
+        for recorded in events {
+            if let Event::Quote(event) = decode(recorded)? {
+                let quote: QuoteId = stream_id(recorded)?;
+                if seen.insert(quote) && !matches!(event, QuoteEvent::Drafted(_)) {
+                    to_load.push(id(quote.0));
+                }
+                mine.push((quote, recorded, event));
+            }
+        }
+        if mine.is_empty() {
+            return Ok(());
+        }
+        let mut docs = load(conn, tables, &to_load).await?;
+        let mut comments = Vec::new();
+        for (quote, recorded, event) in mine {
+            let doc = docs.remove(&quote).unwrap_or(Doc {
+                quote: Quote::default(),
+                created_at: micros(recorded.event.recorded_at),
+                edited: false,
+            });
+            if let QuoteEvent::LineCommented(c) = &event {
+                let (kind, author_id) = author(c.by);
+                comments.push(vec![
+                    id(quote.0).into(),
+                    i64::try_from(recorded.position).unwrap_or(i64::MAX).into(),
+                    id(c.comment.0).into(),
+                    id(c.line.0).into(),
+                    kind.into(),
+                    author_id.into(),
+                    c.text.as_str().into(),
+                    micros(c.at).into(),
+                ]);
+            }
+            let edited = doc.edited || matches!(event, QuoteEvent::Edited(_));
+            let mut quote_state = doc.quote.evolve(&event);
+            quote_state.comments.clear();
+            docs.insert(
+                quote,
+                Doc {
+                    quote: quote_state,
+                    created_at: doc.created_at,
+                    edited,
+                },
+            );
+        }
+        let line_table = tables.of("quote_lines");
+        let lines = Table {
+            name: &line_table,
+            columns: LINE_COLUMNS,
+            key: 2,
+        };
+        let edited: Vec<String> = docs
+            .values()
+            .filter(|d| d.edited)
+            .map(|d| id(d.quote.id.0))
+            .collect();
+        lines.delete_where_in(conn, "quote_id", edited).await?;
+        let quote_rows = docs.values().map(quote_row).collect();
+        let line_rows = docs.values().flat_map(|d| line_rows(&d.quote)).collect();
+        let quote_table = tables.of("quotes");
+        Table {
+            name: &quote_table,
+            columns: QUOTE_COLUMNS,
+            key: 1,
+        }
+        .upsert(conn, quote_rows)
+        .await?;
+        lines.upsert(conn, line_rows).await?;
+        let comment_table = tables.of("quote_comments");
+        Table {
+            name: &comment_table,
+            columns: COMMENT_COLUMNS,
+            key: 2,
+        }
+        .insert(conn, comments)
+        .await
+    }
+}

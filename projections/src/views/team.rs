@@ -1,0 +1,147 @@
+//! Team settings (business name, zone, hours, slot length, invite template,
+//! branding) and the staff list.
+
+use crate::bulk::{Row, Table};
+use crate::convert::id;
+use crate::error::ProjectionError;
+use crate::projector::{Projector, TableNames, decode, stream_id};
+use async_trait::async_trait;
+use cma_domain::Event;
+use cma_domain::ids::TeamId;
+use cma_domain::schedule::Schedule;
+use cma_domain::team::{Branding, EmailTemplate, StaffMember, TeamEvent};
+use cma_store::Recorded;
+use sqlx::AnyConnection;
+use std::collections::HashMap;
+
+pub struct TeamView;
+
+pub const SETTINGS_COLUMNS: &[&str] = &[
+    "team_id",
+    "business_name",
+    "time_zone",
+    "slot_minutes",
+    "working_hours",
+    "invite_subject",
+    "invite_body",
+    "accent_colour",
+    "logo",
+    "tagline",
+];
+const STAFF_COLUMNS: &[&str] = &["staff_id", "team_id", "name", "email"];
+
+/// `{"mon": [["09:00","17:00"]], ..., "sun": []}`.
+pub fn working_hours_json(schedule: &Schedule) -> serde_json::Value {
+    schedule
+        .working_hours
+        .to_entries()
+        .into_iter()
+        .map(|(day, intervals)| {
+            let list = intervals
+                .into_iter()
+                .map(|(start, end)| serde_json::json!([start, end]))
+                .collect();
+            (day.to_owned(), serde_json::Value::Array(list))
+        })
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
+fn settings_row(
+    team: TeamId,
+    business_name: &str,
+    schedule: &Schedule,
+    invite: &EmailTemplate,
+    branding: &Branding,
+) -> Row {
+    vec![
+        id(team.0).into(),
+        business_name.into(),
+        schedule.time_zone.as_str().into(),
+        i64::from(schedule.slot_minutes).into(),
+        working_hours_json(schedule).to_string().into(),
+        invite.subject.as_str().into(),
+        invite.body.as_str().into(),
+        branding.accent_colour.clone().into(),
+        branding.logo.map(|l| id(l.0)).into(),
+        branding.tagline.clone().into(),
+    ]
+}
+
+fn staff_row(team: TeamId, member: &StaffMember) -> Row {
+    vec![
+        id(member.staff.0).into(),
+        id(team.0).into(),
+        member.name.as_str().into(),
+        member.email.as_str().into(),
+    ]
+}
+
+#[async_trait]
+impl Projector for TeamView {
+    fn name(&self) -> &'static str {
+        "team"
+    }
+
+    fn tables(&self) -> &'static [&'static str] {
+        &["team_settings", "team_staff"]
+    }
+
+    async fn apply(
+        &self,
+        conn: &mut AnyConnection,
+        tables: &TableNames,
+        events: &[Recorded],
+    ) -> Result<(), ProjectionError> {
+        let mut settings: HashMap<TeamId, Row> = HashMap::new();
+        let mut staff: HashMap<String, Row> = HashMap::new();
+        for recorded in events {
+            let Event::Team(event) = decode(recorded)? else {
+                continue;
+            };
+            let team: TeamId = stream_id(recorded)?;
+            match event {
+                TeamEvent::Created(e) => {
+                    let row = settings_row(
+                        e.team,
+                        &e.business_name,
+                        &e.schedule,
+                        &e.invite_email,
+                        &Branding::default(),
+                    );
+                    settings.insert(e.team, row);
+                    staff.insert(id(e.owner.staff.0), staff_row(e.team, &e.owner));
+                }
+                TeamEvent::SettingsChanged(e) => {
+                    let row = settings_row(
+                        team,
+                        &e.business_name,
+                        &e.schedule,
+                        &e.invite_email,
+                        &e.branding,
+                    );
+                    settings.insert(team, row);
+                }
+                TeamEvent::StaffAdded(e) => {
+                    staff.insert(id(e.member.staff.0), staff_row(team, &e.member));
+                }
+            }
+        }
+        let settings_table = tables.of("team_settings");
+        Table {
+            name: &settings_table,
+            columns: SETTINGS_COLUMNS,
+            key: 1,
+        }
+        .upsert(conn, settings.into_values().collect())
+        .await?;
+        let staff_table = tables.of("team_staff");
+        Table {
+            name: &staff_table,
+            columns: STAFF_COLUMNS,
+            key: 1,
+        }
+        .upsert(conn, staff.into_values().collect())
+        .await
+    }
+}
