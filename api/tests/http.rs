@@ -4,5 +4,11 @@
 #[path = "http/support.rs"]
 mod support;
 
+#[path = "http/fixture.rs"]
+mod fixture;
 #[path = "http/identity.rs"]
 mod identity;
+#[path = "http/infrastructure.rs"]
+mod infrastructure;
+#[path = "http/matrix.rs"]
+mod matrix;

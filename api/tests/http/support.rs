@@ -218,10 +218,9 @@ impl Server {
             .await;
         assert_eq!(status, StatusCode::OK, "{login}");
         assert_eq!(login["team_id"], body["team_id"]);
+        assert_eq!(login["staff_id"], body["staff_id"]);
         Staff {
             token: text(&login["token"]),
-            team_id: text(&body["team_id"]),
-            staff_id: text(&body["staff_id"]),
         }
     }
 
@@ -239,7 +238,13 @@ impl Server {
     }
 
     /// Invites the client with these sections; returns the link's token.
-    pub async fn invite(&self, staff: &Staff, client: &str, email: &str, sections: Value) -> String {
+    pub async fn invite(
+        &self,
+        staff: &Staff,
+        client: &str,
+        email: &str,
+        sections: Value,
+    ) -> String {
         let (status, body) = self
             .post(
                 &format!("/api/v1/clients/{client}/portal/invite"),
@@ -266,7 +271,12 @@ impl Server {
             .state;
         let pending = credentials.pending.expect("a pending link");
         service.store().close().await;
-        link_token(SECRET.as_bytes(), pending.purpose, login, pending.expires_at)
+        link_token(
+            SECRET.as_bytes(),
+            pending.purpose,
+            login,
+            pending.expires_at,
+        )
     }
 
     /// Whether the client's portal is enabled, read from the write side.
@@ -276,7 +286,12 @@ impl Server {
             .await
             .expect("event log");
         let service = Service::new(Arc::new(store));
-        let enabled = service.load::<Client>(id).await.expect("client").state.enabled;
+        let enabled = service
+            .load::<Client>(id)
+            .await
+            .expect("client")
+            .state
+            .enabled;
         service.store().close().await;
         enabled
     }
@@ -320,8 +335,6 @@ impl Drop for Server {
 #[derive(Clone, Debug)]
 pub struct Staff {
     pub token: String,
-    pub team_id: String,
-    pub staff_id: String,
 }
 
 /// A logged-in portal client.
