@@ -1,14 +1,29 @@
-//! Black-box tests: the real server on a random port with real SQLite files,
-//! driven over HTTP.
+//! Black-box tests: the real server on a random port with real SQLite
+//! files in a temporary directory, driven over HTTP.
 
 #[path = "http/support.rs"]
 mod support;
 
+#[path = "http/story.rs"]
+mod story;
+
+#[path = "http/uploads.rs"]
+mod uploads;
+
+#[path = "http/quotes.rs"]
+mod quotes;
+
+#[path = "http/meetings.rs"]
+mod meetings;
+
 #[path = "http/fixture.rs"]
 mod fixture;
+
 #[path = "http/identity.rs"]
 mod identity;
+
 #[path = "http/infrastructure.rs"]
 mod infrastructure;
+
 #[path = "http/matrix.rs"]
 mod matrix;

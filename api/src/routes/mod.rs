@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod clients;
 pub mod diary;
+pub mod emails;
 pub mod files;
 pub mod invoices;
 pub mod messages;
@@ -39,6 +40,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(files::routes())
         .merge(messages::routes())
         .merge(diary::routes())
+        .merge(emails::routes())
         .merge(portal::routes())
         .merge(portal_quotes::routes())
         .merge(portal_invoices::routes())

@@ -46,10 +46,15 @@ pub struct LineBody {
     pub selected: bool,
 }
 
+/// A new line's id (the default `LineId` is the nil id, not a fresh one).
+fn fresh_line() -> LineId {
+    LineId::new()
+}
+
 impl LineBody {
     fn into_line(self) -> QuoteLine {
         QuoteLine {
-            id: self.line_id.unwrap_or_else(LineId::new),
+            id: self.line_id.unwrap_or_else(fresh_line),
             description: self.description,
             quantity: self.quantity,
             unit_price: self.unit_price,

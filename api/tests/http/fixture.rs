@@ -2,33 +2,39 @@
 //! authorization matrix.
 
 use crate::support::*;
-use base64::Engine;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
-/// A 1×1 PNG image.
-pub const PNG: &[u8] = &[
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
-    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x00, 0x01, 0x00, 0x00,
-    0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
-    0x42, 0x60, 0x82,
-];
-
-pub fn signature() -> String {
-    format!(
-        "data:image/png;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(PNG)
-    )
+pub fn png_form() -> Form {
+    let png = cma_domain::quote::signature::tiny_png(4, 4);
+    let part = Part::bytes(png).file_name("sketch.png");
+    Form::new().part("file", part)
 }
 
-pub fn png_form() -> Form {
-    let part = Part::bytes(PNG.to_vec())
-        .file_name("sketch.png")
-        .mime_str("image/png")
-        .unwrap_or_else(|_| Part::bytes(PNG.to_vec()));
-    Form::new().part("file", part)
+/// A logged-in portal client.
+#[derive(Clone, Debug)]
+pub struct PortalClient {
+    pub token: String,
+    pub client_id: String,
+    pub email: String,
+}
+
+/// A client invited with `sections` who has set their password.
+pub async fn portal_client(
+    server: &Server,
+    staff: &str,
+    name: &str,
+    email: &str,
+    sections: Value,
+) -> PortalClient {
+    let client_id = server.client(staff, name, &[email]).await;
+    let token = server.portal(staff, &client_id, email, sections).await;
+    PortalClient {
+        token,
+        client_id,
+        email: email.to_owned(),
+    }
 }
 
 /// One of each resource a client has.
@@ -64,16 +70,14 @@ async fn ok(result: (StatusCode, Value), expected: StatusCode) -> Value {
 /// meeting is booked at the `slot`-th free slot.
 pub async fn provision(
     server: &Server,
-    staff: &Staff,
+    staff: &str,
     name: &str,
     slot: usize,
 ) -> (PortalClient, Resources) {
     let email = format!("{}@example.test", name.to_lowercase());
-    let client = server
-        .portal_client(staff, name, &email, all_sections())
-        .await;
+    let client = portal_client(server, staff, name, &email, sections_without(&[])).await;
     let id = client.client_id.clone();
-    let token = Some(staff.token.as_str());
+    let token = staff;
     let quote = ok(
         server
             .post(
@@ -89,7 +93,7 @@ pub async fn provision(
     )
     .await;
     let quote_id = text(&quote["quote_id"]);
-    let sent = ok(
+    ok(
         server
             .post(&format!("/api/v1/quotes/{quote_id}/send"), token, json!({}))
             .await,
@@ -98,11 +102,7 @@ pub async fn provision(
     .await;
     let view = ok(
         server
-            .get_at(
-                &format!("/api/v1/quotes/{quote_id}"),
-                &staff.token,
-                &sent["position"],
-            )
+            .get(&format!("/api/v1/quotes/{quote_id}"), &staff)
             .await,
         StatusCode::OK,
     )
@@ -124,7 +124,7 @@ pub async fn provision(
     let upload = server
         .http
         .post(server.url(&format!("/api/v1/clients/{id}/files")))
-        .bearer_auth(&staff.token)
+        .bearer_auth(&staff)
         .multipart(png_form())
         .send()
         .await
@@ -132,7 +132,7 @@ pub async fn provision(
     let file = ok(read(upload).await, StatusCode::CREATED).await;
     let slots = ok(
         server
-            .get("/api/v1/portal/meetings/slots", Some(&client.token))
+            .get("/api/v1/portal/meetings/slots", &client.token)
             .await,
         StatusCode::OK,
     )
@@ -141,7 +141,7 @@ pub async fn provision(
         server
             .post(
                 "/api/v1/portal/meetings",
-                Some(&client.token),
+                &client.token,
                 json!({"starts_at": slots["slots"][slot]["starts_at"]}),
             )
             .await,
@@ -152,7 +152,7 @@ pub async fn provision(
         server
             .post(
                 "/api/v1/portal/messages",
-                Some(&client.token),
+                &client.token,
                 json!({"text": "Hello"}),
             )
             .await,

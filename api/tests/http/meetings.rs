@@ -1,0 +1,123 @@
+//! Booking: one slot, two racing clients; cancellation windows.
+
+use crate::support::{FRIDAY_NOON, Server, sections_without, text};
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn two_clients_racing_for_one_slot_get_one_201_and_one_409() {
+    let server = Server::start(FRIDAY_NOON, &[]).await;
+    let (staff, _) = server.staff("race@ace.example").await;
+    let a = server.client(&staff, "Ann", &["ann@home.example"]).await;
+    let b = server.client(&staff, "Bob", &["bob@home.example"]).await;
+    let ann = server
+        .portal(&staff, &a, "ann@home.example", sections_without(&[]))
+        .await;
+    let bob = server
+        .portal(&staff, &b, "bob@home.example", sections_without(&[]))
+        .await;
+    let slot = json!({"starts_at": "2026-12-08T09:00:00Z"});
+    let (first, second) = tokio::join!(
+        server.post("/api/v1/portal/meetings", &ann, slot.clone()),
+        server.post("/api/v1/portal/meetings", &bob, slot.clone()),
+    );
+    let mut statuses = [first.0, second.0];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::CREATED, StatusCode::CONFLICT]);
+    let (_, slots) = server.get("/api/v1/portal/meetings/slots", &ann).await;
+    let starts: Vec<String> = slots["slots"]
+        .as_array()
+        .map(|s| s.iter().map(|s| text(&s["starts_at"])).collect())
+        .unwrap_or_default();
+    assert!(
+        !starts.contains(&"2026-12-08T09:00:00Z".to_owned()),
+        "the slot is no longer free"
+    );
+    assert!(starts.contains(&"2026-12-08T10:00:00Z".to_owned()));
+}
+
+#[tokio::test]
+async fn times_that_are_not_free_slots_are_refused() {
+    let server = Server::start(FRIDAY_NOON, &[]).await;
+    let (staff, _) = server.staff("slots@ace.example").await;
+    let c = server.client(&staff, "Cy", &["cy@home.example"]).await;
+    let cy = server
+        .portal(&staff, &c, "cy@home.example", sections_without(&[]))
+        .await;
+    for refused in [
+        "2026-12-05T10:00:00Z", // Saturday
+        "2026-12-07T08:00:00Z", // before hours
+        "2026-12-07T10:30:00Z", // misaligned
+        "2026-12-04T11:00:00Z", // past
+        "2026-12-21T10:00:00Z", // beyond 14 days
+    ] {
+        let (status, _) = server
+            .post(
+                "/api/v1/portal/meetings",
+                &cy,
+                json!({"starts_at": refused}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    }
+    let (_, meetings) = server.get("/api/v1/portal/meetings", &cy).await;
+    assert_eq!(meetings["meetings"], json!([]));
+}
+
+#[tokio::test]
+async fn can_cancel_is_false_inside_24_hours_and_staff_may_still_cancel() {
+    // Monday 09:00 is 24 hours away as the server starts; the clock runs on,
+    // so by the time it is booked the window has just closed.
+    let server = Server::start("2026-12-06T09:00:00Z", &[]).await;
+    let (staff, _) = server.staff("cancel@ace.example").await;
+    let c = server.client(&staff, "Di", &["di@home.example"]).await;
+    let di = server
+        .portal(&staff, &c, "di@home.example", sections_without(&[]))
+        .await;
+    let (_, near) = server
+        .post(
+            "/api/v1/portal/meetings",
+            &di,
+            json!({"starts_at": "2026-12-07T09:00:00Z"}),
+        )
+        .await;
+    let (_, far) = server
+        .post(
+            "/api/v1/portal/meetings",
+            &di,
+            json!({"starts_at": "2026-12-08T09:00:00Z"}),
+        )
+        .await;
+    let (_, meetings) = server.get("/api/v1/portal/meetings", &di).await;
+    assert_eq!(
+        meetings["meetings"][0]["can_cancel"], false,
+        "the clock has moved past the deadline"
+    );
+    assert_eq!(meetings["meetings"][1]["can_cancel"], true);
+    let near = text(&near["appointment_id"]);
+    let (status, _) = server
+        .post(
+            &format!("/api/v1/portal/meetings/{near}/cancel"),
+            &di,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = server
+        .post(
+            &format!("/api/v1/diary/appointments/{near}/cancel"),
+            &staff,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "staff cancel at any time");
+    let far = text(&far["appointment_id"]);
+    let (status, _) = server
+        .post(
+            &format!("/api/v1/portal/meetings/{far}/cancel"),
+            &di,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}

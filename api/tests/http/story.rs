@@ -1,0 +1,354 @@
+//! The seed's story, end to end over HTTP (issue 5).
+
+use crate::support::{FRIDAY_NOON, Server, is_problem, sections_without, signature, text};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
+    let server = Server::start(FRIDAY_NOON, &[]).await;
+
+    // Staff signs up and creates a client with two emails.
+    let (staff, _team) = server.staff("sam@ace.example").await;
+    let client = server
+        .client(&staff, "Jo Bloggs", &["jo@home.example", "jo@work.example"])
+        .await;
+
+    // An invite to an unsaved email is refused; one to a saved email goes out.
+    let (status, problem) = server
+        .post(
+            &format!("/api/v1/clients/{client}/portal/invite"),
+            &staff,
+            json!({"email": "someone@else.example", "sections": sections_without(&[])}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let portal = server
+        .portal(
+            &staff,
+            &client,
+            "jo@work.example",
+            sections_without(&["invoices"]),
+        )
+        .await;
+
+    // The client sees only the enabled sections.
+    let (status, me) = server.get("/api/v1/portal/me", &portal).await;
+    assert_eq!(status, StatusCode::OK, "{me}");
+    assert_eq!(me["name"], "Jo Bloggs");
+    assert_eq!(me["business_name"], "Ace Plumbing");
+    assert_eq!(me["sections"]["invoices"], false);
+    assert_eq!(me["sections"]["quotes"], true);
+    let response = server.get_raw("/api/v1/portal/invoices", &portal).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(is_problem(response.headers()));
+
+    // Staff write and send a quote with one optional line, unticked.
+    let (status, created) = server
+        .post(
+            &format!("/api/v1/clients/{client}/quotes"),
+            &staff,
+            json!({"title": "New boiler", "currency": "GBP", "lines": [
+                {"description": "Boiler", "quantity": "1", "unit_price": "1200.00",
+                 "tax_rate": "20", "optional": false, "selected": true},
+                {"description": "Magnetic filter", "quantity": "1", "unit_price": "95.50",
+                 "tax_rate": "20", "optional": true, "selected": false}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let quote = text(&created["quote_id"]);
+    let (status, listed) = server.get("/api/v1/portal/quotes", &portal).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        listed["quotes"],
+        json!([]),
+        "a draft is not shown to the client"
+    );
+    let (status, _) = server
+        .post(&format!("/api/v1/quotes/{quote}/send"), &staff, json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // The client toggles the optional line and the totals change.
+    let (_, shown) = server
+        .get(&format!("/api/v1/portal/quotes/{quote}"), &portal)
+        .await;
+    assert_eq!(
+        shown["totals"],
+        json!({"subtotal": "1200.00", "tax": "240.00", "total": "1440.00"})
+    );
+    let filter = text(&shown["lines"][1]["line_id"]);
+    let boiler = text(&shown["lines"][0]["line_id"]);
+    let (status, toggled) = server
+        .put(
+            &format!("/api/v1/portal/quotes/{quote}/lines/{filter}"),
+            &portal,
+            json!({"selected": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{toggled}");
+    assert_eq!(
+        toggled["totals"],
+        json!({"subtotal": "1295.50", "tax": "259.10", "total": "1554.60"})
+    );
+
+    // The client comments on a line and staff reply in the same thread.
+    let (status, _) = server
+        .post(
+            &format!("/api/v1/portal/quotes/{quote}/lines/{boiler}/comments"),
+            &portal,
+            json!({"text": "Which brand is it?"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _) = server
+        .post(
+            &format!("/api/v1/quotes/{quote}/lines/{boiler}/comments"),
+            &staff,
+            json!({"text": "A Worcester Bosch."}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, shown) = server
+        .get(&format!("/api/v1/portal/quotes/{quote}"), &portal)
+        .await;
+    let thread: Vec<(String, String)> = shown["lines"][0]["comments"]
+        .as_array()
+        .map(|cs| {
+            cs.iter()
+                .map(|c| (text(&c["author"]), text(&c["text"])))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        thread,
+        [
+            ("client".to_owned(), "Which brand is it?".to_owned()),
+            ("staff".to_owned(), "A Worcester Bosch.".to_owned())
+        ]
+    );
+
+    // A signature that is not a PNG is refused; a drawn one accepts the quote.
+    let accept = format!("/api/v1/portal/quotes/{quote}/accept");
+    let (status, _) = server
+        .post(
+            &accept,
+            &portal,
+            json!({"name": "Jo Bloggs", "signature": "data:image/png;base64,aGVsbG8="}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, accepted) = server
+        .post(
+            &accept,
+            &portal,
+            json!({"name": "Jo Bloggs", "signature": signature()}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{accepted}");
+    assert!(text(&accepted["accepted_at"]).starts_with("2026-12-04T12:"));
+
+    // Locked: no toggle, no second acceptance; both sides see the evidence.
+    let (status, _) = server
+        .put(
+            &format!("/api/v1/portal/quotes/{quote}/lines/{filter}"),
+            &portal,
+            json!({"selected": false}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) = server
+        .post(
+            &accept,
+            &portal,
+            json!({"name": "Jo Bloggs", "signature": signature()}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    for (path, token) in [
+        (format!("/api/v1/portal/quotes/{quote}"), &portal),
+        (format!("/api/v1/quotes/{quote}"), &staff),
+    ] {
+        let (_, seen) = server.get(&path, token).await;
+        assert_eq!(seen["status"], "accepted");
+        assert_eq!(seen["acceptance"]["name"], "Jo Bloggs");
+        assert_eq!(seen["acceptance"]["accepted_at"], accepted["accepted_at"]);
+        assert_eq!(seen["acceptance"]["ip"], "127.0.0.1");
+        assert_eq!(seen["totals"]["total"], "1554.60");
+    }
+
+    // The client uploads a file; staff see it on the record.
+    let (status, uploaded) = server
+        .upload(
+            "/api/v1/portal/files",
+            &portal,
+            "kitchen plan.pdf",
+            b"%PDF-1.7\n%%EOF\n".to_vec(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{uploaded}");
+    let (_, files) = server
+        .get(&format!("/api/v1/clients/{client}/files"), &staff)
+        .await;
+    assert_eq!(files["files"][0]["name"], "kitchen plan.pdf");
+    assert_eq!(files["files"][0]["content_type"], "application/pdf");
+    assert_eq!(files["files"][0]["uploaded_by"], "client");
+
+    // Messages both ways, with the staff inbox's unread count.
+    let (status, _) = server
+        .post(
+            "/api/v1/portal/messages",
+            &portal,
+            json!({"text": "When can you start?"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, inbox) = server.get("/api/v1/inbox", &staff).await;
+    assert_eq!(inbox["threads"][0]["client_name"], "Jo Bloggs");
+    assert_eq!(inbox["threads"][0]["unread"], 1);
+    let (_, thread) = server
+        .get(&format!("/api/v1/clients/{client}/messages"), &staff)
+        .await;
+    assert_eq!(thread["messages"][0]["text"], "When can you start?");
+    let (status, _) = server
+        .post(
+            &format!("/api/v1/clients/{client}/messages/read"),
+            &staff,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = server
+        .post(
+            &format!("/api/v1/clients/{client}/messages"),
+            &staff,
+            json!({"text": "Monday."}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, inbox) = server.get("/api/v1/inbox", &staff).await;
+    assert_eq!(inbox["threads"][0]["unread"], 0);
+    let (_, mine) = server.get("/api/v1/portal/messages", &portal).await;
+    let authors: Vec<String> = list(&mine["messages"])
+        .iter()
+        .map(|m| text(&m["author"]))
+        .collect();
+    assert_eq!(authors, ["client", "staff"]);
+
+    // Booking: the first free slot is this afternoon, inside 24 hours, so it
+    // cannot be cancelled; a slot on Monday can.
+    let (_, slots) = server.get("/api/v1/portal/meetings/slots", &portal).await;
+    let first = text(&slots["slots"][0]["starts_at"]);
+    assert_eq!(first, "2026-12-04T13:00:00Z");
+    let (status, soon) = server
+        .post(
+            "/api/v1/portal/meetings",
+            &portal,
+            json!({"starts_at": first}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{soon}");
+    let soon = text(&soon["appointment_id"]);
+    let (status, problem) = server
+        .post(
+            &format!("/api/v1/portal/meetings/{soon}/cancel"),
+            &portal,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let (status, monday) = server
+        .post(
+            "/api/v1/portal/meetings",
+            &portal,
+            json!({"starts_at": "2026-12-07T10:00:00Z"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{monday}");
+    let monday = text(&monday["appointment_id"]);
+    let (_, meetings) = server.get("/api/v1/portal/meetings", &portal).await;
+    let can_cancel: Vec<bool> = list(&meetings["meetings"])
+        .iter()
+        .map(|m| m["can_cancel"].as_bool().unwrap_or(true))
+        .collect();
+    assert_eq!(can_cancel, [false, true]);
+    let (status, _) = server
+        .post(
+            &format!("/api/v1/portal/meetings/{monday}/cancel"),
+            &portal,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Staff see everything: inbox, diary and the client's record.
+    let (_, diary) = server
+        .get(
+            "/api/v1/diary?from=2026-12-04T00:00:00Z&to=2026-12-08T00:00:00Z",
+            &staff,
+        )
+        .await;
+    let entries: Vec<(String, String)> = list(&diary["appointments"])
+        .iter()
+        .map(|a| (text(&a["starts_at"]), text(&a["status"])))
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("2026-12-04T13:00:00Z".to_owned(), "scheduled".to_owned()),
+            ("2026-12-07T10:00:00Z".to_owned(), "cancelled".to_owned())
+        ]
+    );
+    assert_eq!(diary["appointments"][0]["booked_by"], "client");
+    let (_, quotes) = server
+        .get(&format!("/api/v1/clients/{client}/quotes"), &staff)
+        .await;
+    assert_eq!(quotes["quotes"][0]["status"], "accepted");
+    let (_, inbox) = server.get("/api/v1/inbox", &staff).await;
+    assert_eq!(list(&inbox["threads"]).len(), 1);
+
+    // The master switch: off refuses login and the old session; on again,
+    // the same password works.
+    let access = format!("/api/v1/clients/{client}/portal/access");
+    let (status, _) = server.put(&access, &staff, json!({"enabled": false})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = server.portal_login("jo@work.example").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = server.get("/api/v1/portal/me", &portal).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = server.put(&access, &staff, json!({"enabled": true})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = server.get("/api/v1/portal/me", &portal).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the old session stays ended"
+    );
+    let (status, again) = server.portal_login("jo@work.example").await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    let (status, _) = server
+        .get("/api/v1/portal/me", &text(&again["token"]))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+fn list(v: &Value) -> Vec<Value> {
+    v.as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn staff_see_their_team_outbox_and_clients_do_not() {
+    let server = Server::start(FRIDAY_NOON, &[]).await;
+    let (staff, _) = server.staff("mail@ace.example").await;
+    let (status, emails) = server.get("/api/v1/emails", &staff).await;
+    assert_eq!(status, StatusCode::OK, "{emails}");
+    assert!(emails["emails"].is_array());
+    let client = server.client(&staff, "Max", &["max@home.example"]).await;
+    let portal = server
+        .portal(&staff, &client, "max@home.example", sections_without(&[]))
+        .await;
+    let (status, _) = server.get("/api/v1/emails", &portal).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = server.get("/api/v1/emails", "").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}

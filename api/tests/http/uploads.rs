@@ -1,0 +1,118 @@
+//! Uploads: size limit, type by content, sanitised names, download headers.
+
+use crate::support::{FRIDAY_NOON, Server, header, sections_without, text};
+use reqwest::StatusCode;
+
+async fn client_portal(server: &Server) -> (String, String, String) {
+    let (staff, _) = server.staff("files@ace.example").await;
+    let client = server.client(&staff, "Pat", &["pat@home.example"]).await;
+    let portal = server
+        .portal(&staff, &client, "pat@home.example", sections_without(&[]))
+        .await;
+    (staff, client, portal)
+}
+
+fn png() -> Vec<u8> {
+    cma_domain::quote::signature::tiny_png(3, 3)
+}
+
+#[tokio::test]
+async fn an_upload_over_the_limit_is_413_and_records_nothing() {
+    let server = Server::start(FRIDAY_NOON, &["--max-upload-bytes", "2048"]).await;
+    let (staff, client, portal) = client_portal(&server).await;
+    let mut big = b"%PDF-1.7\n".to_vec();
+    big.resize(4096, b'a');
+    let (status, problem) = server
+        .upload("/api/v1/portal/files", &portal, "big.pdf", big)
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{problem}");
+    assert_eq!(problem["status"], 413);
+    let (_, files) = server
+        .get(&format!("/api/v1/clients/{client}/files"), &staff)
+        .await;
+    assert_eq!(files["files"], serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn the_type_is_judged_by_content_not_by_name() {
+    let server = Server::start(FRIDAY_NOON, &[]).await;
+    let (staff, client, portal) = client_portal(&server).await;
+    let program = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff".to_vec();
+    let (status, _) = server
+        .upload("/api/v1/portal/files", &portal, "photo.png", program)
+        .await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let (status, _) = server
+        .upload(
+            &format!("/api/v1/clients/{client}/files"),
+            &staff,
+            "notes.exe",
+            png(),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "a real PNG passes whatever its name"
+    );
+    let (_, files) = server.get("/api/v1/portal/files", &portal).await;
+    assert_eq!(files["files"][0]["content_type"], "image/png");
+    assert_eq!(files["files"][0]["uploaded_by"], "staff");
+}
+
+#[tokio::test]
+async fn names_are_sanitised_and_downloads_carry_safe_headers() {
+    let server = Server::start(FRIDAY_NOON, &[]).await;
+    let (staff, client, portal) = client_portal(&server).await;
+    let (status, uploaded) = server
+        .upload(
+            "/api/v1/portal/files",
+            &portal,
+            "../../Küche \"plan\"<1>.png",
+            png(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{uploaded}");
+    let file = text(&uploaded["file_id"]);
+    let (_, files) = server
+        .get(&format!("/api/v1/clients/{client}/files"), &staff)
+        .await;
+    assert_eq!(files["files"][0]["name"], "Küche plan1.png");
+    for (path, token) in [
+        (format!("/api/v1/files/{file}/content"), &staff),
+        (format!("/api/v1/portal/files/{file}/content"), &portal),
+    ] {
+        let response = server.get_raw(&path, token).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let headers = response.headers().clone();
+        assert_eq!(header(&headers, "content-type"), "image/png");
+        assert_eq!(header(&headers, "x-content-type-options"), "nosniff");
+        assert_eq!(
+            header(&headers, "content-disposition"),
+            "attachment; filename=\"K_che plan1.png\"; filename*=UTF-8''K%C3%BCche%20plan1.png"
+        );
+        let bytes = response.bytes().await.expect("body");
+        assert_eq!(bytes.to_vec(), png());
+    }
+}
+
+#[tokio::test]
+async fn files_off_refuses_uploads_and_lists() {
+    let server = Server::start(FRIDAY_NOON, &[]).await;
+    let (staff, _) = server.staff("off@ace.example").await;
+    let client = server.client(&staff, "Lee", &["lee@home.example"]).await;
+    let portal = server
+        .portal(
+            &staff,
+            &client,
+            "lee@home.example",
+            sections_without(&["files"]),
+        )
+        .await;
+    let (status, _) = server
+        .upload("/api/v1/portal/files", &portal, "a.png", png())
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = server.get("/api/v1/portal/files", &portal).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -1,0 +1,122 @@
+//! Portal invite (the team's own template, PRODUCT §3.3) and password reset.
+
+use super::{brand, local_time, paragraphs};
+use crate::email::body::Block;
+use crate::email::draft::Draft;
+use crate::email::kind::EmailKind;
+use cma_domain::Timestamp;
+use cma_domain::team::Team;
+use cma_domain::team::template::{InviteValues, render};
+
+/// The invite, rendered from the team's template.
+pub fn invite(team: &Team, client_name: &str, staff_name: &str, to: &str, link: &str) -> Draft {
+    let rendered = render(
+        &team.invite_email,
+        &InviteValues {
+            client_name,
+            business_name: &team.business_name,
+            portal_link: link,
+            staff_name,
+        },
+    );
+    Draft {
+        kind: EmailKind::PortalInvite,
+        team: team.id,
+        recipients: vec![to.to_owned()],
+        subject: rendered.subject,
+        blocks: paragraphs(&rendered.body),
+        brand: brand(team),
+        calendar: None,
+    }
+}
+
+/// A password reset link for `name` at `to`.
+pub fn reset(team: &Team, name: &str, to: &str, link: &str, expires_at: Timestamp) -> Draft {
+    Draft {
+        kind: EmailKind::PasswordReset,
+        team: team.id,
+        recipients: vec![to.to_owned()],
+        subject: format!("Reset your password for {}", team.business_name),
+        blocks: vec![
+            Block::Para(format!("Hello {name},")),
+            Block::Para(format!(
+                "We received a request to reset the password of your {} portal login. \
+                 Choose a new password here:",
+                team.business_name
+            )),
+            Block::Link {
+                label: "Choose a new password".to_owned(),
+                url: link.to_owned(),
+            },
+            Block::Para(format!(
+                "The link works once and expires on {}. If you did not ask for this, \
+                 you can ignore this email: your password stays as it is.",
+                local_time(expires_at, team)
+            )),
+        ],
+        brand: brand(team),
+        calendar: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cma_domain::team::EmailTemplate;
+
+    #[test]
+    fn the_invite_follows_the_teams_own_template() {
+        let team = Team {
+            business_name: "Pipe & Co".to_owned(),
+            invite_email: EmailTemplate {
+                subject: "{{client_name}}, welcome to {{business_name}}".to_owned(),
+                body: "Dear {{client_name}}\n\n{{staff_name}} invites you:\n{{portal_link}}"
+                    .to_owned(),
+            },
+            ..Team::default()
+        };
+        let draft = invite(
+            &team,
+            "Ann",
+            "Bob",
+            "ann@x.test",
+            "https://p.test/portal/set-password?token=t",
+        );
+        assert_eq!(draft.subject, "Ann, welcome to Pipe & Co");
+        assert_eq!(
+            draft.blocks,
+            vec![
+                Block::Para("Dear Ann".to_owned()),
+                Block::Para(
+                    "Bob invites you:\nhttps://p.test/portal/set-password?token=t".to_owned()
+                ),
+            ]
+        );
+        assert_eq!(draft.recipients, ["ann@x.test"]);
+    }
+
+    #[test]
+    fn the_reset_email_links_and_says_when_the_link_expires_in_team_time() {
+        let team = Team {
+            business_name: "Pipe & Co".to_owned(),
+            ..Team::default()
+        };
+        let expires =
+            Timestamp::parse_rfc3339("2026-07-01T12:00:00Z").unwrap_or(Timestamp::UNIX_EPOCH);
+        let draft = reset(
+            &team,
+            "Ann",
+            "ann@x.test",
+            "https://p.test/portal/reset?token=t",
+            expires,
+        );
+        assert!(draft.blocks.contains(&Block::Link {
+            label: "Choose a new password".to_owned(),
+            url: "https://p.test/portal/reset?token=t".to_owned(),
+        }));
+        let Some(Block::Para(last)) = draft.blocks.last() else {
+            panic!("the last block is a paragraph");
+        };
+        assert!(last.contains("Wednesday 1 July 2026, 13:00"), "{last}");
+    }
+}

@@ -1,0 +1,42 @@
+//! The emails of PRODUCT §9.1, each composed from the facts it needs.
+//! Composers are pure: the enqueuer loads the facts and addresses the drafts.
+
+pub mod access;
+pub mod booking;
+pub mod message;
+pub mod quote;
+pub mod upload;
+
+use super::body::{Block, Brand};
+use cma_domain::Timestamp;
+use cma_domain::team::Team;
+
+/// The business as its clients see it.
+pub fn brand(team: &Team) -> Brand {
+    Brand {
+        business_name: team.business_name.clone(),
+        branding: team.branding.clone(),
+    }
+}
+
+/// Every staff member's email address.
+pub fn staff_emails(team: &Team) -> Vec<String> {
+    team.staff.iter().map(|m| m.email.clone()).collect()
+}
+
+/// `Monday 7 December 2026, 10:00` on the team's wall clock.
+pub fn local_time(at: Timestamp, team: &Team) -> String {
+    at.to_jiff()
+        .to_zoned_datetime(team.schedule.zone())
+        .strftime("%A %-d %B %Y, %H:%M")
+        .to_string()
+}
+
+/// A text split into paragraphs at blank lines.
+pub fn paragraphs(text: &str) -> Vec<Block> {
+    text.split("\n\n")
+        .map(|p| p.trim_matches(['\n', '\r']))
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| Block::Para(p.to_owned()))
+        .collect()
+}

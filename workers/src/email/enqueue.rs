@@ -1,0 +1,373 @@
+//! The email follower: turns each event of PRODUCT §9.1 into one outbox row
+//! per recipient, in the transaction that moves its checkpoint. Re-reading
+//! an event (after a crash before the commit) inserts nothing new: rows are
+//! unique by (event id, recipient).
+
+use super::compose::{self, access, booking, message, quote, upload};
+use super::draft::Draft;
+use super::facts::{Facts, client_address};
+use super::message::build;
+use super::outbox::{self, NewEmail};
+use async_trait::async_trait;
+use cma_domain::Event;
+use cma_domain::access::Author;
+use cma_domain::conversation::{ConversationEvent, MessagePosted};
+use cma_domain::credentials::{
+    Credentials, CredentialsEvent, Principal, TokenPurpose, link_token, token_sha256,
+};
+use cma_domain::diary::{Diary, DiaryEvent};
+use cma_domain::file::FileEvent;
+use cma_domain::ids::{AppointmentId, ClientId, TeamId};
+use cma_domain::quote::{Quote, QuoteEvent};
+use cma_domain::{Timestamp, access::Section};
+use cma_projections::projector::{decode, stream_id};
+use cma_projections::{ProjectionError, Projector, TableNames};
+use cma_store::{Recorded, Service};
+use sqlx::AnyConnection;
+use std::sync::Arc;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// What the emails link to and come from.
+#[derive(Clone, Debug)]
+pub struct EmailSettings {
+    /// Base of links in emails (`CMA_PUBLIC_URL`), without a trailing `/`.
+    pub public_url: String,
+    /// The deployment's secret key: link tokens are derived from it.
+    pub secret_key: Vec<u8>,
+    /// The From address; the display name is the business's.
+    pub from_address: String,
+    /// At most one new-message email per thread and side in this period.
+    pub quiet_period: Duration,
+}
+
+pub struct EmailEnqueuer {
+    service: Arc<Service>,
+    settings: Arc<EmailSettings>,
+}
+
+impl EmailEnqueuer {
+    pub const NAME: &'static str = "email_outbox";
+
+    pub fn new(service: Arc<Service>, settings: Arc<EmailSettings>) -> Self {
+        Self { service, settings }
+    }
+
+    async fn drafts(
+        &self,
+        conn: &mut AnyConnection,
+        recorded: &Recorded,
+        event: Event,
+    ) -> Result<Vec<Draft>, ProjectionError> {
+        let facts = Facts {
+            service: &self.service,
+            position: recorded.position,
+        };
+        match event {
+            Event::Credentials(CredentialsEvent::InviteIssued(e)) => {
+                let login = stream_id::<Uuid>(recorded)?;
+                let Some(token) = self
+                    .live_token(
+                        &facts,
+                        TokenPurpose::Invite,
+                        login,
+                        &e.token_sha256,
+                        e.expires_at,
+                    )
+                    .await?
+                else {
+                    return Ok(vec![]);
+                };
+                let Some((client, team)) = facts.client(e.client).await? else {
+                    return Ok(vec![]);
+                };
+                let staff = team
+                    .member(e.by)
+                    .map_or(team.business_name.as_str(), |m| &m.name);
+                let link = format!(
+                    "{}/portal/set-password?token={token}",
+                    self.settings.public_url
+                );
+                Ok(vec![access::invite(
+                    &team,
+                    &client.name,
+                    staff,
+                    &e.email,
+                    &link,
+                )])
+            }
+            Event::Credentials(CredentialsEvent::ResetIssued(e)) => {
+                let login = stream_id::<Uuid>(recorded)?;
+                let Some(token) = self
+                    .live_token(
+                        &facts,
+                        TokenPurpose::Reset,
+                        login,
+                        &e.token_sha256,
+                        e.expires_at,
+                    )
+                    .await?
+                else {
+                    return Ok(vec![]);
+                };
+                let credentials = facts.load::<Credentials>(login).await?;
+                let (name, team) = match credentials.principal {
+                    Some(Principal::Client(id)) => match facts.client(id).await? {
+                        Some((client, team)) => (client.name, team),
+                        None => return Ok(vec![]),
+                    },
+                    Some(Principal::Staff { staff, team }) => match facts.team(team).await? {
+                        Some(team) => (
+                            team.member(staff)
+                                .map_or_else(String::new, |m| m.name.clone()),
+                            team,
+                        ),
+                        None => return Ok(vec![]),
+                    },
+                    None => return Ok(vec![]),
+                };
+                let link = format!("{}/portal/reset?token={token}", self.settings.public_url);
+                Ok(vec![access::reset(
+                    &team,
+                    &name,
+                    &credentials.email,
+                    &link,
+                    e.expires_at,
+                )])
+            }
+            Event::File(FileEvent::Uploaded(e)) if matches!(e.by, Author::Client(_)) => {
+                Ok(match facts.client(e.client).await? {
+                    Some((client, team)) => vec![upload::client_upload(&team, &client.name, &e)],
+                    None => vec![],
+                })
+            }
+            Event::Diary(DiaryEvent::Booked(e)) => {
+                self.booking(&facts, recorded, e.appointment, Some(e.client), false)
+                    .await
+            }
+            Event::Diary(DiaryEvent::Added(e)) if e.client.is_some() => {
+                self.booking(&facts, recorded, e.appointment, e.client, false)
+                    .await
+            }
+            Event::Diary(DiaryEvent::Cancelled(e)) => {
+                self.booking(&facts, recorded, e.appointment, None, true)
+                    .await
+            }
+            Event::Quote(QuoteEvent::Accepted(e)) => {
+                let quote = facts.load::<Quote>(stream_id::<Uuid>(recorded)?).await?;
+                let Some((client, team)) = facts.client(quote.client).await? else {
+                    return Ok(vec![]);
+                };
+                let certificate = format!(
+                    "{}/api/v1/audit/quotes/{}/certificate",
+                    self.settings.public_url, quote.id
+                );
+                Ok(vec![quote::accepted(
+                    &team,
+                    &client.name,
+                    &quote,
+                    &e,
+                    &certificate,
+                )])
+            }
+            Event::Conversation(ConversationEvent::Posted(e)) => {
+                self.new_message(conn, &facts, recorded, &e).await
+            }
+            _ => Ok(vec![]),
+        }
+    }
+
+    /// The token of an issued link, if it matches the event and is still
+    /// the login's one usable link (a later link or a set password makes
+    /// this one dead, and a dead link is not worth an email).
+    async fn live_token(
+        &self,
+        facts: &Facts<'_>,
+        purpose: TokenPurpose,
+        login: Uuid,
+        token_sha: &str,
+        expires_at: Timestamp,
+    ) -> Result<Option<String>, ProjectionError> {
+        let token = link_token(&self.settings.secret_key, purpose, login, expires_at);
+        if token_sha256(&token) != token_sha {
+            tracing::error!(
+                position = facts.position,
+                "the link of this event was not issued with this worker's secret key; \
+                 no email sent (check CMA_SECRET_KEY)"
+            );
+            return Ok(None);
+        }
+        let credentials = facts.load::<Credentials>(login).await?;
+        let live = credentials
+            .pending
+            .is_some_and(|p| p.purpose == purpose && p.token_sha256 == token_sha);
+        if !live {
+            tracing::info!(
+                position = facts.position,
+                "link already replaced or used; no email sent"
+            );
+            return Ok(None);
+        }
+        Ok(Some(token))
+    }
+
+    async fn booking(
+        &self,
+        facts: &Facts<'_>,
+        recorded: &Recorded,
+        appointment: AppointmentId,
+        client: Option<ClientId>,
+        cancelled: bool,
+    ) -> Result<Vec<Draft>, ProjectionError> {
+        let team_id = TeamId(stream_id::<Uuid>(recorded)?);
+        let diary = facts.load::<Diary>(team_id.0).await?;
+        let Some(found) = diary.appointment(appointment) else {
+            return Ok(vec![]);
+        };
+        let Some(client_id) = client.or(found.client) else {
+            return Ok(vec![]);
+        };
+        let Some((client, team)) = facts.client(client_id).await? else {
+            return Ok(vec![]);
+        };
+        let details = booking::Booking {
+            appointment,
+            starts_at: found.starts_at,
+            ends_at: found.ends_at,
+            title: found.title.as_deref(),
+            client_name: &client.name,
+            client_email: client_address(&client),
+            recorded_at: recorded.event.recorded_at,
+            organizer_email: &self.settings.from_address,
+        };
+        Ok(if cancelled {
+            booking::cancelled(&team, &details)
+        } else {
+            booking::confirmed(&team, &details)
+        })
+    }
+
+    /// A message tells the other side, unless that side had one from this
+    /// thread within the quiet period.
+    async fn new_message(
+        &self,
+        conn: &mut AnyConnection,
+        facts: &Facts<'_>,
+        recorded: &Recorded,
+        posted: &MessagePosted,
+    ) -> Result<Vec<Draft>, ProjectionError> {
+        let Some((client, team)) = facts.client(posted.client).await? else {
+            return Ok(vec![]);
+        };
+        let draft = match posted.author {
+            Author::Client(_) => compose::message::to_staff(&team, &client.name, &posted.text),
+            Author::Staff(_) => {
+                let reachable = client
+                    .portal()
+                    .is_some_and(|p| p.require(Section::Messages).is_ok());
+                match client_address(&client).filter(|_| reachable) {
+                    Some(to) => message::to_client(
+                        &team,
+                        to,
+                        &posted.text,
+                        &format!("{}/portal/messages", self.settings.public_url),
+                    ),
+                    None => return Ok(vec![]),
+                }
+            }
+        };
+        let side = match posted.author {
+            Author::Client(_) => "staff",
+            Author::Staff(_) => "client",
+        };
+        let quiet = i64::try_from(self.settings.quiet_period.as_micros()).unwrap_or(i64::MAX);
+        let at = recorded.event.recorded_at.as_micros();
+        let last: Option<i64> = sqlx::query_scalar(
+            "SELECT last_at FROM email_quiet_periods WHERE client_id = $1 AND side = $2",
+        )
+        .bind(posted.client.to_string())
+        .bind(side)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if last.is_some_and(|last| at < last.saturating_add(quiet)) {
+            return Ok(vec![]);
+        }
+        sqlx::query(
+            "INSERT INTO email_quiet_periods (client_id, side, last_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (client_id, side) DO UPDATE SET last_at = excluded.last_at",
+        )
+        .bind(posted.client.to_string())
+        .bind(side)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+        Ok(vec![draft])
+    }
+
+    /// Addresses each draft to each recipient and puts it in the outbox.
+    async fn enqueue(
+        &self,
+        conn: &mut AnyConnection,
+        recorded: &Recorded,
+        drafts: &[Draft],
+    ) -> Result<(), ProjectionError> {
+        let event = &recorded.event;
+        for draft in drafts {
+            for recipient in &draft.recipients {
+                let built = match build(
+                    draft,
+                    recipient,
+                    event.event_id,
+                    event.recorded_at,
+                    &self.settings.from_address,
+                ) {
+                    Ok(built) => built,
+                    Err(e) => {
+                        tracing::error!(position = recorded.position, error = %e, "email not built");
+                        continue;
+                    }
+                };
+                outbox::insert(
+                    conn,
+                    &NewEmail {
+                        event_id: event.event_id,
+                        recipient,
+                        team_id: draft.team.0,
+                        kind: draft.kind.as_str(),
+                        subject: &draft.subject,
+                        sender: &built.sender,
+                        message_id: &built.message_id,
+                        message: &built.bytes,
+                        created_at: event.recorded_at,
+                    },
+                )
+                .await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Projector for EmailEnqueuer {
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
+
+    fn tables(&self) -> &'static [&'static str] {
+        &["email_outbox", "email_quiet_periods"]
+    }
+
+    async fn apply(
+        &self,
+        conn: &mut AnyConnection,
+        _tables: &TableNames,
+        events: &[Recorded],
+    ) -> Result<(), ProjectionError> {
+        for recorded in events {
+            let drafts = self.drafts(conn, recorded, decode(recorded)?).await?;
+            self.enqueue(conn, recorded, &drafts).await?;
+        }
+        Ok(())
+    }
+}

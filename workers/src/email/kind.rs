@@ -1,0 +1,27 @@
+//! The emails of PRODUCT §9.1.
+
+/// What an email is about (the `kind` staff see in `GET /api/v1/emails`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmailKind {
+    PortalInvite,
+    PasswordReset,
+    ClientUpload,
+    BookingConfirmed,
+    BookingCancelled,
+    QuoteAccepted,
+    NewMessage,
+}
+
+impl EmailKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PortalInvite => "portal_invite",
+            Self::PasswordReset => "password_reset",
+            Self::ClientUpload => "client_upload",
+            Self::BookingConfirmed => "booking_confirmed",
+            Self::BookingCancelled => "booking_cancelled",
+            Self::QuoteAccepted => "quote_accepted",
+            Self::NewMessage => "new_message",
+        }
+    }
+}

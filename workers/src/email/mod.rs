@@ -1,0 +1,22 @@
+//! Email (PRODUCT §9): composed from events, kept in an outbox, sent
+//! through lettre with retries. See `docs/worker.md`.
+
+pub mod body;
+pub mod compose;
+pub mod draft;
+pub mod enqueue;
+pub mod facts;
+pub mod ics;
+pub mod kind;
+pub mod list;
+pub mod message;
+pub mod outbox;
+pub mod retry;
+pub mod sender;
+pub mod transport;
+
+pub use enqueue::{EmailEnqueuer, EmailSettings};
+pub use kind::EmailKind;
+pub use list::{EmailSummary, list_emails};
+pub use retry::RetryPolicy;
+pub use transport::TransportSettings;

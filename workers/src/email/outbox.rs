@@ -1,0 +1,130 @@
+//! The `email_outbox` table: rows inserted by the enqueuer, claimed and
+//! marked by the sender, listed for staff.
+//!
+//! A row is `pending` until it is sent (`sent`) or its last attempt failed
+//! (`failed`). Claiming a row counts an attempt and moves its
+//! `next_attempt_at` past the claim's end in one statement, so no other
+//! sender takes it while it is in flight, and a sender that dies mid-send
+//! leaves it to be tried again once the claim has lapsed.
+
+use super::retry::AfterFailure;
+use cma_domain::Timestamp;
+use cma_projections::{Backend, ReadDb};
+use sqlx::AnyConnection;
+use uuid::Uuid;
+
+/// A message for the outbox.
+#[derive(Clone, Debug)]
+pub struct NewEmail<'a> {
+    pub event_id: Uuid,
+    pub recipient: &'a str,
+    pub team_id: Uuid,
+    pub kind: &'a str,
+    pub subject: &'a str,
+    pub sender: &'a str,
+    pub message_id: &'a str,
+    pub message: &'a [u8],
+    pub created_at: Timestamp,
+}
+
+/// Inserts `email` unless one exists for its event and recipient; true if inserted.
+pub async fn insert(conn: &mut AnyConnection, email: &NewEmail<'_>) -> Result<bool, sqlx::Error> {
+    let at = email.created_at.as_micros();
+    let done = sqlx::query(
+        "INSERT INTO email_outbox (email_id, event_id, recipient, team_id, kind, subject, sender, \
+         message_id, message, state, attempts, created_at, next_attempt_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', 0, $10, $10) \
+         ON CONFLICT (event_id, recipient) DO NOTHING",
+    )
+    .bind(Uuid::new_v4().to_string())
+    .bind(email.event_id.to_string())
+    .bind(email.recipient)
+    .bind(email.team_id.to_string())
+    .bind(email.kind)
+    .bind(email.subject)
+    .bind(email.sender)
+    .bind(email.message_id)
+    .bind(email.message)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A claimed row, ready to send.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Claimed {
+    pub email_id: String,
+    pub recipient: String,
+    pub sender: String,
+    pub message_id: String,
+    pub message: Vec<u8>,
+    /// Including this one.
+    pub attempts: i64,
+}
+
+const CLAIM_SQLITE: &str = "UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = $2 \
+     WHERE email_id IN (SELECT email_id FROM email_outbox \
+       WHERE state = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $3) \
+     RETURNING email_id, recipient, sender, message_id, message, attempts";
+
+const CLAIM_POSTGRES: &str = "UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = $2 \
+     WHERE email_id IN (SELECT email_id FROM email_outbox \
+       WHERE state = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $3 \
+       FOR UPDATE SKIP LOCKED) \
+     RETURNING email_id, recipient, sender, message_id, message, attempts";
+
+/// Claims up to `limit` rows due at `now`, each until `until`.
+pub async fn claim_due(
+    db: &ReadDb,
+    now: Timestamp,
+    until: Timestamp,
+    limit: i64,
+) -> Result<Vec<Claimed>, sqlx::Error> {
+    let sql = match db.backend() {
+        Backend::Sqlite => CLAIM_SQLITE,
+        Backend::Postgres => CLAIM_POSTGRES,
+    };
+    sqlx::query_as(sql)
+        .bind(now.as_micros())
+        .bind(until.as_micros())
+        .bind(limit)
+        .fetch_all(db.pool())
+        .await
+}
+
+/// Records that the message was handed over.
+pub async fn mark_sent(db: &ReadDb, email_id: &str, at: Timestamp) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE email_outbox SET state = 'sent', sent_at = $2 WHERE email_id = $1")
+        .bind(email_id)
+        .bind(at.as_micros())
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Records a failed attempt and what follows it.
+pub async fn mark_failed(
+    db: &ReadDb,
+    email_id: &str,
+    error: &str,
+    after: AfterFailure,
+) -> Result<(), sqlx::Error> {
+    let query = match after {
+        AfterFailure::RetryAt(at) => sqlx::query(
+            "UPDATE email_outbox SET last_error = $2, next_attempt_at = $3 \
+             WHERE email_id = $1 AND state = 'pending'",
+        )
+        .bind(email_id)
+        .bind(error)
+        .bind(at.as_micros()),
+        AfterFailure::GiveUp => sqlx::query(
+            "UPDATE email_outbox SET state = 'failed', last_error = $2 \
+             WHERE email_id = $1 AND state = 'pending'",
+        )
+        .bind(email_id)
+        .bind(error),
+    };
+    query.execute(db.pool()).await?;
+    Ok(())
+}

@@ -1,0 +1,199 @@
+//! The `worker_due` follower: an index of what falls due when, so the timed
+//! rules look only at diaries and quotes that have work, never at every stream.
+//!
+//! - a client appointment's cancellation window: due just after start − 24 h;
+//! - any appointment's completion: due at its end;
+//! - a sent quote's expiry: due at the earliest instant its expiry day can
+//!   end in any time zone (UTC+14), so a later change of the team's zone
+//!   can only make it due later than indexed; the job checks the real
+//!   deadline in the team's zone.
+//!
+//! Rows go when the event that settles them arrives. The index is derived
+//! from events alone, so it can be rebuilt at any time.
+
+use crate::email::facts::Facts;
+use async_trait::async_trait;
+use cma_domain::Event;
+use cma_domain::diary::{DiaryEvent, cancellation_deadline};
+use cma_domain::quote::rules::expiry_deadline;
+use cma_domain::quote::{Quote, QuoteEvent, QuoteStatus};
+use cma_domain::{Timestamp, ids::AppointmentId};
+use cma_projections::projector::{decode, stream_id};
+use cma_projections::{ProjectionError, Projector, TableNames};
+use cma_store::{Recorded, Service};
+use sqlx::AnyConnection;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// What a due row asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DueKind {
+    CloseWindow,
+    Complete,
+    ExpireQuote,
+}
+
+impl DueKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DueKind::CloseWindow => "close_window",
+            DueKind::Complete => "complete",
+            DueKind::ExpireQuote => "expire_quote",
+        }
+    }
+}
+
+pub struct DueIndex {
+    service: Arc<Service>,
+}
+
+impl DueIndex {
+    pub const NAME: &'static str = "worker_due";
+
+    pub fn new(service: Arc<Service>) -> Self {
+        Self { service }
+    }
+
+    async fn quote(
+        &self,
+        conn: &mut AnyConnection,
+        recorded: &Recorded,
+    ) -> Result<(), ProjectionError> {
+        let id = stream_id::<Uuid>(recorded)?;
+        let facts = Facts {
+            service: &self.service,
+            position: recorded.position,
+        };
+        let quote = facts.load::<Quote>(id).await?;
+        let earliest = quote
+            .expires_on
+            .filter(|_| quote.status() == QuoteStatus::Sent)
+            .and_then(|day| expiry_deadline(day, &jiff::tz::TimeZone::fixed(jiff::tz::offset(14))));
+        match earliest {
+            Some(at) => put(conn, DueKind::ExpireQuote, id, id, at).await,
+            None => remove(conn, DueKind::ExpireQuote, id).await,
+        }
+    }
+}
+
+#[async_trait]
+impl Projector for DueIndex {
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
+
+    fn tables(&self) -> &'static [&'static str] {
+        &["worker_due"]
+    }
+
+    async fn apply(
+        &self,
+        conn: &mut AnyConnection,
+        _tables: &TableNames,
+        events: &[Recorded],
+    ) -> Result<(), ProjectionError> {
+        for recorded in events {
+            match decode(recorded)? {
+                Event::Diary(e) => diary(conn, stream_id::<Uuid>(recorded)?, &e).await?,
+                Event::Quote(QuoteEvent::LineToggled(_) | QuoteEvent::LineCommented(_)) => {}
+                Event::Quote(_) => self.quote(conn, recorded).await?,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+async fn diary(
+    conn: &mut AnyConnection,
+    team: Uuid,
+    event: &DiaryEvent,
+) -> Result<(), ProjectionError> {
+    match event {
+        DiaryEvent::Booked(e) => {
+            scheduled(conn, team, e.appointment, true, e.starts_at, e.ends_at).await
+        }
+        DiaryEvent::Added(e) => {
+            let client = e.client.is_some();
+            scheduled(conn, team, e.appointment, client, e.starts_at, e.ends_at).await
+        }
+        DiaryEvent::WindowClosed(e) => remove(conn, DueKind::CloseWindow, e.appointment.0).await,
+        DiaryEvent::Cancelled(e) => settled(conn, e.appointment).await,
+        DiaryEvent::Completed(e) => settled(conn, e.appointment).await,
+    }
+}
+
+/// A new Scheduled appointment: its completion, and for a client's its window.
+async fn scheduled(
+    conn: &mut AnyConnection,
+    team: Uuid,
+    id: AppointmentId,
+    client: bool,
+    starts_at: Timestamp,
+    ends_at: Timestamp,
+) -> Result<(), ProjectionError> {
+    if client {
+        let closes = cancellation_deadline(starts_at);
+        let just_after =
+            Timestamp::from_micros(closes.as_micros().saturating_add(1)).unwrap_or(closes);
+        put(conn, DueKind::CloseWindow, id.0, team, just_after).await?;
+    }
+    put(conn, DueKind::Complete, id.0, team, ends_at).await
+}
+
+async fn settled(conn: &mut AnyConnection, id: AppointmentId) -> Result<(), ProjectionError> {
+    remove(conn, DueKind::CloseWindow, id.0).await?;
+    remove(conn, DueKind::Complete, id.0).await
+}
+
+async fn put(
+    conn: &mut AnyConnection,
+    kind: DueKind,
+    item: Uuid,
+    stream: Uuid,
+    at: Timestamp,
+) -> Result<(), ProjectionError> {
+    sqlx::query(
+        "INSERT INTO worker_due (kind, item_id, stream_id, due_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (kind, item_id) DO UPDATE SET stream_id = excluded.stream_id, due_at = excluded.due_at",
+    )
+    .bind(kind.as_str())
+    .bind(item.to_string())
+    .bind(stream.to_string())
+    .bind(at.as_micros())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn remove(
+    conn: &mut AnyConnection,
+    kind: DueKind,
+    item: Uuid,
+) -> Result<(), ProjectionError> {
+    sqlx::query("DELETE FROM worker_due WHERE kind = $1 AND item_id = $2")
+        .bind(kind.as_str())
+        .bind(item.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The streams with items of `kind` due at `now`.
+pub async fn due_streams(
+    pool: &sqlx::AnyPool,
+    kind: DueKind,
+    now: Timestamp,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT stream_id FROM worker_due WHERE kind = $1 AND due_at <= $2",
+    )
+    .bind(kind.as_str())
+    .bind(now.as_micros())
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| Uuid::try_parse(r).ok())
+        .collect())
+}

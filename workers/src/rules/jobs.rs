@@ -1,0 +1,137 @@
+//! The timed rules (PRODUCT §8.5, §4.7, §9.2): each looks up what is due in
+//! the `worker_due` index, asks the domain whether it really is at `now`,
+//! and runs the idempotent command. Running a job twice records nothing new.
+
+use super::due::{DueKind, due_streams};
+use crate::WorkerError;
+use crate::email::sender::Sender;
+use cma_domain::diary::{Diary, DiaryCommand};
+use cma_domain::quote::{Quote, QuoteCommand, QuoteError};
+use cma_domain::team::Team;
+use cma_projections::ReadDb;
+use cma_store::{Clock, CommandContext, Service, ServiceError};
+use std::sync::Arc;
+
+/// The worker's timed jobs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimedJob {
+    /// Close each client booking's cancellation window at start − 24 h.
+    CloseWindows,
+    /// Mark appointments that have ended completed.
+    CompleteAppointments,
+    /// Expire sent quotes at the end of their expiry day in the team's zone.
+    ExpireQuotes,
+    /// Send outbox rows whose retry is due.
+    SendRetries,
+}
+
+impl TimedJob {
+    pub const ALL: [TimedJob; 4] = [
+        TimedJob::CloseWindows,
+        TimedJob::CompleteAppointments,
+        TimedJob::ExpireQuotes,
+        TimedJob::SendRetries,
+    ];
+
+    /// Stable name: log field and lock key.
+    pub fn name(self) -> &'static str {
+        match self {
+            TimedJob::CloseWindows => "close_windows",
+            TimedJob::CompleteAppointments => "complete_appointments",
+            TimedJob::ExpireQuotes => "expire_quotes",
+            TimedJob::SendRetries => "send_retries",
+        }
+    }
+}
+
+pub struct Rules {
+    pub db: ReadDb,
+    pub service: Arc<Service>,
+    pub clock: Clock,
+    pub sender: Arc<Sender>,
+}
+
+fn store_error<E: std::error::Error>(e: ServiceError<E>) -> WorkerError {
+    WorkerError::Store(e.to_string())
+}
+
+impl Rules {
+    /// Runs one job once; how many things it changed or sent.
+    pub async fn run(&self, job: TimedJob) -> Result<usize, WorkerError> {
+        match job {
+            TimedJob::CloseWindows => self.diaries(DueKind::CloseWindow).await,
+            TimedJob::CompleteAppointments => self.diaries(DueKind::Complete).await,
+            TimedJob::ExpireQuotes => self.expire_quotes().await,
+            TimedJob::SendRetries => Ok(self.sender.send_due().await?.sent),
+        }
+    }
+
+    async fn diaries(&self, kind: DueKind) -> Result<usize, WorkerError> {
+        let now = self.clock.now();
+        let mut changed = 0;
+        for team in due_streams(self.db.pool(), kind, now).await? {
+            let diary = self
+                .service
+                .load::<Diary>(team)
+                .await
+                .map_err(store_error)?;
+            let due = diary.state.due_at(now);
+            let commands: Vec<DiaryCommand> = match kind {
+                DueKind::CloseWindow => due
+                    .close_windows
+                    .into_iter()
+                    .map(|appointment| DiaryCommand::CloseCancellationWindow { appointment })
+                    .collect(),
+                DueKind::Complete => due
+                    .complete
+                    .into_iter()
+                    .map(|appointment| DiaryCommand::Complete { appointment })
+                    .collect(),
+                DueKind::ExpireQuote => Vec::new(),
+            };
+            for command in commands {
+                let done = self
+                    .service
+                    .execute::<Diary>(team, &CommandContext::system(now, None), command)
+                    .await
+                    .map_err(store_error)?;
+                changed += done.events.len();
+            }
+        }
+        Ok(changed)
+    }
+
+    async fn expire_quotes(&self) -> Result<usize, WorkerError> {
+        let now = self.clock.now();
+        let mut changed = 0;
+        for id in due_streams(self.db.pool(), DueKind::ExpireQuote, now).await? {
+            let quote = self
+                .service
+                .load::<Quote>(id)
+                .await
+                .map_err(store_error)?
+                .state;
+            let team = self
+                .service
+                .load::<Team>(quote.team.0)
+                .await
+                .map_err(store_error)?
+                .state;
+            let time_zone = team.schedule.zone();
+            if !quote.is_past_expiry(now, &time_zone) {
+                continue;
+            }
+            let command = QuoteCommand::Expire { time_zone };
+            match self
+                .service
+                .execute::<Quote>(id, &CommandContext::system(now, None), command)
+                .await
+            {
+                Ok(done) => changed += done.events.len(),
+                Err(ServiceError::Refused(QuoteError::NotYetExpired)) => {}
+                Err(e) => return Err(store_error(e)),
+            }
+        }
+        Ok(changed)
+    }
+}
