@@ -102,7 +102,7 @@ pub async fn provision(
     .await;
     let view = ok(
         server
-            .get(&format!("/api/v1/quotes/{quote_id}"), &staff)
+            .get(&format!("/api/v1/quotes/{quote_id}"), staff)
             .await,
         StatusCode::OK,
     )
@@ -124,7 +124,7 @@ pub async fn provision(
     let upload = server
         .http
         .post(server.url(&format!("/api/v1/clients/{id}/files")))
-        .bearer_auth(&staff)
+        .bearer_auth(staff)
         .multipart(png_form())
         .send()
         .await

@@ -26,7 +26,7 @@ async fn staff_sign_up_log_in_and_log_out() {
 #[tokio::test]
 async fn a_second_signup_with_the_same_email_is_a_conflict() {
     let server = Server::start(MONDAY_MORNING, &[]).await;
-    server.staff("owner@sparks.test").await.0;
+    server.staff("owner@sparks.test").await;
     let (status, body) = server
         .post(
             "/api/v1/teams",
@@ -40,7 +40,7 @@ async fn a_second_signup_with_the_same_email_is_a_conflict() {
 #[tokio::test]
 async fn a_wrong_password_is_401_and_a_short_one_cannot_be_chosen() {
     let server = Server::start(MONDAY_MORNING, &[]).await;
-    server.staff("owner@sparks.test").await.0;
+    server.staff("owner@sparks.test").await;
     let (status, body) = server
         .post(
             "/api/v1/auth/staff/login",
@@ -62,7 +62,7 @@ async fn a_wrong_password_is_401_and_a_short_one_cannot_be_chosen() {
 #[tokio::test]
 async fn more_than_ten_failed_logins_for_one_account_are_rate_limited() {
     let server = Server::start(MONDAY_MORNING, &[]).await;
-    server.staff("owner@sparks.test").await.0;
+    server.staff("owner@sparks.test").await;
     let wrong = json!({"email": "owner@sparks.test", "password": "not the password"});
     for _ in 0..10 {
         let (status, _) = server
@@ -74,7 +74,7 @@ async fn more_than_ten_failed_logins_for_one_account_are_rate_limited() {
     let (status, body) = server.post("/api/v1/auth/staff/login", "", right).await;
     assert_problem(status, &body, StatusCode::TOO_MANY_REQUESTS);
     // Another account from the same address is not affected.
-    server.staff("other@sparks.test").await.0;
+    server.staff("other@sparks.test").await;
 }
 
 #[tokio::test]

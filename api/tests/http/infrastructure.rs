@@ -8,7 +8,7 @@ use serde_json::json;
 #[tokio::test]
 async fn cookie_sessions_need_the_csrf_header_for_unsafe_requests() {
     let server = Server::start(MONDAY_MORNING, &[]).await;
-    server.staff("owner@sparks.test").await.0;
+    server.staff("owner@sparks.test").await;
     let browser = reqwest::Client::builder()
         .cookie_store(true)
         .build()
@@ -267,7 +267,7 @@ async fn the_openapi_document_describes_every_route() {
 #[tokio::test]
 async fn metrics_and_readiness_are_reported() {
     let server = Server::start(MONDAY_MORNING, &[]).await;
-    server.staff("owner@sparks.test").await.0;
+    server.staff("owner@sparks.test").await;
     let response = server
         .http
         .get(server.url("/metrics"))
