@@ -3,7 +3,7 @@
 
 use crate::error::ProjectionError;
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, FromRow, QueryBuilder};
+use sqlx::{AnyConnection, AssertSqlSafe, FromRow};
 
 /// Parameters per statement, within SQLite's and PostgreSQL's limits.
 const MAX_PARAMS: usize = 30_000;
@@ -104,25 +104,28 @@ impl Table<'_> {
         mut rows: Vec<Row>,
         suffix: &str,
     ) -> Result<(), ProjectionError> {
-        let per_statement = (MAX_PARAMS / self.columns.len().max(1)).max(1);
+        let width = self.columns.len().max(1);
+        let per_statement = (MAX_PARAMS / width).max(1);
         while !rows.is_empty() {
             let rest = rows.split_off(rows.len().min(per_statement));
-            let mut q = QueryBuilder::new(format!(
-                "INSERT INTO {} ({}) ",
+            let tuples: Vec<String> = (0..rows.len())
+                .map(|r| format!("({})", placeholders(r * width, width)))
+                .collect();
+            let sql = format!(
+                "INSERT INTO {} ({}) VALUES {}{suffix}",
                 self.name,
-                self.columns.join(", ")
-            ));
-            q.push_values(rows, |mut b, row| {
-                for v in row {
-                    match v {
-                        Val::Text(t) => b.push_bind(t),
-                        Val::Int(i) => b.push_bind(i),
-                        Val::Blob(x) => b.push_bind(x),
-                    };
-                }
-            });
-            q.push(suffix);
-            q.build().execute(&mut *conn).await?;
+                self.columns.join(", "),
+                tuples.join(", ")
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for v in rows.into_iter().flatten() {
+                query = match v {
+                    Val::Text(t) => query.bind(t),
+                    Val::Int(i) => query.bind(i),
+                    Val::Blob(x) => query.bind(x),
+                };
+            }
+            query.execute(&mut *conn).await?;
             rows = rest;
         }
         Ok(())
@@ -136,20 +139,31 @@ impl Table<'_> {
         values: Vec<String>,
     ) -> Result<(), ProjectionError> {
         for chunk in values.chunks(MAX_PARAMS) {
-            let mut q = QueryBuilder::new(format!("DELETE FROM {} WHERE {column} IN (", self.name));
-            let mut list = q.separated(", ");
+            let sql = format!(
+                "DELETE FROM {} WHERE {column} IN ({})",
+                self.name,
+                placeholders(0, chunk.len())
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql));
             for v in chunk {
-                list.push_bind(v.clone());
+                query = query.bind(v.clone());
             }
-            q.push(")");
-            q.build().execute(&mut *conn).await?;
+            query.execute(&mut *conn).await?;
         }
         Ok(())
     }
 }
 
+/// `$from+1, ..., $from+count`: both databases read `$N` parameters.
+fn placeholders(from: usize, count: usize) -> String {
+    (from + 1..=from + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Runs `select` (which ends in `... IN `) once per chunk of `keys` and
-/// collects the rows.
+/// collects the rows (none for no keys).
 pub async fn select_in<R>(
     conn: &mut AnyConnection,
     select: &str,
@@ -160,14 +174,12 @@ where
 {
     let mut out = Vec::new();
     for chunk in keys.chunks(MAX_PARAMS) {
-        let mut q = QueryBuilder::new(select);
-        q.push("(");
-        let mut list = q.separated(", ");
+        let sql = format!("{select}({})", placeholders(0, chunk.len()));
+        let mut query = sqlx::query_as::<_, R>(AssertSqlSafe(sql));
         for k in chunk {
-            list.push_bind(k.clone());
+            query = query.bind(k.clone());
         }
-        q.push(")");
-        out.extend(q.build_query_as::<R>().fetch_all(&mut *conn).await?);
+        out.extend(query.fetch_all(&mut *conn).await?);
     }
     Ok(out)
 }

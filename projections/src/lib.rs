@@ -13,7 +13,9 @@ mod lease;
 pub mod projector;
 pub mod queries;
 pub mod readiness;
+pub mod rebuild;
 pub mod runner;
+mod shadow;
 pub mod views;
 
 pub use db::{Backend, ReadDb};

@@ -1,0 +1,185 @@
+//! `cma projections rebuild [NAME | --all]`: replays the whole log into
+//! fresh shadow tables, then swaps them in and sets the checkpoints in one
+//! transaction. Reads keep being served from the old tables until the
+//! swap commits; live runners then go on from the rebuilt position.
+
+use crate::checkpoint;
+use crate::db::ReadDb;
+use crate::error::ProjectionError;
+use crate::projector::{Projector, TableNames};
+use crate::shadow::Shadow;
+use cma_store::{EventStore, Position, Recorded, StoreError};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+/// Events applied per rebuild transaction.
+pub const REBUILD_BATCH: usize = 10_000;
+
+/// Where a rebuild reports how far it got.
+pub trait Progress: Send + Sync {
+    /// The log holds `total` events now.
+    fn start(&self, total: u64);
+    /// Every event up to `position` is applied.
+    fn advance(&self, position: Position);
+    fn finish(&self);
+}
+
+/// Reports nothing.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn start(&self, _total: u64) {}
+    fn advance(&self, _position: Position) {}
+    fn finish(&self) {}
+}
+
+/// A terminal progress bar.
+pub struct Bar(indicatif::ProgressBar);
+
+impl Bar {
+    pub fn new() -> Self {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} rebuilding [{bar:40}] {pos}/{len} events ({per_sec}, eta {eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Self(bar)
+    }
+}
+
+impl Default for Bar {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, total: u64) {
+        self.0.set_length(total);
+    }
+
+    fn advance(&self, position: Position) {
+        self.0
+            .set_position(position.min(self.0.length().unwrap_or(position)));
+    }
+
+    fn finish(&self) {
+        self.0.finish();
+    }
+}
+
+/// What a rebuild did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rebuilt {
+    pub projectors: Vec<&'static str>,
+    /// Events replayed.
+    pub events: u64,
+    /// The checkpoint the rebuilt projectors start from.
+    pub position: Position,
+    pub elapsed: Duration,
+}
+
+/// The projectors called `names` (all of them when empty).
+pub fn select(names: &[String]) -> Result<Vec<Arc<dyn Projector>>, ProjectionError> {
+    let all = crate::views::all();
+    if names.is_empty() {
+        return Ok(all);
+    }
+    names
+        .iter()
+        .map(|n| {
+            all.iter()
+                .find(|p| p.name() == n)
+                .cloned()
+                .ok_or_else(|| ProjectionError::UnknownProjector(n.clone()))
+        })
+        .collect()
+}
+
+/// Rebuilds `projectors` from position 0 and swaps the result in.
+pub async fn rebuild(
+    store: Arc<dyn EventStore>,
+    db: &ReadDb,
+    projectors: &[Arc<dyn Projector>],
+    progress: &dyn Progress,
+) -> Result<Rebuilt, ProjectionError> {
+    let started = Instant::now();
+    let mut shadows = Vec::new();
+    {
+        let mut conn = db.writers().acquire().await?;
+        for projector in projectors {
+            for table in projector.tables() {
+                shadows.push(Shadow::create(db, &mut conn, table).await?);
+            }
+        }
+    }
+    progress.start(store.head().await?);
+    let mut batches = read_ahead(store);
+    let (mut position, mut events) = (0, 0);
+    while let Some(batch) = batches.recv().await {
+        let batch = batch?;
+        let mut tx = db.writers().begin().await?;
+        for projector in projectors {
+            projector
+                .apply(&mut tx, &TableNames::SHADOW, &batch)
+                .await?;
+        }
+        tx.commit().await?;
+        position = batch.last().map_or(position, |e| e.position);
+        events += batch.len() as u64;
+        progress.advance(position);
+    }
+    let mut tx = db.writers().begin().await?;
+    for projector in projectors {
+        checkpoint::lock(&mut tx, projector.name()).await?;
+    }
+    for shadow in &shadows {
+        shadow.swap(&mut tx).await?;
+    }
+    for projector in projectors {
+        checkpoint::set(&mut tx, projector.name(), position).await?;
+    }
+    tx.commit().await?;
+    progress.finish();
+    Ok(Rebuilt {
+        projectors: projectors.iter().map(|p| p.name()).collect(),
+        events,
+        position,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Reads the log from the start in batches, one batch ahead of the
+/// writer, until a read finds nothing new.
+fn read_ahead(store: Arc<dyn EventStore>) -> mpsc::Receiver<Result<Vec<Recorded>, StoreError>> {
+    let (tx, rx) = mpsc::channel(2);
+    tokio::spawn(async move {
+        let mut after = 0;
+        loop {
+            let batch = store.read_all(after, REBUILD_BATCH).await;
+            let done = match &batch {
+                Ok(events) => match events.last() {
+                    Some(last) => {
+                        after = last.position;
+                        false
+                    }
+                    None => true,
+                },
+                Err(_) => true,
+            };
+            if done {
+                if let Err(e) = batch {
+                    let _ignored = tx.send(Err(e)).await;
+                }
+                break;
+            }
+            if tx.send(batch).await.is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}

@@ -1,0 +1,216 @@
+//! Catch-up, follow, checkpoint atomicity and read-your-writes.
+
+use crate::support::{self, history};
+use async_trait::async_trait;
+use cma_projections::views::MessagesView;
+use cma_projections::{ProjectionError, Projections, Projector, ReadDb, RunnerConfig, TableNames};
+use cma_store::Recorded;
+use sqlx::AnyConnection;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+fn quick() -> RunnerConfig {
+    RunnerConfig {
+        batch_size: 7,
+        poll_interval: Duration::from_millis(200),
+        retry_interval: Duration::from_millis(50),
+    }
+}
+
+/// A history heavy in messages: many posts, some read markers.
+fn chatty(n: u8) -> history::History {
+    history::generate((0..n).flat_map(|i| [(18, 0, i), (18, 0, i.wrapping_add(1)), (19, 0, i)]))
+}
+
+async fn message_count(db: &ReadDb) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM messages")
+        .fetch_one(db.pool())
+        .await
+        .expect("count messages")
+}
+
+fn posted(history: &history::History) -> i64 {
+    history
+        .iter()
+        .filter(|(_, e)| e.event_type == "MessagePosted")
+        .count() as i64
+}
+
+#[tokio::test]
+async fn projectors_catch_up_then_follow_new_events() {
+    let s = support::sqlite().await;
+    let first = chatty(20);
+    let expected_first = posted(&first);
+    support::append(&s.store, first).await;
+    let running = Projections::start(
+        s.db.clone(),
+        s.store.clone(),
+        cma_projections::views::all(),
+        quick(),
+    );
+    support::caught_up(&s.db, &s.store).await;
+    assert_eq!(message_count(&s.db).await, expected_first);
+
+    let second = chatty(15);
+    let expected = expected_first + posted(&second);
+    support::append(&s.store, second).await;
+    support::caught_up(&s.db, &s.store).await;
+    assert_eq!(message_count(&s.db).await, expected);
+    let head = s.store.head().await.expect("head");
+    assert_eq!(running.status("messages").map(|st| st.active), Some(true));
+    let lags = cma_projections::lag(&s.db, s.store.as_ref())
+        .await
+        .expect("lag");
+    assert!(
+        lags.iter().all(|l| l.lag == 0 && l.checkpoint == head),
+        "{lags:?}"
+    );
+    running.stop().await;
+}
+
+/// Applies like the messages view, but fails every third batch after writing.
+struct Flaky {
+    inner: MessagesView,
+    calls: AtomicUsize,
+}
+
+#[async_trait]
+impl Projector for Flaky {
+    fn name(&self) -> &'static str {
+        self.inner.name()
+    }
+
+    fn tables(&self) -> &'static [&'static str] {
+        self.inner.tables()
+    }
+
+    async fn apply(
+        &self,
+        conn: &mut AnyConnection,
+        tables: &TableNames,
+        events: &[Recorded],
+    ) -> Result<(), ProjectionError> {
+        self.inner.apply(conn, tables, events).await?;
+        if self.calls.fetch_add(1, Ordering::SeqCst) % 3 == 2 {
+            return Err(ProjectionError::Corrupt(
+                "injected failure after writing".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_batch_that_fails_after_writing_leaves_no_trace_and_is_retried() {
+    let s = support::sqlite().await;
+    let history = chatty(30);
+    let expected = posted(&history);
+    support::append(&s.store, history).await;
+    let flaky: Arc<dyn Projector> = Arc::new(Flaky {
+        inner: MessagesView,
+        calls: AtomicUsize::new(0),
+    });
+    let running = Projections::start(s.db.clone(), s.store.clone(), vec![flaky], quick());
+    let head = s.store.head().await.expect("head");
+    let mut reached = false;
+    for _ in 0..200 {
+        if cma_projections::checkpoint::read(s.db.pool(), "messages")
+            .await
+            .expect("checkpoint")
+            == head
+        {
+            reached = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    running.stop().await;
+    assert!(reached, "the flaky projector never caught up");
+    assert_eq!(message_count(&s.db).await, expected);
+}
+
+#[tokio::test]
+async fn crashing_at_any_moment_and_restarting_applies_each_event_once() {
+    let s = support::sqlite().await;
+    let history = chatty(60);
+    let expected = posted(&history);
+    support::append(&s.store, history).await;
+    let head = s.store.head().await.expect("head");
+    for round in 0..20u64 {
+        let running = Projections::start(
+            s.db.clone(),
+            s.store.clone(),
+            cma_projections::views::all(),
+            quick(),
+        );
+        tokio::time::sleep(Duration::from_millis(3 + round * 2)).await;
+        running.abort();
+    }
+    // Reopen the read database as a restarted process would.
+    let reopened = ReadDb::open_sqlite(&s.dir.path().join("read.db"))
+        .await
+        .expect("reopen");
+    let running = Projections::start(
+        reopened.clone(),
+        s.store.clone(),
+        cma_projections::views::all(),
+        quick(),
+    );
+    support::caught_up(&reopened, &s.store).await;
+    running.stop().await;
+    assert_eq!(message_count(&reopened).await, expected);
+    let threads: Vec<(String, i64)> =
+        sqlx::query_as("SELECT sides, staff_read FROM message_threads")
+            .fetch_all(reopened.pool())
+            .await
+            .expect("threads");
+    let letters: i64 = threads.iter().map(|(s, _)| s.len() as i64).sum();
+    assert_eq!(letters, expected, "each post counted once in its thread");
+    assert!(
+        cma_projections::lag(&reopened, s.store.as_ref())
+            .await
+            .expect("lag")
+            .iter()
+            .all(|l| l.checkpoint == head)
+    );
+}
+
+#[tokio::test]
+async fn wait_for_returns_once_every_projector_has_the_position_and_gives_up_in_time() {
+    let s = support::sqlite().await;
+    support::append(&s.store, chatty(3)).await;
+    let head = s.store.head().await.expect("head");
+    let started = std::time::Instant::now();
+    let seen = cma_projections::wait_for(&s.db, head, Duration::from_millis(300))
+        .await
+        .expect("wait");
+    assert!(!seen, "nothing runs yet, so the wait times out");
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert!(started.elapsed() < Duration::from_secs(2));
+
+    let running = Projections::start(
+        s.db.clone(),
+        s.store.clone(),
+        cma_projections::views::all(),
+        quick(),
+    );
+    let seen = cma_projections::wait_for(&s.db, head, Duration::from_secs(60))
+        .await
+        .expect("wait");
+    assert!(seen);
+    let lags = cma_projections::lag(&s.db, s.store.as_ref())
+        .await
+        .expect("lag");
+    assert!(lags.iter().all(|l| l.checkpoint >= head));
+    let capped = std::time::Instant::now();
+    let never = cma_projections::wait_for(&s.db, head + 1_000, Duration::from_secs(60))
+        .await
+        .expect("wait");
+    assert!(!never);
+    assert!(
+        capped.elapsed() < Duration::from_secs(6),
+        "waits are capped at 5 s"
+    );
+    running.stop().await;
+}

@@ -1,0 +1,203 @@
+//! Shared test plumbing: real databases, histories, table dumps.
+
+pub mod history;
+
+use cma_projections::ReadDb;
+use cma_store::{EventStore, Expected, StreamId};
+use history::History;
+use sqlx::any::AnyRow;
+use sqlx::{Column, Row};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+/// The server every PostgreSQL test creates its database on.
+pub const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// A fresh PostgreSQL database, dropped when this is dropped.
+pub struct PgDatabase {
+    pub url: String,
+    name: String,
+}
+
+impl PgDatabase {
+    /// Creates it; fails (never skips) when PostgreSQL is unreachable.
+    pub async fn create() -> PgDatabase {
+        sqlx::any::install_default_drivers();
+        let name = format!("cma_t_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = admin().await;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut admin)
+            .await
+            .expect("create the test database");
+        PgDatabase {
+            url: format!("postgres://postgres@127.0.0.1:5432/{name}"),
+            name,
+        }
+    }
+}
+
+async fn admin() -> sqlx::AnyConnection {
+    use sqlx::Connection;
+    sqlx::AnyConnection::connect(PG_ADMIN)
+        .await
+        .expect("PostgreSQL must be reachable at 127.0.0.1:5432 (user postgres, database test)")
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime to drop the test database");
+            rt.block_on(async {
+                let mut admin = admin().await;
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
+                .execute(&mut admin)
+                .await
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(_))) {
+            eprintln!("could not drop test database {}", self.name);
+        }
+    }
+}
+
+/// An SQLite event log and read database in a temporary folder.
+pub struct SqliteSetup {
+    pub dir: tempfile::TempDir,
+    pub store: Arc<dyn EventStore>,
+    pub db: ReadDb,
+}
+
+/// Shows the projections' logs in failing tests' output.
+pub fn logs() {
+    let _already = tracing_subscriber::fmt().with_test_writer().try_init();
+}
+
+pub async fn sqlite() -> SqliteSetup {
+    logs();
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let store = cma_store::sqlite::SqliteStore::open(&dir.path().join("events.db"))
+        .await
+        .expect("open the event log");
+    let db = ReadDb::open_sqlite(&dir.path().join("read.db"))
+        .await
+        .expect("open the read database");
+    db.migrate().await.expect("migrate the read database");
+    SqliteSetup {
+        dir,
+        store: Arc::new(store),
+        db,
+    }
+}
+
+/// The event log and read models in one fresh PostgreSQL database.
+pub struct PgSetup {
+    pub store: Arc<dyn EventStore>,
+    pub db: ReadDb,
+    pub database: PgDatabase,
+}
+
+pub async fn postgres() -> PgSetup {
+    logs();
+    let database = PgDatabase::create().await;
+    let store = cma_store::postgres::PgStore::connect(&database.url)
+        .await
+        .expect("connect the event log");
+    let db = ReadDb::connect_postgres(&database.url)
+        .await
+        .expect("connect the read database");
+    db.migrate().await.expect("migrate the read database");
+    PgSetup {
+        store: Arc::new(store),
+        db,
+        database,
+    }
+}
+
+/// Appends a history. Windows of events keep their order; inside a window
+/// each stream's events go in one append, the streams concurrently.
+pub async fn append(store: &Arc<dyn EventStore>, history: History) {
+    const WINDOW: usize = 5_000;
+    let mut events = history.into_iter().peekable();
+    while events.peek().is_some() {
+        let mut by_stream: HashMap<StreamId, Vec<_>> = HashMap::new();
+        let mut order = Vec::new();
+        for (stream, event) in events.by_ref().take(WINDOW) {
+            if !by_stream.contains_key(&stream) {
+                order.push(stream.clone());
+            }
+            by_stream.entry(stream).or_default().push(event);
+        }
+        let mut tasks = tokio::task::JoinSet::new();
+        for stream in order {
+            let batch = by_stream.remove(&stream).unwrap_or_default();
+            let store = store.clone();
+            tasks.spawn(async move { store.append(&stream, Expected::Any, batch).await });
+        }
+        while let Some(done) = tasks.join_next().await {
+            done.expect("append task").expect("append");
+        }
+    }
+}
+
+/// Every row of every read-model table, as sorted text.
+pub async fn dump(db: &ReadDb) -> BTreeMap<String, Vec<String>> {
+    let mut out = BTreeMap::new();
+    for projector in cma_projections::views::all() {
+        for table in projector.tables() {
+            let rows: Vec<AnyRow> =
+                sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM {table}")))
+                    .fetch_all(db.pool())
+                    .await
+                    .expect("dump a table");
+            let mut lines: Vec<String> = rows.iter().map(row_text).collect();
+            lines.sort();
+            out.insert((*table).to_owned(), lines);
+        }
+    }
+    out
+}
+
+fn row_text(row: &AnyRow) -> String {
+    row.columns()
+        .iter()
+        .map(|c| {
+            let i = c.ordinal();
+            let value = if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
+                format!("{v:?}")
+            } else if let Ok(v) = row.try_get::<Option<String>, _>(i) {
+                format!("{v:?}")
+            } else if let Ok(v) = row.try_get::<Option<Vec<u8>>, _>(i) {
+                format!("{:?}", v.map(hex))
+            } else {
+                "?".to_owned()
+            };
+            format!("{}={value}", c.name())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn hex(bytes: Vec<u8>) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Waits (up to 30 s) until every projector has processed the log's head.
+pub async fn caught_up(db: &ReadDb, store: &Arc<dyn EventStore>) {
+    let head = store.head().await.expect("head");
+    for _ in 0..6 {
+        if cma_projections::wait_for(db, head, cma_projections::MAX_WAIT)
+            .await
+            .expect("wait for the projections")
+        {
+            return;
+        }
+    }
+    panic!("projections did not reach position {head}");
+}
