@@ -1,8 +1,11 @@
-//! Black-box tests: the real server on a random port with real SQLite
-//! files in a temporary directory, driven over HTTP.
+//! Black-box tests: the real server on a random port with real SQLite files,
+//! driven over HTTP.
 
 #[path = "http/support.rs"]
 mod support;
+
+#[path = "http/identity.rs"]
+mod identity;
 
 #[path = "http/story.rs"]
 mod story;
@@ -18,9 +21,6 @@ mod meetings;
 
 #[path = "http/fixture.rs"]
 mod fixture;
-
-#[path = "http/identity.rs"]
-mod identity;
 
 #[path = "http/infrastructure.rs"]
 mod infrastructure;

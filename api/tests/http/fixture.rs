@@ -12,31 +12,6 @@ pub fn png_form() -> Form {
     Form::new().part("file", part)
 }
 
-/// A logged-in portal client.
-#[derive(Clone, Debug)]
-pub struct PortalClient {
-    pub token: String,
-    pub client_id: String,
-    pub email: String,
-}
-
-/// A client invited with `sections` who has set their password.
-pub async fn portal_client(
-    server: &Server,
-    staff: &str,
-    name: &str,
-    email: &str,
-    sections: Value,
-) -> PortalClient {
-    let client_id = server.client(staff, name, &[email]).await;
-    let token = server.portal(staff, &client_id, email, sections).await;
-    PortalClient {
-        token,
-        client_id,
-        email: email.to_owned(),
-    }
-}
-
 /// One of each resource a client has.
 #[derive(Clone, Debug)]
 pub struct Resources {
@@ -70,14 +45,16 @@ async fn ok(result: (StatusCode, Value), expected: StatusCode) -> Value {
 /// meeting is booked at the `slot`-th free slot.
 pub async fn provision(
     server: &Server,
-    staff: &str,
+    staff: &Staff,
     name: &str,
     slot: usize,
 ) -> (PortalClient, Resources) {
     let email = format!("{}@example.test", name.to_lowercase());
-    let client = portal_client(server, staff, name, &email, sections_without(&[])).await;
+    let client = server
+        .portal_client(staff, name, &email, all_sections())
+        .await;
     let id = client.client_id.clone();
-    let token = staff;
+    let token = Some(staff.token.as_str());
     let quote = ok(
         server
             .post(
@@ -93,7 +70,7 @@ pub async fn provision(
     )
     .await;
     let quote_id = text(&quote["quote_id"]);
-    ok(
+    let sent = ok(
         server
             .post(&format!("/api/v1/quotes/{quote_id}/send"), token, json!({}))
             .await,
@@ -102,7 +79,11 @@ pub async fn provision(
     .await;
     let view = ok(
         server
-            .get(&format!("/api/v1/quotes/{quote_id}"), staff)
+            .get_at(
+                &format!("/api/v1/quotes/{quote_id}"),
+                &staff.token,
+                &sent["position"],
+            )
             .await,
         StatusCode::OK,
     )
@@ -124,7 +105,7 @@ pub async fn provision(
     let upload = server
         .http
         .post(server.url(&format!("/api/v1/clients/{id}/files")))
-        .bearer_auth(staff)
+        .bearer_auth(&staff.token)
         .multipart(png_form())
         .send()
         .await
@@ -132,7 +113,7 @@ pub async fn provision(
     let file = ok(read(upload).await, StatusCode::CREATED).await;
     let slots = ok(
         server
-            .get("/api/v1/portal/meetings/slots", &client.token)
+            .get("/api/v1/portal/meetings/slots", Some(&client.token))
             .await,
         StatusCode::OK,
     )
@@ -141,7 +122,7 @@ pub async fn provision(
         server
             .post(
                 "/api/v1/portal/meetings",
-                &client.token,
+                Some(&client.token),
                 json!({"starts_at": slots["slots"][slot]["starts_at"]}),
             )
             .await,
@@ -152,7 +133,7 @@ pub async fn provision(
         server
             .post(
                 "/api/v1/portal/messages",
-                &client.token,
+                Some(&client.token),
                 json!({"text": "Hello"}),
             )
             .await,

@@ -1,37 +1,45 @@
 //! Signup, logins, links, logout, suspension (PRODUCT §3.6, §11).
 
-use crate::fixture::portal_client;
 use crate::support::*;
-use cma_domain::credentials::TokenPurpose;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 #[tokio::test]
 async fn staff_sign_up_log_in_and_log_out() {
-    let server = Server::start(MONDAY_MORNING, &[]).await;
-    let staff = server.staff("owner@sparks.test").await.0;
-    let (status, settings) = server.get("/api/v1/team/settings", &staff).await;
+    let server = Server::start().await;
+    let staff = server.signup("owner@sparks.test").await;
+    let head = json!(server.head().await);
+    let (status, settings) = server
+        .get_at("/api/v1/team/settings", &staff.token, &head)
+        .await;
     assert_eq!(status, StatusCode::OK, "{settings}");
-    assert_eq!(settings["business_name"], "Ace Plumbing");
+    assert_eq!(settings["business_name"], "Sparks & Sons");
     assert_eq!(
         settings["working_hours"]["mon"],
         json!([["09:00", "17:00"]])
     );
-    let (status, _) = server.post("/api/v1/auth/logout", &staff, json!({})).await;
+    let (status, _) = server
+        .call(
+            Method::POST,
+            "/api/v1/auth/logout",
+            Some(&staff.token),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let (status, body) = server.get("/api/v1/clients", &staff).await;
+    let (status, body) = server.get("/api/v1/clients", Some(&staff.token)).await;
     assert_problem(status, &body, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
 async fn a_second_signup_with_the_same_email_is_a_conflict() {
-    let server = Server::start(MONDAY_MORNING, &[]).await;
-    server.staff("owner@sparks.test").await;
+    let server = Server::start().await;
+    server.signup("owner@sparks.test").await;
     let (status, body) = server
         .post(
             "/api/v1/teams",
-            "",
-            json!({"business_name": "Other", "owner_name": "O", "owner_email": "OWNER@sparks.test", "owner_password": STAFF_PASSWORD}),
+            None,
+            json!({"business_name": "Other", "owner_name": "O", "owner_email": "OWNER@sparks.test", "owner_password": PASSWORD}),
         )
         .await;
     assert_problem(status, &body, StatusCode::CONFLICT);
@@ -39,12 +47,12 @@ async fn a_second_signup_with_the_same_email_is_a_conflict() {
 
 #[tokio::test]
 async fn a_wrong_password_is_401_and_a_short_one_cannot_be_chosen() {
-    let server = Server::start(MONDAY_MORNING, &[]).await;
-    server.staff("owner@sparks.test").await;
+    let server = Server::start().await;
+    server.signup("owner@sparks.test").await;
     let (status, body) = server
         .post(
             "/api/v1/auth/staff/login",
-            "",
+            None,
             json!({"email": "owner@sparks.test", "password": "not the password"}),
         )
         .await;
@@ -52,7 +60,7 @@ async fn a_wrong_password_is_401_and_a_short_one_cannot_be_chosen() {
     let (status, body) = server
         .post(
             "/api/v1/teams",
-            "",
+            None,
             json!({"business_name": "B", "owner_name": "O", "owner_email": "b@b.test", "owner_password": "short"}),
         )
         .await;
@@ -61,53 +69,53 @@ async fn a_wrong_password_is_401_and_a_short_one_cannot_be_chosen() {
 
 #[tokio::test]
 async fn more_than_ten_failed_logins_for_one_account_are_rate_limited() {
-    let server = Server::start(MONDAY_MORNING, &[]).await;
-    server.staff("owner@sparks.test").await;
+    let server = Server::start().await;
+    server.signup("owner@sparks.test").await;
     let wrong = json!({"email": "owner@sparks.test", "password": "not the password"});
     for _ in 0..10 {
         let (status, _) = server
-            .post("/api/v1/auth/staff/login", "", wrong.clone())
+            .post("/api/v1/auth/staff/login", None, wrong.clone())
             .await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    let right = json!({"email": "owner@sparks.test", "password": STAFF_PASSWORD});
-    let (status, body) = server.post("/api/v1/auth/staff/login", "", right).await;
+    let right = json!({"email": "owner@sparks.test", "password": PASSWORD});
+    let (status, body) = server.post("/api/v1/auth/staff/login", None, right).await;
     assert_problem(status, &body, StatusCode::TOO_MANY_REQUESTS);
     // Another account from the same address is not affected.
-    server.staff("other@sparks.test").await;
+    server.signup("other@sparks.test").await;
 }
 
 #[tokio::test]
 async fn an_invite_link_sets_the_password_once_and_logs_in() {
-    let server = Server::start(MONDAY_MORNING, &[]).await;
-    let staff = server.staff("owner@sparks.test").await.0;
+    let server = Server::start().await;
+    let staff = server.signup("owner@sparks.test").await;
     let client = server.client(&staff, "Ada", &["ada@example.test"]).await;
     let token = server
-        .post(
-            &format!("/api/v1/clients/{client}/portal/invite"),
-            &staff,
-            json!({"email": "ada@example.test", "sections": sections_without(&[])}),
-        )
+        .invite(&staff, &client, "ada@example.test", all_sections())
         .await;
-    assert_eq!(token.0, StatusCode::OK, "{}", token.1);
-    let token = server.invite_link(&client).await;
     let (status, body) = server
         .post(
             "/api/v1/auth/portal/set-password",
-            "",
-            json!({"token": token, "password": CLIENT_PASSWORD}),
+            None,
+            json!({"token": token, "password": PASSWORD}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body["position"].is_u64() && body["token"].is_string());
-    let (status, me) = server.get("/api/v1/portal/me", &text(&body["token"])).await;
+    let (status, me) = server
+        .get_at(
+            "/api/v1/portal/me",
+            &text(&body["token"]),
+            &body["position"],
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{me}");
     assert_eq!(me["client_id"], json!(client));
     let head = server.head().await;
     let (status, body) = server
         .post(
             "/api/v1/auth/portal/set-password",
-            "",
+            None,
             json!({"token": token, "password": "another password"}),
         )
         .await;
@@ -116,8 +124,8 @@ async fn an_invite_link_sets_the_password_once_and_logs_in() {
     let (status, body) = server
         .post(
             "/api/v1/auth/portal/login",
-            "",
-            json!({"email": "ADA@example.test", "password": CLIENT_PASSWORD}),
+            None,
+            json!({"email": "ADA@example.test", "password": PASSWORD}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -126,24 +134,18 @@ async fn an_invite_link_sets_the_password_once_and_logs_in() {
 
 #[tokio::test]
 async fn an_invite_link_expires_after_seven_days() {
-    let server = Server::start(MONDAY_MORNING, &[]).await;
-    let staff = server.staff("owner@sparks.test").await.0;
+    let server = Server::start().await;
+    let staff = server.signup("owner@sparks.test").await;
     let client = server.client(&staff, "Ada", &["ada@example.test"]).await;
     let token = server
-        .post(
-            &format!("/api/v1/clients/{client}/portal/invite"),
-            &staff,
-            json!({"email": "ada@example.test", "sections": sections_without(&[])}),
-        )
+        .invite(&staff, &client, "ada@example.test", all_sections())
         .await;
-    assert_eq!(token.0, StatusCode::OK, "{}", token.1);
-    let token = server.invite_link(&client).await;
     let server = server.restart_at("2026-12-14T09:31:00Z").await;
     let (status, body) = server
         .post(
             "/api/v1/auth/portal/set-password",
-            "",
-            json!({"token": token, "password": CLIENT_PASSWORD}),
+            None,
+            json!({"token": token, "password": PASSWORD}),
         )
         .await;
     assert_problem(status, &body, StatusCode::BAD_REQUEST);
@@ -151,8 +153,8 @@ async fn an_invite_link_expires_after_seven_days() {
         let (status, body) = server
             .post(
                 "/api/v1/auth/portal/set-password",
-                "",
-                json!({"token": garbage, "password": CLIENT_PASSWORD}),
+                None,
+                json!({"token": garbage, "password": PASSWORD}),
             )
             .await;
         assert_problem(status, &body, StatusCode::BAD_REQUEST);
@@ -161,20 +163,15 @@ async fn an_invite_link_expires_after_seven_days() {
 
 #[tokio::test]
 async fn a_reset_link_changes_the_password_and_ends_sessions() {
-    let server = Server::start(MONDAY_MORNING, &[]).await;
-    let staff = server.staff("owner@sparks.test").await.0;
-    let ada = portal_client(
-        &server,
-        &staff,
-        "Ada",
-        "ada@example.test",
-        sections_without(&[]),
-    )
-    .await;
+    let server = Server::start().await;
+    let staff = server.signup("owner@sparks.test").await;
+    let ada = server
+        .portal_client(&staff, "Ada", "ada@example.test", all_sections())
+        .await;
     let unknown = server
         .post(
             "/api/v1/auth/portal/reset-request",
-            "",
+            None,
             json!({"email": "nobody@example.test"}),
         )
         .await;
@@ -183,35 +180,35 @@ async fn a_reset_link_changes_the_password_and_ends_sessions() {
     let (status, _) = server
         .post(
             "/api/v1/auth/portal/reset-request",
-            "",
+            None,
             json!({"email": "ada@example.test"}),
         )
         .await;
     assert_eq!(status, StatusCode::ACCEPTED);
     assert!(server.head().await > head, "a reset link was issued");
-    let token = server.link(&ada.client_id, TokenPurpose::Reset).await;
+    let token = server.link(&ada.client_id).await;
     let (status, body) = server
         .post(
             "/api/v1/auth/portal/reset",
-            "",
+            None,
             json!({"token": token, "password": "a brand new password"}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, body) = server.get("/api/v1/portal/me", &ada.token).await;
+    let (status, body) = server.get("/api/v1/portal/me", Some(&ada.token)).await;
     assert_problem(status, &body, StatusCode::UNAUTHORIZED);
     let (status, _) = server
         .post(
             "/api/v1/auth/portal/login",
-            "",
-            json!({"email": "ada@example.test", "password": CLIENT_PASSWORD}),
+            None,
+            json!({"email": "ada@example.test", "password": PASSWORD}),
         )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, body) = server
         .post(
             "/api/v1/auth/portal/login",
-            "",
+            None,
             json!({"email": "ada@example.test", "password": "a brand new password"}),
         )
         .await;
@@ -219,7 +216,7 @@ async fn a_reset_link_changes_the_password_and_ends_sessions() {
     let (status, body) = server
         .post(
             "/api/v1/auth/portal/reset",
-            "",
+            None,
             json!({"token": token, "password": "yet another password"}),
         )
         .await;
@@ -228,37 +225,36 @@ async fn a_reset_link_changes_the_password_and_ends_sessions() {
 
 #[tokio::test]
 async fn suspension_ends_sessions_refuses_login_and_re_enabling_needs_a_fresh_login() {
-    let server = Server::start(MONDAY_MORNING, &[]).await;
-    let staff = server.staff("owner@sparks.test").await.0;
-    let ada = portal_client(
-        &server,
-        &staff,
-        "Ada",
-        "ada@example.test",
-        sections_without(&[]),
-    )
-    .await;
+    let server = Server::start().await;
+    let staff = server.signup("owner@sparks.test").await;
+    let ada = server
+        .portal_client(&staff, "Ada", "ada@example.test", all_sections())
+        .await;
     let access = format!("/api/v1/clients/{}/portal/access", ada.client_id);
-    let (status, body) = server.put(&access, &staff, json!({"enabled": false})).await;
+    let (status, body) = server
+        .put(&access, Some(&staff.token), json!({"enabled": false}))
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(!server.portal_enabled(&ada.client_id).await);
-    let (status, body) = server.get("/api/v1/portal/me", &ada.token).await;
+    let (status, body) = server.get("/api/v1/portal/me", Some(&ada.token)).await;
     assert_problem(status, &body, StatusCode::UNAUTHORIZED);
-    let login = json!({"email": ada.email, "password": CLIENT_PASSWORD});
+    let login = json!({"email": ada.email, "password": PASSWORD});
     let (status, body) = server
-        .post("/api/v1/auth/portal/login", "", login.clone())
+        .post("/api/v1/auth/portal/login", None, login.clone())
         .await;
     assert_problem(status, &body, StatusCode::FORBIDDEN);
-    let (status, _) = server.put(&access, &staff, json!({"enabled": true})).await;
+    let (status, _) = server
+        .put(&access, Some(&staff.token), json!({"enabled": true}))
+        .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, body) = server.get("/api/v1/portal/me", &ada.token).await;
+    let (status, body) = server.get("/api/v1/portal/me", Some(&ada.token)).await;
     assert_problem(status, &body, StatusCode::UNAUTHORIZED);
-    let (status, body) = server.post("/api/v1/auth/portal/login", "", login).await;
+    let (status, body) = server.post("/api/v1/auth/portal/login", None, login).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, body) = server
         .post(
             "/api/v1/portal/messages",
-            &text(&body["token"]),
+            Some(&text(&body["token"])),
             json!({"text": "back again"}),
         )
         .await;
@@ -267,18 +263,13 @@ async fn suspension_ends_sessions_refuses_login_and_re_enabling_needs_a_fresh_lo
 
 #[tokio::test]
 async fn a_client_token_on_a_staff_route_and_back_is_403() {
-    let server = Server::start(MONDAY_MORNING, &[]).await;
-    let staff = server.staff("owner@sparks.test").await.0;
-    let ada = portal_client(
-        &server,
-        &staff,
-        "Ada",
-        "ada@example.test",
-        sections_without(&[]),
-    )
-    .await;
-    let (status, body) = server.get("/api/v1/clients", &ada.token).await;
+    let server = Server::start().await;
+    let staff = server.signup("owner@sparks.test").await;
+    let ada = server
+        .portal_client(&staff, "Ada", "ada@example.test", all_sections())
+        .await;
+    let (status, body) = server.get("/api/v1/clients", Some(&ada.token)).await;
     assert_problem(status, &body, StatusCode::FORBIDDEN);
-    let (status, body) = server.get("/api/v1/portal/me", &staff).await;
+    let (status, body) = server.get("/api/v1/portal/me", Some(&staff.token)).await;
     assert_problem(status, &body, StatusCode::FORBIDDEN);
 }

@@ -7,15 +7,15 @@ use serde_json::json;
 
 #[tokio::test]
 async fn cookie_sessions_need_the_csrf_header_for_unsafe_requests() {
-    let server = Server::start(MONDAY_MORNING, &[]).await;
-    server.staff("owner@sparks.test").await;
+    let server = Server::start().await;
+    server.signup("owner@sparks.test").await;
     let browser = reqwest::Client::builder()
         .cookie_store(true)
         .build()
         .expect("client");
     let login = browser
         .post(server.url("/api/v1/auth/staff/login"))
-        .json(&json!({"email": "owner@sparks.test", "password": STAFF_PASSWORD}))
+        .json(&json!({"email": "owner@sparks.test", "password": PASSWORD}))
         .send()
         .await
         .expect("login");
@@ -117,7 +117,11 @@ async fn failed_login(server: &Server, from: &str, n: usize) -> StatusCode {
 
 #[tokio::test]
 async fn a_trusted_proxy_forwards_the_client_ip_for_rate_limits() {
-    let server = Server::start(MONDAY_MORNING, &["--trusted-proxies", "127.0.0.1"]).await;
+    let server = Server::start_with(Options {
+        trusted_proxies: Some("127.0.0.1".to_owned()),
+        ..Options::default()
+    })
+    .await;
     for n in 0..100 {
         assert_eq!(
             failed_login(&server, "203.0.113.5", n).await,
@@ -137,7 +141,7 @@ async fn a_trusted_proxy_forwards_the_client_ip_for_rate_limits() {
 
 #[tokio::test]
 async fn without_trusted_proxies_forwarded_for_is_ignored() {
-    let server = Server::start(MONDAY_MORNING, &[]).await;
+    let server = Server::start().await;
     for n in 0..100 {
         let from = format!("203.0.113.{}", n % 250);
         assert_eq!(
@@ -154,7 +158,7 @@ async fn without_trusted_proxies_forwarded_for_is_ignored() {
 
 #[tokio::test]
 async fn json_routes_answer_415_and_400_as_problems() {
-    let server = Server::start(MONDAY_MORNING, &[]).await;
+    let server = Server::start().await;
     let response = server
         .http
         .post(server.url("/api/v1/teams"))
@@ -196,8 +200,8 @@ async fn json_routes_answer_415_and_400_as_problems() {
 
 #[tokio::test]
 async fn the_openapi_document_describes_every_route() {
-    let server = Server::start(MONDAY_MORNING, &[]).await;
-    let (status, spec) = server.get("/api/v1/openapi.json", "").await;
+    let server = Server::start().await;
+    let (status, spec) = server.get("/api/v1/openapi.json", None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         spec["openapi"]
@@ -266,8 +270,8 @@ async fn the_openapi_document_describes_every_route() {
 
 #[tokio::test]
 async fn metrics_and_readiness_are_reported() {
-    let server = Server::start(MONDAY_MORNING, &[]).await;
-    server.staff("owner@sparks.test").await;
+    let server = Server::start().await;
+    server.signup("owner@sparks.test").await;
     let response = server
         .http
         .get(server.url("/metrics"))
@@ -283,7 +287,7 @@ async fn metrics_and_readiness_are_reported() {
         "{text}"
     );
     assert!(text.contains("cma_projector_lag"), "{text}");
-    let (status, ready) = server.get("/readyz", "").await;
+    let (status, ready) = server.get("/readyz", None).await;
     assert_eq!(status, StatusCode::OK, "{ready}");
     assert!(ready["event_log_head"].as_u64().is_some_and(|h| h >= 2));
     assert!(

@@ -4,7 +4,7 @@
 //! Each refusal is checked for its status code and for leaving the event
 //! log's head where it was.
 
-use crate::fixture::{PortalClient, Resources, png_form, portal_client, provision};
+use crate::fixture::{Resources, png_form, provision};
 use crate::support::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -313,7 +313,7 @@ enum Case {
 
 struct World {
     server: Server,
-    staff_a: String,
+    staff_a: Staff,
     c1: PortalClient,
     r1: Resources,
     r2: Resources,
@@ -332,13 +332,15 @@ fn plan<'a>(
     case: Case,
 ) -> Option<(Option<&'a str>, &'a Resources, StatusCode)> {
     let own_token = match route.role {
-        Role::Staff | Role::Any => w.staff_a.as_str(),
+        Role::Staff | Role::Any => w.staff_a.token.as_str(),
         Role::Portal => w.c1.token.as_str(),
     };
     match (case, route.role) {
         (Case::NotLoggedIn, _) => Some((None, &w.r1, StatusCode::UNAUTHORIZED)),
         (Case::WrongRole, Role::Staff) => Some((Some(&w.c1.token), &w.r1, StatusCode::FORBIDDEN)),
-        (Case::WrongRole, Role::Portal) => Some((Some(&w.staff_a), &w.r1, StatusCode::FORBIDDEN)),
+        (Case::WrongRole, Role::Portal) => {
+            Some((Some(&w.staff_a.token), &w.r1, StatusCode::FORBIDDEN))
+        }
         (Case::AnotherTeam, Role::Staff | Role::Portal) if route.scoped => {
             Some((Some(own_token), &w.rb, StatusCode::NOT_FOUND))
         }
@@ -395,9 +397,9 @@ async fn call(
 }
 
 async fn world() -> World {
-    let server = Server::start(MONDAY_MORNING, &[]).await;
-    let staff_a = server.staff("a@alpha.test").await.0;
-    let staff_b = server.staff("b@beta.test").await.0;
+    let server = Server::start().await;
+    let staff_a = server.signup("a@alpha.test").await;
+    let staff_b = server.signup("b@beta.test").await;
     let (c1, r1) = provision(&server, &staff_a, "C1", 0).await;
     let (_, r2) = provision(&server, &staff_a, "C2", 1).await;
     let (c3, r3) = provision(&server, &staff_a, "C3", 2).await;
@@ -406,28 +408,25 @@ async fn world() -> World {
     let (status, body) = server
         .put(
             &format!("/api/v1/clients/{}/portal/access", r3.client),
-            &staff_a,
+            Some(&staff_a.token),
             off,
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let suspended = portal_client(
-        &server,
-        &staff_a,
-        "C4",
-        "c4@example.test",
-        sections_without(&[]),
-    )
-    .await;
+    let suspended = server
+        .portal_client(&staff_a, "C4", "c4@example.test", all_sections())
+        .await;
     let (status, body) = server
         .put(
             &format!("/api/v1/clients/{}/portal/access", suspended.client_id),
-            &staff_a,
+            Some(&staff_a.token),
             json!({"enabled": false}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, slots) = server.get("/api/v1/portal/meetings/slots", &c1.token).await;
+    let (status, slots) = server
+        .get("/api/v1/portal/meetings/slots", Some(&c1.token))
+        .await;
     assert_eq!(status, StatusCode::OK, "{slots}");
     let free_slot = slots["slots"][5]["starts_at"].clone();
     World {
@@ -447,10 +446,13 @@ async fn world() -> World {
 #[tokio::test]
 async fn every_route_refuses_what_it_must_and_appends_nothing() {
     let w = world().await;
-    let (_, spec) = w.server.get("/api/v1/openapi.json", "").await;
+    let (_, spec) = w.server.get("/api/v1/openapi.json", None).await;
     let head = w.server.head().await;
     // The read models catch up before the refusals are tried.
-    let (status, _) = w.server.get("/api/v1/clients", &w.staff_a).await;
+    let (status, _) = w
+        .server
+        .get_at("/api/v1/clients", &w.staff_a.token, &json!(head))
+        .await;
     assert_eq!(status, StatusCode::OK);
     let mut checked = 0;
     let mut missing = Vec::new();
@@ -503,7 +505,7 @@ async fn every_route_refuses_what_it_must_and_appends_nothing() {
                 route,
                 Some(match route.role {
                     Role::Portal => w.c1.token.as_str(),
-                    _ => w.staff_a.as_str(),
+                    _ => w.staff_a.token.as_str(),
                 }),
                 &w.r1,
             )

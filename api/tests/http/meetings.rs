@@ -1,30 +1,30 @@
 //! Booking: one slot, two racing clients; cancellation windows.
 
-use crate::support::{FRIDAY_NOON, Server, sections_without, text};
+use crate::support::*;
 use reqwest::StatusCode;
 use serde_json::json;
 
 #[tokio::test]
 async fn two_clients_racing_for_one_slot_get_one_201_and_one_409() {
-    let server = Server::start(FRIDAY_NOON, &[]).await;
-    let (staff, _) = server.staff("race@ace.example").await;
-    let a = server.client(&staff, "Ann", &["ann@home.example"]).await;
-    let b = server.client(&staff, "Bob", &["bob@home.example"]).await;
+    let server = Server::start_with(at(FRIDAY_NOON)).await;
+    let boss = server.signup("race@ace.example").await;
+    let a = server.client(&boss, "Ann", &["ann@home.example"]).await;
+    let b = server.client(&boss, "Bob", &["bob@home.example"]).await;
     let ann = server
-        .portal(&staff, &a, "ann@home.example", sections_without(&[]))
+        .portal(&boss, &a, "ann@home.example", sections_without(&[]))
         .await;
     let bob = server
-        .portal(&staff, &b, "bob@home.example", sections_without(&[]))
+        .portal(&boss, &b, "bob@home.example", sections_without(&[]))
         .await;
     let slot = json!({"starts_at": "2026-12-08T09:00:00Z"});
     let (first, second) = tokio::join!(
-        server.post("/api/v1/portal/meetings", &ann, slot.clone()),
-        server.post("/api/v1/portal/meetings", &bob, slot.clone()),
+        server.post("/api/v1/portal/meetings", Some(&ann), slot.clone()),
+        server.post("/api/v1/portal/meetings", Some(&bob), slot.clone()),
     );
     let mut statuses = [first.0, second.0];
     statuses.sort();
     assert_eq!(statuses, [StatusCode::CREATED, StatusCode::CONFLICT]);
-    let (_, slots) = server.get("/api/v1/portal/meetings/slots", &ann).await;
+    let (_, slots) = server.fresh("/api/v1/portal/meetings/slots", &ann).await;
     let starts: Vec<String> = slots["slots"]
         .as_array()
         .map(|s| s.iter().map(|s| text(&s["starts_at"])).collect())
@@ -38,11 +38,11 @@ async fn two_clients_racing_for_one_slot_get_one_201_and_one_409() {
 
 #[tokio::test]
 async fn times_that_are_not_free_slots_are_refused() {
-    let server = Server::start(FRIDAY_NOON, &[]).await;
-    let (staff, _) = server.staff("slots@ace.example").await;
-    let c = server.client(&staff, "Cy", &["cy@home.example"]).await;
+    let server = Server::start_with(at(FRIDAY_NOON)).await;
+    let boss = server.signup("slots@ace.example").await;
+    let c = server.client(&boss, "Cy", &["cy@home.example"]).await;
     let cy = server
-        .portal(&staff, &c, "cy@home.example", sections_without(&[]))
+        .portal(&boss, &c, "cy@home.example", sections_without(&[]))
         .await;
     for refused in [
         "2026-12-05T10:00:00Z", // Saturday
@@ -54,13 +54,13 @@ async fn times_that_are_not_free_slots_are_refused() {
         let (status, _) = server
             .post(
                 "/api/v1/portal/meetings",
-                &cy,
+                Some(&cy),
                 json!({"starts_at": refused}),
             )
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     }
-    let (_, meetings) = server.get("/api/v1/portal/meetings", &cy).await;
+    let (_, meetings) = server.fresh("/api/v1/portal/meetings", &cy).await;
     assert_eq!(meetings["meetings"], json!([]));
 }
 
@@ -68,27 +68,28 @@ async fn times_that_are_not_free_slots_are_refused() {
 async fn can_cancel_is_false_inside_24_hours_and_staff_may_still_cancel() {
     // Monday 09:00 is 24 hours away as the server starts; the clock runs on,
     // so by the time it is booked the window has just closed.
-    let server = Server::start("2026-12-06T09:00:00Z", &[]).await;
-    let (staff, _) = server.staff("cancel@ace.example").await;
-    let c = server.client(&staff, "Di", &["di@home.example"]).await;
+    let server = Server::start_with(at("2026-12-06T09:00:00Z")).await;
+    let boss = server.signup("cancel@ace.example").await;
+    let staff = boss.token.clone();
+    let c = server.client(&boss, "Di", &["di@home.example"]).await;
     let di = server
-        .portal(&staff, &c, "di@home.example", sections_without(&[]))
+        .portal(&boss, &c, "di@home.example", sections_without(&[]))
         .await;
     let (_, near) = server
         .post(
             "/api/v1/portal/meetings",
-            &di,
+            Some(&di),
             json!({"starts_at": "2026-12-07T09:00:00Z"}),
         )
         .await;
     let (_, far) = server
         .post(
             "/api/v1/portal/meetings",
-            &di,
+            Some(&di),
             json!({"starts_at": "2026-12-08T09:00:00Z"}),
         )
         .await;
-    let (_, meetings) = server.get("/api/v1/portal/meetings", &di).await;
+    let (_, meetings) = server.fresh("/api/v1/portal/meetings", &di).await;
     assert_eq!(
         meetings["meetings"][0]["can_cancel"], false,
         "the clock has moved past the deadline"
@@ -98,7 +99,7 @@ async fn can_cancel_is_false_inside_24_hours_and_staff_may_still_cancel() {
     let (status, _) = server
         .post(
             &format!("/api/v1/portal/meetings/{near}/cancel"),
-            &di,
+            Some(&di),
             json!({}),
         )
         .await;
@@ -106,7 +107,7 @@ async fn can_cancel_is_false_inside_24_hours_and_staff_may_still_cancel() {
     let (status, _) = server
         .post(
             &format!("/api/v1/diary/appointments/{near}/cancel"),
-            &staff,
+            Some(&staff),
             json!({}),
         )
         .await;
@@ -115,7 +116,7 @@ async fn can_cancel_is_false_inside_24_hours_and_staff_may_still_cancel() {
     let (status, _) = server
         .post(
             &format!("/api/v1/portal/meetings/{far}/cancel"),
-            &di,
+            Some(&di),
             json!({}),
         )
         .await;

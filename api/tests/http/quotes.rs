@@ -1,21 +1,22 @@
 //! Quote totals follow the client's selection; a sent quote's edit is a new revision.
 
-use crate::support::{FRIDAY_NOON, Server, sections_without, text};
+use crate::support::*;
 use reqwest::StatusCode;
 use serde_json::json;
 
 #[tokio::test]
 async fn totals_follow_each_toggle_and_required_lines_stay() {
-    let server = Server::start(FRIDAY_NOON, &[]).await;
-    let (staff, _) = server.staff("quotes@ace.example").await;
-    let client = server.client(&staff, "Kim", &["kim@home.example"]).await;
+    let server = Server::start_with(at(FRIDAY_NOON)).await;
+    let boss = server.signup("quotes@ace.example").await;
+    let staff = boss.token.clone();
+    let client = server.client(&boss, "Kim", &["kim@home.example"]).await;
     let portal = server
-        .portal(&staff, &client, "kim@home.example", sections_without(&[]))
+        .portal(&boss, &client, "kim@home.example", sections_without(&[]))
         .await;
     let (_, created) = server
         .post(
             &format!("/api/v1/clients/{client}/quotes"),
-            &staff,
+            Some(&staff),
             json!({"title": "Bathroom", "currency": "GBP", "lines": [
                 {"description": "Fit", "quantity": "2.5", "unit_price": "40.00", "tax_rate": "20", "optional": false, "selected": true},
                 {"description": "Tiles", "quantity": "3", "unit_price": "10.335", "tax_rate": "5", "optional": true, "selected": true},
@@ -24,10 +25,14 @@ async fn totals_follow_each_toggle_and_required_lines_stay() {
         .await;
     let quote = text(&created["quote_id"]);
     server
-        .post(&format!("/api/v1/quotes/{quote}/send"), &staff, json!({}))
+        .post(
+            &format!("/api/v1/quotes/{quote}/send"),
+            Some(&staff),
+            json!({}),
+        )
         .await;
     let (_, view) = server
-        .get(&format!("/api/v1/portal/quotes/{quote}"), &portal)
+        .fresh(&format!("/api/v1/portal/quotes/{quote}"), &portal)
         .await;
     // Fit 100.00 + 20.00; Tiles round(31.005) = 31.01 + round(1.5505) = 1.55.
     assert_eq!(
@@ -41,7 +46,7 @@ async fn totals_follow_each_toggle_and_required_lines_stay() {
         let portal = &portal;
         async move {
             server
-                .put(&path, portal, json!({"selected": selected}))
+                .put(&path, Some(portal), json!({"selected": selected}))
                 .await
         }
     };
@@ -61,7 +66,9 @@ async fn totals_follow_each_toggle_and_required_lines_stay() {
         StatusCode::UNPROCESSABLE_ENTITY,
         "a required line cannot be unticked"
     );
-    let (_, view) = server.get(&format!("/api/v1/quotes/{quote}"), &staff).await;
+    let (_, view) = server
+        .fresh(&format!("/api/v1/quotes/{quote}"), &staff)
+        .await;
     assert_eq!(view["totals"]["total"], "143.99");
     let selected: Vec<bool> = (0..3)
         .map(|i| view["lines"][i]["selected"] == true)
@@ -72,14 +79,14 @@ async fn totals_follow_each_toggle_and_required_lines_stay() {
     let (status, edited) = server
         .put(
             &format!("/api/v1/quotes/{quote}"),
-            &staff,
+            Some(&staff),
             json!({"title": "Bathroom refit"}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{edited}");
     assert_eq!(edited["revision"], 2);
     let (_, view) = server
-        .get(&format!("/api/v1/portal/quotes/{quote}"), &portal)
+        .fresh(&format!("/api/v1/portal/quotes/{quote}"), &portal)
         .await;
     assert_eq!(view["title"], "Bathroom refit");
     assert_eq!(view["totals"]["total"], "152.56");

@@ -1,31 +1,32 @@
 //! The seed's story, end to end over HTTP (issue 5).
 
-use crate::support::{FRIDAY_NOON, Server, is_problem, sections_without, signature, text};
+use crate::support::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
-    let server = Server::start(FRIDAY_NOON, &[]).await;
+    let server = Server::start_with(at(FRIDAY_NOON)).await;
 
     // Staff signs up and creates a client with two emails.
-    let (staff, _team) = server.staff("sam@ace.example").await;
+    let boss = server.signup("sam@ace.example").await;
+    let staff = boss.token.clone();
     let client = server
-        .client(&staff, "Jo Bloggs", &["jo@home.example", "jo@work.example"])
+        .client(&boss, "Jo Bloggs", &["jo@home.example", "jo@work.example"])
         .await;
 
     // An invite to an unsaved email is refused; one to a saved email goes out.
     let (status, problem) = server
         .post(
             &format!("/api/v1/clients/{client}/portal/invite"),
-            &staff,
+            Some(&staff),
             json!({"email": "someone@else.example", "sections": sections_without(&[])}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     let portal = server
         .portal(
-            &staff,
+            &boss,
             &client,
             "jo@work.example",
             sections_without(&["invoices"]),
@@ -33,21 +34,24 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
         .await;
 
     // The client sees only the enabled sections.
-    let (status, me) = server.get("/api/v1/portal/me", &portal).await;
+    let (status, me) = server.fresh("/api/v1/portal/me", &portal).await;
     assert_eq!(status, StatusCode::OK, "{me}");
     assert_eq!(me["name"], "Jo Bloggs");
-    assert_eq!(me["business_name"], "Ace Plumbing");
+    assert_eq!(me["business_name"], "Sparks & Sons");
     assert_eq!(me["sections"]["invoices"], false);
     assert_eq!(me["sections"]["quotes"], true);
-    let response = server.get_raw("/api/v1/portal/invoices", &portal).await;
+    let response = server.fresh_raw("/api/v1/portal/invoices", &portal).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert!(is_problem(response.headers()));
+    assert_eq!(
+        header(response.headers(), "content-type"),
+        "application/problem+json"
+    );
 
     // Staff write and send a quote with one optional line, unticked.
     let (status, created) = server
         .post(
             &format!("/api/v1/clients/{client}/quotes"),
-            &staff,
+            Some(&staff),
             json!({"title": "New boiler", "currency": "GBP", "lines": [
                 {"description": "Boiler", "quantity": "1", "unit_price": "1200.00",
                  "tax_rate": "20", "optional": false, "selected": true},
@@ -57,7 +61,7 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let quote = text(&created["quote_id"]);
-    let (status, listed) = server.get("/api/v1/portal/quotes", &portal).await;
+    let (status, listed) = server.fresh("/api/v1/portal/quotes", &portal).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         listed["quotes"],
@@ -65,13 +69,17 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
         "a draft is not shown to the client"
     );
     let (status, _) = server
-        .post(&format!("/api/v1/quotes/{quote}/send"), &staff, json!({}))
+        .post(
+            &format!("/api/v1/quotes/{quote}/send"),
+            Some(&staff),
+            json!({}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
 
     // The client toggles the optional line and the totals change.
     let (_, shown) = server
-        .get(&format!("/api/v1/portal/quotes/{quote}"), &portal)
+        .fresh(&format!("/api/v1/portal/quotes/{quote}"), &portal)
         .await;
     assert_eq!(
         shown["totals"],
@@ -82,7 +90,7 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
     let (status, toggled) = server
         .put(
             &format!("/api/v1/portal/quotes/{quote}/lines/{filter}"),
-            &portal,
+            Some(&portal),
             json!({"selected": true}),
         )
         .await;
@@ -96,7 +104,7 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
     let (status, _) = server
         .post(
             &format!("/api/v1/portal/quotes/{quote}/lines/{boiler}/comments"),
-            &portal,
+            Some(&portal),
             json!({"text": "Which brand is it?"}),
         )
         .await;
@@ -104,13 +112,13 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
     let (status, _) = server
         .post(
             &format!("/api/v1/quotes/{quote}/lines/{boiler}/comments"),
-            &staff,
+            Some(&staff),
             json!({"text": "A Worcester Bosch."}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
     let (_, shown) = server
-        .get(&format!("/api/v1/portal/quotes/{quote}"), &portal)
+        .fresh(&format!("/api/v1/portal/quotes/{quote}"), &portal)
         .await;
     let thread: Vec<(String, String)> = shown["lines"][0]["comments"]
         .as_array()
@@ -133,7 +141,7 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
     let (status, _) = server
         .post(
             &accept,
-            &portal,
+            Some(&portal),
             json!({"name": "Jo Bloggs", "signature": "data:image/png;base64,aGVsbG8="}),
         )
         .await;
@@ -141,7 +149,7 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
     let (status, accepted) = server
         .post(
             &accept,
-            &portal,
+            Some(&portal),
             json!({"name": "Jo Bloggs", "signature": signature()}),
         )
         .await;
@@ -152,7 +160,7 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
     let (status, _) = server
         .put(
             &format!("/api/v1/portal/quotes/{quote}/lines/{filter}"),
-            &portal,
+            Some(&portal),
             json!({"selected": false}),
         )
         .await;
@@ -160,7 +168,7 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
     let (status, _) = server
         .post(
             &accept,
-            &portal,
+            Some(&portal),
             json!({"name": "Jo Bloggs", "signature": signature()}),
         )
         .await;
@@ -169,7 +177,7 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
         (format!("/api/v1/portal/quotes/{quote}"), &portal),
         (format!("/api/v1/quotes/{quote}"), &staff),
     ] {
-        let (_, seen) = server.get(&path, token).await;
+        let (_, seen) = server.fresh(&path, token).await;
         assert_eq!(seen["status"], "accepted");
         assert_eq!(seen["acceptance"]["name"], "Jo Bloggs");
         assert_eq!(seen["acceptance"]["accepted_at"], accepted["accepted_at"]);
@@ -188,7 +196,7 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{uploaded}");
     let (_, files) = server
-        .get(&format!("/api/v1/clients/{client}/files"), &staff)
+        .fresh(&format!("/api/v1/clients/{client}/files"), &staff)
         .await;
     assert_eq!(files["files"][0]["name"], "kitchen plan.pdf");
     assert_eq!(files["files"][0]["content_type"], "application/pdf");
@@ -198,22 +206,22 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
     let (status, _) = server
         .post(
             "/api/v1/portal/messages",
-            &portal,
+            Some(&portal),
             json!({"text": "When can you start?"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
-    let (_, inbox) = server.get("/api/v1/inbox", &staff).await;
+    let (_, inbox) = server.fresh("/api/v1/inbox", &staff).await;
     assert_eq!(inbox["threads"][0]["client_name"], "Jo Bloggs");
     assert_eq!(inbox["threads"][0]["unread"], 1);
     let (_, thread) = server
-        .get(&format!("/api/v1/clients/{client}/messages"), &staff)
+        .fresh(&format!("/api/v1/clients/{client}/messages"), &staff)
         .await;
     assert_eq!(thread["messages"][0]["text"], "When can you start?");
     let (status, _) = server
         .post(
             &format!("/api/v1/clients/{client}/messages/read"),
-            &staff,
+            Some(&staff),
             json!({}),
         )
         .await;
@@ -221,14 +229,14 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
     let (status, _) = server
         .post(
             &format!("/api/v1/clients/{client}/messages"),
-            &staff,
+            Some(&staff),
             json!({"text": "Monday."}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
-    let (_, inbox) = server.get("/api/v1/inbox", &staff).await;
+    let (_, inbox) = server.fresh("/api/v1/inbox", &staff).await;
     assert_eq!(inbox["threads"][0]["unread"], 0);
-    let (_, mine) = server.get("/api/v1/portal/messages", &portal).await;
+    let (_, mine) = server.fresh("/api/v1/portal/messages", &portal).await;
     let authors: Vec<String> = list(&mine["messages"])
         .iter()
         .map(|m| text(&m["author"]))
@@ -237,13 +245,13 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
 
     // Booking: the first free slot is this afternoon, inside 24 hours, so it
     // cannot be cancelled; a slot on Monday can.
-    let (_, slots) = server.get("/api/v1/portal/meetings/slots", &portal).await;
+    let (_, slots) = server.fresh("/api/v1/portal/meetings/slots", &portal).await;
     let first = text(&slots["slots"][0]["starts_at"]);
     assert_eq!(first, "2026-12-04T13:00:00Z");
     let (status, soon) = server
         .post(
             "/api/v1/portal/meetings",
-            &portal,
+            Some(&portal),
             json!({"starts_at": first}),
         )
         .await;
@@ -252,7 +260,7 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
     let (status, problem) = server
         .post(
             &format!("/api/v1/portal/meetings/{soon}/cancel"),
-            &portal,
+            Some(&portal),
             json!({}),
         )
         .await;
@@ -260,13 +268,13 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
     let (status, monday) = server
         .post(
             "/api/v1/portal/meetings",
-            &portal,
+            Some(&portal),
             json!({"starts_at": "2026-12-07T10:00:00Z"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{monday}");
     let monday = text(&monday["appointment_id"]);
-    let (_, meetings) = server.get("/api/v1/portal/meetings", &portal).await;
+    let (_, meetings) = server.fresh("/api/v1/portal/meetings", &portal).await;
     let can_cancel: Vec<bool> = list(&meetings["meetings"])
         .iter()
         .map(|m| m["can_cancel"].as_bool().unwrap_or(true))
@@ -275,7 +283,7 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
     let (status, _) = server
         .post(
             &format!("/api/v1/portal/meetings/{monday}/cancel"),
-            &portal,
+            Some(&portal),
             json!({}),
         )
         .await;
@@ -283,7 +291,7 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
 
     // Staff see everything: inbox, diary and the client's record.
     let (_, diary) = server
-        .get(
+        .fresh(
             "/api/v1/diary?from=2026-12-04T00:00:00Z&to=2026-12-08T00:00:00Z",
             &staff,
         )
@@ -301,24 +309,28 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
     );
     assert_eq!(diary["appointments"][0]["booked_by"], "client");
     let (_, quotes) = server
-        .get(&format!("/api/v1/clients/{client}/quotes"), &staff)
+        .fresh(&format!("/api/v1/clients/{client}/quotes"), &staff)
         .await;
     assert_eq!(quotes["quotes"][0]["status"], "accepted");
-    let (_, inbox) = server.get("/api/v1/inbox", &staff).await;
+    let (_, inbox) = server.fresh("/api/v1/inbox", &staff).await;
     assert_eq!(list(&inbox["threads"]).len(), 1);
 
     // The master switch: off refuses login and the old session; on again,
     // the same password works.
     let access = format!("/api/v1/clients/{client}/portal/access");
-    let (status, _) = server.put(&access, &staff, json!({"enabled": false})).await;
+    let (status, _) = server
+        .put(&access, Some(&staff), json!({"enabled": false}))
+        .await;
     assert_eq!(status, StatusCode::OK);
     let (status, _) = server.portal_login("jo@work.example").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = server.get("/api/v1/portal/me", &portal).await;
+    let (status, _) = server.fresh("/api/v1/portal/me", &portal).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, _) = server.put(&access, &staff, json!({"enabled": true})).await;
+    let (status, _) = server
+        .put(&access, Some(&staff), json!({"enabled": true}))
+        .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = server.get("/api/v1/portal/me", &portal).await;
+    let (status, _) = server.fresh("/api/v1/portal/me", &portal).await;
     assert_eq!(
         status,
         StatusCode::UNAUTHORIZED,
@@ -327,7 +339,7 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
     let (status, again) = server.portal_login("jo@work.example").await;
     assert_eq!(status, StatusCode::OK, "{again}");
     let (status, _) = server
-        .get("/api/v1/portal/me", &text(&again["token"]))
+        .fresh("/api/v1/portal/me", &text(&again["token"]))
         .await;
     assert_eq!(status, StatusCode::OK);
 }
@@ -338,17 +350,18 @@ fn list(v: &Value) -> Vec<Value> {
 
 #[tokio::test]
 async fn staff_see_their_team_outbox_and_clients_do_not() {
-    let server = Server::start(FRIDAY_NOON, &[]).await;
-    let (staff, _) = server.staff("mail@ace.example").await;
-    let (status, emails) = server.get("/api/v1/emails", &staff).await;
+    let server = Server::start_with(at(FRIDAY_NOON)).await;
+    let boss = server.signup("mail@ace.example").await;
+    let staff = boss.token.clone();
+    let (status, emails) = server.fresh("/api/v1/emails", &staff).await;
     assert_eq!(status, StatusCode::OK, "{emails}");
     assert!(emails["emails"].is_array());
-    let client = server.client(&staff, "Max", &["max@home.example"]).await;
+    let client = server.client(&boss, "Max", &["max@home.example"]).await;
     let portal = server
-        .portal(&staff, &client, "max@home.example", sections_without(&[]))
+        .portal(&boss, &client, "max@home.example", sections_without(&[]))
         .await;
-    let (status, _) = server.get("/api/v1/emails", &portal).await;
+    let (status, _) = server.fresh("/api/v1/emails", &portal).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = server.get("/api/v1/emails", "").await;
+    let (status, _) = server.get("/api/v1/emails", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }

@@ -1,18 +1,24 @@
-//! Starting the server and talking to it.
+//! Starting the real server and speaking to it.
 
 use clap::Parser;
 use cma_api::app::AppState;
 use cma_api::config::Config;
-use cma_domain::credentials::{CredentialsEvent, TokenPurpose, link_token};
+use cma_domain::client::Client;
+use cma_domain::credentials::{Credentials, link_token};
 use cma_store::Service;
-use reqwest::header::{CONTENT_TYPE, HeaderMap};
-use reqwest::{Response, StatusCode};
+use cma_store::sqlite::SqliteStore;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use tempfile::TempDir;
 use tokio::sync::oneshot;
-use uuid::Uuid;
+use tokio::task::JoinHandle;
 
+pub const SECRET: &str = "a test deployment key";
+pub const PASSWORD: &str = "correct horse battery";
+/// A Monday morning, so the default working hours offer slots.
+pub const NOW: &str = "2026-12-07T09:30:00Z";
 /// Friday 4 December 2026, noon in London (UTC in winter).
 pub const FRIDAY_NOON: &str = "2026-12-04T12:00:00Z";
 
@@ -22,120 +28,174 @@ struct Args {
     config: Config,
 }
 
-/// A Monday morning in London (UTC in winter): the day's slots are ahead.
-pub const MONDAY_MORNING: &str = "2026-12-07T09:30:00Z";
-pub const STAFF_PASSWORD: &str = "correct horse battery";
-pub const CLIENT_PASSWORD: &str = "client password 1";
-
-/// One running server with its own data directory.
+/// A running server over its own data directory.
 pub struct Server {
     pub base: String,
-    pub state: AppState,
     pub http: reqwest::Client,
-    /// The highest command position seen: every GET waits for it.
-    seen: Arc<AtomicU64>,
+    /// The highest command position seen: [`Server::fresh`] reads wait for it.
+    seen: AtomicU64,
+    dir: Arc<TempDir>,
     stop: Option<oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<()>>,
-    dir: Arc<tempfile::TempDir>,
+    task: Option<JoinHandle<Result<(), String>>>,
+}
+
+/// Options a test may change.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub now: String,
+    pub trusted_proxies: Option<String>,
+    pub max_upload_bytes: Option<u64>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            now: NOW.to_owned(),
+            trusted_proxies: None,
+            max_upload_bytes: None,
+        }
+    }
+}
+
+/// The default options with the clock starting at `now`.
+pub fn at(now: &str) -> Options {
+    Options {
+        now: now.to_owned(),
+        ..Options::default()
+    }
 }
 
 impl Server {
-    /// A server whose clock starts at `now`, with extra `cma serve` flags.
-    pub async fn start(now: &str, flags: &[&str]) -> Server {
+    pub async fn start() -> Server {
+        Self::start_with(Options::default()).await
+    }
+
+    pub async fn start_with(options: Options) -> Server {
         let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
-        Self::start_in(dir, now, flags).await
+        Self::start_in(dir, options).await
+    }
+
+    async fn start_in(dir: Arc<TempDir>, options: Options) -> Server {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("address");
+        let data_dir = dir.path().display().to_string();
+        let listen = addr.to_string();
+        let mut args = vec![
+            "cma",
+            "--listen",
+            &listen,
+            "--data-dir",
+            &data_dir,
+            "--secret-key",
+            SECRET,
+            "--now",
+            &options.now,
+        ];
+        if let Some(proxies) = &options.trusted_proxies {
+            args.extend(["--trusted-proxies", proxies]);
+        }
+        let max_upload_bytes = options.max_upload_bytes.map(|n| n.to_string());
+        if let Some(max) = &max_upload_bytes {
+            args.extend(["--max-upload-bytes", max]);
+        }
+        let config = Args::try_parse_from(args).expect("configuration").config;
+        let state = AppState::open(config).await.expect("stores");
+        let (stop, stopped) = oneshot::channel();
+        let task = tokio::spawn(async move {
+            let served = cma_api::serve::run(state.clone(), listener, async {
+                let _ = stopped.await;
+            })
+            .await;
+            state.close().await;
+            served
+        });
+        let server = Server {
+            base: format!("http://{addr}"),
+            http: reqwest::Client::new(),
+            seen: AtomicU64::new(0),
+            dir,
+            stop: Some(stop),
+            task: Some(task),
+        };
+        server.wait_ready().await;
+        server
+    }
+
+    async fn wait_ready(&self) {
+        for _ in 0..200 {
+            if let Ok(r) = self.http.get(format!("{}/healthz", self.base)).send().await
+                && r.status().is_success()
+            {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("the server did not start");
     }
 
     /// Stops this server and starts another over the same data at `now`.
     pub async fn restart_at(mut self, now: &str) -> Server {
+        self.shutdown().await;
+        let dir = self.dir.clone();
+        Self::start_in(
+            dir,
+            Options {
+                now: now.to_owned(),
+                ..Options::default()
+            },
+        )
+        .await
+    }
+
+    async fn shutdown(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
         if let Some(task) = self.task.take() {
-            task.await.expect("server stopped");
+            let outcome = task.await.expect("server task");
+            assert_eq!(outcome, Ok(()));
         }
-        self.state.close().await;
-        Self::start_in(self.dir.clone(), now, &[]).await
-    }
-
-    async fn start_in(dir: Arc<tempfile::TempDir>, now: &str, flags: &[&str]) -> Server {
-        let data_dir = dir.path().to_str().expect("utf-8 path").to_owned();
-        let mut argv = vec![
-            "cma",
-            "--listen",
-            "127.0.0.1:0",
-            "--data-dir",
-            &data_dir,
-            "--now",
-            now,
-            "--secret-key",
-            "test-secret",
-        ];
-        argv.extend_from_slice(flags);
-        let config = Args::try_parse_from(argv).expect("flags").config;
-        let state = AppState::open(config).await.expect("stores open");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("listen");
-        let addr = listener.local_addr().expect("address");
-        let (stop, stopped) = oneshot::channel::<()>();
-        let served = state.clone();
-        let task = tokio::spawn(async move {
-            let shutdown = async {
-                let _ = stopped.await;
-            };
-            let _ = cma_api::serve::run(served, listener, shutdown).await;
-        });
-        Server {
-            base: format!("http://{addr}"),
-            state,
-            http: reqwest::Client::new(),
-            seen: Arc::new(AtomicU64::new(0)),
-            stop: Some(stop),
-            task: Some(task),
-            dir,
-        }
-    }
-
-    /// The event log's head.
-    pub async fn head(&self) -> u64 {
-        self.state.store.head().await.expect("head")
-    }
-
-    /// Whether the client's portal is enabled, read from the write side.
-    pub async fn portal_enabled(&self, client: &str) -> bool {
-        let client: Uuid = client.parse().expect("client id");
-        let loaded = self
-            .state
-            .service
-            .load::<cma_domain::client::Client>(client)
-            .await;
-        loaded.expect("client").state.enabled
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
-    fn note(&self, body: &Value) {
-        if let Some(p) = body.get("position").and_then(Value::as_u64) {
-            self.seen.fetch_max(p, Ordering::SeqCst);
+    /// A request with a bearer token (or none) and a JSON body (or none).
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = self.http.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
         }
-    }
-
-    async fn answer(&self, response: Response) -> (StatusCode, Value) {
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("response");
         let (status, body) = read(response).await;
         self.note(&body);
         (status, body)
     }
 
-    /// A GET that reads its writes.
-    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
-        let response = self.get_raw(path, token).await;
-        self.answer(response).await
+    fn note(&self, body: &Value) {
+        if let Some(position) = body.get("position").and_then(Value::as_u64) {
+            self.seen.fetch_max(position, Ordering::SeqCst);
+        }
     }
 
-    pub async fn get_raw(&self, path: &str, token: &str) -> Response {
+    /// A read that waits for every command this test has sent.
+    pub async fn fresh(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        read(self.fresh_raw(path, token).await).await
+    }
+
+    pub async fn fresh_raw(&self, path: &str, token: &str) -> reqwest::Response {
         self.http
             .get(self.url(path))
             .bearer_auth(token)
@@ -145,31 +205,7 @@ impl Server {
             )
             .send()
             .await
-            .expect("request")
-    }
-
-    pub async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
-        let response = self
-            .http
-            .post(self.url(path))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .expect("request");
-        self.answer(response).await
-    }
-
-    pub async fn put(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
-        let response = self
-            .http
-            .put(self.url(path))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .expect("request");
-        self.answer(response).await
+            .expect("response")
     }
 
     /// Uploads `bytes` as the multipart field `file` named `name`.
@@ -189,104 +225,190 @@ impl Server {
             .multipart(form)
             .send()
             .await
-            .expect("request");
-        self.answer(response).await
-    }
-
-    /// Signs a business up and logs its owner in: (staff token, team id).
-    pub async fn staff(&self, email: &str) -> (String, String) {
-        let (status, team) = self
-            .post(
-                "/api/v1/teams",
-                "",
-                json!({"business_name": "Ace Plumbing", "owner_name": "Sam Ace",
-                       "owner_email": email, "owner_password": "correct horse battery"}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{team}");
-        let token = self.staff_login(email).await;
-        (token, text(&team["team_id"]))
-    }
-
-    pub async fn staff_login(&self, email: &str) -> String {
-        let (status, login) = self
-            .post(
-                "/api/v1/auth/staff/login",
-                "",
-                json!({"email": email, "password": "correct horse battery"}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{login}");
-        text(&login["token"])
-    }
-
-    /// A client with saved emails: its id.
-    pub async fn client(&self, staff: &str, name: &str, emails: &[&str]) -> String {
-        let (status, created) = self
-            .post(
-                "/api/v1/clients",
-                staff,
-                json!({"name": name, "emails": emails}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{created}");
-        text(&created["client_id"])
-    }
-
-    /// Invites the client with `sections`, sets their password from the
-    /// link and returns their portal token.
-    pub async fn portal(&self, staff: &str, client: &str, email: &str, sections: Value) -> String {
-        let (status, invited) = self
-            .post(
-                &format!("/api/v1/clients/{client}/portal/invite"),
-                staff,
-                json!({"email": email, "sections": sections}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{invited}");
-        let link = self.invite_link(client).await;
-        let (status, session) = self
-            .post(
-                "/api/v1/auth/portal/set-password",
-                "",
-                json!({"token": link, "password": "client password 1"}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{session}");
-        text(&session["token"])
-    }
-
-    /// The token of the client's latest invite link, derived from the
-    /// recorded invite exactly as the email worker derives it.
-    pub async fn invite_link(&self, client: &str) -> String {
-        self.link(client, TokenPurpose::Invite).await
-    }
-
-    /// The token of the client's latest link for `purpose`, derived from the
-    /// recorded event exactly as the email worker derives it.
-    pub async fn link(&self, client: &str, purpose: TokenPurpose) -> String {
-        let client: Uuid = client.parse().expect("client id");
-        let stream = Service::stream::<cma_domain::credentials::Credentials>(client);
-        let recorded = self.state.store.read_stream(&stream).await.expect("stream");
-        let expires_at = recorded
-            .iter()
-            .rev()
-            .find_map(|r| match (purpose, r.decode::<CredentialsEvent>()) {
-                (TokenPurpose::Invite, Ok(CredentialsEvent::InviteIssued(e))) => Some(e.expires_at),
-                (TokenPurpose::Reset, Ok(CredentialsEvent::ResetIssued(e))) => Some(e.expires_at),
-                _ => None,
-            })
-            .expect("a link was issued");
-        link_token(&self.state.secret_key, purpose, client, expires_at)
+            .expect("response");
+        let (status, body) = read(response).await;
+        self.note(&body);
+        (status, body)
     }
 
     pub async fn portal_login(&self, email: &str) -> (StatusCode, Value) {
         self.post(
             "/api/v1/auth/portal/login",
-            "",
-            json!({"email": email, "password": "client password 1"}),
+            None,
+            json!({"email": email, "password": PASSWORD}),
         )
         .await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        self.call(Method::PUT, path, token, Some(body)).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (StatusCode, Value) {
+        self.call(Method::GET, path, token, None).await
+    }
+
+    /// A read that waits for the read models to reach `position`.
+    pub async fn get_at(&self, path: &str, token: &str, position: &Value) -> (StatusCode, Value) {
+        let response = self
+            .http
+            .get(self.url(path))
+            .bearer_auth(token)
+            .header("X-Min-Position", position.to_string())
+            .send()
+            .await
+            .expect("response");
+        read(response).await
+    }
+
+    /// The event log's head, from the readiness report.
+    pub async fn head(&self) -> u64 {
+        let (status, body) = self.get("/readyz", None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["event_log_head"].as_u64().expect("head position")
+    }
+
+    /// Signs up a new team; logs its owner in.
+    pub async fn signup(&self, email: &str) -> Staff {
+        let (status, body) = self
+            .post(
+                "/api/v1/teams",
+                None,
+                json!({
+                    "business_name": "Sparks & Sons",
+                    "owner_name": "Sam Sparks",
+                    "owner_email": email,
+                    "owner_password": PASSWORD,
+                }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let (status, login) = self
+            .post(
+                "/api/v1/auth/staff/login",
+                None,
+                json!({"email": email, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{login}");
+        assert_eq!(login["team_id"], body["team_id"]);
+        Staff {
+            token: text(&login["token"]),
+        }
+    }
+
+    /// Creates a client with these saved emails.
+    pub async fn client(&self, staff: &Staff, name: &str, emails: &[&str]) -> String {
+        let (status, body) = self
+            .post(
+                "/api/v1/clients",
+                Some(&staff.token),
+                json!({"name": name, "emails": emails}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        text(&body["client_id"])
+    }
+
+    /// Invites the client with these sections; returns the link's token.
+    pub async fn invite(
+        &self,
+        staff: &Staff,
+        client: &str,
+        email: &str,
+        sections: Value,
+    ) -> String {
+        let (status, body) = self
+            .post(
+                &format!("/api/v1/clients/{client}/portal/invite"),
+                Some(&staff.token),
+                json!({"email": email, "sections": sections}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        self.link(client).await
+    }
+
+    /// The token of the client's pending link, derived from the event as the
+    /// email worker derives it.
+    pub async fn link(&self, client: &str) -> String {
+        let login = uuid::Uuid::parse_str(client).expect("client id");
+        let store = SqliteStore::open(&self.dir.path().join("events.db"))
+            .await
+            .expect("event log");
+        let service = Service::new(Arc::new(store));
+        let credentials = service
+            .load::<Credentials>(login)
+            .await
+            .expect("credentials")
+            .state;
+        let pending = credentials.pending.expect("a pending link");
+        service.store().close().await;
+        link_token(
+            SECRET.as_bytes(),
+            pending.purpose,
+            login,
+            pending.expires_at,
+        )
+    }
+
+    /// Whether the client's portal is enabled, read from the write side.
+    pub async fn portal_enabled(&self, client: &str) -> bool {
+        let id = uuid::Uuid::parse_str(client).expect("client id");
+        let store = SqliteStore::open(&self.dir.path().join("events.db"))
+            .await
+            .expect("event log");
+        let service = Service::new(Arc::new(store));
+        let enabled = service
+            .load::<Client>(id)
+            .await
+            .expect("client")
+            .state
+            .enabled;
+        service.store().close().await;
+        enabled
+    }
+
+    /// An invited client who has set their password: their session token.
+    pub async fn portal_client(
+        &self,
+        staff: &Staff,
+        name: &str,
+        email: &str,
+        sections: Value,
+    ) -> PortalClient {
+        let client = self.client(staff, name, &[email]).await;
+        PortalClient {
+            token: self.portal(staff, &client, email, sections).await,
+            client_id: client,
+            email: email.to_owned(),
+        }
+    }
+
+    /// Invites an existing client at `email` and sets their password from
+    /// the link: their session token.
+    pub async fn portal(
+        &self,
+        staff: &Staff,
+        client: &str,
+        email: &str,
+        sections: Value,
+    ) -> String {
+        let token = self.invite(staff, client, email, sections).await;
+        let (status, body) = self
+            .post(
+                "/api/v1/auth/portal/set-password",
+                None,
+                json!({"token": token, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["client_id"], json!(client));
+        text(&body["token"])
     }
 }
 
@@ -298,30 +420,59 @@ impl Drop for Server {
     }
 }
 
-/// Every section on, or all but the named ones.
-pub fn sections_without(off: &[&str]) -> Value {
-    let mut s = json!({"quotes": true, "invoices": true, "files": true, "meetings": true, "messages": true});
-    for name in off {
-        s[*name] = json!(false);
-    }
-    s
+/// A logged-in staff member.
+#[derive(Clone, Debug)]
+pub struct Staff {
+    pub token: String,
 }
 
-pub fn text(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_owned()
+/// A logged-in portal client.
+#[derive(Clone, Debug)]
+pub struct PortalClient {
+    pub token: String,
+    pub client_id: String,
+    pub email: String,
+}
+
+pub fn all_sections() -> Value {
+    json!({"quotes": true, "invoices": true, "files": true, "meetings": true, "messages": true})
+}
+
+pub fn text(value: &Value) -> String {
+    value.as_str().expect("a string").to_owned()
+}
+
+/// Status and JSON body (`null` when the body is empty or not JSON).
+pub async fn read(response: reqwest::Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let bytes = response.bytes().await.expect("body");
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    (status, body)
+}
+
+/// Asserts an RFC 9457 problem with this status.
+pub fn assert_problem(status: StatusCode, body: &Value, expected: StatusCode) {
+    assert_eq!(status, expected, "{body}");
+    assert_eq!(body["status"], json!(expected.as_u16()), "{body}");
+    assert!(body["type"].is_string() && body["title"].is_string() && body["detail"].is_string());
+}
+
+/// Every section on but the named ones.
+pub fn sections_without(off: &[&str]) -> Value {
+    let mut sections = all_sections();
+    for name in off {
+        sections[*name] = json!(false);
+    }
+    sections
 }
 
 /// The header's value, or "" when absent.
-pub fn header(headers: &HeaderMap, name: &str) -> String {
+pub fn header(headers: &reqwest::header::HeaderMap, name: &str) -> String {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned()
-}
-
-pub fn is_problem(headers: &HeaderMap) -> bool {
-    header(headers, CONTENT_TYPE.as_str()) == "application/problem+json"
 }
 
 /// A small valid PNG as a data URL.
@@ -332,18 +483,4 @@ pub fn signature() -> String {
         "data:image/png;base64,{}",
         base64::engine::general_purpose::STANDARD.encode(png)
     )
-}
-
-/// Status and JSON body (`null` when the body is empty or not JSON).
-pub async fn read(response: Response) -> (StatusCode, Value) {
-    let status = response.status();
-    let body = response.json::<Value>().await.unwrap_or(Value::Null);
-    (status, body)
-}
-
-/// Asserts an RFC 9457 problem with this status.
-pub fn assert_problem(status: StatusCode, body: &Value, expected: StatusCode) {
-    assert_eq!(status, expected, "{body}");
-    assert_eq!(body["status"], json!(expected.as_u16()), "{body}");
-    assert!(body["type"].is_string() && body["title"].is_string() && body["detail"].is_string());
 }

@@ -1,13 +1,14 @@
 //! Uploads: size limit, type by content, sanitised names, download headers.
 
-use crate::support::{FRIDAY_NOON, Server, header, sections_without, text};
+use crate::support::*;
 use reqwest::StatusCode;
 
 async fn client_portal(server: &Server) -> (String, String, String) {
-    let (staff, _) = server.staff("files@ace.example").await;
-    let client = server.client(&staff, "Pat", &["pat@home.example"]).await;
+    let boss = server.signup("files@ace.example").await;
+    let staff = boss.token.clone();
+    let client = server.client(&boss, "Pat", &["pat@home.example"]).await;
     let portal = server
-        .portal(&staff, &client, "pat@home.example", sections_without(&[]))
+        .portal(&boss, &client, "pat@home.example", sections_without(&[]))
         .await;
     (staff, client, portal)
 }
@@ -18,7 +19,11 @@ fn png() -> Vec<u8> {
 
 #[tokio::test]
 async fn an_upload_over_the_limit_is_413_and_records_nothing() {
-    let server = Server::start(FRIDAY_NOON, &["--max-upload-bytes", "2048"]).await;
+    let server = Server::start_with(Options {
+        max_upload_bytes: Some(2048),
+        ..at(FRIDAY_NOON)
+    })
+    .await;
     let (staff, client, portal) = client_portal(&server).await;
     let mut big = b"%PDF-1.7\n".to_vec();
     big.resize(4096, b'a');
@@ -28,14 +33,14 @@ async fn an_upload_over_the_limit_is_413_and_records_nothing() {
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{problem}");
     assert_eq!(problem["status"], 413);
     let (_, files) = server
-        .get(&format!("/api/v1/clients/{client}/files"), &staff)
+        .fresh(&format!("/api/v1/clients/{client}/files"), &staff)
         .await;
     assert_eq!(files["files"], serde_json::json!([]));
 }
 
 #[tokio::test]
 async fn the_type_is_judged_by_content_not_by_name() {
-    let server = Server::start(FRIDAY_NOON, &[]).await;
+    let server = Server::start_with(at(FRIDAY_NOON)).await;
     let (staff, client, portal) = client_portal(&server).await;
     let program = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff".to_vec();
     let (status, _) = server
@@ -55,14 +60,14 @@ async fn the_type_is_judged_by_content_not_by_name() {
         StatusCode::CREATED,
         "a real PNG passes whatever its name"
     );
-    let (_, files) = server.get("/api/v1/portal/files", &portal).await;
+    let (_, files) = server.fresh("/api/v1/portal/files", &portal).await;
     assert_eq!(files["files"][0]["content_type"], "image/png");
     assert_eq!(files["files"][0]["uploaded_by"], "staff");
 }
 
 #[tokio::test]
 async fn names_are_sanitised_and_downloads_carry_safe_headers() {
-    let server = Server::start(FRIDAY_NOON, &[]).await;
+    let server = Server::start_with(at(FRIDAY_NOON)).await;
     let (staff, client, portal) = client_portal(&server).await;
     let (status, uploaded) = server
         .upload(
@@ -75,14 +80,14 @@ async fn names_are_sanitised_and_downloads_carry_safe_headers() {
     assert_eq!(status, StatusCode::CREATED, "{uploaded}");
     let file = text(&uploaded["file_id"]);
     let (_, files) = server
-        .get(&format!("/api/v1/clients/{client}/files"), &staff)
+        .fresh(&format!("/api/v1/clients/{client}/files"), &staff)
         .await;
     assert_eq!(files["files"][0]["name"], "Küche plan1.png");
     for (path, token) in [
         (format!("/api/v1/files/{file}/content"), &staff),
         (format!("/api/v1/portal/files/{file}/content"), &portal),
     ] {
-        let response = server.get_raw(&path, token).await;
+        let response = server.fresh_raw(&path, token).await;
         assert_eq!(response.status(), StatusCode::OK);
         let headers = response.headers().clone();
         assert_eq!(header(&headers, "content-type"), "image/png");
@@ -98,12 +103,12 @@ async fn names_are_sanitised_and_downloads_carry_safe_headers() {
 
 #[tokio::test]
 async fn files_off_refuses_uploads_and_lists() {
-    let server = Server::start(FRIDAY_NOON, &[]).await;
-    let (staff, _) = server.staff("off@ace.example").await;
-    let client = server.client(&staff, "Lee", &["lee@home.example"]).await;
+    let server = Server::start_with(at(FRIDAY_NOON)).await;
+    let boss = server.signup("off@ace.example").await;
+    let client = server.client(&boss, "Lee", &["lee@home.example"]).await;
     let portal = server
         .portal(
-            &staff,
+            &boss,
             &client,
             "lee@home.example",
             sections_without(&["files"]),
@@ -113,6 +118,6 @@ async fn files_off_refuses_uploads_and_lists() {
         .upload("/api/v1/portal/files", &portal, "a.png", png())
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = server.get("/api/v1/portal/files", &portal).await;
+    let (status, _) = server.fresh("/api/v1/portal/files", &portal).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
