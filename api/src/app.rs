@@ -109,6 +109,8 @@ struct Readiness {
     ready: bool,
     event_log_head: Option<u64>,
     read_db: bool,
+    /// Each projector's checkpoint and distance behind the log.
+    projectors: Vec<cma_projections::Lag>,
     problems: Vec<String>,
 }
 
@@ -129,6 +131,13 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, axum::Json<Readin
             false
         }
     };
+    let projectors = match cma_projections::lag(&state.read, state.store.as_ref()).await {
+        Ok(lag) => lag,
+        Err(e) => {
+            problems.push(format!("projector lag unavailable: {e}"));
+            Vec::new()
+        }
+    };
     let ready = problems.is_empty();
     let status = if ready {
         StatusCode::OK
@@ -141,6 +150,7 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, axum::Json<Readin
             ready,
             event_log_head: head,
             read_db,
+            projectors,
             problems,
         }),
     )

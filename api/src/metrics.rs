@@ -14,6 +14,7 @@ const REQUESTS: &str = "cma_http_requests_total";
 const LATENCY: &str = "cma_http_request_duration_seconds";
 const HEAD: &str = "cma_event_log_head_position";
 const APPENDED: &str = "cma_events_appended_total";
+const LAG: &str = "cma_projector_lag";
 
 /// The process-wide recorder, installed on first use.
 fn handle() -> Option<&'static PrometheusHandle> {
@@ -73,6 +74,11 @@ pub fn watch_appends(state: &AppState) -> tokio::task::JoinHandle<()> {
 /// The Prometheus text exposition.
 pub async fn render(State(state): State<AppState>) -> Response {
     outbox(&state).await;
+    if let Ok(lags) = cma_projections::lag(&state.read, state.store.as_ref()).await {
+        for lag in lags {
+            metrics::gauge!(LAG, "projector" => lag.projector).set(lag.lag as f64);
+        }
+    }
     let text = handle().map(PrometheusHandle::render).unwrap_or_default();
     let mut response = text.into_response();
     response.headers_mut().insert(

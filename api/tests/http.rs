@@ -18,3 +18,12 @@ mod quotes;
 
 #[path = "http/meetings.rs"]
 mod meetings;
+
+#[path = "http/fixture.rs"]
+mod fixture;
+
+#[path = "http/infrastructure.rs"]
+mod infrastructure;
+
+#[path = "http/matrix.rs"]
+mod matrix;

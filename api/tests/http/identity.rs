@@ -8,12 +8,15 @@ use serde_json::json;
 async fn staff_sign_up_log_in_and_log_out() {
     let server = Server::start().await;
     let staff = server.signup("owner@sparks.test").await;
+    let head = json!(server.head().await);
     let (status, settings) = server
-        .get("/api/v1/team/settings", Some(&staff.token))
+        .get_at("/api/v1/team/settings", &staff.token, &head)
         .await;
-    assert!(
-        status == StatusCode::OK || status == StatusCode::NOT_FOUND,
-        "{settings}"
+    assert_eq!(status, StatusCode::OK, "{settings}");
+    assert_eq!(settings["business_name"], "Sparks & Sons");
+    assert_eq!(
+        settings["working_hours"]["mon"],
+        json!([["09:00", "17:00"]])
     );
     let (status, _) = server
         .call(
@@ -106,10 +109,8 @@ async fn an_invite_link_sets_the_password_once_and_logs_in() {
             &body["position"],
         )
         .await;
-    assert!(
-        status == StatusCode::OK || status == StatusCode::NOT_FOUND,
-        "{me}"
-    );
+    assert_eq!(status, StatusCode::OK, "{me}");
+    assert_eq!(me["client_id"], json!(client));
     let head = server.head().await;
     let (status, body) = server
         .post(
