@@ -6,6 +6,8 @@
 pub mod chain;
 mod committer;
 pub mod envelope;
+#[cfg(feature = "kurrentdb")]
+pub mod kurrent;
 pub mod migrations;
 pub mod postgres;
 mod sql;

@@ -176,11 +176,18 @@ macro_rules! sql_event_log {
             background: Vec<tokio::task::JoinHandle<()>>,
         }
 
-        impl Drop for $store {
-            fn drop(&mut self) {
+        impl $store {
+            /// Stops the background tasks, releasing the connections they hold.
+            fn stop_background(&self) {
                 for task in &self.background {
                     task.abort();
                 }
+            }
+        }
+
+        impl Drop for $store {
+            fn drop(&mut self) {
+                self.stop_background();
             }
         }
 
@@ -246,6 +253,9 @@ macro_rules! sql_event_log {
 
             async fn close(&self) {
                 self.committer.close().await;
+                // The notification listener holds a pooled connection, and
+                // closing the pool waits for every connection to come back.
+                self.stop_background();
                 self.pool.close().await;
             }
         }
