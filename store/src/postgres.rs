@@ -18,6 +18,8 @@ use tokio::sync::watch;
 
 /// The advisory-lock key that orders appends ("CMA-LOG" in ASCII).
 pub const APPEND_LOCK_KEY: i64 = 0x0043_4d41_2d4c_4f47;
+/// Takes the append lock; the key is spelled out because the statement must be a literal.
+const APPEND_LOCK: &str = "SELECT pg_advisory_xact_lock(18943765767802695)";
 /// The notification channel carrying the new head after each commit.
 pub const CHANNEL: &str = "cma_events";
 
@@ -26,7 +28,7 @@ crate::sql::sql_event_log!(
     PgStore,
     sqlx::Postgres,
     PgConnection,
-    Some("SELECT pg_advisory_xact_lock(4411769158358101831)"),
+    Some(APPEND_LOCK),
     Some("SELECT pg_notify('cma_events', $1)")
 );
 
@@ -76,6 +78,9 @@ async fn follow_notifications(mut listener: PgListener, committed: watch::Sender
 mod tests {
     #[test]
     fn the_lock_statement_uses_the_documented_key() {
-        assert_eq!(super::APPEND_LOCK_KEY, 4411769158358101831);
+        assert_eq!(
+            super::APPEND_LOCK,
+            format!("SELECT pg_advisory_xact_lock({})", super::APPEND_LOCK_KEY)
+        );
     }
 }

@@ -67,13 +67,14 @@ macro_rules! kurrentdb {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $property() {
                     let Some(url) = crate::backend::kurrentdb_url() else {
-                        // Written past the test harness's capture so the skip is visible.
-                        let _ = writeln!(
-                            std::io::stderr(),
-                            "SKIPPED kurrentdb::{}: {} not set",
+                        // Written past the test harness's capture, in one piece,
+                        // so the skip is visible.
+                        let line = format!(
+                            "SKIPPED kurrentdb::{}: {} not set\n",
                             stringify!($property),
                             crate::backend::KURRENTDB_URL_VAR
                         );
+                        let _ = std::io::stderr().write_all(line.as_bytes());
                         return;
                     };
                     #[cfg(feature = "kurrentdb")]
