@@ -114,11 +114,7 @@ pub async fn run<W: BatchWriter>(
                 for (request, outcome) in batch.drain(..).zip(outcomes) {
                     let _ = request.reply.send(outcome);
                 }
-                committed.send_if_modified(|seen| {
-                    let advanced = head > *seen;
-                    *seen = (*seen).max(head);
-                    advanced
-                });
+                raise(&committed, head);
             }
             Err(e) => {
                 tracing::error!(error = %e, "event log batch failed");
@@ -128,6 +124,16 @@ pub async fn run<W: BatchWriter>(
             }
         }
     }
+}
+
+/// Moves the committed position up to `head` (never down), waking followers
+/// only when it advances.
+pub fn raise(committed: &watch::Sender<Position>, head: Position) {
+    committed.send_if_modified(|seen| {
+        let advanced = head > *seen;
+        *seen = (*seen).max(head);
+        advanced
+    });
 }
 
 /// The sending side of a writer task, shared by the store's handles.

@@ -7,6 +7,8 @@ pub mod chain;
 pub mod clock;
 mod committer;
 pub mod envelope;
+#[cfg(feature = "kurrentdb")]
+pub mod kurrent;
 pub mod migrations;
 pub mod postgres;
 pub mod service;

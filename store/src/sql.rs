@@ -212,11 +212,18 @@ macro_rules! sql_event_log {
             background: Vec<tokio::task::JoinHandle<()>>,
         }
 
-        impl Drop for $store {
-            fn drop(&mut self) {
+        impl $store {
+            /// Stops the background tasks, releasing the connections they hold.
+            fn stop_background(&self) {
                 for task in &self.background {
                     task.abort();
                 }
+            }
+        }
+
+        impl Drop for $store {
+            fn drop(&mut self) {
+                self.stop_background();
             }
         }
 
@@ -285,9 +292,7 @@ macro_rules! sql_event_log {
             }
 
             async fn close(&self) {
-                for task in &self.background {
-                    task.abort();
-                }
+                self.stop_background();
                 self.committer.close().await;
                 self.pool.close().await;
             }
