@@ -61,11 +61,7 @@ async fn follow_notifications(mut listener: PgListener, committed: watch::Sender
         match listener.recv().await {
             Ok(n) => {
                 if let Ok(head) = n.payload().parse::<Position>() {
-                    committed.send_if_modified(|seen| {
-                        let advanced = head > *seen;
-                        *seen = (*seen).max(head);
-                        advanced
-                    });
+                    crate::committer::raise(&committed, head);
                 }
             }
             Err(e) => {
