@@ -1,11 +1,11 @@
 //! One run of a job at a time: within a process by a mutex per job, and
-//! across processes on PostgreSQL by a session advisory lock per job, taken
-//! with `pg_try_advisory_lock` (a process that finds it taken skips that
-//! run). A process that dies mid-job loses its connection and so its lock.
+//! across processes on PostgreSQL by a transaction-scoped advisory lock per
+//! job, taken with `pg_try_advisory_xact_lock` (a process that finds it
+//! taken skips that run). The lock ends with its transaction, which ends
+//! when the run does, or when a dying process's connection drops.
 
 use crate::WorkerError;
 use cma_projections::{Backend, ReadDb};
-use sqlx::Acquire;
 use std::future::Future;
 
 /// The lock namespace of worker jobs ("CMAW" in ASCII).
@@ -24,25 +24,17 @@ pub async fn exclusive<T>(
     if db.backend() == Backend::Sqlite {
         return job.await.map(Some);
     }
-    let mut pooled = db.pool().acquire().await?;
-    let conn = pooled.acquire().await?;
-    let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, hashtext($2))")
+    let mut held = db.pool().begin().await?;
+    let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1, hashtext($2))")
         .bind(NAMESPACE)
         .bind(name)
-        .fetch_one(&mut *conn)
+        .fetch_one(&mut *held)
         .await?;
     if !got {
+        held.rollback().await?;
         return Ok(None);
     }
     let outcome = job.await;
-    let unlocked = sqlx::query("SELECT pg_advisory_unlock($1, hashtext($2))")
-        .bind(NAMESPACE)
-        .bind(name)
-        .execute(&mut *conn)
-        .await;
-    if let Err(e) = unlocked {
-        tracing::warn!(job = name, error = %e, "job lock not released; dropping its connection");
-        drop(pooled.detach());
-    }
+    held.commit().await?;
     outcome.map(Some)
 }
