@@ -103,19 +103,33 @@ impl std::fmt::Display for BrokenLink {
 #[derive(Default)]
 pub struct ChainVerifier {
     heads: std::collections::HashMap<StreamId, (Version, Hash)>,
+    /// Starting mid-log: the first event seen of each stream is trusted as
+    /// the link to its unseen predecessors.
+    resuming: bool,
 }
 
 impl ChainVerifier {
-    /// A verifier that already trusts the given stream heads (to resume mid-log).
-    pub fn with_heads(heads: impl IntoIterator<Item = (StreamId, Version, Hash)>) -> Self {
+    /// A verifier for a log read from its first event.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A verifier for a log read from some later position: each stream's
+    /// chain is checked from the first of its events it sees.
+    pub fn resuming() -> Self {
         Self {
-            heads: heads.into_iter().map(|(s, v, h)| (s, (v, h))).collect(),
+            heads: std::collections::HashMap::new(),
+            resuming: true,
         }
     }
 
     /// Checks the next event of the log; events must be fed in position order.
     pub fn check(&mut self, e: &Recorded) -> Result<(), BrokenLink> {
-        let (last_version, last_hash) = self.heads.get(&e.stream).copied().unwrap_or((0, GENESIS));
+        let (last_version, last_hash) = match self.heads.get(&e.stream) {
+            Some(head) => *head,
+            None if self.resuming => (e.version.saturating_sub(1), e.prev_hash),
+            None => (0, GENESIS),
+        };
         let broken = |reason, expected, actual| BrokenLink {
             stream: e.stream.clone(),
             version: e.version,

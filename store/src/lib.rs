@@ -13,6 +13,7 @@ pub mod service;
 mod sql;
 pub mod sqlite;
 pub mod store;
+pub mod verify;
 
 pub use clock::Clock;
 pub use envelope::{Actor, Hash, Metadata, NewEvent, Position, Recorded, StreamId, Version};

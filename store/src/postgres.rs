@@ -40,11 +40,12 @@ impl PgStore {
         crate::migrations::postgres(&pool).await?;
         let conn = options.connect().await?;
         let (committed, _) = watch::channel::<Position>(0);
-        let mut listener = PgListener::connect_with(&pool).await?;
+        // Its own connection, so closing the pool never waits on the listener.
+        let mut listener = PgListener::connect(url).await?;
         listener.listen(CHANNEL).await?;
         let follower = tokio::spawn(follow_notifications(listener, committed.clone()));
         let store = Self {
-            committer: Committer::start(PgWriter { conn }, committed.clone()),
+            committer: Committer::start(PgWriter::new(conn), committed.clone()),
             pool,
             committed,
             background: vec![follower],

@@ -18,6 +18,9 @@ macro_rules! columns {
 
 pub(crate) use columns;
 
+/// Stream heads a writer remembers before starting afresh.
+pub const MAX_CACHED_HEADS: usize = 100_000;
+
 /// Rows inserted per statement (15 parameters each, within both databases' limits).
 pub const INSERT_CHUNK: usize = 1000;
 
@@ -88,13 +91,41 @@ pub fn to_i64(n: u64) -> i64 {
 /// processes); `$announce` runs last with the new head (to wake listeners).
 macro_rules! sql_event_log {
     ($writer:ident, $store:ident, $db:ty, $conn:ty, $lock:expr, $announce:expr) => {
-        /// The single writer of this process.
+        /// The single writer of this process. It remembers the stream heads
+        /// it wrote; they stay valid while the log's head is the one this
+        /// writer last committed (nobody else appended in between).
         pub struct $writer {
             pub conn: $conn,
+            heads: std::collections::HashMap<$crate::envelope::StreamId, $crate::committer::Head>,
+            last_head: Option<$crate::envelope::Position>,
+        }
+
+        impl $writer {
+            pub fn new(conn: $conn) -> Self {
+                Self {
+                    conn,
+                    heads: std::collections::HashMap::new(),
+                    last_head: None,
+                }
+            }
         }
 
         impl $crate::committer::BatchWriter for $writer {
             async fn commit(
+                &mut self,
+                requests: &[$crate::committer::Request],
+            ) -> Result<(Vec<$crate::committer::Outcome>, $crate::envelope::Position), $crate::store::StoreError> {
+                let outcome = self.try_commit(requests).await;
+                if outcome.is_err() {
+                    self.heads.clear();
+                    self.last_head = None;
+                }
+                outcome
+            }
+        }
+
+        impl $writer {
+            async fn try_commit(
                 &mut self,
                 requests: &[$crate::committer::Request],
             ) -> Result<(Vec<$crate::committer::Outcome>, $crate::envelope::Position), $crate::store::StoreError> {
@@ -107,9 +138,12 @@ macro_rules! sql_event_log {
                 let max: Option<i64> = sqlx::query_scalar("SELECT MAX(position) FROM events")
                     .fetch_one(&mut *tx)
                     .await?;
-                let mut heads = std::collections::HashMap::new();
+                let current = u64::try_from(max.unwrap_or(0)).unwrap_or(0);
+                if self.last_head != Some(current) || self.heads.len() > $crate::sql::MAX_CACHED_HEADS {
+                    self.heads.clear();
+                }
                 for r in requests {
-                    if heads.contains_key(&r.stream) {
+                    if self.heads.contains_key(&r.stream) {
                         continue;
                     }
                     let row: Option<(i64, Vec<u8>)> = sqlx::query_as(
@@ -126,10 +160,11 @@ macro_rules! sql_event_log {
                             hash: to_hash(&hash).unwrap_or($crate::chain::GENESIS),
                         },
                     };
-                    heads.insert(r.stream.clone(), head);
+                    self.heads.insert(r.stream.clone(), head);
                 }
-                let next = u64::try_from(max.unwrap_or(0)).unwrap_or(0) + 1;
-                let (rows, outcomes) = $crate::committer::plan(requests, &mut heads, next);
+                let heads = &mut self.heads;
+                let next = current + 1;
+                let (rows, outcomes) = $crate::committer::plan(requests, heads, next);
                 let head = rows.last().map_or(next - 1, |r| r.position);
                 for chunk in rows.chunks($crate::sql::INSERT_CHUNK) {
                     let mut q = sqlx::QueryBuilder::<$db>::new(
@@ -164,6 +199,7 @@ macro_rules! sql_event_log {
                     }
                 }
                 tx.commit().await?;
+                self.last_head = Some(head);
                 Ok((outcomes, head))
             }
         }
@@ -240,11 +276,18 @@ macro_rules! sql_event_log {
                 Ok(u64::try_from(max.unwrap_or(0)).unwrap_or(0))
             }
 
+            fn positions_are_contiguous(&self) -> bool {
+                true
+            }
+
             fn subscribe(&self) -> tokio::sync::watch::Receiver<$crate::envelope::Position> {
                 self.committed.subscribe()
             }
 
             async fn close(&self) {
+                for task in &self.background {
+                    task.abort();
+                }
                 self.committer.close().await;
                 self.pool.close().await;
             }

@@ -48,7 +48,7 @@ impl SqliteStore {
         let conn = options.connect().await?;
         let (committed, _) = watch::channel::<Position>(0);
         let store = Self {
-            committer: Committer::start(SqliteWriter { conn }, committed.clone()),
+            committer: Committer::start(SqliteWriter::new(conn), committed.clone()),
             pool,
             committed,
             background: Vec::new(),

@@ -111,4 +111,10 @@ pub trait EventStore: Send + Sync + 'static {
 
     /// Completes pending writes and releases the backend.
     async fn close(&self);
+
+    /// Whether positions run 1, 2, 3... with no holes (so a hole means a
+    /// deleted event).
+    fn positions_are_contiguous(&self) -> bool {
+        false
+    }
 }

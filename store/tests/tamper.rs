@@ -1,0 +1,195 @@
+//! Altering the stored log directly is caught by `verify_log`, on SQLite and
+//! on PostgreSQL: a changed byte, a changed field, a deleted, inserted or
+//! reordered event, and a deleted stream tail.
+
+use cma_domain::Timestamp;
+use cma_store::postgres::PgStore;
+use cma_store::sqlite::{SqliteStore, connect_options};
+use cma_store::verify::{VerifyError, verify_log};
+use cma_store::{Actor, EventStore, Expected, Metadata, NewEvent, StreamId};
+use sqlx::{Connection, Executor, PgConnection};
+use uuid::Uuid;
+
+const SERVER: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// The log every case starts from: three streams of four events,
+/// interleaved, at positions 1..=12 (stream a: 1, 4, 7, 10; b: 2, 5, 8, 11; c: 3, 6, 9, 12).
+async fn seed(store: &dyn EventStore) {
+    let streams: Vec<StreamId> = ["a", "b", "c"]
+        .iter()
+        .map(|_| StreamId::new("case", Uuid::new_v4()))
+        .collect();
+    for version in 0..4u64 {
+        for (i, stream) in streams.iter().enumerate() {
+            let event = NewEvent {
+                event_id: Uuid::new_v4(),
+                event_type: "CaseEvent".to_owned(),
+                schema_version: 1,
+                recorded_at: Timestamp::from_micros(
+                    1_800_000_000_000_000 + i64::try_from(version).unwrap_or(0),
+                )
+                .unwrap_or(Timestamp::UNIX_EPOCH),
+                actor: Actor::Client(Uuid::new_v4()),
+                metadata: Metadata {
+                    correlation_id: Uuid::new_v4(),
+                    causation_id: None,
+                    ip: Some(format!("192.0.2.{i}")),
+                    user_agent: Some("Case/1.0".to_owned()),
+                },
+                payload: format!("payload {i} {version}").into_bytes(),
+            };
+            let expected = if version == 0 {
+                Expected::NoStream
+            } else {
+                Expected::Exactly(version)
+            };
+            store
+                .append(stream, expected, vec![event])
+                .await
+                .expect("seed append");
+        }
+    }
+}
+
+/// One way of altering the stored log, and where verification must stop.
+struct Case {
+    name: &'static str,
+    sql: &'static [&'static str],
+    broken_at: u64,
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "a payload byte changed",
+        sql: &["UPDATE events SET payload = $1 WHERE position = 5"],
+        broken_at: 5,
+    },
+    Case {
+        name: "the recorded IP changed",
+        sql: &["UPDATE events SET ip = '203.0.113.9' WHERE position = 7"],
+        broken_at: 7,
+    },
+    Case {
+        name: "an event deleted from the middle of a stream",
+        sql: &["DELETE FROM events WHERE position = 4"],
+        broken_at: 5,
+    },
+    Case {
+        name: "the last event of a stream deleted",
+        sql: &["DELETE FROM events WHERE position = 10"],
+        broken_at: 11,
+    },
+    Case {
+        name: "two events of a stream swapped",
+        sql: &[
+            "UPDATE events SET stream_version = 100 WHERE position = 2",
+            "UPDATE events SET stream_version = 1 WHERE position = 5",
+            "UPDATE events SET stream_version = 2 WHERE position = 2",
+        ],
+        broken_at: 2,
+    },
+    Case {
+        name: "a forged event inserted",
+        sql: &[
+            "INSERT INTO events (position, stream_id, stream_version, event_id, event_type, \
+                schema_version, recorded_at, actor_kind, actor_id, correlation_id, causation_id, \
+                ip, user_agent, payload, prev_hash, hash) \
+                SELECT 13, stream_id, stream_version + 1, correlation_id, event_type, schema_version, \
+                recorded_at, actor_kind, actor_id, correlation_id, causation_id, ip, user_agent, \
+                payload, hash, prev_hash FROM events WHERE position = 10",
+        ],
+        broken_at: 13,
+    },
+];
+
+fn assert_caught(case: &Case, outcome: Result<cma_store::verify::Verified, VerifyError>) {
+    match outcome {
+        Err(VerifyError::Broken(link)) => {
+            assert_eq!(
+                link.position, case.broken_at,
+                "{}: caught at the wrong place: {link}",
+                case.name
+            );
+        }
+        Err(other) => panic!("{}: verification failed to run: {other}", case.name),
+        Ok(v) => panic!("{}: not caught ({} events verified)", case.name, v.events),
+    }
+}
+
+#[tokio::test]
+async fn every_alteration_of_the_sqlite_log_is_caught() {
+    for case in CASES {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("events.db");
+        let store = SqliteStore::open(&path).await.expect("open");
+        seed(&store).await;
+        let clean = verify_log(&store, 0, |_, _| {})
+            .await
+            .expect("a clean log verifies");
+        assert_eq!((clean.events, clean.streams), (12, 3));
+        store.close().await;
+        let mut conn = sqlx::SqliteConnection::connect_with(&connect_options(&path))
+            .await
+            .expect("raw");
+        alter_sqlite(&mut conn, case).await;
+        conn.close().await.expect("close raw");
+        let reopened = SqliteStore::open(&path).await.expect("reopen");
+        assert_caught(case, verify_log(&reopened, 0, |_, _| {}).await);
+        reopened.close().await;
+    }
+}
+
+#[tokio::test]
+async fn every_alteration_of_the_postgres_log_is_caught() {
+    for case in CASES {
+        let name = format!("cma_t_{}", Uuid::new_v4().simple());
+        let mut admin = PgConnection::connect(SERVER)
+            .await
+            .expect("PostgreSQL must be reachable");
+        admin
+            .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .await
+            .expect("create");
+        let url = format!("postgres://postgres@127.0.0.1:5432/{name}");
+        let store = PgStore::connect(&url).await.expect("connect");
+        seed(&store).await;
+        verify_log(&store, 0, |_, _| {})
+            .await
+            .expect("a clean log verifies");
+        store.close().await;
+        let mut conn = PgConnection::connect(&url).await.expect("raw");
+        alter_postgres(&mut conn, case).await;
+        conn.close().await.expect("close raw");
+        let reopened = PgStore::connect(&url).await.expect("reopen");
+        assert_caught(case, verify_log(&reopened, 0, |_, _| {}).await);
+        reopened.close().await;
+        admin
+            .execute(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE {name} WITH (FORCE)"
+            )))
+            .await
+            .expect("drop");
+    }
+}
+
+macro_rules! alter {
+    ($conn:expr, $case:expr) => {{
+        for sql in $case.sql {
+            let q = sqlx::query(*sql);
+            let q = if sql.contains("$1") {
+                q.bind(b"tampered".to_vec())
+            } else {
+                q
+            };
+            q.execute(&mut *$conn).await.expect($case.name);
+        }
+    }};
+}
+
+async fn alter_sqlite(conn: &mut sqlx::SqliteConnection, case: &Case) {
+    alter!(conn, case);
+}
+
+async fn alter_postgres(conn: &mut PgConnection, case: &Case) {
+    alter!(conn, case);
+}
