@@ -260,4 +260,86 @@ mod tests {
         assert!(closed.position > first.position);
         assert_eq!(store.head().await.expect("head"), closed.position);
     }
+
+    #[tokio::test]
+    async fn two_acceptances_of_one_quote_leave_exactly_one() {
+        use cma_domain::ids::{QuoteId, SessionId, StaffId, TeamId};
+        use cma_domain::quote::signature::tiny_png;
+        use cma_domain::quote::{Acceptance, Quote, QuoteCommand, QuoteError, samples};
+
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store: Arc<dyn EventStore> = Arc::new(
+            SqliteStore::open(&dir.path().join("events.db"))
+                .await
+                .expect("open"),
+        );
+        let service = Arc::new(Service::new(store));
+        let (quote, team, client, staff) = (
+            QuoteId::new(),
+            TeamId::new(),
+            ClientId::new(),
+            StaffId::new(),
+        );
+        let now = Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant");
+        let draft = QuoteCommand::Draft {
+            quote,
+            team,
+            client,
+            by: staff,
+            title: "New boiler".to_owned(),
+            currency: cma_domain::money::Currency::from_code("GBP").expect("GBP"),
+            expires_on: None,
+            lines: samples::lines(),
+        };
+        service
+            .execute::<Quote>(quote.0, &context(now), draft)
+            .await
+            .expect("drafted");
+        let send = QuoteCommand::Send { team, by: staff };
+        service
+            .execute::<Quote>(quote.0, &context(now), send)
+            .await
+            .expect("sent");
+        let accept = move |name: &str| {
+            QuoteCommand::Accept(Box::new(Acceptance {
+                team,
+                by: ClientPortal {
+                    client,
+                    enabled: true,
+                    sections: Sections::ALL,
+                },
+                session: SessionId::new(),
+                name: name.to_owned(),
+                signature_png: tiny_png(4, 2),
+                ip: std::net::IpAddr::from([192, 0, 2, 7]),
+                user_agent: "Test/1.0".to_owned(),
+                revision: None,
+                time_zone: jiff::tz::TimeZone::UTC,
+            }))
+        };
+        let racers: Vec<_> = (0..6)
+            .map(|i| {
+                let service = service.clone();
+                let command = accept(&format!("Signer {i}"));
+                tokio::spawn(async move {
+                    service
+                        .execute::<Quote>(quote.0, &context(now), command)
+                        .await
+                })
+            })
+            .collect();
+        let mut accepted = 0;
+        for racer in racers {
+            match racer.await.expect("task") {
+                Ok(executed) if executed.events.len() == 1 => accepted += 1,
+                Err(ServiceError::Refused(QuoteError::AlreadyAccepted)) => {}
+                other => panic!("unexpected outcome {other:?}"),
+            }
+        }
+        assert_eq!(accepted, 1);
+        assert_eq!(
+            service.load::<Quote>(quote.0).await.expect("load").version,
+            3
+        );
+    }
 }
