@@ -1,5 +1,6 @@
 //! The `cma` command line.
 
+use crate::audit::command::{self, Format};
 use crate::config::Config;
 use clap::{Parser, Subcommand};
 
@@ -16,6 +17,30 @@ pub enum Command {
     Serve(Config),
     /// Apply the database migrations and exit.
     Migrate(Config),
+    /// Audit a quote's acceptance or the whole event log (PRODUCT §10).
+    #[command(subcommand)]
+    Audit(Audit),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Audit {
+    /// Replay a quote's stream: events, hashes, chain and acceptance checks.
+    Quote {
+        /// The quote id.
+        id: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        #[command(flatten)]
+        config: Config,
+    },
+    /// Verify the hash chain of every stream in the log.
+    Verify {
+        /// Verify only the events after this position.
+        #[arg(long, default_value_t = 0)]
+        from: u64,
+        #[command(flatten)]
+        config: Config,
+    },
 }
 
 pub async fn run(cli: Cli) -> Result<(), String> {
@@ -29,5 +54,9 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             println!("migrations applied");
             Ok(())
         }
+        Command::Audit(Audit::Quote { id, format, config }) => {
+            command::quote(&config, &id, format).await
+        }
+        Command::Audit(Audit::Verify { from, config }) => command::verify(&config, from).await,
     }
 }

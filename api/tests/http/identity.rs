@@ -8,10 +8,20 @@ use serde_json::json;
 async fn staff_sign_up_log_in_and_log_out() {
     let server = Server::start().await;
     let staff = server.signup("owner@sparks.test").await;
-    let (status, settings) = server.get("/api/v1/team/settings", Some(&staff.token)).await;
-    assert!(status == StatusCode::OK || status == StatusCode::NOT_FOUND, "{settings}");
+    let (status, settings) = server
+        .get("/api/v1/team/settings", Some(&staff.token))
+        .await;
+    assert!(
+        status == StatusCode::OK || status == StatusCode::NOT_FOUND,
+        "{settings}"
+    );
     let (status, _) = server
-        .call(Method::POST, "/api/v1/auth/logout", Some(&staff.token), None)
+        .call(
+            Method::POST,
+            "/api/v1/auth/logout",
+            Some(&staff.token),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, body) = server.get("/api/v1/clients", Some(&staff.token)).await;
@@ -60,7 +70,9 @@ async fn more_than_ten_failed_logins_for_one_account_are_rate_limited() {
     server.signup("owner@sparks.test").await;
     let wrong = json!({"email": "owner@sparks.test", "password": "not the password"});
     for _ in 0..10 {
-        let (status, _) = server.post("/api/v1/auth/staff/login", None, wrong.clone()).await;
+        let (status, _) = server
+            .post("/api/v1/auth/staff/login", None, wrong.clone())
+            .await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
     let right = json!({"email": "owner@sparks.test", "password": PASSWORD});
@@ -88,9 +100,16 @@ async fn an_invite_link_sets_the_password_once_and_logs_in() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body["position"].is_u64() && body["token"].is_string());
     let (status, me) = server
-        .get_at("/api/v1/portal/me", &text(&body["token"]), &body["position"])
+        .get_at(
+            "/api/v1/portal/me",
+            &text(&body["token"]),
+            &body["position"],
+        )
         .await;
-    assert!(status == StatusCode::OK || status == StatusCode::NOT_FOUND, "{me}");
+    assert!(
+        status == StatusCode::OK || status == StatusCode::NOT_FOUND,
+        "{me}"
+    );
     let head = server.head().await;
     let (status, body) = server
         .post(

@@ -239,7 +239,13 @@ impl Server {
     }
 
     /// Invites the client with these sections; returns the link's token.
-    pub async fn invite(&self, staff: &Staff, client: &str, email: &str, sections: Value) -> String {
+    pub async fn invite(
+        &self,
+        staff: &Staff,
+        client: &str,
+        email: &str,
+        sections: Value,
+    ) -> String {
         let (status, body) = self
             .post(
                 &format!("/api/v1/clients/{client}/portal/invite"),
@@ -266,7 +272,12 @@ impl Server {
             .state;
         let pending = credentials.pending.expect("a pending link");
         service.store().close().await;
-        link_token(SECRET.as_bytes(), pending.purpose, login, pending.expires_at)
+        link_token(
+            SECRET.as_bytes(),
+            pending.purpose,
+            login,
+            pending.expires_at,
+        )
     }
 
     /// Whether the client's portal is enabled, read from the write side.
@@ -276,7 +287,12 @@ impl Server {
             .await
             .expect("event log");
         let service = Service::new(Arc::new(store));
-        let enabled = service.load::<Client>(id).await.expect("client").state.enabled;
+        let enabled = service
+            .load::<Client>(id)
+            .await
+            .expect("client")
+            .state
+            .enabled;
         service.store().close().await;
         enabled
     }
