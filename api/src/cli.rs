@@ -57,6 +57,13 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         Command::Audit(Audit::Quote { id, format, config }) => {
             command::quote(&config, &id, format).await
         }
-        Command::Audit(Audit::Verify { from, config }) => command::verify(&config, from).await,
+        Command::Audit(Audit::Verify { from, config }) => {
+            let v = command::verify(&config, from).await?;
+            println!(
+                "hash chain intact: {} events in {} streams verified, up to position {}",
+                v.events, v.streams, v.last_position
+            );
+            Ok(())
+        }
     }
 }

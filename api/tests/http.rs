@@ -6,3 +6,6 @@ mod support;
 
 #[path = "http/identity.rs"]
 mod identity;
+
+#[path = "http/audit.rs"]
+mod audit;

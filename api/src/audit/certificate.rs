@@ -248,7 +248,7 @@ fn lines(before: &Quote, accepted: &QuoteAccepted) -> Vec<CertificateLine> {
 
 fn local(at: Timestamp, zone: &TimeZone) -> String {
     at.to_jiff()
-        .to_zoned(zone.clone())
+        .to_zoned_datetime(zone.clone())
         .strftime("%Y-%m-%d %H:%M:%S %Z (UTC%:z) [%Q]")
         .to_string()
 }

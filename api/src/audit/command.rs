@@ -4,7 +4,7 @@ use super::certificate::Certificate;
 use super::report::QuoteAudit;
 use crate::config::Config;
 use cma_domain::ids::QuoteId;
-use cma_store::verify::{VerifyError, verify_log};
+use cma_store::verify::{Verified, VerifyError, verify_log};
 use cma_store::{EventStore, Position, Service};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::fmt::Write;
@@ -24,16 +24,35 @@ pub enum Format {
 
 /// Prints the audit of one quote; fails when the chain or a recorded hash does not check out.
 pub async fn quote(config: &Config, id: &str, format: Format) -> Result<(), String> {
+    let (out, verified) = render_quote(config, id, format).await?;
+    println!("{out}");
+    if verified {
+        Ok(())
+    } else {
+        Err(format!("quote {id} does not verify"))
+    }
+}
+
+/// The audit of one quote in this format, and whether everything checks out.
+pub async fn render_quote(
+    config: &Config,
+    id: &str,
+    format: Format,
+) -> Result<(String, bool), String> {
     let quote =
         QuoteId(uuid::Uuid::parse_str(id).map_err(|_| format!("{id:?} is not a quote id"))?);
     let store = open(config).await?;
     let service = Service::new(store.clone());
-    let printed = print_quote(&service, quote, format).await;
+    let rendered = render(&service, quote, format).await;
     store.close().await;
-    printed
+    rendered
 }
 
-async fn print_quote(service: &Service, quote: QuoteId, format: Format) -> Result<(), String> {
+async fn render(
+    service: &Service,
+    quote: QuoteId,
+    format: Format,
+) -> Result<(String, bool), String> {
     let audit = QuoteAudit::load(service.store().as_ref(), quote)
         .await
         .map_err(|e| e.to_string())?;
@@ -47,12 +66,7 @@ async fn print_quote(service: &Service, quote: QuoteId, format: Format) -> Resul
             .ok_or_else(|| format!("quote {} has not been accepted", quote.0))?
             .html(),
     };
-    println!("{out}");
-    if audit.verified() {
-        Ok(())
-    } else {
-        Err(format!("quote {} does not verify", quote.0))
-    }
+    Ok((out, audit.verified()))
 }
 
 fn text(audit: &QuoteAudit, certificate: Option<&Certificate>) -> String {
@@ -105,23 +119,16 @@ fn verdict(matches: bool) -> &'static str {
     if matches { "match" } else { "MISMATCH" }
 }
 
-/// Verifies the hash chain of every stream after `from`, with a progress bar.
-pub async fn verify(config: &Config, from: Position) -> Result<(), String> {
+/// Verifies the hash chain of every stream after `from`, with a progress
+/// bar; the error names the first broken link.
+pub async fn verify(config: &Config, from: Position) -> Result<Verified, String> {
     let store = open(config).await?;
     let verified = verify_with_progress(store.as_ref(), from).await;
     store.close().await;
-    let v = verified?;
-    println!(
-        "hash chain intact: {} events in {} streams verified, up to position {}",
-        v.events, v.streams, v.last_position
-    );
-    Ok(())
+    verified
 }
 
-async fn verify_with_progress(
-    store: &dyn EventStore,
-    from: Position,
-) -> Result<cma_store::verify::Verified, String> {
+async fn verify_with_progress(store: &dyn EventStore, from: Position) -> Result<Verified, String> {
     let head = store.head().await.map_err(|e| e.to_string())?;
     let bar = ProgressBar::new(head.saturating_sub(from));
     bar.set_style(

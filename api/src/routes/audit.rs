@@ -42,7 +42,7 @@ pub struct CertificateFormat {
 
 #[utoipa::path(get, path = "/api/v1/audit/quotes/{id}/certificate", tag = "audit",
     params(("id" = uuid::Uuid, Path, description = "quote id"), CertificateFormat),
-    responses((status = 200, description = "printable acceptance certificate", content_type = ["text/html", "text/plain"], body = String),
+    responses((status = 200, description = "printable acceptance certificate (`text/plain` with `?format=text`)", content_type = "text/html", body = String),
               (status = 401), (status = 403), (status = 404, description = "no such quote, or not accepted")))]
 pub async fn certificate(
     State(state): State<AppState>,

@@ -49,7 +49,7 @@ pub struct LineBody {
 impl LineBody {
     fn into_line(self) -> QuoteLine {
         QuoteLine {
-            id: self.line_id.unwrap_or_else(LineId::new),
+            id: self.line_id.unwrap_or_else(|| LineId(uuid::Uuid::new_v4())),
             description: self.description,
             quantity: self.quantity,
             unit_price: self.unit_price,
