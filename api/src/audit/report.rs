@@ -204,3 +204,116 @@ fn acceptance(before: &Quote, a: &QuoteAccepted) -> AcceptanceAudit {
         totals: a.totals,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cma_domain::EventCodec;
+    use cma_domain::quote::samples;
+    use cma_store::chain::{GENESIS, hash_event};
+    use cma_store::{Actor, Metadata, NewEvent};
+
+    /// Drafted, sent and accepted, with the acceptance's content hash taken from `content`.
+    fn events(content: Option<&str>) -> Vec<QuoteEvent> {
+        let all = samples::events();
+        let mut chosen: Vec<QuoteEvent> = all
+            .into_iter()
+            .filter(|e| {
+                matches!(
+                    e,
+                    QuoteEvent::Drafted(_) | QuoteEvent::Sent(_) | QuoteEvent::Accepted(_)
+                )
+            })
+            .collect();
+        let before = Quote::replay(&chosen[..2]);
+        if let Some(QuoteEvent::Accepted(a)) = chosen.last_mut() {
+            a.content_sha256 = content.map_or_else(|| before.content().sha256(), str::to_owned);
+        }
+        chosen
+    }
+
+    /// The events as a correctly chained stream.
+    fn recorded(quote: QuoteId, events: &[QuoteEvent]) -> Vec<Recorded> {
+        let stream = Service::stream::<Quote>(quote.0);
+        let mut prev = GENESIS;
+        let mut out = Vec::new();
+        for (n, e) in (1u64..).zip(events) {
+            let event = NewEvent {
+                event_id: uuid::Uuid::new_v4(),
+                event_type: e.event_type().to_owned(),
+                schema_version: e.schema_version(),
+                recorded_at: cma_domain::Timestamp::UNIX_EPOCH,
+                actor: Actor::System,
+                metadata: Metadata::default(),
+                payload: e.encode(),
+            };
+            let hash = hash_event(&prev, &stream, n, &event);
+            out.push(Recorded {
+                position: n,
+                stream: stream.clone(),
+                version: n,
+                event,
+                prev_hash: prev,
+                hash,
+            });
+            prev = hash;
+        }
+        out
+    }
+
+    fn quote_id(events: &[QuoteEvent]) -> QuoteId {
+        match events.first() {
+            Some(QuoteEvent::Drafted(d)) => d.quote,
+            _ => QuoteId::default(),
+        }
+    }
+
+    #[test]
+    fn an_honest_acceptance_verifies() {
+        let events = events(None);
+        let quote = quote_id(&events);
+        let audit = QuoteAudit::replay(quote, &recorded(quote, &events));
+        assert!(audit.chain_valid && audit.verified(), "{audit:?}");
+        let a = audit.acceptance.as_ref().expect("acceptance");
+        assert_eq!(a.content_sha256, a.content_sha256_recomputed);
+        assert_eq!(
+            audit
+                .events
+                .iter()
+                .map(|e| e.event_type.as_str())
+                .collect::<Vec<_>>(),
+            ["QuoteDrafted", "QuoteSent", "QuoteAccepted"]
+        );
+        assert!(audit.events[2].data["signature_png"].is_string());
+    }
+
+    #[test]
+    fn an_acceptance_hash_that_does_not_match_the_replayed_content_is_reported() {
+        let forged = "0".repeat(64);
+        let events = events(Some(&forged));
+        let quote = quote_id(&events);
+        let audit = QuoteAudit::replay(quote, &recorded(quote, &events));
+        assert!(audit.chain_valid);
+        let a = audit.acceptance.as_ref().expect("acceptance");
+        assert!(!a.content_matches && a.signature_matches);
+        assert_ne!(a.content_sha256_recomputed, forged);
+        assert!(!audit.verified());
+    }
+
+    #[test]
+    fn an_altered_byte_breaks_the_chain_at_that_event() {
+        let events = events(None);
+        let quote = quote_id(&events);
+        let mut stream = recorded(quote, &events);
+        if let Some(byte) = stream[1].event.payload.first_mut() {
+            *byte ^= 1;
+        }
+        let audit = QuoteAudit::replay(quote, &stream);
+        assert!(!audit.chain_valid && !audit.verified());
+        let link = audit.broken_link.as_deref().unwrap_or_default();
+        assert!(
+            link.contains("content does not match its hash") && link.contains("version 2"),
+            "{link}"
+        );
+    }
+}
