@@ -82,7 +82,7 @@ async fn fill(store: Arc<dyn EventStore>, events: usize) -> Result<(), Box<dyn s
             tokio::spawn(async move {
                 for _ in (t..streams).step_by(16) {
                     let stream = StreamId::new("bench", Uuid::new_v4());
-                    let batch = (0..PER_STREAM).map(|i| event(i)).collect();
+                    let batch = (0..PER_STREAM).map(event).collect();
                     store.append(&stream, Expected::NoStream, batch).await?;
                 }
                 Ok::<_, cma_store::AppendError>(())
