@@ -1,5 +1,6 @@
 //! The `cma` command line.
 
+use crate::audit::command::{self, Format};
 use crate::config::Config;
 use clap::{Args, Parser, Subcommand};
 use cma_projections::rebuild;
@@ -20,6 +21,30 @@ pub enum Command {
     /// Read-model maintenance.
     #[command(subcommand)]
     Projections(ProjectionsCommand),
+    /// Audit a quote's acceptance or the whole event log (PRODUCT §10).
+    #[command(subcommand)]
+    Audit(Audit),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Audit {
+    /// Replay a quote's stream: events, hashes, chain and acceptance checks.
+    Quote {
+        /// The quote id.
+        id: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        #[command(flatten)]
+        config: Config,
+    },
+    /// Verify the hash chain of every stream in the log.
+    Verify {
+        /// Verify only the events after this position.
+        #[arg(long, default_value_t = 0)]
+        from: u64,
+        #[command(flatten)]
+        config: Config,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -53,6 +78,17 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Projections(ProjectionsCommand::Rebuild(args)) => rebuild_projections(args).await,
+        Command::Audit(Audit::Quote { id, format, config }) => {
+            command::quote(&config, &id, format).await
+        }
+        Command::Audit(Audit::Verify { from, config }) => {
+            let v = command::verify(&config, from).await?;
+            println!(
+                "hash chain intact: {} events in {} streams verified, up to position {}",
+                v.events, v.streams, v.last_position
+            );
+            Ok(())
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The HTTP API of the CMA client portal and the `cma` command line.
 
 pub mod app;
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod db;

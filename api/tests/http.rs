@@ -27,3 +27,5 @@ mod infrastructure;
 
 #[path = "http/matrix.rs"]
 mod matrix;
+#[path = "http/audit.rs"]
+mod audit;

@@ -83,6 +83,19 @@ pub struct BrokenLink {
     pub reason: &'static str,
 }
 
+impl BrokenLink {
+    fn at(e: &Recorded, reason: &'static str, expected: Hash, actual: Hash) -> Self {
+        Self {
+            stream: e.stream.clone(),
+            version: e.version,
+            position: e.position,
+            expected,
+            actual,
+            reason,
+        }
+    }
+}
+
 impl std::fmt::Display for BrokenLink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -95,6 +108,22 @@ impl std::fmt::Display for BrokenLink {
             hex::encode(self.expected),
             hex::encode(self.actual)
         )
+    }
+}
+
+/// Recomputes an event's hash from its stored bytes and compares it with
+/// the recorded one. Independent of every other event, so it can run in parallel.
+pub fn check_hash(e: &Recorded) -> Result<(), BrokenLink> {
+    let recomputed = hash_event(&e.prev_hash, &e.stream, e.version, &e.event);
+    if recomputed == e.hash {
+        Ok(())
+    } else {
+        Err(BrokenLink::at(
+            e,
+            "content does not match its hash",
+            recomputed,
+            e.hash,
+        ))
     }
 }
 
@@ -125,39 +154,33 @@ impl ChainVerifier {
 
     /// Checks the next event of the log; events must be fed in position order.
     pub fn check(&mut self, e: &Recorded) -> Result<(), BrokenLink> {
+        self.link(e)?;
+        check_hash(e)
+    }
+
+    /// Checks an event's place in its stream — version in sequence, previous
+    /// hash equal to the stream's last hash — without recomputing its own hash
+    /// (see [`check_hash`]); events must be fed in position order.
+    pub fn link(&mut self, e: &Recorded) -> Result<(), BrokenLink> {
         let (last_version, last_hash) = match self.heads.get(&e.stream) {
             Some(head) => *head,
             None if self.resuming => (e.version.saturating_sub(1), e.prev_hash),
             None => (0, GENESIS),
         };
-        let broken = |reason, expected, actual| BrokenLink {
-            stream: e.stream.clone(),
-            version: e.version,
-            position: e.position,
-            expected,
-            actual,
-            reason,
-        };
         if e.version != last_version + 1 {
-            return Err(broken(
+            return Err(BrokenLink::at(
+                e,
                 "version out of sequence (event inserted, deleted or reordered)",
                 last_hash,
                 e.prev_hash,
             ));
         }
         if e.prev_hash != last_hash {
-            return Err(broken(
+            return Err(BrokenLink::at(
+                e,
                 "previous-hash link does not match",
                 last_hash,
                 e.prev_hash,
-            ));
-        }
-        let recomputed = hash_event(&e.prev_hash, &e.stream, e.version, &e.event);
-        if recomputed != e.hash {
-            return Err(broken(
-                "content does not match its hash",
-                recomputed,
-                e.hash,
             ));
         }
         self.heads.insert(e.stream.clone(), (e.version, e.hash));

@@ -1,6 +1,7 @@
 //! Route groups, named as API.md groups them. Each exposes `routes()`; every
 //! handler carries `#[utoipa::path]`, so registering a route documents it.
 
+pub mod audit;
 pub mod auth;
 pub mod clients;
 pub mod diary;
@@ -47,6 +48,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(portal_files::routes())
         .merge(portal_messages::routes())
         .merge(portal_meetings::routes())
+        .merge(audit::routes())
 }
 
 /// The answer of a command that creates nothing new: where its events landed.

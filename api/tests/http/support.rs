@@ -159,6 +159,11 @@ impl Server {
         }
     }
 
+    /// The server's data directory (`events.db`, `read.db`, ...).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
