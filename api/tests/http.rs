@@ -25,7 +25,7 @@ mod fixture;
 #[path = "http/infrastructure.rs"]
 mod infrastructure;
 
-#[path = "http/matrix.rs"]
-mod matrix;
 #[path = "http/audit.rs"]
 mod audit;
+#[path = "http/matrix.rs"]
+mod matrix;
