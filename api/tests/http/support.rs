@@ -303,6 +303,8 @@ impl Server {
         assert_eq!(login["team_id"], body["team_id"]);
         Staff {
             token: text(&login["token"]),
+            staff_id: text(&login["staff_id"]),
+            team_id: text(&login["team_id"]),
         }
     }
 
@@ -429,6 +431,8 @@ impl Drop for Server {
 #[derive(Clone, Debug)]
 pub struct Staff {
     pub token: String,
+    pub staff_id: String,
+    pub team_id: String,
 }
 
 /// A logged-in portal client.
