@@ -18,6 +18,8 @@ pub enum Command {
     Serve(Config),
     /// Apply the database migrations and exit.
     Migrate(Config),
+    /// Run only the worker: emails and timed rules.
+    Worker(Config),
     /// Read-model maintenance.
     #[command(subcommand)]
     Projections(ProjectionsCommand),
@@ -76,6 +78,20 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             crate::db::open(&config).await?.close().await;
             println!("migrations applied");
             Ok(())
+        }
+        Command::Worker(config) => {
+            let state = crate::app::AppState::open(config).await?;
+            let outcome = cma_workers::run_worker(
+                crate::serve::worker_config(&state),
+                state.store.clone(),
+                state.read.clone(),
+                state.clock.clone(),
+                crate::serve::shutdown_signal(),
+            )
+            .await
+            .map_err(|e| format!("worker failed: {e}"));
+            state.close().await;
+            outcome
         }
         Command::Projections(ProjectionsCommand::Rebuild(args)) => rebuild_projections(args).await,
         Command::Audit(Audit::Quote { id, format, config }) => {

@@ -3,8 +3,11 @@
 use crate::app::{AppState, router};
 use crate::config::Config;
 use cma_projections::{Projections, RunnerConfig, views};
+use cma_workers::email::TransportSettings;
+use cma_workers::{WorkerConfig, run_worker};
 use std::future::Future;
 use tokio::net::TcpListener;
+use tokio::sync::oneshot;
 
 pub async fn serve(config: Config) -> Result<(), String> {
     let listen = config.listen;
@@ -19,8 +22,22 @@ pub async fn serve(config: Config) -> Result<(), String> {
     served
 }
 
-/// Serves the API, with the projectors keeping the read models current,
-/// on `listener` until `shutdown` resolves.
+/// The worker's settings for this process's configuration.
+pub fn worker_config(state: &AppState) -> WorkerConfig {
+    let config = &state.config;
+    WorkerConfig::new(
+        &config.public_url(),
+        state.secret_key.to_vec(),
+        match &config.smtp_url {
+            Some(url) => TransportSettings::Smtp(url.clone()),
+            None => TransportSettings::Folder(config.data_dir.join("outbox")),
+        },
+    )
+}
+
+/// Serves the API, with the projectors keeping the read models current and
+/// the worker sending emails and enforcing timed rules, on `listener` until
+/// `shutdown` resolves.
 pub async fn run(
     state: AppState,
     listener: TcpListener,
@@ -33,6 +50,16 @@ pub async fn run(
         RunnerConfig::default(),
     );
     let appends = crate::metrics::watch_appends(&state);
+    let (stop_worker, worker_stopped) = oneshot::channel::<()>();
+    let worker = tokio::spawn(run_worker(
+        worker_config(&state),
+        state.store.clone(),
+        state.read.clone(),
+        state.clock.clone(),
+        async {
+            let _ = worker_stopped.await;
+        },
+    ));
     let app = router(state);
     let served = axum::serve(
         listener,
@@ -42,12 +69,18 @@ pub async fn run(
     .await
     .map_err(|e| format!("server failed: {e}"));
     appends.abort();
+    let _ = stop_worker.send(());
+    match worker.await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::error!(error = %e, "the worker stopped with an error"),
+        Err(e) => tracing::error!(error = %e, "the worker task failed"),
+    }
     projections.stop().await;
     served
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
