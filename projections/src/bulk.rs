@@ -7,6 +7,9 @@ use sqlx::{AnyConnection, AssertSqlSafe, FromRow};
 
 /// Parameters per statement, within SQLite's and PostgreSQL's limits.
 const MAX_PARAMS: usize = 30_000;
+/// Rows per multi-row insert: few enough that most statements share one
+/// text, and so one cached prepared statement.
+const MAX_ROWS: usize = 500;
 
 /// One column value. Nulls keep their type: PostgreSQL checks it.
 #[derive(Clone, Debug, PartialEq)]
@@ -105,11 +108,12 @@ impl Table<'_> {
         suffix: &str,
     ) -> Result<(), ProjectionError> {
         let width = self.columns.len().max(1);
-        let per_statement = (MAX_PARAMS / width).max(1);
+        let per_statement = (MAX_PARAMS / width).clamp(1, MAX_ROWS);
+        let style = Style::of(conn);
         while !rows.is_empty() {
             let rest = rows.split_off(rows.len().min(per_statement));
             let tuples: Vec<String> = (0..rows.len())
-                .map(|r| format!("({})", placeholders(r * width, width)))
+                .map(|r| format!("({})", style.list(r * width, width)))
                 .collect();
             let sql = format!(
                 "INSERT INTO {} ({}) VALUES {}{suffix}",
@@ -142,7 +146,7 @@ impl Table<'_> {
             let sql = format!(
                 "DELETE FROM {} WHERE {column} IN ({})",
                 self.name,
-                placeholders(0, chunk.len())
+                Style::of(conn).list(0, chunk.len())
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for v in chunk {
@@ -154,12 +158,35 @@ impl Table<'_> {
     }
 }
 
-/// `$from+1, ..., $from+count`: both databases read `$N` parameters.
-fn placeholders(from: usize, count: usize) -> String {
-    (from + 1..=from + count)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// How a statement numbers its parameters. Both databases read `$N`, but
+/// SQLite looks each named parameter up by a linear scan, so long lists of
+/// `$N` cost quadratic time there; its anonymous `?` are bound by position.
+#[derive(Clone, Copy)]
+enum Style {
+    Anonymous,
+    Numbered,
+}
+
+impl Style {
+    fn of(conn: &AnyConnection) -> Self {
+        if conn.backend_name() == "SQLite" {
+            Style::Anonymous
+        } else {
+            Style::Numbered
+        }
+    }
+
+    /// Parameters `from + 1` to `from + count`, comma-separated.
+    fn list(self, from: usize, count: usize) -> String {
+        let each = |n: usize| match self {
+            Style::Anonymous => "?".to_owned(),
+            Style::Numbered => format!("${n}"),
+        };
+        (from + 1..=from + count)
+            .map(each)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// Runs `select` (which ends in `... IN `) once per chunk of `keys` and
@@ -174,7 +201,7 @@ where
 {
     let mut out = Vec::new();
     for chunk in keys.chunks(MAX_PARAMS) {
-        let sql = format!("{select}({})", placeholders(0, chunk.len()));
+        let sql = format!("{select}({})", Style::of(conn).list(0, chunk.len()));
         let mut query = sqlx::query_as::<_, R>(AssertSqlSafe(sql));
         for k in chunk {
             query = query.bind(k.clone());

@@ -15,10 +15,11 @@ use cma_domain::quote::{Acceptance, Quote, QuoteCommand, QuoteLine};
 use cma_domain::schedule::{Schedule, free_slots};
 use cma_domain::team::{Branding, StaffMember, Team, TeamCommand};
 use cma_domain::{Aggregate, Event, EventCodec, Timestamp};
-use cma_store::{Actor, Metadata, NewEvent, StreamId};
+use cma_store::{Actor, EventStore, Expected, Metadata, NewEvent, StreamId};
 use jiff::tz::TimeZone;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// One step of a history: which kind of command, and two choices for it.
@@ -40,11 +41,20 @@ struct World {
     conversations: HashMap<ClientId, Conversation>,
     diaries: HashMap<TeamId, Diary>,
     appointments: Vec<(AppointmentId, TeamId, Option<ClientId>)>,
+    /// Where each client and team is in the lists above.
+    client_at: HashMap<ClientId, usize>,
+    team_at: HashMap<TeamId, usize>,
+    known_appointments: std::collections::HashSet<AppointmentId>,
     out: History,
 }
 
+/// One of the 256 most recent items: the working set a history acts on.
 fn pick<T>(items: &[T], choice: u8) -> Option<&T> {
-    (!items.is_empty()).then(|| &items[usize::from(choice) % items.len()])
+    index(items.len(), choice).map(|i| &items[i])
+}
+
+fn index(len: usize, choice: u8) -> Option<usize> {
+    (len > 0).then(|| len - 1 - usize::from(choice) % len)
 }
 
 fn dec(n: i64, scale: u32) -> Decimal {
@@ -105,7 +115,7 @@ impl World {
         StreamId::new(A::CATEGORY, id)
     }
 
-    fn team(&self, choice: u8) -> Option<(TeamId, StaffId)> {
+    fn some_team(&self, choice: u8) -> Option<(TeamId, StaffId)> {
         pick(&self.teams, choice).map(|(t, s, _)| (*t, *s))
     }
 
@@ -148,10 +158,11 @@ impl World {
                     command,
                     Actor::Staff(staff.0),
                 );
+                self.team_at.insert(team, self.teams.len());
                 self.teams.push((team, staff, state));
             }
             1 => {
-                let Some((team, staff)) = self.team(a) else {
+                let Some((team, staff)) = self.some_team(a) else {
                     return;
                 };
                 let client = ClientId::new();
@@ -172,6 +183,7 @@ impl World {
                     command,
                     Actor::Staff(staff.0),
                 );
+                self.client_at.insert(client, self.clients.len());
                 self.clients.push((client, team, staff, state));
             }
             2..=5 => self.client_op(kind % KINDS, a, b),
@@ -184,8 +196,7 @@ impl World {
     }
 
     fn client_op(&mut self, kind: u8, a: u8, b: u8) {
-        let Some(i) = (!self.clients.is_empty()).then(|| usize::from(a) % self.clients.len())
-        else {
+        let Some(i) = index(self.clients.len(), a) else {
             return;
         };
         let (client, team, staff, mut state) = self.clients[i].clone();
@@ -210,7 +221,7 @@ impl World {
             _ => ClientCommand::ChangeAccess {
                 team,
                 by: staff,
-                enabled: Some(b % 5 != 0),
+                enabled: Some(!b.is_multiple_of(5)),
                 sections: Some(sections(b)),
             },
         };
@@ -224,16 +235,17 @@ impl World {
     }
 
     fn portal(&self, client: ClientId) -> Option<cma_domain::access::ClientPortal> {
-        self.clients
-            .iter()
-            .find(|c| c.0 == client)
-            .and_then(|c| c.3.portal())
+        self.client_at
+            .get(&client)
+            .and_then(|i| self.clients[*i].3.portal())
+    }
+
+    fn team(&self, team: TeamId) -> Option<&(TeamId, StaffId, Team)> {
+        self.team_at.get(&team).map(|i| &self.teams[*i])
     }
 
     fn zone(&self, team: TeamId) -> TimeZone {
-        self.teams
-            .iter()
-            .find(|t| t.0 == team)
+        self.team(team)
             .map_or(TimeZone::UTC, |t| t.2.schedule.zone())
     }
 
@@ -245,7 +257,8 @@ impl World {
             let quote = QuoteId::new();
             let mut state = Quote::default();
             let today = self.today();
-            let expires_on = (b % 3 == 0)
+            let expires_on = b
+                .is_multiple_of(3)
                 .then(|| today.saturating_add(jiff::Span::new().days(i64::from(b % 4))));
             let command = QuoteCommand::Draft {
                 quote,
@@ -266,7 +279,7 @@ impl World {
             self.quotes.push((quote, team, staff, state));
             return;
         }
-        let Some(i) = (!self.quotes.is_empty()).then(|| usize::from(a) % self.quotes.len()) else {
+        let Some(i) = index(self.quotes.len(), a) else {
             return;
         };
         let (quote, team, staff, mut state) = self.quotes[i].clone();
@@ -310,10 +323,7 @@ impl World {
             }
             10 => {
                 let Some(line) = line else { return };
-                let (by, actor) = match portal.filter(|_| b % 2 == 0) {
-                    Some(p) => (By::Client(p), Actor::Client(p.client.0)),
-                    None => (By::Staff(staff), Actor::Staff(staff.0)),
-                };
+                let (by, actor) = acting(portal, b.is_multiple_of(2), staff);
                 (
                     QuoteCommand::Comment {
                         team,
@@ -390,14 +400,12 @@ impl World {
                 self.invoices.push((invoice, staff, state));
             }
             15 => {
-                let Some(i) =
-                    (!self.invoices.is_empty()).then(|| usize::from(a) % self.invoices.len())
-                else {
+                let Some(i) = index(self.invoices.len(), a) else {
                     return;
                 };
                 let (invoice, staff, mut state) = self.invoices[i].clone();
                 let due = state.amount_due();
-                let amount = if b % 2 == 0 {
+                let amount = if b.is_multiple_of(2) {
                     due
                 } else {
                     (due / Decimal::TWO).round_dp(2)
@@ -419,10 +427,7 @@ impl World {
                 let Some((client, _, staff, _)) = pick(&self.clients, a).cloned() else {
                     return;
                 };
-                let (by, actor) = match self.portal(client).filter(|_| b % 2 == 0) {
-                    Some(p) => (By::Client(p), Actor::Client(client.0)),
-                    None => (By::Staff(staff), Actor::Staff(staff.0)),
-                };
+                let (by, actor) = acting(self.portal(client), b.is_multiple_of(2), staff);
                 let file = FileId::new();
                 let mut state = StoredFile::default();
                 let command = FileCommand::Upload {
@@ -445,8 +450,7 @@ impl World {
                 self.files.push((file, staff, state));
             }
             _ => {
-                let Some(i) = (!self.files.is_empty()).then(|| usize::from(a) % self.files.len())
-                else {
+                let Some(i) = index(self.files.len(), a) else {
                     return;
                 };
                 let (file, staff, mut state) = self.files[i].clone();
@@ -465,10 +469,7 @@ impl World {
         let Some((client, _, staff, _)) = pick(&self.clients, a).cloned() else {
             return;
         };
-        let (by, actor) = match self.portal(client).filter(|_| b % 2 == 0) {
-            Some(p) => (By::Client(p), Actor::Client(client.0)),
-            None => (By::Staff(staff), Actor::Staff(staff.0)),
-        };
+        let (by, actor) = acting(self.portal(client), b.is_multiple_of(2), staff);
         let mut state = self.conversations.remove(&client).unwrap_or_default();
         let command = if kind == 18 {
             ConversationCommand::Post {
@@ -503,9 +504,7 @@ impl World {
                     return;
                 };
                 let schedule = self
-                    .teams
-                    .iter()
-                    .find(|t| t.0 == team)
+                    .team(team)
                     .map_or_else(Schedule::default, |t| t.2.schedule.clone());
                 let busy = self.diaries.get(&team).map(Diary::busy).unwrap_or_default();
                 let slots = free_slots(&schedule, &busy, self.at());
@@ -522,11 +521,11 @@ impl World {
                 )
             }
             21 => {
-                let Some((team, staff)) = self.team(a) else {
+                let Some((team, staff)) = self.some_team(a) else {
                     return;
                 };
                 let client = pick(&self.clients, b)
-                    .filter(|c| c.1 == team && b % 2 == 0)
+                    .filter(|c| c.1 == team && b.is_multiple_of(2))
                     .map(|c| c.0);
                 let starts_at = self.at().plus_seconds(i64::from(b) * 3600);
                 let command = DiaryCommand::Add {
@@ -543,19 +542,14 @@ impl World {
                 let Some((appointment, team, client)) = pick(&self.appointments, a).cloned() else {
                     return;
                 };
-                let staff = self
-                    .teams
-                    .iter()
-                    .find(|t| t.0 == team)
-                    .map(|t| t.1)
-                    .unwrap_or_default();
+                let staff = self.team(team).map(|t| t.1).unwrap_or_default();
                 match kind {
                     22 => {
-                        let by_client = client.and_then(|c| self.portal(c)).filter(|_| b % 2 == 0);
-                        let (by, actor) = match by_client {
-                            Some(p) => (By::Client(p), Actor::Client(p.client.0)),
-                            None => (By::Staff(staff), Actor::Staff(staff.0)),
-                        };
+                        let (by, actor) = acting(
+                            client.and_then(|c| self.portal(c)),
+                            b.is_multiple_of(2),
+                            staff,
+                        );
                         (team, DiaryCommand::Cancel { appointment, by }, actor)
                     }
                     23 => (
@@ -570,7 +564,7 @@ impl World {
         let mut state = self.diaries.remove(&team).unwrap_or_default();
         self.run(&mut state, Self::stream::<Diary>(team.0), command, actor);
         for added in state.appointments() {
-            if !self.appointments.iter().any(|known| known.0 == added.id) {
+            if self.known_appointments.insert(added.id) {
                 self.appointments.push((added.id, team, added.client));
             }
         }
@@ -578,7 +572,7 @@ impl World {
     }
 
     fn team_op(&mut self, kind: u8, a: u8, b: u8) {
-        let Some(i) = (!self.teams.is_empty()).then(|| usize::from(a) % self.teams.len()) else {
+        let Some(i) = index(self.teams.len(), a) else {
             return;
         };
         let (team, staff, mut state) = self.teams[i].clone();
@@ -591,7 +585,7 @@ impl World {
                 branding: Some(Branding {
                     accent_colour: Some(format!("#00aa{b:02x}")),
                     logo: None,
-                    tagline: (b % 2 == 0).then(|| format!("Since 19{b:02}")),
+                    tagline: b.is_multiple_of(2).then(|| format!("Since 19{b:02}")),
                 }),
                 schedule: Some(Box::new(schedule)),
                 invite_email: None,
@@ -617,6 +611,18 @@ impl World {
     }
 }
 
+/// The client through their portal when there is one and `client_acts`, else staff.
+fn acting(
+    portal: Option<cma_domain::access::ClientPortal>,
+    client_acts: bool,
+    staff: StaffId,
+) -> (By, Actor) {
+    match portal.filter(|_| client_acts) {
+        Some(p) => (By::Client(p), Actor::Client(p.client.0)),
+        None => (By::Staff(staff), Actor::Staff(staff.0)),
+    }
+}
+
 fn sections(bits: u8) -> Sections {
     Sections {
         quotes: bits & 1 == 1,
@@ -630,11 +636,34 @@ fn sections(bits: u8) -> Sections {
 /// The events of a history of `ops`, after a team and a client exist.
 pub fn generate(ops: impl IntoIterator<Item = Op>) -> History {
     let mut world = World::default();
-    world.play((0, 0, 0));
-    world.play((1, 0, 1));
-    world.play((3, 0, 0));
-    for op in ops {
+    for op in [(0, 0, 0), (1, 0, 1), (3, 0, 0)].into_iter().chain(ops) {
         world.play(op);
     }
     world.out
+}
+
+/// Appends a history. Windows of events keep their order; inside a window
+/// each stream's events go in one append, the streams concurrently.
+pub async fn append(store: &Arc<dyn EventStore>, history: History) {
+    const WINDOW: usize = 5_000;
+    let mut events = history.into_iter().peekable();
+    while events.peek().is_some() {
+        let mut by_stream: HashMap<StreamId, Vec<_>> = HashMap::new();
+        let mut order = Vec::new();
+        for (stream, event) in events.by_ref().take(WINDOW) {
+            if !by_stream.contains_key(&stream) {
+                order.push(stream.clone());
+            }
+            by_stream.entry(stream).or_default().push(event);
+        }
+        let mut tasks = tokio::task::JoinSet::new();
+        for stream in order {
+            let batch = by_stream.remove(&stream).unwrap_or_default();
+            let store = store.clone();
+            tasks.spawn(async move { store.append(&stream, Expected::Any, batch).await });
+        }
+        while let Some(done) = tasks.join_next().await {
+            done.expect("append task").expect("append");
+        }
+    }
 }

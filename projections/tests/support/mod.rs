@@ -2,12 +2,13 @@
 
 pub mod history;
 
+pub use history::append;
+
 use cma_projections::ReadDb;
-use cma_store::{EventStore, Expected, StreamId};
-use history::History;
+use cma_store::EventStore;
 use sqlx::any::AnyRow;
 use sqlx::{Column, Row};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The server every PostgreSQL test creates its database on.
@@ -117,32 +118,6 @@ pub async fn postgres() -> PgSetup {
         store: Arc::new(store),
         db,
         database,
-    }
-}
-
-/// Appends a history. Windows of events keep their order; inside a window
-/// each stream's events go in one append, the streams concurrently.
-pub async fn append(store: &Arc<dyn EventStore>, history: History) {
-    const WINDOW: usize = 5_000;
-    let mut events = history.into_iter().peekable();
-    while events.peek().is_some() {
-        let mut by_stream: HashMap<StreamId, Vec<_>> = HashMap::new();
-        let mut order = Vec::new();
-        for (stream, event) in events.by_ref().take(WINDOW) {
-            if !by_stream.contains_key(&stream) {
-                order.push(stream.clone());
-            }
-            by_stream.entry(stream).or_default().push(event);
-        }
-        let mut tasks = tokio::task::JoinSet::new();
-        for stream in order {
-            let batch = by_stream.remove(&stream).unwrap_or_default();
-            let store = store.clone();
-            tasks.spawn(async move { store.append(&stream, Expected::Any, batch).await });
-        }
-        while let Some(done) = tasks.join_next().await {
-            done.expect("append task").expect("append");
-        }
     }
 }
 
