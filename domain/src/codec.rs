@@ -118,3 +118,78 @@ macro_rules! event_enum {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::{Deserialize, Serialize};
+
+    /// Version 1 of a payload, superseded by [`Renamed`].
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct RenamedV1 {
+        pub name: String,
+    }
+
+    /// Version 2 added a field.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct Renamed {
+        pub name: String,
+        pub reason: Option<String>,
+    }
+
+    impl From<RenamedV1> for Renamed {
+        fn from(old: RenamedV1) -> Self {
+            Self {
+                name: old.name,
+                reason: None,
+            }
+        }
+    }
+
+    crate::event_enum! {
+        pub enum Evolving {
+            Renamed(Renamed) = "EvolvingRenamed" v 2 { 1 => RenamedV1 },
+        }
+    }
+
+    #[test]
+    fn a_superseded_version_is_upcast_when_read() {
+        let stored = encode_payload(&RenamedV1 {
+            name: "Hall".to_owned(),
+        });
+        let read = Evolving::decode("EvolvingRenamed", 1, &stored);
+        assert_eq!(
+            read,
+            Ok(Evolving::Renamed(Renamed {
+                name: "Hall".to_owned(),
+                reason: None
+            }))
+        );
+    }
+
+    #[test]
+    fn new_events_are_written_at_the_current_version() {
+        let e = Evolving::Renamed(Renamed {
+            name: "Hall".to_owned(),
+            reason: Some("typo".to_owned()),
+        });
+        assert_eq!((e.event_type(), e.schema_version()), ("EvolvingRenamed", 2));
+        assert_eq!(Evolving::decode("EvolvingRenamed", 2, &e.encode()), Ok(e));
+        assert_eq!(
+            Evolving::known_versions(),
+            &[("EvolvingRenamed", 2), ("EvolvingRenamed", 1)]
+        );
+    }
+
+    #[test]
+    fn unknown_versions_and_garbage_are_refused_not_guessed() {
+        assert!(matches!(
+            Evolving::decode("EvolvingRenamed", 3, &[]),
+            Err(DecodeError::UnknownVersion { version: 3, .. })
+        ));
+        assert!(matches!(
+            Evolving::decode("EvolvingRenamed", 2, &[0xff, 0xff, 0xff]),
+            Err(DecodeError::Payload { .. })
+        ));
+    }
+}
