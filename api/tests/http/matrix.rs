@@ -74,6 +74,18 @@ const SECTIONS: &str =
 
 /// Every staff and portal route of API.md (the sign-up, login and link
 /// routes need no session and are covered in `identity`).
+/// The path of a route as the OpenAPI document spells it.
+pub fn documented_path(route: &Route) -> String {
+    let template = route.path.split('?').next().unwrap_or(route.path);
+    template
+        .replace("{client}", "{id}")
+        .replace("{quote}", "{id}")
+        .replace("{invoice}", "{id}")
+        .replace("{appointment}", "{id}")
+        .replace("{line}", "{line_id}")
+        .replace("{file}", "{file_id}")
+}
+
 pub const ROUTES: &[Route] = &[
     Route {
         role: Role::Any,
@@ -457,15 +469,7 @@ async fn every_route_refuses_what_it_must_and_appends_nothing() {
     let mut checked = 0;
     let mut missing = Vec::new();
     for route in ROUTES {
-        let template = route.path.split('?').next().unwrap_or(route.path);
-        let documented = template
-            .replace("{client}", "{id}")
-            .replace("{quote}", "{id}")
-            .replace("{invoice}", "{id}")
-            .replace("{appointment}", "{id}")
-            .replace("{line}", "{line_id}")
-            .replace("{file}", "{file_id}");
-        if spec["paths"][&documented][route.method.to_lowercase()].is_null() {
+        if spec["paths"][&documented_path(route)][route.method.to_lowercase()].is_null() {
             missing.push(format!("{} {}", route.method, route.path));
             continue;
         }
@@ -510,11 +514,18 @@ async fn every_route_refuses_what_it_must_and_appends_nothing() {
                 &w.r1,
             )
             .await;
-            assert_eq!(status, StatusCode::OK, "own {}: {body}", route.path);
+            if route.path.ends_with("/certificate") {
+                // The fixture's quote is not accepted: it has no certificate yet.
+                assert_eq!(status, StatusCode::NOT_FOUND, "own {}: {body}", route.path);
+                assert_eq!(body["type"], "https://cma.example/problems/not-accepted");
+            } else {
+                assert_eq!(status, StatusCode::OK, "own {}: {body}", route.path);
+            }
         }
     }
-    for route in &missing {
-        eprintln!("authorization matrix: {route} is not registered yet; skipped");
-    }
+    assert!(
+        missing.is_empty(),
+        "routes missing from the API: {missing:?}"
+    );
     assert!(checked > 150, "only {checked} refusals checked");
 }
