@@ -7,7 +7,6 @@ use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames, decode, stream_id};
 use async_trait::async_trait;
 use cma_domain::Aggregate;
-use cma_domain::Event;
 use cma_domain::access::Sections;
 use cma_domain::client::{Client, ClientEvent, Invite};
 use cma_domain::ids::ClientId;
@@ -177,7 +176,7 @@ impl Projector for ClientsView {
         let mut to_load = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for recorded in events {
-            if let Event::Client(event) = decode(recorded)? {
+            if let Some(event) = decode::<Client>(recorded)? {
                 let client: ClientId = stream_id(recorded)?;
                 if seen.insert(client) && !matches!(event, ClientEvent::Created(_)) {
                     to_load.push(id(client.0));
