@@ -51,12 +51,31 @@ struct ClientRow {
     invited_at: Option<i64>,
     activated: i64,
     enabled: i64,
+    #[sqlx(flatten)]
+    sections: SectionColumns,
+    created_at: i64,
+}
+
+/// The five section toggle columns of `clients`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct SectionColumns {
     quotes: i64,
     invoices: i64,
     files: i64,
     meetings: i64,
     messages: i64,
-    created_at: i64,
+}
+
+impl SectionColumns {
+    pub(crate) fn sections(&self) -> Sections {
+        Sections {
+            quotes: self.quotes != 0,
+            invoices: self.invoices != 0,
+            files: self.files != 0,
+            meetings: self.meetings != 0,
+            messages: self.messages != 0,
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -86,13 +105,7 @@ impl ClientRow {
             invite,
             activated: self.activated != 0,
             enabled: self.enabled != 0,
-            sections: Sections {
-                quotes: self.quotes != 0,
-                invoices: self.invoices != 0,
-                files: self.files != 0,
-                meetings: self.meetings != 0,
-                messages: self.messages != 0,
-            },
+            sections: self.sections.sections(),
         };
         Ok((
             id,
