@@ -4,7 +4,7 @@
 
 use crate::error::ProjectionError;
 use async_trait::async_trait;
-use cma_domain::Event;
+use cma_domain::Aggregate;
 use cma_store::Recorded;
 use sqlx::AnyConnection;
 
@@ -44,10 +44,15 @@ impl TableNames {
     }
 }
 
-/// Decodes a recorded event as a domain event.
-pub fn decode(recorded: &Recorded) -> Result<Event, ProjectionError> {
+/// Decodes a recorded event of stream kind `A`; `None` for another stream's
+/// event, which is not even decoded.
+pub fn decode<A: Aggregate>(recorded: &Recorded) -> Result<Option<A::Event>, ProjectionError> {
+    if recorded.stream.category() != A::CATEGORY {
+        return Ok(None);
+    }
     recorded
-        .decode::<Event>()
+        .decode::<A::Event>()
+        .map(Some)
         .map_err(|source| ProjectionError::Decode {
             position: recorded.position,
             source,

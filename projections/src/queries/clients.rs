@@ -4,6 +4,8 @@ use super::team::Branding;
 use crate::convert::rfc3339;
 use crate::db::ReadDb;
 use crate::error::ProjectionError;
+use crate::views::clients::SectionColumns;
+use cma_domain::access::Sections;
 use cma_domain::ids::{ClientId, TeamId};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -44,15 +46,6 @@ pub struct Portal {
     pub invited_at: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Sections {
-    pub quotes: bool,
-    pub invoices: bool,
-    pub files: bool,
-    pub meetings: bool,
-    pub messages: bool,
-}
-
 /// `GET /portal/me`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Me {
@@ -71,23 +64,8 @@ struct Row {
     invite_email: Option<String>,
     invited_at: Option<i64>,
     enabled: i64,
-    quotes: i64,
-    invoices: i64,
-    files: i64,
-    meetings: i64,
-    messages: i64,
-}
-
-impl Row {
-    fn sections(&self) -> Sections {
-        Sections {
-            quotes: self.quotes != 0,
-            invoices: self.invoices != 0,
-            files: self.files != 0,
-            meetings: self.meetings != 0,
-            messages: self.messages != 0,
-        }
-    }
+    #[sqlx(flatten)]
+    sections: SectionColumns,
 }
 
 const COLUMNS: &str = "c.client_id, c.name, c.status, c.invite_email, c.invited_at, c.enabled, \
@@ -157,7 +135,7 @@ pub async fn get(
     let emails = emails(db, team, Some(client)).await?.remove(&r.client_id);
     Ok(Some(ClientRecord {
         portal: Portal {
-            sections: r.sections(),
+            sections: r.sections.sections(),
             status: r.status,
             invite_email: r.invite_email,
             enabled: r.enabled != 0,
@@ -182,7 +160,7 @@ pub async fn me(
         return Ok(None);
     };
     Ok(Some(Me {
-        sections: r.sections(),
+        sections: r.sections.sections(),
         client_id: r.client_id,
         name: r.name,
         business_name: settings.business_name,

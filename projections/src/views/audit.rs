@@ -6,8 +6,7 @@ use crate::convert::id;
 use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames, decode};
 use async_trait::async_trait;
-use cma_domain::Event;
-use cma_domain::quote::QuoteEvent;
+use cma_domain::quote::{Quote, QuoteEvent};
 use cma_store::Recorded;
 use sqlx::AnyConnection;
 
@@ -33,7 +32,7 @@ impl Projector for AuditIndex {
     ) -> Result<(), ProjectionError> {
         let mut rows = Vec::new();
         for recorded in events {
-            if let Event::Quote(QuoteEvent::Drafted(e)) = decode(recorded)? {
+            if let Some(QuoteEvent::Drafted(e)) = decode::<Quote>(recorded)? {
                 rows.push(vec![
                     id(e.quote.0).into(),
                     id(e.team.0).into(),

@@ -7,7 +7,6 @@ use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames, decode, stream_id};
 use async_trait::async_trait;
 use cma_domain::Aggregate;
-use cma_domain::Event;
 use cma_domain::access::Sections;
 use cma_domain::client::{Client, ClientEvent, Invite};
 use cma_domain::ids::ClientId;
@@ -52,12 +51,31 @@ struct ClientRow {
     invited_at: Option<i64>,
     activated: i64,
     enabled: i64,
+    #[sqlx(flatten)]
+    sections: SectionColumns,
+    created_at: i64,
+}
+
+/// The five section toggle columns of `clients`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct SectionColumns {
     quotes: i64,
     invoices: i64,
     files: i64,
     meetings: i64,
     messages: i64,
-    created_at: i64,
+}
+
+impl SectionColumns {
+    pub(crate) fn sections(&self) -> Sections {
+        Sections {
+            quotes: self.quotes != 0,
+            invoices: self.invoices != 0,
+            files: self.files != 0,
+            meetings: self.meetings != 0,
+            messages: self.messages != 0,
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -87,13 +105,7 @@ impl ClientRow {
             invite,
             activated: self.activated != 0,
             enabled: self.enabled != 0,
-            sections: Sections {
-                quotes: self.quotes != 0,
-                invoices: self.invoices != 0,
-                files: self.files != 0,
-                meetings: self.meetings != 0,
-                messages: self.messages != 0,
-            },
+            sections: self.sections.sections(),
         };
         Ok((
             id,
@@ -177,7 +189,7 @@ impl Projector for ClientsView {
         let mut to_load = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for recorded in events {
-            if let Event::Client(event) = decode(recorded)? {
+            if let Some(event) = decode::<Client>(recorded)? {
                 let client: ClientId = stream_id(recorded)?;
                 if seen.insert(client) && !matches!(event, ClientEvent::Created(_)) {
                     to_load.push(id(client.0));

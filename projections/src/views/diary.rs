@@ -6,9 +6,8 @@ use crate::convert::{author, id, micros, parse_author, parse_id, timestamp};
 use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames, decode, stream_id};
 use async_trait::async_trait;
-use cma_domain::Event;
 use cma_domain::access::Author;
-use cma_domain::diary::{Appointment, AppointmentStatus, DiaryEvent};
+use cma_domain::diary::{Appointment, AppointmentStatus, Diary, DiaryEvent};
 use cma_domain::ids::{AppointmentId, TeamId};
 use cma_store::Recorded;
 use sqlx::AnyConnection;
@@ -129,7 +128,7 @@ impl Projector for DiaryView {
         let mut created = HashSet::new();
         let mut to_load = Vec::new();
         for recorded in events {
-            let Event::Diary(event) = decode(recorded)? else {
+            let Some(event) = decode::<Diary>(recorded)? else {
                 continue;
             };
             let team: TeamId = stream_id(recorded)?;

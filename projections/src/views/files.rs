@@ -5,8 +5,7 @@ use crate::convert::{author, id, micros};
 use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames, decode};
 use async_trait::async_trait;
-use cma_domain::Event;
-use cma_domain::file::FileEvent;
+use cma_domain::file::{FileEvent, StoredFile};
 use cma_store::Recorded;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
@@ -45,7 +44,7 @@ impl Projector for FilesView {
         // A file's row as the batch leaves it: `None` once removed.
         let mut files: HashMap<String, Option<Row>> = HashMap::new();
         for recorded in events {
-            let Event::File(event) = decode(recorded)? else {
+            let Some(event) = decode::<StoredFile>(recorded)? else {
                 continue;
             };
             match event {

@@ -6,9 +6,8 @@ use crate::convert::{id, micros};
 use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames, decode, stream_id};
 use async_trait::async_trait;
-use cma_domain::Event;
 use cma_domain::ids::InvoiceId;
-use cma_domain::invoice::InvoiceEvent;
+use cma_domain::invoice::{Invoice, InvoiceEvent};
 use cma_store::Recorded;
 use sqlx::AnyConnection;
 
@@ -56,7 +55,7 @@ impl Projector for InvoicesView {
     ) -> Result<(), ProjectionError> {
         let (mut invoices, mut lines, mut payments) = (Vec::new(), Vec::new(), Vec::new());
         for recorded in events {
-            let Event::Invoice(event) = decode(recorded)? else {
+            let Some(event) = decode::<Invoice>(recorded)? else {
                 continue;
             };
             let invoice: InvoiceId = stream_id(recorded)?;

@@ -6,8 +6,7 @@ use crate::convert::{author, id, micros, parse_id};
 use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames, decode};
 use async_trait::async_trait;
-use cma_domain::Event;
-use cma_domain::conversation::{ConversationEvent, Side, unread_count};
+use cma_domain::conversation::{Conversation, ConversationEvent, Side, unread_count};
 use cma_domain::ids::{ClientId, MessageId};
 use cma_store::Recorded;
 use sqlx::AnyConnection;
@@ -153,7 +152,7 @@ impl Projector for MessagesView {
         let mut posted = HashSet::new();
         let mut marks = Vec::new();
         for recorded in events {
-            if let Event::Conversation(event) = decode(recorded)? {
+            if let Some(event) = decode::<Conversation>(recorded)? {
                 match &event {
                     ConversationEvent::Posted(e) => {
                         clients.insert(e.client);

@@ -1,7 +1,7 @@
 //! One projector per read model.
 
 mod audit;
-mod clients;
+pub(crate) mod clients;
 pub(crate) mod diary;
 mod files;
 mod invoices;

@@ -8,11 +8,11 @@ use crate::convert::{author, date, decimal, id, micros, parse_id};
 use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames, decode, stream_id};
 use async_trait::async_trait;
+use cma_domain::Aggregate;
 use cma_domain::codec::{decode_payload, encode_payload};
 use cma_domain::ids::QuoteId;
 use cma_domain::money::Currency;
 use cma_domain::quote::{Quote, QuoteAccepted, QuoteEvent, QuoteLine};
-use cma_domain::{Aggregate, Event};
 use cma_store::Recorded;
 use sqlx::AnyConnection;
 use std::collections::{HashMap, HashSet};
@@ -255,7 +255,7 @@ impl Projector for QuotesView {
         let mut to_load = Vec::new();
         let mut seen = HashSet::new();
         for recorded in events {
-            if let Event::Quote(event) = decode(recorded)? {
+            if let Some(event) = decode::<Quote>(recorded)? {
                 let quote: QuoteId = stream_id(recorded)?;
                 if seen.insert(quote) && !matches!(event, QuoteEvent::Drafted(_)) {
                     to_load.push(id(quote.0));

@@ -6,10 +6,9 @@ use crate::convert::id;
 use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames, decode, stream_id};
 use async_trait::async_trait;
-use cma_domain::Event;
 use cma_domain::ids::TeamId;
 use cma_domain::schedule::Schedule;
-use cma_domain::team::{Branding, EmailTemplate, StaffMember, TeamEvent};
+use cma_domain::team::{Branding, EmailTemplate, StaffMember, Team, TeamEvent};
 use cma_store::Recorded;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
@@ -96,7 +95,7 @@ impl Projector for TeamView {
         let mut settings: HashMap<TeamId, Row> = HashMap::new();
         let mut staff: HashMap<String, Row> = HashMap::new();
         for recorded in events {
-            let Event::Team(event) = decode(recorded)? else {
+            let Some(event) = decode::<Team>(recorded)? else {
                 continue;
             };
             let team: TeamId = stream_id(recorded)?;
