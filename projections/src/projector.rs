@@ -50,9 +50,17 @@ pub fn decode<A: Aggregate>(recorded: &Recorded) -> Result<Option<A::Event>, Pro
     if recorded.stream.category() != A::CATEGORY {
         return Ok(None);
     }
+    decode_as::<A::Event>(recorded).map(Some)
+}
+
+/// Decodes a recorded event of any stream.
+pub fn decode_event(recorded: &Recorded) -> Result<cma_domain::Event, ProjectionError> {
+    decode_as(recorded)
+}
+
+fn decode_as<E: cma_domain::EventCodec>(recorded: &Recorded) -> Result<E, ProjectionError> {
     recorded
-        .decode::<A::Event>()
-        .map(Some)
+        .decode::<E>()
         .map_err(|source| ProjectionError::Decode {
             position: recorded.position,
             source,

@@ -20,7 +20,7 @@ use cma_domain::file::FileEvent;
 use cma_domain::ids::{AppointmentId, ClientId, TeamId};
 use cma_domain::quote::{Quote, QuoteEvent};
 use cma_domain::{Timestamp, access::Section};
-use cma_projections::projector::{decode, stream_id};
+use cma_projections::projector::{decode_event, stream_id};
 use cma_projections::{ProjectionError, Projector, TableNames};
 use cma_store::{Recorded, Service};
 use sqlx::AnyConnection;
@@ -365,7 +365,7 @@ impl Projector for EmailEnqueuer {
         events: &[Recorded],
     ) -> Result<(), ProjectionError> {
         for recorded in events {
-            let drafts = self.drafts(conn, recorded, decode(recorded)?).await?;
+            let drafts = self.drafts(conn, recorded, decode_event(recorded)?).await?;
             self.enqueue(conn, recorded, &drafts).await?;
         }
         Ok(())

@@ -18,7 +18,7 @@ use cma_domain::diary::{DiaryEvent, cancellation_deadline};
 use cma_domain::quote::rules::expiry_deadline;
 use cma_domain::quote::{Quote, QuoteEvent, QuoteStatus};
 use cma_domain::{Timestamp, ids::AppointmentId};
-use cma_projections::projector::{decode, stream_id};
+use cma_projections::projector::{decode_event, stream_id};
 use cma_projections::{ProjectionError, Projector, TableNames};
 use cma_store::{Recorded, Service};
 use sqlx::AnyConnection;
@@ -93,7 +93,7 @@ impl Projector for DueIndex {
         events: &[Recorded],
     ) -> Result<(), ProjectionError> {
         for recorded in events {
-            match decode(recorded)? {
+            match decode_event(recorded)? {
                 Event::Diary(e) => diary(conn, stream_id::<Uuid>(recorded)?, &e).await?,
                 Event::Quote(QuoteEvent::LineToggled(_) | QuoteEvent::LineCommented(_)) => {}
                 Event::Quote(_) => self.quote(conn, recorded).await?,
