@@ -10,9 +10,9 @@ pub fn new_session_token() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// What the sessions table keeps of a token.
+/// What the sessions table keeps of a token: its SHA-256, as for link tokens.
 pub fn session_key(token: &str) -> String {
-    sha256_hex(token.as_bytes())
+    cma_domain::credentials::token_sha256(token)
 }
 
 /// The CSRF token of a session (double-submit, bound to the session): it can
