@@ -11,23 +11,20 @@ use cma_domain::Timestamp;
 use cma_store::postgres::PgStore;
 use cma_store::sqlite::{SqliteStore, connect_options};
 use cma_store::{Actor, EventStore, Expected, Metadata, NewEvent, StreamId};
-use sqlx::{Connection, Executor, PgConnection};
+use sqlx::Executor;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
+
+#[path = "support/mod.rs"]
+mod support;
+use support::{ScratchDb, flag};
 
 const CONCURRENCY: [usize; 3] = [1, 16, 64];
 const PAYLOAD_BYTES: usize = 256;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().collect();
-    let flag = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
     let ops: usize = flag("--ops")
         .map(|v| v.parse())
         .transpose()?
@@ -218,36 +215,4 @@ async fn run_raw(db: RawDb, n: usize, ops: usize) -> Result<Figures, Box<dyn std
         all.extend(task.await??);
     }
     Ok(figures(all, started.elapsed()))
-}
-
-/// A database created for one run and dropped after it.
-struct ScratchDb {
-    server: String,
-    name: String,
-    url: String,
-}
-
-impl ScratchDb {
-    async fn create(server: &str) -> Result<Self, sqlx::Error> {
-        let name = format!("cma_bench_{}", Uuid::new_v4().simple());
-        let mut conn = PgConnection::connect(server).await?;
-        conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .await?;
-        let base = server.rsplit_once('/').map_or(server, |(b, _)| b);
-        Ok(Self {
-            server: server.to_owned(),
-            url: format!("{base}/{name}"),
-            name,
-        })
-    }
-
-    async fn drop(self) -> Result<(), sqlx::Error> {
-        let mut conn = PgConnection::connect(&self.server).await?;
-        conn.execute(sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            self.name
-        )))
-        .await?;
-        Ok(())
-    }
 }

@@ -10,23 +10,19 @@ use cma_store::postgres::PgStore;
 use cma_store::sqlite::SqliteStore;
 use cma_store::verify::verify_log;
 use cma_store::{Actor, EventStore, Expected, Metadata, NewEvent, StreamId};
-use sqlx::{Connection, Executor, PgConnection};
 use std::sync::Arc;
 use std::time::Instant;
 use uuid::Uuid;
+
+#[path = "support/mod.rs"]
+mod support;
+use support::{ScratchDb, flag};
 
 /// Events per append and per stream: quote-sized streams.
 const PER_STREAM: usize = 20;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().collect();
-    let flag = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
     let events: usize = flag("--events")
         .map(|v| v.parse())
         .transpose()?
@@ -37,20 +33,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     measure("SQLite", sqlite, events).await?;
 
     if let Some(server) = flag("--postgres") {
-        let name = format!("cma_bench_{}", Uuid::new_v4().simple());
-        let mut admin = PgConnection::connect(&server).await?;
-        admin
-            .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .await?;
-        let base = server.rsplit_once('/').map_or(server.as_str(), |(b, _)| b);
-        let pg = Arc::new(PgStore::connect(&format!("{base}/{name}")).await?);
+        let db = ScratchDb::create(&server).await?;
+        let pg = Arc::new(PgStore::connect(&db.url).await?);
         measure("PostgreSQL", pg.clone(), events).await?;
         pg.close().await;
-        admin
-            .execute(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE {name} WITH (FORCE)"
-            )))
-            .await?;
+        db.drop().await?;
     }
     Ok(())
 }
