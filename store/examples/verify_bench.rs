@@ -1,9 +1,10 @@
 //! Hash-chain verification rate over a generated log.
 //!
 //! ```text
-//! cargo run --release -p cma-store --example verify_bench -- [--events N] [--postgres URL]
+//! cargo run --release -p cma-store --example verify_bench -- [--events N] [--postgres URL] [--sqlite FILE]
 //! ```
-//! Without `--postgres` only SQLite is measured.
+//! Without `--postgres` only SQLite is measured. With `--sqlite`, that log
+//! file is used and filled only when empty, so repeated runs skip the fill.
 
 use cma_domain::Timestamp;
 use cma_store::postgres::PgStore;
@@ -29,7 +30,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or(1_000_000);
 
     let dir = tempfile::tempdir()?;
-    let sqlite = Arc::new(SqliteStore::open(&dir.path().join("events.db")).await?);
+    let path = flag("--sqlite").map_or_else(|| dir.path().join("events.db"), Into::into);
+    let sqlite = Arc::new(SqliteStore::open(&path).await?);
     measure("SQLite", sqlite, events).await?;
 
     if let Some(server) = flag("--postgres") {
@@ -47,7 +49,9 @@ async fn measure(
     store: Arc<dyn EventStore>,
     events: usize,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    fill(store.clone(), events).await?;
+    if store.head().await? == 0 {
+        fill(store.clone(), events).await?;
+    }
     let started = Instant::now();
     let verified = verify_log(store.as_ref(), 0, |_, _| {}).await?;
     let secs = started.elapsed().as_secs_f64();

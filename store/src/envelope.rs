@@ -129,3 +129,71 @@ impl Recorded {
         )
     }
 }
+
+/// The hashed fields of an event, borrowed: the bytes its chain hash covers.
+#[derive(Clone, Copy, Debug)]
+pub struct Hashed<'a> {
+    pub stream: &'a str,
+    pub version: Version,
+    pub event_id: Uuid,
+    pub event_type: &'a str,
+    pub schema_version: u16,
+    /// Unix microseconds.
+    pub recorded_at: i64,
+    pub actor_kind: &'a str,
+    pub actor_id: Option<Uuid>,
+    pub correlation_id: Uuid,
+    pub causation_id: Option<Uuid>,
+    pub ip: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+    pub payload: &'a [u8],
+}
+
+impl<'a> Hashed<'a> {
+    /// The hashed fields of `event` as the `version`th event of `stream`.
+    pub fn of(stream: &'a StreamId, version: Version, event: &'a NewEvent) -> Self {
+        Self {
+            stream: stream.as_str(),
+            version,
+            event_id: event.event_id,
+            event_type: &event.event_type,
+            schema_version: event.schema_version,
+            recorded_at: event.recorded_at.as_micros(),
+            actor_kind: event.actor.kind(),
+            actor_id: event.actor.id(),
+            correlation_id: event.metadata.correlation_id,
+            causation_id: event.metadata.causation_id,
+            ip: event.metadata.ip.as_deref(),
+            user_agent: event.metadata.user_agent.as_deref(),
+            payload: &event.payload,
+        }
+    }
+}
+
+/// A committed event borrowed from wherever it was read (a decoded
+/// [`Recorded`], or a row still in the database's buffers).
+#[derive(Clone, Copy, Debug)]
+pub struct StoredRef<'a> {
+    pub position: Position,
+    pub hashed: Hashed<'a>,
+    pub prev_hash: &'a Hash,
+    pub hash: &'a Hash,
+}
+
+impl Recorded {
+    /// This event, borrowed.
+    pub fn as_stored(&self) -> StoredRef<'_> {
+        StoredRef {
+            position: self.position,
+            hashed: Hashed::of(&self.stream, self.version, &self.event),
+            prev_hash: &self.prev_hash,
+            hash: &self.hash,
+        }
+    }
+}
+
+impl std::borrow::Borrow<str> for StreamId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}

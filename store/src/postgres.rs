@@ -9,10 +9,11 @@
 //! `NOTIFY cma_events` so followers in other processes wake at once.
 
 use crate::committer::Committer;
-use crate::envelope::Position;
-use crate::store::{EventStore, StoreError};
+use crate::envelope::{Position, Recorded, StreamId};
+use crate::sql::{EventRow, LogReader, columns, to_i64};
+use crate::store::{EventStore, StoreError, Visitor, visit_all};
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
-use sqlx::{ConnectOptions, PgConnection};
+use sqlx::{ConnectOptions, PgConnection, PgPool};
 use std::str::FromStr;
 use tokio::sync::watch;
 
@@ -24,6 +25,7 @@ crate::sql::sql_event_log!(
     PgStore,
     sqlx::Postgres,
     PgConnection,
+    PgReader,
     // The advisory-lock key that orders appends is "CMA-LOG" in ASCII.
     Some("SELECT pg_advisory_xact_lock(18943765767802695)"),
     Some("SELECT pg_notify('cma_events', $1)")
@@ -46,12 +48,69 @@ impl PgStore {
         let follower = tokio::spawn(follow_notifications(listener, committed.clone()));
         let store = Self {
             committer: Committer::start(PgWriter::new(conn), committed.clone()),
-            pool,
+            reader: PgReader(pool),
             committed,
             background: vec![follower],
         };
         store.committed.send_replace(store.head().await?);
         Ok(store)
+    }
+}
+
+/// Reads the log through a connection pool.
+pub struct PgReader(PgPool);
+
+#[async_trait::async_trait]
+impl LogReader for PgReader {
+    async fn read_stream(&self, stream: &StreamId) -> Result<Vec<Recorded>, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            columns!(),
+            " FROM events WHERE stream_id = $1 ORDER BY stream_version"
+        );
+        sqlx::query_as::<_, EventRow>(sql)
+            .bind(stream.as_str())
+            .fetch_all(&self.0)
+            .await?
+            .into_iter()
+            .map(EventRow::into_recorded)
+            .collect()
+    }
+
+    async fn read_all(&self, after: Position, limit: usize) -> Result<Vec<Recorded>, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            columns!(),
+            " FROM events WHERE position > $1 ORDER BY position LIMIT $2"
+        );
+        sqlx::query_as::<_, EventRow>(sql)
+            .bind(to_i64(after))
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(&self.0)
+            .await?
+            .into_iter()
+            .map(EventRow::into_recorded)
+            .collect()
+    }
+
+    async fn head(&self) -> Result<Position, StoreError> {
+        let max: Option<i64> = sqlx::query_scalar("SELECT MAX(position) FROM events")
+            .fetch_one(&self.0)
+            .await?;
+        Ok(u64::try_from(max.unwrap_or(0)).unwrap_or(0))
+    }
+
+    async fn scan(
+        &self,
+        after: Position,
+        limit: usize,
+        visitor: Box<dyn Visitor>,
+    ) -> Result<Box<dyn Visitor>, StoreError> {
+        visit_all(self.read_all(after, limit).await?, visitor).await
+    }
+
+    async fn close(&self) {
+        self.0.close().await;
     }
 }
 

@@ -2,8 +2,8 @@
 //! so one text serves SQLite and PostgreSQL; [`sql_event_log!`] instantiates
 //! the same code for each driver.
 
-use crate::envelope::{Actor, Hash, Metadata, NewEvent, Recorded, StreamId};
-use crate::store::StoreError;
+use crate::envelope::{Actor, Hash, Metadata, NewEvent, Position, Recorded, StreamId};
+use crate::store::{StoreError, Visitor};
 use cma_domain::Timestamp;
 use uuid::Uuid;
 
@@ -86,11 +86,27 @@ pub fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// Implements the batch writer and the reads for one sqlx driver.
+/// The reading half of a relational event log.
+#[async_trait::async_trait]
+pub trait LogReader: Send + Sync + 'static {
+    async fn read_stream(&self, stream: &StreamId) -> Result<Vec<Recorded>, StoreError>;
+    async fn read_all(&self, after: Position, limit: usize) -> Result<Vec<Recorded>, StoreError>;
+    async fn head(&self) -> Result<Position, StoreError>;
+    async fn scan(
+        &self,
+        after: Position,
+        limit: usize,
+        visitor: Box<dyn Visitor>,
+    ) -> Result<Box<dyn Visitor>, StoreError>;
+    async fn close(&self);
+}
+
+/// Implements the batch writer for one sqlx driver, and the store around
+/// it reading through `$reader` (a [`LogReader`]).
 /// `$lock` runs first in every append transaction (to order writers across
 /// processes); `$announce` runs last with the new head (to wake listeners).
 macro_rules! sql_event_log {
-    ($writer:ident, $store:ident, $db:ty, $conn:ty, $lock:expr, $announce:expr) => {
+    ($writer:ident, $store:ident, $db:ty, $conn:ty, $reader:ty, $lock:expr, $announce:expr) => {
         /// The single writer of this process. It remembers the stream heads
         /// it wrote; they stay valid while the log's head is the one this
         /// writer last committed (nobody else appended in between).
@@ -204,10 +220,10 @@ macro_rules! sql_event_log {
             }
         }
 
-        /// The event log in this database: one writer task, reads from a pool.
+        /// The event log in this database: one writer task, and a reader.
         pub struct $store {
             committer: $crate::committer::Committer,
-            pool: sqlx::Pool<$db>,
+            reader: $reader,
             committed: tokio::sync::watch::Sender<$crate::envelope::Position>,
             background: Vec<tokio::task::JoinHandle<()>>,
         }
@@ -242,18 +258,7 @@ macro_rules! sql_event_log {
                 &self,
                 stream: &$crate::envelope::StreamId,
             ) -> Result<Vec<$crate::envelope::Recorded>, $crate::store::StoreError> {
-                let sql = concat!(
-                    "SELECT ",
-                    $crate::sql::columns!(),
-                    " FROM events WHERE stream_id = $1 ORDER BY stream_version"
-                );
-                sqlx::query_as::<_, $crate::sql::EventRow>(sql)
-                    .bind(stream.as_str())
-                    .fetch_all(&self.pool)
-                    .await?
-                    .into_iter()
-                    .map($crate::sql::EventRow::into_recorded)
-                    .collect()
+                $crate::sql::LogReader::read_stream(&self.reader, stream).await
             }
 
             async fn read_all(
@@ -261,26 +266,20 @@ macro_rules! sql_event_log {
                 after: $crate::envelope::Position,
                 limit: usize,
             ) -> Result<Vec<$crate::envelope::Recorded>, $crate::store::StoreError> {
-                let sql = concat!(
-                    "SELECT ",
-                    $crate::sql::columns!(),
-                    " FROM events WHERE position > $1 ORDER BY position LIMIT $2"
-                );
-                sqlx::query_as::<_, $crate::sql::EventRow>(sql)
-                    .bind($crate::sql::to_i64(after))
-                    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-                    .fetch_all(&self.pool)
-                    .await?
-                    .into_iter()
-                    .map($crate::sql::EventRow::into_recorded)
-                    .collect()
+                $crate::sql::LogReader::read_all(&self.reader, after, limit).await
             }
 
             async fn head(&self) -> Result<$crate::envelope::Position, $crate::store::StoreError> {
-                let max: Option<i64> = sqlx::query_scalar("SELECT MAX(position) FROM events")
-                    .fetch_one(&self.pool)
-                    .await?;
-                Ok(u64::try_from(max.unwrap_or(0)).unwrap_or(0))
+                $crate::sql::LogReader::head(&self.reader).await
+            }
+
+            async fn scan(
+                &self,
+                after: $crate::envelope::Position,
+                limit: usize,
+                visitor: Box<dyn $crate::store::Visitor>,
+            ) -> Result<Box<dyn $crate::store::Visitor>, $crate::store::StoreError> {
+                $crate::sql::LogReader::scan(&self.reader, after, limit, visitor).await
             }
 
             fn positions_are_contiguous(&self) -> bool {
@@ -294,7 +293,7 @@ macro_rules! sql_event_log {
             async fn close(&self) {
                 self.stop_background();
                 self.committer.close().await;
-                self.pool.close().await;
+                $crate::sql::LogReader::close(&self.reader).await;
             }
         }
     };

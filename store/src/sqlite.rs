@@ -1,5 +1,8 @@
 //! The embedded default: the event log in one SQLite file (WAL, full sync).
-//! One writer connection group-commits every append; reads use a pool.
+//! One writer connection group-commits every append; reads go through
+//! [`reader::SqliteReader`].
+
+mod reader;
 
 use crate::committer::Committer;
 use crate::envelope::Position;
@@ -15,6 +18,7 @@ crate::sql::sql_event_log!(
     SqliteStore,
     sqlx::Sqlite,
     SqliteConnection,
+    reader::SqliteReader,
     None::<&'static str>,
     None::<&'static str>
 );
@@ -41,15 +45,16 @@ impl SqliteStore {
         }
         let options = connect_options(path);
         let pool = SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(1)
             .connect_with(options.clone())
             .await?;
         crate::migrations::sqlite(&pool).await?;
+        pool.close().await;
         let conn = options.connect().await?;
         let (committed, _) = watch::channel::<Position>(0);
         let store = Self {
             committer: Committer::start(SqliteWriter::new(conn), committed.clone()),
-            pool,
+            reader: reader::SqliteReader::new(path.to_path_buf()),
             committed,
             background: Vec::new(),
         };

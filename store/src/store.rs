@@ -1,7 +1,8 @@
 //! The one event-store trait every adapter implements.
 
-use crate::envelope::{NewEvent, Position, Recorded, StreamId, Version};
+use crate::envelope::{NewEvent, Position, Recorded, StoredRef, StreamId, Version};
 use async_trait::async_trait;
+use std::ops::ControlFlow;
 use tokio::sync::watch;
 
 /// What the writer believes about the stream it appends to.
@@ -102,6 +103,19 @@ pub trait EventStore: Send + Sync + 'static {
     /// Up to `limit` events of the whole log with position > `after`, in position order.
     async fn read_all(&self, after: Position, limit: usize) -> Result<Vec<Recorded>, StoreError>;
 
+    /// Shows `visitor` up to `limit` events with position > `after`, in
+    /// position order, until it breaks; gives it back. Each event is lent
+    /// only for the visit, so an adapter can lend it straight from the
+    /// database's buffers, with nothing decoded or allocated.
+    async fn scan(
+        &self,
+        after: Position,
+        limit: usize,
+        visitor: Box<dyn Visitor>,
+    ) -> Result<Box<dyn Visitor>, StoreError> {
+        visit_all(self.read_all(after, limit).await?, visitor).await
+    }
+
     /// The position of the last committed event (0 when the log is empty).
     async fn head(&self) -> Result<Position, StoreError>;
 
@@ -117,4 +131,26 @@ pub trait EventStore: Send + Sync + 'static {
     fn positions_are_contiguous(&self) -> bool {
         false
     }
+}
+
+/// Something that looks at stored events one by one (see [`EventStore::scan`]).
+pub trait Visitor: std::any::Any + Send {
+    fn visit(&mut self, event: &StoredRef<'_>) -> ControlFlow<()>;
+}
+
+/// Shows `visitor` decoded events, on a blocking thread.
+pub(crate) async fn visit_all(
+    events: Vec<Recorded>,
+    mut visitor: Box<dyn Visitor>,
+) -> Result<Box<dyn Visitor>, StoreError> {
+    tokio::task::spawn_blocking(move || {
+        for e in &events {
+            if visitor.visit(&e.as_stored()).is_break() {
+                break;
+            }
+        }
+        visitor
+    })
+    .await
+    .map_err(|e| StoreError::Backend(format!("scan stopped: {e}")))
 }

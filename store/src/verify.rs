@@ -1,13 +1,21 @@
 //! Verifies the hash chain of every stream across the whole log.
+//!
+//! The log is cut into stretches of [`STRETCH`] events. Each stretch is read
+//! and checked on its own — every event's hash recomputed, every link
+//! inside the stretch followed — on as many threads as there are cores, and
+//! the stretches are then joined in log order: each stream's first event in
+//! a stretch must follow the stream's last event before it. The broken link
+//! reported is the first in log order whichever check finds it.
 
-use crate::chain::{BrokenLink, ChainVerifier, check_hash};
-use crate::envelope::{Position, Recorded};
-use crate::store::{EventStore, StoreError};
+use crate::chain::{BrokenLink, ChainVerifier};
+use crate::envelope::{Position, StoredRef};
+use crate::store::{EventStore, StoreError, Visitor};
+use futures::stream::{self, BoxStream, StreamExt};
 use std::num::NonZeroUsize;
-use std::sync::Arc;
+use std::ops::ControlFlow;
 
-/// Events read per batch.
-pub const BATCH: usize = 20_000;
+/// Events per stretch.
+pub const STRETCH: usize = 20_000;
 
 /// What a clean verification covered.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,46 +34,116 @@ pub enum VerifyError {
     Store(#[from] StoreError),
 }
 
+/// Checks one stretch of the log on its own as a store shows it: positions,
+/// links within the stretch, and every hash; stops at the first problem.
+struct Stretch {
+    chain: ChainVerifier,
+    /// The positions it must cover exactly, when the store's positions
+    /// are contiguous.
+    covers: Option<(Position, Position)>,
+    events: u64,
+    last: Option<Position>,
+    broken: Option<BrokenLink>,
+    /// What to report if the stretch before this one ended short.
+    hole_before_first: Option<BrokenLink>,
+}
+
+impl Stretch {
+    fn new(covers: Option<(Position, Position)>) -> Self {
+        Self {
+            chain: ChainVerifier::resuming(),
+            covers,
+            events: 0,
+            last: None,
+            broken: None,
+            hole_before_first: None,
+        }
+    }
+
+    /// It ended before the last position it had to cover.
+    fn short(&self) -> bool {
+        self.covers
+            .is_some_and(|(start, end)| self.last.unwrap_or(start) < end)
+    }
+}
+
+impl Visitor for Stretch {
+    fn visit(&mut self, e: &StoredRef<'_>) -> ControlFlow<()> {
+        let expected = match (self.covers, self.last) {
+            (Some((_, end)), _) if e.position > end => return ControlFlow::Break(()),
+            (Some((start, _)), last) => Some(last.unwrap_or(start) + 1),
+            (None, _) => None,
+        };
+        if self.last.is_none() {
+            self.hole_before_first = Some(BrokenLink::hole_before(e));
+        }
+        let found = if expected.is_some_and(|p| p != e.position) {
+            Err(BrokenLink::hole_before(e))
+        } else {
+            self.chain.check_stored(e)
+        };
+        match found {
+            Ok(()) => {
+                self.events += 1;
+                self.last = Some(e.position);
+                ControlFlow::Continue(())
+            }
+            Err(link) => {
+                self.broken = Some(link);
+                ControlFlow::Break(())
+            }
+        }
+    }
+}
+
 /// Checks every event after `from`, in log order. On stores whose positions
-/// are contiguous it also catches a deleted event at the end of a stream, by
-/// the hole it leaves in the log. `progress` is told the position reached and
-/// the number of events checked after each batch.
-///
-/// Per batch, three things overlap: the next batch is read, each event's
-/// place in its stream is checked in log order, and the events' own hashes
-/// are recomputed on blocking threads spread over the cores. The broken link
-/// reported is the first in log order whichever check finds it.
+/// are contiguous it checks the events up to the head when it starts, and
+/// also catches a deleted event, by the hole it leaves in the log; on
+/// others it reads until the end. `progress` is told the position reached
+/// and the number of events checked after each stretch.
 pub async fn verify_log(
     store: &dyn EventStore,
     from: Position,
+    progress: impl FnMut(Position, u64),
+) -> Result<Verified, VerifyError> {
+    verify_in_stretches(store, from, STRETCH, progress).await
+}
+
+/// [`verify_log`] with stretches of `size` events (at least one): whatever
+/// the size, the outcome is the same.
+pub async fn verify_in_stretches(
+    store: &dyn EventStore,
+    from: Position,
+    size: usize,
     mut progress: impl FnMut(Position, u64),
 ) -> Result<Verified, VerifyError> {
+    let size = size.max(1);
+    let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    let mut checked = if store.positions_are_contiguous() {
+        let head = store.head().await?;
+        in_parallel(store, from, head, size, cores)
+    } else {
+        in_sequence(store, from, size)
+    };
     let mut chain = if from == 0 {
         ChainVerifier::new()
     } else {
         ChainVerifier::resuming()
     };
-    let contiguous = store.positions_are_contiguous();
-    let mut last = from;
-    let mut events = 0u64;
-    let mut batch = Arc::new(store.read_all(from, BATCH).await?);
-    while let Some(tail) = batch.last().map(|e| e.position) {
-        let hashing = tokio::task::spawn_blocking({
-            let batch = batch.clone();
-            move || first_bad_hash(&batch)
-        });
-        let (ahead, linked) = tokio::join!(store.read_all(tail, BATCH), async {
-            link_batch(&mut chain, &batch, &mut last, contiguous)
-        });
-        let hashed = hashing
-            .await
-            .map_err(|e| StoreError::Backend(format!("hash check stopped: {e}")))?;
-        if let Some(link) = earliest(linked.err(), hashed) {
+    let (mut last, mut events, mut short) = (from, 0u64, false);
+    while let Some(stretch) = checked.next().await {
+        let stretch = stretch?;
+        if short && let Some(link) = stretch.hole_before_first {
             return Err(VerifyError::Broken(link));
         }
-        events += batch.len() as u64;
+        short = stretch.short();
+        let joined = chain.join(stretch.chain).err();
+        if let Some(link) = earliest(joined, stretch.broken) {
+            return Err(VerifyError::Broken(link));
+        }
+        events += stretch.events;
+        last = stretch.last.unwrap_or(last);
         progress(last, events);
-        batch = Arc::new(ahead?);
     }
     Ok(Verified {
         events,
@@ -74,52 +152,60 @@ pub async fn verify_log(
     })
 }
 
-fn link_batch(
-    chain: &mut ChainVerifier,
-    batch: &[Recorded],
-    last: &mut Position,
-    contiguous: bool,
-) -> Result<(), BrokenLink> {
-    for e in batch {
-        if contiguous && e.position != *last + 1 {
-            return Err(BrokenLink {
-                stream: e.stream.clone(),
-                version: e.version,
-                position: e.position,
-                expected: e.prev_hash,
-                actual: e.prev_hash,
-                reason: "hole in the log before this event (an event was deleted)",
-            });
-        }
-        chain.link(e)?;
-        *last = e.position;
-    }
-    Ok(())
+/// Has the store show `stretch` up to `size` events after `after`.
+async fn check(
+    store: &dyn EventStore,
+    after: Position,
+    size: usize,
+    stretch: Stretch,
+) -> Result<Stretch, StoreError> {
+    let visitor: Box<dyn std::any::Any> = store.scan(after, size, Box::new(stretch)).await?;
+    visitor
+        .downcast::<Stretch>()
+        .map(|stretch| *stretch)
+        .map_err(|_| StoreError::Backend("the store gave back another visitor".into()))
 }
 
-/// The first event of the batch whose recomputed hash differs, checking
-/// one slice per core.
-fn first_bad_hash(batch: &[Recorded]) -> Option<BrokenLink> {
-    let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
-    let slice = batch.len().div_ceil(cores).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = batch
-            .chunks(slice)
-            .map(|part| scope.spawn(|| part.iter().find_map(|e| check_hash(e).err())))
-            .collect();
-        workers
-            .into_iter()
-            .filter_map(|w| w.join().ok().flatten())
-            .min_by_key(|link| link.position)
+/// The stretches of positions `from + 1 ..= head`, several checked at a time.
+fn in_parallel(
+    store: &dyn EventStore,
+    from: Position,
+    head: Position,
+    size: usize,
+    cores: usize,
+) -> BoxStream<'_, Result<Stretch, StoreError>> {
+    let step = size as u64;
+    let count = head.saturating_sub(from).div_ceil(step);
+    stream::iter(0..count)
+        .map(move |i| {
+            let start = from + i * step;
+            let end = (start + step).min(head);
+            check(store, start, size, Stretch::new(Some((start, end))))
+        })
+        .buffered(cores)
+        .boxed()
+}
+
+/// Stretches checked one after another until the log has no more.
+fn in_sequence(
+    store: &dyn EventStore,
+    from: Position,
+    size: usize,
+) -> BoxStream<'_, Result<Stretch, StoreError>> {
+    stream::try_unfold(from, move |after| async move {
+        let stretch = check(store, after, size, Stretch::new(None)).await?;
+        let more = stretch.last.is_some() || stretch.broken.is_some();
+        let next = stretch.last.unwrap_or(after);
+        Ok(more.then_some((stretch, next)))
     })
+    .boxed()
 }
 
-/// The earlier of two findings in log order; at the same event, the link
-/// finding (it is checked first).
-fn earliest(link: Option<BrokenLink>, hash: Option<BrokenLink>) -> Option<BrokenLink> {
-    match (link, hash) {
-        (Some(l), Some(h)) if h.position < l.position => Some(h),
-        (Some(l), _) => Some(l),
-        (None, h) => h,
+/// The earlier of two findings in log order; at the same event, the join's.
+fn earliest(joined: Option<BrokenLink>, inside: Option<BrokenLink>) -> Option<BrokenLink> {
+    match (joined, inside) {
+        (Some(j), Some(i)) if i.position < j.position => Some(i),
+        (Some(j), _) => Some(j),
+        (None, i) => i,
     }
 }

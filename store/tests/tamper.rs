@@ -5,7 +5,7 @@
 use cma_domain::Timestamp;
 use cma_store::postgres::PgStore;
 use cma_store::sqlite::{SqliteStore, connect_options};
-use cma_store::verify::{VerifyError, verify_log};
+use cma_store::verify::{STRETCH, VerifyError, verify_in_stretches};
 use cma_store::{Actor, EventStore, Expected, Metadata, NewEvent, StreamId};
 use sqlx::{Connection, Executor, PgConnection};
 use uuid::Uuid;
@@ -102,17 +102,44 @@ const CASES: &[Case] = &[
     },
 ];
 
-fn assert_caught(case: &Case, outcome: Result<cma_store::verify::Verified, VerifyError>) {
-    match outcome {
-        Err(VerifyError::Broken(link)) => {
-            assert_eq!(
-                link.position, case.broken_at,
-                "{}: caught at the wrong place: {link}",
-                case.name
-            );
+/// Stretch sizes that put the stretch boundaries everywhere in the seed.
+const SIZES: &[usize] = &[1, 2, 3, 5, STRETCH];
+
+/// Verification of the altered log stops at the case's position, however
+/// the log is cut into stretches.
+async fn assert_caught(case: &Case, store: &dyn EventStore) {
+    for &size in SIZES {
+        match verify_in_stretches(store, 0, size, |_, _| {}).await {
+            Err(VerifyError::Broken(link)) => {
+                assert_eq!(
+                    link.position, case.broken_at,
+                    "{} (stretches of {size}): caught at the wrong place: {link}",
+                    case.name
+                );
+            }
+            Err(other) => panic!("{}: verification failed to run: {other}", case.name),
+            Ok(v) => panic!(
+                "{} (stretches of {size}): not caught ({} events verified)",
+                case.name, v.events
+            ),
         }
-        Err(other) => panic!("{}: verification failed to run: {other}", case.name),
-        Ok(v) => panic!("{}: not caught ({} events verified)", case.name, v.events),
+    }
+}
+
+/// A clean log verifies whole, and from a later position, in stretches of every size.
+async fn assert_clean(store: &dyn EventStore) {
+    for &size in SIZES {
+        let whole = verify_in_stretches(store, 0, size, |_, _| {})
+            .await
+            .expect("a clean log verifies");
+        assert_eq!(
+            (whole.events, whole.streams, whole.last_position),
+            (12, 3, 12)
+        );
+        let tail = verify_in_stretches(store, 5, size, |_, _| {})
+            .await
+            .expect("a clean log verifies from a later position");
+        assert_eq!((tail.events, tail.streams, tail.last_position), (7, 3, 12));
     }
 }
 
@@ -123,10 +150,7 @@ async fn every_alteration_of_the_sqlite_log_is_caught() {
         let path = dir.path().join("events.db");
         let store = SqliteStore::open(&path).await.expect("open");
         seed(&store).await;
-        let clean = verify_log(&store, 0, |_, _| {})
-            .await
-            .expect("a clean log verifies");
-        assert_eq!((clean.events, clean.streams), (12, 3));
+        assert_clean(&store).await;
         store.close().await;
         let mut conn = sqlx::SqliteConnection::connect_with(&connect_options(&path))
             .await
@@ -134,7 +158,7 @@ async fn every_alteration_of_the_sqlite_log_is_caught() {
         alter_sqlite(&mut conn, case).await;
         conn.close().await.expect("close raw");
         let reopened = SqliteStore::open(&path).await.expect("reopen");
-        assert_caught(case, verify_log(&reopened, 0, |_, _| {}).await);
+        assert_caught(case, &reopened).await;
         reopened.close().await;
     }
 }
@@ -153,15 +177,13 @@ async fn every_alteration_of_the_postgres_log_is_caught() {
         let url = format!("postgres://postgres@127.0.0.1:5432/{name}");
         let store = PgStore::connect(&url).await.expect("connect");
         seed(&store).await;
-        verify_log(&store, 0, |_, _| {})
-            .await
-            .expect("a clean log verifies");
+        assert_clean(&store).await;
         store.close().await;
         let mut conn = PgConnection::connect(&url).await.expect("raw");
         alter_postgres(&mut conn, case).await;
         conn.close().await.expect("close raw");
         let reopened = PgStore::connect(&url).await.expect("reopen");
-        assert_caught(case, verify_log(&reopened, 0, |_, _| {}).await);
+        assert_caught(case, &reopened).await;
         reopened.close().await;
         admin
             .execute(sqlx::AssertSqlSafe(format!(
