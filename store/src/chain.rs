@@ -21,44 +21,47 @@ pub fn hash_event(prev: &Hash, stream: &StreamId, version: Version, event: &NewE
 
 /// SHA-256 of the predecessor's hash followed by the canonical bytes of
 /// `e`: every hashed field but the global position (which another backend
-/// may assign differently).
+/// may assign differently). The bytes are laid out in one buffer first, so
+/// the digest takes them in whole blocks.
 fn hash_fields(prev: &Hash, e: &Hashed<'_>) -> Hash {
-    let mut out = Sha256::new();
-    out.update(prev);
-    put_bytes(&mut out, FORMAT);
-    put_bytes(&mut out, e.stream.as_bytes());
-    out.update(e.version.to_be_bytes());
-    out.update(e.event_id.as_bytes());
-    put_bytes(&mut out, e.event_type.as_bytes());
-    out.update(e.schema_version.to_be_bytes());
-    out.update(e.recorded_at.to_be_bytes());
-    put_bytes(&mut out, e.actor_kind.as_bytes());
-    put_optional(
-        &mut out,
-        e.actor_id.as_ref().map(|id| id.as_bytes().as_slice()),
-    );
-    out.update(e.correlation_id.as_bytes());
-    put_optional(
-        &mut out,
-        e.causation_id.as_ref().map(|id| id.as_bytes().as_slice()),
-    );
-    put_optional(&mut out, e.ip.map(str::as_bytes));
-    put_optional(&mut out, e.user_agent.map(str::as_bytes));
-    put_bytes(&mut out, e.payload);
-    out.finalize().into()
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUFFER.with_borrow_mut(|out| {
+        out.clear();
+        out.extend_from_slice(prev);
+        put_bytes(out, FORMAT);
+        put_bytes(out, e.stream.as_bytes());
+        out.extend_from_slice(&e.version.to_be_bytes());
+        out.extend_from_slice(e.event_id.as_bytes());
+        put_bytes(out, e.event_type.as_bytes());
+        out.extend_from_slice(&e.schema_version.to_be_bytes());
+        out.extend_from_slice(&e.recorded_at.to_be_bytes());
+        put_bytes(out, e.actor_kind.as_bytes());
+        put_optional(out, e.actor_id.as_ref().map(|id| id.as_bytes().as_slice()));
+        out.extend_from_slice(e.correlation_id.as_bytes());
+        put_optional(
+            out,
+            e.causation_id.as_ref().map(|id| id.as_bytes().as_slice()),
+        );
+        put_optional(out, e.ip.map(str::as_bytes));
+        put_optional(out, e.user_agent.map(str::as_bytes));
+        put_bytes(out, e.payload);
+        Sha256::digest(out.as_slice()).into()
+    })
 }
 
-fn put_bytes(out: &mut Sha256, bytes: &[u8]) {
+fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
     let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
-    out.update(len.to_be_bytes());
-    out.update(bytes);
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(bytes);
 }
 
-fn put_optional(out: &mut Sha256, bytes: Option<&[u8]>) {
+fn put_optional(out: &mut Vec<u8>, bytes: Option<&[u8]>) {
     match bytes {
-        None => out.update([0]),
+        None => out.push(0),
         Some(b) => {
-            out.update([1]);
+            out.push(1);
             put_bytes(out, b);
         }
     }
@@ -157,7 +160,7 @@ fn follows(last: (Version, Hash), version: Version, prev_hash: &Hash) -> Result<
 /// stream's last version and hash.
 #[derive(Default)]
 pub struct ChainVerifier {
-    heads: std::collections::HashMap<StreamId, (Version, Hash)>,
+    heads: std::collections::HashMap<StreamId, (Version, Hash), foldhash::fast::RandomState>,
     /// Starting mid-log: the first event seen of each stream is trusted as
     /// the link to its unseen predecessors, and remembered here.
     resuming: bool,

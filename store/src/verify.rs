@@ -182,7 +182,7 @@ fn in_parallel(
             let end = (start + step).min(head);
             check(store, start, size, Stretch::new(Some((start, end))))
         })
-        .buffered(cores)
+        .buffered(cores + 1)
         .boxed()
 }
 
