@@ -29,3 +29,9 @@ mod infrastructure;
 mod audit;
 #[path = "http/matrix.rs"]
 mod matrix;
+
+#[path = "http/malformed.rs"]
+mod malformed;
+
+#[path = "http/schema.rs"]
+mod schema;

@@ -33,19 +33,22 @@ pub struct QuoteAudit {
 /// One event of the stream as recorded.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEvent {
+    #[schema(value_type = u64)]
     pub position: Position,
+    #[schema(value_type = u64)]
     pub stream_version: Version,
     #[serde(rename = "type")]
     pub event_type: String,
     pub schema_version: u16,
     /// RFC 3339, UTC.
+    #[schema(format = DateTime)]
     pub recorded_at: String,
     /// `staff:{id}`, `client:{id}` or `system`.
     pub actor: String,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     /// The decoded payload (`null` when it cannot be decoded); binary fields in base64.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Object, nullable)]
     pub data: serde_json::Value,
     /// Lower-case hex SHA-256.
     pub hash: String,
@@ -57,6 +60,7 @@ pub struct AuditEvent {
 pub struct AcceptanceAudit {
     pub name: String,
     /// RFC 3339, UTC.
+    #[schema(format = DateTime)]
     pub accepted_at: String,
     pub ip: String,
     pub user_agent: String,
@@ -74,7 +78,6 @@ pub struct AcceptanceAudit {
     pub content_matches: bool,
     #[schema(value_type = Vec<uuid::Uuid>)]
     pub selected_lines: Vec<LineId>,
-    #[schema(value_type = Object)]
     pub totals: Totals,
 }
 

@@ -75,7 +75,7 @@ pub fn working_hours_body(hours: &WorkingHours) -> WorkingHoursBody {
 /// The team's settings (read model).
 #[utoipa::path(get, path = "/api/v1/team/settings", tag = "team",
     responses(
-        (status = 200, description = "`{business_name, time_zone, working_hours, slot_minutes, invite_email: {subject, body}, branding}`"),
+        (status = 200, body = TeamSettings),
         (status = 401, description = "not logged in"),
         (status = 403, description = "not staff"),
     ))]

@@ -6,30 +6,37 @@ use crate::db::ReadDb;
 use crate::error::ProjectionError;
 use cma_domain::ids::{ClientId, TeamId};
 use serde::Serialize;
+use utoipa::ToSchema;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// `GET /clients/{id}/messages`, `GET /portal/messages`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct MessageList {
     pub messages: Vec<Message>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Message {
+    #[schema(format = Uuid)]
     pub message_id: String,
     /// `client` or `staff`.
     pub author: String,
     pub text: String,
+    #[schema(format = DateTime)]
     pub at: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// `GET /inbox`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Inbox {
     pub threads: Vec<Thread>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Thread {
+    #[schema(format = Uuid)]
     pub client_id: String,
     pub client_name: String,
+    #[schema(format = DateTime)]
     pub last_message_at: String,
     /// Client messages the staff side has not read.
     pub unread: i64,
