@@ -20,8 +20,11 @@ pub struct QuoteAudit {
     /// Every event of the stream links to its predecessor and matches its hash.
     pub chain_valid: bool,
     /// The first broken link, when the chain is not valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub broken_link: Option<String>,
     pub events: Vec<AuditEvent>,
+    /// Absent until the quote is accepted.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub acceptance: Option<AcceptanceAudit>,
     #[serde(skip)]
     pub team: TeamId,
