@@ -33,5 +33,8 @@ mod matrix;
 #[path = "http/malformed.rs"]
 mod malformed;
 
+#[path = "http/messages.rs"]
+mod messages;
+
 #[path = "http/schema.rs"]
 mod schema;
