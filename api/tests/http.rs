@@ -33,6 +33,9 @@ mod matrix;
 #[path = "http/malformed.rs"]
 mod malformed;
 
+#[path = "http/contract.rs"]
+mod contract;
+
 #[path = "http/messages.rs"]
 mod messages;
 

@@ -48,7 +48,9 @@ pub struct AuditEvent {
     pub recorded_at: String,
     /// `staff:{id}`, `client:{id}` or `system`.
     pub actor: String,
+    #[schema(required = true)]
     pub ip: Option<String>,
+    #[schema(required = true)]
     pub user_agent: Option<String>,
     /// The decoded payload (`null` when it cannot be decoded); binary fields in base64.
     #[schema(value_type = Object, nullable)]

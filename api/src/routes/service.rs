@@ -32,7 +32,8 @@ async fn healthz() -> &'static str {
 #[derive(Serialize, ToSchema)]
 pub struct Readiness {
     ready: bool,
-    /// The event log's last position; absent when the log does not answer.
+    /// The event log's last position; `null` when the log does not answer.
+    #[schema(required = true)]
     event_log_head: Option<u64>,
     /// Whether the read-side database answers.
     read_db: bool,

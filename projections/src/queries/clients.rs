@@ -48,11 +48,12 @@ pub struct Portal {
     /// `not_invited`, `invited`, `active` or `suspended`.
     pub status: String,
     /// The address the last invite went to.
+    #[schema(required = true)]
     pub invite_email: Option<String>,
     /// The master switch.
     pub enabled: bool,
     pub sections: Sections,
-    #[schema(format = DateTime)]
+    #[schema(format = DateTime, required = true)]
     pub invited_at: Option<String>,
 }
 

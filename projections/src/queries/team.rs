@@ -33,10 +33,12 @@ pub struct InviteEmail {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow, ToSchema)]
 pub struct Branding {
     /// `#rrggbb`.
+    #[schema(required = true)]
     pub accent_colour: Option<String>,
     /// The file shown as the portal's logo.
-    #[schema(format = Uuid)]
+    #[schema(format = Uuid, required = true)]
     pub logo: Option<String>,
+    #[schema(required = true)]
     pub tagline: Option<String>,
 }
 
