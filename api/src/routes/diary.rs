@@ -23,7 +23,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cancel))
 }
 
-/// Defaults: from now, to 31 days after `from`.
+/// Defaults: from now, to 31 days after `from`; an empty value (API.md's
+/// `?from=&to=`) is the default too.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Range {
@@ -66,12 +67,13 @@ pub async fn list(
     session: StaffSession,
     Query(range): Query<Range>,
 ) -> Result<Json<queries::diary::Diary>, ApiError> {
-    let from = match range.from.as_deref() {
-        Some(text) => instant("from", text)?,
+    let given = |value: &Option<String>| value.clone().filter(|text| !text.is_empty());
+    let from = match given(&range.from) {
+        Some(text) => instant("from", &text)?,
         None => state.clock.now(),
     };
-    let to = match range.to.as_deref() {
-        Some(text) => instant("to", text)?,
+    let to = match given(&range.to) {
+        Some(text) => instant("to", &text)?,
         None => from.plus_seconds(DEFAULT_SPAN_SECONDS),
     };
     Ok(Json(

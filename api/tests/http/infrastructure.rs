@@ -84,16 +84,27 @@ async fn cookie_sessions_need_the_csrf_header_for_unsafe_requests() {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (status, _) = read(
-        browser
-            .post(server.url("/api/v1/auth/logout"))
-            .header("X-CSRF-Token", &csrf)
-            .send()
-            .await
-            .expect("logout"),
-    )
-    .await;
-    assert_eq!(status, StatusCode::NO_CONTENT);
+    let logout = browser
+        .post(server.url("/api/v1/auth/logout"))
+        .header("X-CSRF-Token", &csrf)
+        .send()
+        .await
+        .expect("logout");
+    assert_eq!(logout.status(), StatusCode::NO_CONTENT);
+    let cleared: Vec<String> = logout
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect();
+    for name in ["cma_session=;", "cma_csrf=;"] {
+        assert!(
+            cleared
+                .iter()
+                .any(|c| c.starts_with(name) && c.contains("Max-Age=0")),
+            "logout clears {name} {cleared:?}"
+        );
+    }
     let (status, _) = read(
         browser
             .get(server.url("/api/v1/clients"))
