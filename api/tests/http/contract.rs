@@ -10,14 +10,14 @@ use serde_json::Value;
 
 /// One row of API.md: method, path, request body, the success status and
 /// answer, and the other statuses the row names.
-struct Row {
-    method: &'static str,
-    path: &'static str,
-    request: Option<&'static str>,
-    status: u16,
-    response: Answer,
-    others: &'static [u16],
-}
+struct Row(
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    u16,
+    Answer,
+    &'static [u16],
+);
 
 enum Answer {
     /// A JSON body with (at least) these fields.
@@ -35,139 +35,121 @@ const QUOTE_VIEW: &str = "{quote_id, client_id, title, currency, status, revisio
 const INVOICE_VIEW: &str = "{invoice_id, number, status, lines, totals: {subtotal, tax, \
      total}, amount_paid, amount_due, due_on}";
 
-const fn row(
-    method: &'static str,
-    path: &'static str,
-    request: Option<&'static str>,
-    status: u16,
-    response: Answer,
-    others: &'static [u16],
-) -> Row {
-    Row {
-        method,
-        path,
-        request,
-        status,
-        response,
-        others,
-    }
-}
-
 use Answer::{Empty, Json, Media};
 
 #[rustfmt::skip]
 const API_MD: &[Row] = &[
     // Teams and staff
-    row("POST", "/api/v1/teams",
+    Row("POST", "/api/v1/teams",
         Some("{business_name, owner_name, owner_email, owner_password, time_zone?}"),
         201, Json("{team_id, staff_id, position}"), &[]),
-    row("POST", "/api/v1/auth/staff/login", Some("{email, password}"),
+    Row("POST", "/api/v1/auth/staff/login", Some("{email, password}"),
         200, Json("{token, staff_id, team_id}"), &[401, 429]),
-    row("POST", "/api/v1/auth/logout", None, 204, Empty, &[401]),
-    row("GET", "/api/v1/team/settings", None, 200,
+    Row("POST", "/api/v1/auth/logout", None, 204, Empty, &[401]),
+    Row("GET", "/api/v1/team/settings", None, 200,
         Json("{business_name, time_zone, working_hours, slot_minutes, invite_email: {subject, body}, branding}"), &[]),
-    row("PUT", "/api/v1/team/settings",
+    Row("PUT", "/api/v1/team/settings",
         Some("{business_name?, time_zone?, working_hours?, slot_minutes?, invite_email?: {subject, body}, branding?}"),
         200, Json("{position}"), &[]),
     // Clients and portal access
-    row("POST", "/api/v1/clients", Some("{name, emails: [..]}"), 201,
+    Row("POST", "/api/v1/clients", Some("{name, emails: [..]}"), 201,
         Json("{client_id, position}"), &[]),
-    row("GET", "/api/v1/clients", None, 200,
+    Row("GET", "/api/v1/clients", None, 200,
         Json("{clients: [{client_id, name, emails: [..], portal: {status}}]}"), &[]),
-    row("GET", "/api/v1/clients/{id}", None, 200,
+    Row("GET", "/api/v1/clients/{id}", None, 200,
         Json("{client_id, name, emails: [..], portal: {status, invite_email, enabled, sections: {quotes, invoices, files, meetings, messages}, invited_at}}"),
         &[404]),
-    row("POST", "/api/v1/clients/{id}/emails", Some("{email}"), 200, Json("{position}"), &[]),
-    row("POST", "/api/v1/clients/{id}/portal/invite",
+    Row("POST", "/api/v1/clients/{id}/emails", Some("{email}"), 200, Json("{position}"), &[]),
+    Row("POST", "/api/v1/clients/{id}/portal/invite",
         Some("{email, sections: {quotes, invoices, files, meetings, messages}}"),
         200, Json("{position}"), &[422]),
-    row("PUT", "/api/v1/clients/{id}/portal/access", Some("{enabled?, sections?: {...}}"),
+    Row("PUT", "/api/v1/clients/{id}/portal/access", Some("{enabled?, sections?: {...}}"),
         200, Json("{position}"), &[]),
     // Quotes
-    row("POST", "/api/v1/clients/{id}/quotes",
+    Row("POST", "/api/v1/clients/{id}/quotes",
         Some("{title, currency, expires_on?, lines: [{description, quantity, unit_price, tax_rate, optional, selected}]}"),
         201, Json("{quote_id, position}"), &[]),
-    row("GET", "/api/v1/quotes/{id}", None, 200, Json(QUOTE_VIEW), &[]),
-    row("GET", "/api/v1/clients/{id}/quotes", None, 200,
+    Row("GET", "/api/v1/quotes/{id}", None, 200, Json(QUOTE_VIEW), &[]),
+    Row("GET", "/api/v1/clients/{id}/quotes", None, 200,
         Json("{quotes: [{quote_id, title, status, revision, totals}]}"), &[]),
-    row("PUT", "/api/v1/quotes/{id}", Some("{title?, expires_on?, lines?}"), 200,
+    Row("PUT", "/api/v1/quotes/{id}", Some("{title?, expires_on?, lines?}"), 200,
         Json("{revision, position}"), &[409]),
-    row("POST", "/api/v1/quotes/{id}/send", None, 200, Json("{position}"), &[]),
-    row("POST", "/api/v1/quotes/{id}/withdraw", None, 200, Json("{position}"), &[409]),
-    row("POST", "/api/v1/quotes/{id}/lines/{line_id}/comments", Some("{text}"), 201,
+    Row("POST", "/api/v1/quotes/{id}/send", None, 200, Json("{position}"), &[]),
+    Row("POST", "/api/v1/quotes/{id}/withdraw", None, 200, Json("{position}"), &[409]),
+    Row("POST", "/api/v1/quotes/{id}/lines/{line_id}/comments", Some("{text}"), 201,
         Json("{position}"), &[]),
     // Invoices
-    row("POST", "/api/v1/clients/{id}/invoices",
+    Row("POST", "/api/v1/clients/{id}/invoices",
         Some("{number?, currency, due_on, lines: [{description, quantity, unit_price, tax_rate}]}"),
         201, Json("{invoice_id, position}"), &[]),
-    row("GET", "/api/v1/clients/{id}/invoices", None, 200,
+    Row("GET", "/api/v1/clients/{id}/invoices", None, 200,
         Json("{invoices: [{invoice_id, number, status, totals, amount_due}]}"), &[]),
-    row("POST", "/api/v1/invoices/{id}/payments", Some("{amount, paid_on}"), 200,
+    Row("POST", "/api/v1/invoices/{id}/payments", Some("{amount, paid_on}"), 200,
         Json("{position}"), &[]),
-    row("GET", "/api/v1/invoices/{id}", None, 200, Json(INVOICE_VIEW), &[]),
+    Row("GET", "/api/v1/invoices/{id}", None, 200, Json(INVOICE_VIEW), &[]),
     // Files, messages, diary
-    row("GET", "/api/v1/clients/{id}/files", None, 200,
+    Row("GET", "/api/v1/clients/{id}/files", None, 200,
         Json("{files: [{file_id, name, content_type, size, uploaded_by, uploaded_at}]}"), &[]),
-    row("POST", "/api/v1/clients/{id}/files", None, 201, Json("{file_id, position}"), &[413, 415]),
-    row("GET", "/api/v1/files/{file_id}/content", None, 200, Media("application/octet-stream"), &[]),
-    row("GET", "/api/v1/inbox", None, 200,
+    Row("POST", "/api/v1/clients/{id}/files", None, 201, Json("{file_id, position}"), &[413, 415]),
+    Row("GET", "/api/v1/files/{file_id}/content", None, 200, Media("application/octet-stream"), &[]),
+    Row("GET", "/api/v1/inbox", None, 200,
         Json("{threads: [{client_id, client_name, last_message_at, unread}]}"), &[]),
-    row("GET", "/api/v1/clients/{id}/messages", None, 200,
+    Row("GET", "/api/v1/clients/{id}/messages", None, 200,
         Json("{messages: [{message_id, author, text, at}]}"), &[]),
-    row("POST", "/api/v1/clients/{id}/messages", Some("{text}"), 201,
+    Row("POST", "/api/v1/clients/{id}/messages", Some("{text}"), 201,
         Json("{message_id, position}"), &[]),
-    row("GET", "/api/v1/diary", None, 200,
+    Row("GET", "/api/v1/diary", None, 200,
         Json("{appointments: [{appointment_id, client_id?, starts_at, ends_at, status, booked_by}]}"), &[]),
-    row("POST", "/api/v1/diary/appointments", Some("{client_id?, starts_at, ends_at, title?}"),
+    Row("POST", "/api/v1/diary/appointments", Some("{client_id?, starts_at, ends_at, title?}"),
         201, Json("{appointment_id, position}"), &[]),
-    row("POST", "/api/v1/diary/appointments/{id}/cancel", None, 200, Json("{position}"), &[]),
-    row("GET", "/api/v1/emails", None, 200,
+    Row("POST", "/api/v1/diary/appointments/{id}/cancel", None, 200, Json("{position}"), &[]),
+    Row("GET", "/api/v1/emails", None, 200,
         Json("{emails: [{email_id, to, subject, kind, state, attempts, last_error?, created_at, sent_at?}]}"), &[]),
     // Client portal
-    row("POST", "/api/v1/auth/portal/set-password", Some("{token, password}"), 200,
+    Row("POST", "/api/v1/auth/portal/set-password", Some("{token, password}"), 200,
         Json("{token, client_id, position}"), &[400, 429]),
-    row("POST", "/api/v1/auth/portal/login", Some("{email, password}"), 200,
+    Row("POST", "/api/v1/auth/portal/login", Some("{email, password}"), 200,
         Json("{token, client_id}"), &[401, 403, 429]),
-    row("POST", "/api/v1/auth/portal/reset-request", Some("{email}"), 202, Empty, &[429]),
-    row("POST", "/api/v1/auth/portal/reset", Some("{token, password}"), 200, Json("{...}"), &[400, 429]),
-    row("GET", "/api/v1/portal/me", None, 200,
+    Row("POST", "/api/v1/auth/portal/reset-request", Some("{email}"), 202, Empty, &[429]),
+    Row("POST", "/api/v1/auth/portal/reset", Some("{token, password}"), 200, Json("{...}"), &[400, 429]),
+    Row("GET", "/api/v1/portal/me", None, 200,
         Json("{client_id, name, business_name, branding, sections: {quotes, invoices, files, meetings, messages}}"), &[]),
-    row("GET", "/api/v1/portal/quotes", None, 200,
+    Row("GET", "/api/v1/portal/quotes", None, 200,
         Json("{quotes: [{quote_id, title, status, totals}]}"), &[403]),
-    row("GET", "/api/v1/portal/quotes/{id}", None, 200, Json(QUOTE_VIEW), &[403, 404]),
-    row("PUT", "/api/v1/portal/quotes/{id}/lines/{line_id}", Some("{selected}"), 200,
+    Row("GET", "/api/v1/portal/quotes/{id}", None, 200, Json(QUOTE_VIEW), &[403, 404]),
+    Row("PUT", "/api/v1/portal/quotes/{id}/lines/{line_id}", Some("{selected}"), 200,
         Json("{totals, position}"), &[409, 422]),
-    row("POST", "/api/v1/portal/quotes/{id}/lines/{line_id}/comments", Some("{text}"), 201,
+    Row("POST", "/api/v1/portal/quotes/{id}/lines/{line_id}/comments", Some("{text}"), 201,
         Json("{position}"), &[]),
-    row("POST", "/api/v1/portal/quotes/{id}/accept", Some("{name, signature}"), 200,
+    Row("POST", "/api/v1/portal/quotes/{id}/accept", Some("{name, signature}"), 200,
         Json("{accepted_at, position}"), &[409, 422]),
-    row("GET", "/api/v1/portal/invoices", None, 200,
+    Row("GET", "/api/v1/portal/invoices", None, 200,
         Json("{invoices: [{invoice_id, number, status, totals, amount_due}]}"), &[403]),
-    row("GET", "/api/v1/portal/invoices/{id}", None, 200, Json(INVOICE_VIEW), &[403]),
-    row("GET", "/api/v1/portal/files", None, 200, Json("{files: [..]}"), &[403]),
-    row("POST", "/api/v1/portal/files", None, 201, Json("{file_id, position}"), &[403, 413, 415]),
-    row("GET", "/api/v1/portal/files/{file_id}/content", None, 200,
+    Row("GET", "/api/v1/portal/invoices/{id}", None, 200, Json(INVOICE_VIEW), &[403]),
+    Row("GET", "/api/v1/portal/files", None, 200, Json("{files: [..]}"), &[403]),
+    Row("POST", "/api/v1/portal/files", None, 201, Json("{file_id, position}"), &[403, 413, 415]),
+    Row("GET", "/api/v1/portal/files/{file_id}/content", None, 200,
         Media("application/octet-stream"), &[403]),
-    row("GET", "/api/v1/portal/messages", None, 200, Json("{messages: [..]}"), &[403]),
-    row("POST", "/api/v1/portal/messages", Some("{text}"), 201,
+    Row("GET", "/api/v1/portal/messages", None, 200, Json("{messages: [..]}"), &[403]),
+    Row("POST", "/api/v1/portal/messages", Some("{text}"), 201,
         Json("{message_id, position}"), &[403]),
-    row("GET", "/api/v1/portal/meetings/slots", None, 200,
+    Row("GET", "/api/v1/portal/meetings/slots", None, 200,
         Json("{slots: [{starts_at, ends_at}]}"), &[403]),
-    row("GET", "/api/v1/portal/meetings", None, 200,
+    Row("GET", "/api/v1/portal/meetings", None, 200,
         Json("{meetings: [{appointment_id, starts_at, ends_at, status, can_cancel}]}"), &[403]),
-    row("POST", "/api/v1/portal/meetings", Some("{starts_at}"), 201,
+    Row("POST", "/api/v1/portal/meetings", Some("{starts_at}"), 201,
         Json("{appointment_id, position}"), &[403, 409, 422]),
-    row("POST", "/api/v1/portal/meetings/{id}/cancel", None, 200, Json("{position}"), &[403, 422]),
+    Row("POST", "/api/v1/portal/meetings/{id}/cancel", None, 200, Json("{position}"), &[403, 422]),
     // Audit
-    row("GET", "/api/v1/audit/quotes/{id}", None, 200,
+    Row("GET", "/api/v1/audit/quotes/{id}", None, 200,
         Json("{quote_id, chain_valid, events: [{position, stream_version, type, recorded_at, actor, data, hash, prev_hash}], acceptance?: {name, accepted_at, ip, user_agent, signature_sha256, content_sha256, selected_lines, totals}}"),
         &[]),
-    row("GET", "/api/v1/audit/quotes/{id}/certificate", None, 200, Media("text/html"), &[]),
+    Row("GET", "/api/v1/audit/quotes/{id}/certificate", None, 200, Media("text/html"), &[]),
     // Health, readiness, metrics, the document
-    row("GET", "/healthz", None, 200, Media("text/plain"), &[]),
-    row("GET", "/readyz", None, 200, Json("{...}"), &[]),
-    row("GET", "/metrics", None, 200, Media("text/plain; version=0.0.4"), &[]),
-    row("GET", "/api/v1/openapi.json", None, 200, Json("{...}"), &[]),
+    Row("GET", "/healthz", None, 200, Media("text/plain"), &[]),
+    Row("GET", "/readyz", None, 200, Json("{...}"), &[]),
+    Row("GET", "/metrics", None, 200, Media("text/plain; version=0.0.4"), &[]),
+    Row("GET", "/api/v1/openapi.json", None, 200, Json("{...}"), &[]),
 ];
 
 /// API.md's shape notation: `{a, b?, c: [{d}], e: {f}}`; `{...}` and
@@ -309,25 +291,25 @@ async fn the_document_has_every_route_status_and_field_of_api_md() {
     let server = Server::start().await;
     let (_, spec) = server.get("/api/v1/openapi.json", None).await;
     let mut found = Vec::new();
-    for row in API_MD {
-        let route = format!("{} {}", row.method, row.path);
-        let op = operation(&spec, row.method, row.path);
+    for Row(method, path, request, status, response, others) in API_MD {
+        let route = format!("{method} {path}");
+        let op = operation(&spec, method, path);
         if op.is_null() {
             found.push(format!("{route}: not documented"));
             continue;
         }
-        for status in std::iter::once(&row.status).chain(row.others) {
-            if !declares(op, *status) {
-                found.push(format!("{route}: {status} not declared"));
+        for named in std::iter::once(status).chain(*others) {
+            if !declares(op, *named) {
+                found.push(format!("{route}: {named} not declared"));
             }
         }
-        let answer = &op["responses"][row.status.to_string()];
-        match &row.response {
+        let answer = &op["responses"][status.to_string()];
+        match response {
             Json(shape) => gaps(
                 &spec,
                 &answer["content"]["application/json"]["schema"],
                 &parse(shape),
-                &format!("{route} {}", row.status),
+                &format!("{route} {status}"),
                 &mut found,
             ),
             Empty => {
@@ -341,7 +323,7 @@ async fn the_document_has_every_route_status_and_field_of_api_md() {
                 }
             }
         }
-        if let Some(shape) = row.request {
+        if let Some(shape) = request {
             gaps(
                 &spec,
                 &op["requestBody"]["content"]["application/json"]["schema"],

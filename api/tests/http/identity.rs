@@ -274,16 +274,6 @@ async fn a_client_token_on_a_staff_route_and_back_is_403() {
     assert_problem(status, &body, StatusCode::FORBIDDEN);
 }
 
-/// The `Set-Cookie` values of a response.
-fn set_cookies(response: &reqwest::Response) -> Vec<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok().map(str::to_owned))
-        .collect()
-}
-
 #[tokio::test]
 async fn every_login_sets_the_session_cookies_a_browser_then_uses() {
     let server = Server::start().await;

@@ -21,12 +21,7 @@ async fn cookie_sessions_need_the_csrf_header_for_unsafe_requests() {
         .send()
         .await
         .expect("login");
-    let cookies: Vec<String> = login
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok().map(str::to_owned))
-        .collect();
+    let cookies = set_cookies(&login);
     let session = cookies
         .iter()
         .find(|c| c.starts_with("cma_session="))
@@ -91,12 +86,7 @@ async fn cookie_sessions_need_the_csrf_header_for_unsafe_requests() {
         .await
         .expect("logout");
     assert_eq!(logout.status(), StatusCode::NO_CONTENT);
-    let cleared: Vec<String> = logout
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok().map(str::to_owned))
-        .collect();
+    let cleared = set_cookies(&logout);
     for name in ["cma_session=;", "cma_csrf=;"] {
         assert!(
             cleared

@@ -11,6 +11,19 @@ async fn post_ok(server: &Server, path: &str, token: &str, body: Value, expected
     assert_eq!(status, expected, "{path}: {answer}");
 }
 
+/// Marks `thread` read (`body`: `{}` or `{up_to}`) as `token`'s side; its unread count then.
+async fn mark_read(server: &Server, thread: &str, token: &str, body: Value) -> Value {
+    post_ok(
+        server,
+        &format!("{thread}/read"),
+        token,
+        body,
+        StatusCode::OK,
+    )
+    .await;
+    server.fresh(thread, token).await.1["unread"].clone()
+}
+
 #[tokio::test]
 async fn each_side_marks_the_thread_read_up_to_a_message_or_the_latest() {
     let server = Server::start().await;
@@ -20,80 +33,51 @@ async fn each_side_marks_the_thread_read_up_to_a_message_or_the_latest() {
         .portal(&boss, &client, "rae@home.example", all_sections())
         .await;
     let staff_thread = format!("/api/v1/clients/{client}/messages");
+    let portal_thread = "/api/v1/portal/messages";
 
     // An empty thread has nothing to mark: the answer changes nothing.
     let head = server.head().await;
-    post_ok(
-        &server,
-        "/api/v1/portal/messages/read",
-        &portal,
-        json!({}),
-        StatusCode::OK,
-    )
-    .await;
+    assert_eq!(
+        mark_read(&server, portal_thread, &portal, json!({})).await,
+        0
+    );
     assert_eq!(server.head().await, head);
 
     for text in ["One", "Two"] {
+        let body = json!({"text": text});
         post_ok(
             &server,
             &staff_thread,
             &boss.token,
-            json!({"text": text}),
+            body,
             StatusCode::CREATED,
         )
         .await;
     }
-    let (_, thread) = server.fresh("/api/v1/portal/messages", &portal).await;
+    let (_, thread) = server.fresh(portal_thread, &portal).await;
     assert_eq!(thread["unread"], 2, "{thread}");
-    let first = text(&thread["messages"][0]["message_id"]);
-    post_ok(
-        &server,
-        "/api/v1/portal/messages/read",
-        &portal,
-        json!({"up_to": first}),
-        StatusCode::OK,
-    )
-    .await;
-    let (_, thread) = server.fresh("/api/v1/portal/messages", &portal).await;
-    assert_eq!(thread["unread"], 1, "read up to the first of two");
-    post_ok(
-        &server,
-        "/api/v1/portal/messages/read",
-        &portal,
-        json!({}),
-        StatusCode::OK,
-    )
-    .await;
-    let (_, thread) = server.fresh("/api/v1/portal/messages", &portal).await;
-    assert_eq!(thread["unread"], 0, "read up to the latest");
+    let first = json!({"up_to": thread["messages"][0]["message_id"]});
+    assert_eq!(mark_read(&server, portal_thread, &portal, first).await, 1);
+    assert_eq!(
+        mark_read(&server, portal_thread, &portal, json!({})).await,
+        0
+    );
     let (_, thread) = server.fresh(&staff_thread, &boss.token).await;
     assert_eq!(thread["unread"], 0, "staff have no client message to read");
 
     // The client writes: the staff side's count moves, the client's does not.
-    post_ok(
-        &server,
-        "/api/v1/portal/messages",
-        &portal,
-        json!({"text": "Three?"}),
-        StatusCode::CREATED,
-    )
-    .await;
+    let body = json!({"text": "Three?"});
+    post_ok(&server, portal_thread, &portal, body, StatusCode::CREATED).await;
     let (_, thread) = server.fresh(&staff_thread, &boss.token).await;
     assert_eq!(thread["unread"], 1);
     let (_, inbox) = server.fresh("/api/v1/inbox", &boss.token).await;
     assert_eq!(inbox["threads"][0]["unread"], 1);
-    let (_, thread) = server.fresh("/api/v1/portal/messages", &portal).await;
+    let (_, thread) = server.fresh(portal_thread, &portal).await;
     assert_eq!(thread["unread"], 0, "one's own message is not unread");
-    post_ok(
-        &server,
-        &format!("{staff_thread}/read"),
-        &boss.token,
-        json!({}),
-        StatusCode::OK,
-    )
-    .await;
-    let (_, thread) = server.fresh(&staff_thread, &boss.token).await;
-    assert_eq!(thread["unread"], 0);
+    assert_eq!(
+        mark_read(&server, &staff_thread, &boss.token, json!({})).await,
+        0
+    );
     let (_, inbox) = server.fresh("/api/v1/inbox", &boss.token).await;
     assert_eq!(inbox["threads"][0]["unread"], 0);
 
