@@ -29,7 +29,7 @@ pub fn document() -> &'static OpenApi {
 
 /// `openapi` with the title, the session schemes, the shared header and
 /// the shared answers added.
-pub fn complete(mut openapi: OpenApi) -> OpenApi {
+fn complete(mut openapi: OpenApi) -> OpenApi {
     openapi.info.title = "CMA Client Portal API".to_owned();
     openapi.info.version = env!("CARGO_PKG_VERSION").to_owned();
     let components = openapi.components.get_or_insert_with(Components::new);
