@@ -6,15 +6,12 @@ use crate::http::consistency::read_your_writes;
 use crate::metrics;
 use crate::storage::FileStorage;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::routing::get;
 use cma_projections::ReadDb;
 use cma_store::{Clock, EventStore, Service};
-use serde::Serialize;
 use std::sync::Arc;
 use tower_http::trace::TraceLayer;
-use utoipa::openapi::OpenApi;
 
 /// Largest request body of a JSON route; upload routes set their own limit.
 pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
@@ -63,95 +60,30 @@ impl AppState {
     }
 }
 
-/// The `/api/v1` routes and the OpenAPI document describing exactly them.
-pub fn api() -> (Router<AppState>, OpenApi) {
-    let (router, mut openapi) = crate::routes::api().split_for_parts();
-    openapi.info.title = "CMA Client Portal API".to_owned();
-    openapi.info.version = env!("CARGO_PKG_VERSION").to_owned();
-    (router, openapi)
-}
-
+/// Every route, its shared layers, and problem answers for requests that
+/// match no route or no method of one.
 pub fn router(state: AppState) -> Router {
-    let (api, openapi) = api();
-    let openapi = Arc::new(openapi);
-    api.route(
-        "/api/v1/openapi.json",
-        get(move || {
-            let openapi = openapi.clone();
-            async move { axum::Json(openapi.as_ref().clone()) }
-        }),
-    )
-    .route("/healthz", get(healthz))
-    .route("/readyz", get(readyz))
-    .route("/metrics", get(metrics::render))
-    .layer(axum::middleware::from_fn_with_state(
-        state.clone(),
-        read_your_writes,
-    ))
-    .layer(axum::middleware::from_fn(metrics::track))
-    .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
-    .layer(TraceLayer::new_for_http())
-    .fallback(not_found)
-    .with_state(state)
+    Router::from(crate::routes::api())
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            read_your_writes,
+        ))
+        .layer(axum::middleware::from_fn(metrics::track))
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(TraceLayer::new_for_http())
+        .fallback(not_found)
+        .with_state(state)
 }
 
 async fn not_found() -> ApiError {
     ApiError::not_found()
 }
 
-/// The process is up.
-async fn healthz() -> &'static str {
-    "ok"
-}
-
-#[derive(Serialize)]
-struct Readiness {
-    ready: bool,
-    event_log_head: Option<u64>,
-    read_db: bool,
-    /// Each projector's checkpoint and distance behind the log.
-    projectors: Vec<cma_projections::Lag>,
-    problems: Vec<String>,
-}
-
-/// The stores answer; the projectors' lag.
-async fn readyz(State(state): State<AppState>) -> (StatusCode, axum::Json<Readiness>) {
-    let mut problems = Vec::new();
-    let head = match state.store.head().await {
-        Ok(head) => Some(head),
-        Err(e) => {
-            problems.push(format!("event log unavailable: {e}"));
-            None
-        }
-    };
-    let read_db = match sqlx::query("SELECT 1").execute(state.read.pool()).await {
-        Ok(_) => true,
-        Err(e) => {
-            problems.push(format!("read database unavailable: {e}"));
-            false
-        }
-    };
-    let projectors = match cma_projections::lag(&state.read, state.store.as_ref()).await {
-        Ok(lag) => lag,
-        Err(e) => {
-            problems.push(format!("projector lag unavailable: {e}"));
-            Vec::new()
-        }
-    };
-    let ready = problems.is_empty();
-    let status = if ready {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
-    (
-        status,
-        axum::Json(Readiness {
-            ready,
-            event_log_head: head,
-            read_db,
-            projectors,
-            problems,
-        }),
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        "this route does not take that method (see the Allow header)",
     )
 }

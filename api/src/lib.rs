@@ -8,6 +8,7 @@ pub mod db;
 pub mod http;
 pub mod identity;
 pub mod metrics;
+pub mod openapi;
 pub mod routes;
 pub mod secrets;
 pub mod serve;

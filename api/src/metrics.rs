@@ -72,6 +72,9 @@ pub fn watch_appends(state: &AppState) -> tokio::task::JoinHandle<()> {
 }
 
 /// The Prometheus text exposition.
+#[utoipa::path(get, path = "/metrics", tag = "service", security(()),
+    responses((status = 200, description = "Prometheus text format 0.0.4",
+        content_type = "text/plain; version=0.0.4", body = String)))]
 pub async fn render(State(state): State<AppState>) -> Response {
     outbox(&state).await;
     if let Ok(lags) = cma_projections::lag(&state.read, state.store.as_ref()).await {

@@ -29,3 +29,15 @@ mod infrastructure;
 mod audit;
 #[path = "http/matrix.rs"]
 mod matrix;
+
+#[path = "http/malformed.rs"]
+mod malformed;
+
+#[path = "http/contract.rs"]
+mod contract;
+
+#[path = "http/messages.rs"]
+mod messages;
+
+#[path = "http/schema.rs"]
+mod schema;

@@ -20,6 +20,7 @@ pub enum Section {
 
 /// The per-client section toggles.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Sections {
     pub quotes: bool,
     pub invoices: bool,

@@ -127,11 +127,16 @@ impl LineAmounts {
     }
 }
 
-/// Subtotal, tax and total of a document: sums of rounded line amounts.
+/// Subtotal, tax and total of a document: sums of rounded line amounts,
+/// as decimal strings in the major unit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Totals {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "120.00"))]
     pub subtotal: Decimal,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "24.00"))]
     pub tax: Decimal,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "144.00"))]
     pub total: Decimal,
 }
 

@@ -3,6 +3,7 @@
 use crate::error::ProjectionError;
 use cma_domain::Timestamp;
 use cma_domain::access::Author;
+use cma_domain::money::Totals;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -33,6 +34,15 @@ pub fn rfc3339(micros: i64) -> Result<String, ProjectionError> {
 
 pub fn decimal(raw: &str) -> Result<Decimal, ProjectionError> {
     Decimal::from_str(raw).map_err(|_| ProjectionError::corrupt("decimal", raw))
+}
+
+/// Subtotal, tax and total read back from their columns.
+pub fn totals(subtotal: &str, tax: &str, total: &str) -> Result<Totals, ProjectionError> {
+    Ok(Totals {
+        subtotal: decimal(subtotal)?,
+        tax: decimal(tax)?,
+        total: decimal(total)?,
+    })
 }
 
 pub fn date(raw: &str) -> Result<Date, ProjectionError> {

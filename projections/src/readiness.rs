@@ -7,6 +7,7 @@ use crate::error::ProjectionError;
 use cma_store::{EventStore, Position};
 use serde::Serialize;
 use std::time::Duration;
+use utoipa::ToSchema;
 
 /// The longest a read waits for the read models (API.md: at most 5 s).
 pub const MAX_WAIT: Duration = Duration::from_secs(5);
@@ -43,9 +44,11 @@ pub async fn wait_for(
 }
 
 /// One projector's distance behind the log.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Lag {
     pub projector: &'static str,
+    /// The last log position it has applied.
+    #[schema(value_type = u64)]
     pub checkpoint: Position,
     /// Events in the log it has not applied yet.
     pub lag: u64,

@@ -20,8 +20,11 @@ pub struct QuoteAudit {
     /// Every event of the stream links to its predecessor and matches its hash.
     pub chain_valid: bool,
     /// The first broken link, when the chain is not valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub broken_link: Option<String>,
     pub events: Vec<AuditEvent>,
+    /// Absent until the quote is accepted.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub acceptance: Option<AcceptanceAudit>,
     #[serde(skip)]
     pub team: TeamId,
@@ -33,19 +36,24 @@ pub struct QuoteAudit {
 /// One event of the stream as recorded.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEvent {
+    #[schema(value_type = u64)]
     pub position: Position,
+    #[schema(value_type = u64)]
     pub stream_version: Version,
     #[serde(rename = "type")]
     pub event_type: String,
     pub schema_version: u16,
     /// RFC 3339, UTC.
+    #[schema(format = DateTime)]
     pub recorded_at: String,
     /// `staff:{id}`, `client:{id}` or `system`.
     pub actor: String,
+    #[schema(required = true)]
     pub ip: Option<String>,
+    #[schema(required = true)]
     pub user_agent: Option<String>,
     /// The decoded payload (`null` when it cannot be decoded); binary fields in base64.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Object, nullable)]
     pub data: serde_json::Value,
     /// Lower-case hex SHA-256.
     pub hash: String,
@@ -57,6 +65,7 @@ pub struct AuditEvent {
 pub struct AcceptanceAudit {
     pub name: String,
     /// RFC 3339, UTC.
+    #[schema(format = DateTime)]
     pub accepted_at: String,
     pub ip: String,
     pub user_agent: String,
@@ -74,7 +83,6 @@ pub struct AcceptanceAudit {
     pub content_matches: bool,
     #[schema(value_type = Vec<uuid::Uuid>)]
     pub selected_lines: Vec<LineId>,
-    #[schema(value_type = Object)]
     pub totals: Totals,
 }
 

@@ -8,7 +8,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use cma_projections::{MAX_WAIT, wait_for};
 
-pub const MIN_POSITION: &str = "x-min-position";
+/// The read-your-writes header (header names are matched case-insensitively).
+pub const MIN_POSITION: &str = "X-Min-Position";
 
 pub async fn read_your_writes(
     State(state): State<AppState>,

@@ -5,6 +5,7 @@ use axum::response::{IntoResponse, Response};
 use cma_domain::{Refusal, RefusalKind};
 use cma_store::{ServiceError, StoreError};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// An error answer with its status, a stable type and a readable detail.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,12 +17,17 @@ pub struct ApiError {
     pub detail: String,
 }
 
-#[derive(Serialize)]
-struct Problem<'a> {
+/// An RFC 9457 problem: the body of every error answer.
+#[derive(Serialize, ToSchema)]
+pub struct Problem<'a> {
+    /// `https://cma.example/problems/{slug}`, e.g. `.../slot-taken`.
     #[serde(rename = "type")]
     kind: String,
+    /// The status code's reason phrase.
     title: &'a str,
+    /// The HTTP status code.
     status: u16,
+    /// What went wrong, for a person to read.
     detail: &'a str,
 }
 
@@ -134,21 +140,32 @@ impl From<cma_projections::ProjectionError> for ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let title = self.status.canonical_reason().unwrap_or("Error");
-        let body = Problem {
+impl ApiError {
+    /// The body of this error's answer.
+    pub fn problem(&self) -> Problem<'_> {
+        Problem {
             kind: format!("https://cma.example/problems/{}", self.slug),
-            title,
+            title: self.status.canonical_reason().unwrap_or("Error"),
             status: self.status.as_u16(),
             detail: &self.detail,
-        };
-        let mut response = (self.status, axum::Json(body)).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
-        response
+        }
+    }
+}
+
+/// An answer with `status` and `body`, a problem (possibly with extension
+/// members beside its own), as `application/problem+json`.
+pub fn problem_response(status: StatusCode, body: impl Serialize) -> Response {
+    let mut response = (status, axum::Json(body)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    response
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        problem_response(self.status, self.problem())
     }
 }
 

@@ -2,12 +2,11 @@
 //! team. Unlike the other reads, this one replays the event log itself: the
 //! point is to check what is recorded there.
 
-use super::wire::id;
 use crate::app::AppState;
 use crate::audit::report::AuditError;
 use crate::audit::{Certificate, QuoteAudit};
-use crate::http::{ApiError, Json, StaffSession};
-use axum::extract::{Path, Query, State};
+use crate::http::{ApiError, Json, Path, Query, StaffSession};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use cma_domain::ids::QuoteId;
@@ -28,12 +27,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
 pub async fn quote(
     State(state): State<AppState>,
     session: StaffSession,
-    Path(quote): Path<String>,
+    Path(quote): Path<QuoteId>,
 ) -> Result<Json<QuoteAudit>, ApiError> {
-    Ok(Json(audit(&state, &session, &quote).await?))
+    Ok(Json(audit(&state, &session, quote).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CertificateFormat {
     /// `html` (default) or `text`.
     #[serde(default)]
@@ -47,10 +47,10 @@ pub struct CertificateFormat {
 pub async fn certificate(
     State(state): State<AppState>,
     session: StaffSession,
-    Path(quote): Path<String>,
+    Path(quote): Path<QuoteId>,
     Query(format): Query<CertificateFormat>,
 ) -> Result<Response, ApiError> {
-    let audit = audit(&state, &session, &quote).await?;
+    let audit = audit(&state, &session, quote).await?;
     let certificate = Certificate::load(&state.service, &audit)
         .await
         .map_err(ApiError::internal)?
@@ -80,9 +80,8 @@ pub async fn certificate(
 async fn audit(
     state: &AppState,
     session: &StaffSession,
-    quote: &str,
+    quote: QuoteId,
 ) -> Result<QuoteAudit, ApiError> {
-    let quote: QuoteId = id(quote)?;
     match QuoteAudit::load(state.store.as_ref(), quote).await {
         Ok(audit) if audit.team == session.team => Ok(audit),
         Ok(_) | Err(AuditError::NotFound(_)) => Err(ApiError::not_found()),

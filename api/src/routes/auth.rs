@@ -39,7 +39,7 @@ pub struct StaffLoginResponse {
 }
 
 /// Log in as staff.
-#[utoipa::path(post, path = "/api/v1/auth/staff/login", tag = "auth",
+#[utoipa::path(post, path = "/api/v1/auth/staff/login", tag = "auth", security(()),
     request_body = LoginRequest,
     responses(
         (status = 200, body = StaffLoginResponse, description = "logged in; sets the cma_session and cma_csrf cookies"),

@@ -1,11 +1,10 @@
 //! Clients and their portal access (PRODUCT §3), staff side.
 
-use super::wire::id;
 use crate::app::AppState;
-use crate::http::{ApiError, Json, StaffSession};
+use crate::http::{ApiError, Json, Path, StaffSession};
 use crate::identity::{Principal, logins, sessions};
 use crate::routes::Positioned;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cma_domain::access::Sections;
 use cma_domain::client::{Client, ClientCommand};
@@ -30,28 +29,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(change_access))
 }
 
-/// The portal section toggles.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-pub struct SectionsBody {
-    pub quotes: bool,
-    pub invoices: bool,
-    pub files: bool,
-    pub meetings: bool,
-    pub messages: bool,
-}
-
-impl From<SectionsBody> for Sections {
-    fn from(s: SectionsBody) -> Self {
-        Sections {
-            quotes: s.quotes,
-            invoices: s.invoices,
-            files: s.files,
-            meetings: s.meetings,
-            messages: s.messages,
-        }
-    }
-}
-
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewClient {
     pub name: String,
@@ -73,14 +50,14 @@ pub struct NewEmail {
 pub struct InviteRequest {
     /// One of the client's saved addresses.
     pub email: String,
-    pub sections: SectionsBody,
+    pub sections: Sections,
 }
 
 /// "Save access": the master switch and/or the sections; no email is sent.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct AccessChange {
     pub enabled: Option<bool>,
-    pub sections: Option<SectionsBody>,
+    pub sections: Option<Sections>,
 }
 
 /// Add a client to the team.
@@ -125,7 +102,7 @@ async fn create_client(
 /// The team's clients with their portal badge (read model).
 #[utoipa::path(get, path = "/api/v1/clients", tag = "clients",
     responses(
-        (status = 200, description = "`{clients: [{client_id, name, emails, portal: {status}}]}`"),
+        (status = 200, body = ClientList),
         (status = 401, description = "not logged in"),
         (status = 403, description = "not staff"),
     ))]
@@ -140,7 +117,7 @@ async fn list_clients(
 #[utoipa::path(get, path = "/api/v1/clients/{id}", tag = "clients",
     params(("id" = Uuid, Path, description = "client id")),
     responses(
-        (status = 200, description = "`{client_id, name, emails, portal: {status, invite_email, enabled, sections, invited_at}}`"),
+        (status = 200, body = ClientRecord),
         (status = 401, description = "not logged in"),
         (status = 403, description = "not staff"),
         (status = 404, description = "no such client in this team"),
@@ -148,10 +125,9 @@ async fn list_clients(
 async fn get_client(
     State(state): State<AppState>,
     staff: StaffSession,
-    Path(client): Path<String>,
+    Path(client): Path<ClientId>,
 ) -> Result<Json<ClientRecord>, ApiError> {
-    let client: Uuid = id(&client)?;
-    clients::get(&state.read, staff.team, ClientId(client))
+    clients::get(&state.read, staff.team, client)
         .await?
         .map(Json)
         .ok_or_else(ApiError::not_found)
@@ -171,14 +147,13 @@ async fn get_client(
 async fn add_email(
     State(state): State<AppState>,
     staff: StaffSession,
-    Path(client): Path<String>,
+    Path(client): Path<ClientId>,
     Json(body): Json<NewEmail>,
 ) -> Result<Json<Positioned>, ApiError> {
-    let client: Uuid = id(&client)?;
     let executed = state
         .service
         .execute::<Client>(
-            client,
+            client.0,
             &staff.context(&state),
             ClientCommand::AddEmail {
                 team: staff.team,
@@ -207,21 +182,20 @@ async fn add_email(
 async fn invite(
     State(state): State<AppState>,
     staff: StaffSession,
-    Path(client): Path<String>,
+    Path(client): Path<ClientId>,
     Json(body): Json<InviteRequest>,
 ) -> Result<Json<Positioned>, ApiError> {
-    let client: Uuid = id(&client)?;
     let ctx = staff.context(&state);
     let invited = state
         .service
         .execute::<Client>(
-            client,
+            client.0,
             &ctx,
             ClientCommand::Invite {
                 team: staff.team,
                 by: staff.staff,
                 email: body.email,
-                sections: body.sections.into(),
+                sections: body.sections,
             },
         )
         .await?;
@@ -229,14 +203,19 @@ async fn invite(
         return Err(ApiError::internal("an invited client has no invite"));
     };
     let expires_at = ctx.now.plus_seconds(INVITE_LIFETIME_SECONDS);
-    let token = link_token(&state.secret_key, TokenPurpose::Invite, client, expires_at);
+    let token = link_token(
+        &state.secret_key,
+        TokenPurpose::Invite,
+        client.0,
+        expires_at,
+    );
     let issued = state
         .service
         .execute::<Credentials>(
-            client,
+            client.0,
             &ctx,
             CredentialsCommand::IssueInvite {
-                client: ClientId(client),
+                client,
                 email: invite.email.clone(),
                 token_sha256: token_sha256(&token),
                 expires_at: Some(expires_at),
@@ -247,7 +226,7 @@ async fn invite(
     logins::record(
         state.read.pool(),
         Principal::Client {
-            client: ClientId(client),
+            client,
             team: staff.team,
         },
         &invite.email,
@@ -272,25 +251,24 @@ async fn invite(
 async fn change_access(
     State(state): State<AppState>,
     staff: StaffSession,
-    Path(client): Path<String>,
+    Path(client): Path<ClientId>,
     Json(body): Json<AccessChange>,
 ) -> Result<Json<Positioned>, ApiError> {
-    let client: Uuid = id(&client)?;
     let executed = state
         .service
         .execute::<Client>(
-            client,
+            client.0,
             &staff.context(&state),
             ClientCommand::ChangeAccess {
                 team: staff.team,
                 by: staff.staff,
                 enabled: body.enabled,
-                sections: body.sections.map(Into::into),
+                sections: body.sections,
             },
         )
         .await?;
     if !executed.state.enabled {
-        sessions::revoke_client(state.read.pool(), ClientId(client), state.clock.now()).await?;
+        sessions::revoke_client(state.read.pool(), client, state.clock.now()).await?;
     }
     Ok(Json(Positioned {
         position: executed.position,

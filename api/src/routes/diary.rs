@@ -2,16 +2,15 @@
 
 use super::Positioned;
 use super::scope::team_client;
-use super::wire::{id, instant};
+use super::wire::instant;
 use crate::app::AppState;
-use crate::http::{ApiError, Json, StaffSession};
-use axum::extract::{Path, Query, State};
+use crate::http::{ApiError, Json, Path, Query, StaffSession};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cma_domain::access::By;
 use cma_domain::diary::{Diary, DiaryCommand};
 use cma_domain::ids::{AppointmentId, ClientId};
 use cma_projections::queries;
-use cma_store::Position;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -24,12 +23,16 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cancel))
 }
 
-/// Defaults: from now, to 31 days after `from`.
+/// Defaults: from now, to 31 days after `from`; an empty value (API.md's
+/// `?from=&to=`) is the default too.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Range {
-    /// RFC 3339.
+    /// RFC 3339; now when left out.
+    #[param(format = DateTime)]
     pub from: Option<String>,
-    /// RFC 3339.
+    /// RFC 3339; 31 days after `from` when left out.
+    #[param(format = DateTime)]
     pub to: Option<String>,
 }
 
@@ -41,9 +44,9 @@ pub struct NewAppointment {
     #[serde(default)]
     #[schema(value_type = Option<uuid::Uuid>)]
     pub client_id: Option<ClientId>,
-    /// RFC 3339.
+    #[schema(format = DateTime)]
     pub starts_at: String,
-    /// RFC 3339.
+    #[schema(format = DateTime)]
     pub ends_at: String,
     #[serde(default)]
     pub title: Option<String>,
@@ -53,22 +56,24 @@ pub struct NewAppointment {
 pub struct AppointmentCreated {
     #[schema(value_type = uuid::Uuid)]
     pub appointment_id: AppointmentId,
-    pub position: Position,
+    /// Global event-log position of the command's last event.
+    pub position: u64,
 }
 
 #[utoipa::path(get, path = "/api/v1/diary", tag = "diary", params(Range),
-    responses((status = 200, description = "`{appointments: [{appointment_id, client_id?, starts_at, ends_at, status, booked_by}]}` overlapping [from, to)", body = Object), (status = 400)))]
+    responses((status = 200, description = "the appointments overlapping [from, to), by start", body = queries::diary::Diary), (status = 400)))]
 pub async fn list(
     State(state): State<AppState>,
     session: StaffSession,
     Query(range): Query<Range>,
 ) -> Result<Json<queries::diary::Diary>, ApiError> {
-    let from = match range.from.as_deref() {
-        Some(text) => instant("from", text)?,
+    let given = |value: &Option<String>| value.clone().filter(|text| !text.is_empty());
+    let from = match given(&range.from) {
+        Some(text) => instant("from", &text)?,
         None => state.clock.now(),
     };
-    let to = match range.to.as_deref() {
-        Some(text) => instant("to", text)?,
+    let to = match given(&range.to) {
+        Some(text) => instant("to", &text)?,
         None => from.plus_seconds(DEFAULT_SPAN_SECONDS),
     };
     Ok(Json(
@@ -115,10 +120,10 @@ pub async fn add(
 pub async fn cancel(
     State(state): State<AppState>,
     session: StaffSession,
-    Path(appointment): Path<String>,
+    Path(appointment): Path<AppointmentId>,
 ) -> Result<Json<Positioned>, ApiError> {
     let command = DiaryCommand::Cancel {
-        appointment: id(&appointment)?,
+        appointment,
         by: By::Staff(session.staff),
     };
     let executed = state

@@ -6,6 +6,7 @@ use crate::http::{ApiError, Json, StaffSession};
 use axum::extract::State;
 use cma_workers::email::{EmailSummary, list_emails};
 use serde::Serialize;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -16,13 +17,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list))
 }
 
-#[derive(Debug, Serialize)]
+/// `GET /emails`: the team's outbound email, newest first.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Emails {
     pub emails: Vec<EmailSummary>,
 }
 
 #[utoipa::path(get, path = "/api/v1/emails", tag = "emails",
-    responses((status = 200, description = "`{emails: [{email_id, to, subject, kind, state, attempts, last_error?, created_at, sent_at?}]}`, newest first", body = Object), (status = 401), (status = 403)))]
+    responses((status = 200, description = "the team's most recent emails, newest first", body = Emails), (status = 401), (status = 403)))]
 pub async fn list(
     State(state): State<AppState>,
     session: StaffSession,

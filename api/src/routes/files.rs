@@ -1,20 +1,20 @@
 //! Files on a client's record, staff side (PRODUCT §6.2): upload for the client.
 
 use super::scope::team_client;
-use super::wire::id;
 use crate::app::AppState;
 use crate::http::download::attachment;
 use crate::http::upload::receive;
-use crate::http::{ApiError, Json, StaffSession};
+use crate::http::{ApiError, Json, Path, StaffSession};
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use cma_domain::access::By;
 use cma_domain::file::{FileCommand, StoredFile};
 use cma_domain::ids::{ClientId, FileId};
+use cma_projections::queries::files::FileList;
 use cma_projections::queries::{self, Scope};
-use cma_store::{CommandContext, Position};
+use cma_store::CommandContext;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -34,18 +34,19 @@ pub fn routes() -> OpenApiRouter<AppState> {
 pub struct FileCreated {
     #[schema(value_type = uuid::Uuid)]
     pub file_id: FileId,
-    pub position: Position,
+    /// Global event-log position of the command's last event.
+    pub position: u64,
 }
 
 #[utoipa::path(get, path = "/api/v1/clients/{id}/files", tag = "files",
     params(("id" = uuid::Uuid, Path, description = "client id")),
-    responses((status = 200, description = "`{files: [{file_id, name, content_type, size, uploaded_by, uploaded_at}]}`", body = Object), (status = 404)))]
+    responses((status = 200, body = FileList), (status = 404)))]
 pub async fn list(
     State(state): State<AppState>,
     session: StaffSession,
-    Path(client): Path<String>,
-) -> Result<Json<queries::files::FileList>, ApiError> {
-    queries::files::list(&state.read, Scope::Team(session.team), id(&client)?)
+    Path(client): Path<ClientId>,
+) -> Result<Json<FileList>, ApiError> {
+    queries::files::list(&state.read, Scope::Team(session.team), client)
         .await?
         .map(Json)
         .ok_or_else(ApiError::not_found)
@@ -53,13 +54,14 @@ pub async fn list(
 
 #[utoipa::path(get, path = "/api/v1/files/{file_id}/content", tag = "files",
     params(("file_id" = uuid::Uuid, Path, description = "file id")),
-    responses((status = 200, description = "the bytes, with the stored Content-Type, an attachment Content-Disposition and `X-Content-Type-Options: nosniff`"), (status = 404)))]
+    responses((status = 200, description = "the bytes, with the stored Content-Type, an attachment Content-Disposition and `X-Content-Type-Options: nosniff`",
+        content_type = "application/octet-stream"), (status = 404)))]
 pub async fn download(
     State(state): State<AppState>,
     session: StaffSession,
-    Path(file): Path<String>,
+    Path(file): Path<FileId>,
 ) -> Result<Response, ApiError> {
-    send_content(&state, Scope::Team(session.team), id(&file)?).await
+    send_content(&state, Scope::Team(session.team), file).await
 }
 
 /// The stored bytes of a file in `scope`.
@@ -88,11 +90,10 @@ pub(super) async fn send_content(
 pub async fn upload(
     State(state): State<AppState>,
     session: StaffSession,
-    Path(client): Path<String>,
+    Path(client): Path<ClientId>,
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<FileCreated>), ApiError> {
-    let client: ClientId = id(&client)?;
     team_client(&state, session.team, client).await?;
     let ctx = session.context(&state);
     store_upload(

@@ -2,15 +2,15 @@
 
 use super::Positioned;
 use super::scope::team_client;
-use super::wire::{currency, id};
+use super::wire::currency;
 use crate::app::AppState;
-use crate::http::{ApiError, Json, StaffSession};
-use axum::extract::{Path, State};
+use crate::http::{ApiError, Json, Path, StaffSession};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cma_domain::ids::{ClientId, InvoiceId};
 use cma_domain::invoice::{Invoice, InvoiceCommand, LineInput};
+use cma_projections::queries::invoices::{InvoiceList, InvoiceView};
 use cma_projections::queries::{self, Scope};
-use cma_store::Position;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -52,7 +52,8 @@ pub struct NewInvoice {
 pub struct InvoiceCreated {
     #[schema(value_type = uuid::Uuid)]
     pub invoice_id: InvoiceId,
-    pub position: Position,
+    /// Global event-log position of the command's last event.
+    pub position: u64,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -70,10 +71,9 @@ pub struct Payment {
 pub async fn issue(
     State(state): State<AppState>,
     session: StaffSession,
-    Path(client): Path<String>,
+    Path(client): Path<ClientId>,
     Json(body): Json<NewInvoice>,
 ) -> Result<(StatusCode, Json<InvoiceCreated>), ApiError> {
-    let client: ClientId = id(&client)?;
     team_client(&state, session.team, client).await?;
     let invoice = InvoiceId::new();
     let number = body
@@ -112,14 +112,14 @@ pub async fn issue(
 
 #[utoipa::path(get, path = "/api/v1/clients/{id}/invoices", tag = "invoices",
     params(("id" = uuid::Uuid, Path, description = "client id")),
-    responses((status = 200, description = "`{invoices: [{invoice_id, number, status, totals, amount_due}]}`", body = Object), (status = 404)))]
+    responses((status = 200, body = InvoiceList), (status = 404)))]
 pub async fn list(
     State(state): State<AppState>,
     session: StaffSession,
-    Path(client): Path<String>,
-) -> Result<Json<queries::invoices::InvoiceList>, ApiError> {
+    Path(client): Path<ClientId>,
+) -> Result<Json<InvoiceList>, ApiError> {
     let scope = Scope::Team(session.team);
-    queries::invoices::list(&state.read, scope, id(&client)?, state.clock.now())
+    queries::invoices::list(&state.read, scope, client, state.clock.now())
         .await?
         .map(Json)
         .ok_or_else(ApiError::not_found)
@@ -127,14 +127,14 @@ pub async fn list(
 
 #[utoipa::path(get, path = "/api/v1/invoices/{id}", tag = "invoices",
     params(("id" = uuid::Uuid, Path, description = "invoice id")),
-    responses((status = 200, description = "`{invoice_id, number, status, lines, totals, amount_paid, amount_due, due_on}`", body = Object), (status = 404)))]
+    responses((status = 200, body = InvoiceView), (status = 404)))]
 pub async fn view(
     State(state): State<AppState>,
     session: StaffSession,
-    Path(invoice): Path<String>,
-) -> Result<Json<queries::invoices::InvoiceView>, ApiError> {
+    Path(invoice): Path<InvoiceId>,
+) -> Result<Json<InvoiceView>, ApiError> {
     let scope = Scope::Team(session.team);
-    queries::invoices::get(&state.read, scope, id(&invoice)?, state.clock.now())
+    queries::invoices::get(&state.read, scope, invoice, state.clock.now())
         .await?
         .map(Json)
         .ok_or_else(ApiError::not_found)
@@ -147,10 +147,9 @@ pub async fn view(
 pub async fn record_payment(
     State(state): State<AppState>,
     session: StaffSession,
-    Path(invoice): Path<String>,
+    Path(invoice): Path<InvoiceId>,
     Json(body): Json<Payment>,
 ) -> Result<Json<Positioned>, ApiError> {
-    let invoice: InvoiceId = id(&invoice)?;
     let loaded = state.service.load::<Invoice>(invoice.0).await?;
     let issued = loaded
         .state

@@ -5,16 +5,16 @@
 
 use super::Positioned;
 use super::scope::team_client;
-use super::wire::id;
 use crate::app::AppState;
-use crate::http::{ApiError, Json, StaffSession};
-use axum::extract::{Path, State};
+use crate::http::{ApiError, Json, Path, StaffSession};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cma_domain::access::By;
 use cma_domain::conversation::{Conversation, ConversationCommand};
 use cma_domain::ids::{ClientId, MessageId};
+use cma_projections::queries::messages::{Inbox, MessageList};
 use cma_projections::queries::{self, Scope};
-use cma_store::{CommandContext, Position};
+use cma_store::CommandContext;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -36,7 +36,8 @@ pub struct MessageBody {
 pub struct MessageCreated {
     #[schema(value_type = uuid::Uuid)]
     pub message_id: MessageId,
-    pub position: Position,
+    /// Global event-log position of the command's last event.
+    pub position: u64,
 }
 
 /// Marks the thread read up to `up_to`, or up to its latest message.
@@ -48,11 +49,11 @@ pub struct ReadMarker {
 }
 
 #[utoipa::path(get, path = "/api/v1/inbox", tag = "messages",
-    responses((status = 200, description = "`{threads: [{client_id, client_name, last_message_at, unread}]}`, newest first", body = Object)))]
+    responses((status = 200, description = "the threads with a message, newest first", body = Inbox)))]
 pub async fn inbox(
     State(state): State<AppState>,
     session: StaffSession,
-) -> Result<Json<queries::messages::Inbox>, ApiError> {
+) -> Result<Json<Inbox>, ApiError> {
     Ok(Json(
         queries::messages::inbox(&state.read, session.team).await?,
     ))
@@ -61,13 +62,13 @@ pub async fn inbox(
 /// Reading does not mark the thread read: see `POST .../messages/read`.
 #[utoipa::path(get, path = "/api/v1/clients/{id}/messages", tag = "messages",
     params(("id" = uuid::Uuid, Path, description = "client id")),
-    responses((status = 200, description = "`{messages: [{message_id, author, text, at}]}`, oldest first", body = Object), (status = 404)))]
+    responses((status = 200, description = "the thread, oldest first", body = MessageList), (status = 404)))]
 pub async fn thread(
     State(state): State<AppState>,
     session: StaffSession,
-    Path(client): Path<String>,
-) -> Result<Json<queries::messages::MessageList>, ApiError> {
-    queries::messages::list(&state.read, Scope::Team(session.team), id(&client)?)
+    Path(client): Path<ClientId>,
+) -> Result<Json<MessageList>, ApiError> {
+    queries::messages::list(&state.read, Scope::Team(session.team), client)
         .await?
         .map(Json)
         .ok_or_else(ApiError::not_found)
@@ -80,10 +81,9 @@ pub async fn thread(
 pub async fn post_message(
     State(state): State<AppState>,
     session: StaffSession,
-    Path(client): Path<String>,
+    Path(client): Path<ClientId>,
     Json(body): Json<MessageBody>,
 ) -> Result<(StatusCode, Json<MessageCreated>), ApiError> {
-    let client: ClientId = id(&client)?;
     team_client(&state, session.team, client).await?;
     let ctx = session.context(&state);
     post_in_thread(&state, &ctx, client, By::Staff(session.staff), body.text).await
@@ -96,10 +96,9 @@ pub async fn post_message(
 pub async fn mark_read(
     State(state): State<AppState>,
     session: StaffSession,
-    Path(client): Path<String>,
+    Path(client): Path<ClientId>,
     Json(body): Json<ReadMarker>,
 ) -> Result<Json<Positioned>, ApiError> {
-    let client: ClientId = id(&client)?;
     team_client(&state, session.team, client).await?;
     let ctx = session.context(&state);
     mark_thread_read(&state, &ctx, client, By::Staff(session.staff), body.up_to).await

@@ -18,6 +18,7 @@ pub mod portal_messages;
 pub mod portal_quotes;
 pub mod quotes;
 mod scope;
+pub mod service;
 mod slots;
 pub mod team_settings;
 pub mod teams;
@@ -28,9 +29,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 
-/// Every `/api/v1` route.
+/// Every route.
 pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .merge(service::routes())
         .merge(teams::routes())
         .merge(auth::routes())
         .merge(portal_auth::routes())

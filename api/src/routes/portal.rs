@@ -5,6 +5,7 @@ use crate::app::AppState;
 use crate::http::{ApiError, ClientSession, Json};
 use axum::extract::State;
 use cma_projections::queries;
+use cma_projections::queries::clients::Me;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -13,11 +14,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[utoipa::path(get, path = "/api/v1/portal/me", tag = "portal",
-    responses((status = 200, description = "`{client_id, name, business_name, branding, sections}`", body = Object), (status = 401)))]
+    responses((status = 200, body = Me), (status = 401)))]
 pub async fn me(
     State(state): State<AppState>,
     session: ClientSession,
-) -> Result<Json<queries::clients::Me>, ApiError> {
+) -> Result<Json<Me>, ApiError> {
     queries::clients::me(&state.read, session.team, session.client)
         .await?
         .map(Json)

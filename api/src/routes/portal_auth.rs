@@ -69,7 +69,7 @@ fn suspended() -> ApiError {
 }
 
 /// Set the first password from the invite link, and log in.
-#[utoipa::path(post, path = "/api/v1/auth/portal/set-password", tag = "portal",
+#[utoipa::path(post, path = "/api/v1/auth/portal/set-password", tag = "portal", security(()),
     request_body = LinkPasswordRequest,
     responses(
         (status = 200, body = SetPasswordResponse, description = "password set and logged in"),
@@ -120,7 +120,7 @@ async fn set_password(
 }
 
 /// Log in to the portal.
-#[utoipa::path(post, path = "/api/v1/auth/portal/login", tag = "portal",
+#[utoipa::path(post, path = "/api/v1/auth/portal/login", tag = "portal", security(()),
     request_body = LoginRequest,
     responses(
         (status = 200, body = PortalLoginResponse, description = "logged in; sets the cookies"),
@@ -156,7 +156,7 @@ async fn portal_login(
 
 /// Ask for a password reset link by email. The answer is the same whether
 /// or not the address has a login; the worker emails the link.
-#[utoipa::path(post, path = "/api/v1/auth/portal/reset-request", tag = "portal",
+#[utoipa::path(post, path = "/api/v1/auth/portal/reset-request", tag = "portal", security(()),
     request_body = ResetRequest,
     responses(
         (status = 202, description = "a link is emailed if the address has a portal login"),
@@ -201,7 +201,7 @@ async fn reset_request(
 }
 
 /// Set a new password from a reset link. Every session of the login ends.
-#[utoipa::path(post, path = "/api/v1/auth/portal/reset", tag = "portal",
+#[utoipa::path(post, path = "/api/v1/auth/portal/reset", tag = "portal", security(()),
     request_body = LinkPasswordRequest,
     responses(
         (status = 200, body = Positioned, description = "password changed; log in with it"),

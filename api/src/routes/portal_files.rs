@@ -2,15 +2,16 @@
 
 use super::files::{FileCreated, send_content, store_upload};
 use super::scope::{scope, section};
-use super::wire::id;
 use crate::app::AppState;
-use crate::http::{ApiError, ClientSession, Json};
+use crate::http::{ApiError, ClientSession, Json, Path};
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use cma_domain::access::{By, Section};
+use cma_domain::ids::FileId;
 use cma_projections::queries;
+use cma_projections::queries::files::FileList;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -25,11 +26,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[utoipa::path(get, path = "/api/v1/portal/files", tag = "portal",
-    responses((status = 200, description = "`{files: [...]}`", body = Object), (status = 403)))]
+    responses((status = 200, body = FileList), (status = 403)))]
 pub async fn list(
     State(state): State<AppState>,
     session: ClientSession,
-) -> Result<Json<queries::files::FileList>, ApiError> {
+) -> Result<Json<FileList>, ApiError> {
     section(&session, Section::Files)?;
     queries::files::list(&state.read, scope(&session), session.client)
         .await?
@@ -39,14 +40,15 @@ pub async fn list(
 
 #[utoipa::path(get, path = "/api/v1/portal/files/{file_id}/content", tag = "portal",
     params(("file_id" = uuid::Uuid, Path, description = "file id")),
-    responses((status = 200, description = "the bytes (headers as the staff download)"), (status = 403), (status = 404)))]
+    responses((status = 200, description = "the bytes, with the stored Content-Type, an attachment Content-Disposition and `X-Content-Type-Options: nosniff`",
+        content_type = "application/octet-stream"), (status = 403), (status = 404)))]
 pub async fn download(
     State(state): State<AppState>,
     session: ClientSession,
-    Path(file): Path<String>,
+    Path(file): Path<FileId>,
 ) -> Result<Response, ApiError> {
     section(&session, Section::Files)?;
-    send_content(&state, scope(&session), id(&file)?).await
+    send_content(&state, scope(&session), file).await
 }
 
 #[utoipa::path(post, path = "/api/v1/portal/files", tag = "portal",

@@ -5,15 +5,16 @@ use super::Positioned;
 use super::diary::AppointmentCreated;
 use super::scope::{section, team_schedule};
 use super::slots::free_slots_now;
-use super::wire::{id, instant};
+use super::wire::instant;
 use crate::app::AppState;
-use crate::http::{ApiError, ClientSession, Json};
-use axum::extract::{Path, State};
+use crate::http::{ApiError, ClientSession, Json, Path};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cma_domain::access::{By, Section};
 use cma_domain::diary::{Diary, DiaryCommand};
 use cma_domain::ids::AppointmentId;
 use cma_projections::queries;
+use cma_projections::queries::diary::Meetings;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -29,15 +30,16 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct Booking {
     /// RFC 3339; the start of a free slot.
+    #[schema(format = DateTime)]
     pub starts_at: String,
 }
 
 #[utoipa::path(get, path = "/api/v1/portal/meetings", tag = "portal",
-    responses((status = 200, description = "`{meetings: [{appointment_id, starts_at, ends_at, status, can_cancel}]}`", body = Object), (status = 403)))]
+    responses((status = 200, description = "the client's meetings, by start", body = Meetings), (status = 403)))]
 pub async fn list(
     State(state): State<AppState>,
     session: ClientSession,
-) -> Result<Json<queries::diary::Meetings>, ApiError> {
+) -> Result<Json<Meetings>, ApiError> {
     section(&session, Section::Meetings)?;
     let now = state.clock.now();
     Ok(Json(
@@ -72,9 +74,9 @@ pub struct FreeSlots {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FreeSlot {
-    /// RFC 3339.
+    #[schema(format = DateTime)]
     pub starts_at: String,
-    /// RFC 3339.
+    #[schema(format = DateTime)]
     pub ends_at: String,
 }
 
@@ -115,11 +117,11 @@ pub async fn book(
 pub async fn cancel(
     State(state): State<AppState>,
     session: ClientSession,
-    Path(appointment): Path<String>,
+    Path(appointment): Path<AppointmentId>,
 ) -> Result<Json<Positioned>, ApiError> {
     section(&session, Section::Meetings)?;
     let command = DiaryCommand::Cancel {
-        appointment: id(&appointment)?,
+        appointment,
         by: By::Client(session.portal),
     };
     let executed = state

@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use cma_domain::access::{By, Section};
 use cma_projections::queries;
+use cma_projections::queries::messages::MessageList;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -20,11 +21,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// Reading does not mark the thread read: see `POST /api/v1/portal/messages/read`.
 #[utoipa::path(get, path = "/api/v1/portal/messages", tag = "portal",
-    responses((status = 200, description = "`{messages: [...]}`, oldest first", body = Object), (status = 403)))]
+    responses((status = 200, description = "the thread, oldest first", body = MessageList), (status = 403)))]
 pub async fn thread(
     State(state): State<AppState>,
     session: ClientSession,
-) -> Result<Json<queries::messages::MessageList>, ApiError> {
+) -> Result<Json<MessageList>, ApiError> {
     section(&session, Section::Messages)?;
     queries::messages::list(&state.read, scope(&session), session.client)
         .await?

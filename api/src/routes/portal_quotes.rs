@@ -2,18 +2,19 @@
 //! comment on a line, accept with a typed name and a drawn signature.
 
 use super::Positioned;
+use super::quotes::CommentBody;
 use super::scope::{scope, section, team_schedule};
-use super::wire::{Totals, id};
 use crate::app::AppState;
-use crate::http::{ApiError, ClientSession, Json};
-use axum::extract::{Path, State};
+use crate::http::{ApiError, ClientSession, Json, Path};
+use axum::extract::State;
 use axum::http::StatusCode;
 use base64::Engine;
 use cma_domain::access::{By, Section};
-use cma_domain::ids::{CommentId, QuoteId};
+use cma_domain::ids::{CommentId, LineId, QuoteId};
+use cma_domain::money::Totals;
 use cma_domain::quote::{Acceptance, Quote, QuoteCommand, QuoteError};
 use cma_projections::queries;
-use cma_store::Position;
+use cma_projections::queries::quotes::{QuoteList, QuoteView};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 use utoipa::ToSchema;
@@ -37,12 +38,8 @@ pub struct Selection {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Toggled {
     pub totals: Totals,
-    pub position: Position,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct CommentBody {
-    pub text: String,
+    /// Global event-log position of the command's last event.
+    pub position: u64,
 }
 
 /// The client's acceptance: the name they typed and the signature they drew.
@@ -58,17 +55,18 @@ pub struct AcceptBody {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Accepted {
-    /// RFC 3339.
+    #[schema(format = DateTime)]
     pub accepted_at: String,
-    pub position: Position,
+    /// Global event-log position of the command's last event.
+    pub position: u64,
 }
 
 #[utoipa::path(get, path = "/api/v1/portal/quotes", tag = "portal",
-    responses((status = 200, description = "`{quotes: [{quote_id, title, status, totals}]}`: the sent quotes", body = Object), (status = 403)))]
+    responses((status = 200, description = "the sent quotes", body = QuoteList), (status = 403)))]
 pub async fn list(
     State(state): State<AppState>,
     session: ClientSession,
-) -> Result<Json<queries::quotes::QuoteList>, ApiError> {
+) -> Result<Json<QuoteList>, ApiError> {
     section(&session, Section::Quotes)?;
     queries::quotes::list(
         &state.read,
@@ -83,14 +81,14 @@ pub async fn list(
 
 #[utoipa::path(get, path = "/api/v1/portal/quotes/{id}", tag = "portal",
     params(("id" = uuid::Uuid, Path, description = "quote id")),
-    responses((status = 200, description = "the quote view", body = Object), (status = 403), (status = 404)))]
+    responses((status = 200, body = QuoteView), (status = 403), (status = 404)))]
 pub async fn view(
     State(state): State<AppState>,
     session: ClientSession,
-    Path(quote): Path<String>,
-) -> Result<Json<queries::quotes::QuoteView>, ApiError> {
+    Path(quote): Path<QuoteId>,
+) -> Result<Json<QuoteView>, ApiError> {
     section(&session, Section::Quotes)?;
-    queries::quotes::get(&state.read, scope(&session), id(&quote)?, state.clock.now())
+    queries::quotes::get(&state.read, scope(&session), quote, state.clock.now())
         .await?
         .map(Json)
         .ok_or_else(ApiError::not_found)
@@ -104,15 +102,14 @@ pub async fn view(
 pub async fn toggle(
     State(state): State<AppState>,
     session: ClientSession,
-    Path((quote, line)): Path<(String, String)>,
+    Path((quote, line)): Path<(QuoteId, LineId)>,
     Json(body): Json<Selection>,
 ) -> Result<Json<Toggled>, ApiError> {
     section(&session, Section::Quotes)?;
-    let quote: QuoteId = id(&quote)?;
     let command = QuoteCommand::ToggleLine {
         team: session.team,
         by: session.portal,
-        line: id(&line)?,
+        line,
         selected: body.selected,
         time_zone: team_schedule(&state, session.team).await?.zone(),
     };
@@ -121,7 +118,7 @@ pub async fn toggle(
         .execute::<Quote>(quote.0, &session.context(&state), command)
         .await?;
     Ok(Json(Toggled {
-        totals: executed.state.totals().into(),
+        totals: executed.state.totals(),
         position: executed.position,
     }))
 }
@@ -134,16 +131,15 @@ pub async fn toggle(
 pub async fn comment(
     State(state): State<AppState>,
     session: ClientSession,
-    Path((quote, line)): Path<(String, String)>,
+    Path((quote, line)): Path<(QuoteId, LineId)>,
     Json(body): Json<CommentBody>,
 ) -> Result<(StatusCode, Json<Positioned>), ApiError> {
     section(&session, Section::Quotes)?;
-    let quote: QuoteId = id(&quote)?;
     let command = QuoteCommand::Comment {
         team: session.team,
         by: By::Client(session.portal),
         comment: CommentId::new(),
-        line: id(&line)?,
+        line,
         text: body.text,
     };
     let executed = state
@@ -165,11 +161,10 @@ pub async fn comment(
 pub async fn accept(
     State(state): State<AppState>,
     session: ClientSession,
-    Path(quote): Path<String>,
+    Path(quote): Path<QuoteId>,
     Json(body): Json<AcceptBody>,
 ) -> Result<Json<Accepted>, ApiError> {
     section(&session, Section::Quotes)?;
-    let quote: QuoteId = id(&quote)?;
     let ip: IpAddr = session
         .requester
         .ip

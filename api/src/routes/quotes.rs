@@ -2,16 +2,16 @@
 
 use super::Positioned;
 use super::scope::team_client;
-use super::wire::{currency, id, present};
+use super::wire::{currency, present};
 use crate::app::AppState;
-use crate::http::{ApiError, Json, StaffSession};
-use axum::extract::{Path, State};
+use crate::http::{ApiError, Json, Path, StaffSession};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cma_domain::access::By;
 use cma_domain::ids::{ClientId, CommentId, LineId, QuoteId};
 use cma_domain::quote::{Quote, QuoteCommand, QuoteLine};
+use cma_projections::queries::quotes::{QuoteList, QuoteView};
 use cma_projections::queries::{self, Scope};
-use cma_store::Position;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -80,7 +80,8 @@ pub struct NewQuote {
 pub struct QuoteCreated {
     #[schema(value_type = uuid::Uuid)]
     pub quote_id: QuoteId,
-    pub position: Position,
+    /// Global event-log position of the command's last event.
+    pub position: u64,
 }
 
 /// Any subset: an absent field is kept, `expires_on: null` clears the expiry.
@@ -98,7 +99,8 @@ pub struct QuoteChanges {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QuoteRevised {
     pub revision: u32,
-    pub position: Position,
+    /// Global event-log position of the command's last event.
+    pub position: u64,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -113,10 +115,9 @@ pub struct CommentBody {
 pub async fn create(
     State(state): State<AppState>,
     session: StaffSession,
-    Path(client): Path<String>,
+    Path(client): Path<ClientId>,
     Json(body): Json<NewQuote>,
 ) -> Result<(StatusCode, Json<QuoteCreated>), ApiError> {
-    let client: ClientId = id(&client)?;
     team_client(&state, session.team, client).await?;
     let quote = QuoteId::new();
     let command = QuoteCommand::Draft {
@@ -148,14 +149,14 @@ pub async fn create(
 
 #[utoipa::path(get, path = "/api/v1/quotes/{id}", tag = "quotes",
     params(("id" = uuid::Uuid, Path, description = "quote id")),
-    responses((status = 200, description = "the quote view", body = Object), (status = 404)))]
+    responses((status = 200, body = QuoteView), (status = 404)))]
 pub async fn view(
     State(state): State<AppState>,
     session: StaffSession,
-    Path(quote): Path<String>,
-) -> Result<Json<queries::quotes::QuoteView>, ApiError> {
+    Path(quote): Path<QuoteId>,
+) -> Result<Json<QuoteView>, ApiError> {
     let scope = Scope::Team(session.team);
-    queries::quotes::get(&state.read, scope, id(&quote)?, state.clock.now())
+    queries::quotes::get(&state.read, scope, quote, state.clock.now())
         .await?
         .map(Json)
         .ok_or_else(ApiError::not_found)
@@ -163,14 +164,14 @@ pub async fn view(
 
 #[utoipa::path(get, path = "/api/v1/clients/{id}/quotes", tag = "quotes",
     params(("id" = uuid::Uuid, Path, description = "client id")),
-    responses((status = 200, description = "`{quotes: [{quote_id, title, status, revision, totals}]}`", body = Object), (status = 404)))]
+    responses((status = 200, body = QuoteList), (status = 404)))]
 pub async fn list(
     State(state): State<AppState>,
     session: StaffSession,
-    Path(client): Path<String>,
-) -> Result<Json<queries::quotes::QuoteList>, ApiError> {
+    Path(client): Path<ClientId>,
+) -> Result<Json<QuoteList>, ApiError> {
     let scope = Scope::Team(session.team);
-    queries::quotes::list(&state.read, scope, id(&client)?, state.clock.now())
+    queries::quotes::list(&state.read, scope, client, state.clock.now())
         .await?
         .map(Json)
         .ok_or_else(ApiError::not_found)
@@ -183,10 +184,9 @@ pub async fn list(
 pub async fn edit(
     State(state): State<AppState>,
     session: StaffSession,
-    Path(quote): Path<String>,
+    Path(quote): Path<QuoteId>,
     Json(body): Json<QuoteChanges>,
 ) -> Result<Json<QuoteRevised>, ApiError> {
-    let quote: QuoteId = id(&quote)?;
     let command = QuoteCommand::Edit {
         team: session.team,
         by: session.staff,
@@ -209,13 +209,13 @@ pub async fn edit(
 pub async fn send(
     State(state): State<AppState>,
     session: StaffSession,
-    Path(quote): Path<String>,
+    Path(quote): Path<QuoteId>,
 ) -> Result<Json<Positioned>, ApiError> {
     let command = QuoteCommand::Send {
         team: session.team,
         by: session.staff,
     };
-    let executed = execute(&state, &session, id(&quote)?, command).await?;
+    let executed = execute(&state, &session, quote, command).await?;
     Ok(Json(Positioned {
         position: executed.position,
     }))
@@ -227,13 +227,13 @@ pub async fn send(
 pub async fn withdraw(
     State(state): State<AppState>,
     session: StaffSession,
-    Path(quote): Path<String>,
+    Path(quote): Path<QuoteId>,
 ) -> Result<Json<Positioned>, ApiError> {
     let command = QuoteCommand::Withdraw {
         team: session.team,
         by: session.staff,
     };
-    let executed = execute(&state, &session, id(&quote)?, command).await?;
+    let executed = execute(&state, &session, quote, command).await?;
     Ok(Json(Positioned {
         position: executed.position,
     }))
@@ -247,17 +247,17 @@ pub async fn withdraw(
 pub async fn comment(
     State(state): State<AppState>,
     session: StaffSession,
-    Path((quote, line)): Path<(String, String)>,
+    Path((quote, line)): Path<(QuoteId, LineId)>,
     Json(body): Json<CommentBody>,
 ) -> Result<(StatusCode, Json<Positioned>), ApiError> {
     let command = QuoteCommand::Comment {
         team: session.team,
         by: By::Staff(session.staff),
         comment: CommentId::new(),
-        line: id(&line)?,
+        line,
         text: body.text,
     };
-    let executed = execute(&state, &session, id(&quote)?, command).await?;
+    let executed = execute(&state, &session, quote, command).await?;
     Ok((
         StatusCode::CREATED,
         Json(Positioned {

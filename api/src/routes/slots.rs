@@ -1,13 +1,13 @@
 //! Free meeting slots from the read models: the team's schedule and the
 //! diary's Scheduled appointments, through the domain's one slot rule.
 
+use super::team_settings::WorkingHoursBody;
 use super::wire::instant;
 use crate::app::AppState;
 use crate::http::ApiError;
 use cma_domain::ids::TeamId;
-use cma_domain::schedule::{BOOKING_HORIZON_DAYS, Schedule, Slot, WorkingHours, free_slots};
+use cma_domain::schedule::{BOOKING_HORIZON_DAYS, Schedule, Slot, free_slots};
 use cma_projections::queries;
-use std::collections::BTreeMap;
 
 /// The free slots of `team` at the clock's now.
 pub async fn free_slots_now(state: &AppState, team: TeamId) -> Result<Vec<Slot>, ApiError> {
@@ -43,14 +43,9 @@ fn schedule(
     working_hours: &serde_json::Value,
     slot_minutes: i64,
 ) -> Result<Schedule, ApiError> {
-    let days: BTreeMap<String, Vec<(String, String)>> =
+    let days: WorkingHoursBody =
         serde_json::from_value(working_hours.clone()).map_err(ApiError::internal)?;
-    let entries = days.iter().flat_map(|(day, intervals)| {
-        intervals
-            .iter()
-            .map(move |(start, end)| (day.as_str(), start.as_str(), end.as_str()))
-    });
-    let hours = WorkingHours::from_entries(entries).map_err(ApiError::internal)?;
+    let hours = super::team_settings::working_hours(&days).map_err(ApiError::internal)?;
     let slot_minutes = u32::try_from(slot_minutes).map_err(ApiError::internal)?;
     Schedule::new(time_zone, hours, slot_minutes).map_err(ApiError::internal)
 }

@@ -6,7 +6,7 @@ use crate::http::{ApiError, Json, StaffSession};
 use crate::routes::Positioned;
 use axum::extract::State;
 use cma_domain::ids::FileId;
-use cma_domain::schedule::{Schedule, WorkingHours};
+use cma_domain::schedule::{Schedule, ScheduleError, WorkingHours};
 use cma_domain::team::{Branding, EmailTemplate, Team, TeamCommand};
 use cma_projections::queries::team::TeamSettings;
 use serde::{Deserialize, Serialize};
@@ -50,32 +50,21 @@ pub struct SettingsChange {
     pub branding: Option<BrandingBody>,
 }
 
-/// The working hours of an API body, checked by the schedule rules (422).
-pub fn working_hours(body: &WorkingHoursBody) -> Result<WorkingHours, ApiError> {
+/// Working hours as the API (and the team read model) write them, checked
+/// by the schedule rules.
+pub fn working_hours(body: &WorkingHoursBody) -> Result<WorkingHours, ScheduleError> {
     let entries = body.iter().flat_map(|(day, intervals)| {
         intervals
             .iter()
             .map(move |[start, end]| (day.as_str(), start.as_str(), end.as_str()))
     });
-    WorkingHours::from_entries(entries).map_err(|e| ApiError::unprocessable(e.to_string()))
-}
-
-/// The API body of working hours.
-pub fn working_hours_body(hours: &WorkingHours) -> WorkingHoursBody {
-    hours
-        .to_entries()
-        .into_iter()
-        .map(|(day, intervals)| {
-            let intervals = intervals.into_iter().map(|(s, e)| [s, e]).collect();
-            (day.to_owned(), intervals)
-        })
-        .collect()
+    WorkingHours::from_entries(entries)
 }
 
 /// The team's settings (read model).
 #[utoipa::path(get, path = "/api/v1/team/settings", tag = "team",
     responses(
-        (status = 200, description = "`{business_name, time_zone, working_hours, slot_minutes, invite_email: {subject, body}, branding}`"),
+        (status = 200, body = TeamSettings),
         (status = 401, description = "not logged in"),
         (status = 403, description = "not staff"),
     ))]
@@ -122,7 +111,9 @@ async fn change_settings(
                 time_zone: time_zone.clone().unwrap_or(current.time_zone),
                 slot_minutes: slot_minutes.unwrap_or(current.slot_minutes),
                 working_hours: match hours {
-                    Some(h) => working_hours(h)?,
+                    Some(h) => {
+                        working_hours(h).map_err(|e| ApiError::unprocessable(e.to_string()))?
+                    }
                     None => current.working_hours,
                 },
             }))

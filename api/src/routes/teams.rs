@@ -37,7 +37,7 @@ pub struct SignupResponse {
 }
 
 /// Sign up a business: creates the team and its owner's staff login.
-#[utoipa::path(post, path = "/api/v1/teams", tag = "teams",
+#[utoipa::path(post, path = "/api/v1/teams", tag = "teams", security(()),
     request_body = SignupRequest,
     responses(
         (status = 201, body = SignupResponse),

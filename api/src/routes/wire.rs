@@ -1,31 +1,9 @@
-//! Shapes shared by several route groups: command answers, totals, instants.
+//! Request values shared by several route groups: instants, currencies, optional fields.
 
 use crate::http::ApiError;
 use cma_domain::Timestamp;
 use cma_domain::money;
-use serde::{Deserialize, Deserializer, Serialize};
-use utoipa::ToSchema;
-
-/// Subtotal, tax and total as decimal strings in the major unit.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct Totals {
-    #[schema(value_type = String, example = "120.00")]
-    pub subtotal: rust_decimal::Decimal,
-    #[schema(value_type = String, example = "24.00")]
-    pub tax: rust_decimal::Decimal,
-    #[schema(value_type = String, example = "144.00")]
-    pub total: rust_decimal::Decimal,
-}
-
-impl From<money::Totals> for Totals {
-    fn from(t: money::Totals) -> Self {
-        Self {
-            subtotal: t.subtotal,
-            tax: t.tax,
-            total: t.total,
-        }
-    }
-}
+use serde::{Deserialize, Deserializer};
 
 /// An RFC 3339 instant from a request (`2026-03-30T09:00:00+01:00`).
 pub fn instant(field: &str, text: &str) -> Result<Timestamp, ApiError> {
@@ -42,11 +20,6 @@ pub fn currency(code: &str) -> Result<money::Currency, ApiError> {
             format!("{code:?} is not an ISO 4217 currency code"),
         )
     })
-}
-
-/// A path id: anything that is not one names nothing (404).
-pub fn id<T: std::str::FromStr>(text: &str) -> Result<T, ApiError> {
-    text.parse().map_err(|_| ApiError::not_found())
 }
 
 /// For a field that may be absent (keep), `null` (clear) or a value (set).

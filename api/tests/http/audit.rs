@@ -206,6 +206,41 @@ async fn the_certificate_is_printable_html_and_text() {
 }
 
 #[tokio::test]
+async fn the_audit_of_a_quote_not_yet_accepted_has_no_acceptance_and_no_certificate() {
+    let server = Server::start().await;
+    let staff = server.signup("owner@sparks.test").await;
+    let client = server.client(&staff, "Bea", &["bea@client.test"]).await;
+    let (status, created) = server
+        .post(
+            &format!("/api/v1/clients/{client}/quotes"),
+            Some(&staff.token),
+            json!({"title": "Rewire", "currency": "GBP", "lines": [
+                {"description": "Cable", "quantity": "10", "unit_price": "2.50",
+                 "tax_rate": "20", "optional": false, "selected": true}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let quote = text(&created["quote_id"]);
+    let (status, audit) = server
+        .get(&format!("/api/v1/audit/quotes/{quote}"), Some(&staff.token))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{audit}");
+    assert_eq!(audit["chain_valid"], json!(true));
+    // API.md: `acceptance?` — absent, not null, like every optional field.
+    let fields = audit.as_object().expect("an object");
+    assert!(!fields.contains_key("acceptance"), "{audit}");
+    assert!(!fields.contains_key("broken_link"), "{audit}");
+    let (status, body) = server
+        .get(
+            &format!("/api/v1/audit/quotes/{quote}/certificate"),
+            Some(&staff.token),
+        )
+        .await;
+    assert_problem(status, &body, StatusCode::NOT_FOUND);
+    assert_eq!(body["type"], "https://cma.example/problems/not-accepted");
+}
+
+#[tokio::test]
 async fn only_staff_of_the_owning_team_see_the_audit() {
     let server = Server::start().await;
     let (_staff, client, quote, _) = accepted_quote(&server).await;

@@ -41,8 +41,8 @@ async fn ok(result: (StatusCode, Value), expected: StatusCode) -> Value {
     result.1
 }
 
-/// A portal client with every section on and one of each resource; the
-/// meeting is booked at the `slot`-th free slot.
+/// A portal client with every section on and one of each resource (the
+/// quote sent and accepted); the meeting is booked at the `slot`-th free slot.
 pub async fn provision(
     server: &Server,
     staff: &Staff,
@@ -89,6 +89,17 @@ pub async fn provision(
     )
     .await;
     let line = text(&view["lines"][1]["line_id"]);
+    ok(
+        server
+            .post(
+                &format!("/api/v1/portal/quotes/{quote_id}/accept"),
+                Some(&client.token),
+                json!({"name": name, "signature": signature()}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
     let invoice = ok(
         server
             .post(

@@ -273,3 +273,66 @@ async fn a_client_token_on_a_staff_route_and_back_is_403() {
     let (status, body) = server.get("/api/v1/portal/me", Some(&staff.token)).await;
     assert_problem(status, &body, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn every_login_sets_the_session_cookies_a_browser_then_uses() {
+    let server = Server::start().await;
+    let staff = server.signup("owner@sparks.test").await;
+    let client = server.client(&staff, "Ada", &["ada@example.test"]).await;
+    let link = server
+        .invite(&staff, &client, "ada@example.test", all_sections())
+        .await;
+    // Each login, and a read that answers 200 whatever the read models hold.
+    let logins = [
+        (
+            "/api/v1/auth/staff/login",
+            json!({"email": "owner@sparks.test", "password": PASSWORD}),
+            "/api/v1/clients",
+        ),
+        (
+            "/api/v1/auth/portal/set-password",
+            json!({"token": link, "password": PASSWORD}),
+            "/api/v1/portal/meetings",
+        ),
+        (
+            "/api/v1/auth/portal/login",
+            json!({"email": "ada@example.test", "password": PASSWORD}),
+            "/api/v1/portal/meetings",
+        ),
+    ];
+    for (path, body, read_path) in logins {
+        let browser = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        let response = browser
+            .post(server.url(path))
+            .json(&body)
+            .send()
+            .await
+            .expect("login");
+        let cookies = set_cookies(&response);
+        let (status, answer) = read(response).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {answer}");
+        let session = cookies
+            .iter()
+            .find(|c| c.starts_with(&format!("cma_session={};", text(&answer["token"]))))
+            .unwrap_or_else(|| panic!("{path}: no session cookie in {cookies:?}"));
+        assert!(session.contains("HttpOnly"), "{path}: {session}");
+        assert!(
+            cookies
+                .iter()
+                .any(|c| c.starts_with(&format!("cma_csrf={};", text(&answer["csrf_token"])))),
+            "{path}: {cookies:?}"
+        );
+        let (status, _) = read(
+            browser
+                .get(server.url(read_path))
+                .send()
+                .await
+                .expect("read"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{path}: the cookie is a session");
+    }
+}

@@ -1,9 +1,11 @@
 //! CSRF, trusted proxies, JSON errors, the OpenAPI document and metrics.
 
-use crate::matrix::{ROUTES, documented_path};
+use crate::matrix::{PUBLIC, ROUTES, documented_path};
+use crate::schema::{component, declares, operation};
 use crate::support::*;
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
 
 #[tokio::test]
 async fn cookie_sessions_need_the_csrf_header_for_unsafe_requests() {
@@ -19,12 +21,7 @@ async fn cookie_sessions_need_the_csrf_header_for_unsafe_requests() {
         .send()
         .await
         .expect("login");
-    let cookies: Vec<String> = login
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok().map(str::to_owned))
-        .collect();
+    let cookies = set_cookies(&login);
     let session = cookies
         .iter()
         .find(|c| c.starts_with("cma_session="))
@@ -82,16 +79,22 @@ async fn cookie_sessions_need_the_csrf_header_for_unsafe_requests() {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (status, _) = read(
-        browser
-            .post(server.url("/api/v1/auth/logout"))
-            .header("X-CSRF-Token", &csrf)
-            .send()
-            .await
-            .expect("logout"),
-    )
-    .await;
-    assert_eq!(status, StatusCode::NO_CONTENT);
+    let logout = browser
+        .post(server.url("/api/v1/auth/logout"))
+        .header("X-CSRF-Token", &csrf)
+        .send()
+        .await
+        .expect("logout");
+    assert_eq!(logout.status(), StatusCode::NO_CONTENT);
+    let cleared = set_cookies(&logout);
+    for name in ["cma_session=;", "cma_csrf=;"] {
+        assert!(
+            cleared
+                .iter()
+                .any(|c| c.starts_with(name) && c.contains("Max-Age=0")),
+            "logout clears {name} {cleared:?}"
+        );
+    }
     let (status, _) = read(
         browser
             .get(server.url("/api/v1/clients"))
@@ -198,6 +201,90 @@ async fn json_routes_answer_415_and_400_as_problems() {
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
 
+/// A request's answer as a problem, with its `Content-Type` and `Allow` headers.
+async fn problem_of(request: reqwest::RequestBuilder) -> (StatusCode, Value, String, String) {
+    let response = request.send().await.expect("response");
+    let content_type = header(response.headers(), "content-type");
+    let allow = header(response.headers(), "allow");
+    let (status, body) = read(response).await;
+    (status, body, content_type, allow)
+}
+
+#[tokio::test]
+async fn requests_the_router_or_an_extractor_refuses_answer_problems() {
+    let server = Server::start().await;
+    let staff = server.signup("owner@sparks.test").await;
+    let cases = [
+        (
+            "no such route",
+            server.http.get(server.url("/api/v1/nothing-here")),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "a method the route does not take",
+            server.http.delete(server.url("/api/v1/clients")),
+            StatusCode::METHOD_NOT_ALLOWED,
+        ),
+        (
+            "a query that does not parse",
+            server
+                .http
+                .get(
+                    server.url("/api/v1/diary?from=2026-12-01T00:00:00Z&from=2026-12-02T00:00:00Z"),
+                )
+                .bearer_auth(&staff.token),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "an X-Min-Position that is not a position",
+            server
+                .http
+                .get(server.url("/api/v1/clients"))
+                .bearer_auth(&staff.token)
+                .header("X-Min-Position", "soon"),
+            StatusCode::BAD_REQUEST,
+        ),
+    ];
+    for (case, request, expected) in cases {
+        let (status, body, content_type, allow) = problem_of(request).await;
+        assert_problem(status, &body, expected);
+        assert_eq!(content_type, "application/problem+json", "{case}");
+        if expected == StatusCode::METHOD_NOT_ALLOWED {
+            assert!(
+                allow.contains("GET") && allow.contains("POST"),
+                "{case}: {allow}"
+            );
+        }
+    }
+}
+
+/// Every (method, path) the document describes.
+fn documented_operations(spec: &Value) -> BTreeSet<(String, String)> {
+    let mut found = BTreeSet::new();
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("path item").keys() {
+            found.insert((method.to_uppercase(), path.clone()));
+        }
+    }
+    found
+}
+
+/// Every `$ref` anywhere under `value`.
+fn references(value: &Value, found: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                match (key.as_str(), v.as_str()) {
+                    ("$ref", Some(reference)) => found.push(reference.to_owned()),
+                    _ => references(v, found),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| references(v, found)),
+        _ => {}
+    }
+}
+
 #[tokio::test]
 async fn the_openapi_document_describes_every_route() {
     let server = Server::start().await;
@@ -210,53 +297,127 @@ async fn the_openapi_document_describes_every_route() {
         "{}",
         spec["openapi"]
     );
-    let paths = spec["paths"].as_object().expect("paths");
-    for path in [
-        "/api/v1/teams",
-        "/api/v1/auth/staff/login",
-        "/api/v1/auth/portal/set-password",
-        "/api/v1/auth/portal/login",
-        "/api/v1/auth/portal/reset-request",
-        "/api/v1/auth/portal/reset",
-    ] {
-        assert!(!spec["paths"][path]["post"].is_null(), "{path}");
-    }
-    let mut documented = 0;
-    for route in ROUTES {
-        if !spec["paths"][&documented_path(route)][route.method.to_lowercase()].is_null() {
-            documented += 1;
-        }
-    }
-    assert_eq!(
-        documented,
-        ROUTES.len(),
-        "every route of the contract is documented"
+    // Exactly the routes the tests know: the public ones and the matrix's.
+    let mut expected: BTreeSet<(String, String)> = PUBLIC
+        .iter()
+        .map(|(method, path)| ((*method).to_owned(), (*path).to_owned()))
+        .collect();
+    expected.extend(
+        ROUTES
+            .iter()
+            .map(|r| (r.method.to_owned(), documented_path(r))),
     );
-    // Every documented operation is served: none answers the router's 404/405.
-    for (path, item) in paths {
-        for method in item
-            .as_object()
-            .map(|o| o.keys().cloned().collect::<Vec<_>>())
-            .unwrap_or_default()
-        {
-            let concrete = path
-                .replace("{id}", "00000000-0000-0000-0000-000000000000")
-                .replace("{line_id}", "00000000-0000-0000-0000-000000000000")
-                .replace("{file_id}", "00000000-0000-0000-0000-000000000000");
-            let method =
-                reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
-            let response = server
-                .http
-                .request(method.clone(), server.url(&concrete))
-                .send()
-                .await
-                .expect("response");
-            assert_ne!(
-                response.status(),
-                StatusCode::METHOD_NOT_ALLOWED,
-                "{method} {path}"
-            );
+    assert_eq!(documented_operations(&spec), expected);
+    // Every reference resolves.
+    let mut refs = Vec::new();
+    references(&spec, &mut refs);
+    for reference in &refs {
+        assert!(
+            component(&spec, reference).is_some()
+                || reference == "https://spec.openapis.org/oas/3.1/schema/2022-10-07",
+            "unresolved {reference}"
+        );
+    }
+    for (method, path) in documented_operations(&spec) {
+        let op = operation(&spec, &method, &path);
+        // Public routes say so; every other one needs a session.
+        let public = PUBLIC.contains(&(method.as_str(), path.as_str()));
+        assert_eq!(
+            op["security"] == json!([{}]),
+            public,
+            "{method} {path}: {}",
+            op["security"]
+        );
+        for (status, answer) in op["responses"].as_object().expect("responses") {
+            let content = &answer["content"];
+            if status.starts_with('2') {
+                if status == "202" || status == "204" {
+                    assert!(content.is_null(), "{method} {path} {status} has a body");
+                    continue;
+                }
+                let media = content.as_object().map(|c| c.len()).unwrap_or_default();
+                assert_eq!(media, 1, "{method} {path} {status}: {content}");
+                // A JSON answer is a named schema with its fields.
+                if let Some(json) = content.get("application/json") {
+                    let reference = json["schema"]["$ref"].as_str().unwrap_or_else(|| {
+                        panic!("{method} {path} {status}: no schema reference: {json}")
+                    });
+                    if let Some(schema) = component(&spec, reference) {
+                        assert!(
+                            schema["properties"].is_object(),
+                            "{method} {path} {status}: {reference} has no fields"
+                        );
+                    }
+                }
+            } else {
+                // A problem, or a problem with more members (`allOf` it).
+                let reference = content["application/problem+json"]["schema"]["$ref"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{method} {path} {status}: {content}"));
+                let problem = "#/components/schemas/Problem";
+                assert!(
+                    reference == problem
+                        || component(&spec, reference).is_some_and(|c| {
+                            c["allOf"]
+                                .as_array()
+                                .is_some_and(|all| all.iter().any(|p| p["$ref"] == problem))
+                        }),
+                    "{method} {path} {status}: {reference} is not a problem"
+                );
+                assert!(
+                    answer["description"]
+                        .as_str()
+                        .is_some_and(|d| !d.is_empty()),
+                    "{method} {path} {status}"
+                );
+            }
         }
+        // The path parameters are exactly the template's.
+        let mut in_path: Vec<String> = op["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["in"] == "path")
+            .map(|p| format!("{{{}}}", text(&p["name"])))
+            .collect();
+        in_path.sort();
+        let mut templated: Vec<String> = path
+            .split('/')
+            .filter(|segment| segment.starts_with('{'))
+            .map(str::to_owned)
+            .collect();
+        templated.sort();
+        assert_eq!(in_path, templated, "{method} {path}");
+        // Every operation takes X-Min-Position, and declares the 400 it may cause.
+        assert!(
+            op["parameters"].as_array().is_some_and(|ps| ps
+                .iter()
+                .any(|p| p["name"] == "X-Min-Position" && p["in"] == "header")),
+            "{method} {path}"
+        );
+        assert!(declares(op, 400), "{method} {path}");
+    }
+    // Every documented operation is served, and answers a request without a
+    // session or body with a status it declares.
+    for (method, path) in documented_operations(&spec) {
+        let concrete = path
+            .replace("{id}", "00000000-0000-0000-0000-000000000000")
+            .replace("{line_id}", "00000000-0000-0000-0000-000000000000")
+            .replace("{file_id}", "00000000-0000-0000-0000-000000000000");
+        let response = server
+            .http
+            .request(
+                reqwest::Method::from_bytes(method.as_bytes()).expect("method"),
+                server.url(&concrete),
+            )
+            .send()
+            .await
+            .expect("response");
+        let status = response.status();
+        assert!(
+            declares(operation(&spec, &method, &path), status.as_u16()),
+            "{method} {path} answered {status}, which it does not declare"
+        );
     }
 }
 

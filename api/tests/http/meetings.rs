@@ -1,4 +1,4 @@
-//! Booking: one slot, two racing clients; cancellation windows.
+//! Booking: one slot, two racing clients; cancellation windows; the diary's range.
 
 use crate::support::*;
 use reqwest::StatusCode;
@@ -121,4 +121,40 @@ async fn can_cancel_is_false_inside_24_hours_and_staff_may_still_cancel() {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_diary_range_defaults_to_the_next_31_days() {
+    let server = Server::start_with(at(FRIDAY_NOON)).await;
+    let boss = server.signup("diary@ace.example").await;
+    for (starts, ends) in [
+        ("2026-12-04T10:00:00Z", "2026-12-04T11:00:00Z"),
+        ("2026-12-08T09:00:00Z", "2026-12-08T10:00:00Z"),
+        ("2027-01-05T09:00:00Z", "2027-01-05T10:00:00Z"),
+    ] {
+        let (status, body) = server
+            .post(
+                "/api/v1/diary/appointments",
+                Some(&boss.token),
+                json!({"starts_at": starts, "ends_at": ends, "title": "Survey"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    // From now (Friday noon): the past one and the one beyond 31 days are out.
+    for query in ["", "?from=&to=", "?from=2026-12-04T12:00:00Z"] {
+        let (status, diary) = server
+            .fresh(&format!("/api/v1/diary{query}"), &boss.token)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{query}: {diary}");
+        let starts: Vec<String> = diary["appointments"]
+            .as_array()
+            .map(|a| a.iter().map(|a| text(&a["starts_at"])).collect())
+            .unwrap_or_default();
+        assert_eq!(starts, ["2026-12-08T09:00:00Z"], "{query}");
+    }
+    let (status, body) = server
+        .fresh("/api/v1/diary?from=tomorrow", &boss.token)
+        .await;
+    assert_problem(status, &body, StatusCode::BAD_REQUEST);
 }

@@ -475,6 +475,16 @@ pub fn sections_without(off: &[&str]) -> Value {
     sections
 }
 
+/// The `Set-Cookie` values of a response.
+pub fn set_cookies(response: &reqwest::Response) -> Vec<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect()
+}
+
 /// The header's value, or "" when absent.
 pub fn header(headers: &reqwest::header::HeaderMap, name: &str) -> String {
     headers

@@ -9,46 +9,58 @@ use cma_domain::access::Sections;
 use cma_domain::ids::{ClientId, TeamId};
 use serde::Serialize;
 use std::collections::HashMap;
+use utoipa::ToSchema;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// `GET /clients`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ClientList {
     pub clients: Vec<ClientSummary>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ClientSummary {
+    #[schema(format = Uuid)]
     pub client_id: String,
     pub name: String,
     pub emails: Vec<String>,
     pub portal: PortalBadge,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct PortalBadge {
     /// `not_invited`, `invited`, `active` or `suspended`.
     pub status: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// `GET /clients/{id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ClientRecord {
+    #[schema(format = Uuid)]
     pub client_id: String,
     pub name: String,
     pub emails: Vec<String>,
     pub portal: Portal,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// The client's portal access.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Portal {
+    /// `not_invited`, `invited`, `active` or `suspended`.
     pub status: String,
+    /// The address the last invite went to.
+    #[schema(required = true)]
     pub invite_email: Option<String>,
+    /// The master switch.
     pub enabled: bool,
     pub sections: Sections,
+    #[schema(format = DateTime, required = true)]
     pub invited_at: Option<String>,
 }
 
 /// `GET /portal/me`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Me {
+    #[schema(format = Uuid)]
     pub client_id: String,
     pub name: String,
     pub business_name: String,

@@ -9,20 +9,27 @@ use cma_domain::Timestamp;
 use cma_domain::diary::can_cancel;
 use cma_domain::ids::{ClientId, TeamId};
 use serde::Serialize;
+use utoipa::ToSchema;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// `GET /diary`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Diary {
     pub appointments: Vec<DiaryEntry>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct DiaryEntry {
+    #[schema(format = Uuid)]
     pub appointment_id: String,
+    /// Absent for an appointment with no client.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = Uuid)]
     pub client_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    #[schema(format = DateTime)]
     pub starts_at: String,
+    #[schema(format = DateTime)]
     pub ends_at: String,
     /// `scheduled`, `cancelled` or `completed`.
     pub status: String,
@@ -30,17 +37,23 @@ pub struct DiaryEntry {
     pub booked_by: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// `GET /portal/meetings`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Meetings {
     pub meetings: Vec<Meeting>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Meeting {
+    #[schema(format = Uuid)]
     pub appointment_id: String,
+    #[schema(format = DateTime)]
     pub starts_at: String,
+    #[schema(format = DateTime)]
     pub ends_at: String,
+    /// `scheduled`, `cancelled` or `completed`.
     pub status: String,
+    /// False from 24 hours before the start on, and for a meeting no longer scheduled.
     pub can_cancel: bool,
 }
 

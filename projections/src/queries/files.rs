@@ -6,20 +6,25 @@ use crate::db::ReadDb;
 use crate::error::ProjectionError;
 use cma_domain::ids::{ClientId, FileId};
 use serde::Serialize;
+use utoipa::ToSchema;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// `GET /clients/{id}/files`, `GET /portal/files`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct FileList {
     pub files: Vec<FileEntry>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct FileEntry {
+    #[schema(format = Uuid)]
     pub file_id: String,
     pub name: String,
     pub content_type: String,
+    /// Bytes.
     pub size: i64,
     /// `client` or `staff`.
     pub uploaded_by: String,
+    #[schema(format = DateTime)]
     pub uploaded_at: String,
 }
 

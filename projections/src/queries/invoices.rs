@@ -2,55 +2,77 @@
 //! twins. Status and amounts are the domain invoice's, on the team's
 //! local date.
 
-use super::{Scope, Totals, client_in_scope, team_zone};
-use crate::convert::{date, decimal, parse_id};
+use super::{Scope, client_in_scope, team_zone};
+use crate::convert::{date, decimal, parse_id, totals};
 use crate::db::ReadDb;
 use crate::error::ProjectionError;
 use cma_domain::Timestamp;
 use cma_domain::ids::{ClientId, InvoiceId, StaffId};
 use cma_domain::invoice::{Invoice, InvoiceIssued, PaymentRecorded};
-use cma_domain::money::{self, Currency};
+use cma_domain::money::{Currency, Totals};
 use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::HashMap;
+use utoipa::ToSchema;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// `GET /clients/{id}/invoices`, `GET /portal/invoices`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct InvoiceList {
     pub invoices: Vec<InvoiceSummary>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct InvoiceSummary {
+    #[schema(format = Uuid)]
     pub invoice_id: String,
     pub number: String,
     /// `issued`, `part_paid`, `paid` or `overdue`.
     pub status: String,
     pub totals: Totals,
+    #[schema(example = "14.00")]
     pub amount_due: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// `GET /invoices/{id}`, `GET /portal/invoices/{id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct InvoiceView {
+    #[schema(format = Uuid)]
     pub invoice_id: String,
+    #[schema(format = Uuid)]
     pub client_id: String,
     pub number: String,
+    /// ISO 4217.
+    #[schema(example = "GBP")]
     pub currency: String,
+    /// `issued`, `part_paid`, `paid` or `overdue`.
     pub status: String,
     pub lines: Vec<Line>,
     pub totals: Totals,
+    #[schema(example = "10.00")]
     pub amount_paid: String,
+    #[schema(example = "14.00")]
     pub amount_due: String,
+    #[schema(format = Date)]
     pub due_on: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+/// One invoice line with its amounts, as decimal strings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow, ToSchema)]
+#[schema(as = InvoiceLine)]
 pub struct Line {
     pub description: String,
+    #[schema(example = "1")]
     pub quantity: String,
+    #[schema(example = "80.00")]
     pub unit_price: String,
+    /// Percent.
+    #[schema(example = "20")]
     pub tax_rate: String,
+    #[schema(example = "80.00")]
     pub net: String,
+    #[schema(example = "16.00")]
     pub tax: String,
+    #[schema(example = "96.00")]
     pub total: String,
 }
 
@@ -88,11 +110,7 @@ impl Row {
                 currency,
                 due_on,
                 lines: Vec::new(),
-                totals: money::Totals {
-                    subtotal: decimal(&self.subtotal)?,
-                    tax: decimal(&self.tax)?,
-                    total: decimal(&self.total)?,
-                },
+                totals: self.totals()?,
             }),
             payments: payments
                 .iter()
@@ -116,12 +134,8 @@ impl Row {
         })
     }
 
-    fn totals(&self) -> Totals {
-        Totals {
-            subtotal: self.subtotal.clone(),
-            tax: self.tax.clone(),
-            total: self.total.clone(),
-        }
+    fn totals(&self) -> Result<Totals, ProjectionError> {
+        totals(&self.subtotal, &self.tax, &self.total)
     }
 }
 
@@ -177,7 +191,7 @@ pub async fn list(
         .map(|r| {
             let figures = r.figures(paid.get(&r.invoice_id).map_or(&[], Vec::as_slice), today)?;
             Ok(InvoiceSummary {
-                totals: r.totals(),
+                totals: r.totals()?,
                 invoice_id: r.invoice_id,
                 number: r.number,
                 status: figures.status,
@@ -219,7 +233,7 @@ pub async fn get(
     let today = today(db, scope, now).await?;
     let figures = row.figures(paid.get(&row.invoice_id).map_or(&[], Vec::as_slice), today)?;
     Ok(Some(InvoiceView {
-        totals: row.totals(),
+        totals: row.totals()?,
         invoice_id: row.invoice_id,
         client_id: row.client_id,
         number: row.number,

@@ -6,30 +6,40 @@ use crate::db::ReadDb;
 use crate::error::ProjectionError;
 use cma_domain::ids::{ClientId, TeamId};
 use serde::Serialize;
+use utoipa::ToSchema;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// `GET /clients/{id}/messages`, `GET /portal/messages`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct MessageList {
     pub messages: Vec<Message>,
+    /// Messages of the other side that the reader's side has not marked read
+    /// (`POST .../messages/read`).
+    pub unread: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Message {
+    #[schema(format = Uuid)]
     pub message_id: String,
     /// `client` or `staff`.
     pub author: String,
     pub text: String,
+    #[schema(format = DateTime)]
     pub at: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// `GET /inbox`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Inbox {
     pub threads: Vec<Thread>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Thread {
+    #[schema(format = Uuid)]
     pub client_id: String,
     pub client_name: String,
+    #[schema(format = DateTime)]
     pub last_message_at: String,
     /// Client messages the staff side has not read.
     pub unread: i64,
@@ -61,18 +71,18 @@ pub async fn list(
             })
         })
         .collect::<Result<_, ProjectionError>>()?;
-    Ok(Some(MessageList { messages }))
+    Ok(Some(MessageList {
+        messages,
+        unread: unread(db, scope, client).await?,
+    }))
 }
 
 /// Messages of the other side that the reader's side has not read.
-pub async fn unread(db: &ReadDb, scope: Scope, client: ClientId) -> Result<i64, ProjectionError> {
+async fn unread(db: &ReadDb, scope: Scope, client: ClientId) -> Result<i64, ProjectionError> {
     let column = match scope {
         Scope::Team(_) => "staff_unread",
         Scope::Client { .. } => "client_unread",
     };
-    if !client_in_scope(db, scope, client).await? {
-        return Ok(0);
-    }
     let n: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT {column} FROM message_threads WHERE client_id = $1"
     )))

@@ -1,5 +1,7 @@
 //! The queries the API serves, shaped like API.md's responses (field names
-//! exactly as there; money as decimal strings, instants as RFC 3339).
+//! exactly as there; money as decimal strings, instants as RFC 3339). Each
+//! response type derives `utoipa::ToSchema`, so the OpenAPI document shows
+//! the fields and formats the API really sends.
 //!
 //! Every query takes the caller's scope. A resource of another team, or of
 //! another client for a portal read, is `None`: not found, never revealed.
@@ -16,7 +18,6 @@ pub mod team;
 use crate::db::ReadDb;
 use crate::error::ProjectionError;
 use cma_domain::ids::{ClientId, TeamId};
-use serde::Serialize;
 
 /// Who is reading.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,14 +65,6 @@ pub async fn client_in_scope(
             .fetch_optional(db.pool())
             .await?;
     Ok(found.is_some())
-}
-
-/// Subtotal, tax and total, as decimal strings.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Totals {
-    pub subtotal: String,
-    pub tax: String,
-    pub total: String,
 }
 
 /// The team's business time zone (UTC for a team not projected yet).

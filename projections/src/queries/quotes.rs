@@ -2,41 +2,55 @@
 //! quote lists (`GET /clients/{id}/quotes`, `GET /portal/quotes`).
 //! Clients see a quote only once sent.
 
-use super::{Scope, Totals, client_in_scope, team_zone};
-use crate::convert::{date, rfc3339, timestamp};
+use super::{Scope, client_in_scope, team_zone};
+use crate::convert::{date, rfc3339, timestamp, totals};
 use crate::db::ReadDb;
 use crate::error::ProjectionError;
 use cma_domain::Timestamp;
 use cma_domain::ids::{ClientId, QuoteId};
+use cma_domain::money::Totals;
 use cma_domain::quote::QuoteStatus;
 use cma_domain::quote::rules::expiry_deadline;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 use std::collections::HashMap;
+use utoipa::ToSchema;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// `GET /clients/{id}/quotes`, `GET /portal/quotes`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct QuoteList {
     pub quotes: Vec<QuoteSummary>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct QuoteSummary {
+    #[schema(format = Uuid)]
     pub quote_id: String,
     pub title: String,
+    /// `draft`, `sent`, `accepted`, `expired` or `withdrawn`.
     pub status: String,
     pub revision: i64,
     pub totals: Totals,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// The quote view: `GET /quotes/{id}`, `GET /portal/quotes/{id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct QuoteView {
+    #[schema(format = Uuid)]
     pub quote_id: String,
+    #[schema(format = Uuid)]
     pub client_id: String,
     pub title: String,
+    /// ISO 4217.
+    #[schema(example = "GBP")]
     pub currency: String,
+    /// `draft`, `sent`, `accepted`, `expired` or `withdrawn`.
     pub status: String,
+    /// 1, then one more with each edit of a sent quote.
     pub revision: i64,
+    /// The last day the quote may be accepted, in the team's time zone.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = Date)]
     pub expires_on: Option<String>,
     pub lines: Vec<Line>,
     pub totals: Totals,
@@ -44,32 +58,45 @@ pub struct QuoteView {
     pub acceptance: Option<Acceptance>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// One quote line with its amounts (decimal strings) and comment thread.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = QuoteLine)]
 pub struct Line {
+    #[schema(format = Uuid)]
     pub line_id: String,
     pub description: String,
+    #[schema(example = "2.5")]
     pub quantity: String,
+    #[schema(example = "120.00")]
     pub unit_price: String,
+    /// Percent.
+    #[schema(example = "20")]
     pub tax_rate: String,
     pub optional: bool,
     pub selected: bool,
+    #[schema(example = "300.00")]
     pub net: String,
+    #[schema(example = "60.00")]
     pub tax: String,
+    #[schema(example = "360.00")]
     pub total: String,
     pub comments: Vec<Comment>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Comment {
     /// `client` or `staff`.
     pub author: String,
     pub text: String,
+    #[schema(format = DateTime)]
     pub at: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// Who accepted the quote, when, and from which address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Acceptance {
     pub name: String,
+    #[schema(format = DateTime)]
     pub accepted_at: String,
     pub ip: String,
 }
@@ -111,12 +138,8 @@ impl Row {
         })
     }
 
-    fn totals(&self) -> Totals {
-        Totals {
-            subtotal: self.subtotal.clone(),
-            tax: self.tax.clone(),
-            total: self.total.clone(),
-        }
+    fn totals(&self) -> Result<Totals, ProjectionError> {
+        totals(&self.subtotal, &self.tax, &self.total)
     }
 }
 
@@ -145,7 +168,7 @@ pub async fn list(
         .map(|r| {
             Ok(QuoteSummary {
                 status: r.status_at(now, &zone)?,
-                totals: r.totals(),
+                totals: r.totals()?,
                 quote_id: r.quote_id,
                 title: r.title,
                 revision: r.revision,
@@ -232,7 +255,7 @@ pub async fn get(
     };
     Ok(Some(QuoteView {
         status: row.status_at(now, &zone)?,
-        totals: row.totals(),
+        totals: row.totals()?,
         lines: lines
             .into_iter()
             .map(|l| Line {

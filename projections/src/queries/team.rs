@@ -4,29 +4,41 @@ use crate::db::ReadDb;
 use crate::error::ProjectionError;
 use cma_domain::ids::TeamId;
 use serde::Serialize;
+use utoipa::ToSchema;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// `GET /team/settings`.
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct TeamSettings {
     pub business_name: String,
+    /// IANA time zone name.
+    #[schema(example = "Europe/London")]
     pub time_zone: String,
-    /// `{"mon": [["09:00","17:00"]], ..., "sun": []}`.
+    /// Local working intervals per weekday: `{"mon": [["09:00","17:00"]], ..., "sun": []}`.
+    #[schema(value_type = BTreeMap<String, Vec<Vec<String>>>)]
     pub working_hours: serde_json::Value,
+    /// Length of a bookable meeting slot.
     pub slot_minutes: i64,
     pub invite_email: InviteEmail,
     pub branding: Branding,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// The invite email template; placeholders `{{client_name}}`,
+/// `{{business_name}}`, `{{portal_link}}`, `{{staff_name}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct InviteEmail {
     pub subject: String,
     pub body: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow, ToSchema)]
 pub struct Branding {
+    /// `#rrggbb`.
+    #[schema(required = true)]
     pub accent_colour: Option<String>,
-    /// A file id.
+    /// The file shown as the portal's logo.
+    #[schema(format = Uuid, required = true)]
     pub logo: Option<String>,
+    #[schema(required = true)]
     pub tagline: Option<String>,
 }
 

@@ -4,10 +4,12 @@ use cma_domain::Timestamp;
 use cma_domain::ids::TeamId;
 use cma_projections::ReadDb;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// One outbound email as staff see it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct EmailSummary {
+    #[schema(format = Uuid)]
     pub email_id: String,
     pub to: String,
     pub subject: String,
@@ -20,8 +22,10 @@ pub struct EmailSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
     /// RFC 3339.
+    #[schema(format = DateTime)]
     pub created_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = DateTime)]
     pub sent_at: Option<String>,
 }
 

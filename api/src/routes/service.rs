@@ -1,0 +1,145 @@
+//! The routes about the service itself: liveness, readiness, metrics and
+//! the OpenAPI document.
+
+use crate::app::AppState;
+use crate::http::problem::{Problem, problem_response};
+use crate::http::{ApiError, Json};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa::openapi::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+        .routes(routes!(crate::metrics::render))
+        .routes(routes!(openapi))
+}
+
+/// The process is up.
+#[utoipa::path(get, path = "/healthz", tag = "service", security(()),
+    responses((status = 200, description = "`ok`", content_type = "text/plain", body = String)))]
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Whether the stores answer, and how far behind the log each projector is.
+#[derive(Serialize, ToSchema)]
+pub struct Readiness {
+    ready: bool,
+    /// The event log's last position; `null` when the log does not answer.
+    #[schema(required = true)]
+    event_log_head: Option<u64>,
+    /// Whether the read-side database answers.
+    read_db: bool,
+    projectors: Vec<cma_projections::Lag>,
+    problems: Vec<String>,
+}
+
+/// Not ready: a problem whose extension members are the readiness report.
+#[derive(Serialize, ToSchema)]
+pub struct NotReady<'a> {
+    #[serde(flatten)]
+    problem: Problem<'a>,
+    #[serde(flatten)]
+    readiness: Readiness,
+}
+
+#[utoipa::path(get, path = "/readyz", tag = "service", security(()),
+    responses(
+        (status = 200, body = Readiness, description = "ready"),
+        (status = 503, body = NotReady, content_type = "application/problem+json",
+            description = "a store does not answer"),
+    ))]
+async fn readyz(State(state): State<AppState>) -> Response {
+    let mut problems = Vec::new();
+    let head = match state.store.head().await {
+        Ok(head) => Some(head),
+        Err(e) => {
+            problems.push(format!("event log unavailable: {e}"));
+            None
+        }
+    };
+    let read_db = match sqlx::query("SELECT 1").execute(state.read.pool()).await {
+        Ok(_) => true,
+        Err(e) => {
+            problems.push(format!("read database unavailable: {e}"));
+            false
+        }
+    };
+    let projectors = match cma_projections::lag(&state.read, state.store.as_ref()).await {
+        Ok(lag) => lag,
+        Err(e) => {
+            problems.push(format!("projector lag unavailable: {e}"));
+            Vec::new()
+        }
+    };
+    answer(Readiness {
+        ready: problems.is_empty(),
+        event_log_head: head,
+        read_db,
+        projectors,
+        problems,
+    })
+}
+
+/// 200 with the report when ready, else a 503 problem carrying it.
+fn answer(readiness: Readiness) -> Response {
+    if readiness.ready {
+        return Json(readiness).into_response();
+    }
+    let error = ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "not-ready",
+        readiness.problems.join("; "),
+    );
+    let body = NotReady {
+        problem: error.problem(),
+        readiness,
+    };
+    problem_response(error.status, body)
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "service", security(()),
+    responses((status = 200, description = "an OpenAPI 3.1 document",
+        body = ref("https://spec.openapis.org/oas/3.1/schema/2022-10-07"))))]
+async fn openapi() -> axum::Json<&'static OpenApi> {
+    axum::Json(crate::openapi::document())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_unready_service_answers_a_503_problem_carrying_the_report() {
+        let response = answer(Readiness {
+            ready: false,
+            event_log_head: None,
+            read_db: true,
+            projectors: Vec::new(),
+            problems: vec!["event log unavailable: gone".to_owned()],
+        });
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            response.headers().get("content-type").map(|v| v.as_bytes()),
+            Some(&b"application/problem+json"[..])
+        );
+        let bytes = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .expect("body");
+        let body: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+        assert_eq!(body["status"], 503);
+        assert_eq!(body["type"], "https://cma.example/problems/not-ready");
+        assert_eq!(body["detail"], "event log unavailable: gone");
+        assert_eq!(body["ready"], false);
+        assert_eq!(body["event_log_head"], serde_json::Value::Null);
+        assert_eq!(body["problems"][0], "event log unavailable: gone");
+    }
+}
