@@ -10,12 +10,13 @@
 
 use crate::committer::Committer;
 use crate::envelope::{Position, Recorded, StreamId};
-use crate::sql::{EventRow, LogReader, columns, to_i64};
-use crate::store::{EventStore, StoreError, Visitor, visit_all};
-use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
-use sqlx::{ConnectOptions, PgConnection, PgPool};
+use crate::sql::{Columns, EventRow, LogReader, columns, stored, to_i64};
+use crate::store::{EventStore, StoreError, Visitor};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions, PgRow};
+use sqlx::{ConnectOptions, PgConnection, PgPool, Row};
 use std::str::FromStr;
 use tokio::sync::watch;
+use uuid::Uuid;
 
 /// The notification channel carrying the new head after each commit.
 pub const CHANNEL: &str = "cma_events";
@@ -57,6 +58,35 @@ impl PgStore {
     }
 }
 
+/// Events after a position, in order, up to a limit.
+const AFTER: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM events WHERE position > $1 ORDER BY position LIMIT $2"
+);
+
+impl<'r> Columns<'r> for &'r PgRow {
+    fn int(&self, i: usize) -> Result<i64, StoreError> {
+        // `schema_version` is an INTEGER, the others BIGINT.
+        match self.try_get::<i64, _>(i) {
+            Ok(n) => Ok(n),
+            Err(_) => Ok(i64::from(self.try_get::<i32, _>(i)?)),
+        }
+    }
+
+    fn text(&self, i: usize) -> Result<Option<&'r str>, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+
+    fn bytes(&self, i: usize) -> Result<Option<&'r [u8]>, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+
+    fn uuid(&self, i: usize) -> Result<Option<Uuid>, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+}
+
 /// Reads the log through a connection pool.
 pub struct PgReader(PgPool);
 
@@ -78,12 +108,7 @@ impl LogReader for PgReader {
     }
 
     async fn read_all(&self, after: Position, limit: usize) -> Result<Vec<Recorded>, StoreError> {
-        let sql = concat!(
-            "SELECT ",
-            columns!(),
-            " FROM events WHERE position > $1 ORDER BY position LIMIT $2"
-        );
-        sqlx::query_as::<_, EventRow>(sql)
+        sqlx::query_as::<_, EventRow>(AFTER)
             .bind(to_i64(after))
             .bind(i64::try_from(limit).unwrap_or(i64::MAX))
             .fetch_all(&self.0)
@@ -100,13 +125,29 @@ impl LogReader for PgReader {
         Ok(u64::try_from(max.unwrap_or(0)).unwrap_or(0))
     }
 
+    /// The rows are fetched whole but not decoded; the visitor is shown
+    /// them on a blocking thread, lent from the rows' protocol buffers.
     async fn scan(
         &self,
         after: Position,
         limit: usize,
-        visitor: Box<dyn Visitor>,
+        mut visitor: Box<dyn Visitor>,
     ) -> Result<Box<dyn Visitor>, StoreError> {
-        visit_all(self.read_all(after, limit).await?, visitor).await
+        let rows = sqlx::query(AFTER)
+            .bind(to_i64(after))
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(&self.0)
+            .await?;
+        tokio::task::spawn_blocking(move || {
+            for row in &rows {
+                if visitor.visit(&stored(&row)?).is_break() {
+                    break;
+                }
+            }
+            Ok(visitor)
+        })
+        .await
+        .map_err(|e| StoreError::Backend(format!("scan stopped: {e}")))?
     }
 
     async fn close(&self) {

@@ -2,7 +2,9 @@
 //! so one text serves SQLite and PostgreSQL; [`sql_event_log!`] instantiates
 //! the same code for each driver.
 
-use crate::envelope::{Actor, Hash, Metadata, NewEvent, Position, Recorded, StreamId};
+use crate::envelope::{
+    Actor, Hash, Hashed, Metadata, NewEvent, Position, Recorded, StoredRef, StreamId,
+};
 use crate::store::{StoreError, Visitor};
 use cma_domain::Timestamp;
 use uuid::Uuid;
@@ -76,6 +78,51 @@ impl EventRow {
             hash: to_hash(&self.hash).ok_or_else(|| corrupt("bad hash"))?,
         })
     }
+}
+
+/// What a database row lends of its columns, borrowed for `'r`.
+pub trait Columns<'r> {
+    fn int(&self, i: usize) -> Result<i64, StoreError>;
+    fn text(&self, i: usize) -> Result<Option<&'r str>, StoreError>;
+    fn bytes(&self, i: usize) -> Result<Option<&'r [u8]>, StoreError>;
+    fn uuid(&self, i: usize) -> Result<Option<Uuid>, StoreError>;
+}
+
+/// A row of the event columns (in [`EventRow`]'s order) lent as a stored
+/// event, its text and bytes still in the database's buffers.
+pub fn stored<'r>(row: &impl Columns<'r>) -> Result<StoredRef<'r>, StoreError> {
+    let position = row.int(0)?;
+    let corrupt = |reason: &str| StoreError::Corrupt {
+        position: u64::try_from(position).unwrap_or(0),
+        reason: reason.to_owned(),
+    };
+    let text = |i| row.text(i)?.ok_or_else(|| corrupt("missing text"));
+    let bytes = |i| row.bytes(i)?.ok_or_else(|| corrupt("missing bytes"));
+    let uuid = |i| row.uuid(i)?.ok_or_else(|| corrupt("missing id"));
+    let hash = |i| -> Result<&'r Hash, StoreError> {
+        bytes(i)?.try_into().map_err(|_| corrupt("malformed hash"))
+    };
+    Ok(StoredRef {
+        position: u64::try_from(position).map_err(|_| corrupt("negative position"))?,
+        hashed: Hashed {
+            stream: text(1)?,
+            version: u64::try_from(row.int(2)?).map_err(|_| corrupt("negative version"))?,
+            event_id: uuid(3)?,
+            event_type: text(4)?,
+            schema_version: u16::try_from(row.int(5)?)
+                .map_err(|_| corrupt("schema version out of range"))?,
+            recorded_at: row.int(6)?,
+            actor_kind: text(7)?,
+            actor_id: row.uuid(8)?,
+            correlation_id: uuid(9)?,
+            causation_id: row.uuid(10)?,
+            ip: row.text(11)?,
+            user_agent: row.text(12)?,
+            payload: bytes(13)?,
+        },
+        prev_hash: hash(14)?,
+        hash: hash(15)?,
+    })
 }
 
 pub fn to_hash(bytes: &[u8]) -> Option<Hash> {

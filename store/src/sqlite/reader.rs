@@ -2,10 +2,10 @@
 //! one statement step per row and no async hop between rows, so a scan of
 //! the whole log runs at the speed of the file.
 
-use crate::envelope::{Hash, Hashed, Position, Recorded, StoredRef, StreamId};
-use crate::sql::{EventRow, LogReader, columns, to_i64};
+use crate::envelope::{Position, Recorded, StreamId};
+use crate::sql::{Columns, EventRow, LogReader, columns, stored, to_i64};
 use crate::store::{StoreError, Visitor};
-use rusqlite::types::{FromSqlError, ValueRef};
+use rusqlite::types::FromSqlError;
 use rusqlite::{Connection, OpenFlags, Row};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -124,49 +124,26 @@ fn event_row(row: &Row<'_>) -> rusqlite::Result<EventRow> {
     })
 }
 
-/// A row lent as a stored event, its text and blobs still in SQLite's buffers.
-fn stored<'r>(row: &'r Row<'_>) -> Result<StoredRef<'r>, StoreError> {
-    let column = |i: usize| row.get_ref(i);
-    let position = column(0)?.as_i64()?;
-    let corrupt = |reason: &str| StoreError::Corrupt {
-        position: u64::try_from(position).unwrap_or(0),
-        reason: reason.to_owned(),
-    };
-    let uuid = |value: ValueRef<'r>| -> Result<Option<Uuid>, StoreError> {
-        value
-            .as_blob_or_null()?
-            .map(|b| Uuid::from_slice(b).map_err(|_| corrupt("malformed id")))
+impl<'r> Columns<'r> for &'r Row<'_> {
+    fn int(&self, i: usize) -> Result<i64, StoreError> {
+        Ok(self.get_ref(i)?.as_i64()?)
+    }
+
+    fn text(&self, i: usize) -> Result<Option<&'r str>, StoreError> {
+        Ok(self.get_ref(i)?.as_str_or_null()?)
+    }
+
+    fn bytes(&self, i: usize) -> Result<Option<&'r [u8]>, StoreError> {
+        Ok(self.get_ref(i)?.as_blob_or_null()?)
+    }
+
+    fn uuid(&self, i: usize) -> Result<Option<Uuid>, StoreError> {
+        self.bytes(i)?
+            .map(|b| {
+                Uuid::from_slice(b).map_err(|_| StoreError::Backend("malformed id column".into()))
+            })
             .transpose()
-    };
-    let required = |id: Option<Uuid>| id.ok_or_else(|| corrupt("missing id"));
-    let hash = |value: ValueRef<'r>| -> Result<&'r Hash, StoreError> {
-        value
-            .as_blob()?
-            .try_into()
-            .map_err(|_| corrupt("malformed hash"))
-    };
-    Ok(StoredRef {
-        position: u64::try_from(position).map_err(|_| corrupt("negative position"))?,
-        hashed: Hashed {
-            stream: column(1)?.as_str()?,
-            version: u64::try_from(column(2)?.as_i64()?)
-                .map_err(|_| corrupt("negative version"))?,
-            event_id: required(uuid(column(3)?)?)?,
-            event_type: column(4)?.as_str()?,
-            schema_version: u16::try_from(column(5)?.as_i64()?)
-                .map_err(|_| corrupt("schema version out of range"))?,
-            recorded_at: column(6)?.as_i64()?,
-            actor_kind: column(7)?.as_str()?,
-            actor_id: uuid(column(8)?)?,
-            correlation_id: required(uuid(column(9)?)?)?,
-            causation_id: uuid(column(10)?)?,
-            ip: column(11)?.as_str_or_null()?,
-            user_agent: column(12)?.as_str_or_null()?,
-            payload: column(13)?.as_blob()?,
-        },
-        prev_hash: hash(column(14)?)?,
-        hash: hash(column(15)?)?,
-    })
+    }
 }
 
 impl From<FromSqlError> for StoreError {
@@ -232,7 +209,7 @@ impl LogReader for SqliteReader {
             let mut statement = conn.prepare_cached(AFTER)?;
             let mut rows = statement.query([to_i64(after), limit])?;
             while let Some(row) = rows.next()? {
-                if visitor.visit(&stored(row)?).is_break() {
+                if visitor.visit(&stored(&row)?).is_break() {
                     break;
                 }
             }
