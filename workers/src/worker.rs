@@ -4,7 +4,7 @@
 use crate::WorkerError;
 use crate::email::sender::Sender;
 use crate::email::transport::Transport;
-use crate::email::{EmailEnqueuer, EmailSettings, RetryPolicy, TransportSettings};
+use crate::email::{DEFAULT_HORIZON, EmailEnqueuer, EmailSettings, RetryPolicy, TransportSettings};
 use crate::rules::{DueIndex, Jobs, Rules};
 use cma_projections::{Projections, ReadDb, RunnerConfig};
 use cma_store::{Clock, EventStore, Service};
@@ -37,7 +37,7 @@ impl WorkerConfig {
                 secret_key,
                 from_address: "portal@localhost".to_owned(),
                 quiet_period: Duration::from_secs(15 * 60),
-                horizon: Duration::from_secs(24 * 3600),
+                horizon: DEFAULT_HORIZON,
             },
             transport,
             retry: RetryPolicy::default(),

@@ -45,6 +45,9 @@ pub struct EmailSettings {
     pub horizon: Duration,
 }
 
+/// The email horizon unless configured otherwise.
+pub const DEFAULT_HORIZON: Duration = Duration::from_secs(24 * 3600);
+
 /// Why an email beyond the horizon was not sent (its `last_error`).
 pub const BEYOND_HORIZON: &str =
     "not sent: its event was older than the worker's email horizon when first seen";

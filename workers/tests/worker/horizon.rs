@@ -4,8 +4,7 @@
 use crate::fixtures::{Env, Running, at, config, parse};
 use crate::smtp::Smtp;
 use cma_store::Clock;
-use cma_workers::email::enqueue::BEYOND_HORIZON;
-use cma_workers::email::{TransportSettings, list_emails};
+use cma_workers::email::{BEYOND_HORIZON, TransportSettings, list_emails};
 use std::time::Duration;
 
 #[tokio::test]

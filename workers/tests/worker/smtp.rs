@@ -1,7 +1,9 @@
 //! A real SMTP server on loopback (mailin-embedded) that records what it
 //! accepts, and can refuse the next messages or hold a transaction open.
+//! The API's HTTP tests use it too.
 
 use mailin_embedded::{Handler, Response, Server, SslConfig, response};
+use mailparse::MailHeaderMap;
 use std::collections::BTreeMap;
 use std::net::{IpAddr, TcpListener};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -163,9 +165,8 @@ impl Smtp {
     pub fn per_message(&self) -> BTreeMap<String, usize> {
         let mut counts = BTreeMap::new();
         for r in self.received() {
-            let id = crate::fixtures::parse(&r.data)
-                .header("Message-ID")
-                .to_owned();
+            let (headers, _) = mailparse::parse_headers(&r.data).expect("parsable headers");
+            let id = headers.get_first_value("Message-ID").unwrap_or_default();
             *counts.entry(id).or_default() += 1;
         }
         counts
