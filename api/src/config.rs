@@ -27,6 +27,13 @@ pub struct Config {
     #[arg(long, env = "CMA_SMTP_URL")]
     pub smtp_url: Option<String>,
 
+    /// An email whose event is older than this many hours when the worker
+    /// first sees it is listed as not sent and never sent, so a worker
+    /// started on an existing log does not email its history.
+    #[arg(long, env = "CMA_EMAIL_HORIZON_HOURS", default_value_t = DEFAULT_EMAIL_HORIZON_HOURS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub email_horizon_hours: u64,
+
     /// Base of links in emails (default `http://{listen}`).
     #[arg(long, env = "CMA_PUBLIC_URL")]
     pub public_url: Option<String>,
@@ -57,6 +64,8 @@ fn parse_proxy(text: &str) -> Result<IpNet, String> {
         .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
         .map_err(|_| format!("{text:?} is neither an IP address nor a CIDR network"))
 }
+
+const DEFAULT_EMAIL_HORIZON_HOURS: u64 = cma_workers::email::DEFAULT_HORIZON.as_secs() / 3600;
 
 /// 25 MiB (PRODUCT §6.3).
 pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 25 * 1024 * 1024;

@@ -6,6 +6,7 @@ use cma_projections::{Projections, RunnerConfig, views};
 use cma_workers::email::TransportSettings;
 use cma_workers::{WorkerConfig, run_worker};
 use std::future::Future;
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
@@ -25,14 +26,16 @@ pub async fn serve(config: Config) -> Result<(), String> {
 /// The worker's settings for this process's configuration.
 pub fn worker_config(state: &AppState) -> WorkerConfig {
     let config = &state.config;
-    WorkerConfig::new(
+    let mut worker = WorkerConfig::new(
         &config.public_url(),
         state.secret_key.to_vec(),
         match &config.smtp_url {
             Some(url) => TransportSettings::Smtp(url.clone()),
             None => TransportSettings::Folder(config.data_dir.join("outbox")),
         },
-    )
+    );
+    worker.email.horizon = Duration::from_secs(config.email_horizon_hours.saturating_mul(3600));
+    worker
 }
 
 /// Serves the API, with the projectors keeping the read models current and

@@ -7,6 +7,14 @@ mod support;
 #[path = "http/identity.rs"]
 mod identity;
 
+#[path = "http/invite_email.rs"]
+mod invite_email;
+
+/// The worker tests' SMTP server; these tests use only part of it.
+#[path = "../../workers/tests/worker/smtp.rs"]
+#[allow(dead_code)]
+mod smtp;
+
 #[path = "http/story.rs"]
 mod story;
 

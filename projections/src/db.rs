@@ -117,8 +117,10 @@ impl ReadDb {
         &self.writers
     }
 
-    /// A connection of its own, outside both pools (a lease holder).
-    pub(crate) async fn dedicated(&self) -> Result<AnyConnection, ProjectionError> {
+    /// A connection of its own, outside both pools, for a session-level
+    /// lock (a projector's lease, a worker job's lock): it never returns to
+    /// a pool, and closing or dropping it releases the lock.
+    pub async fn dedicated(&self) -> Result<AnyConnection, ProjectionError> {
         Ok(self.options.connect().await?)
     }
 

@@ -4,13 +4,14 @@
 use crate::WorkerError;
 use crate::email::sender::Sender;
 use crate::email::transport::Transport;
-use crate::email::{EmailEnqueuer, EmailSettings, RetryPolicy, TransportSettings};
-use crate::rules::{DueIndex, Rules, schedule};
+use crate::email::{DEFAULT_HORIZON, EmailEnqueuer, EmailSettings, RetryPolicy, TransportSettings};
+use crate::rules::{DueIndex, Jobs, Rules};
 use cma_projections::{Projections, ReadDb, RunnerConfig};
 use cma_store::{Clock, EventStore, Service};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 #[derive(Clone, Debug)]
@@ -27,7 +28,7 @@ pub struct WorkerConfig {
 }
 
 impl WorkerConfig {
-    /// The defaults: 15-minute quiet period, retries from 30 s doubling to
+    /// The defaults: 15-minute quiet period, 24-hour email horizon, retries from 30 s doubling to
     /// 1 h over 10 attempts, jobs every 30 s, claims of 5 minutes.
     pub fn new(public_url: &str, secret_key: Vec<u8>, transport: TransportSettings) -> Self {
         Self {
@@ -36,6 +37,7 @@ impl WorkerConfig {
                 secret_key,
                 from_address: "portal@localhost".to_owned(),
                 quiet_period: Duration::from_secs(15 * 60),
+                horizon: DEFAULT_HORIZON,
             },
             transport,
             retry: RetryPolicy::default(),
@@ -48,6 +50,10 @@ impl WorkerConfig {
 
 /// Runs the worker until `shutdown` resolves. Migrates the read database
 /// first (its tables live beside the read models).
+///
+/// Nothing of the worker outlives this future: dropped before `shutdown`
+/// resolves (its task aborted), it ends every part at once, as a crash
+/// would, and its leases and locks go with their connections.
 pub async fn run_worker(
     config: WorkerConfig,
     store: Arc<dyn EventStore>,
@@ -57,46 +63,96 @@ pub async fn run_worker(
 ) -> Result<(), WorkerError> {
     db.migrate().await?;
     let transport = Transport::open(&config.transport)?;
-    let service = Arc::new(Service::new(store.clone()));
-    let cancel = CancellationToken::new();
-    let sender = Arc::new(Sender {
-        db: db.clone(),
-        transport,
-        clock: clock.clone(),
-        retry: config.retry,
-        claim_for: config.claim_for,
-        batch: 20,
-    });
-    let enqueuer = EmailEnqueuer::new(service.clone(), Arc::new(config.email));
-    let followers = Projections::start(
-        db.clone(),
-        store.clone(),
-        vec![Arc::new(enqueuer), Arc::new(DueIndex::new(service.clone()))],
-        RunnerConfig::default(),
-    );
-    let send = tokio::spawn(send_loop(
-        sender.clone(),
-        store.clone(),
-        config.poll,
-        cancel.clone(),
-    ));
-    let rules = Arc::new(Rules {
-        db,
-        service,
-        clock,
-        sender,
-    });
-    let mut scheduler = schedule(rules, config.rules_every).await?;
+    let parts = Parts::start(config, store, db, clock, transport).await?;
     tracing::info!("worker running");
     shutdown.await;
-    cancel.cancel();
-    let stopped = scheduler.shutdown().await;
-    followers.stop().await;
-    if let Err(e) = send.await {
-        tracing::warn!(error = %e, "send loop ended abnormally");
+    parts.stop().await
+}
+
+/// The running parts of a worker.
+struct Parts {
+    cancel: CancellationToken,
+    followers: Option<Projections>,
+    send: Option<JoinHandle<()>>,
+    jobs: Option<Jobs>,
+}
+
+impl Parts {
+    async fn start(
+        config: WorkerConfig,
+        store: Arc<dyn EventStore>,
+        db: ReadDb,
+        clock: Clock,
+        transport: Transport,
+    ) -> Result<Parts, WorkerError> {
+        let service = Arc::new(Service::new(store.clone()));
+        let sender = Arc::new(Sender {
+            db: db.clone(),
+            transport,
+            clock: clock.clone(),
+            retry: config.retry,
+            claim_for: config.claim_for,
+            batch: 20,
+        });
+        let enqueuer = EmailEnqueuer::new(service.clone(), Arc::new(config.email), clock.clone());
+        let mut parts = Parts {
+            cancel: CancellationToken::new(),
+            followers: None,
+            send: None,
+            jobs: None,
+        };
+        parts.followers = Some(Projections::start(
+            db.clone(),
+            store.clone(),
+            vec![Arc::new(enqueuer), Arc::new(DueIndex::new(service.clone()))],
+            RunnerConfig::default(),
+        ));
+        parts.send = Some(tokio::spawn(send_loop(
+            sender.clone(),
+            store,
+            config.poll,
+            parts.cancel.clone(),
+        )));
+        let rules = Arc::new(Rules {
+            db,
+            service,
+            clock,
+            sender,
+        });
+        parts.jobs = Some(Jobs::start(rules, config.rules_every).await?);
+        Ok(parts)
     }
-    tracing::info!("worker stopped");
-    Ok(stopped?)
+
+    /// Stops after the work under way: runs of jobs, batches, sends.
+    async fn stop(mut self) -> Result<(), WorkerError> {
+        self.cancel.cancel();
+        let stopped = match self.jobs.take() {
+            Some(jobs) => jobs.stop().await,
+            None => Ok(()),
+        };
+        if let Some(followers) = self.followers.take() {
+            followers.stop().await;
+        }
+        if let Some(send) = self.send.take()
+            && let Err(e) = send.await
+        {
+            tracing::warn!(error = %e, "send loop ended abnormally");
+        }
+        tracing::info!("worker stopped");
+        stopped
+    }
+}
+
+impl Drop for Parts {
+    /// Not stopped: ends every part at once (the jobs end on their own drop).
+    fn drop(&mut self) {
+        if let Some(followers) = self.followers.take() {
+            followers.abort();
+        }
+        if let Some(send) = &self.send {
+            send.abort();
+        }
+    }
 }
 
 /// Sends new email soon after the log moves, and looks again every `poll`.

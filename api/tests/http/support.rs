@@ -45,6 +45,8 @@ pub struct Options {
     pub now: String,
     pub trusted_proxies: Option<String>,
     pub max_upload_bytes: Option<u64>,
+    /// The worker sends email to this SMTP server instead of the outbox folder.
+    pub smtp_url: Option<String>,
 }
 
 impl Default for Options {
@@ -53,6 +55,7 @@ impl Default for Options {
             now: NOW.to_owned(),
             trusted_proxies: None,
             max_upload_bytes: None,
+            smtp_url: None,
         }
     }
 }
@@ -99,6 +102,9 @@ impl Server {
         let max_upload_bytes = options.max_upload_bytes.map(|n| n.to_string());
         if let Some(max) = &max_upload_bytes {
             args.extend(["--max-upload-bytes", max]);
+        }
+        if let Some(url) = &options.smtp_url {
+            args.extend(["--smtp-url", url]);
         }
         let config = Args::try_parse_from(args).expect("configuration").config;
         let state = AppState::open(config).await.expect("stores");

@@ -22,7 +22,7 @@ use cma_domain::quote::{Quote, QuoteEvent};
 use cma_domain::{Timestamp, access::Section};
 use cma_projections::projector::{decode_event, stream_id};
 use cma_projections::{ProjectionError, Projector, TableNames};
-use cma_store::{Recorded, Service};
+use cma_store::{Clock, Recorded, Service};
 use sqlx::AnyConnection;
 use std::sync::Arc;
 use std::time::Duration;
@@ -39,18 +39,34 @@ pub struct EmailSettings {
     pub from_address: String,
     /// At most one new-message email per thread and side in this period.
     pub quiet_period: Duration,
+    /// An email whose event is older than this when the worker first sees
+    /// it is recorded as not sent and never sent, so a worker started on an
+    /// existing log does not email its history.
+    pub horizon: Duration,
 }
+
+/// The email horizon unless configured otherwise.
+pub const DEFAULT_HORIZON: Duration = Duration::from_secs(24 * 3600);
+
+/// Why an email beyond the horizon was not sent (its `last_error`).
+pub const BEYOND_HORIZON: &str =
+    "not sent: its event was older than the worker's email horizon when first seen";
 
 pub struct EmailEnqueuer {
     service: Arc<Service>,
     settings: Arc<EmailSettings>,
+    clock: Clock,
 }
 
 impl EmailEnqueuer {
     pub const NAME: &'static str = "email_outbox";
 
-    pub fn new(service: Arc<Service>, settings: Arc<EmailSettings>) -> Self {
-        Self { service, settings }
+    pub fn new(service: Arc<Service>, settings: Arc<EmailSettings>, clock: Clock) -> Self {
+        Self {
+            service,
+            settings,
+            clock,
+        }
     }
 
     async fn drafts(
@@ -312,6 +328,13 @@ impl EmailEnqueuer {
         drafts: &[Draft],
     ) -> Result<(), ProjectionError> {
         let event = &recorded.event;
+        let horizon = i64::try_from(self.settings.horizon.as_micros()).unwrap_or(i64::MAX);
+        let age = self
+            .clock
+            .now()
+            .as_micros()
+            .saturating_sub(event.recorded_at.as_micros());
+        let not_sent = (age > horizon).then_some(BEYOND_HORIZON);
         for draft in drafts {
             for recipient in &draft.recipients {
                 let built = match build(
@@ -339,6 +362,7 @@ impl EmailEnqueuer {
                         message_id: &built.message_id,
                         message: &built.bytes,
                         created_at: event.recorded_at,
+                        not_sent,
                     },
                 )
                 .await?;

@@ -15,7 +15,7 @@ pub mod retry;
 pub mod sender;
 pub mod transport;
 
-pub use enqueue::{EmailEnqueuer, EmailSettings};
+pub use enqueue::{BEYOND_HORIZON, DEFAULT_HORIZON, EmailEnqueuer, EmailSettings};
 pub use kind::EmailKind;
 pub use list::{EmailSummary, list_emails};
 pub use retry::RetryPolicy;

@@ -2,7 +2,7 @@
 //! marked by the sender, listed for staff.
 //!
 //! A row is `pending` until it is sent (`sent`) or its last attempt failed
-//! (`failed`). Claiming a row counts an attempt and moves its
+//! (`failed`); a row beyond the email horizon starts `failed`, unsent. Claiming a row counts an attempt and moves its
 //! `next_attempt_at` past the claim's end in one statement, so no other
 //! sender takes it while it is in flight, and a sender that dies mid-send
 //! leaves it to be tried again once the claim has lapsed.
@@ -25,6 +25,8 @@ pub struct NewEmail<'a> {
     pub message_id: &'a str,
     pub message: &'a [u8],
     pub created_at: Timestamp,
+    /// Recorded as `failed` with this reason, never to be sent.
+    pub not_sent: Option<&'a str>,
 }
 
 /// Inserts `email` unless one exists for its event and recipient; true if inserted.
@@ -32,8 +34,8 @@ pub async fn insert(conn: &mut AnyConnection, email: &NewEmail<'_>) -> Result<bo
     let at = email.created_at.as_micros();
     let done = sqlx::query(
         "INSERT INTO email_outbox (email_id, event_id, recipient, team_id, kind, subject, sender, \
-         message_id, message, state, attempts, created_at, next_attempt_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', 0, $10, $10) \
+         message_id, message, state, attempts, last_error, created_at, next_attempt_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $12) \
          ON CONFLICT (event_id, recipient) DO NOTHING",
     )
     .bind(Uuid::new_v4().to_string())
@@ -45,6 +47,12 @@ pub async fn insert(conn: &mut AnyConnection, email: &NewEmail<'_>) -> Result<bo
     .bind(email.sender)
     .bind(email.message_id)
     .bind(email.message)
+    .bind(if email.not_sent.is_some() {
+        "failed"
+    } else {
+        "pending"
+    })
+    .bind(email.not_sent)
     .bind(at)
     .execute(conn)
     .await?;

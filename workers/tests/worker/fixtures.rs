@@ -1,18 +1,23 @@
 //! A real event log and read database in a temporary folder, a business
 //! with staff and a client, and a worker running against them.
 
-use cma_domain::access::Sections;
+use cma_domain::access::{By, ClientPortal, Sections};
 use cma_domain::client::{Client, ClientCommand};
 use cma_domain::credentials::{
     Credentials, CredentialsCommand, TokenPurpose, link_token, token_sha256,
 };
-use cma_domain::ids::{ClientId, StaffId, TeamId};
+use cma_domain::diary::{Diary, DiaryEvent};
+use cma_domain::file::{FileCommand, StoredFile};
+use cma_domain::ids::{AppointmentId, ClientId, FileId, StaffId, TeamId};
 use cma_domain::team::{StaffMember, Team, TeamCommand};
 use cma_domain::{Aggregate, Timestamp};
+use cma_store::postgres::PgStore;
 use cma_store::sqlite::SqliteStore;
 use cma_store::{Clock, CommandContext, EventStore, Service};
 use cma_workers::email::{RetryPolicy, TransportSettings};
 use cma_workers::{ReadDb, WorkerConfig, run_worker};
+use std::collections::BTreeMap;
+use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,6 +36,8 @@ pub struct Env {
     pub service: Service,
     pub db: ReadDb,
     pub now: Timestamp,
+    /// The PostgreSQL database of a PostgreSQL environment.
+    pub postgres: Option<PgDatabase>,
 }
 
 pub struct Seed {
@@ -57,6 +64,23 @@ impl Env {
             store,
             db,
             now,
+            postgres: None,
+        }
+    }
+
+    /// The event log and the read database in one fresh PostgreSQL database.
+    pub async fn postgres(now: Timestamp) -> Env {
+        logs();
+        let database = PgDatabase::create().await;
+        let (store, db) = database.open().await;
+        db.migrate().await.expect("migrated");
+        Env {
+            service: Service::new(store.clone()),
+            dir: tempfile::tempdir().expect("temp dir"),
+            store,
+            db,
+            now,
+            postgres: Some(database),
         }
     }
 
@@ -171,6 +195,139 @@ impl Env {
         .await;
         token
     }
+
+    /// Ann uploads a file through the portal: an email to every staff member.
+    pub async fn client_upload(&self, seed: &Seed) {
+        let portal = ClientPortal {
+            client: seed.client,
+            enabled: true,
+            sections: Sections::ALL,
+        };
+        let file = FileId::new();
+        self.run::<StoredFile>(
+            file.0,
+            seed.owner,
+            FileCommand::Upload {
+                file,
+                client: seed.client,
+                by: By::Client(portal),
+                name: "plan.pdf".to_owned(),
+                content_type: "application/pdf".to_owned(),
+                size: 10,
+                max_size: 1024,
+                sha256: "0".repeat(64),
+                storage_key: "k".to_owned(),
+            },
+        )
+        .await;
+    }
+}
+
+/// Shows the worker's logs in failing tests' output.
+pub fn logs() {
+    let _already = tracing_subscriber::fmt().with_test_writer().try_init();
+}
+
+/// The server every PostgreSQL test creates its database on.
+const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// A fresh PostgreSQL database, dropped when this is dropped.
+pub struct PgDatabase {
+    pub url: String,
+    name: String,
+}
+
+impl PgDatabase {
+    /// Creates it; fails (never skips) when PostgreSQL is unreachable.
+    async fn create() -> PgDatabase {
+        let name = format!("cma_w_{}", uuid::Uuid::new_v4().simple());
+        pg_admin(&format!("CREATE DATABASE {name}")).await;
+        PgDatabase {
+            url: format!("postgres://postgres@127.0.0.1:5432/{name}"),
+            name,
+        }
+    }
+
+    /// A new event store and read database on it, with connections of
+    /// their own, as another process would have.
+    pub async fn open(&self) -> (Arc<dyn EventStore>, ReadDb) {
+        open_postgres(self.url.clone()).await
+    }
+}
+
+pub async fn open_postgres(url: String) -> (Arc<dyn EventStore>, ReadDb) {
+    let store = PgStore::connect(&url).await.expect("event log");
+    let db = ReadDb::connect_postgres(&url).await.expect("read db");
+    (Arc::new(store), db)
+}
+
+pub async fn open_sqlite(events: PathBuf, read: PathBuf) -> (Arc<dyn EventStore>, ReadDb) {
+    let store = SqliteStore::open(&events).await.expect("event log");
+    let db = ReadDb::open_sqlite(&read).await.expect("read db");
+    (Arc::new(store), db)
+}
+
+/// A worker on a runtime of its own, with connections of its own opened by
+/// `open`, so that dropping the runtime ends it at once, mid-conversation,
+/// like a crash.
+pub fn start_process(
+    open: impl Future<Output = (Arc<dyn EventStore>, ReadDb)> + Send + 'static,
+    config: WorkerConfig,
+    clock: Clock,
+) -> tokio::runtime::Runtime {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.spawn(async move {
+        let (store, db) = open.await;
+        run_worker(config, store, db, clock, std::future::pending()).await
+    });
+    runtime
+}
+
+async fn pg_admin(statement: &str) {
+    use sqlx::Connection;
+    let mut admin = sqlx::PgConnection::connect(PG_ADMIN)
+        .await
+        .expect("PostgreSQL must be reachable at 127.0.0.1:5432 (user postgres, database test)");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(statement.to_owned()))
+        .execute(&mut admin)
+        .await
+        .expect(statement);
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let statement = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        let dropped = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map(|rt| rt.block_on(pg_admin(&statement)))
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("could not drop test database {}", self.name);
+        }
+    }
+}
+
+/// How many times each appointment's cancellation window was closed.
+pub async fn windows_closed(env: &Env, team: TeamId) -> BTreeMap<AppointmentId, usize> {
+    let mut closed = BTreeMap::new();
+    for recorded in env
+        .store
+        .read_stream(&Service::stream::<Diary>(team.0))
+        .await
+        .expect("diary read")
+    {
+        if let Ok(DiaryEvent::WindowClosed(e)) = recorded.decode::<DiaryEvent>() {
+            *closed.entry(e.appointment).or_default() += 1;
+        }
+    }
+    closed
 }
 
 /// Worker settings for tests: short retries, frequent jobs.
@@ -196,20 +353,29 @@ pub struct Running {
 
 impl Running {
     pub fn start(env: &Env, config: WorkerConfig, clock: Clock) -> Running {
+        Self::start_on(env.store.clone(), env.db.clone(), config, clock)
+    }
+
+    /// A worker on its own store and read database.
+    pub fn start_on(
+        store: Arc<dyn EventStore>,
+        db: ReadDb,
+        config: WorkerConfig,
+        clock: Clock,
+    ) -> Running {
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(run_worker(
-            config,
-            env.store.clone(),
-            env.db.clone(),
-            clock,
-            async move {
-                let _ = stopped.await;
-            },
-        ));
+        let task = tokio::spawn(run_worker(config, store, db, clock, async move {
+            let _ = stopped.await;
+        }));
         Running {
             stop: Some(stop),
             task,
         }
+    }
+
+    /// Ends the worker's task at once, wherever it is.
+    pub fn kill(self) {
+        self.task.abort();
     }
 
     pub async fn stop(mut self) {

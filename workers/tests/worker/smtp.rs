@@ -1,7 +1,10 @@
 //! A real SMTP server on loopback (mailin-embedded) that records what it
 //! accepts, and can refuse the next messages or hold a transaction open.
+//! The API's HTTP tests use it too.
 
 use mailin_embedded::{Handler, Response, Server, SslConfig, response};
+use mailparse::MailHeaderMap;
+use std::collections::BTreeMap;
 use std::net::{IpAddr, TcpListener};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -156,6 +159,26 @@ impl Smtp {
 
     pub fn received(&self) -> Vec<Received> {
         lock(&self.state).received.clone()
+    }
+
+    /// How many times each Message-ID arrived.
+    pub fn per_message(&self) -> BTreeMap<String, usize> {
+        let mut counts = BTreeMap::new();
+        for r in self.received() {
+            let (headers, _) = mailparse::parse_headers(&r.data).expect("parsable headers");
+            let id = headers.get_first_value("Message-ID").unwrap_or_default();
+            *counts.entry(id).or_default() += 1;
+        }
+        counts
+    }
+
+    /// Waits until a held transaction is waiting (at most 20 s); whether one is.
+    pub async fn wait_holding(&self) -> bool {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        while !self.is_holding() && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        self.is_holding()
     }
 
     /// Waits until at least `n` messages arrived (at most 30 s).
