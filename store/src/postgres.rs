@@ -10,8 +10,8 @@
 
 use crate::committer::Committer;
 use crate::envelope::{Position, Recorded, StreamId};
-use crate::sql::{Columns, EventRow, LogReader, columns, stored, to_i64};
-use crate::store::{EventStore, StoreError, Visitor};
+use crate::sql::{Columns, LogReader, columns, recorded, stored, to_i64};
+use crate::store::{EventStore, StoreError, Visitor, visit_all};
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions, PgRow};
 use sqlx::{ConnectOptions, PgConnection, PgPool, Row};
 use std::str::FromStr;
@@ -98,23 +98,23 @@ impl LogReader for PgReader {
             columns!(),
             " FROM events WHERE stream_id = $1 ORDER BY stream_version"
         );
-        sqlx::query_as::<_, EventRow>(sql)
+        sqlx::query(sql)
             .bind(stream.as_str())
             .fetch_all(&self.0)
             .await?
-            .into_iter()
-            .map(EventRow::into_recorded)
+            .iter()
+            .map(|row| recorded(&stored(&row)?))
             .collect()
     }
 
     async fn read_all(&self, after: Position, limit: usize) -> Result<Vec<Recorded>, StoreError> {
-        sqlx::query_as::<_, EventRow>(AFTER)
+        sqlx::query(AFTER)
             .bind(to_i64(after))
             .bind(i64::try_from(limit).unwrap_or(i64::MAX))
             .fetch_all(&self.0)
             .await?
-            .into_iter()
-            .map(EventRow::into_recorded)
+            .iter()
+            .map(|row| recorded(&stored(&row)?))
             .collect()
     }
 
@@ -131,23 +131,14 @@ impl LogReader for PgReader {
         &self,
         after: Position,
         limit: usize,
-        mut visitor: Box<dyn Visitor>,
+        visitor: Box<dyn Visitor>,
     ) -> Result<Box<dyn Visitor>, StoreError> {
         let rows = sqlx::query(AFTER)
             .bind(to_i64(after))
             .bind(i64::try_from(limit).unwrap_or(i64::MAX))
             .fetch_all(&self.0)
             .await?;
-        tokio::task::spawn_blocking(move || {
-            for row in &rows {
-                if visitor.visit(&stored(&row)?).is_break() {
-                    break;
-                }
-            }
-            Ok(visitor)
-        })
-        .await
-        .map_err(|e| StoreError::Backend(format!("scan stopped: {e}")))?
+        visit_all(rows, |row| stored(&row), visitor).await
     }
 
     async fn close(&self) {

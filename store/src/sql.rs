@@ -9,7 +9,7 @@ use crate::store::{StoreError, Visitor};
 use cma_domain::Timestamp;
 use uuid::Uuid;
 
-/// The event columns, in [`EventRow`]'s order, as a literal for `concat!`.
+/// The event columns, in the order [`stored`] reads them, as a literal for `concat!`.
 macro_rules! columns {
     () => {
         "position, stream_id, stream_version, event_id, event_type, schema_version, \
@@ -26,58 +26,37 @@ pub const MAX_CACHED_HEADS: usize = 100_000;
 /// Rows inserted per statement (15 parameters each, within both databases' limits).
 pub const INSERT_CHUNK: usize = 1000;
 
-#[derive(sqlx::FromRow)]
-pub struct EventRow {
-    pub position: i64,
-    pub stream_id: String,
-    pub stream_version: i64,
-    pub event_id: Uuid,
-    pub event_type: String,
-    pub schema_version: i32,
-    pub recorded_at: i64,
-    pub actor_kind: String,
-    pub actor_id: Option<Uuid>,
-    pub correlation_id: Uuid,
-    pub causation_id: Option<Uuid>,
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-    pub payload: Vec<u8>,
-    pub prev_hash: Vec<u8>,
-    pub hash: Vec<u8>,
-}
-
-impl EventRow {
-    pub fn into_recorded(self) -> Result<Recorded, StoreError> {
-        let position = u64::try_from(self.position).unwrap_or(0);
-        let corrupt = |reason: &str| StoreError::Corrupt {
-            position,
-            reason: reason.to_owned(),
-        };
-        Ok(Recorded {
-            position,
-            version: u64::try_from(self.stream_version).map_err(|_| corrupt("negative version"))?,
-            stream: StreamId::from_stored(self.stream_id),
-            event: NewEvent {
-                event_id: self.event_id,
-                event_type: self.event_type,
-                schema_version: u16::try_from(self.schema_version)
-                    .map_err(|_| corrupt("schema version out of range"))?,
-                recorded_at: Timestamp::from_micros(self.recorded_at)
-                    .ok_or_else(|| corrupt("time out of range"))?,
-                actor: Actor::from_parts(&self.actor_kind, self.actor_id)
-                    .ok_or_else(|| corrupt("unknown actor"))?,
-                metadata: Metadata {
-                    correlation_id: self.correlation_id,
-                    causation_id: self.causation_id,
-                    ip: self.ip,
-                    user_agent: self.user_agent,
-                },
-                payload: self.payload,
+/// A stored event made owned, with the checks a decoded event needs (a
+/// known actor, a time in range).
+pub fn recorded(e: &StoredRef<'_>) -> Result<Recorded, StoreError> {
+    let corrupt = |reason: &str| StoreError::Corrupt {
+        position: e.position,
+        reason: reason.to_owned(),
+    };
+    let h = &e.hashed;
+    Ok(Recorded {
+        position: e.position,
+        version: h.version,
+        stream: StreamId::from_stored(h.stream.to_owned()),
+        event: NewEvent {
+            event_id: h.event_id,
+            event_type: h.event_type.to_owned(),
+            schema_version: h.schema_version,
+            recorded_at: Timestamp::from_micros(h.recorded_at)
+                .ok_or_else(|| corrupt("time out of range"))?,
+            actor: Actor::from_parts(h.actor_kind, h.actor_id)
+                .ok_or_else(|| corrupt("unknown actor"))?,
+            metadata: Metadata {
+                correlation_id: h.correlation_id,
+                causation_id: h.causation_id,
+                ip: h.ip.map(str::to_owned),
+                user_agent: h.user_agent.map(str::to_owned),
             },
-            prev_hash: to_hash(&self.prev_hash).ok_or_else(|| corrupt("bad previous hash"))?,
-            hash: to_hash(&self.hash).ok_or_else(|| corrupt("bad hash"))?,
-        })
-    }
+            payload: h.payload.to_vec(),
+        },
+        prev_hash: *e.prev_hash,
+        hash: *e.hash,
+    })
 }
 
 /// What a database row lends of its columns, borrowed for `'r`.
@@ -88,7 +67,7 @@ pub trait Columns<'r> {
     fn uuid(&self, i: usize) -> Result<Option<Uuid>, StoreError>;
 }
 
-/// A row of the event columns (in [`EventRow`]'s order) lent as a stored
+/// A row of the event columns (in [`columns!`]'s order) lent as a stored
 /// event, its text and bytes still in the database's buffers.
 pub fn stored<'r>(row: &impl Columns<'r>) -> Result<StoredRef<'r>, StoreError> {
     let position = row.int(0)?;

@@ -113,7 +113,8 @@ pub trait EventStore: Send + Sync + 'static {
         limit: usize,
         visitor: Box<dyn Visitor>,
     ) -> Result<Box<dyn Visitor>, StoreError> {
-        visit_all(self.read_all(after, limit).await?, visitor).await
+        let events = self.read_all(after, limit).await?;
+        visit_all(events, |e| Ok(e.as_stored()), visitor).await
     }
 
     /// The position of the last committed event (0 when the log is empty).
@@ -138,19 +139,21 @@ pub trait Visitor: std::any::Any + Send {
     fn visit(&mut self, event: &StoredRef<'_>) -> ControlFlow<()>;
 }
 
-/// Shows `visitor` decoded events, on a blocking thread.
-pub(crate) async fn visit_all(
-    events: Vec<Recorded>,
+/// Shows `visitor` each of `items`, lent as a stored event by `lend`, on a
+/// blocking thread.
+pub(crate) async fn visit_all<T: Send + 'static>(
+    items: Vec<T>,
+    lend: fn(&T) -> Result<StoredRef<'_>, StoreError>,
     mut visitor: Box<dyn Visitor>,
 ) -> Result<Box<dyn Visitor>, StoreError> {
     tokio::task::spawn_blocking(move || {
-        for e in &events {
-            if visitor.visit(&e.as_stored()).is_break() {
+        for item in &items {
+            if visitor.visit(&lend(item)?).is_break() {
                 break;
             }
         }
-        visitor
+        Ok(visitor)
     })
     .await
-    .map_err(|e| StoreError::Backend(format!("scan stopped: {e}")))
+    .map_err(|e| StoreError::Backend(format!("scan stopped: {e}")))?
 }

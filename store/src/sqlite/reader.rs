@@ -3,7 +3,7 @@
 //! the whole log runs at the speed of the file.
 
 use crate::envelope::{Position, Recorded, StreamId};
-use crate::sql::{Columns, EventRow, LogReader, columns, stored, to_i64};
+use crate::sql::{Columns, LogReader, columns, recorded, stored, to_i64};
 use crate::store::{StoreError, Visitor};
 use rusqlite::types::FromSqlError;
 use rusqlite::{Connection, OpenFlags, Row};
@@ -103,27 +103,6 @@ impl SqliteReader {
     }
 }
 
-fn event_row(row: &Row<'_>) -> rusqlite::Result<EventRow> {
-    Ok(EventRow {
-        position: row.get(0)?,
-        stream_id: row.get(1)?,
-        stream_version: row.get(2)?,
-        event_id: row.get(3)?,
-        event_type: row.get(4)?,
-        schema_version: row.get(5)?,
-        recorded_at: row.get(6)?,
-        actor_kind: row.get(7)?,
-        actor_id: row.get(8)?,
-        correlation_id: row.get(9)?,
-        causation_id: row.get(10)?,
-        ip: row.get(11)?,
-        user_agent: row.get(12)?,
-        payload: row.get(13)?,
-        prev_hash: row.get(14)?,
-        hash: row.get(15)?,
-    })
-}
-
 impl<'r> Columns<'r> for &'r Row<'_> {
     fn int(&self, i: usize) -> Result<i64, StoreError> {
         Ok(self.get_ref(i)?.as_i64()?)
@@ -162,7 +141,7 @@ fn events(
     let mut rows = statement.query(params)?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
-        out.push(event_row(row)?.into_recorded()?);
+        out.push(recorded(&stored(&row)?)?);
     }
     Ok(out)
 }
