@@ -82,8 +82,8 @@ impl EmailEnqueuer {
         match event {
             Event::Credentials(CredentialsEvent::InviteIssued(e)) => {
                 let login = stream_id::<Uuid>(recorded)?;
-                let Some(token) = self
-                    .live_token(
+                let Some((link, _)) = self
+                    .live_link(
                         &facts,
                         TokenPurpose::Invite,
                         login,
@@ -100,10 +100,6 @@ impl EmailEnqueuer {
                 let staff = team
                     .member(e.by)
                     .map_or(team.business_name.as_str(), |m| &m.name);
-                let link = format!(
-                    "{}/portal/set-password?token={token}",
-                    self.settings.public_url
-                );
                 Ok(vec![access::invite(
                     &team,
                     &client.name,
@@ -114,8 +110,8 @@ impl EmailEnqueuer {
             }
             Event::Credentials(CredentialsEvent::ResetIssued(e)) => {
                 let login = stream_id::<Uuid>(recorded)?;
-                let Some(token) = self
-                    .live_token(
+                let Some((link, credentials)) = self
+                    .live_link(
                         &facts,
                         TokenPurpose::Reset,
                         login,
@@ -126,7 +122,6 @@ impl EmailEnqueuer {
                 else {
                     return Ok(vec![]);
                 };
-                let credentials = facts.load::<Credentials>(login).await?;
                 let (name, team) = match credentials.principal {
                     Some(Principal::Client(id)) => match facts.client(id).await? {
                         Some((client, team)) => (client.name, team),
@@ -142,7 +137,6 @@ impl EmailEnqueuer {
                     },
                     None => return Ok(vec![]),
                 };
-                let link = format!("{}/portal/reset?token={token}", self.settings.public_url);
                 Ok(vec![access::reset(
                     &team,
                     &name,
@@ -193,17 +187,18 @@ impl EmailEnqueuer {
         }
     }
 
-    /// The token of an issued link, if it matches the event and is still
-    /// the login's one usable link (a later link or a set password makes
-    /// this one dead, and a dead link is not worth an email).
-    async fn live_token(
+    /// The link of an issued token, and the login's credentials, if the
+    /// token matches the event and is still the login's one usable link (a
+    /// later link or a set password makes this one dead, and a dead link is
+    /// not worth an email).
+    async fn live_link(
         &self,
         facts: &Facts<'_>,
         purpose: TokenPurpose,
         login: Uuid,
         token_sha: &str,
         expires_at: Timestamp,
-    ) -> Result<Option<String>, ProjectionError> {
+    ) -> Result<Option<(String, Credentials)>, ProjectionError> {
         let token = link_token(&self.settings.secret_key, purpose, login, expires_at);
         if token_sha256(&token) != token_sha {
             tracing::error!(
@@ -216,6 +211,7 @@ impl EmailEnqueuer {
         let credentials = facts.load::<Credentials>(login).await?;
         let live = credentials
             .pending
+            .as_ref()
             .is_some_and(|p| p.purpose == purpose && p.token_sha256 == token_sha);
         if !live {
             tracing::info!(
@@ -224,7 +220,12 @@ impl EmailEnqueuer {
             );
             return Ok(None);
         }
-        Ok(Some(token))
+        let page = match purpose {
+            TokenPurpose::Invite => "set-password",
+            TokenPurpose::Reset => "reset",
+        };
+        let link = format!("{}/portal/{page}?token={token}", self.settings.public_url);
+        Ok(Some((link, credentials)))
     }
 
     async fn booking(
