@@ -2,9 +2,10 @@
 //! written in the same transaction as the projector's rows.
 
 use crate::error::ProjectionError;
+use crate::tx::{Fields, Kind, Tx};
 use cma_domain::Timestamp;
 use cma_store::Position;
-use sqlx::{AnyConnection, AnyPool};
+use sqlx::AnyPool;
 use std::collections::HashMap;
 
 fn to_i64(p: Position) -> i64 {
@@ -54,23 +55,21 @@ pub async fn all(pool: &AnyPool) -> Result<HashMap<String, Position>, Projection
 /// Inside a transaction: write-locks the projector's row (so concurrent
 /// writers of it queue here, on SQLite and PostgreSQL alike) and returns
 /// its position.
-pub async fn lock(conn: &mut AnyConnection, name: &str) -> Result<Position, ProjectionError> {
-    let row: Option<i64> = sqlx::query_scalar(
-        "UPDATE projection_checkpoints SET updated_at = $2 WHERE name = $1 RETURNING position",
-    )
-    .bind(name)
-    .bind(now())
-    .fetch_optional(&mut *conn)
-    .await?;
-    match row {
-        Some(p) => Ok(to_position(p)),
+pub async fn lock(tx: &mut dyn Tx, name: &str) -> Result<Position, ProjectionError> {
+    let rows = tx
+        .query(
+            "UPDATE projection_checkpoints SET updated_at = $2 WHERE name = $1 RETURNING position",
+            vec![name.into(), now().into()],
+            &[Kind::Int],
+        )
+        .await?;
+    match rows.into_iter().next() {
+        Some(row) => Ok(to_position(Fields::new(row).int()?)),
         None => {
-            sqlx::query(
+            tx.execute(
                 "INSERT INTO projection_checkpoints (name, position, updated_at) VALUES ($1, 0, $2)",
+                vec![name.into(), now().into()],
             )
-            .bind(name)
-            .bind(now())
-            .execute(&mut *conn)
             .await?;
             Ok(0)
         }
@@ -78,16 +77,11 @@ pub async fn lock(conn: &mut AnyConnection, name: &str) -> Result<Position, Proj
 }
 
 /// Inside the same transaction: moves the checkpoint to `position`.
-pub async fn set(
-    conn: &mut AnyConnection,
-    name: &str,
-    position: Position,
-) -> Result<(), ProjectionError> {
-    sqlx::query("UPDATE projection_checkpoints SET position = $2, updated_at = $3 WHERE name = $1")
-        .bind(name)
-        .bind(to_i64(position))
-        .bind(now())
-        .execute(&mut *conn)
-        .await?;
+pub async fn set(tx: &mut dyn Tx, name: &str, position: Position) -> Result<(), ProjectionError> {
+    tx.execute(
+        "UPDATE projection_checkpoints SET position = $2, updated_at = $3 WHERE name = $1",
+        vec![name.into(), to_i64(position).into(), now().into()],
+    )
+    .await?;
     Ok(())
 }

@@ -1,9 +1,10 @@
 //! The read database: an SQLite file (`data/read.db`, WAL) on the embedded
-//! default, or the PostgreSQL database the event log lives in. One sqlx
-//! `Any` pool serves both, so every statement is written once with `$N`
-//! parameters.
+//! default, or the PostgreSQL database the event log lives in. Queries go
+//! through one sqlx `Any` pool for both, so every statement is written once
+//! with `$N` parameters; projector transactions go through [`Tx`].
 
 use crate::error::ProjectionError;
+use crate::tx::{PgTx, SqliteWriter, Tx};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor};
@@ -35,9 +36,15 @@ pub struct ReadDb {
     options: AnyConnectOptions,
     /// Queries.
     readers: AnyPool,
-    /// Projector and rebuild transactions: one connection on SQLite, which
-    /// has a single writer anyway.
-    writers: AnyPool,
+    /// Projector and rebuild transactions.
+    writer: Writer,
+}
+
+#[derive(Clone, Debug)]
+enum Writer {
+    /// One plain connection: SQLite has a single writer anyway.
+    Sqlite(SqliteWriter),
+    Postgres(AnyPool),
 }
 
 impl ReadDb {
@@ -65,13 +72,12 @@ impl ReadDb {
                 })
                 .connect_with(options.clone())
         };
-        let writers = pool(1).await?;
         let readers = pool(4).await?;
         Ok(Self {
             backend: Backend::Sqlite,
             options,
             readers,
-            writers,
+            writer: Writer::Sqlite(SqliteWriter::new(path.to_owned())),
         })
     }
 
@@ -90,15 +96,15 @@ impl ReadDb {
             backend: Backend::Postgres,
             options,
             readers,
-            writers,
+            writer: Writer::Postgres(writers),
         })
     }
 
     /// Applies the read-side migrations (tracked in `_cma_migrations_read`).
     pub async fn migrate(&self) -> Result<(), ProjectionError> {
-        match self.backend {
-            Backend::Sqlite => SQLITE.run(&self.writers).await?,
-            Backend::Postgres => POSTGRES.run(&self.writers).await?,
+        match &self.writer {
+            Writer::Sqlite(_) => SQLITE.run(&self.readers).await?,
+            Writer::Postgres(writers) => POSTGRES.run(writers).await?,
         }
         Ok(())
     }
@@ -112,9 +118,12 @@ impl ReadDb {
         &self.readers
     }
 
-    /// The pool projector transactions write through.
-    pub(crate) fn writers(&self) -> &AnyPool {
-        &self.writers
+    /// Begins a projector transaction.
+    pub async fn begin(&self) -> Result<Box<dyn Tx>, ProjectionError> {
+        match &self.writer {
+            Writer::Sqlite(writer) => writer.begin().await,
+            Writer::Postgres(writers) => Ok(Box::new(PgTx(writers.begin().await?))),
+        }
     }
 
     /// A connection of its own, outside both pools, for a session-level
@@ -124,9 +133,12 @@ impl ReadDb {
         Ok(self.options.connect().await?)
     }
 
-    /// Closes both pools.
+    /// Closes the pools.
     pub async fn close(&self) {
         self.readers.close().await;
-        self.writers.close().await;
+        match &self.writer {
+            Writer::Sqlite(writer) => writer.close().await,
+            Writer::Postgres(writers) => writers.close().await,
+        }
     }
 }

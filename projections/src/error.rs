@@ -6,6 +6,10 @@ use cma_store::{Position, StoreError};
 pub enum ProjectionError {
     #[error("read database: {0}")]
     Db(#[from] sqlx::Error),
+    #[error("read database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("read database writer: {0}")]
+    Writer(String),
     #[error("read-model migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(transparent)]

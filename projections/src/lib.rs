@@ -16,6 +16,7 @@ pub mod readiness;
 pub mod rebuild;
 pub mod runner;
 mod shadow;
+pub mod tx;
 pub mod views;
 
 pub use db::{Backend, ReadDb};

@@ -3,10 +3,10 @@
 //! the runner owns batching, the checkpoint and the single-active lease.
 
 use crate::error::ProjectionError;
+use crate::tx::Tx;
 use async_trait::async_trait;
 use cma_domain::Aggregate;
 use cma_store::Recorded;
-use sqlx::AnyConnection;
 
 #[async_trait]
 pub trait Projector: Send + Sync + 'static {
@@ -17,10 +17,10 @@ pub trait Projector: Send + Sync + 'static {
     fn tables(&self) -> &'static [&'static str];
 
     /// Applies `events` (in position order, possibly none of interest) to
-    /// the tables named by `tables`, on a connection inside a transaction.
+    /// the tables named by `tables`, inside a transaction.
     async fn apply(
         &self,
-        conn: &mut AnyConnection,
+        tx: &mut dyn Tx,
         tables: &TableNames,
         events: &[Recorded],
     ) -> Result<(), ProjectionError>;

@@ -108,23 +108,22 @@ pub async fn rebuild(
 ) -> Result<Rebuilt, ProjectionError> {
     let started = Instant::now();
     let mut shadows = Vec::new();
-    {
-        let mut conn = db.writers().acquire().await?;
-        for projector in projectors {
-            for table in projector.tables() {
-                shadows.push(Shadow::create(db, &mut conn, table).await?);
-            }
+    let mut tx = db.begin().await?;
+    for projector in projectors {
+        for table in projector.tables() {
+            shadows.push(Shadow::create(db.backend(), tx.as_mut(), table).await?);
         }
     }
+    tx.commit().await?;
     progress.start(store.head().await?);
     let mut batches = read_ahead(store);
     let (mut position, mut events) = (0, 0);
     while let Some(batch) = batches.recv().await {
         let batch = batch?;
-        let mut tx = db.writers().begin().await?;
+        let mut tx = db.begin().await?;
         for projector in projectors {
             projector
-                .apply(&mut tx, &TableNames::SHADOW, &batch)
+                .apply(tx.as_mut(), &TableNames::SHADOW, &batch)
                 .await?;
         }
         tx.commit().await?;
@@ -132,15 +131,15 @@ pub async fn rebuild(
         events += batch.len() as u64;
         progress.advance(position);
     }
-    let mut tx = db.writers().begin().await?;
+    let mut tx = db.begin().await?;
     for projector in projectors {
-        checkpoint::lock(&mut tx, projector.name()).await?;
+        checkpoint::lock(tx.as_mut(), projector.name()).await?;
     }
     for shadow in &shadows {
-        shadow.swap(&mut tx).await?;
+        shadow.swap(tx.as_mut()).await?;
     }
     for projector in projectors {
-        checkpoint::set(&mut tx, projector.name(), position).await?;
+        checkpoint::set(tx.as_mut(), projector.name(), position).await?;
     }
     tx.commit().await?;
     progress.finish();

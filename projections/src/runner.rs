@@ -230,13 +230,15 @@ pub async fn apply_batch(
     let Some(last) = events.last().map(|e| e.position) else {
         return Ok(true);
     };
-    let mut tx = db.writers().begin().await?;
-    if checkpoint::lock(&mut tx, projector.name()).await? != after {
+    let mut tx = db.begin().await?;
+    if checkpoint::lock(tx.as_mut(), projector.name()).await? != after {
         tx.rollback().await?;
         return Ok(false);
     }
-    projector.apply(&mut tx, &TableNames::LIVE, events).await?;
-    checkpoint::set(&mut tx, projector.name(), last).await?;
+    projector
+        .apply(tx.as_mut(), &TableNames::LIVE, events)
+        .await?;
+    checkpoint::set(tx.as_mut(), projector.name(), last).await?;
     tx.commit().await?;
     Ok(true)
 }

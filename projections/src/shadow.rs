@@ -4,10 +4,10 @@
 //! built during the swap under their original names); unique indexes stay,
 //! as upserts need them.
 
-use crate::db::{Backend, ReadDb};
+use crate::db::Backend;
 use crate::error::ProjectionError;
 use crate::projector::TableNames;
-use sqlx::AnyConnection;
+use crate::tx::{Fields, Kind, Tx};
 
 /// One live table and what recreating it in the swap needs.
 pub struct Shadow {
@@ -17,25 +17,20 @@ pub struct Shadow {
     after_rename: Vec<String>,
 }
 
-fn exec(sql: String) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments> {
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-}
-
 impl Shadow {
     /// Creates the empty shadow of `table`, dropping any left by an
     /// interrupted rebuild.
     pub async fn create(
-        db: &ReadDb,
-        conn: &mut AnyConnection,
+        backend: Backend,
+        tx: &mut dyn Tx,
         table: &str,
     ) -> Result<Shadow, ProjectionError> {
         let shadow = TableNames::SHADOW.of(table);
-        exec(format!("DROP TABLE IF EXISTS {shadow}"))
-            .execute(&mut *conn)
+        tx.execute(&format!("DROP TABLE IF EXISTS {shadow}"), vec![])
             .await?;
-        let after_rename = match db.backend() {
-            Backend::Sqlite => sqlite(conn, table, &shadow).await?,
-            Backend::Postgres => postgres(conn, table, &shadow).await?,
+        let after_rename = match backend {
+            Backend::Sqlite => sqlite(tx, table, &shadow).await?,
+            Backend::Postgres => postgres(tx, table, &shadow).await?,
         };
         Ok(Shadow {
             table: table.to_owned(),
@@ -45,71 +40,82 @@ impl Shadow {
     }
 
     /// Inside the swap transaction: the shadow takes the live table's place.
-    pub async fn swap(&self, conn: &mut AnyConnection) -> Result<(), ProjectionError> {
-        exec(format!("DROP TABLE {}", self.table))
-            .execute(&mut *conn)
+    pub async fn swap(&self, tx: &mut dyn Tx) -> Result<(), ProjectionError> {
+        tx.execute(&format!("DROP TABLE {}", self.table), vec![])
             .await?;
-        exec(format!(
-            "ALTER TABLE {} RENAME TO {}",
-            self.shadow, self.table
-        ))
-        .execute(&mut *conn)
+        tx.execute(
+            &format!("ALTER TABLE {} RENAME TO {}", self.shadow, self.table),
+            vec![],
+        )
         .await?;
         for statement in &self.after_rename {
-            exec(statement.clone()).execute(&mut *conn).await?;
+            tx.execute(statement, vec![]).await?;
         }
         Ok(())
     }
 }
 
+/// The first column of each row, as text.
+async fn texts(tx: &mut dyn Tx, sql: &str, table: &str) -> Result<Vec<String>, ProjectionError> {
+    let rows = tx.query(sql, vec![table.into()], &[Kind::Text]).await?;
+    rows.into_iter()
+        .map(|row| Fields::new(row).text())
+        .collect()
+}
+
 /// SQLite: the table's own DDL under the shadow name; its indexes' DDL for later.
 async fn sqlite(
-    conn: &mut AnyConnection,
+    tx: &mut dyn Tx,
     table: &str,
     shadow: &str,
 ) -> Result<Vec<String>, ProjectionError> {
-    let ddl: Option<String> =
-        sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = $1")
-            .bind(table)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let ddl = ddl.ok_or_else(|| ProjectionError::corrupt("table", table))?;
+    let ddl = texts(
+        tx,
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = $1",
+        table,
+    )
+    .await?
+    .into_iter()
+    .next()
+    .ok_or_else(|| ProjectionError::corrupt("table", table))?;
     let columns = ddl
         .find('(')
         .map(|at| &ddl[at..])
         .ok_or_else(|| ProjectionError::corrupt("table definition", &ddl))?;
-    exec(format!("CREATE TABLE {shadow} {columns}"))
-        .execute(&mut *conn)
+    tx.execute(&format!("CREATE TABLE {shadow} {columns}"), vec![])
         .await?;
-    Ok(sqlx::query_scalar(
+    texts(
+        tx,
         "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL",
+        table,
     )
-    .bind(table)
-    .fetch_all(&mut *conn)
-    .await?)
+    .await
 }
 
 /// PostgreSQL: the columns and defaults, the unique indexes under shadow
 /// names (renamed back in the swap), the other indexes' DDL for later.
 async fn postgres(
-    conn: &mut AnyConnection,
+    tx: &mut dyn Tx,
     table: &str,
     shadow: &str,
 ) -> Result<Vec<String>, ProjectionError> {
-    exec(format!(
-        "CREATE TABLE {shadow} (LIKE {table} INCLUDING DEFAULTS)"
-    ))
-    .execute(&mut *conn)
-    .await?;
-    let indexes: Vec<(String, String)> = sqlx::query_as(
-        "SELECT indexname::text, indexdef FROM pg_indexes \
-         WHERE schemaname = current_schema() AND tablename = $1 ORDER BY indexname",
+    tx.execute(
+        &format!("CREATE TABLE {shadow} (LIKE {table} INCLUDING DEFAULTS)"),
+        vec![],
     )
-    .bind(table)
-    .fetch_all(&mut *conn)
     .await?;
+    let indexes = tx
+        .query(
+            "SELECT indexname::text, indexdef FROM pg_indexes \
+             WHERE schemaname = current_schema() AND tablename = $1 ORDER BY indexname",
+            vec![table.into()],
+            &[Kind::Text, Kind::Text],
+        )
+        .await?;
     let mut after_rename = Vec::new();
-    for (i, (name, def)) in indexes.into_iter().enumerate() {
+    for (i, row) in indexes.into_iter().enumerate() {
+        let mut fields = Fields::new(row);
+        let (name, def) = (fields.text()?, fields.text()?);
         if !def.starts_with("CREATE UNIQUE INDEX") {
             after_rename.push(def);
             continue;
@@ -119,10 +125,10 @@ async fn postgres(
             .map(|(_, rest)| rest)
             .ok_or_else(|| ProjectionError::corrupt("index definition", &def))?;
         let temporary = format!("{shadow}_unique_{i}");
-        exec(format!(
-            "CREATE UNIQUE INDEX {temporary} ON {shadow} USING {method}"
-        ))
-        .execute(&mut *conn)
+        tx.execute(
+            &format!("CREATE UNIQUE INDEX {temporary} ON {shadow} USING {method}"),
+            vec![],
+        )
         .await?;
         after_rename.push(format!("ALTER INDEX {temporary} RENAME TO {name}"));
     }

@@ -2,10 +2,10 @@
 
 use crate::support::{self, history};
 use async_trait::async_trait;
+use cma_projections::tx::Tx;
 use cma_projections::views::MessagesView;
 use cma_projections::{ProjectionError, Projections, Projector, ReadDb, RunnerConfig, TableNames};
 use cma_store::Recorded;
-use sqlx::AnyConnection;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -87,11 +87,11 @@ impl Projector for Flaky {
 
     async fn apply(
         &self,
-        conn: &mut AnyConnection,
+        tx: &mut dyn Tx,
         tables: &TableNames,
         events: &[Recorded],
     ) -> Result<(), ProjectionError> {
-        self.inner.apply(conn, tables, events).await?;
+        self.inner.apply(tx, tables, events).await?;
         if self.calls.fetch_add(1, Ordering::SeqCst) % 3 == 2 {
             return Err(ProjectionError::Corrupt(
                 "injected failure after writing".into(),

@@ -5,10 +5,10 @@ use crate::bulk::Table;
 use crate::convert::id;
 use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames, decode};
+use crate::tx::Tx;
 use async_trait::async_trait;
 use cma_domain::quote::{Quote, QuoteEvent};
 use cma_store::Recorded;
-use sqlx::AnyConnection;
 
 pub struct AuditIndex;
 
@@ -26,7 +26,7 @@ impl Projector for AuditIndex {
 
     async fn apply(
         &self,
-        conn: &mut AnyConnection,
+        tx: &mut dyn Tx,
         tables: &TableNames,
         events: &[Recorded],
     ) -> Result<(), ProjectionError> {
@@ -47,7 +47,7 @@ impl Projector for AuditIndex {
             columns: COLUMNS,
             key: 1,
         }
-        .insert(conn, rows)
+        .insert(tx, rows)
         .await
     }
 }

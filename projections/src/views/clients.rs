@@ -1,17 +1,17 @@
 //! Client records with their saved emails, portal status, invite and access.
 //! Each client is folded with the domain's own `Client::evolve`.
 
-use crate::bulk::{Row, Table, select_in};
+use crate::bulk::{Columns, Table, select_in};
 use crate::convert::{id, micros, parse_id, timestamp};
 use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames, decode, stream_id};
+use crate::tx::{Fields, Kind, Row, Tx};
 use async_trait::async_trait;
 use cma_domain::Aggregate;
 use cma_domain::access::Sections;
 use cma_domain::client::{Client, ClientEvent, Invite};
 use cma_domain::ids::ClientId;
 use cma_store::Recorded;
-use sqlx::AnyConnection;
 use std::collections::HashMap;
 
 pub struct ClientsView;
@@ -41,21 +41,6 @@ struct Doc {
     created_at: i64,
 }
 
-#[derive(sqlx::FromRow)]
-struct ClientRow {
-    client_id: String,
-    team_id: String,
-    name: String,
-    invite_email: Option<String>,
-    invited_by: Option<String>,
-    invited_at: Option<i64>,
-    activated: i64,
-    enabled: i64,
-    #[sqlx(flatten)]
-    sections: SectionColumns,
-    created_at: i64,
-}
-
 /// The five section toggle columns of `clients`.
 #[derive(sqlx::FromRow)]
 pub(crate) struct SectionColumns {
@@ -78,43 +63,69 @@ impl SectionColumns {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct EmailRow {
-    client_id: String,
-    ord: i64,
-    email: String,
-}
+/// What a later batch reads back of a client.
+const CLIENT_READ: &Columns = &[
+    ("client_id", Kind::Text),
+    ("team_id", Kind::Text),
+    ("name", Kind::Text),
+    ("invite_email", Kind::Text),
+    ("invited_by", Kind::Text),
+    ("invited_at", Kind::Int),
+    ("activated", Kind::Int),
+    ("enabled", Kind::Int),
+    ("quotes", Kind::Int),
+    ("invoices", Kind::Int),
+    ("files", Kind::Int),
+    ("meetings", Kind::Int),
+    ("messages", Kind::Int),
+    ("created_at", Kind::Int),
+];
+/// What a later batch reads back of a client's email address.
+const EMAIL_READ: &Columns = &[
+    ("client_id", Kind::Text),
+    ("ord", Kind::Int),
+    ("email", Kind::Text),
+];
 
-impl ClientRow {
-    fn into_doc(self) -> Result<(ClientId, Doc), ProjectionError> {
-        let id: ClientId = parse_id(&self.client_id)?;
-        let invite = match (self.invite_email, self.invited_by, self.invited_at) {
-            (Some(email), Some(by), Some(at)) => Some(Invite {
-                email,
-                by: parse_id(&by)?,
-                at: timestamp(at)?,
-            }),
-            _ => None,
-        };
-        let client = Client {
-            exists: true,
-            id,
-            team: parse_id(&self.team_id)?,
-            name: self.name,
-            emails: Vec::new(),
-            invite,
-            activated: self.activated != 0,
-            enabled: self.enabled != 0,
-            sections: self.sections.sections(),
-        };
-        Ok((
-            id,
-            Doc {
-                client,
-                created_at: self.created_at,
-            },
-        ))
+fn doc(mut f: Fields) -> Result<(ClientId, Doc), ProjectionError> {
+    let id: ClientId = parse_id(&f.text()?)?;
+    let team = parse_id(&f.text()?)?;
+    let name = f.text()?;
+    let invite = match (f.opt_text()?, f.opt_text()?, f.opt_int()?) {
+        (Some(email), Some(by), Some(at)) => Some(Invite {
+            email,
+            by: parse_id(&by)?,
+            at: timestamp(at)?,
+        }),
+        _ => None,
+    };
+    let (activated, enabled) = (f.int()? != 0, f.int()? != 0);
+    let sections = SectionColumns {
+        quotes: f.int()?,
+        invoices: f.int()?,
+        files: f.int()?,
+        meetings: f.int()?,
+        messages: f.int()?,
     }
+    .sections();
+    let client = Client {
+        exists: true,
+        id,
+        team,
+        name,
+        emails: Vec::new(),
+        invite,
+        activated,
+        enabled,
+        sections,
+    };
+    Ok((
+        id,
+        Doc {
+            client,
+            created_at: f.int()?,
+        },
+    ))
 }
 
 fn client_row(doc: &Doc) -> Row {
@@ -140,30 +151,32 @@ fn client_row(doc: &Doc) -> Row {
 }
 
 async fn load(
-    conn: &mut AnyConnection,
+    tx: &mut dyn Tx,
     tables: &TableNames,
-    ids: &[String],
+    ids: Vec<String>,
 ) -> Result<HashMap<ClientId, Doc>, ProjectionError> {
-    let select = format!(
-        "SELECT client_id, team_id, name, invite_email, invited_by, invited_at, activated, \
-         enabled, quotes, invoices, files, meetings, messages, created_at FROM {} WHERE client_id IN ",
-        tables.of("clients")
-    );
     let mut docs = HashMap::new();
-    for row in select_in::<ClientRow>(conn, &select, ids).await? {
-        let (id, doc) = row.into_doc()?;
+    let clients = tables.of("clients");
+    for fields in select_in(tx, &clients, CLIENT_READ, "client_id", ids.clone()).await? {
+        let (id, doc) = doc(fields)?;
         docs.insert(id, doc);
     }
-    let select = format!(
-        "SELECT client_id, ord, email FROM {} WHERE client_id IN ",
-        tables.of("client_emails")
-    );
-    let mut emails = select_in::<EmailRow>(conn, &select, ids).await?;
-    emails.sort_by_key(|row| row.ord);
-    for row in emails {
-        let client: ClientId = parse_id(&row.client_id)?;
+    let mut emails = Vec::new();
+    for mut f in select_in(
+        tx,
+        &tables.of("client_emails"),
+        EMAIL_READ,
+        "client_id",
+        ids,
+    )
+    .await?
+    {
+        emails.push((parse_id::<ClientId>(&f.text()?)?, f.int()?, f.text()?));
+    }
+    emails.sort_by_key(|(_, ord, _)| *ord);
+    for (client, _, email) in emails {
         if let Some(doc) = docs.get_mut(&client) {
-            doc.client.emails.push(row.email);
+            doc.client.emails.push(email);
         }
     }
     Ok(docs)
@@ -181,7 +194,7 @@ impl Projector for ClientsView {
 
     async fn apply(
         &self,
-        conn: &mut AnyConnection,
+        tx: &mut dyn Tx,
         tables: &TableNames,
         events: &[Recorded],
     ) -> Result<(), ProjectionError> {
@@ -200,7 +213,7 @@ impl Projector for ClientsView {
         if mine.is_empty() {
             return Ok(());
         }
-        let mut docs = load(conn, tables, &to_load).await?;
+        let mut docs = load(tx, tables, to_load).await?;
         for (client, at, event) in mine {
             let doc = docs.remove(&client).unwrap_or(Doc {
                 client: Client::default(),
@@ -231,7 +244,7 @@ impl Projector for ClientsView {
             columns: CLIENT_COLUMNS,
             key: 1,
         }
-        .upsert(conn, clients)
+        .upsert(tx, clients)
         .await?;
         let email_table = tables.of("client_emails");
         Table {
@@ -239,7 +252,7 @@ impl Projector for ClientsView {
             columns: EMAIL_COLUMNS,
             key: 2,
         }
-        .upsert(conn, emails)
+        .upsert(tx, emails)
         .await
     }
 }

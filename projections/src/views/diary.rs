@@ -1,16 +1,16 @@
 //! The team diary: every appointment with its status and who booked it.
 //! The client's meetings read the same rows (`queries::diary`).
 
-use crate::bulk::{Row, Table, select_in};
+use crate::bulk::{Columns, Table, select_in};
 use crate::convert::{author, id, micros, parse_author, parse_id, timestamp};
 use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames, decode, stream_id};
+use crate::tx::{Fields, Kind, Row, Tx};
 use async_trait::async_trait;
 use cma_domain::access::Author;
 use cma_domain::diary::{Appointment, AppointmentStatus, Diary, DiaryEvent};
 use cma_domain::ids::{AppointmentId, TeamId};
 use cma_store::Recorded;
-use sqlx::AnyConnection;
 use std::collections::{HashMap, HashSet};
 
 pub struct DiaryView;
@@ -46,6 +46,20 @@ pub(crate) struct AppointmentRow {
 pub(crate) const SELECT_COLUMNS: &str = "appointment_id, team_id, client_id, title, starts_at, \
      ends_at, status, booked_by, booked_by_id, window_closed";
 
+/// The columns of [`AppointmentRow`], with their types, for a projector's reads.
+const READ: &Columns = &[
+    ("appointment_id", Kind::Text),
+    ("team_id", Kind::Text),
+    ("client_id", Kind::Text),
+    ("title", Kind::Text),
+    ("starts_at", Kind::Int),
+    ("ends_at", Kind::Int),
+    ("status", Kind::Text),
+    ("booked_by", Kind::Text),
+    ("booked_by_id", Kind::Text),
+    ("window_closed", Kind::Int),
+];
+
 fn parse_status(raw: &str) -> Result<AppointmentStatus, ProjectionError> {
     [
         AppointmentStatus::Scheduled,
@@ -58,6 +72,21 @@ fn parse_status(raw: &str) -> Result<AppointmentStatus, ProjectionError> {
 }
 
 impl AppointmentRow {
+    fn read(mut f: Fields) -> Result<Self, ProjectionError> {
+        Ok(Self {
+            appointment_id: f.text()?,
+            team_id: f.text()?,
+            client_id: f.opt_text()?,
+            title: f.opt_text()?,
+            starts_at: f.int()?,
+            ends_at: f.int()?,
+            status: f.text()?,
+            booked_by: f.text()?,
+            booked_by_id: f.text()?,
+            window_closed: f.int()?,
+        })
+    }
+
     /// The domain's appointment, for its rules (`can_cancel`).
     pub(crate) fn appointment(&self) -> Result<Appointment, ProjectionError> {
         Ok(Appointment {
@@ -120,7 +149,7 @@ impl Projector for DiaryView {
 
     async fn apply(
         &self,
-        conn: &mut AnyConnection,
+        tx: &mut dyn Tx,
         tables: &TableNames,
         events: &[Recorded],
     ) -> Result<(), ProjectionError> {
@@ -155,12 +184,10 @@ impl Projector for DiaryView {
         if mine.is_empty() {
             return Ok(());
         }
-        let select = format!(
-            "SELECT {SELECT_COLUMNS} FROM {} WHERE appointment_id IN ",
-            tables.of("appointments")
-        );
+        let name = tables.of("appointments");
         let mut docs: HashMap<AppointmentId, (TeamId, Appointment)> = HashMap::new();
-        for r in select_in::<AppointmentRow>(conn, &select, &to_load).await? {
+        for fields in select_in(tx, &name, READ, "appointment_id", to_load).await? {
+            let r = AppointmentRow::read(fields)?;
             let a = r.appointment()?;
             docs.insert(a.id, (parse_id(&r.team_id)?, a));
         }
@@ -200,13 +227,12 @@ impl Projector for DiaryView {
                 change(a);
             }
         }
-        let name = tables.of("appointments");
         Table {
             name: &name,
             columns: COLUMNS,
             key: 1,
         }
-        .upsert(conn, docs.values().map(|(t, a)| row(*t, a)).collect())
+        .upsert(tx, docs.values().map(|(t, a)| row(*t, a)).collect())
         .await
     }
 }

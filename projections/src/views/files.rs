@@ -1,13 +1,14 @@
 //! Each client's files (Project Files & Inspiration), with what a download needs.
 
-use crate::bulk::{Row, Table};
+use crate::bulk::Table;
 use crate::convert::{author, id, micros};
 use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames, decode};
+use crate::tx::Row;
+use crate::tx::Tx;
 use async_trait::async_trait;
 use cma_domain::file::{FileEvent, StoredFile};
 use cma_store::Recorded;
-use sqlx::AnyConnection;
 use std::collections::HashMap;
 
 pub struct FilesView;
@@ -37,7 +38,7 @@ impl Projector for FilesView {
 
     async fn apply(
         &self,
-        conn: &mut AnyConnection,
+        tx: &mut dyn Tx,
         tables: &TableNames,
         events: &[Recorded],
     ) -> Result<(), ProjectionError> {
@@ -81,9 +82,9 @@ impl Projector for FilesView {
             .filter(|(_, row)| row.is_none())
             .map(|(id, _)| id.clone())
             .collect();
-        table.delete_where_in(conn, "file_id", removed).await?;
+        table.delete_where_in(tx, "file_id", removed).await?;
         table
-            .upsert(conn, files.into_values().flatten().collect())
+            .upsert(tx, files.into_values().flatten().collect())
             .await
     }
 }

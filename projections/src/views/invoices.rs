@@ -5,11 +5,11 @@ use crate::bulk::Table;
 use crate::convert::{id, micros};
 use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames, decode, stream_id};
+use crate::tx::Tx;
 use async_trait::async_trait;
 use cma_domain::ids::InvoiceId;
 use cma_domain::invoice::{Invoice, InvoiceEvent};
 use cma_store::Recorded;
-use sqlx::AnyConnection;
 
 pub struct InvoicesView;
 
@@ -49,7 +49,7 @@ impl Projector for InvoicesView {
 
     async fn apply(
         &self,
-        conn: &mut AnyConnection,
+        tx: &mut dyn Tx,
         tables: &TableNames,
         events: &[Recorded],
     ) -> Result<(), ProjectionError> {
@@ -105,7 +105,7 @@ impl Projector for InvoicesView {
                 columns,
                 key: 0,
             }
-            .insert(conn, rows)
+            .insert(tx, rows)
             .await?;
         }
         Ok(())

@@ -1,15 +1,15 @@
 //! Each client's message thread, and the per-thread read state behind the
 //! staff inbox. Unread counts come from the domain's `unread_count`.
 
-use crate::bulk::{Row, Table, select_in};
+use crate::bulk::{Columns, Table, select_in};
 use crate::convert::{author, id, micros, parse_id};
 use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames, decode};
+use crate::tx::{Fields, Kind, Row, Tx};
 use async_trait::async_trait;
 use cma_domain::conversation::{Conversation, ConversationEvent, Side, unread_count};
 use cma_domain::ids::{ClientId, MessageId};
 use cma_store::Recorded;
-use sqlx::AnyConnection;
 use std::collections::{HashMap, HashSet};
 
 pub struct MessagesView;
@@ -42,20 +42,16 @@ struct Thread {
     last_message_at: Option<i64>,
 }
 
-#[derive(sqlx::FromRow)]
-struct ThreadRow {
-    client_id: String,
-    sides: String,
-    staff_read: i64,
-    client_read: i64,
-    last_message_at: Option<i64>,
-}
-
-#[derive(sqlx::FromRow)]
-struct SeqRow {
-    message_id: String,
-    seq: i64,
-}
+/// What a later batch reads back of a thread.
+const THREAD_READ: &Columns = &[
+    ("client_id", Kind::Text),
+    ("sides", Kind::Text),
+    ("staff_read", Kind::Int),
+    ("client_read", Kind::Int),
+    ("last_message_at", Kind::Int),
+];
+/// What a later batch reads back of a message: its place in the thread.
+const SEQ_READ: &Columns = &[("message_id", Kind::Text), ("seq", Kind::Int)];
 
 fn side_letter(side: Side) -> char {
     match side {
@@ -72,27 +68,26 @@ fn int(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-impl ThreadRow {
-    fn into_thread(self) -> Result<(ClientId, Thread), ProjectionError> {
-        let sides = self
-            .sides
-            .chars()
-            .map(|c| match c {
-                'c' => Ok(Side::Client),
-                's' => Ok(Side::Staff),
-                _ => Err(ProjectionError::corrupt("thread sides", &self.sides)),
-            })
-            .collect::<Result<_, _>>()?;
-        Ok((
-            parse_id(&self.client_id)?,
-            Thread {
-                sides,
-                staff_read: count(self.staff_read),
-                client_read: count(self.client_read),
-                last_message_at: self.last_message_at,
-            },
-        ))
-    }
+fn thread(mut f: Fields) -> Result<(ClientId, Thread), ProjectionError> {
+    let client = parse_id(&f.text()?)?;
+    let letters = f.text()?;
+    let sides = letters
+        .chars()
+        .map(|c| match c {
+            'c' => Ok(Side::Client),
+            's' => Ok(Side::Staff),
+            _ => Err(ProjectionError::corrupt("thread sides", &letters)),
+        })
+        .collect::<Result<_, _>>()?;
+    Ok((
+        client,
+        Thread {
+            sides,
+            staff_read: count(f.int()?),
+            client_read: count(f.int()?),
+            last_message_at: f.opt_int()?,
+        },
+    ))
 }
 
 fn thread_row(client: ClientId, t: &Thread) -> Row {
@@ -143,7 +138,7 @@ impl Projector for MessagesView {
 
     async fn apply(
         &self,
-        conn: &mut AnyConnection,
+        tx: &mut dyn Tx,
         tables: &TableNames,
         events: &[Recorded],
     ) -> Result<(), ProjectionError> {
@@ -172,23 +167,16 @@ impl Projector for MessagesView {
             return Ok(());
         }
         let client_ids: Vec<String> = clients.iter().map(|c| id(c.0)).collect();
-        let select = format!(
-            "SELECT client_id, sides, staff_read, client_read, last_message_at FROM {} \
-             WHERE client_id IN ",
-            tables.of("message_threads")
-        );
+        let thread_table = tables.of("message_threads");
         let mut threads = HashMap::new();
-        for row in select_in::<ThreadRow>(conn, &select, &client_ids).await? {
-            let (client, thread) = row.into_thread()?;
+        for fields in select_in(tx, &thread_table, THREAD_READ, "client_id", client_ids).await? {
+            let (client, thread) = thread(fields)?;
             threads.insert(client, thread);
         }
-        let select = format!(
-            "SELECT message_id, seq FROM {} WHERE message_id IN ",
-            tables.of("messages")
-        );
+        let message_table = tables.of("messages");
         let mut seqs: HashMap<MessageId, usize> = HashMap::new();
-        for row in select_in::<SeqRow>(conn, &select, &marks).await? {
-            seqs.insert(parse_id(&row.message_id)?, count(row.seq));
+        for mut f in select_in(tx, &message_table, SEQ_READ, "message_id", marks).await? {
+            seqs.insert(parse_id(&f.text()?)?, count(f.int()?));
         }
         let mut messages = Vec::new();
         for (recorded, event) in mine {
@@ -217,24 +205,19 @@ impl Projector for MessagesView {
                 }
             }
         }
-        let message_table = tables.of("messages");
         Table {
             name: &message_table,
             columns: MESSAGE_COLUMNS,
             key: 1,
         }
-        .insert(conn, messages)
+        .insert(tx, messages)
         .await?;
-        let thread_table = tables.of("message_threads");
         Table {
             name: &thread_table,
             columns: THREAD_COLUMNS,
             key: 1,
         }
-        .upsert(
-            conn,
-            threads.iter().map(|(c, t)| thread_row(*c, t)).collect(),
-        )
+        .upsert(tx, threads.iter().map(|(c, t)| thread_row(*c, t)).collect())
         .await
     }
 }

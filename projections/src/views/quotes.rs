@@ -3,10 +3,11 @@
 //! quote is folded with the domain's own `Quote::evolve`; amounts, totals
 //! and status come from the domain too.
 
-use crate::bulk::{Row, Table, select_in};
+use crate::bulk::{Columns, Table, select_in};
 use crate::convert::{author, date, decimal, id, micros, parse_id};
 use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames, decode, stream_id};
+use crate::tx::{Fields, Kind, Row, Tx};
 use async_trait::async_trait;
 use cma_domain::Aggregate;
 use cma_domain::codec::{decode_payload, encode_payload};
@@ -14,7 +15,6 @@ use cma_domain::ids::QuoteId;
 use cma_domain::money::Currency;
 use cma_domain::quote::{Quote, QuoteAccepted, QuoteEvent, QuoteLine};
 use cma_store::Recorded;
-use sqlx::AnyConnection;
 use std::collections::{HashMap, HashSet};
 
 pub struct QuotesView;
@@ -74,112 +74,119 @@ struct Doc {
     edited: bool,
 }
 
-#[derive(sqlx::FromRow)]
-struct QuoteRow {
-    quote_id: String,
-    team_id: String,
-    client_id: String,
-    title: String,
-    currency: String,
-    expires_on: Option<String>,
-    revision: i64,
-    sent: i64,
-    withdrawn: i64,
-    expired: i64,
-    acceptance: Option<Vec<u8>>,
-    created_at: i64,
-}
+/// What a later batch reads back of a quote.
+const QUOTE_READ: &Columns = &[
+    ("quote_id", Kind::Text),
+    ("team_id", Kind::Text),
+    ("client_id", Kind::Text),
+    ("title", Kind::Text),
+    ("currency", Kind::Text),
+    ("expires_on", Kind::Text),
+    ("revision", Kind::Int),
+    ("sent", Kind::Int),
+    ("withdrawn", Kind::Int),
+    ("expired", Kind::Int),
+    ("acceptance", Kind::Blob),
+    ("created_at", Kind::Int),
+];
+/// What a later batch reads back of a quote's line.
+const LINE_READ: &Columns = &[
+    ("quote_id", Kind::Text),
+    ("ord", Kind::Int),
+    ("line_id", Kind::Text),
+    ("description", Kind::Text),
+    ("quantity", Kind::Text),
+    ("unit_price", Kind::Text),
+    ("tax_rate", Kind::Text),
+    ("optional", Kind::Int),
+    ("default_selected", Kind::Int),
+    ("selected", Kind::Int),
+];
 
-#[derive(sqlx::FromRow)]
-struct LineRow {
-    quote_id: String,
-    line_id: String,
-    ord: i64,
-    description: String,
-    quantity: String,
-    unit_price: String,
-    tax_rate: String,
-    optional: i64,
-    default_selected: i64,
-    selected: i64,
-}
-
-impl QuoteRow {
-    fn into_doc(self) -> Result<(QuoteId, Doc), ProjectionError> {
-        let id: QuoteId = parse_id(&self.quote_id)?;
-        let acceptance = match self.acceptance {
-            None => None,
-            Some(bytes) => Some(
-                decode_payload::<QuoteAccepted>("QuoteAccepted", 1, &bytes)
-                    .map_err(|e| ProjectionError::Corrupt(e.to_string()))?,
-            ),
-        };
-        let quote = Quote {
-            exists: true,
-            id,
-            team: parse_id(&self.team_id)?,
-            client: parse_id(&self.client_id)?,
-            title: self.title,
-            currency: Currency::from_code(&self.currency)
-                .ok_or_else(|| ProjectionError::corrupt("currency", &self.currency))?,
-            expires_on: self.expires_on.as_deref().map(date).transpose()?,
-            lines: Vec::new(),
-            selection: Default::default(),
-            revision: u32::try_from(self.revision).unwrap_or(u32::MAX),
-            sent: self.sent != 0,
-            withdrawn: self.withdrawn != 0,
-            expired: self.expired != 0,
-            comments: Vec::new(),
-            acceptance,
-        };
-        Ok((
-            id,
-            Doc {
-                quote,
-                created_at: self.created_at,
-                edited: false,
-            },
-        ))
-    }
+fn doc(mut f: Fields) -> Result<(QuoteId, Doc), ProjectionError> {
+    let id: QuoteId = parse_id(&f.text()?)?;
+    let team = parse_id(&f.text()?)?;
+    let client = parse_id(&f.text()?)?;
+    let title = f.text()?;
+    let currency = f.text()?;
+    let currency = Currency::from_code(&currency)
+        .ok_or_else(|| ProjectionError::corrupt("currency", &currency))?;
+    let expires_on = f.opt_text()?.as_deref().map(date).transpose()?;
+    let revision = u32::try_from(f.int()?).unwrap_or(u32::MAX);
+    let (sent, withdrawn, expired) = (f.int()? != 0, f.int()? != 0, f.int()? != 0);
+    let acceptance = match f.opt_blob()? {
+        None => None,
+        Some(bytes) => Some(
+            decode_payload::<QuoteAccepted>("QuoteAccepted", 1, &bytes)
+                .map_err(|e| ProjectionError::Corrupt(e.to_string()))?,
+        ),
+    };
+    let quote = Quote {
+        exists: true,
+        id,
+        team,
+        client,
+        title,
+        currency,
+        expires_on,
+        lines: Vec::new(),
+        selection: Default::default(),
+        revision,
+        sent,
+        withdrawn,
+        expired,
+        comments: Vec::new(),
+        acceptance,
+    };
+    let created_at = f.int()?;
+    Ok((
+        id,
+        Doc {
+            quote,
+            created_at,
+            edited: false,
+        },
+    ))
 }
 
 async fn load(
-    conn: &mut AnyConnection,
+    tx: &mut dyn Tx,
     tables: &TableNames,
-    ids: &[String],
+    ids: Vec<String>,
 ) -> Result<HashMap<QuoteId, Doc>, ProjectionError> {
-    let select = format!(
-        "SELECT quote_id, team_id, client_id, title, currency, expires_on, revision, sent, \
-         withdrawn, expired, acceptance, created_at FROM {} WHERE quote_id IN ",
-        tables.of("quotes")
-    );
     let mut docs = HashMap::new();
-    for row in select_in::<QuoteRow>(conn, &select, ids).await? {
-        let (id, doc) = row.into_doc()?;
+    let quotes = select_in(
+        tx,
+        &tables.of("quotes"),
+        QUOTE_READ,
+        "quote_id",
+        ids.clone(),
+    )
+    .await?;
+    for fields in quotes {
+        let (id, doc) = doc(fields)?;
         docs.insert(id, doc);
     }
-    let select = format!(
-        "SELECT quote_id, line_id, ord, description, quantity, unit_price, tax_rate, optional, \
-         default_selected, selected FROM {} WHERE quote_id IN ",
-        tables.of("quote_lines")
-    );
-    let mut lines = select_in::<LineRow>(conn, &select, ids).await?;
-    lines.sort_by_key(|l| l.ord);
-    for row in lines {
-        let quote: QuoteId = parse_id(&row.quote_id)?;
+    let mut lines = Vec::new();
+    for mut f in select_in(tx, &tables.of("quote_lines"), LINE_READ, "quote_id", ids).await? {
+        let quote: QuoteId = parse_id(&f.text()?)?;
+        lines.push((quote, f.int()?, f));
+    }
+    lines.sort_by_key(|(_, ord, _)| *ord);
+    for (quote, _, mut f) in lines {
         let Some(doc) = docs.get_mut(&quote) else {
             continue;
         };
         let line = QuoteLine {
-            id: parse_id(&row.line_id)?,
-            description: row.description,
-            quantity: decimal(&row.quantity)?,
-            unit_price: decimal(&row.unit_price)?,
-            tax_rate: decimal(&row.tax_rate)?,
-            optional: row.optional != 0,
-            selected: row.default_selected != 0,
+            id: parse_id(&f.text()?)?,
+            description: f.text()?,
+            quantity: decimal(&f.text()?)?,
+            unit_price: decimal(&f.text()?)?,
+            tax_rate: decimal(&f.text()?)?,
+            optional: f.int()? != 0,
+            selected: f.int()? != 0,
         };
-        if row.selected != 0 {
+        if f.int()? != 0 {
             doc.quote.selection.insert(line.id);
         }
         doc.quote.lines.push(line);
@@ -247,7 +254,7 @@ impl Projector for QuotesView {
 
     async fn apply(
         &self,
-        conn: &mut AnyConnection,
+        tx: &mut dyn Tx,
         tables: &TableNames,
         events: &[Recorded],
     ) -> Result<(), ProjectionError> {
@@ -266,7 +273,7 @@ impl Projector for QuotesView {
         if mine.is_empty() {
             return Ok(());
         }
-        let mut docs = load(conn, tables, &to_load).await?;
+        let mut docs = load(tx, tables, to_load).await?;
         let mut comments = Vec::new();
         for (quote, recorded, event) in mine {
             let doc = docs.remove(&quote).unwrap_or(Doc {
@@ -310,7 +317,7 @@ impl Projector for QuotesView {
             .filter(|d| d.edited)
             .map(|d| id(d.quote.id.0))
             .collect();
-        lines.delete_where_in(conn, "quote_id", edited).await?;
+        lines.delete_where_in(tx, "quote_id", edited).await?;
         let quote_rows = docs.values().map(quote_row).collect();
         let line_rows = docs.values().flat_map(|d| line_rows(&d.quote)).collect();
         let quote_table = tables.of("quotes");
@@ -319,16 +326,16 @@ impl Projector for QuotesView {
             columns: QUOTE_COLUMNS,
             key: 1,
         }
-        .upsert(conn, quote_rows)
+        .upsert(tx, quote_rows)
         .await?;
-        lines.upsert(conn, line_rows).await?;
+        lines.upsert(tx, line_rows).await?;
         let comment_table = tables.of("quote_comments");
         Table {
             name: &comment_table,
             columns: COMMENT_COLUMNS,
             key: 2,
         }
-        .insert(conn, comments)
+        .insert(tx, comments)
         .await
     }
 }

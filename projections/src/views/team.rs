@@ -1,16 +1,17 @@
 //! Team settings (business name, zone, hours, slot length, invite template,
 //! branding) and the staff list.
 
-use crate::bulk::{Row, Table};
+use crate::bulk::Table;
 use crate::convert::id;
 use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames, decode, stream_id};
+use crate::tx::Row;
+use crate::tx::Tx;
 use async_trait::async_trait;
 use cma_domain::ids::TeamId;
 use cma_domain::schedule::Schedule;
 use cma_domain::team::{Branding, EmailTemplate, StaffMember, Team, TeamEvent};
 use cma_store::Recorded;
-use sqlx::AnyConnection;
 use std::collections::HashMap;
 
 pub struct TeamView;
@@ -88,7 +89,7 @@ impl Projector for TeamView {
 
     async fn apply(
         &self,
-        conn: &mut AnyConnection,
+        tx: &mut dyn Tx,
         tables: &TableNames,
         events: &[Recorded],
     ) -> Result<(), ProjectionError> {
@@ -132,7 +133,7 @@ impl Projector for TeamView {
             columns: SETTINGS_COLUMNS,
             key: 1,
         }
-        .upsert(conn, settings.into_values().collect())
+        .upsert(tx, settings.into_values().collect())
         .await?;
         let staff_table = tables.of("team_staff");
         Table {
@@ -140,7 +141,7 @@ impl Projector for TeamView {
             columns: STAFF_COLUMNS,
             key: 1,
         }
-        .upsert(conn, staff.into_values().collect())
+        .upsert(tx, staff.into_values().collect())
         .await
     }
 }

@@ -21,9 +21,9 @@ use cma_domain::ids::{AppointmentId, ClientId, TeamId};
 use cma_domain::quote::{Quote, QuoteEvent};
 use cma_domain::{Timestamp, access::Section};
 use cma_projections::projector::{decode_event, stream_id};
+use cma_projections::tx::{Fields, Kind, Tx};
 use cma_projections::{ProjectionError, Projector, TableNames};
 use cma_store::{Clock, Recorded, Service};
-use sqlx::AnyConnection;
 use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
@@ -71,7 +71,7 @@ impl EmailEnqueuer {
 
     async fn drafts(
         &self,
-        conn: &mut AnyConnection,
+        tx: &mut dyn Tx,
         recorded: &Recorded,
         event: Event,
     ) -> Result<Vec<Draft>, ProjectionError> {
@@ -181,7 +181,7 @@ impl EmailEnqueuer {
                 )])
             }
             Event::Conversation(ConversationEvent::Posted(e)) => {
-                self.new_message(conn, &facts, recorded, &e).await
+                self.new_message(tx, &facts, recorded, &e).await
             }
             _ => Ok(vec![]),
         }
@@ -268,7 +268,7 @@ impl EmailEnqueuer {
     /// thread within the quiet period.
     async fn new_message(
         &self,
-        conn: &mut AnyConnection,
+        tx: &mut dyn Tx,
         facts: &Facts<'_>,
         recorded: &Recorded,
         posted: &MessagePosted,
@@ -299,24 +299,24 @@ impl EmailEnqueuer {
         };
         let quiet = i64::try_from(self.settings.quiet_period.as_micros()).unwrap_or(i64::MAX);
         let at = recorded.event.recorded_at.as_micros();
-        let last: Option<i64> = sqlx::query_scalar(
-            "SELECT last_at FROM email_quiet_periods WHERE client_id = $1 AND side = $2",
-        )
-        .bind(posted.client.to_string())
-        .bind(side)
-        .fetch_optional(&mut *conn)
-        .await?;
-        if last.is_some_and(|last| at < last.saturating_add(quiet)) {
-            return Ok(vec![]);
+        let rows = tx
+            .query(
+                "SELECT last_at FROM email_quiet_periods WHERE client_id = $1 AND side = $2",
+                vec![posted.client.to_string().into(), side.into()],
+                &[Kind::Int],
+            )
+            .await?;
+        if let Some(row) = rows.into_iter().next() {
+            let last = Fields::new(row).int()?;
+            if at < last.saturating_add(quiet) {
+                return Ok(vec![]);
+            }
         }
-        sqlx::query(
+        tx.execute(
             "INSERT INTO email_quiet_periods (client_id, side, last_at) VALUES ($1, $2, $3) \
              ON CONFLICT (client_id, side) DO UPDATE SET last_at = excluded.last_at",
+            vec![posted.client.to_string().into(), side.into(), at.into()],
         )
-        .bind(posted.client.to_string())
-        .bind(side)
-        .bind(at)
-        .execute(&mut *conn)
         .await?;
         Ok(vec![draft])
     }
@@ -324,7 +324,7 @@ impl EmailEnqueuer {
     /// Addresses each draft to each recipient and puts it in the outbox.
     async fn enqueue(
         &self,
-        conn: &mut AnyConnection,
+        tx: &mut dyn Tx,
         recorded: &Recorded,
         drafts: &[Draft],
     ) -> Result<(), ProjectionError> {
@@ -352,7 +352,7 @@ impl EmailEnqueuer {
                     }
                 };
                 outbox::insert(
-                    conn,
+                    tx,
                     &NewEmail {
                         event_id: event.event_id,
                         recipient,
@@ -385,13 +385,13 @@ impl Projector for EmailEnqueuer {
 
     async fn apply(
         &self,
-        conn: &mut AnyConnection,
+        tx: &mut dyn Tx,
         _tables: &TableNames,
         events: &[Recorded],
     ) -> Result<(), ProjectionError> {
         for recorded in events {
-            let drafts = self.drafts(conn, recorded, decode_event(recorded)?).await?;
-            self.enqueue(conn, recorded, &drafts).await?;
+            let drafts = self.drafts(tx, recorded, decode_event(recorded)?).await?;
+            self.enqueue(tx, recorded, &drafts).await?;
         }
         Ok(())
     }

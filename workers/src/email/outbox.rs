@@ -9,8 +9,9 @@
 
 use super::retry::AfterFailure;
 use cma_domain::Timestamp;
+use cma_projections::ProjectionError;
+use cma_projections::tx::{Tx, Val};
 use cma_projections::{Backend, ReadDb};
-use sqlx::AnyConnection;
 use uuid::Uuid;
 
 /// A message for the outbox.
@@ -30,33 +31,35 @@ pub struct NewEmail<'a> {
 }
 
 /// Inserts `email` unless one exists for its event and recipient; true if inserted.
-pub async fn insert(conn: &mut AnyConnection, email: &NewEmail<'_>) -> Result<bool, sqlx::Error> {
+pub async fn insert(tx: &mut dyn Tx, email: &NewEmail<'_>) -> Result<bool, ProjectionError> {
     let at = email.created_at.as_micros();
-    let done = sqlx::query(
+    let state = if email.not_sent.is_some() {
+        "failed"
+    } else {
+        "pending"
+    };
+    let changed = tx.execute(
         "INSERT INTO email_outbox (email_id, event_id, recipient, team_id, kind, subject, sender, \
          message_id, message, state, attempts, last_error, created_at, next_attempt_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $12) \
          ON CONFLICT (event_id, recipient) DO NOTHING",
+        vec![
+            Uuid::new_v4().to_string().into(),
+            email.event_id.to_string().into(),
+            email.recipient.into(),
+            email.team_id.to_string().into(),
+            email.kind.into(),
+            email.subject.into(),
+            email.sender.into(),
+            email.message_id.into(),
+            Val::Blob(Some(email.message.to_vec())),
+            state.into(),
+            email.not_sent.map(str::to_owned).into(),
+            at.into(),
+        ],
     )
-    .bind(Uuid::new_v4().to_string())
-    .bind(email.event_id.to_string())
-    .bind(email.recipient)
-    .bind(email.team_id.to_string())
-    .bind(email.kind)
-    .bind(email.subject)
-    .bind(email.sender)
-    .bind(email.message_id)
-    .bind(email.message)
-    .bind(if email.not_sent.is_some() {
-        "failed"
-    } else {
-        "pending"
-    })
-    .bind(email.not_sent)
-    .bind(at)
-    .execute(conn)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(changed == 1)
 }
 
 /// A claimed row, ready to send.

@@ -19,9 +19,9 @@ use cma_domain::quote::rules::expiry_deadline;
 use cma_domain::quote::{Quote, QuoteEvent, QuoteStatus};
 use cma_domain::{Timestamp, ids::AppointmentId};
 use cma_projections::projector::{decode_event, stream_id};
+use cma_projections::tx::Tx;
 use cma_projections::{ProjectionError, Projector, TableNames};
 use cma_store::{Recorded, Service};
-use sqlx::AnyConnection;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -54,11 +54,7 @@ impl DueIndex {
         Self { service }
     }
 
-    async fn quote(
-        &self,
-        conn: &mut AnyConnection,
-        recorded: &Recorded,
-    ) -> Result<(), ProjectionError> {
+    async fn quote(&self, tx: &mut dyn Tx, recorded: &Recorded) -> Result<(), ProjectionError> {
         let id = stream_id::<Uuid>(recorded)?;
         let facts = Facts {
             service: &self.service,
@@ -70,8 +66,8 @@ impl DueIndex {
             .filter(|_| quote.status() == QuoteStatus::Sent)
             .and_then(|day| expiry_deadline(day, &jiff::tz::TimeZone::fixed(jiff::tz::offset(14))));
         match earliest {
-            Some(at) => put(conn, DueKind::ExpireQuote, id, id, at).await,
-            None => remove(conn, DueKind::ExpireQuote, id).await,
+            Some(at) => put(tx, DueKind::ExpireQuote, id, id, at).await,
+            None => remove(tx, DueKind::ExpireQuote, id).await,
         }
     }
 }
@@ -88,15 +84,15 @@ impl Projector for DueIndex {
 
     async fn apply(
         &self,
-        conn: &mut AnyConnection,
+        tx: &mut dyn Tx,
         _tables: &TableNames,
         events: &[Recorded],
     ) -> Result<(), ProjectionError> {
         for recorded in events {
             match decode_event(recorded)? {
-                Event::Diary(e) => diary(conn, stream_id::<Uuid>(recorded)?, &e).await?,
+                Event::Diary(e) => diary(tx, stream_id::<Uuid>(recorded)?, &e).await?,
                 Event::Quote(QuoteEvent::LineToggled(_) | QuoteEvent::LineCommented(_)) => {}
-                Event::Quote(_) => self.quote(conn, recorded).await?,
+                Event::Quote(_) => self.quote(tx, recorded).await?,
                 _ => {}
             }
         }
@@ -104,28 +100,24 @@ impl Projector for DueIndex {
     }
 }
 
-async fn diary(
-    conn: &mut AnyConnection,
-    team: Uuid,
-    event: &DiaryEvent,
-) -> Result<(), ProjectionError> {
+async fn diary(tx: &mut dyn Tx, team: Uuid, event: &DiaryEvent) -> Result<(), ProjectionError> {
     match event {
         DiaryEvent::Booked(e) => {
-            scheduled(conn, team, e.appointment, true, e.starts_at, e.ends_at).await
+            scheduled(tx, team, e.appointment, true, e.starts_at, e.ends_at).await
         }
         DiaryEvent::Added(e) => {
             let client = e.client.is_some();
-            scheduled(conn, team, e.appointment, client, e.starts_at, e.ends_at).await
+            scheduled(tx, team, e.appointment, client, e.starts_at, e.ends_at).await
         }
-        DiaryEvent::WindowClosed(e) => remove(conn, DueKind::CloseWindow, e.appointment.0).await,
-        DiaryEvent::Cancelled(e) => settled(conn, e.appointment).await,
-        DiaryEvent::Completed(e) => settled(conn, e.appointment).await,
+        DiaryEvent::WindowClosed(e) => remove(tx, DueKind::CloseWindow, e.appointment.0).await,
+        DiaryEvent::Cancelled(e) => settled(tx, e.appointment).await,
+        DiaryEvent::Completed(e) => settled(tx, e.appointment).await,
     }
 }
 
 /// A new Scheduled appointment: its completion, and for a client's its window.
 async fn scheduled(
-    conn: &mut AnyConnection,
+    tx: &mut dyn Tx,
     team: Uuid,
     id: AppointmentId,
     client: bool,
@@ -136,46 +128,43 @@ async fn scheduled(
         let closes = cancellation_deadline(starts_at);
         let just_after =
             Timestamp::from_micros(closes.as_micros().saturating_add(1)).unwrap_or(closes);
-        put(conn, DueKind::CloseWindow, id.0, team, just_after).await?;
+        put(tx, DueKind::CloseWindow, id.0, team, just_after).await?;
     }
-    put(conn, DueKind::Complete, id.0, team, ends_at).await
+    put(tx, DueKind::Complete, id.0, team, ends_at).await
 }
 
-async fn settled(conn: &mut AnyConnection, id: AppointmentId) -> Result<(), ProjectionError> {
-    remove(conn, DueKind::CloseWindow, id.0).await?;
-    remove(conn, DueKind::Complete, id.0).await
+async fn settled(tx: &mut dyn Tx, id: AppointmentId) -> Result<(), ProjectionError> {
+    remove(tx, DueKind::CloseWindow, id.0).await?;
+    remove(tx, DueKind::Complete, id.0).await
 }
 
 async fn put(
-    conn: &mut AnyConnection,
+    tx: &mut dyn Tx,
     kind: DueKind,
     item: Uuid,
     stream: Uuid,
     at: Timestamp,
 ) -> Result<(), ProjectionError> {
-    sqlx::query(
+    tx.execute(
         "INSERT INTO worker_due (kind, item_id, stream_id, due_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (kind, item_id) DO UPDATE SET stream_id = excluded.stream_id, due_at = excluded.due_at",
+        vec![
+            kind.as_str().into(),
+            item.to_string().into(),
+            stream.to_string().into(),
+            at.as_micros().into(),
+        ],
     )
-    .bind(kind.as_str())
-    .bind(item.to_string())
-    .bind(stream.to_string())
-    .bind(at.as_micros())
-    .execute(conn)
     .await?;
     Ok(())
 }
 
-async fn remove(
-    conn: &mut AnyConnection,
-    kind: DueKind,
-    item: Uuid,
-) -> Result<(), ProjectionError> {
-    sqlx::query("DELETE FROM worker_due WHERE kind = $1 AND item_id = $2")
-        .bind(kind.as_str())
-        .bind(item.to_string())
-        .execute(conn)
-        .await?;
+async fn remove(tx: &mut dyn Tx, kind: DueKind, item: Uuid) -> Result<(), ProjectionError> {
+    tx.execute(
+        "DELETE FROM worker_due WHERE kind = $1 AND item_id = $2",
+        vec![kind.as_str().into(), item.to_string().into()],
+    )
+    .await?;
     Ok(())
 }
 

@@ -1,0 +1,181 @@
+//! A read-model transaction: the few statements projectors, checkpoints and
+//! rebuilds need, behind one trait with two implementations — plain SQLite
+//! connections with cached single-row statements on the embedded default,
+//! and sqlx with multi-row statements on PostgreSQL.
+//!
+//! Statements use `$1..$N` parameters, which both databases read.
+
+mod postgres;
+mod sqlite;
+
+pub(crate) use postgres::PgTx;
+pub(crate) use sqlite::SqliteWriter;
+
+use crate::error::ProjectionError;
+use async_trait::async_trait;
+
+/// One column value. Nulls keep their type: PostgreSQL checks it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Val {
+    Text(Option<String>),
+    Int(Option<i64>),
+    Blob(Option<Vec<u8>>),
+}
+
+/// How a column is read back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Int,
+    Blob,
+}
+
+/// A row: its values in column order.
+pub type Row = Vec<Val>;
+
+#[async_trait]
+pub trait Tx: Send {
+    /// Runs one statement; the number of rows it changed.
+    async fn execute(&mut self, sql: &str, params: Vec<Val>) -> Result<u64, ProjectionError>;
+
+    /// Runs one query; its rows, each column read as `kinds` says.
+    async fn query(
+        &mut self,
+        sql: &str,
+        params: Vec<Val>,
+        kinds: &[Kind],
+    ) -> Result<Vec<Row>, ProjectionError>;
+
+    /// The rows `select` (which ends in `... IN `) finds for any of `keys`.
+    async fn select_in(
+        &mut self,
+        select: &str,
+        kinds: &[Kind],
+        keys: Vec<String>,
+    ) -> Result<Vec<Row>, ProjectionError>;
+
+    /// `INSERT INTO {table} ({columns}) VALUES (...){suffix}` for each row.
+    async fn insert(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        rows: Vec<Row>,
+        suffix: &str,
+    ) -> Result<(), ProjectionError>;
+
+    /// Deletes every row of `table` whose `column` is one of `values`.
+    async fn delete_in(
+        &mut self,
+        table: &str,
+        column: &str,
+        values: Vec<String>,
+    ) -> Result<(), ProjectionError>;
+
+    async fn commit(self: Box<Self>) -> Result<(), ProjectionError>;
+
+    async fn rollback(self: Box<Self>) -> Result<(), ProjectionError>;
+}
+
+/// Reads a row's values in order, each of the expected type.
+pub struct Fields(std::vec::IntoIter<Val>);
+
+impl Fields {
+    pub fn new(row: Row) -> Self {
+        Self(row.into_iter())
+    }
+
+    fn next(&mut self) -> Val {
+        self.0.next().unwrap_or(Val::Text(None))
+    }
+
+    pub fn opt_text(&mut self) -> Result<Option<String>, ProjectionError> {
+        match self.next() {
+            Val::Text(t) => Ok(t),
+            other => Err(unexpected("text", &other)),
+        }
+    }
+
+    pub fn text(&mut self) -> Result<String, ProjectionError> {
+        self.opt_text()?
+            .ok_or_else(|| ProjectionError::Corrupt("missing text".to_owned()))
+    }
+
+    pub fn opt_int(&mut self) -> Result<Option<i64>, ProjectionError> {
+        match self.next() {
+            Val::Int(i) => Ok(i),
+            other => Err(unexpected("integer", &other)),
+        }
+    }
+
+    pub fn int(&mut self) -> Result<i64, ProjectionError> {
+        self.opt_int()?
+            .ok_or_else(|| ProjectionError::Corrupt("missing integer".to_owned()))
+    }
+
+    pub fn opt_blob(&mut self) -> Result<Option<Vec<u8>>, ProjectionError> {
+        match self.next() {
+            Val::Blob(b) => Ok(b),
+            other => Err(unexpected("blob", &other)),
+        }
+    }
+}
+
+fn unexpected(wanted: &str, found: &Val) -> ProjectionError {
+    ProjectionError::Corrupt(format!("expected {wanted}, found {found:?}"))
+}
+
+/// Reads a column as `kind` says, through the getter of each type.
+pub(crate) fn read_as<E>(
+    kind: Kind,
+    text: impl FnOnce() -> Result<Option<String>, E>,
+    int: impl FnOnce() -> Result<Option<i64>, E>,
+    blob: impl FnOnce() -> Result<Option<Vec<u8>>, E>,
+) -> Result<Val, E> {
+    Ok(match kind {
+        Kind::Text => Val::Text(text()?),
+        Kind::Int => Val::Int(int()?),
+        Kind::Blob => Val::Blob(blob()?),
+    })
+}
+
+impl From<String> for Val {
+    fn from(v: String) -> Self {
+        Val::Text(Some(v))
+    }
+}
+
+impl From<&str> for Val {
+    fn from(v: &str) -> Self {
+        Val::Text(Some(v.to_owned()))
+    }
+}
+
+impl From<Option<String>> for Val {
+    fn from(v: Option<String>) -> Self {
+        Val::Text(v)
+    }
+}
+
+impl From<i64> for Val {
+    fn from(v: i64) -> Self {
+        Val::Int(Some(v))
+    }
+}
+
+impl From<Option<i64>> for Val {
+    fn from(v: Option<i64>) -> Self {
+        Val::Int(v)
+    }
+}
+
+impl From<bool> for Val {
+    fn from(v: bool) -> Self {
+        Val::Int(Some(i64::from(v)))
+    }
+}
+
+impl From<Option<Vec<u8>>> for Val {
+    fn from(v: Option<Vec<u8>>) -> Self {
+        Val::Blob(v)
+    }
+}

@@ -1,0 +1,284 @@
+//! Read-model transactions on SQLite through one plain connection (the
+//! database has a single writer anyway): each statement is prepared once
+//! and cached, rows are written one statement step each, and the work runs
+//! on a blocking thread so the async runtime is never held up by the file.
+
+use super::{Kind, Row, Tx, Val, read_as};
+use crate::error::ProjectionError;
+use async_trait::async_trait;
+use rusqlite::types::{ToSql, ToSqlOutput, Value, ValueRef};
+use rusqlite::{Connection, OpenFlags, Statement};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// Page cache of the writing connection (negative: KiB). The read models'
+/// indexes are keyed by random ids, so their working set is the whole
+/// index; SQLite's default of 2 MiB would make large rebuilds read pages
+/// back again and again.
+const CACHE_KIB: i64 = 256 * 1024;
+
+/// Statements kept prepared: every projector's few, and the checkpoint's.
+const CACHED_STATEMENTS: usize = 256;
+
+/// WAL pages before an automatic checkpoint (SQLite's default is 1,000):
+/// fewer, larger checkpoints while a projector or rebuild writes a lot.
+const AUTOCHECKPOINT_PAGES: i64 = 10_000;
+
+/// The one writing connection to the SQLite read database.
+#[derive(Debug, Clone)]
+pub(crate) struct SqliteWriter {
+    path: PathBuf,
+    /// Held for the length of a transaction; `None` until first used, or
+    /// after a connection was lost with its transaction.
+    slot: Arc<Mutex<Option<Connection>>>,
+}
+
+fn open(path: &Path) -> Result<Connection, rusqlite::Error> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
+    conn.pragma_update(None, "wal_autocheckpoint", AUTOCHECKPOINT_PAGES)?;
+    conn.set_prepared_statement_cache_capacity(CACHED_STATEMENTS);
+    Ok(conn)
+}
+
+impl SqliteWriter {
+    pub(crate) fn new(path: PathBuf) -> Self {
+        Self {
+            path,
+            slot: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// Waits for the connection and begins a write transaction on it.
+    pub(crate) async fn begin(&self) -> Result<Box<dyn Tx>, ProjectionError> {
+        let mut slot = self.slot.clone().lock_owned().await;
+        let held = slot.take();
+        let path = self.path.clone();
+        let conn = blocking(move || {
+            let conn = match held {
+                Some(conn) => conn,
+                None => open(&path)?,
+            };
+            conn.execute_batch("BEGIN IMMEDIATE")?;
+            Ok(conn)
+        })
+        .await?;
+        Ok(Box::new(SqliteTx {
+            conn: Some(conn),
+            slot,
+        }))
+    }
+
+    /// Waits for the connection and closes it (a later transaction opens it again).
+    pub(crate) async fn close(&self) {
+        if let Some(conn) = self.slot.lock().await.take() {
+            let _closed = tokio::task::spawn_blocking(move || drop(conn)).await;
+        }
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ProjectionError> + Send + 'static,
+) -> Result<T, ProjectionError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ProjectionError::Writer(e.to_string()))?
+}
+
+/// A transaction on the writing connection. Dropped without a commit, it
+/// rolls back and gives the connection back.
+struct SqliteTx {
+    /// `None` only while a statement runs on a blocking thread.
+    conn: Option<Connection>,
+    slot: OwnedMutexGuard<Option<Connection>>,
+}
+
+impl Drop for SqliteTx {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            if !conn.is_autocommit() && conn.execute_batch("ROLLBACK").is_err() {
+                // A connection that cannot roll back is not reused.
+                return;
+            }
+            *self.slot = Some(conn);
+        }
+    }
+}
+
+impl SqliteTx {
+    /// Runs `work` with the connection on a blocking thread.
+    async fn run<T: Send + 'static>(
+        &mut self,
+        work: impl FnOnce(&Connection) -> Result<T, rusqlite::Error> + Send + 'static,
+    ) -> Result<T, ProjectionError> {
+        let conn = self
+            .conn
+            .take()
+            .ok_or_else(|| ProjectionError::Writer("connection lost".to_owned()))?;
+        let (conn, out) = tokio::task::spawn_blocking(move || {
+            let out = work(&conn);
+            (conn, out)
+        })
+        .await
+        .map_err(|e| ProjectionError::Writer(e.to_string()))?;
+        self.conn = Some(conn);
+        Ok(out?)
+    }
+
+    async fn finish(mut self: Box<Self>, sql: &'static str) -> Result<(), ProjectionError> {
+        self.run(move |conn| conn.execute_batch(sql)).await
+    }
+}
+
+impl ToSql for Val {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Val::Text(Some(t)) => ToSqlOutput::Borrowed(ValueRef::Text(t.as_bytes())),
+            Val::Int(Some(i)) => ToSqlOutput::Owned(Value::Integer(*i)),
+            Val::Blob(Some(b)) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
+            Val::Text(None) | Val::Int(None) | Val::Blob(None) => ToSqlOutput::Owned(Value::Null),
+        })
+    }
+}
+
+/// Binds `params` to `$1..$N` (by name) or to anonymous `?` (by place).
+fn bind(statement: &mut Statement<'_>, params: &[Val]) -> rusqlite::Result<()> {
+    let named = statement
+        .parameter_name(1)
+        .is_some_and(|name| name.starts_with('$'));
+    for (i, value) in params.iter().enumerate() {
+        let index = if named {
+            let name = format!("${}", i + 1);
+            statement
+                .parameter_index(&name)?
+                .ok_or(rusqlite::Error::InvalidParameterName(name))?
+        } else {
+            i + 1
+        };
+        statement.raw_bind_parameter(index, value)?;
+    }
+    Ok(())
+}
+
+fn query(
+    conn: &Connection,
+    sql: &str,
+    params: &[Val],
+    kinds: &[Kind],
+) -> rusqlite::Result<Vec<Row>> {
+    let mut statement = conn.prepare_cached(sql)?;
+    bind(&mut statement, params)?;
+    let mut rows = statement.raw_query();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let values = kinds
+            .iter()
+            .enumerate()
+            .map(|(i, kind)| read_as(*kind, || row.get(i), || row.get(i), || row.get(i)));
+        out.push(values.collect::<Result<Row, _>>()?);
+    }
+    Ok(out)
+}
+
+#[async_trait]
+impl Tx for SqliteTx {
+    async fn execute(&mut self, sql: &str, params: Vec<Val>) -> Result<u64, ProjectionError> {
+        let sql = sql.to_owned();
+        self.run(move |conn| {
+            let mut statement = conn.prepare_cached(&sql)?;
+            bind(&mut statement, &params)?;
+            let changed = statement.raw_execute()?;
+            Ok(u64::try_from(changed).unwrap_or(u64::MAX))
+        })
+        .await
+    }
+
+    async fn query(
+        &mut self,
+        sql: &str,
+        params: Vec<Val>,
+        kinds: &[Kind],
+    ) -> Result<Vec<Row>, ProjectionError> {
+        let (sql, kinds) = (sql.to_owned(), kinds.to_vec());
+        self.run(move |conn| query(conn, &sql, &params, &kinds))
+            .await
+    }
+
+    /// One cached single-key statement, run per key: SQLite prepares a
+    /// statement text per list length, and looks up one key as fast alone.
+    async fn select_in(
+        &mut self,
+        select: &str,
+        kinds: &[Kind],
+        keys: Vec<String>,
+    ) -> Result<Vec<Row>, ProjectionError> {
+        let (sql, kinds) = (format!("{select}(?)"), kinds.to_vec());
+        self.run(move |conn| {
+            let mut out = Vec::new();
+            for key in keys {
+                out.extend(query(conn, &sql, &[Val::Text(Some(key))], &kinds)?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn insert(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        rows: Vec<Row>,
+        suffix: &str,
+    ) -> Result<(), ProjectionError> {
+        let places = vec!["?"; columns.len()].join(", ");
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES ({places}){suffix}",
+            columns.join(", ")
+        );
+        self.run(move |conn| {
+            let mut statement = conn.prepare_cached(&sql)?;
+            for row in rows {
+                bind(&mut statement, &row)?;
+                statement.raw_execute()?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn delete_in(
+        &mut self,
+        table: &str,
+        column: &str,
+        values: Vec<String>,
+    ) -> Result<(), ProjectionError> {
+        let sql = format!("DELETE FROM {table} WHERE {column} = ?");
+        self.run(move |conn| {
+            let mut statement = conn.prepare_cached(&sql)?;
+            for value in values {
+                statement.raw_bind_parameter(1, value)?;
+                statement.raw_execute()?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn commit(self: Box<Self>) -> Result<(), ProjectionError> {
+        self.finish("COMMIT").await
+    }
+
+    async fn rollback(self: Box<Self>) -> Result<(), ProjectionError> {
+        self.finish("ROLLBACK").await
+    }
+}
