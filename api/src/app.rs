@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::http::ApiError;
 use crate::http::consistency::read_your_writes;
 use crate::metrics;
-use crate::storage::FileStorage;
+use crate::storage::ContentStore;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
@@ -28,7 +28,7 @@ pub struct AppState {
     pub secret_key: Arc<[u8]>,
     pub config: Arc<Config>,
     /// Uploaded content by SHA-256.
-    pub files: Arc<FileStorage>,
+    pub files: Arc<ContentStore>,
 }
 
 impl AppState {
@@ -40,9 +40,14 @@ impl AppState {
             .await
             .map_err(|e| format!("cannot open the event log: {e}"))?;
         let read = crate::db::open(&config).await?;
-        let files = FileStorage::open(&config.files_dir(), config.max_upload_bytes)
-            .await
-            .map_err(|e| format!("cannot open the file store: {e}"))?;
+        let files = ContentStore::open(
+            &config.files_dir(),
+            config.max_upload_bytes,
+            config.files_url.as_ref(),
+            &config.files_options,
+        )
+        .await
+        .map_err(|e| format!("cannot open the file store: {e}"))?;
         Ok(Self {
             files: Arc::new(files),
             service: Arc::new(Service::new(store.clone())),

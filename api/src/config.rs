@@ -1,5 +1,6 @@
 //! Settings shared by every subcommand: flags, each with its environment variable.
 
+use crate::storage::{BucketOption, BucketUrl};
 use clap::Args;
 use ipnet::IpNet;
 use std::net::{IpAddr, SocketAddr};
@@ -46,6 +47,24 @@ pub struct Config {
     #[arg(long, env = "CMA_MAX_UPLOAD_BYTES", default_value_t = DEFAULT_MAX_UPLOAD_BYTES)]
     pub max_upload_bytes: u64,
 
+    /// `s3://bucket/prefix` keeps uploaded content in an S3-compatible bucket
+    /// instead of `{data_dir}/files`; the client reads the usual `AWS_*`
+    /// variables (`AWS_ENDPOINT_URL`, `AWS_REGION`, `AWS_ACCESS_KEY_ID`, ...).
+    #[arg(long, env = "CMA_FILES_URL")]
+    pub files_url: Option<BucketUrl>,
+
+    /// A setting of the bucket's client as `key=value`, over the `AWS_*`
+    /// variables (e.g. `endpoint=http://127.0.0.1:9000`, `allow_http=true`);
+    /// repeat the flag, or separate them by commas in the variable.
+    #[arg(
+        long = "files-option",
+        env = "CMA_FILES_OPTIONS",
+        value_delimiter = ',',
+        hide_env_values = true,
+        requires = "files_url"
+    )]
+    pub files_options: Vec<BucketOption>,
+
     /// Key for link tokens and other secrets (hex or any string); by default a
     /// random key generated once into `{data_dir}/secret.key`.
     #[arg(long, env = "CMA_SECRET_KEY", hide_env_values = true)]
@@ -87,7 +106,8 @@ impl Config {
         self.data_dir.join("read.db")
     }
 
-    /// Where uploaded content is stored, by SHA-256.
+    /// Where uploaded content is stored by SHA-256, or staged on its way to
+    /// the bucket.
     pub fn files_dir(&self) -> PathBuf {
         self.data_dir.join("files")
     }

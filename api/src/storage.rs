@@ -1,19 +1,36 @@
-//! Uploaded content on local disk, stored by its SHA-256 (PRODUCT §6.3).
+//! Uploaded content, stored by its SHA-256 (PRODUCT §6.3): on local disk by
+//! default, or in an S3-compatible bucket.
 //!
-//! An upload is streamed into a temporary file beside the store, hashed and
-//! counted as it arrives, refused once it passes the size limit, sniffed
-//! by content against the domain allow-list, and only then renamed to
-//! `{dir}/{sha256}`. Identical content is stored once.
+//! An upload is streamed into a temporary file under the files directory,
+//! hashed and counted as it arrives, refused once it passes the size limit,
+//! sniffed by content against the domain allow-list, and only then kept:
+//! renamed to `{dir}/{sha256}` on disk, or sent to `{prefix}/{sha256}` in the
+//! bucket. Identical content is stored once.
 
+use bytes::Bytes;
 use cma_domain::file::{allowed_content_type, is_sha256_hex};
+use futures::stream::{BoxStream, StreamExt, TryStreamExt};
+use object_store::aws::{AmazonS3, AmazonS3Builder, AmazonS3ConfigKey};
+use object_store::path::Path as Key;
+use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart};
 use sha2::{Digest, Sha256};
+use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
-use tokio::io::AsyncWriteExt;
+use std::str::FromStr;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_util::io::ReaderStream;
 
 /// Bytes kept from the start of an upload for type sniffing (office
 /// documents are zip archives whose telling entries may come a little in).
 const SNIFF_BYTES: usize = 64 * 1024;
+
+/// Content up to this size goes to a bucket in one request; larger content
+/// goes as a multipart upload of parts this size.
+const PART_BYTES: usize = 8 * 1024 * 1024;
+
+/// Parts of one multipart upload in flight at once.
+const PARTS_IN_FLIGHT: usize = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum UploadError {
@@ -25,10 +42,86 @@ pub enum UploadError {
     Io(#[from] io::Error),
 }
 
-/// The content store: one directory, one file per distinct content.
+/// Why the content store could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("cannot create the files directory {}: {source}", .dir.display())]
+    Dir { dir: PathBuf, source: io::Error },
+    #[error("cannot set up the bucket {bucket}: {source}")]
+    Bucket {
+        bucket: String,
+        source: object_store::Error,
+    },
+}
+
+/// Where content is kept: `s3://bucket/prefix` (the prefix may be empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BucketUrl {
+    pub bucket: String,
+    pub prefix: String,
+}
+
+impl FromStr for BucketUrl {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let refuse = |why: &str| format!("{text:?} is not an s3://bucket/prefix URL: {why}");
+        let rest = text
+            .strip_prefix("s3://")
+            .ok_or_else(|| refuse("it must start with s3://"))?;
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        let bucket_char =
+            |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.';
+        if bucket.is_empty() || !bucket.chars().all(bucket_char) {
+            return Err(refuse(
+                "the bucket name must be lower-case letters, digits, '-' and '.'",
+            ));
+        }
+        let prefix = Key::parse(prefix).map_err(|e| refuse(&e.to_string()))?;
+        Ok(Self {
+            bucket: bucket.to_owned(),
+            prefix: prefix.to_string(),
+        })
+    }
+}
+
+/// One setting of the S3 client as `key=value`, with object_store's key
+/// names (`endpoint`, `region`, `allow_http`, `access_key_id`, ...).
+#[derive(Clone)]
+pub struct BucketOption {
+    key: AmazonS3ConfigKey,
+    value: String,
+}
+
+impl FromStr for BucketOption {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let (key, value) = text
+            .split_once('=')
+            .ok_or("expected key=value, e.g. region=eu-west-2")?;
+        let key = key.trim().to_ascii_lowercase();
+        let key = key.parse().map_err(|e| format!("{e}"))?;
+        Ok(Self {
+            key,
+            value: value.to_owned(),
+        })
+    }
+}
+
+/// Shows the key only: values may be secrets.
+impl fmt::Debug for BucketOption {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}=…", self.key.as_ref())
+    }
+}
+
+/// The content store: the files directory, and the bucket if one is set.
 #[derive(Debug)]
-pub struct FileStorage {
+pub struct ContentStore {
+    /// Holds the content on disk, or only the uploads on their way to the bucket.
     dir: PathBuf,
+    bucket: Option<Bucket>,
     max_bytes: u64,
 }
 
@@ -40,12 +133,29 @@ pub struct Stored {
     pub content_type: &'static str,
 }
 
-impl FileStorage {
-    /// The store in `dir` (created if missing), refusing uploads over `max_bytes`.
-    pub async fn open(dir: &Path, max_bytes: u64) -> io::Result<Self> {
-        tokio::fs::create_dir_all(dir).await?;
+/// Stored content on its way out.
+pub type ContentStream = BoxStream<'static, io::Result<Bytes>>;
+
+impl ContentStore {
+    /// The store in `dir` (created if missing), refusing uploads over
+    /// `max_bytes`; with `bucket`, content is kept there instead, the client
+    /// set up from the `AWS_*` variables and then `options`.
+    pub async fn open(
+        dir: &Path,
+        max_bytes: u64,
+        bucket: Option<&BucketUrl>,
+        options: &[BucketOption],
+    ) -> Result<Self, OpenError> {
+        tokio::fs::create_dir_all(dir)
+            .await
+            .map_err(|source| OpenError::Dir {
+                dir: dir.to_owned(),
+                source,
+            })?;
+        let bucket = bucket.map(|url| Bucket::open(url, options)).transpose()?;
         Ok(Self {
             dir: dir.to_owned(),
+            bucket,
             max_bytes,
         })
     }
@@ -64,6 +174,7 @@ impl FileStorage {
             temp,
             writer,
             dir: self.dir.clone(),
+            bucket: self.bucket.clone(),
             limit: self.max_bytes,
             hasher: Sha256::new(),
             size: 0,
@@ -72,17 +183,124 @@ impl FileStorage {
         })
     }
 
-    /// Opens stored content by its key; `None` for a key that is not a
+    /// Streams stored content by its key; `None` for a key that is not a
     /// SHA-256 or content that is not there.
-    pub async fn open_content(&self, key: &str) -> io::Result<Option<tokio::fs::File>> {
+    pub async fn open_content(&self, key: &str) -> io::Result<Option<ContentStream>> {
         if !is_sha256_hex(key) {
             return Ok(None);
         }
-        match tokio::fs::File::open(self.dir.join(key)).await {
-            Ok(file) => Ok(Some(file)),
+        let opened = match &self.bucket {
+            None => tokio::fs::File::open(self.dir.join(key))
+                .await
+                .map(|file| ReaderStream::new(file).boxed()),
+            Some(bucket) => bucket.get(key).await,
+        };
+        match opened {
+            Ok(content) => Ok(Some(content)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
         }
+    }
+
+    /// Whether the store answers: the files directory is there and, with a
+    /// bucket, the bucket can be listed.
+    pub async fn check(&self) -> io::Result<()> {
+        if !tokio::fs::metadata(&self.dir).await?.is_dir() {
+            return Err(io::Error::other(format!(
+                "{} is not a directory",
+                self.dir.display()
+            )));
+        }
+        match &self.bucket {
+            None => Ok(()),
+            Some(bucket) => bucket.check().await,
+        }
+    }
+}
+
+/// An S3-compatible bucket holding content under `{prefix}/{sha256}`.
+#[derive(Debug, Clone)]
+struct Bucket {
+    store: AmazonS3,
+    prefix: Key,
+}
+
+impl Bucket {
+    fn open(url: &BucketUrl, options: &[BucketOption]) -> Result<Self, OpenError> {
+        let builder = options.iter().fold(
+            AmazonS3Builder::from_env().with_bucket_name(&url.bucket),
+            |builder, option| builder.with_config(option.key, &option.value),
+        );
+        let store = builder.build().map_err(|source| OpenError::Bucket {
+            bucket: url.bucket.clone(),
+            source,
+        })?;
+        Ok(Self {
+            store,
+            prefix: Key::from(url.prefix.as_str()),
+        })
+    }
+
+    fn key(&self, sha256: &str) -> Key {
+        self.prefix.clone().join(sha256)
+    }
+
+    async fn get(&self, sha256: &str) -> io::Result<ContentStream> {
+        let found = self.store.get(&self.key(sha256)).await?;
+        Ok(found.into_stream().map_err(io::Error::from).boxed())
+    }
+
+    async fn check(&self) -> io::Result<()> {
+        self.store
+            .list(Some(&self.prefix))
+            .next()
+            .await
+            .transpose()?;
+        Ok(())
+    }
+
+    /// Sends the finished upload in `file` to its key, unless content is
+    /// there already: in one request, or in parts when it is large.
+    async fn keep(&self, mut file: tokio::fs::File, size: u64, sha256: &str) -> io::Result<()> {
+        let key = self.key(sha256);
+        match self.store.head(&key).await {
+            Ok(_) => return Ok(()),
+            Err(object_store::Error::NotFound { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+        if size <= PART_BYTES as u64 {
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes).await?;
+            self.store.put(&key, bytes.into()).await?;
+            return Ok(());
+        }
+        let upload = self.store.put_multipart(&key).await?;
+        let mut parts = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
+        match send_parts(&mut file, &mut parts).await {
+            Ok(()) => {
+                parts.finish().await?;
+                Ok(())
+            }
+            Err(e) => {
+                if let Err(abort) = parts.abort().await {
+                    tracing::warn!(error = %abort, key = %key, "an unfinished multipart upload was not aborted");
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Feeds `file` into a multipart upload, a few parts in flight at a time.
+async fn send_parts(file: &mut tokio::fs::File, parts: &mut WriteMultipart) -> io::Result<()> {
+    let mut chunk = vec![0; 1024 * 1024];
+    loop {
+        let read = file.read(&mut chunk).await?;
+        if read == 0 {
+            return Ok(());
+        }
+        parts.wait_for_capacity(PARTS_IN_FLIGHT).await?;
+        parts.write(chunk.get(..read).unwrap_or_default());
     }
 }
 
@@ -91,6 +309,7 @@ pub struct Incoming {
     temp: tempfile::NamedTempFile,
     writer: tokio::fs::File,
     dir: PathBuf,
+    bucket: Option<Bucket>,
     limit: u64,
     hasher: Sha256,
     size: u64,
@@ -115,8 +334,8 @@ impl Incoming {
         Ok(())
     }
 
-    /// Sniffs the content, refuses a type off the allow-list, and moves the
-    /// content to its place in the store.
+    /// Sniffs the content, refuses a type off the allow-list, and keeps the
+    /// content: renamed into the files directory, or sent to the bucket.
     pub async fn finish(mut self) -> Result<Stored, UploadError> {
         let content_type = sniff(&self.head, self.text.finish());
         let content_type = match content_type {
@@ -126,11 +345,19 @@ impl Incoming {
         self.writer.flush().await?;
         self.writer.sync_all().await?;
         let sha256 = hex::encode(self.hasher.finalize());
-        let target = self.dir.join(&sha256);
-        let temp = self.temp;
-        tokio::task::spawn_blocking(move || persist(temp, &target))
-            .await
-            .map_err(io::Error::other)??;
+        match &self.bucket {
+            None => {
+                let target = self.dir.join(&sha256);
+                let temp = self.temp;
+                tokio::task::spawn_blocking(move || persist(temp, &target))
+                    .await
+                    .map_err(io::Error::other)??;
+            }
+            Some(bucket) => {
+                let file = tokio::fs::File::from_std(self.temp.reopen()?);
+                bucket.keep(file, self.size, &sha256).await?;
+            }
+        }
         Ok(Stored {
             sha256,
             size: self.size,
@@ -209,6 +436,23 @@ mod tests {
         assert!(!text(&[b"ab\xff"]));
         assert!(!text(&[b"ab", &"€".as_bytes()[..2]]));
         assert!(!text(&[b"a\0b"]));
+    }
+
+    #[test]
+    fn a_files_url_names_a_bucket_and_a_folder_in_it() {
+        let url = |text: &str| text.parse::<BucketUrl>();
+        let bucket = |bucket: &str, prefix: &str| BucketUrl {
+            bucket: bucket.to_owned(),
+            prefix: prefix.to_owned(),
+        };
+        assert_eq!(
+            url("s3://files/portal/uploads/"),
+            Ok(bucket("files", "portal/uploads"))
+        );
+        assert_eq!(url("s3://files"), Ok(bucket("files", "")));
+        assert!(url("s3:///uploads").is_err());
+        assert!(url("s3://files/a//b").is_err());
+        assert!(url("file:///srv/files").is_err());
     }
 
     #[test]

@@ -21,6 +21,12 @@ mod story;
 #[path = "http/uploads.rs"]
 mod uploads;
 
+#[path = "http/moto.rs"]
+mod moto;
+
+#[path = "http/object_storage.rs"]
+mod object_storage;
+
 #[path = "http/quotes.rs"]
 mod quotes;
 

@@ -1,11 +1,11 @@
 //! Sending stored content back: the stored type, an attachment disposition
 //! with the sanitised name, and no sniffing by the browser.
 
+use crate::storage::ContentStream;
 use axum::body::Body;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use tokio_util::io::ReaderStream;
 
 /// RFC 8187 `attr-char`s stay as they are; everything else is percent-encoded.
 const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
@@ -40,9 +40,9 @@ pub fn content_disposition(name: &str) -> String {
     )
 }
 
-/// The response streaming `file` as an attachment named `name`.
-pub fn attachment(file: tokio::fs::File, size: u64, content_type: &str, name: &str) -> Response {
-    let mut response = Body::from_stream(ReaderStream::new(file)).into_response();
+/// The response streaming `content` as an attachment named `name`.
+pub fn attachment(content: ContentStream, size: u64, content_type: &str, name: &str) -> Response {
+    let mut response = Body::from_stream(content).into_response();
     let headers = response.headers_mut();
     let content_type = HeaderValue::from_str(content_type)
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));

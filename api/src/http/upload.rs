@@ -2,7 +2,7 @@
 //! store, with the size limit (413) and type allow-list (415) applied.
 
 use crate::http::ApiError;
-use crate::storage::{FileStorage, Stored, UploadError};
+use crate::storage::{ContentStore, Stored, UploadError};
 use axum::extract::Multipart;
 use axum::extract::multipart::MultipartRejection;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -35,7 +35,7 @@ impl From<UploadError> for ApiError {
 
 /// Streams the `file` field of a `multipart/form-data` body into `storage`.
 pub async fn receive(
-    storage: &FileStorage,
+    storage: &ContentStore,
     headers: &HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Received, ApiError> {

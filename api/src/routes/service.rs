@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use std::time::Duration;
 use utoipa::ToSchema;
 use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -28,6 +29,9 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
+/// How long readiness waits for the content store (a bucket's client retries).
+const FILES_CHECK_TIMEOUT: Duration = Duration::from_secs(3);
+
 /// Whether the stores answer, and how far behind the log each projector is.
 #[derive(Serialize, ToSchema)]
 pub struct Readiness {
@@ -37,6 +41,9 @@ pub struct Readiness {
     event_log_head: Option<u64>,
     /// Whether the read-side database answers.
     read_db: bool,
+    /// Whether the content store answers (the files directory, and the
+    /// bucket when uploads are kept in one).
+    files: bool,
     projectors: Vec<cma_projections::Lag>,
     problems: Vec<String>,
 }
@@ -72,6 +79,17 @@ async fn readyz(State(state): State<AppState>) -> Response {
             false
         }
     };
+    let files = match tokio::time::timeout(FILES_CHECK_TIMEOUT, state.files.check()).await {
+        Ok(Ok(())) => true,
+        Ok(Err(e)) => {
+            problems.push(format!("file store unavailable: {e}"));
+            false
+        }
+        Err(_) => {
+            problems.push("file store unavailable: no answer in time".to_owned());
+            false
+        }
+    };
     let projectors = match cma_projections::lag(&state.read, state.store.as_ref()).await {
         Ok(lag) => lag,
         Err(e) => {
@@ -83,6 +101,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
         ready: problems.is_empty(),
         event_log_head: head,
         read_db,
+        files,
         projectors,
         problems,
     })
@@ -123,6 +142,7 @@ mod tests {
             ready: false,
             event_log_head: None,
             read_db: true,
+            files: true,
             projectors: Vec::new(),
             problems: vec!["event log unavailable: gone".to_owned()],
         });

@@ -47,6 +47,10 @@ pub struct Options {
     pub max_upload_bytes: Option<u64>,
     /// The worker sends email to this SMTP server instead of the outbox folder.
     pub smtp_url: Option<String>,
+    /// Uploads are kept in this bucket (`s3://bucket/prefix`) instead of on disk.
+    pub files_url: Option<String>,
+    /// Settings of the bucket's client (`--files-option key=value`).
+    pub files_options: Vec<String>,
 }
 
 impl Default for Options {
@@ -56,6 +60,8 @@ impl Default for Options {
             trusted_proxies: None,
             max_upload_bytes: None,
             smtp_url: None,
+            files_url: None,
+            files_options: Vec::new(),
         }
     }
 }
@@ -105,6 +111,12 @@ impl Server {
         }
         if let Some(url) = &options.smtp_url {
             args.extend(["--smtp-url", url]);
+        }
+        if let Some(url) = &options.files_url {
+            args.extend(["--files-url", url]);
+        }
+        for option in &options.files_options {
+            args.extend(["--files-option", option]);
         }
         let config = Args::try_parse_from(args).expect("configuration").config;
         let state = AppState::open(config).await.expect("stores");
