@@ -1,6 +1,12 @@
 use clap::Parser;
 use std::process::ExitCode;
 
+/// mimalloc rather than the system allocator: rows and events are built on
+/// one thread and freed on another, which glibc's allocator handles poorly
+/// (a projection rebuild runs at half the speed with it).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = cma_api::cli::Cli::parse();

@@ -8,6 +8,10 @@
 //! With `--postgres`, a fresh database is created on that server for the
 //! run and dropped afterwards.
 
+/// The allocator of the `cma` binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "../tests/support/history.rs"]
 mod history;
 

@@ -47,7 +47,7 @@ impl TableNames {
 /// Decodes a recorded event of stream kind `A`; `None` for another stream's
 /// event, which is not even decoded.
 pub fn decode<A: Aggregate>(recorded: &Recorded) -> Result<Option<A::Event>, ProjectionError> {
-    if recorded.stream.category() != A::CATEGORY {
+    if !recorded.stream.is_in(A::CATEGORY) {
         return Ok(None);
     }
     decode_as::<A::Event>(recorded).map(Some)

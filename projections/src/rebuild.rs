@@ -8,13 +8,19 @@ use crate::db::ReadDb;
 use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames};
 use crate::shadow::Shadow;
+use crate::tx::Tx;
 use cma_store::{EventStore, Position, Recorded, StoreError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
-/// Events applied per rebuild transaction.
+/// Events read and applied at a time.
 pub const REBUILD_BATCH: usize = 10_000;
+
+/// How long a rebuild transaction runs before it commits: long enough that
+/// pages touched by many batches are written once, short enough that the
+/// live projectors (SQLite has one writer) get their turn in between.
+const COMMIT_EVERY: Duration = Duration::from_secs(2);
 
 /// Where a rebuild reports how far it got.
 pub trait Progress: Send + Sync {
@@ -118,18 +124,29 @@ pub async fn rebuild(
     progress.start(store.head().await?);
     let mut batches = read_ahead(store);
     let (mut position, mut events) = (0, 0);
+    let mut open: Option<(Box<dyn Tx>, Instant)> = None;
     while let Some(batch) = batches.recv().await {
         let batch = batch?;
-        let mut tx = db.begin().await?;
+        let (mut tx, began) = match open.take() {
+            Some(open) => open,
+            None => (db.begin().await?, Instant::now()),
+        };
         for projector in projectors {
             projector
                 .apply(tx.as_mut(), &TableNames::SHADOW, &batch)
                 .await?;
         }
-        tx.commit().await?;
+        if began.elapsed() < COMMIT_EVERY {
+            open = Some((tx, began));
+        } else {
+            tx.commit().await?;
+        }
         position = batch.last().map_or(position, |e| e.position);
         events += batch.len() as u64;
         progress.advance(position);
+    }
+    if let Some((tx, _)) = open {
+        tx.commit().await?;
     }
     let mut tx = db.begin().await?;
     for projector in projectors {

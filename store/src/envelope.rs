@@ -11,6 +11,12 @@ pub type Position = u64;
 /// stream has version 1; an absent stream has version 0.
 pub type Version = u64;
 
+/// A fresh event id: time-ordered (UUID version 7), so the log's index of
+/// event ids grows at its end rather than at random places.
+pub fn new_event_id() -> Uuid {
+    Uuid::now_v7()
+}
+
 /// `{category}-{uuid}`, e.g. `quote-6f1c…`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct StreamId(String);
@@ -32,6 +38,14 @@ impl StreamId {
     /// The part before the first `-`.
     pub fn category(&self) -> &str {
         self.0.split_once('-').map_or(self.0.as_str(), |(c, _)| c)
+    }
+
+    /// Whether the stream is of `category` (which holds no `-`): the same
+    /// answer as comparing [`StreamId::category`], without searching the id.
+    pub fn is_in(&self, category: &str) -> bool {
+        self.0
+            .strip_prefix(category)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('-'))
     }
 }
 
@@ -195,5 +209,33 @@ impl Recorded {
 impl std::borrow::Borrow<str> for StreamId {
     fn borrow(&self) -> &str {
         &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StreamId;
+
+    #[test]
+    fn is_in_agrees_with_category() {
+        let streams = [
+            "quote-1",
+            "quote",
+            "quotes-1",
+            "quot-1",
+            "-quote",
+            "quote-a-b",
+            "",
+        ];
+        for raw in streams {
+            let stream = StreamId::from_stored(raw.to_owned());
+            for category in ["quote", "quotes", "quot", ""] {
+                assert_eq!(
+                    stream.is_in(category),
+                    stream.category() == category,
+                    "{raw:?} in {category:?}"
+                );
+            }
+        }
     }
 }

@@ -18,6 +18,8 @@ pub mod store;
 pub mod verify;
 
 pub use clock::Clock;
-pub use envelope::{Actor, Hash, Metadata, NewEvent, Position, Recorded, StreamId, Version};
+pub use envelope::{
+    Actor, Hash, Metadata, NewEvent, Position, Recorded, StreamId, Version, new_event_id,
+};
 pub use service::{CommandContext, Executed, Loaded, Service, ServiceError};
 pub use store::{AppendError, Appended, EventStore, Expected, StoreError};

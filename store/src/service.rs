@@ -4,7 +4,7 @@
 //! (a second booking of a slot then fails as "slot taken", a second
 //! acceptance as "already accepted").
 
-use crate::envelope::{Actor, Metadata, NewEvent, Position, StreamId, Version};
+use crate::envelope::{Actor, Metadata, NewEvent, Position, StreamId, Version, new_event_id};
 use crate::store::{AppendError, EventStore, Expected, StoreError};
 use cma_domain::{Aggregate, DecodeError, EventCodec, Timestamp};
 use std::sync::Arc;
@@ -149,7 +149,7 @@ impl Service {
 /// Wraps one domain event for the log.
 pub fn envelope<E: EventCodec>(event: &E, ctx: &CommandContext) -> NewEvent {
     NewEvent {
-        event_id: Uuid::new_v4(),
+        event_id: new_event_id(),
         event_type: event.event_type().to_owned(),
         schema_version: event.schema_version(),
         recorded_at: ctx.now,

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::task::JoinHandle;
 
 /// Page cache of the writing connection (negative: KiB). The read models'
 /// indexes are keyed by random ids, so their working set is the whole
@@ -75,6 +76,7 @@ impl SqliteWriter {
         .await?;
         Ok(Box::new(SqliteTx {
             conn: Some(conn),
+            running: None,
             slot,
         }))
     }
@@ -97,12 +99,21 @@ async fn blocking<T: Send + 'static>(
 
 /// A transaction on the writing connection. Dropped without a commit, it
 /// rolls back and gives the connection back.
+///
+/// Writes whose answer nobody waits for (inserts, deletes) run while the
+/// caller goes on preparing its next rows; the next statement waits for
+/// them, and reports their error if they failed.
 struct SqliteTx {
-    /// `None` only while a statement runs on a blocking thread.
+    /// `None` while a statement runs on a blocking thread.
     conn: Option<Connection>,
+    /// The write running on a blocking thread, holding the connection.
+    running: Option<JoinHandle<(Connection, rusqlite::Result<()>)>>,
     slot: OwnedMutexGuard<Option<Connection>>,
 }
 
+/// A write still running when the transaction is dropped keeps its
+/// connection, which closes (rolling back) when the write ends; the next
+/// transaction then opens a new one.
 impl Drop for SqliteTx {
     fn drop(&mut self) {
         if let Some(conn) = self.conn.take() {
@@ -116,15 +127,26 @@ impl Drop for SqliteTx {
 }
 
 impl SqliteTx {
+    /// The connection, once the write running on it (if any) has ended.
+    async fn connection(&mut self) -> Result<Connection, ProjectionError> {
+        if let Some(write) = self.running.take() {
+            let (conn, done) = write
+                .await
+                .map_err(|e| ProjectionError::Writer(e.to_string()))?;
+            self.conn = Some(conn);
+            done?;
+        }
+        self.conn
+            .take()
+            .ok_or_else(|| ProjectionError::Writer("connection lost".to_owned()))
+    }
+
     /// Runs `work` with the connection on a blocking thread.
     async fn run<T: Send + 'static>(
         &mut self,
         work: impl FnOnce(&Connection) -> Result<T, rusqlite::Error> + Send + 'static,
     ) -> Result<T, ProjectionError> {
-        let conn = self
-            .conn
-            .take()
-            .ok_or_else(|| ProjectionError::Writer("connection lost".to_owned()))?;
+        let conn = self.connection().await?;
         let (conn, out) = tokio::task::spawn_blocking(move || {
             let out = work(&conn);
             (conn, out)
@@ -133,6 +155,19 @@ impl SqliteTx {
         .map_err(|e| ProjectionError::Writer(e.to_string()))?;
         self.conn = Some(conn);
         Ok(out?)
+    }
+
+    /// Starts `work` on a blocking thread and returns without waiting for it.
+    async fn start(
+        &mut self,
+        work: impl FnOnce(&Connection) -> Result<(), rusqlite::Error> + Send + 'static,
+    ) -> Result<(), ProjectionError> {
+        let conn = self.connection().await?;
+        self.running = Some(tokio::task::spawn_blocking(move || {
+            let out = work(&conn);
+            (conn, out)
+        }));
+        Ok(())
     }
 
     async fn finish(mut self: Box<Self>, sql: &'static str) -> Result<(), ProjectionError> {
@@ -245,7 +280,7 @@ impl Tx for SqliteTx {
             "INSERT INTO {table} ({}) VALUES ({places}){suffix}",
             columns.join(", ")
         );
-        self.run(move |conn| {
+        self.start(move |conn| {
             let mut statement = conn.prepare_cached(&sql)?;
             for row in rows {
                 bind(&mut statement, &row)?;
@@ -263,7 +298,7 @@ impl Tx for SqliteTx {
         values: Vec<String>,
     ) -> Result<(), ProjectionError> {
         let sql = format!("DELETE FROM {table} WHERE {column} = ?");
-        self.run(move |conn| {
+        self.start(move |conn| {
             let mut statement = conn.prepare_cached(&sql)?;
             for value in values {
                 statement.raw_bind_parameter(1, value)?;

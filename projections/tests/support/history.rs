@@ -68,7 +68,7 @@ fn gbp() -> Currency {
 /// The envelope of a domain event recorded at `at` by `actor`.
 pub fn envelope(event: &Event, actor: Actor, at: Timestamp) -> NewEvent {
     NewEvent {
-        event_id: Uuid::new_v4(),
+        event_id: cma_store::new_event_id(),
         event_type: event.event_type().into(),
         schema_version: event.schema_version(),
         recorded_at: at,
