@@ -4,7 +4,7 @@
 //! with `$N` parameters; projector transactions go through [`Tx`].
 
 use crate::error::ProjectionError;
-use crate::tx::{PgTx, SqliteWriter, Tx};
+use crate::tx::{PgTx, SqliteWriter, Transaction};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor};
@@ -119,7 +119,7 @@ impl ReadDb {
     }
 
     /// Begins a projector transaction.
-    pub async fn begin(&self) -> Result<Box<dyn Tx>, ProjectionError> {
+    pub async fn begin(&self) -> Result<Box<dyn Transaction>, ProjectionError> {
         match &self.writer {
             Writer::Sqlite(writer) => writer.begin().await,
             Writer::Postgres(writers) => Ok(Box::new(PgTx(writers.begin().await?))),

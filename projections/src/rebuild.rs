@@ -8,14 +8,14 @@ use crate::db::ReadDb;
 use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames};
 use crate::shadow::Shadow;
-use crate::tx::Tx;
+use crate::tx::{Shared, Transaction};
 use cma_store::{EventStore, Position, Recorded, StoreError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 /// Events read and applied at a time.
-pub const REBUILD_BATCH: usize = 10_000;
+pub const REBUILD_BATCH: usize = 50_000;
 
 /// How long a rebuild transaction runs before it commits: long enough that
 /// pages touched by many batches are written once, short enough that the
@@ -124,18 +124,14 @@ pub async fn rebuild(
     progress.start(store.head().await?);
     let mut batches = read_ahead(store);
     let (mut position, mut events) = (0, 0);
-    let mut open: Option<(Box<dyn Tx>, Instant)> = None;
+    let mut open: Option<(Box<dyn Transaction>, Instant)> = None;
     while let Some(batch) = batches.recv().await {
-        let batch = batch?;
-        let (mut tx, began) = match open.take() {
+        let batch = Arc::new(batch?);
+        let (tx, began) = match open.take() {
             Some(open) => open,
             None => (db.begin().await?, Instant::now()),
         };
-        for projector in projectors {
-            projector
-                .apply(tx.as_mut(), &TableNames::SHADOW, &batch)
-                .await?;
-        }
+        let tx = apply_together(projectors, tx, &batch).await?;
         if began.elapsed() < COMMIT_EVERY {
             open = Some((tx, began));
         } else {
@@ -166,6 +162,35 @@ pub async fn rebuild(
         position,
         elapsed: started.elapsed(),
     })
+}
+
+/// Applies `batch` to every projector's shadow tables in `tx`, the
+/// projectors running side by side (each writes only its own tables).
+async fn apply_together(
+    projectors: &[Arc<dyn Projector>],
+    tx: Box<dyn Transaction>,
+    batch: &Arc<Vec<Recorded>>,
+) -> Result<Box<dyn Transaction>, ProjectionError> {
+    let shared = Shared::new(tx);
+    let running: Vec<_> = projectors
+        .iter()
+        .map(|projector| {
+            let (projector, mut tx, batch) = (projector.clone(), shared.clone(), batch.clone());
+            tokio::spawn(async move { projector.apply(&mut tx, &TableNames::SHADOW, &batch).await })
+        })
+        .collect();
+    let mut outcome = Ok(());
+    for applied in running {
+        let applied = applied
+            .await
+            .map_err(|e| ProjectionError::Writer(e.to_string()))
+            .and_then(|applied| applied);
+        if outcome.is_ok() {
+            outcome = applied;
+        }
+    }
+    outcome?;
+    shared.into_inner()
 }
 
 /// Reads the log from the start in batches, one batch ahead of the

@@ -13,6 +13,8 @@ pub(crate) use sqlite::SqliteWriter;
 
 use crate::error::ProjectionError;
 use async_trait::async_trait;
+use std::sync::Arc;
+use tokio::sync::Mutex;
 
 /// One column value. Nulls keep their type: PostgreSQL checks it.
 #[derive(Clone, Debug, PartialEq)]
@@ -70,10 +72,82 @@ pub trait Tx: Send {
         column: &str,
         values: Vec<String>,
     ) -> Result<(), ProjectionError>;
+}
 
+/// A transaction as begun: its statements, and its end.
+#[async_trait]
+pub trait Transaction: Tx {
     async fn commit(self: Box<Self>) -> Result<(), ProjectionError>;
 
     async fn rollback(self: Box<Self>) -> Result<(), ProjectionError>;
+}
+
+/// One transaction used by several tasks at once, each through its own
+/// handle; each statement takes its turn. Projectors writing disjoint
+/// tables share a rebuild's transaction this way, so one folds while
+/// another's statements run.
+#[derive(Clone)]
+pub struct Shared(Arc<Mutex<Box<dyn Transaction>>>);
+
+impl Shared {
+    pub fn new(tx: Box<dyn Transaction>) -> Self {
+        Self(Arc::new(Mutex::new(tx)))
+    }
+
+    /// The transaction back, once every other handle is gone.
+    pub fn into_inner(self) -> Result<Box<dyn Transaction>, ProjectionError> {
+        Arc::try_unwrap(self.0)
+            .map(Mutex::into_inner)
+            .map_err(|_| ProjectionError::Writer("transaction still shared".to_owned()))
+    }
+}
+
+#[async_trait]
+impl Tx for Shared {
+    async fn execute(&mut self, sql: &str, params: Vec<Val>) -> Result<u64, ProjectionError> {
+        self.0.lock().await.execute(sql, params).await
+    }
+
+    async fn query(
+        &mut self,
+        sql: &str,
+        params: Vec<Val>,
+        kinds: &[Kind],
+    ) -> Result<Vec<Row>, ProjectionError> {
+        self.0.lock().await.query(sql, params, kinds).await
+    }
+
+    async fn select_in(
+        &mut self,
+        select: &str,
+        kinds: &[Kind],
+        keys: Vec<String>,
+    ) -> Result<Vec<Row>, ProjectionError> {
+        self.0.lock().await.select_in(select, kinds, keys).await
+    }
+
+    async fn insert(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        rows: Vec<Row>,
+        suffix: &str,
+    ) -> Result<(), ProjectionError> {
+        self.0
+            .lock()
+            .await
+            .insert(table, columns, rows, suffix)
+            .await
+    }
+
+    async fn delete_in(
+        &mut self,
+        table: &str,
+        column: &str,
+        values: Vec<String>,
+    ) -> Result<(), ProjectionError> {
+        self.0.lock().await.delete_in(table, column, values).await
+    }
 }
 
 /// Reads a row's values in order, each of the expected type.

@@ -1,11 +1,11 @@
 //! Read-model transactions on PostgreSQL through sqlx: multi-row statements,
 //! as each statement is a round trip to the server.
 
-use super::{Kind, Row, Tx, Val, read_as};
+use super::{Kind, Row, Transaction, Tx, Val, read_as};
 use crate::error::ProjectionError;
 use async_trait::async_trait;
 use sqlx::any::{AnyArguments, AnyRow};
-use sqlx::{Any, AssertSqlSafe, Row as _, Transaction};
+use sqlx::{Any, AssertSqlSafe, Row as _};
 
 /// Parameters per statement, within PostgreSQL's limit of 65,535.
 const MAX_PARAMS: usize = 30_000;
@@ -13,7 +13,7 @@ const MAX_PARAMS: usize = 30_000;
 /// text, and so one cached prepared statement.
 const MAX_ROWS: usize = 500;
 
-pub(crate) struct PgTx(pub(crate) Transaction<'static, Any>);
+pub(crate) struct PgTx(pub(crate) sqlx::Transaction<'static, Any>);
 
 type Query = sqlx::query::Query<'static, Any, AnyArguments>;
 
@@ -132,7 +132,10 @@ impl Tx for PgTx {
         }
         Ok(())
     }
+}
 
+#[async_trait]
+impl Transaction for PgTx {
     async fn commit(self: Box<Self>) -> Result<(), ProjectionError> {
         Ok(self.0.commit().await?)
     }

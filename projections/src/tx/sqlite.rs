@@ -3,7 +3,7 @@
 //! and cached, rows are written one statement step each, and the work runs
 //! on a blocking thread so the async runtime is never held up by the file.
 
-use super::{Kind, Row, Tx, Val, read_as};
+use super::{Kind, Row, Transaction, Tx, Val, read_as};
 use crate::error::ProjectionError;
 use async_trait::async_trait;
 use rusqlite::types::{ToSql, ToSqlOutput, Value, ValueRef};
@@ -61,7 +61,7 @@ impl SqliteWriter {
     }
 
     /// Waits for the connection and begins a write transaction on it.
-    pub(crate) async fn begin(&self) -> Result<Box<dyn Tx>, ProjectionError> {
+    pub(crate) async fn begin(&self) -> Result<Box<dyn Transaction>, ProjectionError> {
         let mut slot = self.slot.clone().lock_owned().await;
         let held = slot.take();
         let path = self.path.clone();
@@ -205,16 +205,15 @@ fn bind(statement: &mut Statement<'_>, params: &[Val]) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Runs `statement` with `params`, adding its rows to `out`.
 fn query(
-    conn: &Connection,
-    sql: &str,
+    statement: &mut Statement<'_>,
     params: &[Val],
     kinds: &[Kind],
-) -> rusqlite::Result<Vec<Row>> {
-    let mut statement = conn.prepare_cached(sql)?;
-    bind(&mut statement, params)?;
+    out: &mut Vec<Row>,
+) -> rusqlite::Result<()> {
+    bind(statement, params)?;
     let mut rows = statement.raw_query();
-    let mut out = Vec::new();
     while let Some(row) = rows.next()? {
         let values = kinds
             .iter()
@@ -222,7 +221,7 @@ fn query(
             .map(|(i, kind)| read_as(*kind, || row.get(i), || row.get(i), || row.get(i)));
         out.push(values.collect::<Result<Row, _>>()?);
     }
-    Ok(out)
+    Ok(())
 }
 
 #[async_trait]
@@ -245,8 +244,13 @@ impl Tx for SqliteTx {
         kinds: &[Kind],
     ) -> Result<Vec<Row>, ProjectionError> {
         let (sql, kinds) = (sql.to_owned(), kinds.to_vec());
-        self.run(move |conn| query(conn, &sql, &params, &kinds))
-            .await
+        self.run(move |conn| {
+            let mut out = Vec::new();
+            let mut statement = conn.prepare_cached(&sql)?;
+            query(&mut statement, &params, &kinds, &mut out)?;
+            Ok(out)
+        })
+        .await
     }
 
     /// One cached single-key statement, run per key: SQLite prepares a
@@ -259,9 +263,10 @@ impl Tx for SqliteTx {
     ) -> Result<Vec<Row>, ProjectionError> {
         let (sql, kinds) = (format!("{select}(?)"), kinds.to_vec());
         self.run(move |conn| {
-            let mut out = Vec::new();
+            let mut statement = conn.prepare_cached(&sql)?;
+            let mut out = Vec::with_capacity(keys.len());
             for key in keys {
-                out.extend(query(conn, &sql, &[Val::Text(Some(key))], &kinds)?);
+                query(&mut statement, &[Val::Text(Some(key))], &kinds, &mut out)?;
             }
             Ok(out)
         })
@@ -308,7 +313,10 @@ impl Tx for SqliteTx {
         })
         .await
     }
+}
 
+#[async_trait]
+impl Transaction for SqliteTx {
     async fn commit(self: Box<Self>) -> Result<(), ProjectionError> {
         self.finish("COMMIT").await
     }
