@@ -62,6 +62,12 @@ impl Table<'_> {
 /// Columns to read back from a table, with their types.
 pub type Columns = [(&'static str, Kind)];
 
+/// The names of `columns`, comma-separated, for a SELECT list.
+pub fn names(columns: &Columns) -> String {
+    let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+    names.join(", ")
+}
+
 /// The rows of `table` whose `key` column is one of `keys`, each column of
 /// `columns` read in order.
 pub async fn select_in(

@@ -1,10 +1,11 @@
 //! `GET /diary` (staff) and `GET /portal/meetings` (the client's own, with
 //! `can_cancel` from the domain rule at `now`).
 
+use crate::bulk::names;
 use crate::convert::{micros, rfc3339};
 use crate::db::ReadDb;
 use crate::error::ProjectionError;
-use crate::views::diary::{AppointmentRow, SELECT_COLUMNS};
+use crate::views::diary::{AppointmentRow, READ};
 use cma_domain::Timestamp;
 use cma_domain::diary::can_cancel;
 use cma_domain::ids::{ClientId, TeamId};
@@ -65,8 +66,9 @@ pub async fn list(
     to: Timestamp,
 ) -> Result<Diary, ProjectionError> {
     let rows: Vec<AppointmentRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {SELECT_COLUMNS} FROM appointments WHERE team_id = $1 AND ends_at > $2 \
-         AND starts_at < $3 ORDER BY starts_at, appointment_id"
+        "SELECT {} FROM appointments WHERE team_id = $1 AND ends_at > $2 \
+         AND starts_at < $3 ORDER BY starts_at, appointment_id",
+        names(READ)
     )))
     .bind(team.to_string())
     .bind(micros(from))
@@ -98,8 +100,9 @@ pub async fn meetings(
     now: Timestamp,
 ) -> Result<Meetings, ProjectionError> {
     let rows: Vec<AppointmentRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {SELECT_COLUMNS} FROM appointments WHERE team_id = $1 AND client_id = $2 \
-         ORDER BY starts_at, appointment_id"
+        "SELECT {} FROM appointments WHERE team_id = $1 AND client_id = $2 \
+         ORDER BY starts_at, appointment_id",
+        names(READ)
     )))
     .bind(team.to_string())
     .bind(client.to_string())

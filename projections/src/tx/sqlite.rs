@@ -147,12 +147,9 @@ impl SqliteTx {
         work: impl FnOnce(&Connection) -> Result<T, rusqlite::Error> + Send + 'static,
     ) -> Result<T, ProjectionError> {
         let conn = self.connection().await?;
-        let (conn, out) = tokio::task::spawn_blocking(move || {
-            let out = work(&conn);
-            (conn, out)
-        })
-        .await
-        .map_err(|e| ProjectionError::Writer(e.to_string()))?;
+        let (conn, out) = on_blocking_thread(conn, work)
+            .await
+            .map_err(|e| ProjectionError::Writer(e.to_string()))?;
         self.conn = Some(conn);
         Ok(out?)
     }
@@ -163,16 +160,24 @@ impl SqliteTx {
         work: impl FnOnce(&Connection) -> Result<(), rusqlite::Error> + Send + 'static,
     ) -> Result<(), ProjectionError> {
         let conn = self.connection().await?;
-        self.running = Some(tokio::task::spawn_blocking(move || {
-            let out = work(&conn);
-            (conn, out)
-        }));
+        self.running = Some(on_blocking_thread(conn, work));
         Ok(())
     }
 
     async fn finish(mut self: Box<Self>, sql: &'static str) -> Result<(), ProjectionError> {
         self.run(move |conn| conn.execute_batch(sql)).await
     }
+}
+
+/// Runs `work` with `conn` on a blocking thread, handing the connection back with the outcome.
+fn on_blocking_thread<T: Send + 'static>(
+    conn: Connection,
+    work: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+) -> JoinHandle<(Connection, rusqlite::Result<T>)> {
+    tokio::task::spawn_blocking(move || {
+        let out = work(&conn);
+        (conn, out)
+    })
 }
 
 impl ToSql for Val {

@@ -42,12 +42,8 @@ pub(crate) struct AppointmentRow {
     pub window_closed: i64,
 }
 
-/// The columns of [`AppointmentRow`], for SELECTs.
-pub(crate) const SELECT_COLUMNS: &str = "appointment_id, team_id, client_id, title, starts_at, \
-     ends_at, status, booked_by, booked_by_id, window_closed";
-
-/// The columns of [`AppointmentRow`], with their types, for a projector's reads.
-const READ: &Columns = &[
+/// The columns of [`AppointmentRow`], with their types.
+pub(crate) const READ: &Columns = &[
     ("appointment_id", Kind::Text),
     ("team_id", Kind::Text),
     ("client_id", Kind::Text),

@@ -22,7 +22,7 @@ impl Scope {
     }
 
     pub fn owns(&self, e: &Recorded) -> bool {
-        e.stream.category() == self.category
+        e.stream.is_in(&self.category)
     }
 
     /// This test's events in the log after `after`, in log order.
