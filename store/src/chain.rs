@@ -89,9 +89,7 @@ impl BrokenLink {
             reason,
         }
     }
-}
 
-impl BrokenLink {
     /// An event after a hole in the log's contiguous positions.
     pub(crate) fn hole_before(e: &StoredRef<'_>) -> Self {
         Self::at(
@@ -188,7 +186,7 @@ impl ChainVerifier {
     }
 
     /// [`check`](Self::check) on a borrowed event.
-    pub fn check_stored(&mut self, e: &StoredRef<'_>) -> Result<(), BrokenLink> {
+    pub(crate) fn check_stored(&mut self, e: &StoredRef<'_>) -> Result<(), BrokenLink> {
         self.link(e)?;
         check_hash(e)
     }
@@ -226,7 +224,7 @@ impl ChainVerifier {
     /// stretch of log right after this one's: each stream's first event
     /// there must follow the stream's last event here. Reports the earliest
     /// (by position) that does not.
-    pub fn join(&mut self, later: ChainVerifier) -> Result<(), BrokenLink> {
+    pub(crate) fn join(&mut self, later: ChainVerifier) -> Result<(), BrokenLink> {
         let mut broken: Option<BrokenLink> = None;
         for entry in later.entries {
             let last = match self.heads.get(&entry.stream) {

@@ -67,11 +67,12 @@ const AFTER: &str = concat!(
 
 impl<'r> Columns<'r> for &'r PgRow {
     fn int(&self, i: usize) -> Result<i64, StoreError> {
-        // `schema_version` is an INTEGER, the others BIGINT.
-        match self.try_get::<i64, _>(i) {
-            Ok(n) => Ok(n),
-            Err(_) => Ok(i64::from(self.try_get::<i32, _>(i)?)),
-        }
+        Ok(self.try_get(i)?)
+    }
+
+    /// `schema_version` is an INTEGER.
+    fn small_int(&self, i: usize) -> Result<i64, StoreError> {
+        Ok(i64::from(self.try_get::<i32, _>(i)?))
     }
 
     fn text(&self, i: usize) -> Result<Option<&'r str>, StoreError> {
@@ -89,6 +90,17 @@ impl<'r> Columns<'r> for &'r PgRow {
 
 /// Reads the log through a connection pool.
 pub struct PgReader(PgPool);
+
+impl PgReader {
+    /// The rows of up to `limit` events after `after`, in order.
+    async fn rows_after(&self, after: Position, limit: usize) -> Result<Vec<PgRow>, StoreError> {
+        Ok(sqlx::query(AFTER)
+            .bind(to_i64(after))
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(&self.0)
+            .await?)
+    }
+}
 
 #[async_trait::async_trait]
 impl LogReader for PgReader {
@@ -108,10 +120,7 @@ impl LogReader for PgReader {
     }
 
     async fn read_all(&self, after: Position, limit: usize) -> Result<Vec<Recorded>, StoreError> {
-        sqlx::query(AFTER)
-            .bind(to_i64(after))
-            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-            .fetch_all(&self.0)
+        self.rows_after(after, limit)
             .await?
             .iter()
             .map(|row| recorded(&stored(&row)?))
@@ -133,11 +142,7 @@ impl LogReader for PgReader {
         limit: usize,
         visitor: Box<dyn Visitor>,
     ) -> Result<Box<dyn Visitor>, StoreError> {
-        let rows = sqlx::query(AFTER)
-            .bind(to_i64(after))
-            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-            .fetch_all(&self.0)
-            .await?;
+        let rows = self.rows_after(after, limit).await?;
         visit_all(rows, |row| stored(&row), visitor).await
     }
 

@@ -61,7 +61,12 @@ pub fn recorded(e: &StoredRef<'_>) -> Result<Recorded, StoreError> {
 
 /// What a database row lends of its columns, borrowed for `'r`.
 pub trait Columns<'r> {
+    /// A 64-bit integer column.
     fn int(&self, i: usize) -> Result<i64, StoreError>;
+    /// A column a schema may keep narrower (PostgreSQL's INTEGER).
+    fn small_int(&self, i: usize) -> Result<i64, StoreError> {
+        self.int(i)
+    }
     fn text(&self, i: usize) -> Result<Option<&'r str>, StoreError>;
     fn bytes(&self, i: usize) -> Result<Option<&'r [u8]>, StoreError>;
     fn uuid(&self, i: usize) -> Result<Option<Uuid>, StoreError>;
@@ -88,7 +93,7 @@ pub fn stored<'r>(row: &impl Columns<'r>) -> Result<StoredRef<'r>, StoreError> {
             version: u64::try_from(row.int(2)?).map_err(|_| corrupt("negative version"))?,
             event_id: uuid(3)?,
             event_type: text(4)?,
-            schema_version: u16::try_from(row.int(5)?)
+            schema_version: u16::try_from(row.small_int(5)?)
                 .map_err(|_| corrupt("schema version out of range"))?,
             recorded_at: row.int(6)?,
             actor_kind: text(7)?,
