@@ -343,10 +343,11 @@ impl Incoming {
             other => return Err(UploadError::TypeRefused(other.map(str::to_owned))),
         };
         self.writer.flush().await?;
-        self.writer.sync_all().await?;
         let sha256 = hex::encode(self.hasher.finalize());
         match &self.bucket {
             None => {
+                // On disk the temporary file becomes the content: made durable first.
+                self.writer.sync_all().await?;
                 let target = self.dir.join(&sha256);
                 let temp = self.temp;
                 tokio::task::spawn_blocking(move || persist(temp, &target))
