@@ -9,6 +9,34 @@ use sqlx::{AnyConnection, Connection};
 /// The lock namespace of projector leases ("CMAP" in ASCII).
 const NAMESPACE: i32 = 0x434d_4150;
 
+/// Takes the session advisory lock `(namespace, name)` on `conn` unless
+/// another session holds it; true if taken.
+pub async fn advisory_try_lock(
+    conn: &mut AnyConnection,
+    namespace: i32,
+    name: &str,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT pg_try_advisory_lock($1, hashtext($2))")
+        .bind(namespace)
+        .bind(name)
+        .fetch_one(conn)
+        .await
+}
+
+/// Releases the session advisory lock `(namespace, name)` held on `conn`.
+pub async fn advisory_unlock(
+    conn: &mut AnyConnection,
+    namespace: i32,
+    name: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_advisory_unlock($1, hashtext($2))")
+        .bind(namespace)
+        .bind(name)
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
 pub struct Lease {
     conn: AnyConnection,
     name: &'static str,
@@ -21,12 +49,7 @@ impl Lease {
         name: &'static str,
     ) -> Result<Option<Lease>, ProjectionError> {
         let mut conn = db.dedicated().await?;
-        let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, hashtext($2))")
-            .bind(NAMESPACE)
-            .bind(name)
-            .fetch_one(&mut conn)
-            .await?;
-        if got {
+        if advisory_try_lock(&mut conn, NAMESPACE, name).await? {
             Ok(Some(Lease { conn, name }))
         } else {
             conn.close().await?;
@@ -41,11 +64,7 @@ impl Lease {
 
     /// Gives the lease back at once.
     pub async fn release(mut self) {
-        let unlocked = sqlx::query("SELECT pg_advisory_unlock($1, hashtext($2))")
-            .bind(NAMESPACE)
-            .bind(self.name)
-            .execute(&mut self.conn)
-            .await;
+        let unlocked = advisory_unlock(&mut self.conn, NAMESPACE, self.name).await;
         if let Err(e) = unlocked {
             tracing::warn!(projector = self.name, error = %e, "lease release failed");
         }

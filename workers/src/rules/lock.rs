@@ -9,7 +9,7 @@
 //! Within a process the job's runner is one task, so its runs never overlap.
 
 use crate::WorkerError;
-use cma_projections::{Backend, ReadDb};
+use cma_projections::{Backend, ReadDb, advisory_try_lock, advisory_unlock};
 use sqlx::AnyConnection;
 use std::future::Future;
 
@@ -43,21 +43,12 @@ impl JobLock {
         };
         // On any error the connection is dropped, which ends its session
         // and with it any lock it holds.
-        let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, hashtext($2))")
-            .bind(NAMESPACE)
-            .bind(self.name)
-            .fetch_one(&mut conn)
-            .await?;
-        if !got {
+        if !advisory_try_lock(&mut conn, NAMESPACE, self.name).await? {
             self.conn = Some(conn);
             return Ok(None);
         }
         let outcome = job.await;
-        sqlx::query("SELECT pg_advisory_unlock($1, hashtext($2))")
-            .bind(NAMESPACE)
-            .bind(self.name)
-            .execute(&mut conn)
-            .await?;
+        advisory_unlock(&mut conn, NAMESPACE, self.name).await?;
         self.conn = Some(conn);
         outcome.map(Some)
     }
