@@ -10,15 +10,17 @@
 use bytes::Bytes;
 use cma_domain::file::{allowed_content_type, is_sha256_hex};
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
-use object_store::aws::{AmazonS3, AmazonS3Builder, AmazonS3ConfigKey};
+use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
+use object_store::buffered::BufWriter;
 use object_store::path::Path as Key;
-use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart};
+use object_store::{ObjectStore, ObjectStoreExt};
 use sha2::{Digest, Sha256};
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use std::sync::Arc;
+use tokio::io::AsyncWriteExt;
 use tokio_util::io::ReaderStream;
 
 /// Bytes kept from the start of an upload for type sniffing (office
@@ -221,7 +223,7 @@ impl ContentStore {
 /// An S3-compatible bucket holding content under `{prefix}/{sha256}`.
 #[derive(Debug, Clone)]
 struct Bucket {
-    store: AmazonS3,
+    store: Arc<dyn ObjectStore>,
     prefix: Key,
 }
 
@@ -236,7 +238,7 @@ impl Bucket {
             source,
         })?;
         Ok(Self {
-            store,
+            store: Arc::new(store),
             prefix: Key::from(url.prefix.as_str()),
         })
     }
@@ -261,46 +263,22 @@ impl Bucket {
 
     /// Sends the finished upload in `file` to its key, unless content is
     /// there already: in one request, or in parts when it is large.
-    async fn keep(&self, mut file: tokio::fs::File, size: u64, sha256: &str) -> io::Result<()> {
+    async fn keep(&self, mut file: tokio::fs::File, sha256: &str) -> io::Result<()> {
         let key = self.key(sha256);
         match self.store.head(&key).await {
             Ok(_) => return Ok(()),
             Err(object_store::Error::NotFound { .. }) => {}
             Err(e) => return Err(e.into()),
         }
-        if size <= PART_BYTES as u64 {
-            let mut bytes = Vec::new();
-            file.read_to_end(&mut bytes).await?;
-            self.store.put(&key, bytes.into()).await?;
-            return Ok(());
-        }
-        let upload = self.store.put_multipart(&key).await?;
-        let mut parts = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
-        match send_parts(&mut file, &mut parts).await {
-            Ok(()) => {
-                parts.finish().await?;
-                Ok(())
+        let mut writer = BufWriter::with_capacity(self.store.clone(), key.clone(), PART_BYTES)
+            .with_max_concurrency(PARTS_IN_FLIGHT);
+        if let Err(e) = tokio::io::copy(&mut file, &mut writer).await {
+            if let Err(abort) = writer.abort().await {
+                tracing::warn!(error = %abort, key = %key, "an unfinished multipart upload was not aborted");
             }
-            Err(e) => {
-                if let Err(abort) = parts.abort().await {
-                    tracing::warn!(error = %abort, key = %key, "an unfinished multipart upload was not aborted");
-                }
-                Err(e)
-            }
+            return Err(e);
         }
-    }
-}
-
-/// Feeds `file` into a multipart upload, a few parts in flight at a time.
-async fn send_parts(file: &mut tokio::fs::File, parts: &mut WriteMultipart) -> io::Result<()> {
-    let mut chunk = vec![0; 1024 * 1024];
-    loop {
-        let read = file.read(&mut chunk).await?;
-        if read == 0 {
-            return Ok(());
-        }
-        parts.wait_for_capacity(PARTS_IN_FLIGHT).await?;
-        parts.write(chunk.get(..read).unwrap_or_default());
+        writer.shutdown().await
     }
 }
 
@@ -356,7 +334,7 @@ impl Incoming {
             }
             Some(bucket) => {
                 let file = tokio::fs::File::from_std(self.temp.reopen()?);
-                bucket.keep(file, self.size, &sha256).await?;
+                bucket.keep(file, &sha256).await?;
             }
         }
         Ok(Stored {
