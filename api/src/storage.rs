@@ -60,7 +60,7 @@ pub enum OpenError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BucketUrl {
     pub bucket: String,
-    pub prefix: String,
+    pub prefix: Key,
 }
 
 impl FromStr for BucketUrl {
@@ -82,7 +82,7 @@ impl FromStr for BucketUrl {
         let prefix = Key::parse(prefix).map_err(|e| refuse(&e.to_string()))?;
         Ok(Self {
             bucket: bucket.to_owned(),
-            prefix: prefix.to_string(),
+            prefix,
         })
     }
 }
@@ -239,7 +239,7 @@ impl Bucket {
         })?;
         Ok(Self {
             store: Arc::new(store),
-            prefix: Key::from(url.prefix.as_str()),
+            prefix: url.prefix.clone(),
         })
     }
 
@@ -422,7 +422,7 @@ mod tests {
         let url = |text: &str| text.parse::<BucketUrl>();
         let bucket = |bucket: &str, prefix: &str| BucketUrl {
             bucket: bucket.to_owned(),
-            prefix: prefix.to_owned(),
+            prefix: Key::from(prefix),
         };
         assert_eq!(
             url("s3://files/portal/uploads/"),
