@@ -48,6 +48,9 @@ fn open(path: &Path) -> Result<Connection, rusqlite::Error> {
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
     conn.pragma_update(None, "wal_autocheckpoint", AUTOCHECKPOINT_PAGES)?;
+    // Sorts (index builds in a rebuild's swap) may use helper threads.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    conn.pragma_update(None, "threads", i64::try_from(cores).unwrap_or(1))?;
     conn.set_prepared_statement_cache_capacity(CACHED_STATEMENTS);
     Ok(conn)
 }
