@@ -7,7 +7,8 @@ use crate::metrics;
 use crate::storage::ContentStore;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
 use cma_projections::ReadDb;
 use cma_store::{Clock, EventStore, Service};
 use std::sync::Arc;
@@ -69,6 +70,7 @@ impl AppState {
 /// match no route or no method of one.
 pub fn router(state: AppState) -> Router {
     Router::from(crate::routes::api())
+        .merge(crate::web::routes())
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -81,8 +83,14 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn not_found() -> ApiError {
-    ApiError::not_found()
+/// Unknown paths under `/api/` (and any method but GET or HEAD) stay
+/// problem+json; other paths are web pages.
+async fn not_found(method: Method, uri: Uri, headers: HeaderMap) -> Response {
+    let path = uri.path();
+    if path.starts_with("/api/") || !(method == Method::GET || method == Method::HEAD) {
+        return ApiError::not_found().into_response();
+    }
+    crate::web::page(path, &headers)
 }
 
 async fn method_not_allowed() -> ApiError {

@@ -14,3 +14,4 @@ pub mod secrets;
 pub mod serve;
 pub mod storage;
 pub mod stores;
+pub mod web;
