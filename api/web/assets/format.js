@@ -89,3 +89,41 @@ export function size(bytes) {
   }
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
+
+/** "10:00–10:30": a span of time of one day. @param {string} startIso @param {string} endIso */
+export function timeRange(startIso, endIso) {
+  return `${time(startIso)}–${time(endIso)}`;
+}
+
+/**
+ * The instant (RFC 3339, UTC) of a wall-clock time on a calendar day in the
+ * business's zone: ("2026-12-14", "10:00") → "2026-12-14T10:00:00.000Z" in
+ * London's winter. A time skipped by a daylight-saving change moves on by
+ * the gap.
+ * @param {string} day `YYYY-MM-DD`
+ * @param {string} clock `HH:MM`
+ */
+export function instantAt(day, clock) {
+  const [y, m, d] = day.split('-').map(Number);
+  const [hour, minute] = clock.split(':').map(Number);
+  const wall = Date.UTC(y, m - 1, d, hour, minute);
+  const first = wall - zoneOffset(wall);
+  return new Date(wall - zoneOffset(first)).toISOString();
+}
+
+/** How far the business's zone is ahead of UTC at an instant, in ms. @param {number} ms */
+function zoneOffset(ms) {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+  }).formatToParts(new Date(ms));
+  /** @param {string} type */
+  const part = (type) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
+  return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+/** The calendar day `n` days after `day` (plain dates, no zone). @param {string} day `YYYY-MM-DD` @param {number} n */
+export function addDays(day, n) {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
