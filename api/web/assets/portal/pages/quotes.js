@@ -31,9 +31,12 @@ function item(quote) {
   return h(
     'li',
     null,
-    h('a', { class: 'grow item-link', href: `/portal/quotes/${encodeURIComponent(quote.quote_id)}` }, quote.title),
-    quoteBadge(quote.status),
-    h('span', { class: 'amount' }, h('span', { class: 'muted small' }, 'Total '), total(quote)),
+    h(
+      'div',
+      { class: 'grow' },
+      h('a', { class: 'item-link', href: `/portal/quotes/${encodeURIComponent(quote.quote_id)}` }, quote.title),
+      h('p', { class: 'row quote-list-facts' }, h('span', null, h('span', { class: 'muted' }, 'Total '), h('span', { class: 'amount' }, total(quote))), quoteBadge(quote.status)),
+    ),
   );
 }
 
