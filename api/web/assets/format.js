@@ -127,3 +127,20 @@ export function addDays(day, n) {
   const [y, m, d] = day.split('-').map(Number);
   return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
 }
+
+/**
+ * Like money, but never drops digits: a unit price of "0.335" GBP is
+ * "£0.335", not "£0.34" (at least the currency's minor digits are shown).
+ * @param {string} amount a decimal string
+ * @param {string} currency ISO 4217
+ */
+export function exactMoney(amount, currency) {
+  const places = (String(amount).split('.')[1] || '').length;
+  try {
+    const minor = new Intl.NumberFormat(locale, { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    const digits = Math.min(Math.max(places, minor), 20);
+    return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: minor, maximumFractionDigits: digits }).format(/** @type {any} */ (amount));
+  } catch {
+    return `${amount} ${currency}`;
+  }
+}

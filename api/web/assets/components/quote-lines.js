@@ -3,7 +3,7 @@
 // and each line's comment thread.
 
 import { h, replace, uid } from '../dom.js';
-import { dateTime, money, percent } from '../format.js';
+import { dateTime, exactMoney, money, percent } from '../format.js';
 import { badge, errorSlot, field, form, statusSlot } from '../ui.js';
 
 /**
@@ -62,7 +62,7 @@ function lineItem(line, o) {
 
 /** "2 × £120.00 · tax 20%". @param {Line} line @param {string} currency */
 function figures(line, currency) {
-  return `${line.quantity} × ${money(line.unit_price, currency)} · tax ${percent(line.tax_rate)}`;
+  return `${line.quantity} × ${exactMoney(line.unit_price, currency)} · tax ${percent(line.tax_rate)}`;
 }
 
 /**
