@@ -74,7 +74,13 @@ fn serve(name: &str, request: &HeaderMap, status: StatusCode) -> Response {
     if fresh && status == StatusCode::OK {
         return (StatusCode::NOT_MODIFIED, headers).into_response();
     }
-    if let Ok(value) = HeaderValue::from_str(file.metadata.mimetype()) {
+    let mime = file.metadata.mimetype();
+    let content_type = if mime.starts_with("text/") || mime.ends_with("javascript") {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_owned()
+    };
+    if let Ok(value) = HeaderValue::from_str(&content_type) {
         headers.insert(header::CONTENT_TYPE, value);
     }
     (status, headers, file.data.into_owned()).into_response()

@@ -65,6 +65,7 @@ const router = startRouter({
   routes,
   async show(route, ctx) {
     app.removeAttribute('aria-busy');
+    main.className = route?.open ? 'narrow-page' : '';
     if (route?.open) {
       session.forget();
       replace(app, h('header', { class: 'topbar topbar-plain' }, h('span', { class: 'brand' }, 'Client portal')), main);
@@ -128,9 +129,13 @@ window.setInterval(async () => {
 }, 10000);
 
 whenSessionEnds(() => {
+  const ended = me !== null;
   session.forget();
+  if (location.pathname.startsWith('/portal/login')) return;
   const next = location.pathname + location.search;
-  if (!location.pathname.startsWith('/portal/login')) {
-    router.navigate(`/portal/login?next=${encodeURIComponent(next)}&ended=1`, { replace: true });
-  }
+  const query = new URLSearchParams();
+  if (next !== '/portal/') query.set('next', next);
+  if (ended) query.set('ended', '1');
+  const search = query.toString();
+  router.navigate(search ? `/portal/login?${search}` : '/portal/login', { replace: true });
 });

@@ -70,6 +70,7 @@ const router = startRouter({
   routes,
   async show(route, ctx) {
     app.removeAttribute('aria-busy');
+    main.className = route?.open ? 'narrow-page' : '';
     if (route?.open) {
       session.forget();
       replace(app, h('header', { class: 'topbar topbar-plain' }, h('a', { class: 'brand', href: '/' }, 'CMA')), main);
@@ -137,9 +138,13 @@ async function logout() {
 }
 
 whenSessionEnds(() => {
+  const ended = team !== null;
   session.forget();
-  if (location.pathname !== '/login' && location.pathname !== '/signup') {
-    const next = location.pathname + location.search;
-    router.navigate(`/login?next=${encodeURIComponent(next)}&ended=1`, { replace: true });
-  }
+  if (location.pathname === '/login' || location.pathname === '/signup') return;
+  const next = location.pathname + location.search;
+  const query = new URLSearchParams();
+  if (next !== '/' && next !== '/clients') query.set('next', next);
+  if (ended) query.set('ended', '1');
+  const search = query.toString();
+  router.navigate(search ? `/login?${search}` : '/login', { replace: true });
 });
