@@ -37,7 +37,7 @@ export function h(tag, attrs, ...children) {
  * @param {Child[]} children
  */
 export function append(parent, children) {
-  for (const child of children.flat(Infinity)) {
+  for (const child of /** @type {unknown[]} */ (children).flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     parent.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
   }
