@@ -7,7 +7,8 @@ use crate::metrics;
 use crate::storage::ContentStore;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use cma_projections::ReadDb;
 use cma_store::{Clock, EventStore, Service};
@@ -72,14 +73,18 @@ pub fn router(state: AppState) -> Router {
     Router::from(crate::routes::api())
         .merge(crate::web::routes())
         .method_not_allowed_fallback(method_not_allowed)
+        .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             read_your_writes,
         ))
         .layer(axum::middleware::from_fn(metrics::track))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            date_from_clock,
+        ))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(TraceLayer::new_for_http())
-        .fallback(not_found)
         .with_state(state)
 }
 
@@ -91,6 +96,23 @@ async fn not_found(method: Method, uri: Uri, headers: HeaderMap) -> Response {
         return ApiError::not_found().into_response();
     }
     crate::web::page(path, &headers)
+}
+
+/// The `Date` of every answer comes from the process's clock (which
+/// `CMA_NOW` may set), so the pages know what "now" is for the server.
+async fn date_from_clock(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let now = state.clock.now().to_jiff();
+    if let Ok(date) = jiff::fmt::rfc2822::DateTimePrinter::new().timestamp_to_rfc9110_string(&now)
+        && let Ok(value) = HeaderValue::from_str(&date)
+    {
+        response.headers_mut().insert(header::DATE, value);
+    }
+    response
 }
 
 async fn method_not_allowed() -> ApiError {

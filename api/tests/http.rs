@@ -55,3 +55,6 @@ mod messages;
 
 #[path = "http/schema.rs"]
 mod schema;
+
+#[path = "http/web.rs"]
+mod web;

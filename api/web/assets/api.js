@@ -3,6 +3,8 @@
 // read-your-writes (each command's `position` is sent back as
 // X-Min-Position on the reads that follow it).
 
+import { learnServerDate } from './clock.js';
+
 /** The highest event-log position a command of this page answered. */
 let minPosition = 0;
 
@@ -80,6 +82,7 @@ export async function request(method, path, options = {}) {
  * @param {Options} options
  */
 async function answer(response, options) {
+  learnServerDate(response.headers.get('Date'));
   const isJson = (response.headers.get('Content-Type') || '').includes('json');
   const data = isJson ? await response.json().catch(() => null) : null;
   if (!response.ok) {
@@ -126,6 +129,7 @@ export function upload(path, file, onProgress, method = 'POST') {
       reject(new ApiError(0, { detail: 'The upload was interrupted. Check your connection and try again.' })),
     );
     xhr.addEventListener('load', () => {
+      learnServerDate(xhr.getResponseHeader('Date'));
       let data = null;
       try {
         data = JSON.parse(xhr.responseText);

@@ -2,6 +2,8 @@
 // decimal strings and are formatted from the string (no float arithmetic);
 // times arrive in UTC and are shown in the business's time zone.
 
+import { now } from './clock.js';
+
 let timeZone = 'UTC';
 const locale = undefined; // the browser's language
 
@@ -68,7 +70,7 @@ export function dayKey(iso) {
 
 /** "3 minutes ago" style, for message lists. @param {string} iso */
 export function relative(iso) {
-  const seconds = Math.round((new Date(iso).getTime() - Date.now()) / 1000);
+  const seconds = Math.round((new Date(iso).getTime() - now().getTime()) / 1000);
   const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   const abs = Math.abs(seconds);
   if (abs < 60) return rtf.format(seconds, 'second');

@@ -1,6 +1,7 @@
 // The portal's home page: a welcome with the business's branding, then one card per enabled section with a one-line summary and a link.
 
 import { ApiError, get } from '../../api.js';
+import { now as serverNow } from '../../clock.js';
 import { h } from '../../dom.js';
 import { dateTime, money } from '../../format.js';
 import { errorText } from '../../ui.js';
@@ -144,7 +145,7 @@ async function filesSummary(signal) {
 /** @param {AbortSignal} signal @returns {Promise<Summary>} */
 async function meetingsSummary(signal) {
   const { meetings } = await get('/api/v1/portal/meetings', { signal });
-  const now = Date.now();
+  const now = serverNow().getTime();
   const next = meetings
     .filter((/** @type {any} */ m) => m.status === 'scheduled' && Date.parse(m.ends_at) > now)
     .sort((/** @type {any} */ a, /** @type {any} */ b) => Date.parse(a.starts_at) - Date.parse(b.starts_at))[0];

@@ -1,6 +1,7 @@
 // The team diary (PRODUCT §8): one week of appointments in the team's time zone, booking for a client, cancelling.
 
 import { get, post } from '../../api.js';
+import { nowIso } from '../../clock.js';
 import { h, replace } from '../../dom.js';
 import { addDays, currentTimeZone, dayHeading, dayKey, instantAt, timeRange } from '../../format.js';
 import { actionButton, badge, errorText, field, form, statusSlot } from '../../ui.js';
@@ -13,7 +14,7 @@ const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 /** @param {import('../../router.js').Context} ctx */
 export default async function diary(ctx) {
-  const today = dayKey(new Date().toISOString());
+  const today = dayKey(nowIso());
   const monday = mondayOf(plainDay(ctx.query.get('week')) || today);
   const [clientList, appointments] = await Promise.all([get('/api/v1/clients', { signal: ctx.signal }), weekAppointments(monday, ctx.signal)]);
   /** @type {Client[]} */

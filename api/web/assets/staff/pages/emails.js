@@ -1,6 +1,7 @@
 // Outbound emails (PRODUCT §9.2): what the worker sent, is sending or failed to send, newest first, refreshed every 10 s.
 
 import { get } from '../../api.js';
+import { nowIso } from '../../clock.js';
 import { h, replace } from '../../dom.js';
 import { dateTime, time } from '../../format.js';
 import { badge, empty, errorSlot, poll } from '../../ui.js';
@@ -51,7 +52,7 @@ export default async function emails(ctx) {
     });
     const shown = filter.value ? list.filter((e) => e.state === filter.value) : list;
     replace(results, shown.length ? table(shown) : emptyState(filter.value, list.length));
-    updated.textContent = `Updated at ${time(new Date().toISOString())}`;
+    updated.textContent = `Updated at ${time(nowIso())}`;
   }
 
   async function reload() {

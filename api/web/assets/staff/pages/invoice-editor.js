@@ -3,6 +3,7 @@
 // issued invoice shows the server's figures.
 
 import { get, post } from '../../api.js';
+import { now } from '../../clock.js';
 import { h, uid } from '../../dom.js';
 import { dayKey, money } from '../../format.js';
 import { field, form } from '../../ui.js';
@@ -49,7 +50,7 @@ export default async function invoiceEditor(ctx) {
 function editorForm(ctx, clientId) {
   const number = field('Invoice number', { name: 'number', maxlength: 64, autocomplete: 'off' }, 'Optional. Leave blank to number it automatically.');
   const { select: currency, wrap: currencyWrap } = currencyField();
-  const dueOn = field('Due on', { type: 'date', name: 'due_on', required: true, value: dayKey(new Date(Date.now() + DEFAULT_TERMS_DAYS * 86400000).toISOString()) });
+  const dueOn = field('Due on', { type: 'date', name: 'due_on', required: true, value: dayKey(new Date(now().getTime() + DEFAULT_TERMS_DAYS * 86400000).toISOString()) });
 
   /** @type {LineEditor[]} */
   const editors = [];

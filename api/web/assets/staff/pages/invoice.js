@@ -2,6 +2,7 @@
 // it, and "Record a payment" (amount, paid on); the status follows.
 
 import { get, post } from '../../api.js';
+import { nowIso } from '../../clock.js';
 import { h, replace } from '../../dom.js';
 import { dayKey, money } from '../../format.js';
 import { field, form, statusSlot } from '../../ui.js';
@@ -59,7 +60,7 @@ export default async function invoicePage(ctx) {
 function paymentSection(inv, record) {
   if (inv.status === 'paid') return null;
   const amount = field(`Amount (${inv.currency})`, { name: 'amount', inputmode: 'decimal', autocomplete: 'off', required: true, value: inv.amount_due, class: 'number short-field' }, `Still due: ${money(inv.amount_due, inv.currency)}.`);
-  const paidOn = field('Paid on', { type: 'date', name: 'paid_on', required: true, value: dayKey(new Date().toISOString()), class: 'short-field' });
+  const paidOn = field('Paid on', { type: 'date', name: 'paid_on', required: true, value: dayKey(nowIso()), class: 'short-field' });
   return h(
     'section',
     { class: 'card payment', 'aria-labelledby': 'record-payment' },
