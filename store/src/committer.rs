@@ -6,7 +6,9 @@ use crate::chain::{GENESIS, hash_event};
 use crate::envelope::{Hash, NewEvent, Position, StreamId, Version};
 use crate::store::{AppendError, Appended, Expected, StoreError};
 use std::collections::HashMap;
+use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, watch};
+use tokio::time::Instant;
 
 /// Most appends committed in one transaction.
 pub const MAX_BATCH: usize = 256;
@@ -92,37 +94,127 @@ pub fn plan<'a>(
 }
 
 /// A backend that commits a batch of appends in one transaction.
+///
+/// After a failed commit or probe the writer must hold nothing it read
+/// before the failure (stream heads, the log's head) and no connection that
+/// may be broken: its next call starts from the database afresh.
 pub trait BatchWriter: Send + 'static {
     /// Commits every admissible request of the batch atomically and returns
-    /// each request's outcome and the log's head after the commit.
+    /// each request's outcome and the log's head after the commit. On an
+    /// error nothing of the batch is written.
     fn commit(
         &mut self,
         requests: &[Request],
     ) -> impl Future<Output = Result<(Vec<Outcome>, Position), StoreError>> + Send;
+
+    /// Commits a small write of no consequence, to learn whether commits
+    /// succeed again after a failure.
+    fn probe(&mut self) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// The pause after the first failure before the writer tries again; it
+/// doubles with each further failure, up to [`RETRY_MAX`].
+pub const RETRY_MIN: Duration = Duration::from_millis(100);
+pub const RETRY_MAX: Duration = Duration::from_secs(2);
+
+/// How long to wait after `failures` failures in a row.
+fn pause(failures: u32) -> Duration {
+    RETRY_MIN
+        .saturating_mul(1 << failures.saturating_sub(1).min(16))
+        .min(RETRY_MAX)
+}
+
+/// Whether the writer can commit: `Err` holds the last failure.
+pub type Health = Result<(), StoreError>;
+
+/// A failed batch's error as its appenders see it: whatever the backend
+/// said, the batch wrote nothing and may succeed when tried again.
+fn unavailable(e: StoreError) -> StoreError {
+    match e {
+        StoreError::Backend(reason) => StoreError::Unavailable(reason),
+        other => other,
+    }
 }
 
 /// Runs the writer until every sender is gone, answering each request.
+///
+/// A failed batch fails only its own requests. The writer then pauses
+/// before each further attempt (requests queue meanwhile), and while idle it
+/// probes the backend after each pause, until a batch or a probe succeeds;
+/// `health` says which state it is in.
 pub async fn run<W: BatchWriter>(
     mut rx: mpsc::Receiver<Request>,
     mut writer: W,
     committed: watch::Sender<Position>,
+    health: watch::Sender<Health>,
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+    let mut failures: u32 = 0;
+    loop {
+        let received = if failures == 0 {
+            rx.recv_many(&mut batch, MAX_BATCH).await
+        } else {
+            let retry_at = Instant::now() + pause(failures);
+            tokio::select! {
+                n = rx.recv_many(&mut batch, MAX_BATCH) => {
+                    if n > 0 {
+                        tokio::time::sleep_until(retry_at).await;
+                        while batch.len() < MAX_BATCH {
+                            match rx.try_recv() {
+                                Ok(request) => batch.push(request),
+                                Err(_) => break,
+                            }
+                        }
+                    }
+                    n
+                }
+                () = tokio::time::sleep_until(retry_at) => {
+                    match writer.probe().await {
+                        Ok(()) => recovered(&health, &mut failures),
+                        Err(e) => {
+                            tracing::debug!(error = %e, failures, "event log still unavailable");
+                            failures = failures.saturating_add(1);
+                            let _ = health.send_replace(Err(unavailable(e)));
+                        }
+                    }
+                    continue;
+                }
+            }
+        };
+        if received == 0 {
+            break;
+        }
         match writer.commit(&batch).await {
             Ok((outcomes, head)) => {
+                recovered(&health, &mut failures);
                 for (request, outcome) in batch.drain(..).zip(outcomes) {
                     let _ = request.reply.send(outcome);
                 }
                 raise(&committed, head);
             }
             Err(e) => {
-                tracing::error!(error = %e, "event log batch failed");
+                let e = unavailable(e);
+                tracing::error!(
+                    error = %e,
+                    appends = batch.len(),
+                    "event log batch failed; its appends are refused and the writer retries"
+                );
+                failures = failures.saturating_add(1);
+                let _ = health.send_replace(Err(e.clone()));
                 for request in batch.drain(..) {
                     let _ = request.reply.send(Err(AppendError::Store(e.clone())));
                 }
             }
         }
+    }
+}
+
+/// Marks the writer healthy again after `failures` failures.
+fn recovered(health: &watch::Sender<Health>, failures: &mut u32) {
+    if *failures > 0 {
+        tracing::info!(failures = *failures, "event log writable again");
+        *failures = 0;
+        let _ = health.send_replace(Ok(()));
     }
 }
 
@@ -140,16 +232,32 @@ pub fn raise(committed: &watch::Sender<Position>, head: Position) {
 pub struct Committer {
     tx: std::sync::Mutex<Option<mpsc::Sender<Request>>>,
     task: tokio::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
+    health: watch::Receiver<Health>,
 }
 
 impl Committer {
     pub fn start<W: BatchWriter>(writer: W, committed: watch::Sender<Position>) -> Self {
         let (tx, rx) = mpsc::channel(MAX_BATCH * 4);
-        let task = tokio::spawn(run(rx, writer, committed));
+        let (health_tx, health) = watch::channel(Ok(()));
+        let task = tokio::spawn(run(rx, writer, committed, health_tx));
         Self {
             tx: std::sync::Mutex::new(Some(tx)),
             task: tokio::sync::Mutex::new(Some(task)),
+            health,
         }
+    }
+
+    /// Whether the writer can commit now: closed, or the last batch or
+    /// probe failed (until one succeeds), is an error.
+    pub fn health(&self) -> Health {
+        let open = self
+            .tx
+            .lock()
+            .is_ok_and(|tx| tx.as_ref().is_some_and(|tx| !tx.is_closed()));
+        if !open {
+            return Err(StoreError::Closed);
+        }
+        self.health.borrow().clone()
     }
 
     pub async fn append(
@@ -185,5 +293,19 @@ impl Committer {
         if let Some(task) = self.task.lock().await.take() {
             let _ = task.await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pause_doubles_from_the_minimum_up_to_the_maximum() {
+        assert_eq!(pause(1), RETRY_MIN);
+        assert_eq!(pause(2), RETRY_MIN * 2);
+        assert_eq!(pause(3), RETRY_MIN * 4);
+        assert_eq!(pause(10), RETRY_MAX);
+        assert_eq!(pause(u32::MAX), RETRY_MAX);
     }
 }

@@ -216,6 +216,12 @@ impl EventStore for KurrentStore {
         head_of(&self.client).await
     }
 
+    /// Each append goes to the server on its own, so only a closed store
+    /// is known not to take appends.
+    fn can_append(&self) -> Result<(), StoreError> {
+        self.ensure_open()
+    }
+
     fn subscribe(&self) -> watch::Receiver<Position> {
         self.committed.subscribe()
     }
@@ -226,8 +232,16 @@ impl EventStore for KurrentStore {
     }
 }
 
+/// A client error: the server out of reach (or not the leader, or too
+/// slow) is [`StoreError::Unavailable`], anything else a backend error.
 fn backend(e: kurrentdb::Error) -> StoreError {
-    StoreError::Backend(e.to_string())
+    match e {
+        kurrentdb::Error::ConnectionClosed
+        | kurrentdb::Error::GrpcConnectionError(_)
+        | kurrentdb::Error::NotLeaderException(_)
+        | kurrentdb::Error::DeadlineExceeded => StoreError::Unavailable(e.to_string()),
+        e => StoreError::Backend(e.to_string()),
+    }
 }
 
 /// The `$all` position of one of our events (written alone in its commit,

@@ -26,11 +26,21 @@ crate::sql::sql_event_log!(
     PgStore,
     sqlx::Postgres,
     PgConnection,
+    PgConnectOptions,
     PgReader,
     // The advisory-lock key that orders appends is "CMA-LOG" in ASCII.
     Some("SELECT pg_advisory_xact_lock(18943765767802695)"),
-    Some("SELECT pg_notify('cma_events', $1)")
+    Some("SELECT pg_notify('cma_events', $1)"),
+    probe
 );
+
+/// A write that must reach the write-ahead log: a transaction that takes a
+/// transaction id commits a record, so the probe fails while the server
+/// cannot commit (or the connection is gone).
+async fn probe(conn: &mut PgConnection) -> Result<(), StoreError> {
+    sqlx::query("SELECT txid_current()").execute(conn).await?;
+    Ok(())
+}
 
 impl PgStore {
     /// Connects to the database at `url`, migrating the event log if needed.
@@ -48,7 +58,7 @@ impl PgStore {
         listener.listen(CHANNEL).await?;
         let follower = tokio::spawn(follow_notifications(listener, committed.clone()));
         let store = Self {
-            committer: Committer::start(PgWriter::new(conn), committed.clone()),
+            committer: Committer::start(PgWriter::new(options, conn), committed.clone()),
             reader: PgReader(pool),
             committed,
             background: vec![follower],

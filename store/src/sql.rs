@@ -135,25 +135,59 @@ pub trait LogReader: Send + Sync + 'static {
 /// Implements the batch writer for one sqlx driver, and the store around
 /// it reading through `$reader` (a [`LogReader`]).
 /// `$lock` runs first in every append transaction (to order writers across
-/// processes); `$announce` runs last with the new head (to wake listeners).
+/// processes); `$announce` runs last with the new head (to wake listeners);
+/// `$probe` (an async fn of the transaction's connection) makes the small
+/// write that tells a failing writer the database takes commits again.
 macro_rules! sql_event_log {
-    ($writer:ident, $store:ident, $db:ty, $conn:ty, $reader:ty, $lock:expr, $announce:expr) => {
+    ($writer:ident, $store:ident, $db:ty, $conn:ty, $options:ty, $reader:ty, $lock:expr, $announce:expr, $probe:path) => {
         /// The single writer of this process. It remembers the stream heads
         /// it wrote; they stay valid while the log's head is the one this
-        /// writer last committed (nobody else appended in between).
+        /// writer last committed (nobody else appended in between). After a
+        /// failure it forgets them and its connection, and connects afresh
+        /// for its next transaction.
         pub struct $writer {
-            pub conn: $conn,
+            options: $options,
+            conn: Option<$conn>,
             heads: std::collections::HashMap<$crate::envelope::StreamId, $crate::committer::Head>,
             last_head: Option<$crate::envelope::Position>,
         }
 
         impl $writer {
-            pub fn new(conn: $conn) -> Self {
+            pub fn new(options: $options, conn: $conn) -> Self {
                 Self {
-                    conn,
+                    options,
+                    conn: Some(conn),
                     heads: std::collections::HashMap::new(),
                     last_head: None,
                 }
+            }
+
+            /// Drops everything read before a failure: the cached heads and
+            /// the connection (its transaction, if any, rolls back on close).
+            async fn forget(&mut self) {
+                self.heads.clear();
+                self.last_head = None;
+                if let Some(conn) = self.conn.take() {
+                    let closing = sqlx::Connection::close(conn);
+                    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), closing).await;
+                }
+            }
+
+            /// The writer's connection, opened again if a failure dropped it.
+            async fn connection(&mut self) -> Result<&mut $conn, $crate::store::StoreError> {
+                let conn = match self.conn.take() {
+                    Some(conn) => conn,
+                    None => sqlx::ConnectOptions::connect(&self.options).await?,
+                };
+                Ok(self.conn.insert(conn))
+            }
+
+            async fn try_probe(&mut self) -> Result<(), $crate::store::StoreError> {
+                use sqlx::Connection;
+                let mut tx = self.connection().await?.begin().await?;
+                $probe(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
             }
         }
 
@@ -164,8 +198,15 @@ macro_rules! sql_event_log {
             ) -> Result<(Vec<$crate::committer::Outcome>, $crate::envelope::Position), $crate::store::StoreError> {
                 let outcome = self.try_commit(requests).await;
                 if outcome.is_err() {
-                    self.heads.clear();
-                    self.last_head = None;
+                    self.forget().await;
+                }
+                outcome
+            }
+
+            async fn probe(&mut self) -> Result<(), $crate::store::StoreError> {
+                let outcome = self.try_probe().await;
+                if outcome.is_err() {
+                    self.forget().await;
                 }
                 outcome
             }
@@ -178,7 +219,13 @@ macro_rules! sql_event_log {
             ) -> Result<(Vec<$crate::committer::Outcome>, $crate::envelope::Position), $crate::store::StoreError> {
                 use sqlx::Connection;
                 use $crate::sql::{to_hash, to_i64};
-                let mut tx = self.conn.begin().await?;
+                if self.conn.is_none() {
+                    self.conn = Some(sqlx::ConnectOptions::connect(&self.options).await?);
+                }
+                let Some(conn) = self.conn.as_mut() else {
+                    return Err($crate::store::StoreError::Closed);
+                };
+                let mut tx = conn.begin().await?;
                 if let Some(lock) = $lock {
                     sqlx::query(lock).execute(&mut *tx).await?;
                 }
@@ -315,6 +362,10 @@ macro_rules! sql_event_log {
 
             fn positions_are_contiguous(&self) -> bool {
                 true
+            }
+
+            fn can_append(&self) -> Result<(), $crate::store::StoreError> {
+                self.committer.health()
             }
 
             fn subscribe(&self) -> tokio::sync::watch::Receiver<$crate::envelope::Position> {

@@ -18,10 +18,28 @@ crate::sql::sql_event_log!(
     SqliteStore,
     sqlx::Sqlite,
     SqliteConnection,
+    SqliteConnectOptions,
     reader::SqliteReader,
     None::<&'static str>,
-    None::<&'static str>
+    None::<&'static str>,
+    probe
 );
+
+/// A write that must reach the disk: the database header's `user_version`
+/// (which nothing else uses) rewritten with its own value, so committing it
+/// appends a page to the write-ahead log, and fails while the disk is full
+/// or the file cannot be written.
+async fn probe(conn: &mut SqliteConnection) -> Result<(), StoreError> {
+    let version: i64 = sqlx::query_scalar("PRAGMA user_version")
+        .fetch_one(&mut *conn)
+        .await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "PRAGMA user_version = {version}"
+    )))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
 
 /// Connection options for an SQLite file: created if missing, WAL, and
 /// `synchronous=FULL` so every acknowledged commit survives a power cut.
@@ -53,7 +71,7 @@ impl SqliteStore {
         let conn = options.connect().await?;
         let (committed, _) = watch::channel::<Position>(0);
         let store = Self {
-            committer: Committer::start(SqliteWriter::new(conn), committed.clone()),
+            committer: Committer::start(SqliteWriter::new(options, conn), committed.clone()),
             reader: reader::SqliteReader::new(path.to_path_buf()),
             committed,
             background: Vec::new(),

@@ -57,7 +57,13 @@ pub enum AppendError {
 
 #[derive(Clone, Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The store cannot be reached or cannot write right now (a lost
+    /// connection, a full disk, a failed batch): nothing was written, and
+    /// the same request may succeed later.
     #[error("event store unavailable: {0}")]
+    Unavailable(String),
+    /// Any other failure of the backend.
+    #[error("event store error: {0}")]
     Backend(String),
     #[error("stored event at position {position} is unreadable: {reason}")]
     Corrupt { position: Position, reason: String },
@@ -65,10 +71,54 @@ pub enum StoreError {
     Closed,
 }
 
+impl StoreError {
+    /// Whether trying again later may succeed.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, StoreError::Unavailable(_) | StoreError::Closed)
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        StoreError::Backend(e.to_string())
+        if transient(&e) {
+            StoreError::Unavailable(e.to_string())
+        } else {
+            StoreError::Backend(e.to_string())
+        }
     }
+}
+
+/// Whether an sqlx error is the database being out of reach or out of room
+/// rather than a mistake in what was asked of it.
+fn transient(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| transient_code(&code)),
+        _ => false,
+    }
+}
+
+/// SQLite result codes (primary code in the low byte of the extended one)
+/// and PostgreSQL SQLSTATEs that mean "not now" rather than "never".
+fn transient_code(code: &str) -> bool {
+    if let Ok(sqlite) = code.parse::<u32>() {
+        // BUSY, LOCKED, NOMEM, READONLY, IOERR, FULL, CANTOPEN, PROTOCOL.
+        return matches!(sqlite & 0xff, 5 | 6 | 7 | 8 | 10 | 13 | 14 | 15);
+    }
+    // Connection exceptions, insufficient resources (disk full, out of
+    // memory, too many connections), operator intervention (terminated
+    // backend, shutdown), serialization failures and deadlocks.
+    code.starts_with("08")
+        || code.starts_with("53")
+        || code.starts_with("57P")
+        || code == "40001"
+        || code == "40P01"
+        || code == "25006"
 }
 
 impl From<sqlx::migrate::MigrateError> for StoreError {
@@ -123,6 +173,14 @@ pub trait EventStore: Send + Sync + 'static {
     /// Follows the last committed position; changes whenever events are
     /// committed (by this process, or, where the backend can tell, another).
     fn subscribe(&self) -> watch::Receiver<Position>;
+
+    /// Whether appends can be committed right now, cheaply and without
+    /// touching the backend: `Err` ([`StoreError::Unavailable`]) from a
+    /// failed write until a later write or the writer's own probe succeeds,
+    /// and [`StoreError::Closed`] once closed. Readiness reports it.
+    fn can_append(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
 
     /// Completes pending writes and releases the backend.
     async fn close(&self);

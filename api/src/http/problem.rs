@@ -116,14 +116,27 @@ impl<E: Refusal> From<ServiceError<E>> for ApiError {
                 "concurrent-change",
                 "someone else changed this at the same moment; try again",
             ),
-            ServiceError::Store(e) => Self::internal(e),
+            ServiceError::Store(e) => Self::from(e),
             ServiceError::Decode(e) => Self::internal(e),
         }
     }
 }
 
+/// Seconds a client is told to wait before retrying a 503 (`Retry-After`).
+pub const RETRY_AFTER_SECS: u32 = 5;
+
 impl From<StoreError> for ApiError {
+    /// The store out of reach or not writable (or shutting down) is a 503
+    /// the client may retry; anything else is our fault.
     fn from(e: StoreError) -> Self {
+        if e.is_transient() {
+            tracing::warn!(error = %e, "event store unavailable");
+            return Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "store-unavailable",
+                "the event store cannot take changes right now; nothing was saved, try again shortly",
+            );
+        }
         Self::internal(e)
     }
 }
@@ -164,8 +177,15 @@ pub fn problem_response(status: StatusCode, body: impl Serialize) -> Response {
 }
 
 impl IntoResponse for ApiError {
+    /// Every 503 says when to try again.
     fn into_response(self) -> Response {
-        problem_response(self.status, self.problem())
+        let mut response = problem_response(self.status, self.problem());
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
+        }
+        response
     }
 }
 
@@ -197,5 +217,45 @@ mod tests {
         assert_eq!(json["title"], "Conflict");
         assert_eq!(json["detail"], "that slot was just booked");
         assert_eq!(json["type"], "https://cma.example/problems/slot-taken");
+    }
+
+    #[tokio::test]
+    async fn an_unavailable_store_is_a_503_to_retry_later() {
+        for error in [
+            StoreError::Unavailable("database or disk is full".to_owned()),
+            StoreError::Closed,
+        ] {
+            let response = ApiError::from(error).into_response();
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(
+                response
+                    .headers()
+                    .get(header::RETRY_AFTER)
+                    .map(|v| v.as_bytes()),
+                Some(&b"5"[..])
+            );
+            let bytes = axum::body::to_bytes(response.into_body(), 4096)
+                .await
+                .expect("body");
+            let json: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+            assert_eq!(json["status"], 503);
+            assert_eq!(
+                json["type"],
+                "https://cma.example/problems/store-unavailable"
+            );
+            assert!(
+                json["detail"]
+                    .as_str()
+                    .is_some_and(|d| d.contains("try again"))
+            );
+        }
+        let corrupt = StoreError::Corrupt {
+            position: 7,
+            reason: "malformed hash".to_owned(),
+        };
+        assert_eq!(
+            ApiError::from(corrupt).status,
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
     }
 }

@@ -39,6 +39,10 @@ pub struct Readiness {
     /// The event log's last position; `null` when the log does not answer.
     #[schema(required = true)]
     event_log_head: Option<u64>,
+    /// Whether the event log takes appends now: false while its writer's
+    /// last transaction failed (a lost connection, a full disk) and until
+    /// a later one succeeds.
+    event_log_writable: bool,
     /// Whether the read-side database answers.
     read_db: bool,
     /// Whether the content store answers (the files directory, and the
@@ -61,7 +65,7 @@ pub struct NotReady<'a> {
     responses(
         (status = 200, body = Readiness, description = "ready"),
         (status = 503, body = NotReady, content_type = "application/problem+json",
-            description = "a store does not answer"),
+            description = "a store does not answer, or the event log takes no appends"),
     ))]
 async fn readyz(State(state): State<AppState>) -> Response {
     let mut problems = Vec::new();
@@ -70,6 +74,13 @@ async fn readyz(State(state): State<AppState>) -> Response {
         Err(e) => {
             problems.push(format!("event log unavailable: {e}"));
             None
+        }
+    };
+    let event_log_writable = match state.store.can_append() {
+        Ok(()) => true,
+        Err(e) => {
+            problems.push(format!("event log cannot take appends: {e}"));
+            false
         }
     };
     let read_db = match sqlx::query("SELECT 1").execute(state.read.pool()).await {
@@ -100,6 +111,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
     answer(Readiness {
         ready: problems.is_empty(),
         event_log_head: head,
+        event_log_writable,
         read_db,
         files,
         projectors,
@@ -141,6 +153,7 @@ mod tests {
         let response = answer(Readiness {
             ready: false,
             event_log_head: None,
+            event_log_writable: false,
             read_db: true,
             files: true,
             projectors: Vec::new(),
