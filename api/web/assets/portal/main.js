@@ -1,15 +1,13 @@
 // The client portal: its routes, the branded header with the sections this
-// client may see, and the session (a 401 anywhere sends the client to login).
+// client may see, and its session (GET /api/v1/portal/me).
 
-import { get, post, whenSessionEnds } from '../api.js';
-import { h, replace } from '../dom.js';
+import { get } from '../api.js';
+import { navigation, logoutButton, startApp } from '../app.js';
+import { h } from '../dom.js';
 import { useTimeZone } from '../format.js';
-import { startRouter } from '../router.js';
-import { mountPage, notAvailable, notFound, show, useAccent } from '../shell.js';
+import { notAvailable, useAccent } from '../shell.js';
 
-/** @typedef {import('../router.js').Route} Route */
-
-/** @type {Route[]} */
+/** @type {import('../router.js').Route[]} */
 const routes = [
   { path: '/login', open: true, load: () => import('./pages/login.js') },
   { path: '/forgot', open: true, load: () => import('./pages/forgot.js') },
@@ -27,115 +25,68 @@ const routes = [
 
 /** The navigation, in the help page's words. */
 const SECTIONS = [
-  ['quotes', 'Quotes', '/portal/quotes'],
-  ['invoices', 'Invoices', '/portal/invoices'],
-  ['files', 'Files', '/portal/files'],
-  ['meetings', 'Meetings', '/portal/meetings'],
-  ['messages', 'Messages', '/portal/messages'],
+  ['quotes', 'Quotes'],
+  ['invoices', 'Invoices'],
+  ['files', 'Files'],
+  ['meetings', 'Meetings'],
+  ['messages', 'Messages'],
 ];
 
-/**
- * The logged-in client (`GET /api/v1/portal/me`), loaded once per login.
- * @type {any}
- */
-let me = null;
-
-/** The portal's session: who is logged in, forgotten at logout. */
-export const session = {
-  /** @returns {any} */
-  get me() {
-    return me;
-  },
-  async load() {
-    me = await get('/api/v1/portal/me');
+const app = startApp({
+  base: '/portal',
+  name: 'Client portal',
+  home: '/portal/',
+  login: '/portal/login',
+  routes,
+  async who() {
+    const me = await get('/api/v1/portal/me');
     useTimeZone(me.time_zone);
     useAccent(me.branding?.accent_colour);
     return me;
   },
-  forget() {
-    me = null;
-  },
-};
-
-const app = /** @type {HTMLElement} */ (document.getElementById('app'));
-const main = h('main', { id: 'main', tabindex: '-1' });
-
-const router = startRouter({
-  base: '/portal',
-  routes,
-  async show(route, ctx) {
-    app.removeAttribute('aria-busy');
-    main.className = route?.open ? 'narrow-page' : '';
-    if (route?.open) {
-      session.forget();
-      replace(app, h('header', { class: 'topbar topbar-plain' }, h('span', { class: 'brand' }, 'Client portal')), main);
-      return mountPage(main, route, ctx, 'Client portal');
-    }
-    if (!me) {
-      try {
-        await session.load();
-      } catch {
-        return; // a 401 went to the login page
-      }
-    }
-    replace(app, header(location.pathname), main);
-    if (!route) return showStatic(notFound());
-    if (route.section && !me.sections?.[route.section]) return showStatic(notAvailable());
-    return mountPage(main, route, ctx, me.business_name);
-  },
+  title: (me) => me.business_name,
+  header,
+  gate: (me, route) => (route.section && !me.sections?.[route.section] ? notAvailable() : null),
 });
 
-/** @param {{title: string, body: Node}} page */
-function showStatic(page) {
-  show(main, page.title, page.body, me?.business_name || 'Client portal');
-}
+/** The logged-in client and their business (`GET /api/v1/portal/me`). */
+export const session = {
+  /** @returns {any} */
+  get me() {
+    return app.session.data;
+  },
+  load: app.session.load,
+};
 
-/** @param {string} path the current path, to mark its nav item */
-function header(path) {
-  const logo = me.branding?.logo_url
-    ? h('img', { class: 'logo', src: me.branding.logo_url, alt: '' })
-    : null;
-  const items = SECTIONS.filter(([key]) => me.sections?.[key]).map(([key, label, href]) =>
-    h('li', null, h('a', { href, 'aria-current': path.startsWith(href) ? 'page' : undefined, 'data-section': key }, label)),
+/** @param {any} me */
+function header(me) {
+  const path = location.pathname;
+  const logo = me.branding?.logo_url ? h('img', { class: 'logo', src: me.branding.logo_url, alt: '' }) : null;
+  const items = [{ href: '/portal/', text: 'Home', current: path === '/portal/' }].concat(
+    SECTIONS.filter(([key]) => me.sections?.[key]).map(([key, text]) => {
+      const href = `/portal/${key}`;
+      return { href, text, current: path.startsWith(href) };
+    }),
   );
   return h(
     'header',
     { class: 'topbar' },
     h('a', { class: 'brand', href: '/portal/' }, logo, h('span', null, me.business_name)),
-    h('nav', { 'aria-label': 'Portal sections' }, h('ul', null, h('li', null, h('a', { href: '/portal/', 'aria-current': path === '/portal/' ? 'page' : undefined }, 'Home')), items)),
-    h('button', { type: 'button', class: 'link-button', onclick: logout }, 'Log out'),
+    navigation('Portal sections', items),
+    logoutButton(app.logout),
   );
-}
-
-async function logout() {
-  try {
-    await post('/api/v1/auth/logout');
-  } finally {
-    session.forget();
-    router.navigate('/portal/login', { replace: true });
-  }
 }
 
 // Notices a suspended portal or a section switched off while a page is open.
 window.setInterval(async () => {
-  if (!me || document.hidden) return;
-  const before = JSON.stringify(me.sections);
+  const before = app.session.data;
+  if (!before || document.hidden) return;
   try {
-    await session.load();
+    const now = await app.session.load();
+    if (JSON.stringify(now.sections) !== JSON.stringify(before.sections)) {
+      app.navigate(location.pathname + location.search, { replace: true });
+    }
   } catch {
-    return; // a 401 went to the login page
+    // a 401 went to the login page
   }
-  if (JSON.stringify(me.sections) !== before) router.navigate(location.pathname + location.search, { replace: true });
 }, 10000);
-
-whenSessionEnds(() => {
-  const ended = me !== null;
-  session.forget();
-  if (location.pathname.startsWith('/portal/login')) return;
-  const next = location.pathname + location.search;
-  const query = new URLSearchParams();
-  if (next !== '/portal/') query.set('next', next);
-  if (ended) query.set('ended', '1');
-  const search = query.toString();
-  router.navigate(search ? `/portal/login?${search}` : '/portal/login', { replace: true });
-});

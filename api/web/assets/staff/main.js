@@ -1,16 +1,14 @@
-// The staff app: its routes, the header, and the session (a 401 anywhere
-// sends the person to login).
+// The staff app: its routes, the header with the inbox's unread count, and
+// its session (GET /api/v1/team/settings).
 
-import { get, post, whenSessionEnds } from '../api.js';
-import { h, replace } from '../dom.js';
+import { get } from '../api.js';
+import { navigation, logoutButton, startApp } from '../app.js';
+import { h } from '../dom.js';
 import { useTimeZone } from '../format.js';
-import { startRouter } from '../router.js';
-import { mountPage, notFound, show, useAccent } from '../shell.js';
-
-/** @typedef {import('../router.js').Route} Route */
+import { useAccent } from '../shell.js';
 
 // The first path segments here are the ones api/src/web.rs serves this app for.
-/** @type {Route[]} */
+/** @type {import('../router.js').Route[]} */
 const routes = [
   { path: '/signup', open: true, load: () => import('./pages/signup.js') },
   { path: '/login', open: true, load: () => import('./pages/login.js') },
@@ -38,78 +36,42 @@ const NAV = [
   ['settings', 'Settings', '/settings'],
 ];
 
-/**
- * The team's settings (`GET /api/v1/team/settings`), loaded once per login.
- * @type {any}
- */
-let team = null;
+const unread = h('span', { class: 'count', hidden: true });
 
-/** The staff session: the team's settings, forgotten at logout. */
-export const session = {
-  /** @returns {any} */
-  get team() {
-    return team;
-  },
-  async load() {
-    team = await get('/api/v1/team/settings');
+const app = startApp({
+  base: '',
+  name: 'CMA',
+  home: '/clients',
+  login: '/login',
+  routes,
+  async who() {
+    const team = await get('/api/v1/team/settings');
     useTimeZone(team.time_zone);
     useAccent(team.branding?.accent_colour);
     return team;
   },
-  forget() {
-    team = null;
-  },
-};
-
-const app = /** @type {HTMLElement} */ (document.getElementById('app'));
-const main = h('main', { id: 'main', tabindex: '-1' });
-const unread = h('span', { class: 'count', hidden: true });
-
-const router = startRouter({
-  base: '',
-  routes,
-  async show(route, ctx) {
-    app.removeAttribute('aria-busy');
-    main.className = route?.open ? 'narrow-page' : '';
-    if (route?.open) {
-      session.forget();
-      replace(app, h('header', { class: 'topbar topbar-plain' }, h('a', { class: 'brand', href: '/' }, 'CMA')), main);
-      return mountPage(main, route, ctx, 'CMA');
-    }
-    if (!team) {
-      try {
-        await session.load();
-      } catch {
-        return; // a 401 went to the login page
-      }
-    }
-    replace(app, header(route?.section), main);
+  title: (team) => team.business_name,
+  header(team, route) {
     refreshUnread();
-    if (!route) return show(main, notFound().title, notFound().body, team.business_name);
-    return mountPage(main, route, ctx, team.business_name);
+    const items = NAV.map(([key, text, href]) => ({ href, text, current: key === route?.section, extra: key === 'inbox' ? unread : undefined }));
+    return h(
+      'header',
+      { class: 'topbar' },
+      h('a', { class: 'brand', href: '/clients' }, h('span', null, team.business_name)),
+      navigation('Main', items),
+      logoutButton(app.logout),
+    );
   },
 });
 
-/** @param {string | undefined} current */
-function header(current) {
-  return h(
-    'header',
-    { class: 'topbar' },
-    h('a', { class: 'brand', href: '/clients' }, h('span', null, team.business_name)),
-    h(
-      'nav',
-      { 'aria-label': 'Main' },
-      h(
-        'ul',
-        null,
-        NAV.map(([key, label, href]) =>
-          h('li', null, h('a', { href, 'aria-current': key === current ? 'page' : undefined }, label, key === 'inbox' ? unread : null)),
-        ),
-      ),
-    ),
-    h('button', { type: 'button', class: 'link-button', onclick: logout }, 'Log out'),
-  );
-}
+/** The team's settings (`GET /api/v1/team/settings`). */
+export const session = {
+  /** @returns {any} */
+  get team() {
+    return app.session.data;
+  },
+  load: app.session.load,
+};
 
 /** The inbox's unread total beside "Messages". */
 export async function refreshUnread() {
@@ -125,26 +87,5 @@ export async function refreshUnread() {
 }
 
 window.setInterval(() => {
-  if (team && !document.hidden) refreshUnread();
+  if (app.session.data && !document.hidden) refreshUnread();
 }, 15000);
-
-async function logout() {
-  try {
-    await post('/api/v1/auth/logout');
-  } finally {
-    session.forget();
-    router.navigate('/login', { replace: true });
-  }
-}
-
-whenSessionEnds(() => {
-  const ended = team !== null;
-  session.forget();
-  if (location.pathname === '/login' || location.pathname === '/signup') return;
-  const next = location.pathname + location.search;
-  const query = new URLSearchParams();
-  if (next !== '/' && next !== '/clients') query.set('next', next);
-  if (ended) query.set('ended', '1');
-  const search = query.toString();
-  router.navigate(search ? `/login?${search}` : '/login', { replace: true });
-});
