@@ -50,7 +50,8 @@ pub fn is_sha256_hex(text: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-fn usable_storage_key(key: &str) -> bool {
+/// A key the API may store content under: short, plain characters, no `.`/`..` parts.
+pub(crate) fn usable_storage_key(key: &str) -> bool {
     !key.is_empty()
         && key.len() <= MAX_STORAGE_KEY_CHARS
         && key

@@ -31,6 +31,7 @@ mod state;
 mod tests;
 
 pub use commands::FileCommand;
+pub(crate) use decide::usable_storage_key;
 pub use decide::{ALLOWED_CONTENT_TYPES, allowed_content_type, is_sha256_hex};
 pub use errors::FileError;
 pub use events::{FileEvent, FileRemoved, FileUploaded};

@@ -1,7 +1,7 @@
 //! What staff ask of their team. `by` must be a staff member of this team.
 
 use super::events::{Branding, EmailTemplate, StaffMember};
-use crate::ids::{StaffId, TeamId};
+use crate::ids::{FileId, StaffId, TeamId};
 use crate::schedule::Schedule;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -13,7 +13,8 @@ pub enum TeamCommand {
         owner: StaffMember,
         time_zone: String,
     },
-    /// Any subset of the settings (`None` keeps the field).
+    /// Any subset of the settings (`None` keeps the field). The branding's
+    /// `logo` is not changed here: if given it must be the current logo's id.
     ChangeSettings {
         by: StaffId,
         business_name: Option<String>,
@@ -24,5 +25,18 @@ pub enum TeamCommand {
     AddStaff {
         by: StaffId,
         member: StaffMember,
+    },
+    /// A new portal logo, after the API stored its bytes: the facts it
+    /// found (sniffed type, size, digest) and where it keeps them.
+    ChangeLogo {
+        by: StaffId,
+        file: FileId,
+        content_type: String,
+        size: u64,
+        sha256: String,
+        storage_key: String,
+    },
+    RemoveLogo {
+        by: StaffId,
     },
 }

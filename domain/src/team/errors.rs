@@ -35,6 +35,16 @@ pub enum TeamError {
     StaffAlreadyAdded(crate::ids::StaffId),
     #[error("a staff member with this email is already on the team")]
     StaffEmailTaken,
+    #[error("{0} is not the team's current logo (a logo is set by uploading it)")]
+    NotTheLogo(crate::ids::FileId),
+    #[error("a logo must be a PNG, JPEG, WebP or GIF image, not {0}")]
+    LogoTypeNotAllowed(String),
+    #[error("the logo is {size} bytes, over the limit of {limit}")]
+    LogoTooLarge { size: u64, limit: u64 },
+    #[error("the logo is empty")]
+    LogoEmpty,
+    #[error("the logo's digest or storage key is malformed")]
+    LogoBadDigest,
 }
 
 impl Refusal for TeamError {
@@ -53,7 +63,12 @@ impl Refusal for TeamError {
             | UnclosedPlaceholder
             | SubjectMissing
             | SubjectNotOneLine
-            | PortalLinkMissing => RefusalKind::Unprocessable,
+            | PortalLinkMissing
+            | NotTheLogo(_)
+            | LogoTypeNotAllowed(_)
+            | LogoTooLarge { .. }
+            | LogoEmpty
+            | LogoBadDigest => RefusalKind::Unprocessable,
         }
     }
 }

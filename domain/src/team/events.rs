@@ -19,6 +19,7 @@ pub struct StaffMember {
 pub struct Branding {
     /// `#rrggbb`, lower-case.
     pub accent_colour: Option<String>,
+    /// The current logo's [`TeamLogo::file`]; set only by the logo commands.
     pub logo: Option<FileId>,
     pub tagline: Option<String>,
 }
@@ -53,6 +54,36 @@ pub struct TeamSettingsChanged {
     pub at: Timestamp,
 }
 
+/// The team's logo as stored: the bytes the API kept and what they are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamLogo {
+    /// Names this logo; the portal's logo URL carries it, so a new logo is a new URL.
+    pub file: FileId,
+    /// The MIME type sniffed from the bytes: one of [`super::LOGO_CONTENT_TYPES`].
+    pub content_type: String,
+    /// Bytes, at most [`super::MAX_LOGO_BYTES`].
+    pub size: u64,
+    /// SHA-256 of the bytes, 64 lower-case hex digits.
+    pub sha256: String,
+    /// Where the API keeps the bytes.
+    pub storage_key: String,
+}
+
+/// Staff uploaded a new logo for the portal; it replaces any previous one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamLogoChanged {
+    pub logo: TeamLogo,
+    pub by: StaffId,
+    pub at: Timestamp,
+}
+
+/// Staff removed the portal's logo.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamLogoRemoved {
+    pub by: StaffId,
+    pub at: Timestamp,
+}
+
 /// A staff member joined the team.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TeamStaffAdded {
@@ -67,5 +98,7 @@ crate::event_enum! {
         Created(TeamCreated) = "TeamCreated" v 1,
         SettingsChanged(TeamSettingsChanged) = "TeamSettingsChanged" v 1,
         StaffAdded(TeamStaffAdded) = "TeamStaffAdded" v 1,
+        LogoChanged(TeamLogoChanged) = "TeamLogoChanged" v 1,
+        LogoRemoved(TeamLogoRemoved) = "TeamLogoRemoved" v 1,
     }
 }

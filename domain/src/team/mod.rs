@@ -18,4 +18,5 @@ mod tests;
 pub use commands::TeamCommand;
 pub use errors::TeamError;
 pub use events::*;
+pub use settings::{LOGO_CONTENT_TYPES, MAX_LOGO_BYTES};
 pub use state::Team;

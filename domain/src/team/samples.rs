@@ -50,6 +50,23 @@ pub fn events() -> Vec<TeamEvent> {
             by: owner,
             at: at(2),
         }),
+        TeamEvent::LogoChanged(TeamLogoChanged {
+            logo: TeamLogo {
+                file: FileId(Uuid::from_u128(0x7)),
+                content_type: "image/png".to_owned(),
+                size: 5120,
+                sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+                    .to_owned(),
+                storage_key: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+                    .to_owned(),
+            },
+            by: owner,
+            at: at(3),
+        }),
+        TeamEvent::LogoRemoved(TeamLogoRemoved {
+            by: owner,
+            at: at(4),
+        }),
     ]
 }
 

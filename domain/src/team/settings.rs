@@ -1,11 +1,17 @@
 //! Checks on the values a team keeps: names, staff, branding, schedule.
 
 use super::errors::TeamError;
-use super::events::{Branding, StaffMember};
+use super::events::{Branding, StaffMember, TeamLogo};
 use crate::schedule::Schedule;
 
 const MAX_NAME: usize = 200;
 const MAX_TAGLINE: usize = 200;
+
+/// Sniffed MIME types a logo may have: images every browser shows.
+pub const LOGO_CONTENT_TYPES: &[&str] = &["image/png", "image/jpeg", "image/webp", "image/gif"];
+
+/// The largest logo, in bytes (2 MiB).
+pub const MAX_LOGO_BYTES: u64 = 2 * 1024 * 1024;
 
 /// The business name, trimmed, if acceptable.
 pub fn business_name(raw: &str) -> Result<String, TeamError> {
@@ -83,4 +89,37 @@ pub fn schedule(raw: Schedule) -> Result<Schedule, TeamError> {
     };
     schedule.validate()?;
     Ok(schedule)
+}
+
+/// The logo, if its facts are acceptable: a non-empty image of an allowed
+/// type within the size limit, with a SHA-256 digest and a usable storage key.
+pub fn logo(raw: TeamLogo) -> Result<TeamLogo, TeamError> {
+    let content_type = raw
+        .content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if !LOGO_CONTENT_TYPES.contains(&content_type.as_str()) {
+        return Err(TeamError::LogoTypeNotAllowed(content_type));
+    }
+    if raw.size == 0 {
+        return Err(TeamError::LogoEmpty);
+    }
+    if raw.size > MAX_LOGO_BYTES {
+        return Err(TeamError::LogoTooLarge {
+            size: raw.size,
+            limit: MAX_LOGO_BYTES,
+        });
+    }
+    if !crate::file::is_sha256_hex(&raw.sha256)
+        || !crate::file::usable_storage_key(&raw.storage_key)
+    {
+        return Err(TeamError::LogoBadDigest);
+    }
+    Ok(TeamLogo {
+        content_type,
+        ..raw
+    })
 }

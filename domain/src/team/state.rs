@@ -17,7 +17,9 @@ pub struct Team {
     pub id: TeamId,
     pub business_name: String,
     pub staff: Vec<StaffMember>,
+    /// `branding.logo` is the id of `logo`.
     pub branding: Branding,
+    pub logo: Option<TeamLogo>,
     pub schedule: Schedule,
     pub invite_email: EmailTemplate,
 }
@@ -30,6 +32,7 @@ impl Default for Team {
             business_name: String::new(),
             staff: Vec::new(),
             branding: Branding::default(),
+            logo: None,
             schedule: Schedule::default(),
             invite_email: template::default_invite(),
         }
@@ -88,14 +91,23 @@ impl Aggregate for Team {
                 invite_email,
             } => {
                 self.scope(by)?;
+                let logo = self.logo.as_ref().map(|l| l.file);
+                if let Some(given) = branding.as_ref().and_then(|b| b.logo)
+                    && Some(given) != logo
+                {
+                    return Err(TeamError::NotTheLogo(given));
+                }
                 let changed = TeamSettingsChanged {
                     business_name: match business_name {
                         Some(name) => settings::business_name(&name)?,
                         None => self.business_name.clone(),
                     },
-                    branding: match branding {
-                        Some(b) => settings::branding(b)?,
-                        None => self.branding.clone(),
+                    branding: Branding {
+                        logo,
+                        ..match branding {
+                            Some(b) => settings::branding(b)?,
+                            None => self.branding.clone(),
+                        }
                     },
                     schedule: match schedule {
                         Some(s) => settings::schedule(*s)?,
@@ -136,6 +148,37 @@ impl Aggregate for Team {
                     at: now,
                 })
             }
+            TeamCommand::ChangeLogo {
+                by,
+                file,
+                content_type,
+                size,
+                sha256,
+                storage_key,
+            } => {
+                self.scope(by)?;
+                let logo = settings::logo(TeamLogo {
+                    file,
+                    content_type,
+                    size,
+                    sha256,
+                    storage_key,
+                })?;
+                // The same image again changes nothing (and keeps its URL).
+                if self.logo.as_ref().is_some_and(|current| {
+                    current.sha256 == logo.sha256 && current.content_type == logo.content_type
+                }) {
+                    return Ok(vec![]);
+                }
+                TeamEvent::LogoChanged(TeamLogoChanged { logo, by, at: now })
+            }
+            TeamCommand::RemoveLogo { by } => {
+                self.scope(by)?;
+                if self.logo.is_none() {
+                    return Ok(vec![]);
+                }
+                TeamEvent::LogoRemoved(TeamLogoRemoved { by, at: now })
+            }
         };
         Ok(vec![event])
     }
@@ -152,11 +195,23 @@ impl Aggregate for Team {
             }
             TeamEvent::SettingsChanged(e) => {
                 self.business_name = e.business_name.clone();
-                self.branding = e.branding.clone();
+                // The logo is the logo events' alone (an early event may name another).
+                self.branding = Branding {
+                    logo: self.logo.as_ref().map(|l| l.file),
+                    ..e.branding.clone()
+                };
                 self.schedule = e.schedule.clone();
                 self.invite_email = e.invite_email.clone();
             }
             TeamEvent::StaffAdded(e) => self.staff.push(e.member.clone()),
+            TeamEvent::LogoChanged(e) => {
+                self.branding.logo = Some(e.logo.file);
+                self.logo = Some(e.logo.clone());
+            }
+            TeamEvent::LogoRemoved(_) => {
+                self.branding.logo = None;
+                self.logo = None;
+            }
         }
         self
     }

@@ -162,7 +162,7 @@ fn branding_is_normalised() {
     let outcome = given::<Team>([created()])
         .when(with_branding(Branding {
             accent_colour: Some(" #0A7D5A".to_owned()),
-            logo: Some(FileId(Uuid::from_u128(7))),
+            logo: None,
             tagline: Some("  ".to_owned()),
         }))
         .outcome();
@@ -345,4 +345,175 @@ fn only_the_teams_staff_add_colleagues() {
             member: jo(),
         })
         .then_refused(TeamError::TeamNotFound);
+}
+
+const DIGEST: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+fn logo_file() -> FileId {
+    FileId(Uuid::from_u128(0x7))
+}
+
+fn change_logo(content_type: &str, size: u64) -> TeamCommand {
+    logo_command(owner(), logo_file(), content_type, size, DIGEST)
+}
+
+fn logo_command(
+    by: StaffId,
+    file: FileId,
+    content_type: &str,
+    size: u64,
+    sha256: &str,
+) -> TeamCommand {
+    TeamCommand::ChangeLogo {
+        by,
+        file,
+        content_type: content_type.to_owned(),
+        size,
+        sha256: sha256.to_owned(),
+        storage_key: DIGEST.to_owned(),
+    }
+}
+
+fn logo_changed() -> TeamEvent {
+    TeamEvent::LogoChanged(TeamLogoChanged {
+        logo: TeamLogo {
+            file: logo_file(),
+            content_type: "image/png".to_owned(),
+            size: 512,
+            sha256: DIGEST.to_owned(),
+            storage_key: DIGEST.to_owned(),
+        },
+        by: owner(),
+        at: now(),
+    })
+}
+
+#[test]
+fn staff_set_a_logo_and_branding_names_it() {
+    let state = given::<Team>([created()])
+        .at(now())
+        .when(change_logo("image/PNG", 512))
+        .then([logo_changed()]);
+    assert_eq!(state.branding.logo, Some(logo_file()));
+    assert_eq!(state.logo.map(|l| l.size), Some(512));
+}
+
+#[test]
+fn the_same_image_again_records_nothing() {
+    given::<Team>([created(), logo_changed()])
+        .when(logo_command(
+            owner(),
+            FileId(Uuid::from_u128(0x9)),
+            "image/png",
+            512,
+            DIGEST,
+        ))
+        .then_nothing();
+}
+
+#[test]
+fn a_logo_must_be_a_web_image_within_the_limit() {
+    given::<Team>([created()])
+        .when(change_logo("application/pdf", 512))
+        .then_refused(TeamError::LogoTypeNotAllowed("application/pdf".to_owned()));
+    given::<Team>([created()])
+        .when(change_logo("image/heic", 512))
+        .then_refused(TeamError::LogoTypeNotAllowed("image/heic".to_owned()));
+    given::<Team>([created()])
+        .when(change_logo("image/gif", MAX_LOGO_BYTES + 1))
+        .then_refused(TeamError::LogoTooLarge {
+            size: MAX_LOGO_BYTES + 1,
+            limit: MAX_LOGO_BYTES,
+        });
+    given::<Team>([created()])
+        .when(change_logo("image/webp", 0))
+        .then_refused(TeamError::LogoEmpty);
+    given::<Team>([created()])
+        .when(logo_command(
+            owner(),
+            logo_file(),
+            "image/jpeg",
+            512,
+            "not-a-digest",
+        ))
+        .then_refused(TeamError::LogoBadDigest);
+}
+
+#[test]
+fn only_the_teams_staff_change_its_logo() {
+    given::<Team>([created()])
+        .when(logo_command(
+            StaffId(Uuid::from_u128(0x99)),
+            logo_file(),
+            "image/png",
+            512,
+            DIGEST,
+        ))
+        .then_refused(TeamError::TeamNotFound);
+    given::<Team>([created(), logo_changed()])
+        .when(TeamCommand::RemoveLogo {
+            by: StaffId(Uuid::from_u128(0x99)),
+        })
+        .then_refused(TeamError::TeamNotFound);
+}
+
+#[test]
+fn staff_remove_the_logo_once() {
+    let state = given::<Team>([created(), logo_changed()])
+        .at(now())
+        .when(TeamCommand::RemoveLogo { by: owner() })
+        .then([TeamEvent::LogoRemoved(TeamLogoRemoved {
+            by: owner(),
+            at: now(),
+        })]);
+    assert_eq!(state.branding.logo, None);
+    assert_eq!(state.logo, None);
+    given::<Team>([created()])
+        .when(TeamCommand::RemoveLogo { by: owner() })
+        .then_nothing();
+}
+
+#[test]
+fn settings_name_only_the_teams_own_logo_and_keep_it() {
+    let other = FileId(Uuid::from_u128(0x42));
+    given::<Team>([created(), logo_changed()])
+        .when(with_branding(Branding {
+            logo: Some(other),
+            ..Branding::default()
+        }))
+        .then_refused(TeamError::NotTheLogo(other));
+    // Branding without a logo (or with the current one) keeps the logo.
+    for logo in [None, Some(logo_file())] {
+        let outcome = given::<Team>([created(), logo_changed()])
+            .when(with_branding(Branding {
+                accent_colour: Some("#112233".to_owned()),
+                logo,
+                tagline: None,
+            }))
+            .outcome();
+        let Ok(events) = outcome else {
+            panic!("refused: {outcome:?}")
+        };
+        let [TeamEvent::SettingsChanged(changed)] = events.as_slice() else {
+            panic!("{events:?}")
+        };
+        assert_eq!(changed.branding.logo, Some(logo_file()));
+    }
+}
+
+#[test]
+fn a_logo_named_by_early_settings_is_not_the_logo() {
+    let early = TeamEvent::SettingsChanged(TeamSettingsChanged {
+        business_name: "Hart Plumbing".to_owned(),
+        branding: Branding {
+            logo: Some(FileId(Uuid::from_u128(0x42))),
+            ..Branding::default()
+        },
+        schedule: london_schedule(),
+        invite_email: default_invite(),
+        by: owner(),
+        at: now(),
+    });
+    let state = Team::replay(&[created(), early]);
+    assert_eq!(state.branding.logo, None);
 }

@@ -64,6 +64,9 @@ pub struct Me {
     pub client_id: String,
     pub name: String,
     pub business_name: String,
+    /// The business's IANA time zone: dates and times are shown in it.
+    #[schema(example = "Europe/London")]
+    pub time_zone: String,
     pub branding: Branding,
     pub sections: Sections,
 }
@@ -159,6 +162,9 @@ pub async fn get(
     }))
 }
 
+/// Where a client fetches their team's logo.
+pub const PORTAL_LOGO_PATH: &str = "/api/v1/portal/logo";
+
 /// What a logged-in client's portal shows about them and the business.
 pub async fn me(
     db: &ReadDb,
@@ -176,6 +182,7 @@ pub async fn me(
         client_id: r.client_id,
         name: r.name,
         business_name: settings.business_name,
-        branding: settings.branding,
+        time_zone: settings.time_zone,
+        branding: settings.branding.link_logo(PORTAL_LOGO_PATH),
     }))
 }

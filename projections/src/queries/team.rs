@@ -1,8 +1,8 @@
-//! `GET /team/settings`, the staff list.
+//! `GET /team/settings`, the team's logo, the staff list and who a staff member is.
 
 use crate::db::ReadDb;
 use crate::error::ProjectionError;
-use cma_domain::ids::TeamId;
+use cma_domain::ids::{StaffId, TeamId};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -30,16 +30,57 @@ pub struct InviteEmail {
     pub body: String,
 }
 
+/// How the portal looks. With a logo, `logo` is its id and `logo_url`
+/// where the reader fetches it; both are `null` without one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow, ToSchema)]
 pub struct Branding {
     /// `#rrggbb`.
     #[schema(required = true)]
     pub accent_colour: Option<String>,
-    /// The file shown as the portal's logo.
+    /// The current logo's id (changes with every new logo).
     #[schema(format = Uuid, required = true)]
     pub logo: Option<String>,
+    /// The logo's address for this reader, relative, with the id as a
+    /// cache-buster: `/api/v1/team/logo?v={logo}` for staff,
+    /// `/api/v1/portal/logo?v={logo}` for clients.
+    #[sqlx(skip)]
+    #[schema(
+        required = true,
+        example = "/api/v1/portal/logo?v=0190f4c2-8c1e-7d3a-9b1e-2f4a5c6d7e8f"
+    )]
+    pub logo_url: Option<String>,
     #[schema(required = true)]
     pub tagline: Option<String>,
+}
+
+impl Branding {
+    /// Sets `logo_url` to `path?v={logo}` when there is a logo.
+    pub fn link_logo(mut self, path: &str) -> Self {
+        self.logo_url = self.logo.as_ref().map(|id| format!("{path}?v={id}"));
+        self
+    }
+}
+
+/// Where staff fetch their team's logo.
+pub const TEAM_LOGO_PATH: &str = "/api/v1/team/logo";
+
+/// Where a team's logo bytes are and how to serve them.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct LogoContent {
+    pub file_id: String,
+    pub content_type: String,
+    pub size: i64,
+    pub storage_key: String,
+}
+
+/// The team's logo, if it has one.
+pub async fn logo(db: &ReadDb, team: TeamId) -> Result<Option<LogoContent>, ProjectionError> {
+    Ok(sqlx::query_as(
+        "SELECT file_id, content_type, size, storage_key FROM team_logos WHERE team_id = $1",
+    )
+    .bind(team.to_string())
+    .fetch_optional(db.pool())
+    .await?)
 }
 
 #[derive(sqlx::FromRow)]
@@ -56,8 +97,10 @@ struct SettingsRow {
 
 pub async fn settings(db: &ReadDb, team: TeamId) -> Result<Option<TeamSettings>, ProjectionError> {
     let row: Option<SettingsRow> = sqlx::query_as(
-        "SELECT business_name, time_zone, slot_minutes, working_hours, invite_subject, \
-         invite_body, accent_colour, logo, tagline FROM team_settings WHERE team_id = $1",
+        "SELECT s.business_name, s.time_zone, s.slot_minutes, s.working_hours, \
+         s.invite_subject, s.invite_body, s.accent_colour, l.file_id AS logo, s.tagline \
+         FROM team_settings s LEFT JOIN team_logos l ON l.team_id = s.team_id \
+         WHERE s.team_id = $1",
     )
     .bind(team.to_string())
     .fetch_optional(db.pool())
@@ -73,7 +116,7 @@ pub async fn settings(db: &ReadDb, team: TeamId) -> Result<Option<TeamSettings>,
                 subject: r.invite_subject,
                 body: r.invite_body,
             },
-            branding: r.branding,
+            branding: r.branding.link_logo(TEAM_LOGO_PATH),
         })
     })
     .transpose()
@@ -93,5 +136,34 @@ pub async fn staff(db: &ReadDb, team: TeamId) -> Result<Vec<StaffMember>, Projec
     )
     .bind(team.to_string())
     .fetch_all(db.pool())
+    .await?)
+}
+
+/// `GET /auth/me`: a staff member and their business.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow, ToSchema)]
+pub struct StaffIdentity {
+    #[schema(format = Uuid)]
+    pub staff_id: String,
+    #[schema(format = Uuid)]
+    pub team_id: String,
+    pub name: String,
+    pub email: String,
+    pub business_name: String,
+}
+
+/// Who `staff` of `team` is; `None` if they are not (yet) in the read model.
+pub async fn staff_identity(
+    db: &ReadDb,
+    team: TeamId,
+    staff: StaffId,
+) -> Result<Option<StaffIdentity>, ProjectionError> {
+    Ok(sqlx::query_as(
+        "SELECT m.staff_id, m.team_id, m.name, m.email, s.business_name \
+         FROM team_staff m JOIN team_settings s ON s.team_id = m.team_id \
+         WHERE m.staff_id = $1 AND m.team_id = $2",
+    )
+    .bind(staff.to_string())
+    .bind(team.to_string())
+    .fetch_optional(db.pool())
     .await?)
 }

@@ -1,5 +1,5 @@
 //! Team settings (business name, zone, hours, slot length, invite template,
-//! branding) and the staff list.
+//! branding), the portal logo and the staff list.
 
 use crate::bulk::Table;
 use crate::convert::id;
@@ -10,7 +10,7 @@ use crate::tx::Tx;
 use async_trait::async_trait;
 use cma_domain::ids::TeamId;
 use cma_domain::schedule::Schedule;
-use cma_domain::team::{Branding, EmailTemplate, StaffMember, Team, TeamEvent};
+use cma_domain::team::{Branding, EmailTemplate, StaffMember, Team, TeamEvent, TeamLogo};
 use cma_store::Recorded;
 use std::collections::HashMap;
 
@@ -25,9 +25,9 @@ pub const SETTINGS_COLUMNS: &[&str] = &[
     "invite_subject",
     "invite_body",
     "accent_colour",
-    "logo",
     "tagline",
 ];
+const LOGO_COLUMNS: &[&str] = &["team_id", "file_id", "content_type", "size", "storage_key"];
 const STAFF_COLUMNS: &[&str] = &["staff_id", "team_id", "name", "email"];
 
 /// `{"mon": [["09:00","17:00"]], ..., "sun": []}`.
@@ -63,9 +63,20 @@ fn settings_row(
         invite.subject.as_str().into(),
         invite.body.as_str().into(),
         branding.accent_colour.clone().into(),
-        branding.logo.map(|l| id(l.0)).into(),
         branding.tagline.clone().into(),
     ]
+}
+
+fn logo_row(team: TeamId, logo: &TeamLogo) -> Result<Row, ProjectionError> {
+    Ok(vec![
+        id(team.0).into(),
+        id(logo.file.0).into(),
+        logo.content_type.as_str().into(),
+        i64::try_from(logo.size)
+            .map_err(|_| ProjectionError::corrupt("logo size", &logo.size.to_string()))?
+            .into(),
+        logo.storage_key.as_str().into(),
+    ])
 }
 
 fn staff_row(team: TeamId, member: &StaffMember) -> Row {
@@ -84,7 +95,7 @@ impl Projector for TeamView {
     }
 
     fn tables(&self) -> &'static [&'static str] {
-        &["team_settings", "team_staff"]
+        &["team_settings", "team_logos", "team_staff"]
     }
 
     async fn apply(
@@ -95,6 +106,8 @@ impl Projector for TeamView {
     ) -> Result<(), ProjectionError> {
         let mut settings: HashMap<TeamId, Row> = HashMap::new();
         let mut staff: HashMap<String, Row> = HashMap::new();
+        // The last word on each team's logo in this batch: a row, or removed.
+        let mut logos: HashMap<TeamId, Option<Row>> = HashMap::new();
         for recorded in events {
             let Some(event) = decode::<Team>(recorded)? else {
                 continue;
@@ -125,6 +138,12 @@ impl Projector for TeamView {
                 TeamEvent::StaffAdded(e) => {
                     staff.insert(id(e.member.staff.0), staff_row(team, &e.member));
                 }
+                TeamEvent::LogoChanged(e) => {
+                    logos.insert(team, Some(logo_row(team, &e.logo)?));
+                }
+                TeamEvent::LogoRemoved(_) => {
+                    logos.insert(team, None);
+                }
             }
         }
         let settings_table = tables.of("team_settings");
@@ -135,6 +154,23 @@ impl Projector for TeamView {
         }
         .upsert(tx, settings.into_values().collect())
         .await?;
+        let logos_table = tables.of("team_logos");
+        let logo_table = Table {
+            name: &logos_table,
+            columns: LOGO_COLUMNS,
+            key: 1,
+        };
+        let (set, removed): (Vec<_>, Vec<_>) = logos.into_iter().partition(|(_, r)| r.is_some());
+        logo_table
+            .delete_where_in(
+                tx,
+                "team_id",
+                removed.into_iter().map(|(team, _)| id(team.0)).collect(),
+            )
+            .await?;
+        logo_table
+            .upsert(tx, set.into_iter().filter_map(|(_, row)| row).collect())
+            .await?;
         let staff_table = tables.of("team_staff");
         Table {
             name: &staff_table,

@@ -590,6 +590,18 @@ impl World {
                 schedule: Some(Box::new(schedule)),
                 invite_email: None,
             }
+        } else if b.is_multiple_of(4) {
+            let digest = format!("{:064x}", u32::from(a) << 8 | u32::from(b));
+            TeamCommand::ChangeLogo {
+                by: staff,
+                file: cma_domain::ids::FileId::new(),
+                content_type: ["image/png", "image/webp"][usize::from(a % 2)].to_owned(),
+                size: u64::from(b) + 1,
+                sha256: digest.clone(),
+                storage_key: digest,
+            }
+        } else if b % 4 == 1 {
+            TeamCommand::RemoveLogo { by: staff }
         } else {
             let member = StaffId::new();
             TeamCommand::AddStaff {
