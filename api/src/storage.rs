@@ -8,7 +8,7 @@
 //! bucket. Identical content is stored once.
 
 use bytes::Bytes;
-use cma_domain::file::{allowed_content_type, is_sha256_hex};
+use cma_domain::file::{ALLOWED_CONTENT_TYPES, is_sha256_hex};
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
 use object_store::buffered::BufWriter;
@@ -127,6 +127,14 @@ pub struct ContentStore {
     max_bytes: u64,
 }
 
+/// What one kind of upload may be: its largest size and the sniffed types
+/// accepted. The check on the way in reads these, and the pages are told them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Accepts {
+    pub max_bytes: u64,
+    pub content_types: &'static [&'static str],
+}
+
 /// Content as stored: its key (the SHA-256 hex), size and sniffed type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stored {
@@ -166,8 +174,18 @@ impl ContentStore {
         self.max_bytes
     }
 
-    /// Starts receiving one upload into a temporary file.
-    pub fn begin(&self) -> io::Result<Incoming> {
+    /// What a client file may be: up to the configured limit
+    /// (`CMA_MAX_UPLOAD_BYTES`), of a type on the domain's allow-list.
+    pub fn files(&self) -> Accepts {
+        Accepts {
+            max_bytes: self.max_bytes,
+            content_types: ALLOWED_CONTENT_TYPES,
+        }
+    }
+
+    /// Starts receiving one upload into a temporary file, to be refused
+    /// unless it is what `accepts` allows.
+    pub fn begin(&self, accepts: Accepts) -> io::Result<Incoming> {
         let temp = tempfile::Builder::new()
             .prefix(".upload-")
             .tempfile_in(&self.dir)?;
@@ -177,7 +195,7 @@ impl ContentStore {
             writer,
             dir: self.dir.clone(),
             bucket: self.bucket.clone(),
-            limit: self.max_bytes,
+            accepts,
             hasher: Sha256::new(),
             size: 0,
             head: Vec::new(),
@@ -288,7 +306,7 @@ pub struct Incoming {
     writer: tokio::fs::File,
     dir: PathBuf,
     bucket: Option<Bucket>,
-    limit: u64,
+    accepts: Accepts,
     hasher: Sha256,
     size: u64,
     head: Vec<u8>,
@@ -300,8 +318,10 @@ impl Incoming {
     pub async fn write(&mut self, chunk: &[u8]) -> Result<(), UploadError> {
         let len = u64::try_from(chunk.len()).unwrap_or(u64::MAX);
         self.size = self.size.saturating_add(len);
-        if self.size > self.limit {
-            return Err(UploadError::TooLarge { limit: self.limit });
+        if self.size > self.accepts.max_bytes {
+            return Err(UploadError::TooLarge {
+                limit: self.accepts.max_bytes,
+            });
         }
         let room = SNIFF_BYTES.saturating_sub(self.head.len());
         self.head
@@ -312,12 +332,12 @@ impl Incoming {
         Ok(())
     }
 
-    /// Sniffs the content, refuses a type off the allow-list, and keeps the
+    /// Sniffs the content, refuses a type not accepted, and keeps the
     /// content: renamed into the files directory, or sent to the bucket.
     pub async fn finish(mut self) -> Result<Stored, UploadError> {
         let content_type = sniff(&self.head, self.text.finish());
         let content_type = match content_type {
-            Some(t) if allowed_content_type(t) => t,
+            Some(t) if self.accepts.content_types.contains(&t) => t,
             other => return Err(UploadError::TypeRefused(other.map(str::to_owned))),
         };
         self.writer.flush().await?;

@@ -21,6 +21,9 @@ mod story;
 #[path = "http/uploads.rs"]
 mod uploads;
 
+#[path = "http/pages.rs"]
+mod pages;
+
 #[path = "http/moto.rs"]
 mod moto;
 

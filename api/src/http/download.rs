@@ -1,5 +1,6 @@
 //! Sending stored content back: the stored type, an attachment disposition
-//! with the sanitised name, and no sniffing by the browser.
+//! with the sanitised name (or inline, for the team's logo), and no sniffing
+//! by the browser.
 
 use crate::storage::ContentStream;
 use axum::body::Body;
@@ -42,15 +43,38 @@ pub fn content_disposition(name: &str) -> String {
 
 /// The response streaming `content` as an attachment named `name`.
 pub fn attachment(content: ContentStream, size: u64, content_type: &str, name: &str) -> Response {
+    let mut response = stream(content, size, content_type);
+    if let Ok(disposition) = HeaderValue::from_str(&content_disposition(name)) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, disposition);
+    }
+    response
+}
+
+/// The response streaming an image a page shows (`<img src>`): inline, and
+/// kept by the browser's private cache for an hour (its URL changes with it).
+pub fn inline(content: ContentStream, size: u64, content_type: &str) -> Response {
+    let mut response = stream(content, size, content_type);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("inline"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=3600"),
+    );
+    response
+}
+
+fn stream(content: ContentStream, size: u64, content_type: &str) -> Response {
     let mut response = Body::from_stream(content).into_response();
     let headers = response.headers_mut();
     let content_type = HeaderValue::from_str(content_type)
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
     headers.insert(header::CONTENT_TYPE, content_type);
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
-    if let Ok(disposition) = HeaderValue::from_str(&content_disposition(name)) {
-        headers.insert(header::CONTENT_DISPOSITION, disposition);
-    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

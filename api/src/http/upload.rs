@@ -2,7 +2,7 @@
 //! store, with the size limit (413) and type allow-list (415) applied.
 
 use crate::http::ApiError;
-use crate::storage::{ContentStore, Stored, UploadError};
+use crate::storage::{Accepts, ContentStore, Stored, UploadError};
 use axum::extract::Multipart;
 use axum::extract::multipart::MultipartRejection;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -33,9 +33,11 @@ impl From<UploadError> for ApiError {
     }
 }
 
-/// Streams the `file` field of a `multipart/form-data` body into `storage`.
+/// Streams the `file` field of a `multipart/form-data` body into `storage`,
+/// refusing content that is not what `accepts` allows.
 pub async fn receive(
     storage: &ContentStore,
+    accepts: Accepts,
     headers: &HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Received, ApiError> {
@@ -43,9 +45,9 @@ pub async fn receive(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > storage.max_bytes().saturating_add(FRAMING_BYTES)) {
+    if declared.is_some_and(|len| len > accepts.max_bytes.saturating_add(FRAMING_BYTES)) {
         return Err(UploadError::TooLarge {
-            limit: storage.max_bytes(),
+            limit: accepts.max_bytes,
         }
         .into());
     }
@@ -61,7 +63,7 @@ pub async fn receive(
             continue;
         }
         let name = field.file_name().unwrap_or_default().to_owned();
-        let mut incoming = storage.begin().map_err(UploadError::from)?;
+        let mut incoming = storage.begin(accepts).map_err(UploadError::from)?;
         while let Some(chunk) = field.chunk().await.map_err(malformed)? {
             incoming.write(&chunk).await?;
         }

@@ -1,8 +1,9 @@
-//! Staff login and logout (either role), and the answer every login gives.
+//! Staff login, who is logged in (staff), logout (either role), and the
+//! answer every login gives.
 
 use crate::app::AppState;
 use crate::http::session::LoggedIn;
-use crate::http::{ApiError, Json, Requester, cookies};
+use crate::http::{ApiError, Json, Requester, StaffSession, cookies};
 use crate::identity::login::check_password;
 use crate::identity::rate_limit::{Action, Limiter};
 use crate::identity::tokens::csrf_token;
@@ -10,6 +11,7 @@ use crate::identity::{Kind, Principal, sessions};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use cma_projections::queries::team::StaffIdentity;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -20,6 +22,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(staff_login))
         .routes(routes!(logout))
+        .routes(routes!(me))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -121,4 +124,21 @@ async fn logout(State(state): State<AppState>, logged_in: LoggedIn) -> Result<Re
     let mut headers = HeaderMap::new();
     cookies::logout(&mut headers, state.config.is_https());
     Ok((StatusCode::NO_CONTENT, headers).into_response())
+}
+
+/// The logged-in staff member and their business (a page's header).
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
+    responses(
+        (status = 200, body = StaffIdentity),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "a client session"),
+    ))]
+async fn me(
+    State(state): State<AppState>,
+    staff: StaffSession,
+) -> Result<Json<StaffIdentity>, ApiError> {
+    cma_projections::queries::team::staff_identity(&state.read, staff.team, staff.staff)
+        .await?
+        .map(Json)
+        .ok_or_else(ApiError::not_found)
 }

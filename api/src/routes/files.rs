@@ -12,7 +12,7 @@ use axum::response::Response;
 use cma_domain::access::By;
 use cma_domain::file::{FileCommand, StoredFile};
 use cma_domain::ids::{ClientId, FileId};
-use cma_projections::queries::files::FileList;
+use cma_projections::queries::files::{FileEntry, FileList};
 use cma_projections::queries::{self, Scope};
 use cma_store::CommandContext;
 use serde::Serialize;
@@ -38,18 +38,44 @@ pub struct FileCreated {
     pub position: u64,
 }
 
+/// A client's files, and what an upload may be, so a page can say so
+/// before the upload.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FileListing {
+    /// Oldest first.
+    pub files: Vec<FileEntry>,
+    /// The largest upload accepted, in bytes (`CMA_MAX_UPLOAD_BYTES`); larger is 413.
+    pub max_bytes: u64,
+    /// The MIME types accepted, as sniffed from the content (never the
+    /// name or the declared type); others are 415.
+    #[schema(example = json!(["image/png", "application/pdf"]))]
+    pub accepted_types: Vec<&'static str>,
+}
+
+impl FileListing {
+    /// `list` with the limits uploads to the client's record are checked against.
+    pub fn new(state: &AppState, list: FileList) -> Self {
+        let accepts = state.files.files();
+        Self {
+            files: list.files,
+            max_bytes: accepts.max_bytes,
+            accepted_types: accepts.content_types.to_vec(),
+        }
+    }
+}
+
 #[utoipa::path(get, path = "/api/v1/clients/{id}/files", tag = "files",
     params(("id" = uuid::Uuid, Path, description = "client id")),
-    responses((status = 200, body = FileList), (status = 404)))]
+    responses((status = 200, body = FileListing), (status = 404)))]
 pub async fn list(
     State(state): State<AppState>,
     session: StaffSession,
     Path(client): Path<ClientId>,
-) -> Result<Json<FileList>, ApiError> {
-    queries::files::list(&state.read, Scope::Team(session.team), client)
+) -> Result<Json<FileListing>, ApiError> {
+    let list = queries::files::list(&state.read, Scope::Team(session.team), client)
         .await?
-        .map(Json)
-        .ok_or_else(ApiError::not_found)
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(FileListing::new(&state, list)))
 }
 
 #[utoipa::path(get, path = "/api/v1/files/{file_id}/content", tag = "files",
@@ -116,7 +142,7 @@ pub(super) async fn store_upload(
     headers: &HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<FileCreated>), ApiError> {
-    let received = receive(&state.files, headers, multipart).await?;
+    let received = receive(&state.files, state.files.files(), headers, multipart).await?;
     let file = FileId::new();
     let command = FileCommand::Upload {
         file,

@@ -20,6 +20,7 @@ pub mod quotes;
 mod scope;
 pub mod service;
 mod slots;
+pub mod team_logo;
 pub mod team_settings;
 pub mod teams;
 mod wire;
@@ -37,6 +38,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(auth::routes())
         .merge(portal_auth::routes())
         .merge(team_settings::routes())
+        .merge(team_logo::routes())
         .merge(clients::routes())
         .merge(quotes::routes())
         .merge(invoices::routes())

@@ -1,6 +1,6 @@
 //! Project Files & Inspiration in the client portal (PRODUCT §6.1).
 
-use super::files::{FileCreated, send_content, store_upload};
+use super::files::{FileCreated, FileListing, send_content, store_upload};
 use super::scope::{scope, section};
 use crate::app::AppState;
 use crate::http::{ApiError, ClientSession, Json, Path};
@@ -11,7 +11,6 @@ use axum::response::Response;
 use cma_domain::access::{By, Section};
 use cma_domain::ids::FileId;
 use cma_projections::queries;
-use cma_projections::queries::files::FileList;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -26,16 +25,16 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[utoipa::path(get, path = "/api/v1/portal/files", tag = "portal",
-    responses((status = 200, body = FileList), (status = 403)))]
+    responses((status = 200, body = FileListing), (status = 403)))]
 pub async fn list(
     State(state): State<AppState>,
     session: ClientSession,
-) -> Result<Json<FileList>, ApiError> {
+) -> Result<Json<FileListing>, ApiError> {
     section(&session, Section::Files)?;
-    queries::files::list(&state.read, scope(&session), session.client)
+    let list = queries::files::list(&state.read, scope(&session), session.client)
         .await?
-        .map(Json)
-        .ok_or_else(ApiError::not_found)
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(FileListing::new(&state, list)))
 }
 
 #[utoipa::path(get, path = "/api/v1/portal/files/{file_id}/content", tag = "portal",

@@ -33,7 +33,9 @@ pub struct InviteEmailBody {
 pub struct BrandingBody {
     /// `#rrggbb`.
     pub accent_colour: Option<String>,
-    /// A file of the team shown as the portal's logo.
+    /// Read-only: the current logo's id may be sent back as `GET` answers
+    /// it (or left out); any other id is 422. The logo is changed with
+    /// `PUT`/`DELETE /api/v1/team/logo`; `logo_url` is ignored here.
     pub logo: Option<Uuid>,
     pub tagline: Option<String>,
 }

@@ -107,6 +107,7 @@ pub const ROUTES: &[Route] = &[
         role: Role::Any,
         ..staff("POST", "/api/v1/auth/logout", false, Body::None)
     },
+    staff("GET", "/api/v1/auth/me", false, Body::None),
     staff("GET", "/api/v1/team/settings", false, Body::None),
     staff(
         "PUT",
@@ -114,6 +115,9 @@ pub const ROUTES: &[Route] = &[
         false,
         Body::Json(r#"{"business_name": "Changed"}"#),
     ),
+    staff("PUT", "/api/v1/team/logo", false, Body::Upload),
+    staff("DELETE", "/api/v1/team/logo", false, Body::None),
+    staff("GET", "/api/v1/team/logo", false, Body::None),
     staff(
         "POST",
         "/api/v1/clients",
@@ -220,6 +224,7 @@ pub const ROUTES: &[Route] = &[
         Body::None,
     ),
     portal("GET", "/api/v1/portal/me", None, false, Body::None),
+    portal("GET", "/api/v1/portal/logo", None, false, Body::None),
     portal(
         "GET",
         "/api/v1/portal/quotes",
@@ -473,6 +478,17 @@ pub async fn world() -> World {
             json!({"enabled": false}),
         )
         .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Team A has a logo, so its reads answer 200.
+    let logo = server
+        .http
+        .put(server.url("/api/v1/team/logo"))
+        .bearer_auth(&staff_a.token)
+        .multipart(png_form())
+        .send()
+        .await
+        .expect("response");
+    let (status, body) = read(logo).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, slots) = server
         .get("/api/v1/portal/meetings/slots", Some(&c1.token))

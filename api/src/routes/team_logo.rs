@@ -1,0 +1,151 @@
+//! The team's logo (PRODUCT §3.3 branding): staff upload, replace and
+//! remove it; staff and every logged-in client of the team fetch it.
+//!
+//! The bytes go through the same upload plumbing as client files, with the
+//! logo's own limits ([`LOGO_CONTENT_TYPES`], [`MAX_LOGO_BYTES`]); the team
+//! stream records the logo (`TeamLogoChanged`, `TeamLogoRemoved`) and the
+//! team read model says where its bytes are.
+
+use crate::app::AppState;
+use crate::http::download::inline;
+use crate::http::upload::receive;
+use crate::http::{ApiError, ClientSession, Json, StaffSession};
+use crate::routes::Positioned;
+use crate::storage::Accepts;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use cma_domain::ids::{FileId, TeamId};
+use cma_domain::team::{LOGO_CONTENT_TYPES, MAX_LOGO_BYTES, Team, TeamCommand};
+use cma_projections::queries;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    let uploads = OpenApiRouter::new()
+        .routes(routes!(change_logo))
+        .layer(DefaultBodyLimit::disable());
+    OpenApiRouter::new()
+        .routes(routes!(logo, remove_logo))
+        .routes(routes!(portal_logo))
+        .merge(uploads)
+}
+
+/// What a logo may be.
+pub const LOGO: Accepts = Accepts {
+    max_bytes: MAX_LOGO_BYTES,
+    content_types: LOGO_CONTENT_TYPES,
+};
+
+/// Upload the portal's logo, replacing any previous one.
+#[utoipa::path(put, path = "/api/v1/team/logo", tag = "team",
+    request_body(content_type = "multipart/form-data",
+        description = "multipart field `file`: a PNG, JPEG, WebP or GIF image (judged by its bytes) of at most 2 MiB"),
+    responses(
+        (status = 200, body = Positioned, description = "the logo is recorded; the same image again records nothing"),
+        (status = 400, description = "malformed request or no `file` field"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+        (status = 413, description = "larger than 2 MiB"),
+        (status = 415, description = "not multipart, or not a PNG, JPEG, WebP or GIF image"),
+    ))]
+async fn change_logo(
+    State(state): State<AppState>,
+    staff: StaffSession,
+    headers: HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Json<Positioned>, ApiError> {
+    let received = receive(&state.files, LOGO, &headers, multipart).await?;
+    let stored = received.stored;
+    let executed = state
+        .service
+        .execute::<Team>(
+            staff.team.0,
+            &staff.context(&state),
+            TeamCommand::ChangeLogo {
+                by: staff.staff,
+                file: FileId::new(),
+                content_type: stored.content_type.to_owned(),
+                size: stored.size,
+                storage_key: stored.sha256.clone(),
+                sha256: stored.sha256,
+            },
+        )
+        .await?;
+    Ok(Json(Positioned {
+        position: executed.position,
+    }))
+}
+
+/// Remove the portal's logo.
+#[utoipa::path(delete, path = "/api/v1/team/logo", tag = "team",
+    responses(
+        (status = 200, body = Positioned, description = "there is no logo now (removing none records nothing)"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+    ))]
+async fn remove_logo(
+    State(state): State<AppState>,
+    staff: StaffSession,
+) -> Result<Json<Positioned>, ApiError> {
+    let executed = state
+        .service
+        .execute::<Team>(
+            staff.team.0,
+            &staff.context(&state),
+            TeamCommand::RemoveLogo { by: staff.staff },
+        )
+        .await?;
+    Ok(Json(Positioned {
+        position: executed.position,
+    }))
+}
+
+/// The team's logo, for staff (`branding.logo_url` of the team settings).
+#[utoipa::path(get, path = "/api/v1/team/logo", tag = "team",
+    params(("v" = Option<String>, Query, description = "ignored: the logo id, so a new logo is a new URL")),
+    responses(
+        (status = 200, description = "the image, with its stored Content-Type and `X-Content-Type-Options: nosniff`",
+            content_type = "image/*"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+        (status = 404, description = "the team has no logo"),
+    ))]
+async fn logo(State(state): State<AppState>, staff: StaffSession) -> Result<Response, ApiError> {
+    send_logo(&state, staff.team).await
+}
+
+/// The business's logo, for any logged-in client of the team whatever
+/// their sections (`branding.logo_url` of `GET /api/v1/portal/me`).
+#[utoipa::path(get, path = "/api/v1/portal/logo", tag = "portal",
+    params(("v" = Option<String>, Query, description = "ignored: the logo id, so a new logo is a new URL")),
+    responses(
+        (status = 200, description = "the image, with its stored Content-Type and `X-Content-Type-Options: nosniff`",
+            content_type = "image/*"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not a client"),
+        (status = 404, description = "the business has no logo"),
+    ))]
+async fn portal_logo(
+    State(state): State<AppState>,
+    session: ClientSession,
+) -> Result<Response, ApiError> {
+    send_logo(&state, session.team).await
+}
+
+async fn send_logo(state: &AppState, team: TeamId) -> Result<Response, ApiError> {
+    let found = queries::team::logo(&state.read, team)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let content = state
+        .files
+        .open_content(&found.storage_key)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| {
+            ApiError::internal(format!("content of logo {} is missing", found.file_id))
+        })?;
+    let size = u64::try_from(found.size).map_err(ApiError::internal)?;
+    Ok(inline(content, size, &found.content_type))
+}
