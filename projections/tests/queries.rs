@@ -41,6 +41,8 @@ struct Ids {
     quote: QuoteId,
     draft: QuoteId,
     invoice: InvoiceId,
+    /// Issued after `invoice`, paid in two payments recorded on different days.
+    later_invoice: InvoiceId,
     file: FileId,
     soon: AppointmentId,
     later: AppointmentId,
@@ -292,6 +294,55 @@ async fn scenario(store: &Arc<dyn EventStore>) -> Ids {
         "2026-06-05T09:00:00Z",
     )
     .await;
+    let later_invoice = InvoiceId::new();
+    let issue = InvoiceCommand::Issue {
+        invoice: later_invoice,
+        client,
+        staff,
+        number: "INV-2".into(),
+        currency: Currency::from_code("EUR").expect("EUR"),
+        due_on: jiff::civil::date(2026, 6, 30),
+        lines: vec![LineInput {
+            description: "Parts".into(),
+            quantity: d("1"),
+            unit_price: d("30.00"),
+            tax_rate: d("0"),
+        }],
+    };
+    let issued = Invoice::default()
+        .decide(issue, at("2026-06-07T09:00:00Z"))
+        .expect("issue");
+    let stream = StreamId::new("invoice", later_invoice.0);
+    for (events, when) in [
+        (issued, "2026-06-07T09:00:00Z"),
+        (
+            vec![InvoiceEvent::PaymentRecorded(PaymentRecorded {
+                invoice: later_invoice,
+                by: staff,
+                amount: d("20.00"),
+                paid_on: jiff::civil::date(2026, 6, 8),
+            })],
+            "2026-06-09T10:00:00Z",
+        ),
+        (
+            vec![InvoiceEvent::PaymentRecorded(PaymentRecorded {
+                invoice: later_invoice,
+                by: staff,
+                amount: d("5.00"),
+                paid_on: jiff::civil::date(2026, 6, 7),
+            })],
+            "2026-06-09T11:00:00Z",
+        ),
+    ] {
+        record(
+            store,
+            stream.clone(),
+            events.into_iter().map(Event::from).collect(),
+            Actor::Staff(staff.0),
+            when,
+        )
+        .await;
+    }
 
     let file = FileId::new();
     let upload = FileUploaded {
@@ -392,6 +443,7 @@ async fn scenario(store: &Arc<dyn EventStore>) -> Ids {
         quote,
         draft,
         invoice,
+        later_invoice,
         file,
         soon,
         later,
@@ -528,8 +580,19 @@ async fn every_view_answers_in_shape(db: &ReadDb, store: &Arc<dyn EventStore>) {
             .await
             .expect("quotes"),
     );
-    assert_eq!(staff_list["quotes"].as_array().map(Vec::len), Some(2));
-    assert_eq!(staff_list["quotes"][1]["status"], "draft");
+    assert_eq!(
+        staff_list,
+        json!({"quotes": [
+            {"quote_id": ids.draft.to_string(), "title": "Extension", "status": "draft", "revision": 1,
+             "currency": "GBP", "created_at": "2026-06-04T09:00:00Z",
+             "totals": {"subtotal": "100.00", "tax": "20.00", "total": "120.00"}},
+            {"quote_id": q, "title": "New boiler", "status": "accepted", "revision": 1,
+             "currency": "GBP", "created_at": "2026-06-02T09:00:00Z", "sent_at": "2026-06-02T09:10:00Z",
+             "expires_on": "2026-07-01",
+             "totals": {"subtotal": "25.56", "tax": "4.00", "total": "29.56"}}
+        ]}),
+        "newest first; a draft has no sent_at, a quote without expiry no expires_on"
+    );
     let portal_list = value(
         queries::quotes::list(db, portal, ids.client, now)
             .await
@@ -537,7 +600,9 @@ async fn every_view_answers_in_shape(db: &ReadDb, store: &Arc<dyn EventStore>) {
     );
     assert_eq!(
         portal_list,
-        json!({"quotes": [{"quote_id": q, "title": "New boiler", "status": "accepted", "revision": 1, "totals": {"subtotal": "25.56", "tax": "4.00", "total": "29.56"}}]})
+        json!({"quotes": [{"quote_id": q, "title": "New boiler", "status": "accepted", "revision": 1,
+        "currency": "GBP", "created_at": "2026-06-02T09:00:00Z", "sent_at": "2026-06-02T09:10:00Z",
+        "expires_on": "2026-07-01", "totals": {"subtotal": "25.56", "tax": "4.00", "total": "29.56"}}]})
     );
     assert!(
         queries::quotes::list(db, portal, ids.other_client, now)
@@ -553,8 +618,15 @@ async fn every_view_answers_in_shape(db: &ReadDb, store: &Arc<dyn EventStore>) {
     );
     assert_eq!(
         invoices,
-        json!({"invoices": [{"invoice_id": ids.invoice.to_string(), "number": "INV-1", "status": "overdue",
-        "totals": {"subtotal": "20.00", "tax": "4.00", "total": "24.00"}, "amount_due": "14.00"}]})
+        json!({"invoices": [
+            {"invoice_id": ids.later_invoice.to_string(), "number": "INV-2", "status": "part_paid",
+             "currency": "EUR", "totals": {"subtotal": "30.00", "tax": "0.00", "total": "30.00"},
+             "amount_due": "5.00", "due_on": "2026-06-30", "issued_at": "2026-06-07T09:00:00Z"},
+            {"invoice_id": ids.invoice.to_string(), "number": "INV-1", "status": "overdue",
+             "currency": "GBP", "totals": {"subtotal": "20.00", "tax": "4.00", "total": "24.00"},
+             "amount_due": "14.00", "due_on": "2026-06-09", "issued_at": "2026-06-05T09:00:00Z"}
+        ]}),
+        "newest first"
     );
     let invoice = value(
         queries::invoices::get(db, staff, ids.invoice, at("2026-06-08T12:00:00Z"))
@@ -564,6 +636,27 @@ async fn every_view_answers_in_shape(db: &ReadDb, store: &Arc<dyn EventStore>) {
     assert_eq!(invoice["status"], "part_paid");
     assert_eq!(invoice["amount_paid"], "10.00");
     assert_eq!(invoice["due_on"], "2026-06-09");
+    assert_eq!(invoice["currency"], "GBP");
+    assert_eq!(invoice["issued_at"], "2026-06-05T09:00:00Z");
+    assert_eq!(
+        invoice["payments"],
+        json!([{"amount": "10.00", "paid_on": "2026-06-06", "recorded_at": "2026-06-05T09:00:00Z"}])
+    );
+    let later = value(
+        queries::invoices::get(db, portal, ids.later_invoice, now)
+            .await
+            .expect("invoice"),
+    );
+    assert_eq!(later["status"], "part_paid");
+    assert_eq!(later["amount_paid"], "25.00");
+    assert_eq!(
+        later["payments"],
+        json!([
+            {"amount": "20.00", "paid_on": "2026-06-08", "recorded_at": "2026-06-09T10:00:00Z"},
+            {"amount": "5.00", "paid_on": "2026-06-07", "recorded_at": "2026-06-09T11:00:00Z"}
+        ]),
+        "in the order recorded"
+    );
     assert_eq!(
         invoice["lines"],
         json!([{"description": "Labour", "quantity": "2", "unit_price": "10.00", "tax_rate": "20", "net": "20.00", "tax": "4.00", "total": "24.00"}])

@@ -3,7 +3,7 @@
 //! local date.
 
 use super::{Scope, client_in_scope, team_zone};
-use crate::convert::{date, decimal, parse_id, totals};
+use crate::convert::{date, decimal, parse_id, rfc3339, totals};
 use crate::db::ReadDb;
 use crate::error::ProjectionError;
 use cma_domain::Timestamp;
@@ -28,9 +28,17 @@ pub struct InvoiceSummary {
     pub number: String,
     /// `issued`, `part_paid`, `paid` or `overdue`.
     pub status: String,
+    /// ISO 4217.
+    #[schema(example = "GBP")]
+    pub currency: String,
     pub totals: Totals,
     #[schema(example = "14.00")]
     pub amount_due: String,
+    #[schema(format = Date)]
+    pub due_on: String,
+    /// When it was issued.
+    #[schema(format = DateTime)]
+    pub issued_at: String,
 }
 
 /// `GET /invoices/{id}`, `GET /portal/invoices/{id}`.
@@ -54,6 +62,25 @@ pub struct InvoiceView {
     pub amount_due: String,
     #[schema(format = Date)]
     pub due_on: String,
+    /// When it was issued.
+    #[schema(format = DateTime)]
+    pub issued_at: String,
+    /// Payments in the order they were recorded.
+    pub payments: Vec<PaymentView>,
+}
+
+/// One payment recorded against an invoice.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = InvoicePayment)]
+pub struct PaymentView {
+    #[schema(example = "50.00")]
+    pub amount: String,
+    /// The day the money was received, as staff entered it.
+    #[schema(format = Date)]
+    pub paid_on: String,
+    /// When the payment was recorded.
+    #[schema(format = DateTime)]
+    pub recorded_at: String,
 }
 
 /// One invoice line with its amounts, as decimal strings.
@@ -86,6 +113,7 @@ struct Row {
     subtotal: String,
     tax: String,
     total: String,
+    issued_at: i64,
 }
 
 /// An invoice's figures as the domain reads them: status, paid, due.
@@ -96,7 +124,7 @@ struct Figures {
 }
 
 impl Row {
-    fn figures(&self, payments: &[String], today: Date) -> Result<Figures, ProjectionError> {
+    fn figures(&self, payments: &[PaymentRow], today: Date) -> Result<Figures, ProjectionError> {
         let currency = Currency::from_code(&self.currency)
             .ok_or_else(|| ProjectionError::corrupt("currency", &self.currency))?;
         let invoice_id: InvoiceId = parse_id(&self.invoice_id)?;
@@ -114,12 +142,12 @@ impl Row {
             }),
             payments: payments
                 .iter()
-                .map(|amount| {
+                .map(|p| {
                     Ok(PaymentRecorded {
                         invoice: invoice_id,
                         by: StaffId::default(),
-                        amount: decimal(amount)?,
-                        paid_on: due_on,
+                        amount: decimal(&p.amount)?,
+                        paid_on: date(&p.paid_on)?,
                     })
                 })
                 .collect::<Result<_, ProjectionError>>()?,
@@ -140,15 +168,34 @@ impl Row {
 }
 
 const COLUMNS: &str = "i.invoice_id, i.client_id, i.number, i.currency, i.due_on, i.subtotal, \
-     i.tax, i.total";
+     i.tax, i.total, i.issued_at";
 
+#[derive(sqlx::FromRow)]
+struct PaymentRow {
+    invoice_id: String,
+    amount: String,
+    paid_on: String,
+    recorded_at: i64,
+}
+
+impl PaymentRow {
+    fn view(&self) -> Result<PaymentView, ProjectionError> {
+        Ok(PaymentView {
+            amount: self.amount.clone(),
+            paid_on: self.paid_on.clone(),
+            recorded_at: rfc3339(self.recorded_at)?,
+        })
+    }
+}
+
+/// Payments by invoice, each invoice's in the order they were recorded.
 async fn payments(
     db: &ReadDb,
     client: ClientId,
     invoice: Option<InvoiceId>,
-) -> Result<HashMap<String, Vec<String>>, ProjectionError> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT p.invoice_id, p.amount FROM invoice_payments p \
+) -> Result<HashMap<String, Vec<PaymentRow>>, ProjectionError> {
+    let rows: Vec<PaymentRow> = sqlx::query_as(
+        "SELECT p.invoice_id, p.amount, p.paid_on, p.recorded_at FROM invoice_payments p \
          JOIN invoices i ON i.invoice_id = p.invoice_id \
          WHERE i.client_id = $1 AND ($2 IS NULL OR i.invoice_id = $2) ORDER BY p.position",
     )
@@ -156,9 +203,12 @@ async fn payments(
     .bind(invoice.map(|i| i.to_string()))
     .fetch_all(db.pool())
     .await?;
-    let mut by_invoice: HashMap<String, Vec<String>> = HashMap::new();
-    for (invoice, amount) in rows {
-        by_invoice.entry(invoice).or_default().push(amount);
+    let mut by_invoice: HashMap<String, Vec<PaymentRow>> = HashMap::new();
+    for row in rows {
+        by_invoice
+            .entry(row.invoice_id.clone())
+            .or_default()
+            .push(row);
     }
     Ok(by_invoice)
 }
@@ -168,7 +218,7 @@ async fn today(db: &ReadDb, scope: Scope, now: Timestamp) -> Result<Date, Projec
     Ok(zone.to_datetime(now.to_jiff()).date())
 }
 
-/// The client's invoices, oldest first; `None` for a client out of scope.
+/// The client's invoices, newest first (by when issued); `None` for a client out of scope.
 pub async fn list(
     db: &ReadDb,
     scope: Scope,
@@ -179,7 +229,7 @@ pub async fn list(
         return Ok(None);
     }
     let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM invoices i WHERE i.client_id = $1 ORDER BY i.issued_at, i.invoice_id"
+        "SELECT {COLUMNS} FROM invoices i WHERE i.client_id = $1 ORDER BY i.issued_at DESC, i.invoice_id DESC"
     )))
     .bind(client.to_string())
     .fetch_all(db.pool())
@@ -192,10 +242,13 @@ pub async fn list(
             let figures = r.figures(paid.get(&r.invoice_id).map_or(&[], Vec::as_slice), today)?;
             Ok(InvoiceSummary {
                 totals: r.totals()?,
+                issued_at: rfc3339(r.issued_at)?,
                 invoice_id: r.invoice_id,
                 number: r.number,
                 status: figures.status,
+                currency: r.currency,
                 amount_due: figures.amount_due,
+                due_on: r.due_on,
             })
         })
         .collect::<Result<_, ProjectionError>>()?;
@@ -231,9 +284,15 @@ pub async fn get(
     .await?;
     let paid = payments(db, client, Some(invoice)).await?;
     let today = today(db, scope, now).await?;
-    let figures = row.figures(paid.get(&row.invoice_id).map_or(&[], Vec::as_slice), today)?;
+    let paid = paid.get(&row.invoice_id).map_or(&[][..], Vec::as_slice);
+    let figures = row.figures(paid, today)?;
     Ok(Some(InvoiceView {
         totals: row.totals()?,
+        issued_at: rfc3339(row.issued_at)?,
+        payments: paid
+            .iter()
+            .map(PaymentRow::view)
+            .collect::<Result<_, _>>()?,
         invoice_id: row.invoice_id,
         client_id: row.client_id,
         number: row.number,

@@ -30,7 +30,22 @@ pub struct QuoteSummary {
     /// `draft`, `sent`, `accepted`, `expired` or `withdrawn`.
     pub status: String,
     pub revision: i64,
+    /// ISO 4217.
+    #[schema(example = "GBP")]
+    pub currency: String,
     pub totals: Totals,
+    /// When it was drafted.
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    /// When it was sent; left out while a draft.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = DateTime)]
+    pub sent_at: Option<String>,
+    /// The last day the quote may be accepted, in the team's time zone;
+    /// left out when it has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = Date)]
+    pub expires_on: Option<String>,
 }
 
 /// The quote view: `GET /quotes/{id}`, `GET /portal/quotes/{id}`.
@@ -116,10 +131,12 @@ struct Row {
     accepted_name: Option<String>,
     accepted_at: Option<i64>,
     accepted_ip: Option<String>,
+    created_at: i64,
+    sent_at: Option<i64>,
 }
 
 const COLUMNS: &str = "quote_id, client_id, title, currency, expires_on, revision, status, \
-     subtotal, tax, total, accepted_name, accepted_at, accepted_ip";
+     subtotal, tax, total, accepted_name, accepted_at, accepted_ip, created_at, sent_at";
 
 impl Row {
     /// The recorded status, or `expired` once the expiry day has ended in
@@ -143,7 +160,7 @@ impl Row {
     }
 }
 
-/// The client's quotes, oldest first; `None` for a client out of scope.
+/// The client's quotes, newest first (by when drafted); `None` for a client out of scope.
 pub async fn list(
     db: &ReadDb,
     scope: Scope,
@@ -155,7 +172,7 @@ pub async fn list(
     }
     let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM quotes WHERE team_id = $1 AND client_id = $2 \
-         AND (sent = 1 OR $3 = 0) ORDER BY created_at, quote_id"
+         AND (sent = 1 OR $3 = 0) ORDER BY created_at DESC, quote_id DESC"
     )))
     .bind(scope.team().to_string())
     .bind(client.to_string())
@@ -169,9 +186,13 @@ pub async fn list(
             Ok(QuoteSummary {
                 status: r.status_at(now, &zone)?,
                 totals: r.totals()?,
+                created_at: rfc3339(r.created_at)?,
+                sent_at: r.sent_at.map(rfc3339).transpose()?,
                 quote_id: r.quote_id,
                 title: r.title,
                 revision: r.revision,
+                currency: r.currency,
+                expires_on: r.expires_on,
             })
         })
         .collect::<Result<_, ProjectionError>>()?;

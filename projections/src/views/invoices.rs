@@ -35,7 +35,7 @@ const LINE_COLUMNS: &[&str] = &[
     "tax",
     "total",
 ];
-const PAYMENT_COLUMNS: &[&str] = &["invoice_id", "position", "amount", "paid_on"];
+const PAYMENT_COLUMNS: &[&str] = &["invoice_id", "position", "amount", "paid_on", "recorded_at"];
 
 #[async_trait]
 impl Projector for InvoicesView {
@@ -91,6 +91,7 @@ impl Projector for InvoicesView {
                     i64::try_from(recorded.position).unwrap_or(i64::MAX).into(),
                     e.amount.to_string().into(),
                     e.paid_on.to_string().into(),
+                    micros(recorded.event.recorded_at).into(),
                 ]),
             }
         }

@@ -39,6 +39,7 @@ const QUOTE_COLUMNS: &[&str] = &[
     "accepted_ip",
     "acceptance",
     "created_at",
+    "sent_at",
 ];
 const LINE_COLUMNS: &[&str] = &[
     "quote_id",
@@ -70,6 +71,8 @@ const COMMENT_COLUMNS: &[&str] = &[
 struct Doc {
     quote: Quote,
     created_at: i64,
+    /// When it was sent (`QuoteSent.at`), once sent.
+    sent_at: Option<i64>,
     /// Its lines were replaced in this batch (old rows must go).
     edited: bool,
 }
@@ -88,6 +91,7 @@ const QUOTE_READ: &Columns = &[
     ("expired", Kind::Int),
     ("acceptance", Kind::Blob),
     ("created_at", Kind::Int),
+    ("sent_at", Kind::Int),
 ];
 /// What a later batch reads back of a quote's line.
 const LINE_READ: &Columns = &[
@@ -139,11 +143,13 @@ fn doc(mut f: Fields) -> Result<(QuoteId, Doc), ProjectionError> {
         acceptance,
     };
     let created_at = f.int()?;
+    let sent_at = f.opt_int()?;
     Ok((
         id,
         Doc {
             quote,
             created_at,
+            sent_at,
             edited: false,
         },
     ))
@@ -218,6 +224,7 @@ fn quote_row(doc: &Doc) -> Row {
         acceptance.map(|a| a.ip.clone()).into(),
         acceptance.map(encode_payload).into(),
         doc.created_at.into(),
+        doc.sent_at.into(),
     ]
 }
 
@@ -279,6 +286,7 @@ impl Projector for QuotesView {
             let doc = docs.remove(&quote).unwrap_or(Doc {
                 quote: Quote::default(),
                 created_at: micros(recorded.event.recorded_at),
+                sent_at: None,
                 edited: false,
             });
             if let QuoteEvent::LineCommented(c) = &event {
@@ -295,6 +303,10 @@ impl Projector for QuotesView {
                 ]);
             }
             let edited = doc.edited || matches!(event, QuoteEvent::Edited(_));
+            let sent_at = match &event {
+                QuoteEvent::Sent(e) => Some(micros(e.at)),
+                _ => doc.sent_at,
+            };
             let mut quote_state = doc.quote.evolve(&event);
             quote_state.comments.clear();
             docs.insert(
@@ -302,6 +314,7 @@ impl Projector for QuotesView {
                 Doc {
                     quote: quote_state,
                     created_at: doc.created_at,
+                    sent_at,
                     edited,
                 },
             );
