@@ -4,13 +4,14 @@ use crate::config::Config;
 use crate::http::ApiError;
 use crate::http::consistency::read_your_writes;
 use crate::metrics;
+use crate::roles::Roles;
 use crate::storage::ContentStore;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use cma_projections::ReadDb;
+use cma_projections::{ReadDb, RunnerWatch};
 use cma_store::{Clock, EventStore, Service};
 use std::sync::Arc;
 use tower_http::trace::TraceLayer;
@@ -31,6 +32,10 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Uploaded content by SHA-256.
     pub files: Arc<ContentStore>,
+    /// What this process does (`--roles`).
+    pub roles: Roles,
+    /// This process's projector runners, when it has the projector role.
+    pub projectors: Option<RunnerWatch>,
 }
 
 impl AppState {
@@ -49,6 +54,12 @@ impl AppState {
             &config.files_options,
         )
         .await
+        .and_then(|files| match &config.database_url {
+            // On PostgreSQL without a bucket, content is kept in the
+            // database, so that every process reads what any stored.
+            Some(url) => files.in_database(url),
+            None => Ok(files),
+        })
         .map_err(|e| format!("cannot open the file store: {e}"))?;
         Ok(Self {
             files: Arc::new(files),
@@ -58,6 +69,8 @@ impl AppState {
             read,
             secret_key,
             config: Arc::new(config),
+            roles: Roles::ALL,
+            projectors: None,
         })
     }
 
@@ -84,6 +97,16 @@ pub fn router(state: AppState) -> Router {
             date_from_clock,
         ))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// The routes of a process without the api role: liveness, readiness and
+/// metrics only.
+pub fn service_router(state: AppState) -> Router {
+    Router::from(crate::routes::service::routes())
+        .fallback(|| async { ApiError::not_found() })
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -2,8 +2,10 @@
 
 use crate::audit::command::{self, Format};
 use crate::config::Config;
+use crate::roles::Roles;
 use clap::{Args, Parser, Subcommand};
 use cma_projections::rebuild;
+use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
 #[command(name = "cma", version, about = "CMA Client Portal")]
@@ -14,18 +16,57 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Run the API, the projectors and the worker in one process.
-    Serve(Config),
+    /// Run the API, the projectors and the worker in one process, or the
+    /// roles `--roles` names.
+    Serve(ServeArgs),
     /// Apply the database migrations and exit.
     Migrate(Config),
-    /// Run only the worker: emails and timed rules.
+    /// Run only the worker: emails and timed rules (`serve --roles worker`
+    /// without an HTTP listener).
     Worker(Config),
+    /// Copy the embedded default's data (both SQLite files, the stored
+    /// files, the secret key) to DEST, online, while `cma serve` runs.
+    Backup(BackupArgs),
+    /// Bring a backup back into the data directory (empty or new, unless
+    /// `--force`).
+    Restore(RestoreArgs),
     /// Read-model maintenance.
     #[command(subcommand)]
     Projections(ProjectionsCommand),
     /// Audit a quote's acceptance or the whole event log (PRODUCT §10).
     #[command(subcommand)]
     Audit(Audit),
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// What this process does: `api`, `projector`, `worker`, comma-separated.
+    /// Subsets need the read models on PostgreSQL; there standbys of the
+    /// projector and the worker take over through their leases.
+    #[arg(long, env = "CMA_ROLES", default_value = "api,projector,worker")]
+    pub roles: Roles,
+    #[command(flatten)]
+    pub config: Config,
+}
+
+#[derive(Args, Debug)]
+pub struct BackupArgs {
+    /// The folder to write the backup to (new, or empty).
+    pub dest: PathBuf,
+    #[command(flatten)]
+    pub config: Config,
+}
+
+#[derive(Args, Debug)]
+pub struct RestoreArgs {
+    /// A folder written by `cma backup`.
+    pub src: PathBuf,
+    /// Replace the data directory's event log, read models, files and key
+    /// even though it is not empty.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub config: Config,
 }
 
 #[derive(Subcommand, Debug)]
@@ -69,7 +110,7 @@ pub struct RebuildArgs {
 
 pub async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Command::Serve(config) => crate::serve::serve(config).await,
+        Command::Serve(args) => crate::serve::serve_roles(args.config, args.roles, true).await,
         Command::Migrate(config) => {
             let store = crate::stores::open_event_store(&config)
                 .await
@@ -79,19 +120,16 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Worker(config) => {
-            let state = crate::app::AppState::open(config).await?;
-            let outcome = cma_workers::run_worker(
-                crate::serve::worker_config(&state),
-                state.store.clone(),
-                state.read.clone(),
-                state.clock.clone(),
-                crate::serve::shutdown_signal(),
-            )
-            .await
-            .map_err(|e| format!("worker failed: {e}"));
-            state.close().await;
-            outcome
+        Command::Worker(config) => crate::serve::serve_roles(config, Roles::WORKER, false).await,
+        Command::Backup(args) => {
+            let done = crate::backup::backup(&args.config, &args.dest).await?;
+            println!("{done}");
+            Ok(())
+        }
+        Command::Restore(args) => {
+            let done = crate::backup::restore(&args.config, &args.src, args.force).await?;
+            println!("{done}");
+            Ok(())
         }
         Command::Projections(ProjectionsCommand::Rebuild(args)) => rebuild_projections(args).await,
         Command::Audit(Audit::Quote { id, format, config }) => {

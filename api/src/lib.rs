@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod audit;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -9,6 +10,7 @@ pub mod http;
 pub mod identity;
 pub mod metrics;
 pub mod openapi;
+pub mod roles;
 pub mod routes;
 pub mod secrets;
 pub mod serve;

@@ -1,7 +1,9 @@
-//! `cma serve`: the whole portal in one process.
+//! `cma serve`: the whole portal in one process, or the roles `--roles`
+//! names (see [`crate::roles`]).
 
-use crate::app::{AppState, router};
+use crate::app::{AppState, router, service_router};
 use crate::config::Config;
+use crate::roles::Roles;
 use cma_projections::{Projections, RunnerConfig, views};
 use cma_workers::email::TransportSettings;
 use cma_workers::{WorkerConfig, run_worker};
@@ -11,14 +13,27 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 pub async fn serve(config: Config) -> Result<(), String> {
-    let listen = config.listen;
+    serve_roles(config, Roles::ALL, true).await
+}
+
+/// Runs `roles` until Ctrl-C or SIGTERM; with `listen`, serves HTTP (the
+/// API with the api role, else only `/healthz`, `/readyz` and `/metrics`).
+pub async fn serve_roles(config: Config, roles: Roles, listen: bool) -> Result<(), String> {
+    roles.check(&config)?;
+    let config = crate::roles::name_sessions(config);
+    let address = config.listen;
     let public_url = config.public_url();
     let state = AppState::open(config).await?;
-    let listener = TcpListener::bind(listen)
-        .await
-        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-    tracing::info!(listen = %listen, public_url = %public_url, "serving");
-    let served = run(state.clone(), listener, shutdown_signal()).await;
+    let listener = match listen {
+        true => Some(
+            TcpListener::bind(address)
+                .await
+                .map_err(|e| format!("cannot listen on {address}: {e}"))?,
+        ),
+        false => None,
+    };
+    tracing::info!(listen = %address, public_url = %public_url, roles = %roles, "serving");
+    let served = run_roles(state.clone(), listener, roles, shutdown_signal()).await;
     state.close().await;
     served
 }
@@ -46,40 +61,83 @@ pub async fn run(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
-    let projections = Projections::start(
-        state.read.clone(),
-        state.store.clone(),
-        views::all(),
-        RunnerConfig::default(),
-    );
+    run_roles(state, Some(listener), Roles::ALL, shutdown).await
+}
+
+/// Runs `roles` until `shutdown` resolves: the projectors (each where its
+/// lease is held, on PostgreSQL), the worker, and on `listener` the API or,
+/// without the api role, the service routes.
+pub async fn run_roles(
+    mut state: AppState,
+    listener: Option<TcpListener>,
+    roles: Roles,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
+    state.roles = roles;
+    let listening = listener.is_some();
+    let projections = roles.projector.then(|| {
+        Projections::start(
+            state.read.clone(),
+            state.store.clone(),
+            views::all(),
+            RunnerConfig::default(),
+        )
+    });
+    state.projectors = projections.as_ref().map(Projections::watch);
     let appends = crate::metrics::watch_appends(&state);
     let (stop_worker, worker_stopped) = oneshot::channel::<()>();
-    let worker = tokio::spawn(run_worker(
-        worker_config(&state),
-        state.store.clone(),
-        state.read.clone(),
-        state.clock.clone(),
-        async {
-            let _ = worker_stopped.await;
-        },
-    ));
-    let app = router(state);
-    let served = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-    .map_err(|e| format!("server failed: {e}"));
+    let worker = roles.worker.then(|| {
+        tokio::spawn(run_worker(
+            worker_config(&state),
+            state.store.clone(),
+            state.read.clone(),
+            state.clock.clone(),
+            async {
+                let _ = worker_stopped.await;
+            },
+        ))
+    });
+    let served = match listener {
+        Some(listener) => {
+            let app = match roles.api {
+                true => router(state),
+                false => service_router(state),
+            };
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .with_graceful_shutdown(shutdown)
+            .await
+            .map_err(|e| format!("server failed: {e}"))
+        }
+        None => {
+            shutdown.await;
+            Ok(())
+        }
+    };
     appends.abort();
     let _ = stop_worker.send(());
-    match worker.await {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => tracing::error!(error = %e, "the worker stopped with an error"),
-        Err(e) => tracing::error!(error = %e, "the worker task failed"),
+    let mut worked = Ok(());
+    if let Some(worker) = worker {
+        match worker.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "the worker stopped with an error");
+                worked = Err(format!("worker failed: {e}"));
+            }
+            Err(e) => tracing::error!(error = %e, "the worker task failed"),
+        }
     }
-    projections.stop().await;
-    served
+    if let Some(projections) = projections {
+        projections.stop().await;
+    }
+    // A process that only works (`cma worker`) fails with its worker; one
+    // that serves has logged it.
+    match listening {
+        true => served,
+        false => served.and(worked),
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -6,6 +6,11 @@
 //! sniffed by content against the domain allow-list, and only then kept:
 //! renamed to `{dir}/{sha256}` on disk, or sent to `{prefix}/{sha256}` in the
 //! bucket. Identical content is stored once.
+//!
+//! On PostgreSQL without a bucket the content is kept in the database
+//! itself ([`database`]), so that every process reads what any stored.
+
+mod database;
 
 use bytes::Bytes;
 use cma_domain::file::{ALLOWED_CONTENT_TYPES, is_sha256_hex};
@@ -54,6 +59,8 @@ pub enum OpenError {
         bucket: String,
         source: object_store::Error,
     },
+    #[error("cannot set up the file store in the database: {0}")]
+    Database(sqlx::Error),
 }
 
 /// Where content is kept: `s3://bucket/prefix` (the prefix may be empty).
@@ -124,6 +131,8 @@ pub struct ContentStore {
     /// Holds the content on disk, or only the uploads on their way to the bucket.
     dir: PathBuf,
     bucket: Option<Bucket>,
+    /// Keeps the content in PostgreSQL (no bucket, read models on PostgreSQL).
+    database: Option<database::Database>,
     max_bytes: u64,
 }
 
@@ -166,8 +175,28 @@ impl ContentStore {
         Ok(Self {
             dir: dir.to_owned(),
             bucket,
+            database: None,
             max_bytes,
         })
+    }
+
+    /// Keeps content in the PostgreSQL database at `url` instead of the
+    /// files directory (unless a bucket is set, which wins). Content on disk
+    /// from before is still read when the database does not have it.
+    pub fn in_database(mut self, url: &str) -> Result<Self, OpenError> {
+        if self.bucket.is_none() {
+            self.database = Some(database::Database::connect(url).map_err(OpenError::Database)?);
+        }
+        Ok(self)
+    }
+
+    /// Where content is kept: `bucket`, `database` or `disk`.
+    pub fn kind(&self) -> &'static str {
+        match (&self.bucket, &self.database) {
+            (Some(_), _) => "bucket",
+            (None, Some(_)) => "database",
+            (None, None) => "disk",
+        }
     }
 
     pub fn max_bytes(&self) -> u64 {
@@ -195,6 +224,7 @@ impl ContentStore {
             writer,
             dir: self.dir.clone(),
             bucket: self.bucket.clone(),
+            database: self.database.clone(),
             accepts,
             hasher: Sha256::new(),
             size: 0,
@@ -208,6 +238,11 @@ impl ContentStore {
     pub async fn open_content(&self, key: &str) -> io::Result<Option<ContentStream>> {
         if !is_sha256_hex(key) {
             return Ok(None);
+        }
+        if let Some(database) = &self.database
+            && let Some(content) = database.get(key).await?
+        {
+            return Ok(Some(content));
         }
         let opened = match &self.bucket {
             None => tokio::fs::File::open(self.dir.join(key))
@@ -223,7 +258,7 @@ impl ContentStore {
     }
 
     /// Whether the store answers: the files directory is there and, with a
-    /// bucket, the bucket can be listed.
+    /// bucket, the bucket can be listed; in the database, the database answers.
     pub async fn check(&self) -> io::Result<()> {
         if !tokio::fs::metadata(&self.dir).await?.is_dir() {
             return Err(io::Error::other(format!(
@@ -231,9 +266,10 @@ impl ContentStore {
                 self.dir.display()
             )));
         }
-        match &self.bucket {
-            None => Ok(()),
-            Some(bucket) => bucket.check().await,
+        match (&self.bucket, &self.database) {
+            (Some(bucket), _) => bucket.check().await,
+            (None, Some(database)) => database.check().await,
+            (None, None) => Ok(()),
         }
     }
 }
@@ -306,6 +342,7 @@ pub struct Incoming {
     writer: tokio::fs::File,
     dir: PathBuf,
     bucket: Option<Bucket>,
+    database: Option<database::Database>,
     accepts: Accepts,
     hasher: Sha256,
     size: u64,
@@ -342,8 +379,12 @@ impl Incoming {
         };
         self.writer.flush().await?;
         let sha256 = hex::encode(self.hasher.finalize());
-        match &self.bucket {
-            None => {
+        match (&self.bucket, &self.database) {
+            (None, Some(database)) => {
+                let file = tokio::fs::File::from_std(self.temp.reopen()?);
+                database.keep(file, &sha256, self.size).await?;
+            }
+            (None, None) => {
                 // On disk the temporary file becomes the content: made durable first.
                 self.writer.sync_all().await?;
                 let target = self.dir.join(&sha256);
@@ -352,7 +393,7 @@ impl Incoming {
                     .await
                     .map_err(io::Error::other)??;
             }
-            Some(bucket) => {
+            (Some(bucket), _) => {
                 let file = tokio::fs::File::from_std(self.temp.reopen()?);
                 bucket.keep(file, &sha256).await?;
             }

@@ -24,4 +24,4 @@ pub use error::ProjectionError;
 pub use lease::{advisory_try_lock, advisory_unlock};
 pub use projector::{Projector, TableNames};
 pub use readiness::{Lag, MAX_WAIT, lag, wait_for};
-pub use runner::{Projections, RunnerConfig, RunnerStatus};
+pub use runner::{Projections, RunnerConfig, RunnerStatus, RunnerWatch};

@@ -93,6 +93,12 @@ impl Projections {
         self.status.get(name).map(|rx| *rx.borrow())
     }
 
+    /// A handle on the runners' statuses that others may keep (a
+    /// readiness report), cheap to clone.
+    pub fn watch(&self) -> RunnerWatch {
+        RunnerWatch(self.status.clone())
+    }
+
     /// Whether every runner here is active.
     pub fn all_active(&self) -> bool {
         self.status.values().all(|rx| rx.borrow().active)
@@ -118,6 +124,19 @@ impl Projections {
         for task in &self.tasks {
             task.abort();
         }
+    }
+}
+
+/// The statuses of a set of runners, as they change.
+#[derive(Clone, Debug)]
+pub struct RunnerWatch(HashMap<&'static str, watch::Receiver<RunnerStatus>>);
+
+impl RunnerWatch {
+    /// Each runner's name and status, by name.
+    pub fn statuses(&self) -> Vec<(&'static str, RunnerStatus)> {
+        let mut all: Vec<_> = self.0.iter().map(|(n, rx)| (*n, *rx.borrow())).collect();
+        all.sort_by_key(|(name, _)| *name);
+        all
     }
 }
 

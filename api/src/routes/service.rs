@@ -32,10 +32,13 @@ async fn healthz() -> &'static str {
 /// How long readiness waits for the content store (a bucket's client retries).
 const FILES_CHECK_TIMEOUT: Duration = Duration::from_secs(3);
 
-/// Whether the stores answer, and how far behind the log each projector is.
+/// Whether the stores answer, and how far behind the log each projector
+/// is; and for each role of this process, what matters for it.
 #[derive(Serialize, ToSchema)]
 pub struct Readiness {
     ready: bool,
+    /// What this process does (`--roles`): `api`, `projector`, `worker`.
+    roles: Vec<&'static str>,
     /// The event log's last position; `null` when the log does not answer.
     #[schema(required = true)]
     event_log_head: Option<u64>,
@@ -49,8 +52,75 @@ pub struct Readiness {
     /// bucket when uploads are kept in one).
     files: bool,
     projectors: Vec<cma_projections::Lag>,
+    /// With the api role: ready when the stores answer and the event log
+    /// takes appends.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    api: Option<ApiRole>,
+    /// With the projector role: whether this process projects (holds the
+    /// projectors' leases) or stands by, and how far behind the log it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    projector: Option<ProjectorRole>,
+    /// With the worker role: whether this process runs the worker's
+    /// followers (holds their leases) or stands by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    worker: Option<WorkerRole>,
     problems: Vec<String>,
 }
+
+/// Whether a role runs here, stands by, or runs in part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleState {
+    /// Everything of the role runs in this process.
+    Active,
+    /// Another process holds the leases; this one takes over if it goes.
+    Standby,
+    /// Some of the leases are held here (a takeover under way).
+    Partial,
+}
+
+impl RoleState {
+    fn of(held_here: usize, all: usize) -> Self {
+        match held_here {
+            0 if all > 0 => Self::Standby,
+            n if n == all => Self::Active,
+            _ => Self::Partial,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApiRole {
+    ready: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProjectorRole {
+    state: RoleState,
+    /// The projectors running in this process.
+    active: Vec<&'static str>,
+    /// The most events any projector has yet to apply.
+    lag: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WorkerRole {
+    state: RoleState,
+    /// Each follower of the worker and who holds its lease.
+    followers: Vec<FollowerLease>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FollowerLease {
+    name: &'static str,
+    holder: crate::roles::Holder,
+}
+
+/// The worker's followers, each run where its lease is held.
+const WORKER_FOLLOWERS: [&str; 2] = [
+    cma_workers::email::EmailEnqueuer::NAME,
+    cma_workers::rules::DueIndex::NAME,
+];
 
 /// Not ready: a problem whose extension members are the readiness report.
 #[derive(Serialize, ToSchema)]
@@ -68,6 +138,7 @@ pub struct NotReady<'a> {
             description = "a store does not answer, or the event log takes no appends"),
     ))]
 async fn readyz(State(state): State<AppState>) -> Response {
+    let roles = state.roles;
     let mut problems = Vec::new();
     let head = match state.store.head().await {
         Ok(head) => Some(head),
@@ -76,12 +147,14 @@ async fn readyz(State(state): State<AppState>) -> Response {
             None
         }
     };
+    // The API and the worker append; the projectors only read.
     let event_log_writable = match state.store.can_append() {
         Ok(()) => true,
-        Err(e) => {
+        Err(e) if roles.api || roles.worker => {
             problems.push(format!("event log cannot take appends: {e}"));
             false
         }
+        Err(_) => false,
     };
     let read_db = match sqlx::query("SELECT 1").execute(state.read.pool()).await {
         Ok(_) => true,
@@ -90,14 +163,19 @@ async fn readyz(State(state): State<AppState>) -> Response {
             false
         }
     };
+    // Only the API reads and writes uploaded content.
     let files = match tokio::time::timeout(FILES_CHECK_TIMEOUT, state.files.check()).await {
         Ok(Ok(())) => true,
         Ok(Err(e)) => {
-            problems.push(format!("file store unavailable: {e}"));
+            if roles.api {
+                problems.push(format!("file store unavailable: {e}"));
+            }
             false
         }
         Err(_) => {
-            problems.push("file store unavailable: no answer in time".to_owned());
+            if roles.api {
+                problems.push("file store unavailable: no answer in time".to_owned());
+            }
             false
         }
     };
@@ -108,13 +186,57 @@ async fn readyz(State(state): State<AppState>) -> Response {
             Vec::new()
         }
     };
+    let api = roles.api.then(|| ApiRole {
+        ready: head.is_some() && event_log_writable && read_db && files,
+    });
+    let projector = roles.projector.then(|| {
+        let statuses = state
+            .projectors
+            .as_ref()
+            .map(cma_projections::RunnerWatch::statuses)
+            .unwrap_or_default();
+        let active: Vec<&'static str> = statuses
+            .iter()
+            .filter(|(_, status)| status.active)
+            .map(|(name, _)| *name)
+            .collect();
+        ProjectorRole {
+            state: RoleState::of(active.len(), statuses.len()),
+            active,
+            lag: projectors.iter().map(|l| l.lag).max().unwrap_or(0),
+        }
+    });
+    let worker = match roles.worker {
+        false => None,
+        true => {
+            let mut followers = Vec::new();
+            for name in WORKER_FOLLOWERS {
+                match crate::roles::lease_holder(&state.read, name).await {
+                    Ok(holder) => followers.push(FollowerLease { name, holder }),
+                    Err(e) => problems.push(format!("worker lease of {name} unknown: {e}")),
+                }
+            }
+            let here = followers
+                .iter()
+                .filter(|f| f.holder == crate::roles::Holder::Here)
+                .count();
+            Some(WorkerRole {
+                state: RoleState::of(here, followers.len()),
+                followers,
+            })
+        }
+    };
     answer(Readiness {
         ready: problems.is_empty(),
+        roles: roles.names(),
         event_log_head: head,
         event_log_writable,
         read_db,
         files,
         projectors,
+        api,
+        projector,
+        worker,
         problems,
     })
 }
@@ -152,11 +274,15 @@ mod tests {
     async fn an_unready_service_answers_a_503_problem_carrying_the_report() {
         let response = answer(Readiness {
             ready: false,
+            roles: vec!["api"],
             event_log_head: None,
             event_log_writable: false,
             read_db: true,
             files: true,
             projectors: Vec::new(),
+            api: Some(ApiRole { ready: false }),
+            projector: None,
+            worker: None,
             problems: vec!["event log unavailable: gone".to_owned()],
         });
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);

@@ -1,0 +1,264 @@
+//! `cma backup DEST` and `cma restore SRC`: a consistent online copy of the
+//! embedded default (the SQLite event log and read database, the stored
+//! files, the secret key), taken while `cma serve` runs, and bringing it
+//! back into an empty data directory.
+//!
+//! Each database is copied with `VACUUM INTO`, a consistent snapshot that
+//! neither stops nor waits for the server's writers. The copies are taken
+//! in an order that keeps them consistent with one another: the read
+//! database first, then the event log (so the log holds every event the
+//! read models have applied; the projectors catch up the rest on start),
+//! then the files (stored before their events are appended, and never
+//! removed, so every content the log names is there).
+//!
+//! On PostgreSQL the databases are backed up with PostgreSQL's own tools
+//! (see `docs/operations.md`).
+
+use crate::config::Config;
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{ConnectOptions, Connection, SqliteConnection};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const EVENTS: &str = "events.db";
+const READ: &str = "read.db";
+const FILES: &str = "files";
+const KEY: &str = "secret.key";
+/// What a backup folder says about itself.
+const MANIFEST: &str = "BACKUP.txt";
+
+/// Refuses configurations whose data is not (all) in the data directory.
+fn embedded_only(config: &Config, what: &str) -> Result<(), String> {
+    if config.database_url.is_some() {
+        return Err(format!(
+            "the event log and read models are on PostgreSQL (CMA_DATABASE_URL): {what} \
+             them with pg_dump/pg_restore or point-in-time recovery (see docs/operations.md); \
+             `cma {what}` is for the embedded default"
+        ));
+    }
+    if config.eventstore_url.is_some() {
+        return Err(format!(
+            "the event log is on KurrentDB (CMA_EVENTSTORE_URL): {what} it with KurrentDB's \
+             own tools; `cma {what}` is for the embedded default"
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `dir` is missing or holds nothing.
+fn is_empty_dir(dir: &Path) -> Result<bool, String> {
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => Ok(entries.next().is_none()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::NotADirectory => {
+            Err(format!("{} is a file, not a folder", dir.display()))
+        }
+        Err(e) => Err(format!("cannot read {}: {e}", dir.display())),
+    }
+}
+
+/// Opens an existing SQLite file without creating it.
+async fn open_existing(path: &Path, read_only: bool) -> Result<SqliteConnection, String> {
+    SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(false)
+        .read_only(read_only)
+        .busy_timeout(Duration::from_secs(30))
+        .connect()
+        .await
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))
+}
+
+/// A consistent copy of the SQLite database at `from` written to `to`.
+async fn vacuum_into(from: &Path, to: &Path) -> Result<(), String> {
+    let mut conn = open_existing(from, false).await?;
+    let target = to
+        .to_str()
+        .ok_or_else(|| format!("{} is not a UTF-8 path", to.display()))?;
+    let copied = sqlx::query("VACUUM INTO $1")
+        .bind(target)
+        .execute(&mut conn)
+        .await
+        .map_err(|e| format!("cannot copy {}: {e}", from.display()));
+    let _closed = conn.close().await;
+    copied.map(drop)
+}
+
+/// The last position of the event log in the SQLite file at `path`.
+async fn head(path: &Path) -> Result<i64, String> {
+    let mut conn = open_existing(path, true).await?;
+    let head = sqlx::query_scalar::<_, Option<i64>>("SELECT max(position) FROM events")
+        .fetch_one(&mut conn)
+        .await
+        .map_err(|e| format!("{} is not an event log: {e}", path.display()));
+    let _closed = conn.close().await;
+    Ok(head?.unwrap_or(0))
+}
+
+/// Whether the SQLite file at `path` is whole (`PRAGMA quick_check`).
+async fn check_sqlite(path: &Path) -> Result<(), String> {
+    let mut conn = open_existing(path, true).await?;
+    let checked = sqlx::query_scalar::<_, String>("PRAGMA quick_check")
+        .fetch_one(&mut conn)
+        .await
+        .map_err(|e| format!("{} is not an SQLite database: {e}", path.display()));
+    let _closed = conn.close().await;
+    match checked? {
+        ok if ok == "ok" => Ok(()),
+        problem => Err(format!("{} is damaged: {problem}", path.display())),
+    }
+}
+
+/// Copies the stored content in `from` into `to` (skipping uploads under
+/// way, whose names start with a dot); the number of files copied.
+fn copy_files(from: &Path, to: &Path) -> Result<u64, String> {
+    let entries = match std::fs::read_dir(from) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(format!("cannot read {}: {e}", from.display())),
+    };
+    std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+    let mut copied = 0;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') || !entry.path().is_file() {
+            continue;
+        }
+        let target = to.join(&name);
+        std::fs::copy(entry.path(), &target)
+            .map_err(|e| format!("cannot copy {}: {e}", entry.path().display()))?;
+        copied += 1;
+    }
+    Ok(copied)
+}
+
+/// Copies the data directory named by `config` to `dest` while the server
+/// may be running; a line saying what was copied.
+pub async fn backup(config: &Config, dest: &Path) -> Result<String, String> {
+    embedded_only(config, "back up")?;
+    let source = &config.data_dir;
+    let events = config.events_db();
+    if !events.is_file() {
+        return Err(format!(
+            "there is no event log at {}: is the data directory (--data-dir, CMA_DATA_DIR) right?",
+            events.display()
+        ));
+    }
+    if !is_empty_dir(dest)? {
+        return Err(format!(
+            "{} is not empty: back up into a new or empty folder",
+            dest.display()
+        ));
+    }
+    std::fs::create_dir_all(dest).map_err(|e| format!("cannot create {}: {e}", dest.display()))?;
+    // The read database first, then the log, then the files (see above).
+    let read = config.read_db();
+    if read.is_file() {
+        vacuum_into(&read, &dest.join(READ)).await?;
+    }
+    vacuum_into(&events, &dest.join(EVENTS)).await?;
+    let files = copy_files(&config.files_dir(), &dest.join(FILES))?;
+    let key = source.join(KEY);
+    let key_note = if config.secret_key.is_some() {
+        "the secret key is set by CMA_SECRET_KEY: keep it safe beside the backup"
+    } else if key.is_file() {
+        std::fs::copy(&key, dest.join(KEY))
+            .map_err(|e| format!("cannot copy {}: {e}", key.display()))?;
+        "with the secret key"
+    } else {
+        "no secret key file to copy"
+    };
+    let position = head(&dest.join(EVENTS)).await?;
+    let summary = format!(
+        "backed up {} to {}: the event log up to position {position}, the read models, \
+         {files} stored files; {key_note}",
+        source.display(),
+        dest.display()
+    );
+    let manifest = format!(
+        "cma backup of {}\nevent log up to position {position}\nstored files: {files}\n\
+         restore with: cma restore {} --data-dir NEW_DIR\n",
+        source.display(),
+        dest.display()
+    );
+    std::fs::write(dest.join(MANIFEST), manifest)
+        .map_err(|e| format!("cannot write {}: {e}", dest.join(MANIFEST).display()))?;
+    Ok(summary)
+}
+
+/// Brings the backup in `src` back into the data directory named by
+/// `config`: empty or new, unless `force` (the server must be stopped).
+pub async fn restore(config: &Config, src: &Path, force: bool) -> Result<String, String> {
+    embedded_only(config, "restore")?;
+    let events = src.join(EVENTS);
+    if !src.is_dir() {
+        return Err(format!("{} is not a folder", src.display()));
+    }
+    if !events.is_file() {
+        return Err(format!(
+            "{} is not a backup: it has no {EVENTS} (make one with `cma backup DEST`)",
+            src.display()
+        ));
+    }
+    check_sqlite(&events).await?;
+    let position = head(&events).await?;
+    let read = src.join(READ);
+    if read.is_file() {
+        check_sqlite(&read).await?;
+    }
+    let dest = &config.data_dir;
+    if !is_empty_dir(dest)? {
+        if !force {
+            return Err(format!(
+                "the data directory {} is not empty: restore into a new or empty one, or \
+                 replace its data with --force (with the server stopped)",
+                dest.display()
+            ));
+        }
+        clear(dest)?;
+    }
+    std::fs::create_dir_all(dest).map_err(|e| format!("cannot create {}: {e}", dest.display()))?;
+    let copy = |name: &str| -> Result<bool, String> {
+        let from = src.join(name);
+        if !from.is_file() {
+            return Ok(false);
+        }
+        std::fs::copy(&from, dest.join(name))
+            .map(|_| true)
+            .map_err(|e| format!("cannot copy {}: {e}", from.display()))
+    };
+    copy(EVENTS)?;
+    copy(READ)?;
+    let key = copy(KEY)?;
+    let files = copy_files(&src.join(FILES), &config.files_dir())?;
+    Ok(format!(
+        "restored {} into {}: the event log up to position {position}, {files} stored files{}",
+        src.display(),
+        dest.display(),
+        if key { ", the secret key" } else { "" }
+    ))
+}
+
+/// Removes what a restore replaces from the data directory `dir`.
+fn clear(dir: &Path) -> Result<(), String> {
+    let mut paths: Vec<PathBuf> = [EVENTS, READ]
+        .iter()
+        .flat_map(|db| ["", "-wal", "-shm"].map(|suffix| dir.join(format!("{db}{suffix}"))))
+        .collect();
+    paths.push(dir.join(KEY));
+    for path in paths {
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(format!("cannot remove {}: {e}", path.display())),
+        }
+    }
+    let files = dir.join(FILES);
+    match std::fs::remove_dir_all(&files) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(format!("cannot remove {}: {e}", files.display())),
+    }
+}
