@@ -1,5 +1,6 @@
 //! Settings shared by every subcommand: flags, each with its environment variable.
 
+use crate::email;
 use crate::storage::{BucketOption, BucketUrl};
 use clap::Args;
 use ipnet::IpNet;
@@ -74,6 +75,50 @@ pub struct Config {
     /// CIDRs. By default none: the client IP is the socket's peer.
     #[arg(long, env = "CMA_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_proxy)]
     pub trusted_proxies: Vec<IpNet>,
+
+    /// The address emails come from, in the business's name.
+    #[arg(long, env = "CMA_EMAIL_FROM", default_value = cma_workers::email::DEFAULT_FROM,
+          value_parser = email::parse_from)]
+    pub email_from: String,
+
+    /// A file holding the SMTP password (over any in `CMA_SMTP_URL`).
+    #[arg(long, env = "CMA_SMTP_PASSWORD_FILE", value_parser = email::parse_password_file,
+          requires = "smtp_url")]
+    pub smtp_password_file: Option<email::Secret>,
+
+    /// A PEM certificate trusted for the SMTP server beside the public roots.
+    #[arg(long, env = "CMA_SMTP_CA_FILE", value_parser = email::parse_ca_file,
+          requires = "smtp_url")]
+    pub smtp_ca_file: Option<email::PemFile>,
+
+    /// A PEM RSA private key: emails are DKIM-signed with it.
+    #[arg(long, env = "CMA_DKIM_KEY", value_parser = email::parse_dkim_key,
+          requires_all = ["dkim_selector", "dkim_domain"])]
+    pub dkim_key: Option<email::DkimKey>,
+
+    /// The DKIM selector the public key is published under.
+    #[arg(long, env = "CMA_DKIM_SELECTOR", value_parser = email::parse_dkim_selector,
+          requires_all = ["dkim_key", "dkim_domain"])]
+    pub dkim_selector: Option<String>,
+
+    /// The DKIM signing domain (`d=`), normally the From address's domain.
+    #[arg(long, env = "CMA_DKIM_DOMAIN", value_parser = email::parse_dkim_domain,
+          requires_all = ["dkim_key", "dkim_selector"])]
+    pub dkim_domain: Option<String>,
+
+    /// At most one new-message email per thread and side in this many minutes.
+    #[arg(long, env = "CMA_MESSAGE_QUIET_MINUTES", default_value_t = 15)]
+    pub message_quiet_minutes: u64,
+
+    /// How long an invite link works, in hours.
+    #[arg(long, env = "CMA_INVITE_LINK_HOURS", default_value_t = DEFAULT_INVITE_LINK_HOURS,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub invite_link_hours: u32,
+
+    /// How long a password reset link works, in minutes.
+    #[arg(long, env = "CMA_RESET_LINK_MINUTES", default_value_t = DEFAULT_RESET_LINK_MINUTES,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub reset_link_minutes: u32,
 }
 
 /// An IP address (a network of one) or a CIDR network.
@@ -83,6 +128,11 @@ fn parse_proxy(text: &str) -> Result<IpNet, String> {
         .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
         .map_err(|_| format!("{text:?} is neither an IP address nor a CIDR network"))
 }
+
+const DEFAULT_INVITE_LINK_HOURS: u32 =
+    (cma_domain::credentials::INVITE_LIFETIME_SECONDS / 3600) as u32;
+const DEFAULT_RESET_LINK_MINUTES: u32 =
+    (cma_domain::credentials::RESET_LIFETIME_SECONDS / 60) as u32;
 
 const DEFAULT_EMAIL_HORIZON_HOURS: u64 = cma_workers::email::DEFAULT_HORIZON.as_secs() / 3600;
 
@@ -115,6 +165,16 @@ impl Config {
     /// Whether the portal is served over https (cookies then get `Secure`).
     pub fn is_https(&self) -> bool {
         self.public_url().starts_with("https://")
+    }
+
+    /// How long an invite link works.
+    pub fn invite_link_seconds(&self) -> i64 {
+        i64::from(self.invite_link_hours) * 3600
+    }
+
+    /// How long a password reset link works.
+    pub fn reset_link_seconds(&self) -> i64 {
+        i64::from(self.reset_link_minutes) * 60
     }
 
     /// Whether `ip` is one of the configured trusted proxies.

@@ -6,6 +6,7 @@ pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod email;
 pub mod http;
 pub mod identity;
 pub mod metrics;

@@ -44,11 +44,9 @@ pub fn worker_config(state: &AppState) -> WorkerConfig {
     let mut worker = WorkerConfig::new(
         &config.public_url(),
         state.secret_key.to_vec(),
-        match &config.smtp_url {
-            Some(url) => TransportSettings::Smtp(url.clone()),
-            None => TransportSettings::Folder(config.data_dir.join("outbox")),
-        },
+        TransportSettings::Folder(config.data_dir.join("outbox")),
     );
+    crate::email::apply(config, &mut worker);
     worker.email.horizon = Duration::from_secs(config.email_horizon_hours.saturating_mul(3600));
     worker
 }

@@ -4,7 +4,10 @@
 use crate::WorkerError;
 use crate::email::sender::Sender;
 use crate::email::transport::Transport;
-use crate::email::{DEFAULT_HORIZON, EmailEnqueuer, EmailSettings, RetryPolicy, TransportSettings};
+use crate::email::{
+    DEFAULT_FROM, DEFAULT_HORIZON, DEFAULT_QUIET_PERIOD, EmailEnqueuer, EmailSettings, RetryPolicy,
+    TransportSettings,
+};
 use crate::rules::{DueIndex, Jobs, Rules};
 use cma_projections::{Projections, ReadDb, RunnerConfig};
 use cma_store::{Clock, EventStore, Service};
@@ -35,8 +38,9 @@ impl WorkerConfig {
             email: EmailSettings {
                 public_url: public_url.trim_end_matches('/').to_owned(),
                 secret_key,
-                from_address: "portal@localhost".to_owned(),
-                quiet_period: Duration::from_secs(15 * 60),
+                from_address: DEFAULT_FROM.to_owned(),
+                dkim: None,
+                quiet_period: DEFAULT_QUIET_PERIOD,
                 horizon: DEFAULT_HORIZON,
             },
             transport,
@@ -63,6 +67,17 @@ pub async fn run_worker(
 ) -> Result<(), WorkerError> {
     db.migrate().await?;
     let transport = Transport::open(&config.transport)?;
+    match &config.transport {
+        TransportSettings::Smtp(smtp) => tracing::info!(
+            smtp = %crate::email::transport::redact(&smtp.url),
+            from = %config.email.from_address,
+            dkim = ?config.email.dkim,
+            "email by SMTP"
+        ),
+        TransportSettings::Folder(dir) => {
+            tracing::info!(outbox = %dir.display(), "email written to the outbox folder");
+        }
+    }
     let parts = Parts::start(config, store, db, clock, transport).await?;
     tracing::info!("worker running");
     shutdown.await;

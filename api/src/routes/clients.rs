@@ -9,8 +9,7 @@ use axum::http::StatusCode;
 use cma_domain::access::Sections;
 use cma_domain::client::{Client, ClientCommand};
 use cma_domain::credentials::{
-    Credentials, CredentialsCommand, INVITE_LIFETIME_SECONDS, TokenPurpose, link_token,
-    token_sha256,
+    Credentials, CredentialsCommand, TokenPurpose, link_token, token_sha256,
 };
 use cma_domain::ids::ClientId;
 use cma_projections::queries::clients::{self, ClientList, ClientRecord};
@@ -202,7 +201,7 @@ async fn invite(
     let Some(invite) = invited.state.invite else {
         return Err(ApiError::internal("an invited client has no invite"));
     };
-    let expires_at = ctx.now.plus_seconds(INVITE_LIFETIME_SECONDS);
+    let expires_at = ctx.now.plus_seconds(state.config.invite_link_seconds());
     let token = link_token(
         &state.secret_key,
         TokenPurpose::Invite,

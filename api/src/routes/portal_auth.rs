@@ -14,8 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use cma_domain::client::{Client, ClientCommand};
 use cma_domain::credentials::{
-    Credentials, CredentialsCommand, Principal as Login, RESET_LIFETIME_SECONDS, TokenPurpose,
-    link_token, token_sha256,
+    Credentials, CredentialsCommand, Principal as Login, TokenPurpose, link_token, token_sha256,
 };
 use cma_domain::ids::ClientId;
 use cma_store::Actor;
@@ -183,7 +182,7 @@ async fn reset_request(
         if !credentials.has_password() {
             continue;
         }
-        let expires_at = now.plus_seconds(RESET_LIFETIME_SECONDS);
+        let expires_at = now.plus_seconds(state.config.reset_link_seconds());
         let token = link_token(&state.secret_key, TokenPurpose::Reset, login, expires_at);
         state
             .service

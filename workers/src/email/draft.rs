@@ -17,6 +17,16 @@ pub struct Draft {
     pub brand: Brand,
     /// The `.ics` attachment of booking emails.
     pub calendar: Option<Calendar>,
+    /// Where an answer goes: the business's contact address on emails to a
+    /// client, the client's address on emails to staff about a client.
+    pub reply_to: Option<ReplyTo>,
+}
+
+/// A named address answers are sent to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplyTo {
+    pub name: String,
+    pub email: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

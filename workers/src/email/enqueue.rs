@@ -4,6 +4,7 @@
 //! unique by (event id, recipient).
 
 use super::compose::{self, access, booking, message, quote, upload};
+use super::dkim::Dkim;
 use super::draft::Draft;
 use super::facts::{Facts, client_address};
 use super::message::build;
@@ -35,14 +36,31 @@ pub struct EmailSettings {
     pub public_url: String,
     /// The deployment's secret key: link tokens are derived from it.
     pub secret_key: Vec<u8>,
-    /// The From address; the display name is the business's.
+    /// The From address (`CMA_EMAIL_FROM`); the display name is the business's.
     pub from_address: String,
+    /// Signs every message, when configured.
+    pub dkim: Option<Dkim>,
     /// At most one new-message email per thread and side in this period.
     pub quiet_period: Duration,
     /// An email whose event is older than this when the worker first sees
     /// it is recorded as not sent and never sent, so a worker started on an
     /// existing log does not email its history.
     pub horizon: Duration,
+}
+
+/// The From address unless configured otherwise: fine for the outbox
+/// folder, refused or junked by real mail servers.
+pub const DEFAULT_FROM: &str = "portal@localhost";
+
+/// The new-message quiet period unless configured otherwise.
+pub const DEFAULT_QUIET_PERIOD: Duration = Duration::from_secs(15 * 60);
+
+/// Whether `text` is an email address the worker can send from or to.
+pub fn check_address(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    text.parse::<lettre::Address>()
+        .map(|a| a.to_string())
+        .map_err(|e| format!("{text:?} is not an email address: {e}"))
 }
 
 /// The email horizon unless configured otherwise.
@@ -147,7 +165,12 @@ impl EmailEnqueuer {
             }
             Event::File(FileEvent::Uploaded(e)) if matches!(e.by, Author::Client(_)) => {
                 Ok(match facts.client(e.client).await? {
-                    Some((client, team)) => vec![upload::client_upload(&team, &client.name, &e)],
+                    Some((client, team)) => vec![upload::client_upload(
+                        &team,
+                        &client.name,
+                        client_address(&client),
+                        &e,
+                    )],
                     None => vec![],
                 })
             }
@@ -175,6 +198,7 @@ impl EmailEnqueuer {
                 Ok(vec![quote::accepted(
                     &team,
                     &client.name,
+                    client_address(&client),
                     &quote,
                     &e,
                     &certificate,
@@ -277,7 +301,12 @@ impl EmailEnqueuer {
             return Ok(vec![]);
         };
         let draft = match posted.author {
-            Author::Client(_) => compose::message::to_staff(&team, &client.name, &posted.text),
+            Author::Client(_) => compose::message::to_staff(
+                &team,
+                &client.name,
+                client_address(&client),
+                &posted.text,
+            ),
             Author::Staff(_) => {
                 let reachable = client
                     .portal()
@@ -344,6 +373,7 @@ impl EmailEnqueuer {
                     event.event_id,
                     event.recorded_at,
                     &self.settings.from_address,
+                    self.settings.dkim.as_ref(),
                 ) {
                     Ok(built) => built,
                     Err(e) => {

@@ -3,6 +3,7 @@
 //! event and the recipient, so a resend is recognisably the same message.
 
 use super::body;
+use super::dkim::Dkim;
 use super::draft::Draft;
 use cma_domain::Timestamp;
 use cma_domain::sha256::sha256_hex;
@@ -38,13 +39,14 @@ pub fn message_id(event: Uuid, recipient: &str) -> String {
 }
 
 /// Addresses `draft` to `recipient`, dated `at`, from `from_address` in the
-/// business's name.
+/// business's name, answered at the draft's Reply-To, signed with `dkim` if any.
 pub fn build(
     draft: &Draft,
     recipient: &str,
     event: Uuid,
     at: Timestamp,
     from_address: &str,
+    dkim: Option<&Dkim>,
 ) -> Result<Built, BuildError> {
     let address = |a: &str| a.parse().map_err(|e| BuildError::Address(a.to_owned(), e));
     let from = Mailbox::new(
@@ -74,13 +76,22 @@ pub fn build(
         }
     };
     let micros = u64::try_from(at.as_micros()).unwrap_or(0);
-    let message = Message::builder()
-        .from(from.clone())
+    let mut builder = Message::builder().from(from.clone());
+    if let Some(reply_to) = &draft.reply_to {
+        builder = builder.reply_to(Mailbox::new(
+            Some(reply_to.name.clone()),
+            address(&reply_to.email)?,
+        ));
+    }
+    let mut message = builder
         .to(to)
         .subject(draft.subject.clone())
         .date(SystemTime::UNIX_EPOCH + Duration::from_micros(micros))
         .message_id(Some(message_id.clone()))
         .multipart(content)?;
+    if let Some(dkim) = dkim {
+        dkim.sign(&mut message);
+    }
     Ok(Built {
         message_id,
         sender: from.email.to_string(),

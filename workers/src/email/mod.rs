@@ -3,6 +3,7 @@
 
 pub mod body;
 pub mod compose;
+pub mod dkim;
 pub mod draft;
 pub mod enqueue;
 pub mod facts;
@@ -15,8 +16,12 @@ pub mod retry;
 pub mod sender;
 pub mod transport;
 
-pub use enqueue::{BEYOND_HORIZON, DEFAULT_HORIZON, EmailEnqueuer, EmailSettings};
+pub use dkim::Dkim;
+pub use enqueue::{
+    BEYOND_HORIZON, DEFAULT_FROM, DEFAULT_HORIZON, DEFAULT_QUIET_PERIOD, EmailEnqueuer,
+    EmailSettings, check_address,
+};
 pub use kind::EmailKind;
 pub use list::{EmailSummary, list_emails};
 pub use retry::RetryPolicy;
-pub use transport::TransportSettings;
+pub use transport::{SmtpSettings, TransportSettings};

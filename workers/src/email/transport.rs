@@ -3,6 +3,8 @@
 //! at most once however often it is handed over.
 
 use lettre::address::Envelope;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -10,13 +12,60 @@ use std::time::Duration;
 /// How long one SMTP conversation may take.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(60);
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum TransportSettings {
-    /// `smtp://host:port` (plain), `smtp://...?tls=required` (STARTTLS),
-    /// `smtps://host:port` (TLS); user and password may be in the URL.
-    Smtp(String),
+    /// An SMTP server or relay.
+    Smtp(SmtpSettings),
     /// A folder for `.eml` files.
     Folder(PathBuf),
+}
+
+impl TransportSettings {
+    /// An SMTP server by URL alone.
+    pub fn smtp(url: impl Into<String>) -> Self {
+        Self::Smtp(SmtpSettings {
+            url: url.into(),
+            password: None,
+            ca_pem: None,
+        })
+    }
+}
+
+/// Never shows a password.
+impl std::fmt::Debug for TransportSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Smtp(smtp) => f.debug_tuple("Smtp").field(&redact(&smtp.url)).finish(),
+            Self::Folder(dir) => f.debug_tuple("Folder").field(dir).finish(),
+        }
+    }
+}
+
+/// How to reach an SMTP server.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SmtpSettings {
+    /// `smtp://[user[:password]@]host[:port][?tls=opportunistic|required|none]`
+    /// (STARTTLS when the server offers it unless `tls` says otherwise; port
+    /// 25 by default) or `smtps://[user[:password]@]host[:port]` (TLS from the
+    /// start; port 465 by default).
+    pub url: String,
+    /// The password, over any in the URL (`CMA_SMTP_PASSWORD_FILE`).
+    pub password: Option<String>,
+    /// A PEM certificate trusted beside the public roots (`CMA_SMTP_CA_FILE`),
+    /// for a relay with a certificate of its own authority.
+    pub ca_pem: Option<Vec<u8>>,
+}
+
+/// The URL with any password replaced by `***`, for logs and errors.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(parsed) => parsed.to_string(),
+        Err(_) => "(not a URL)".to_owned(),
+    }
 }
 
 #[derive(Clone)]
@@ -29,16 +78,71 @@ pub enum Transport {
 #[error("{0}")]
 pub struct DeliveryError(pub String);
 
+/// The SMTP transport of `settings`; errors never show the password.
+fn smtp_transport(
+    settings: &SmtpSettings,
+) -> Result<AsyncSmtpTransport<Tokio1Executor>, DeliveryError> {
+    let unusable = |why: String| {
+        DeliveryError(format!(
+            "CMA_SMTP_URL {} is not usable: {why}",
+            redact(&settings.url)
+        ))
+    };
+    let url = url::Url::parse(&settings.url).map_err(|e| unusable(e.to_string()))?;
+    let host = url
+        .host_str()
+        .ok_or_else(|| unusable("it names no host".to_owned()))?
+        .trim_matches(['[', ']'])
+        .to_owned();
+    let mode = url
+        .query_pairs()
+        .find(|(k, _)| k == "tls")
+        .map(|(_, v)| v.into_owned());
+    let tls_parameters = || {
+        let mut builder = TlsParameters::builder(host.clone());
+        if let Some(pem) = &settings.ca_pem {
+            let certificate = Certificate::from_pem(pem)
+                .map_err(|e| unusable(format!("the CA certificate is not usable: {e}")))?;
+            builder = builder.add_root_certificate(certificate);
+        }
+        builder.build().map_err(|e| unusable(e.to_string()))
+    };
+    let (port, tls) = match (url.scheme(), mode.as_deref()) {
+        ("smtp", None | Some("opportunistic")) => (25, Tls::Opportunistic(tls_parameters()?)),
+        ("smtp", Some("required")) => (587, Tls::Required(tls_parameters()?)),
+        ("smtp", Some("none")) => (25, Tls::None),
+        ("smtps", None) => (465, Tls::Wrapper(tls_parameters()?)),
+        (scheme, mode) => {
+            return Err(unusable(format!(
+                "expected smtp://...[?tls=opportunistic|required|none] or smtps://..., \
+                 not scheme {scheme:?} with tls={mode:?}"
+            )));
+        }
+    };
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+        .port(url.port().unwrap_or(port))
+        .tls(tls)
+        .timeout(Some(SMTP_TIMEOUT));
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8()
+            .map(|s| s.into_owned())
+            .map_err(|_| unusable("its user or password is not UTF-8".to_owned()))
+    };
+    let password = match &settings.password {
+        Some(password) => Some(password.clone()),
+        None => url.password().map(decode).transpose()?,
+    };
+    if let Some(password) = password {
+        builder = builder.credentials(Credentials::new(decode(url.username())?, password));
+    }
+    Ok(builder.build())
+}
+
 impl Transport {
     pub fn open(settings: &TransportSettings) -> Result<Self, DeliveryError> {
         match settings {
-            TransportSettings::Smtp(url) => {
-                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                    .map_err(|e| DeliveryError(format!("CMA_SMTP_URL is not usable: {e}")))?
-                    .timeout(Some(SMTP_TIMEOUT))
-                    .build();
-                Ok(Self::Smtp(transport))
-            }
+            TransportSettings::Smtp(smtp) => Ok(Self::Smtp(smtp_transport(smtp)?)),
             TransportSettings::Folder(dir) => {
                 std::fs::create_dir_all(dir).map_err(|e| {
                     DeliveryError(format!(
@@ -114,6 +218,22 @@ async fn write_once(dir: &Path, message_id: &str, bytes: &[u8]) -> Result<(), De
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_never_show() {
+        assert_eq!(
+            redact("smtp://mailer:s3cret@relay.test:587?tls=required"),
+            "smtp://mailer:***@relay.test:587?tls=required"
+        );
+        assert_eq!(redact("smtps://relay.test"), "smtps://relay.test");
+        let settings = TransportSettings::smtp("smtps://u:s3cret@relay.test");
+        assert!(!format!("{settings:?}").contains("s3cret"));
+        let Err(e) = Transport::open(&TransportSettings::smtp("smtpx://u:s3cret@relay.test"))
+        else {
+            panic!("an unknown scheme is refused");
+        };
+        assert!(e.0.contains("***") && !e.0.contains("s3cret"), "{e}");
+    }
 
     #[test]
     fn file_names_come_from_the_message_id_alone() {

@@ -18,7 +18,7 @@ async fn a_worker_killed_mid_batch_and_restarted_sends_each_email_once() {
     smtp.hold_from(3, Duration::from_secs(3));
     let events = env.dir.path().join("events.db");
     let read = env.dir.path().join("read.db");
-    let settings = config(TransportSettings::Smtp(smtp.url()));
+    let settings = config(TransportSettings::smtp(smtp.url()));
     let first = start_process(
         open_sqlite(events.clone(), read.clone()),
         settings.clone(),

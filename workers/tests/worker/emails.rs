@@ -27,7 +27,7 @@ async fn the_invite_follows_the_team_template_and_its_link_sets_the_password() {
     let smtp = Smtp::start();
     let worker = Running::start(
         &env,
-        config(TransportSettings::Smtp(smtp.url())),
+        config(TransportSettings::smtp(smtp.url())),
         Clock::starting_at(env.now),
     );
     let got = smtp.wait_for(1).await;
@@ -98,7 +98,7 @@ async fn booking_and_cancelling_email_both_sides_with_a_calendar_entry() {
     let smtp = Smtp::start();
     let worker = Running::start(
         &env,
-        config(TransportSettings::Smtp(smtp.url())),
+        config(TransportSettings::smtp(smtp.url())),
         Clock::starting_at(env.now),
     );
     smtp.wait_for(1).await;
@@ -148,6 +148,19 @@ async fn booking_and_cancelling_email_both_sides_with_a_calendar_entry() {
             "{ics}"
         );
         assert!(ics.contains("DTSTART:20261207T100000Z"));
+        // The business organises (its contact address, the owner's by
+        // default); the client attends.
+        assert!(
+            ics.contains("ORGANIZER;CN=Pipe & Co:mailto:bob@pipe.test"),
+            "{ics}"
+        );
+        assert!(ics.contains("ATTENDEE;ROLE=REQ-PARTICIPANT:mailto:ann@client.test"));
+        assert_eq!(ics.matches("ATTENDEE").count(), 1, "{ics}");
+    }
+    // The client's answer reaches the business; staff's answer the client.
+    assert_eq!(booked[0].1.header("Reply-To"), "Pipe & Co <bob@pipe.test>");
+    for (_, staff) in &booked[1..] {
+        assert_eq!(staff.header("Reply-To"), "\"Ann Client\" <ann@client.test>");
     }
     assert!(
         booked[0]

@@ -20,7 +20,7 @@ async fn a_first_start_sends_only_what_is_within_the_horizon() {
     let smtp = Smtp::start();
     let worker = Running::start(
         &env,
-        config(TransportSettings::Smtp(smtp.url())),
+        config(TransportSettings::smtp(smtp.url())),
         Clock::starting_at(at("2026-12-04T12:00:00Z")),
     );
     smtp.wait_for(2).await;

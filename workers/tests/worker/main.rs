@@ -7,6 +7,7 @@ mod emails;
 mod fixtures;
 mod horizon;
 mod job_lock;
+mod relay;
 mod retries;
 mod rules;
 mod several;

@@ -15,7 +15,7 @@ async fn a_refused_email_is_retried_and_then_accepted() {
     env.invite(&seed).await;
     let worker = Running::start(
         &env,
-        config(TransportSettings::Smtp(smtp.url())),
+        config(TransportSettings::smtp(smtp.url())),
         Clock::starting_at(env.now),
     );
 
@@ -60,7 +60,7 @@ async fn an_email_refused_at_every_attempt_ends_failed() {
     let smtp = Smtp::start();
     smtp.refuse_next(usize::MAX);
     env.invite(&seed).await;
-    let mut settings = config(TransportSettings::Smtp(smtp.url()));
+    let mut settings = config(TransportSettings::smtp(smtp.url()));
     settings.retry.max_attempts = 2;
     let worker = Running::start(&env, settings, Clock::starting_at(env.now));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);

@@ -60,7 +60,7 @@ async fn three_workers_send_each_email_once_and_close_each_window_once() {
         workers.push(Running::start_on(
             store,
             db,
-            config(TransportSettings::Smtp(smtp.url())),
+            config(TransportSettings::smtp(smtp.url())),
             clock.clone(),
         ));
     }
@@ -115,7 +115,7 @@ async fn taken_over_after(death: Death) {
     first_smtp.hold_from(3, Duration::from_secs(3));
     let second_smtp = Smtp::start();
     let clock = Clock::starting_at(env.now);
-    let settings = config(TransportSettings::Smtp(first_smtp.url()));
+    let settings = config(TransportSettings::smtp(first_smtp.url()));
     let kill: Box<dyn FnOnce()> = match death {
         Death::ProcessCrash => {
             let process = start_process(
@@ -140,7 +140,7 @@ async fn taken_over_after(death: Death) {
     let second = Running::start_on(
         store,
         db,
-        config(TransportSettings::Smtp(second_smtp.url())),
+        config(TransportSettings::smtp(second_smtp.url())),
         clock,
     );
     kill();

@@ -1,8 +1,10 @@
 //! A real SMTP server on loopback (mailin-embedded) that records what it
-//! accepts, and can refuse the next messages or hold a transaction open.
+//! accepts, and can refuse the next messages or hold a transaction open;
+//! optionally with STARTTLS and a required login (AUTH PLAIN and LOGIN,
+//! offered only once TLS is on).
 //! The API's HTTP tests use it too.
 
-use mailin_embedded::{Handler, Response, Server, SslConfig, response};
+use mailin_embedded::{AuthMechanism, Handler, Response, Server, SslConfig, response};
 use mailparse::MailHeaderMap;
 use std::collections::BTreeMap;
 use std::net::{IpAddr, TcpListener};
@@ -27,6 +29,18 @@ struct State {
     transactions: usize,
     /// Set when a held transaction starts waiting.
     holding: bool,
+    /// The user and password a client must log in with, if any.
+    login: Option<(String, String)>,
+    /// Logins refused.
+    refused_logins: usize,
+}
+
+/// A server that requires TLS and a login.
+pub struct Secured<'a> {
+    pub cert_path: &'a str,
+    pub key_path: &'a str,
+    pub user: &'a str,
+    pub password: &'a str,
 }
 
 #[derive(Clone)]
@@ -41,6 +55,7 @@ struct Session {
     from: String,
     to: Vec<String>,
     data: Vec<u8>,
+    logged_in: bool,
 }
 
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
@@ -49,8 +64,36 @@ fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+impl Session {
+    fn log_in(&mut self, user: &str, password: &str) -> Response {
+        let mut s = lock(&self.state);
+        let right = s
+            .login
+            .as_ref()
+            .is_some_and(|(u, p)| u == user && p == password);
+        if right {
+            self.logged_in = true;
+            response::AUTH_OK
+        } else {
+            s.refused_logins += 1;
+            response::INVALID_CREDENTIALS
+        }
+    }
+}
+
 impl Handler for Session {
+    fn auth_plain(&mut self, _authz: &str, user: &str, password: &str) -> Response {
+        self.log_in(user, password)
+    }
+
+    fn auth_login(&mut self, user: &str, password: &str) -> Response {
+        self.log_in(user, password)
+    }
+
     fn mail(&mut self, _ip: IpAddr, _domain: &str, from: &str) -> Response {
+        if lock(&self.state).login.is_some() && !self.logged_in {
+            return response::AUTHENTICATION_REQUIRED;
+        }
         self.from = from.to_owned();
         self.to.clear();
         self.data.clear();
@@ -111,21 +154,47 @@ impl Handler for Session {
 impl Smtp {
     /// Starts a server on a free loopback port; it runs until the test ends.
     pub fn start() -> Smtp {
+        Self::start_with(None)
+    }
+
+    /// Starts a server that offers STARTTLS and takes mail only after a
+    /// login. mailin's TLS needs a process-wide rustls provider installed.
+    pub fn start_secured(secured: &Secured<'_>) -> Smtp {
+        Self::start_with(Some(secured))
+    }
+
+    fn start_with(secured: Option<&Secured<'_>>) -> Smtp {
         let listener = TcpListener::bind("127.0.0.1:0").expect("loopback port");
         let port = listener.local_addr().expect("address").port();
-        let state = Arc::new(Mutex::new(State::default()));
+        let state = Arc::new(Mutex::new(State {
+            login: secured.map(|s| (s.user.to_owned(), s.password.to_owned())),
+            ..State::default()
+        }));
         let mut server = Server::new(Session {
             state: state.clone(),
             from: String::new(),
             to: Vec::new(),
             data: Vec::new(),
+            logged_in: false,
         });
+        let ssl = match secured {
+            Some(s) => SslConfig::SelfSigned {
+                cert_path: s.cert_path.to_owned(),
+                key_path: s.key_path.to_owned(),
+            },
+            None => SslConfig::None,
+        };
         server
             .with_name("smtp.test")
             .with_num_threads(16)
-            .with_ssl(SslConfig::None)
-            .expect("no TLS")
+            .with_ssl(ssl)
+            .expect("TLS settings")
             .with_tcp_listener(listener);
+        if secured.is_some() {
+            server
+                .with_auth(AuthMechanism::Plain)
+                .with_auth(AuthMechanism::Login);
+        }
         std::thread::spawn(move || {
             if let Err(e) = server.serve() {
                 eprintln!("test SMTP server stopped: {e}");
@@ -151,6 +220,11 @@ impl Smtp {
     /// Stop holding transactions.
     pub fn release(&self) {
         lock(&self.state).hold = None;
+    }
+
+    /// How many logins were refused.
+    pub fn refused_logins(&self) -> usize {
+        lock(&self.state).refused_logins
     }
 
     pub fn is_holding(&self) -> bool {

@@ -1,6 +1,6 @@
 //! Portal invite (the team's own template, PRODUCT §3.3) and password reset.
 
-use super::{brand, local_time, paragraphs};
+use super::{brand, business_reply_to, local_time, paragraphs};
 use crate::email::body::Block;
 use crate::email::draft::Draft;
 use crate::email::kind::EmailKind;
@@ -27,6 +27,7 @@ pub fn invite(team: &Team, client_name: &str, staff_name: &str, to: &str, link: 
         blocks: paragraphs(&rendered.body),
         brand: brand(team),
         calendar: None,
+        reply_to: business_reply_to(team),
     }
 }
 
@@ -56,6 +57,7 @@ pub fn reset(team: &Team, name: &str, to: &str, link: &str, expires_at: Timestam
         ],
         brand: brand(team),
         calendar: None,
+        reply_to: business_reply_to(team),
     }
 }
 

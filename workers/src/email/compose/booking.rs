@@ -1,8 +1,9 @@
 //! Booking confirmed and cancelled (PRODUCT §8.3, §8.4): to the client and
 //! to staff, each with the appointment's calendar entry.
 
-use super::{brand, local_time, staff_emails};
+use super::{brand, business_reply_to, client_reply_to, contact_email, local_time, staff_emails};
 use crate::email::body::Block;
+use crate::email::draft::ReplyTo;
 use crate::email::draft::{Calendar, Draft};
 use crate::email::ics::{self, Meeting, Method};
 use crate::email::kind::EmailKind;
@@ -22,7 +23,7 @@ pub struct Booking<'a> {
     pub client_email: Option<&'a str>,
     /// When the booking or cancellation was recorded.
     pub recorded_at: Timestamp,
-    /// The address the calendar entry names as organiser.
+    /// The organiser's address when the business has no contact address.
     pub organizer_email: &'a str,
 }
 
@@ -102,7 +103,6 @@ fn drafts(
         .client_email
         .map(str::to_owned)
         .into_iter()
-        .chain(staff_emails(team))
         .collect();
     let calendar = Calendar {
         method,
@@ -116,29 +116,41 @@ fn drafts(
                 description: &format!("Meeting with {}", team.business_name),
                 time_zone: &team.schedule.time_zone,
                 organizer_name: &team.business_name,
-                organizer_email: booking.organizer_email,
+                organizer_email: contact_email(team).unwrap_or(booking.organizer_email),
                 attendees: &attendees,
                 stamp: booking.recorded_at,
             },
         ),
     };
-    let draft = |recipients: Vec<String>, subject: String, line: String| Draft {
-        kind,
-        team: team.id,
-        recipients,
-        subject,
-        blocks: vec![
-            Block::Para(line),
-            Block::Para("The calendar entry is attached.".to_owned()),
-        ],
-        brand: brand(team),
-        calendar: Some(calendar.clone()),
-    };
+    let draft =
+        |recipients: Vec<String>, subject: String, line: String, reply_to: Option<ReplyTo>| Draft {
+            kind,
+            team: team.id,
+            recipients,
+            subject,
+            blocks: vec![
+                Block::Para(line),
+                Block::Para("The calendar entry is attached.".to_owned()),
+            ],
+            brand: brand(team),
+            calendar: Some(calendar.clone()),
+            reply_to,
+        };
     let mut out = Vec::new();
     if let Some(client) = booking.client_email {
-        out.push(draft(vec![client.to_owned()], client_subject, client_line));
+        out.push(draft(
+            vec![client.to_owned()],
+            client_subject,
+            client_line,
+            business_reply_to(team),
+        ));
     }
-    out.push(draft(staff_emails(team), staff_subject, staff_line));
+    out.push(draft(
+        staff_emails(team),
+        staff_subject,
+        staff_line,
+        client_reply_to(booking.client_name, booking.client_email),
+    ));
     out
 }
 

@@ -1,13 +1,14 @@
 //! A new message in a client's thread, to the other side (PRODUCT §7, §9.1).
 
-use super::{brand, staff_emails};
+use super::{brand, business_reply_to, client_reply_to, staff_emails};
 use crate::email::body::Block;
 use crate::email::draft::Draft;
 use crate::email::kind::EmailKind;
 use cma_domain::team::Team;
 
-/// The client wrote: every staff member hears of it.
-pub fn to_staff(team: &Team, client_name: &str, text: &str) -> Draft {
+/// The client wrote: every staff member hears of it, and an answer by
+/// email goes to the client (`client_email`).
+pub fn to_staff(team: &Team, client_name: &str, client_email: Option<&str>, text: &str) -> Draft {
     Draft {
         kind: EmailKind::NewMessage,
         team: team.id,
@@ -20,6 +21,7 @@ pub fn to_staff(team: &Team, client_name: &str, text: &str) -> Draft {
         ],
         brand: brand(team),
         calendar: None,
+        reply_to: client_reply_to(client_name, client_email),
     }
 }
 
@@ -40,5 +42,6 @@ pub fn to_client(team: &Team, client_email: &str, text: &str, messages_url: &str
         ],
         brand: brand(team),
         calendar: None,
+        reply_to: business_reply_to(team),
     }
 }

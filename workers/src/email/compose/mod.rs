@@ -8,6 +8,7 @@ pub mod quote;
 pub mod upload;
 
 use super::body::{Block, Brand};
+use super::draft::ReplyTo;
 use cma_domain::Timestamp;
 use cma_domain::team::Team;
 
@@ -17,6 +18,27 @@ pub fn brand(team: &Team) -> Brand {
         business_name: team.business_name.clone(),
         branding: team.branding.clone(),
     }
+}
+
+/// Where clients' answers go: the business's contact address in its name.
+pub fn business_reply_to(team: &Team) -> Option<ReplyTo> {
+    Some(ReplyTo {
+        name: team.business_name.clone(),
+        email: contact_email(team)?.to_owned(),
+    })
+}
+
+/// The business's contact address: its setting, else the owner's email.
+pub fn contact_email(team: &Team) -> Option<&str> {
+    team.staff.first().map(|m| m.email.as_str())
+}
+
+/// Where staff's answers about a client go: the client's own address.
+pub fn client_reply_to(client_name: &str, client_email: Option<&str>) -> Option<ReplyTo> {
+    client_email.map(|email| ReplyTo {
+        name: client_name.to_owned(),
+        email: email.to_owned(),
+    })
 }
 
 /// Every staff member's email address.

@@ -1,15 +1,17 @@
 //! A client accepted a quote: staff get the evidence summary (PRODUCT §4.4, §9.1).
 
-use super::{brand, local_time, staff_emails};
+use super::{brand, client_reply_to, local_time, staff_emails};
 use crate::email::body::Block;
 use crate::email::draft::Draft;
 use crate::email::kind::EmailKind;
 use cma_domain::quote::{Quote, QuoteAccepted};
 use cma_domain::team::Team;
 
+/// `client_email`: where the client gets email, for staff's answers.
 pub fn accepted(
     team: &Team,
     client_name: &str,
+    client_email: Option<&str>,
     quote: &Quote,
     acceptance: &QuoteAccepted,
     certificate_url: &str,
@@ -73,5 +75,6 @@ pub fn accepted(
         ],
         brand: brand(team),
         calendar: None,
+        reply_to: client_reply_to(client_name, client_email),
     }
 }

@@ -1,13 +1,19 @@
 //! A client uploaded a file: staff are told (PRODUCT §6.2).
 
-use super::{brand, staff_emails};
+use super::{brand, client_reply_to, staff_emails};
 use crate::email::body::Block;
 use crate::email::draft::Draft;
 use crate::email::kind::EmailKind;
 use cma_domain::file::FileUploaded;
 use cma_domain::team::Team;
 
-pub fn client_upload(team: &Team, client_name: &str, file: &FileUploaded) -> Draft {
+/// `client_email`: where the client gets email, for staff's answers.
+pub fn client_upload(
+    team: &Team,
+    client_name: &str,
+    client_email: Option<&str>,
+    file: &FileUploaded,
+) -> Draft {
     Draft {
         kind: EmailKind::ClientUpload,
         team: team.id,
@@ -27,6 +33,7 @@ pub fn client_upload(team: &Team, client_name: &str, file: &FileUploaded) -> Dra
         ],
         brand: brand(team),
         calendar: None,
+        reply_to: client_reply_to(client_name, client_email),
     }
 }
 
