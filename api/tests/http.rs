@@ -33,6 +33,9 @@ mod object_storage;
 #[path = "http/quotes.rs"]
 mod quotes;
 
+#[path = "http/invoices.rs"]
+mod invoices;
+
 #[path = "http/meetings.rs"]
 mod meetings;
 

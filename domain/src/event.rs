@@ -10,6 +10,7 @@ use crate::credentials::{Credentials, CredentialsEvent};
 use crate::diary::{Diary, DiaryEvent};
 use crate::file::{FileEvent, StoredFile};
 use crate::invoice::{Invoice, InvoiceEvent};
+use crate::invoice_numbers::{InvoiceNumbers, InvoiceNumbersEvent};
 use crate::quote::{Quote, QuoteEvent};
 use crate::team::{Team, TeamEvent};
 use std::sync::LazyLock;
@@ -83,6 +84,7 @@ streams! {
     Credentials(CredentialsEvent, Credentials, credentials),
     Quote(QuoteEvent, Quote, quote),
     Invoice(InvoiceEvent, Invoice, invoice),
+    InvoiceNumbers(InvoiceNumbersEvent, InvoiceNumbers, invoice_numbers),
     File(FileEvent, StoredFile, file),
     Conversation(ConversationEvent, Conversation, conversation),
     Diary(DiaryEvent, Diary, diary),

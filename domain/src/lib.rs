@@ -18,6 +18,7 @@ pub mod file;
 mod golden;
 pub mod ids;
 pub mod invoice;
+pub mod invoice_numbers;
 pub mod money;
 pub mod quote;
 pub mod schedule;

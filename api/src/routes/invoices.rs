@@ -7,10 +7,13 @@ use crate::app::AppState;
 use crate::http::{ApiError, Json, Path, StaffSession};
 use axum::extract::State;
 use axum::http::StatusCode;
-use cma_domain::ids::{ClientId, InvoiceId};
+use cma_domain::Aggregate;
+use cma_domain::ids::{ClientId, InvoiceId, StaffId, TeamId};
 use cma_domain::invoice::{Invoice, InvoiceCommand, LineInput};
+use cma_domain::invoice_numbers::{InvoiceNumbers, InvoiceNumbersCommand, format_number};
 use cma_projections::queries::invoices::{InvoiceList, InvoiceView};
 use cma_projections::queries::{self, Scope};
+use cma_store::{CommandContext, ServiceError};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -36,7 +39,8 @@ pub struct InvoiceLineBody {
     pub tax_rate: Decimal,
 }
 
-/// Without a `number`, one is made from the invoice id (`INV-` and its first 8 hex digits).
+/// Without a `number`, the invoice takes the team's next automatic number:
+/// `INV-0001`, `INV-0002`, ... (sequential per team, never repeated).
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewInvoice {
     #[serde(default)]
@@ -76,14 +80,12 @@ pub async fn issue(
 ) -> Result<(StatusCode, Json<InvoiceCreated>), ApiError> {
     team_client(&state, session.team, client).await?;
     let invoice = InvoiceId::new();
-    let number = body
-        .number
-        .unwrap_or_else(|| format!("INV-{}", &invoice.0.simple().to_string()[..8]).to_uppercase());
-    let command = InvoiceCommand::Issue {
+    let typed = body.number.clone();
+    let mut command = InvoiceCommand::Issue {
         invoice,
         client,
         staff: session.staff,
-        number,
+        number: typed.clone().unwrap_or_else(|| format_number(1)),
         currency: currency(&body.currency)?,
         due_on: body.due_on,
         lines: body
@@ -97,9 +99,20 @@ pub async fn issue(
             })
             .collect(),
     };
+    let ctx = session.context(&state);
+    if typed.is_none() {
+        // Checked before a number is taken, so a refused invoice uses none up.
+        Invoice::default()
+            .decide(command.clone(), ctx.now)
+            .map_err(|e| ApiError::refused(&e))?;
+        let number = assign_number(&state, &ctx, session.team, session.staff, invoice).await?;
+        if let InvoiceCommand::Issue { number: n, .. } = &mut command {
+            *n = format_number(number);
+        }
+    }
     let executed = state
         .service
-        .execute::<Invoice>(invoice.0, &session.context(&state), command)
+        .execute::<Invoice>(invoice.0, &ctx, command)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -108,6 +121,43 @@ pub async fn issue(
             position: executed.position,
         }),
     ))
+}
+
+/// Rounds of the service's own retries an automatic number may take: a
+/// burst of concurrent issues in one team conflicts on the team's number
+/// stream, and each round at least one of them gets its number.
+const NUMBER_ROUNDS: usize = 20;
+
+/// The team's next automatic invoice number, taken for `invoice`.
+async fn assign_number(
+    state: &AppState,
+    ctx: &CommandContext,
+    team: TeamId,
+    staff: StaffId,
+    invoice: InvoiceId,
+) -> Result<u32, ApiError> {
+    let command = InvoiceNumbersCommand::Assign {
+        team,
+        invoice,
+        by: staff,
+    };
+    let mut rounds = 0;
+    loop {
+        match state
+            .service
+            .execute::<InvoiceNumbers>(team.0, ctx, command.clone())
+            .await
+        {
+            Ok(executed) => {
+                return executed
+                    .state
+                    .number_of(invoice)
+                    .ok_or_else(|| ApiError::internal("no invoice number was assigned"));
+            }
+            Err(ServiceError::Contended(_)) if rounds + 1 < NUMBER_ROUNDS => rounds += 1,
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/clients/{id}/invoices", tag = "invoices",
