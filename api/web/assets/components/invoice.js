@@ -1,9 +1,9 @@
 // An invoice as both sides see it: the list of invoices, and one invoice's
-// lines, totals, amount paid, amount due and due date. Every amount is the
-// server's decimal string, formatted with the invoice's currency.
+// lines, totals, payments, amount paid, amount due and due date. Every
+// amount is the server's decimal string, formatted with the invoice's currency.
 
 import { h } from '../dom.js';
-import { date, money, percent } from '../format.js';
+import { date, dateTime, money, percent } from '../format.js';
 import { invoiceBadge } from '../ui.js';
 
 /**
@@ -15,8 +15,9 @@ import { invoiceBadge } from '../ui.js';
  * @property {string} status `issued` | `part_paid` | `paid` | `overdue`
  * @property {Totals} totals
  * @property {string} amount_due
- * @property {string} [currency] not in the list yet; used once it is
- * @property {string} [due_on] likewise
+ * @property {string} currency
+ * @property {string} due_on
+ * @property {string} issued_at
  *
  * @typedef {object} InvoiceLine
  * @property {string} description
@@ -38,27 +39,20 @@ import { invoiceBadge } from '../ui.js';
  * @property {string} amount_paid
  * @property {string} amount_due
  * @property {string} due_on
+ * @property {string} issued_at
+ * @property {Payment[]} payments in the order recorded
+ *
+ * @typedef {{amount: string, paid_on: string, recorded_at: string}} Payment
  */
 
 /**
- * An amount in the invoice's currency; a plain number while the currency
- * is not known (the list does not carry it yet).
- * @param {string} amount decimal string
- * @param {string | undefined} currency
- */
-export function invoiceAmount(amount, currency) {
-  return currency ? money(amount, currency) : amount;
-}
-
-/**
- * The invoices as a table: number, status, due date when known, total and
+ * The invoices as a table: number, status, issue and due dates, total and
  * amount due.
  * @param {InvoiceSummary[]} invoices
  * @param {(id: string) => string} href where each invoice opens
  */
 export function invoiceTable(invoices, href) {
-  const withDue = invoices.some((i) => i.due_on);
-  const head = ['Invoice', 'Status', withDue ? 'Due on' : null, 'Total', 'Amount due'].filter(Boolean);
+  const head = ['Invoice', 'Status', 'Issued', 'Due on', 'Total', 'Amount due'];
   return h(
     'table',
     { class: 'table invoices' },
@@ -73,9 +67,10 @@ export function invoiceTable(invoices, href) {
           null,
           h('td', { 'data-label': 'Invoice' }, h('a', { href: href(i.invoice_id) }, i.number)),
           h('td', { 'data-label': 'Status' }, invoiceBadge(i.status)),
-          withDue ? h('td', { 'data-label': 'Due on' }, i.due_on ? date(i.due_on) : '') : null,
-          h('td', { 'data-label': 'Total', class: 'amount' }, invoiceAmount(i.totals.total, i.currency)),
-          h('td', { 'data-label': 'Amount due', class: 'amount' }, invoiceAmount(i.amount_due, i.currency)),
+          h('td', { 'data-label': 'Issued' }, date(i.issued_at)),
+          h('td', { 'data-label': 'Due on' }, date(i.due_on)),
+          h('td', { 'data-label': 'Total', class: 'amount' }, money(i.totals.total, i.currency)),
+          h('td', { 'data-label': 'Amount due', class: 'amount' }, money(i.amount_due, i.currency)),
         ),
       ),
     ),
@@ -88,7 +83,7 @@ export function invoiceTable(invoices, href) {
  * @param {{forClient?: boolean}} [o] the client's own view thanks them once paid
  */
 export function invoiceDetail(invoice, o = {}) {
-  return h('div', { class: 'invoice' }, summary(invoice, Boolean(o.forClient)), lineTable(invoice), totals(invoice));
+  return h('div', { class: 'invoice' }, summary(invoice, Boolean(o.forClient)), lineTable(invoice), totals(invoice), payments(invoice));
 }
 
 /** The status, the amount due and the due date, first. @param {Invoice} inv @param {boolean} forClient */
@@ -103,6 +98,7 @@ function summary(inv, forClient) {
       { class: 'invoice-facts' },
       fact('Status', invoiceBadge(inv.status)),
       fact('Amount due', h('span', { class: 'invoice-due' }, money(inv.amount_due, c))),
+      fact('Issued on', date(inv.issued_at)),
       fact(paid ? 'Was due on' : 'Due on', date(inv.due_on)),
       fact('Total', money(inv.totals.total, c)),
     ),
@@ -176,5 +172,27 @@ function totals(inv) {
     h('dd', null, money(inv.amount_paid, c)),
     h('dt', { class: 'grand' }, 'Amount due'),
     h('dd', { class: 'grand' }, money(inv.amount_due, c)),
+  );
+}
+
+/** Each payment recorded: when it was paid and how much. @param {Invoice} inv */
+function payments(inv) {
+  if (!inv.payments?.length) return null;
+  return h(
+    'section',
+    { class: 'invoice-payments', 'aria-labelledby': 'payments-heading' },
+    h('h2', { id: 'payments-heading' }, 'Payments'),
+    h(
+      'ul',
+      { class: 'list' },
+      inv.payments.map((p) =>
+        h(
+          'li',
+          null,
+          h('span', { class: 'grow' }, `Paid on ${date(p.paid_on)}`, h('span', { class: 'muted small' }, ` · recorded ${dateTime(p.recorded_at)}`)),
+          h('span', { class: 'amount' }, money(p.amount, inv.currency)),
+        ),
+      ),
+    ),
   );
 }

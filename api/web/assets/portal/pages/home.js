@@ -120,12 +120,10 @@ async function invoicesSummary(signal) {
 }
 
 /**
- * " — £120.00 due": the amount still due, per currency, when the invoices
- * carry their currency.
+ * " — £120.00 due": the amount still due, per currency.
  * @param {any[]} invoices
  */
 function due(invoices) {
-  if (invoices.some((i) => !i.currency)) return '';
   /** @type {Map<string, import('../../components/decimal.js').Decimal>} */
   const byCurrency = new Map();
   for (const i of invoices) {

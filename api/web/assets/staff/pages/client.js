@@ -2,9 +2,9 @@
 
 import { get, post, put } from '../../api.js';
 import { h, replace, uid } from '../../dom.js';
-import { dateTime } from '../../format.js';
+import { date, dateTime, money } from '../../format.js';
 import { actionButton, empty, field, form, portalBadge, quoteBadge, statusSlot, toggle } from '../../ui.js';
-import { invoiceAmount as amountIn, invoiceTable } from '../../components/invoice.js';
+import { invoiceTable } from '../../components/invoice.js';
 
 /**
  * @typedef {{quotes: boolean, invoices: boolean, files: boolean, meetings: boolean, messages: boolean}} Sections
@@ -113,7 +113,9 @@ function portalAccess(record, base, reload, listeners) {
   const noEmailId = uid('no-email');
   const noEmail = h('p', { class: 'notice notice-warning', id: noEmailId }, 'This client needs at least one email on file before you can invite them. Add one under Saved emails.');
 
-  const switches = SECTIONS.map(([key, label]) => ({ key, ...toggle(label, record.portal.sections[key], { name: key }) }));
+  // Before the first invite every section starts on: staff switch off what a client should not see.
+  const invited = record.portal.status !== 'not_invited';
+  const switches = SECTIONS.map(([key, label]) => ({ key, ...toggle(label, invited ? record.portal.sections[key] : true, { name: key }) }));
   const enabled = toggle('Enable portal', record.portal.enabled, { name: 'enabled', 'aria-describedby': `${headingId}-enabled` });
   const sections = () => /** @type {Sections} */ (Object.fromEntries(switches.map((s) => [s.key, s.input.checked])));
 
@@ -209,13 +211,14 @@ function quotesCard(id, quotes) {
   const action = h('a', { class: 'button primary', href: `/clients/${id}/quotes/new` }, 'New quote');
   const content = quotes.length
     ? table(
-        ['Title', 'Status', 'Revision', 'Total'],
+        ['Title', 'Status', 'Revision', 'Sent', 'Total'],
         1,
         quotes.map((q) => [
           h('a', { href: `/quotes/${encodeURIComponent(q.quote_id)}`, class: 'break' }, q.title),
           quoteBadge(q.status),
           String(q.revision),
-          amountIn(q.totals.total, q.currency),
+          q.sent_at ? date(q.sent_at) : 'Not sent',
+          money(q.totals.total, q.currency),
         ]),
       )
     : empty('No quotes yet. Select New quote to write one for this client.');
