@@ -291,8 +291,8 @@ function lineEditor(line, defaultRate) {
 function renumber(editor, i, count) {
   const n = i + 1;
   editor.legend.textContent = `Line ${n}`;
-  editor.up.setAttribute('aria-label', `Move line ${n} up`);
-  editor.down.setAttribute('aria-label', `Move line ${n} down`);
+  editor.up.setAttribute('aria-label', `Move up line ${n}`);
+  editor.down.setAttribute('aria-label', `Move down line ${n}`);
   editor.remove.setAttribute('aria-label', `Remove line ${n}`);
   editor.up.disabled = i === 0;
   editor.down.disabled = i === count - 1;
