@@ -17,3 +17,6 @@ mod pages;
 
 #[path = "e2e/harness_checks.rs"]
 mod harness_checks;
+
+#[path = "e2e/tour.rs"]
+mod tour;
