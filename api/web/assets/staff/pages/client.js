@@ -114,8 +114,8 @@ function portalAccess(record, base, reload, listeners) {
   const noEmail = h('p', { class: 'notice notice-warning', id: noEmailId }, 'This client needs at least one email on file before you can invite them. Add one under Saved emails.');
 
   // Before the first invite every section starts on: staff switch off what a client should not see.
-  const invited = record.portal.status !== 'not_invited';
-  const switches = SECTIONS.map(([key, label]) => ({ key, ...toggle(label, invited ? record.portal.sections[key] : true, { name: key }) }));
+  const everInvited = record.portal.status !== 'not_invited';
+  const switches = SECTIONS.map(([key, label]) => ({ key, ...toggle(label, everInvited ? record.portal.sections[key] : true, { name: key }) }));
   const enabled = toggle('Enable portal', record.portal.enabled, { name: 'enabled', 'aria-describedby': `${headingId}-enabled` });
   const sections = () => /** @type {Sections} */ (Object.fromEntries(switches.map((s) => [s.key, s.input.checked])));
 
