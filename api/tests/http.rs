@@ -24,6 +24,9 @@ mod uploads;
 #[path = "http/pages.rs"]
 mod pages;
 
+#[path = "http/contact_email.rs"]
+mod contact_email;
+
 #[path = "http/moto.rs"]
 mod moto;
 

@@ -1,5 +1,5 @@
 //! Team settings (PRODUCT §3.3, §8.1): business name, schedule, invite
-//! email template and branding.
+//! email template, branding and the contact address for replies.
 
 use crate::app::AppState;
 use crate::http::{ApiError, Json, StaffSession};
@@ -50,6 +50,10 @@ pub struct SettingsChange {
     pub slot_minutes: Option<u32>,
     pub invite_email: Option<InviteEmailBody>,
     pub branding: Option<BrandingBody>,
+    /// The business's contact address: where clients' replies to its
+    /// emails go. Must be an email address (422 otherwise).
+    #[schema(example = "office@example.com")]
+    pub contact_email: Option<String>,
 }
 
 /// Working hours as the API (and the team read model) write them, checked
@@ -139,6 +143,7 @@ async fn change_settings(
                     subject: t.subject,
                     body: t.body,
                 }),
+                contact_email: change.contact_email,
             },
         )
         .await?;

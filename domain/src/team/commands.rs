@@ -21,6 +21,9 @@ pub enum TeamCommand {
         branding: Option<Branding>,
         schedule: Option<Box<Schedule>>,
         invite_email: Option<EmailTemplate>,
+        /// Where clients' email replies go (a real address); the owner's
+        /// email until first set.
+        contact_email: Option<String>,
     },
     AddStaff {
         by: StaffId,

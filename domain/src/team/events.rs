@@ -84,6 +84,17 @@ pub struct TeamLogoRemoved {
     pub at: Timestamp,
 }
 
+/// Staff set the business's contact address: where clients' replies to
+/// its emails go (Reply-To) and the organiser of its calendar entries.
+/// Until the first one, the owner's email is the contact address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamContactEmailChanged {
+    /// Trimmed, lower-case.
+    pub contact_email: String,
+    pub by: StaffId,
+    pub at: Timestamp,
+}
+
 /// A staff member joined the team.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TeamStaffAdded {
@@ -100,5 +111,6 @@ crate::event_enum! {
         StaffAdded(TeamStaffAdded) = "TeamStaffAdded" v 1,
         LogoChanged(TeamLogoChanged) = "TeamLogoChanged" v 1,
         LogoRemoved(TeamLogoRemoved) = "TeamLogoRemoved" v 1,
+        ContactEmailChanged(TeamContactEmailChanged) = "TeamContactEmailChanged" v 1,
     }
 }

@@ -67,6 +67,11 @@ pub fn events() -> Vec<TeamEvent> {
             by: owner,
             at: at(4),
         }),
+        TeamEvent::ContactEmailChanged(TeamContactEmailChanged {
+            contact_email: "office@hartplumbing.example".to_owned(),
+            by: owner,
+            at: at(5),
+        }),
     ]
 }
 

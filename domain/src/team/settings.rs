@@ -43,6 +43,11 @@ pub fn staff_member(raw: StaffMember) -> Result<StaffMember, TeamError> {
     })
 }
 
+/// The contact address trimmed and in lower case, if it is an email address.
+pub fn contact_email(raw: &str) -> Result<String, TeamError> {
+    crate::client::email::normalise(raw).map_err(|_| TeamError::InvalidEmail(raw.trim().to_owned()))
+}
+
 /// The branding with a lower-case `#rrggbb` colour and a trimmed tagline
 /// (an empty one is none), if acceptable.
 pub fn branding(raw: Branding) -> Result<Branding, TeamError> {

@@ -22,6 +22,8 @@ pub struct Team {
     pub logo: Option<TeamLogo>,
     pub schedule: Schedule,
     pub invite_email: EmailTemplate,
+    /// The contact address staff set, if any (see [`Team::contact_email`]).
+    pub contact_email: Option<String>,
 }
 
 impl Default for Team {
@@ -35,6 +37,7 @@ impl Default for Team {
             logo: None,
             schedule: Schedule::default(),
             invite_email: template::default_invite(),
+            contact_email: None,
         }
     }
 }
@@ -42,6 +45,13 @@ impl Default for Team {
 impl Team {
     pub fn member(&self, staff: StaffId) -> Option<&StaffMember> {
         self.staff.iter().find(|m| m.staff == staff)
+    }
+
+    /// Where clients' replies go: the address staff set, else the owner's email.
+    pub fn contact_email(&self) -> Option<&str> {
+        self.contact_email
+            .as_deref()
+            .or_else(|| self.staff.first().map(|m| m.email.as_str()))
     }
 
     /// Only this team's staff act on it; to anyone else it does not exist.
@@ -89,8 +99,14 @@ impl Aggregate for Team {
                 branding,
                 schedule,
                 invite_email,
+                contact_email,
             } => {
                 self.scope(by)?;
+                let contact = match contact_email {
+                    Some(raw) => Some(settings::contact_email(&raw)?),
+                    None => None,
+                }
+                .filter(|c| Some(c.as_str()) != self.contact_email());
                 let logo = self.logo.as_ref().map(|l| l.file);
                 if let Some(given) = branding.as_ref().and_then(|b| b.logo)
                     && Some(given) != logo
@@ -120,14 +136,22 @@ impl Aggregate for Team {
                     by,
                     at: now,
                 };
-                if changed.business_name == self.business_name
-                    && changed.branding == self.branding
-                    && changed.schedule == self.schedule
-                    && changed.invite_email == self.invite_email
+                let mut events = Vec::new();
+                if changed.business_name != self.business_name
+                    || changed.branding != self.branding
+                    || changed.schedule != self.schedule
+                    || changed.invite_email != self.invite_email
                 {
-                    return Ok(vec![]);
+                    events.push(TeamEvent::SettingsChanged(changed));
                 }
-                TeamEvent::SettingsChanged(changed)
+                if let Some(contact_email) = contact {
+                    events.push(TeamEvent::ContactEmailChanged(TeamContactEmailChanged {
+                        contact_email,
+                        by,
+                        at: now,
+                    }));
+                }
+                return Ok(events);
             }
             TeamCommand::AddStaff { by, member } => {
                 self.scope(by)?;
@@ -211,6 +235,9 @@ impl Aggregate for Team {
             TeamEvent::LogoRemoved(_) => {
                 self.branding.logo = None;
                 self.logo = None;
+            }
+            TeamEvent::ContactEmailChanged(e) => {
+                self.contact_email = Some(e.contact_email.clone());
             }
         }
         self

@@ -57,6 +57,7 @@ fn settings(by: StaffId) -> TeamCommand {
         branding: None,
         schedule: None,
         invite_email: None,
+        contact_email: None,
     }
 }
 
@@ -516,4 +517,92 @@ fn a_logo_named_by_early_settings_is_not_the_logo() {
     });
     let state = Team::replay(&[created(), early]);
     assert_eq!(state.branding.logo, None);
+}
+
+fn with_contact(email: &str) -> TeamCommand {
+    let mut cmd = settings(owner());
+    if let TeamCommand::ChangeSettings { contact_email, .. } = &mut cmd {
+        *contact_email = Some(email.to_owned());
+    }
+    cmd
+}
+
+fn contact_changed(email: &str) -> TeamEvent {
+    TeamEvent::ContactEmailChanged(TeamContactEmailChanged {
+        contact_email: email.to_owned(),
+        by: owner(),
+        at: now(),
+    })
+}
+
+#[test]
+fn the_contact_address_is_the_owners_email_until_staff_set_one() {
+    let given = given::<Team>([created()]);
+    assert_eq!(given.state().contact_email(), Some("sam@hart.example"));
+}
+
+#[test]
+fn staff_set_the_contact_address_trimmed_and_in_lower_case() {
+    let state = given::<Team>([created()])
+        .at(now())
+        .when(with_contact(" Office@Hart.example "))
+        .then([contact_changed("office@hart.example")]);
+    assert_eq!(state.contact_email(), Some("office@hart.example"));
+}
+
+#[test]
+fn the_same_contact_address_again_records_nothing() {
+    given::<Team>([created(), contact_changed("office@hart.example")])
+        .at(now())
+        .when(with_contact("office@hart.example"))
+        .then_nothing();
+    given::<Team>([created()])
+        .at(now())
+        .when(with_contact("sam@hart.example"))
+        .then_nothing();
+}
+
+#[test]
+fn a_contact_address_that_is_not_an_email_address_is_refused() {
+    for bad in [
+        "",
+        "office",
+        "office@hart",
+        "of fice@hart.example",
+        "a@b@hart.example",
+    ] {
+        given::<Team>([created()])
+            .when(with_contact(bad))
+            .then_refused(TeamError::InvalidEmail(bad.trim().to_owned()));
+    }
+}
+
+#[test]
+fn settings_and_the_contact_address_change_in_one_command() {
+    let mut cmd = with_contact("office@hart.example");
+    if let TeamCommand::ChangeSettings { business_name, .. } = &mut cmd {
+        *business_name = Some("Hart Heating".to_owned());
+    }
+    given::<Team>([created()]).at(now()).when(cmd).then([
+        TeamEvent::SettingsChanged(TeamSettingsChanged {
+            business_name: "Hart Heating".to_owned(),
+            branding: Branding::default(),
+            schedule: london_schedule(),
+            invite_email: default_invite(),
+            by: owner(),
+            at: now(),
+        }),
+        contact_changed("office@hart.example"),
+    ]);
+}
+
+#[test]
+fn a_bad_contact_address_changes_no_other_setting() {
+    let mut cmd = with_contact("nope");
+    if let TeamCommand::ChangeSettings { business_name, .. } = &mut cmd {
+        *business_name = Some("Hart Heating".to_owned());
+    }
+    given::<Team>([created()])
+        .when(cmd)
+        .then_refused(TeamError::InvalidEmail("nope".to_owned()));
 }

@@ -20,6 +20,11 @@ pub struct TeamSettings {
     pub slot_minutes: i64,
     pub invite_email: InviteEmail,
     pub branding: Branding,
+    /// The business's contact address: where clients' replies to its emails
+    /// go, and the organiser of its calendar entries. The owner's email
+    /// until staff set one.
+    #[schema(example = "office@example.com")]
+    pub contact_email: String,
 }
 
 /// The invite email template; placeholders `{{client_name}}`,
@@ -91,6 +96,7 @@ struct SettingsRow {
     working_hours: String,
     invite_subject: String,
     invite_body: String,
+    contact_email: Option<String>,
     #[sqlx(flatten)]
     branding: Branding,
 }
@@ -98,8 +104,10 @@ struct SettingsRow {
 pub async fn settings(db: &ReadDb, team: TeamId) -> Result<Option<TeamSettings>, ProjectionError> {
     let row: Option<SettingsRow> = sqlx::query_as(
         "SELECT s.business_name, s.time_zone, s.slot_minutes, s.working_hours, \
-         s.invite_subject, s.invite_body, s.accent_colour, l.file_id AS logo, s.tagline \
+         s.invite_subject, s.invite_body, s.accent_colour, l.file_id AS logo, s.tagline, \
+         c.contact_email \
          FROM team_settings s LEFT JOIN team_logos l ON l.team_id = s.team_id \
+         LEFT JOIN team_contacts c ON c.team_id = s.team_id \
          WHERE s.team_id = $1",
     )
     .bind(team.to_string())
@@ -117,6 +125,7 @@ pub async fn settings(db: &ReadDb, team: TeamId) -> Result<Option<TeamSettings>,
                 body: r.invite_body,
             },
             branding: r.branding.link_logo(TEAM_LOGO_PATH),
+            contact_email: r.contact_email.unwrap_or_default(),
         })
     })
     .transpose()

@@ -1,5 +1,5 @@
 //! Team settings (business name, zone, hours, slot length, invite template,
-//! branding), the portal logo and the staff list.
+//! branding), the portal logo, the contact address and the staff list.
 
 use crate::bulk::Table;
 use crate::convert::id;
@@ -28,6 +28,7 @@ pub const SETTINGS_COLUMNS: &[&str] = &[
     "tagline",
 ];
 const LOGO_COLUMNS: &[&str] = &["team_id", "file_id", "content_type", "size", "storage_key"];
+const CONTACT_COLUMNS: &[&str] = &["team_id", "contact_email"];
 const STAFF_COLUMNS: &[&str] = &["staff_id", "team_id", "name", "email"];
 
 /// `{"mon": [["09:00","17:00"]], ..., "sun": []}`.
@@ -95,7 +96,7 @@ impl Projector for TeamView {
     }
 
     fn tables(&self) -> &'static [&'static str] {
-        &["team_settings", "team_logos", "team_staff"]
+        &["team_settings", "team_logos", "team_contacts", "team_staff"]
     }
 
     async fn apply(
@@ -106,6 +107,7 @@ impl Projector for TeamView {
     ) -> Result<(), ProjectionError> {
         let mut settings: HashMap<TeamId, Row> = HashMap::new();
         let mut staff: HashMap<String, Row> = HashMap::new();
+        let mut contacts: HashMap<TeamId, Row> = HashMap::new();
         // The last word on each team's logo in this batch: a row, or removed.
         let mut logos: HashMap<TeamId, Option<Row>> = HashMap::new();
         for recorded in events {
@@ -124,6 +126,16 @@ impl Projector for TeamView {
                     );
                     settings.insert(e.team, row);
                     staff.insert(id(e.owner.staff.0), staff_row(e.team, &e.owner));
+                    contacts.insert(
+                        e.team,
+                        vec![id(e.team.0).into(), e.owner.email.as_str().into()],
+                    );
+                }
+                TeamEvent::ContactEmailChanged(e) => {
+                    contacts.insert(
+                        team,
+                        vec![id(team.0).into(), e.contact_email.as_str().into()],
+                    );
                 }
                 TeamEvent::SettingsChanged(e) => {
                     let row = settings_row(
@@ -171,6 +183,14 @@ impl Projector for TeamView {
         logo_table
             .upsert(tx, set.into_iter().filter_map(|(_, row)| row).collect())
             .await?;
+        let contacts_table = tables.of("team_contacts");
+        Table {
+            name: &contacts_table,
+            columns: CONTACT_COLUMNS,
+            key: 1,
+        }
+        .upsert(tx, contacts.into_values().collect())
+        .await?;
         let staff_table = tables.of("team_staff");
         Table {
             name: &staff_table,

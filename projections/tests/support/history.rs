@@ -589,6 +589,9 @@ impl World {
                 }),
                 schedule: Some(Box::new(schedule)),
                 invite_email: None,
+                contact_email: b
+                    .is_multiple_of(3)
+                    .then(|| format!("office{b}@trade.example")),
             }
         } else if b.is_multiple_of(4) {
             let digest = format!("{:064x}", u32::from(a) << 8 | u32::from(b));

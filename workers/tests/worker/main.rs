@@ -2,6 +2,7 @@
 //! log and read database, and a real PostgreSQL server (several workers on
 //! one database; a test fails, never skips, when it is unreachable).
 
+mod contact;
 mod crash;
 mod emails;
 mod fixtures;

@@ -30,7 +30,7 @@ pub fn business_reply_to(team: &Team) -> Option<ReplyTo> {
 
 /// The business's contact address: its setting, else the owner's email.
 pub fn contact_email(team: &Team) -> Option<&str> {
-    team.staff.first().map(|m| m.email.as_str())
+    team.contact_email()
 }
 
 /// Where staff's answers about a client go: the client's own address.

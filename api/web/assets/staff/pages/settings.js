@@ -1,4 +1,4 @@
-// Team settings (PRODUCT §3.3, §8.1): business name, branding and logo, the invite email with a live preview, diary hours.
+// Team settings (PRODUCT §3.3, §8.1): business name and contact email, branding and logo, the invite email with a live preview, diary hours.
 
 import { del, get, put, upload } from '../../api.js';
 import { h, replace, uid } from '../../dom.js';
@@ -72,7 +72,16 @@ function settingsForm(fields, change, submit) {
 /** @param {any} team */
 function businessForm(team) {
   const name = field('Business name', { name: 'business_name', required: true, maxlength: 200, autocomplete: 'organization', value: team.business_name }, 'Shown to your clients in their portal and in every email.');
-  return settingsForm([name.wrap], () => ({ business_name: name.input.value.trim() }), 'Save business name');
+  const contact = field(
+    'Contact email for replies',
+    { type: 'email', name: 'contact_email', required: true, maxlength: 254, autocomplete: 'email', spellcheck: 'false', value: team.contact_email || '' },
+    'When a client answers an email from the portal, the answer goes here. Calendar invitations come from it too.',
+  );
+  return settingsForm(
+    [name.wrap, contact.wrap],
+    () => ({ business_name: name.input.value.trim(), contact_email: contact.input.value.trim() }),
+    'Save business details',
+  );
 }
 
 // ---- Branding ----
