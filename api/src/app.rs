@@ -97,6 +97,10 @@ pub fn router(state: AppState) -> Router {
             date_from_clock,
         ))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::http::upload::bound,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -1,14 +1,82 @@
 //! Receiving an upload: the multipart field `file`, streamed to the content
 //! store, with the size limit (413) and type allow-list (415) applied.
+//!
+//! Every request body is bounded whatever its framing ([`bound`]): a chunked
+//! body without `Content-Length` ends in 413 once it passes the upload limit
+//! plus [`FRAMING_BYTES`], and a multipart body whose first part's headers do
+//! not end within [`PART_HEADER_BYTES`] ends in 413 at once, so an upload
+//! never holds more than that in memory.
 
+use crate::app::AppState;
 use crate::http::ApiError;
 use crate::storage::{Accepts, ContentStore, Stored, UploadError};
-use axum::extract::Multipart;
+use axum::body::Body;
 use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use futures::StreamExt;
 
 /// Room for the multipart framing around the file itself.
-const FRAMING_BYTES: u64 = 64 * 1024;
+pub const FRAMING_BYTES: u64 = 64 * 1024;
+/// Longest start of a multipart body before its first part's headers end.
+pub const PART_HEADER_BYTES: u64 = 16 * 1024;
+
+/// Why a request body was cut short.
+#[derive(Debug, thiserror::Error)]
+enum Bounded {
+    #[error("the body is larger than the {0} bytes accepted")]
+    Body(u64),
+    #[error("the part headers are longer than the {0} bytes accepted")]
+    PartHeaders(u64),
+}
+
+/// Bounds every request body as it streams: at most the upload limit plus
+/// [`FRAMING_BYTES`], and for `multipart/form-data` the first part's headers
+/// within [`PART_HEADER_BYTES`] (JSON routes keep their own, lower limit).
+pub async fn bound(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let limit = state.files.max_bytes().saturating_add(FRAMING_BYTES);
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/")
+        });
+    let (parts, body) = request.into_parts();
+    let mut seen: u64 = 0;
+    // Bytes of "\r\n\r\n" matched so far; 4 once the part headers ended.
+    let mut matched: usize = if multipart { 0 } else { 4 };
+    let stream = body.into_data_stream().map(move |chunk| {
+        let chunk = chunk.map_err(axum::BoxError::from)?;
+        if matched < 4 {
+            for (i, byte) in chunk.iter().enumerate() {
+                matched = match (matched, *byte) {
+                    (0 | 2, b'\r') => matched + 1,
+                    (1 | 3, b'\n') => matched + 1,
+                    (_, b'\r') => 1,
+                    _ => 0,
+                };
+                if matched == 4 {
+                    break;
+                }
+                if seen + i as u64 >= PART_HEADER_BYTES {
+                    return Err(Bounded::PartHeaders(PART_HEADER_BYTES).into());
+                }
+            }
+        }
+        seen = seen.saturating_add(chunk.len() as u64);
+        if seen > limit {
+            return Err(Bounded::Body(limit).into());
+        }
+        Ok::<_, axum::BoxError>(chunk)
+    });
+    next.run(Request::from_parts(parts, Body::from_stream(stream)))
+        .await
+}
 
 /// An upload as received: the name the sender gave and the stored content.
 #[derive(Debug)]
@@ -76,6 +144,17 @@ pub async fn receive(
 }
 
 fn malformed(e: axum::extract::multipart::MultipartError) -> ApiError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(error) = source {
+        if let Some(bounded) = error.downcast_ref::<Bounded>() {
+            return ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                bounded.to_string(),
+            );
+        }
+        source = error.source();
+    }
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", e.body_text());
     }

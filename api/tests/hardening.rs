@@ -1,0 +1,13 @@
+//! Hostile input and resource exhaustion against the real server: bodies
+//! without `Content-Length`, slow clients, bursts of logins, odd methods,
+//! retried commands.
+
+#[path = "http/support.rs"]
+#[allow(dead_code)]
+mod support;
+
+#[path = "hardening/raw.rs"]
+mod raw;
+
+#[path = "hardening/uploads.rs"]
+mod uploads;

@@ -1,0 +1,74 @@
+//! Speaking HTTP/1.1 by hand over TCP, for framings and timings a client
+//! library would not produce.
+
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// Connects to the server at `base` (`http://host:port`).
+pub async fn connect(base: &str) -> TcpStream {
+    let address = base.trim_start_matches("http://");
+    TcpStream::connect(address).await.expect("connect")
+}
+
+/// The status code at the start of `answer`, if one has arrived.
+pub fn status(answer: &[u8]) -> Option<u16> {
+    let text = String::from_utf8_lossy(answer);
+    let line = text.lines().next()?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Sends `head` and then chunks of `chunk` (chunked transfer encoding) until
+/// the server answers or closes, or `deadline` passes; returns what the
+/// server answered and how many body bytes were sent.
+pub async fn stream_chunks(
+    base: &str,
+    head: &str,
+    first: &[u8],
+    chunk: &[u8],
+    deadline: Duration,
+) -> (Vec<u8>, u64) {
+    let stream = connect(base).await;
+    let (mut reader, mut writer) = stream.into_split();
+    let head = head.to_owned();
+    let first = first.to_vec();
+    let chunk = chunk.to_vec();
+    let (sent_tx, sent_rx) = tokio::sync::watch::channel(0u64);
+    let writing = tokio::spawn(async move {
+        writer.write_all(head.as_bytes()).await?;
+        let mut sent = 0u64;
+        for piece in std::iter::once(&first).chain(std::iter::repeat(&chunk)) {
+            writer
+                .write_all(format!("{:x}\r\n", piece.len()).as_bytes())
+                .await?;
+            writer.write_all(piece).await?;
+            writer.write_all(b"\r\n").await?;
+            sent += piece.len() as u64;
+            let _ = sent_tx.send(sent);
+        }
+        Ok::<_, std::io::Error>(())
+    });
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(deadline, async {
+        let mut buf = [0u8; 4096];
+        loop {
+            match reader.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    answer.extend_from_slice(&buf[..n]);
+                    if answer.windows(4).any(|w| w == b"\r\n\r\n") {
+                        break;
+                    }
+                }
+            }
+        }
+    })
+    .await;
+    writing.abort();
+    let sent = *sent_rx.borrow();
+    assert!(
+        read.is_ok(),
+        "no answer within {deadline:?} after {sent} bytes"
+    );
+    (answer, sent)
+}

@@ -1,0 +1,67 @@
+//! Uploads without `Content-Length`: bounded whatever the framing.
+
+use crate::raw::{status, stream_chunks};
+use crate::support::*;
+use std::time::Duration;
+
+fn upload_head(server: &Server, client: &str, token: &str) -> String {
+    let host = server.base.trim_start_matches("http://");
+    format!(
+        "POST /api/v1/clients/{client}/files HTTP/1.1\r\nHost: {host}\r\n\
+         Authorization: Bearer {token}\r\n\
+         Content-Type: multipart/form-data; boundary=B\r\n\
+         Transfer-Encoding: chunked\r\n\r\n"
+    )
+}
+
+#[tokio::test]
+async fn part_headers_that_never_end_are_413_at_once() {
+    let server = Server::start_with(at(FRIDAY_NOON)).await;
+    let boss = server.signup("headers@ace.example").await;
+    let client = server.client(&boss, "Pat", &["pat@home.example"]).await;
+    let head = upload_head(&server, &client, &boss.token);
+    let zeros = vec![0u8; 64 * 1024];
+    let (answer, sent) = stream_chunks(
+        &server.base,
+        &head,
+        b"--B\r\n",
+        &zeros,
+        Duration::from_secs(20),
+    )
+    .await;
+    assert_eq!(
+        status(&answer),
+        Some(413),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    // Refused long before the upload limit (25 MiB) was reached.
+    assert!(sent < 8 * 1024 * 1024, "{sent} bytes were read first");
+}
+
+#[tokio::test]
+async fn a_chunked_body_over_the_limit_is_413_without_content_length() {
+    let server = Server::start_with(Options {
+        max_upload_bytes: Some(2048),
+        ..at(FRIDAY_NOON)
+    })
+    .await;
+    let boss = server.signup("chunked@ace.example").await;
+    let client = server.client(&boss, "Pat", &["pat@home.example"]).await;
+    let head = upload_head(&server, &client, &boss.token);
+    let first = b"--B\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\n";
+    let zeros = vec![0u8; 16 * 1024];
+    let (answer, sent) =
+        stream_chunks(&server.base, &head, first, &zeros, Duration::from_secs(20)).await;
+    assert_eq!(
+        status(&answer),
+        Some(413),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    assert!(sent < 4 * 1024 * 1024, "{sent} bytes were read first");
+    let (_, files) = server
+        .fresh(&format!("/api/v1/clients/{client}/files"), &boss.token)
+        .await;
+    assert_eq!(files["files"], serde_json::json!([]));
+}
