@@ -20,3 +20,9 @@ mod harness_checks;
 
 #[path = "e2e/tour.rs"]
 mod tour;
+
+#[path = "e2e/story.rs"]
+mod story;
+
+#[path = "e2e/emails.rs"]
+mod emails;
