@@ -11,3 +11,6 @@ mod raw;
 
 #[path = "hardening/uploads.rs"]
 mod uploads;
+
+#[path = "hardening/metrics.rs"]
+mod metrics;
