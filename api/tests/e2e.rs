@@ -23,6 +23,3 @@ mod tour;
 
 #[path = "e2e/story.rs"]
 mod story;
-
-#[path = "e2e/emails.rs"]
-mod emails;
