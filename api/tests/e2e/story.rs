@@ -8,8 +8,9 @@
 //! message and its reply → a meeting booked, seen in the diary, cancelled,
 //! and one too close to cancel → the portal switched off under the client.
 //!
-//! Every page passed through is photographed at phone and desktop width
-//! (`story-...`) and checked with axe-core.
+//! Every step goes through the pages; none needs the JSON API behind the
+//! browsers' backs. Every page passed through is photographed at phone and
+//! desktop width (`story-...`) and checked with axe-core.
 
 use crate::harness::{Browser, Driver, Email, Role, Server, Viewport};
 use base64::Engine;
@@ -66,7 +67,7 @@ async fn a_client_is_invited_accepts_a_quote_shares_a_photo_chats_books_and_is_s
 
     client_sends_a_message(&mut client).await;
     staff_sees_it_unread_and_replies(&mut staff).await;
-    client_sees_the_reply_without_reloading(&client).await;
+    client_sees_the_reply_without_reloading(&mut client).await;
 
     client_books_a_meeting(&mut client).await;
     staff_sees_it_in_the_diary(&mut staff).await;
@@ -567,11 +568,13 @@ async fn staff_sees_it_unread_and_replies(staff: &mut Browser) {
 }
 
 /// The portal's thread polls: the reply appears on the open page.
-async fn client_sees_the_reply_without_reloading(client: &Browser) {
+async fn client_sees_the_reply_without_reloading(client: &mut Browser) {
     client
         .wait_for_text("Monday the 14th suits us. See you at 8.")
         .await;
     client.wait_for_text(&format!("{BUSINESS} ·")).await;
+    client.screenshots("story-portal-messages").await;
+    client.check_accessibility("the portal's messages").await;
 }
 
 // ---- Meetings ----
@@ -688,6 +691,9 @@ async fn client_is_sent_to_the_login_page(client: &mut Browser) {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    client
+        .wait_for_text("Your session has ended. Please log in again.")
+        .await;
     client.field("Email").await;
     client.field("Password").await;
     client
