@@ -23,3 +23,6 @@ mod tour;
 
 #[path = "e2e/story.rs"]
 mod story;
+
+#[path = "e2e/emails.rs"]
+mod emails;

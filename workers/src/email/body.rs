@@ -77,12 +77,14 @@ pub fn html(title: &str, blocks: &[Block], brand: &Brand) -> String {
         })
         .unwrap_or_default();
     format!(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title></head>\n\
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title}</title></head>\n\
          <body style=\"margin:0;background:#f4f5f7;font-family:Helvetica,Arial,sans-serif;color:#1b1f24\">\n\
          <div style=\"max-width:600px;margin:0 auto;background:#ffffff\">\n\
          <div style=\"background:{accent};color:#ffffff;padding:20px 24px\">\
          <div style=\"font-size:20px;font-weight:bold\">{business}</div>{tagline}</div>\n\
-         <div style=\"padding:24px;font-size:15px;line-height:1.5\">\n{content}</div>\n\
+         <div style=\"padding:24px;font-size:15px;line-height:1.5;overflow-wrap:anywhere;word-break:break-word\">\n{content}</div>\n\
          </div>\n</body></html>\n",
         title = text(title),
         accent = attr(accent),
@@ -96,21 +98,13 @@ fn html_block(block: &Block, accent: &str) -> String {
             let lines: Vec<String> = p.trim_end().lines().map(html_line).collect();
             format!("<p>{}</p>", lines.join("<br>\n"))
         }
-        Block::Link { label, url } => format!(
-            "<p><a href=\"{url}\" style=\"display:inline-block;background:{accent};color:#ffffff;\
-             padding:10px 18px;border-radius:4px;text-decoration:none\">{label}</a></p>\n\
-             <p style=\"font-size:12px;color:#57606a\">{shown}</p>",
-            url = attr(url),
-            accent = attr(accent),
-            label = text(label),
-            shown = text(url),
-        ),
+        Block::Link { label, url } => button(label, url, accent),
         Block::Facts(rows) => {
             let rows: Vec<String> = rows
                 .iter()
                 .map(|(k, v)| {
                     format!(
-                        "<tr><th style=\"text-align:left;padding:4px 12px 4px 0;vertical-align:top\">{}</th>\
+                        "<tr><th style=\"text-align:left;padding:4px 12px 4px 0;vertical-align:top;overflow-wrap:normal;word-break:normal\">{}</th>\
                          <td style=\"padding:4px 0\">{}</td></tr>",
                         text(k),
                         text(v)
@@ -133,13 +127,37 @@ fn html_block(block: &Block, accent: &str) -> String {
     }
 }
 
+/// A call to action: a button (a styled link, which every email client
+/// shows), and below it the full address written out for copying, broken
+/// anywhere so a long one never widens the email on a phone.
+fn button(label: &str, url: &str, accent: &str) -> String {
+    format!(
+        "<table role=\"presentation\" cellspacing=\"0\" cellpadding=\"0\" style=\"margin:20px 0 8px\">\
+         <tr><td style=\"border-radius:6px;background:{accent}\">\
+         <a href=\"{url}\" style=\"display:inline-block;background:{accent};color:#ffffff;\
+         padding:12px 22px;border-radius:6px;font-weight:bold;text-decoration:none\">{label}</a>\
+         </td></tr></table>\n\
+         <p style=\"font-size:13px;color:#57606a;margin:0 0 16px\">If the button does not work, \
+         copy this address into your browser:<br>\n\
+         <a href=\"{url}\" style=\"color:#57606a;word-break:break-all\">{shown}</a></p>",
+        url = attr(url),
+        accent = attr(accent),
+        label = text(label),
+        shown = text(url),
+    )
+}
+
 /// One line of a paragraph: a bare web address becomes a link.
 fn html_line(line: &str) -> String {
     let trimmed = line.trim();
     let is_address = (trimmed.starts_with("https://") || trimmed.starts_with("http://"))
         && !trimmed.contains(char::is_whitespace);
     if is_address {
-        format!("<a href=\"{}\">{}</a>", attr(trimmed), text(trimmed))
+        format!(
+            "<a href=\"{}\" style=\"word-break:break-all\">{}</a>",
+            attr(trimmed),
+            text(trimmed)
+        )
     } else {
         text(line).into_owned()
     }
@@ -196,7 +214,28 @@ mod tests {
             &brand(),
         );
         assert!(
-            h.contains("<a href=\"https://p.test/x?token=a.b\">https://p.test/x?token=a.b</a>")
+            h.contains("<a href=\"https://p.test/x?token=a.b\" style=\"word-break:break-all\">https://p.test/x?token=a.b</a>"),
+            "{h}"
         );
+    }
+
+    #[test]
+    fn a_call_to_action_is_a_button_with_the_full_address_written_below() {
+        let h = html(
+            "s",
+            &[Block::Link {
+                label: "Open".to_owned(),
+                url: "https://p.test/portal/quotes/1".to_owned(),
+            }],
+            &brand(),
+        );
+        assert_eq!(
+            h.matches("href=\"https://p.test/portal/quotes/1\"").count(),
+            2,
+            "{h}"
+        );
+        assert!(h.contains(">Open</a>"), "{h}");
+        assert!(h.contains(">https://p.test/portal/quotes/1</a></p>"), "{h}");
+        assert!(h.contains("name=\"viewport\""), "{h}");
     }
 }

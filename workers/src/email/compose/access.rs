@@ -1,6 +1,6 @@
 //! Portal invite (the team's own template, PRODUCT §3.3) and password reset.
 
-use super::{brand, business_reply_to, local_time, paragraphs};
+use super::{brand, business_reply_to, local_time, paragraphs, with_button};
 use crate::email::body::Block;
 use crate::email::draft::Draft;
 use crate::email::kind::EmailKind;
@@ -24,7 +24,7 @@ pub fn invite(team: &Team, client_name: &str, staff_name: &str, to: &str, link: 
         team: team.id,
         recipients: vec![to.to_owned()],
         subject: rendered.subject,
-        blocks: paragraphs(&rendered.body),
+        blocks: with_button(paragraphs(&rendered.body), link, "Open your portal"),
         brand: brand(team),
         calendar: None,
         reply_to: business_reply_to(team),
@@ -89,9 +89,11 @@ mod tests {
             draft.blocks,
             vec![
                 Block::Para("Dear Ann".to_owned()),
-                Block::Para(
-                    "Bob invites you:\nhttps://p.test/portal/set-password?token=t".to_owned()
-                ),
+                Block::Para("Bob invites you:".to_owned()),
+                Block::Link {
+                    label: "Open your portal".to_owned(),
+                    url: "https://p.test/portal/set-password?token=t".to_owned(),
+                },
             ]
         );
         assert_eq!(draft.recipients, ["ann@x.test"]);

@@ -54,6 +54,38 @@ pub fn local_time(at: Timestamp, team: &Team) -> String {
         .to_string()
 }
 
+/// The blocks with every mention of `url` in a paragraph taken out into a
+/// button labelled `label` (a long address in running text reads badly and
+/// widens the email on a phone; the button writes the address out below
+/// it, and the plain text keeps it whole).
+pub fn with_button(blocks: Vec<Block>, url: &str, label: &str) -> Vec<Block> {
+    let mut out = Vec::with_capacity(blocks.len() + 1);
+    for block in blocks {
+        let Block::Para(text) = block else {
+            out.push(block);
+            continue;
+        };
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find(url) {
+            push_para(&mut out, &rest[..at]);
+            out.push(Block::Link {
+                label: label.to_owned(),
+                url: url.to_owned(),
+            });
+            rest = &rest[at + url.len()..];
+        }
+        push_para(&mut out, rest);
+    }
+    out
+}
+
+fn push_para(out: &mut Vec<Block>, text: &str) {
+    let text = text.trim_matches(|c: char| c == ' ' || c == '\n' || c == '\r');
+    if !text.is_empty() {
+        out.push(Block::Para(text.to_owned()));
+    }
+}
+
 /// A text split into paragraphs at blank lines.
 pub fn paragraphs(text: &str) -> Vec<Block> {
     text.split("\n\n")
