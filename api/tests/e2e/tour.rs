@@ -7,7 +7,8 @@
 //! load aside) and is photographed as `tour-<app>-<page>`.
 //!
 //! Beside the tour: a client named like markup is shown as text, a refused
-//! save is a sentence beside its button, an ended session goes to the login
+//! save is a sentence beside its button, a meeting slot taken meanwhile is
+//! explained above the fresh free times, an ended session goes to the login
 //! page with a notice, and the client record works from the keyboard.
 
 use crate::harness::{Browser, Driver, Server, Viewport};
@@ -864,4 +865,56 @@ async fn the_client_record_works_from_the_keyboard() {
         "{}",
         invite.text
     );
+}
+
+#[tokio::test]
+async fn a_slot_taken_meanwhile_is_explained_and_the_free_times_shown_afresh() {
+    let server = Server::start().await;
+    let api = Api::new(&server);
+    let (staff, client, portal) = one_client(&api, "Jo Bloggs", JO).await;
+    let slots = api.get("/api/v1/portal/meetings/slots", &portal).await;
+    let first = slots["slots"][0].clone();
+    let driver = Driver::start().await;
+    let mut t = Tourist::new(&driver, &server).await;
+    t.portal_login(JO).await;
+    t.browser.wait_for_heading("Welcome, Jo Bloggs").await;
+    t.browser.goto("/portal/meetings").await;
+    t.browser.wait_for_heading("Book a meeting").await;
+    t.browser
+        .execute(
+            "document.querySelector('.slot-times button').click();",
+            vec![],
+        )
+        .await;
+    t.browser.button("Confirm booking").await;
+
+    // Staff book the same time for the client while they decide.
+    api.post(
+        "/api/v1/diary/appointments",
+        &staff,
+        json!({"client_id": client, "starts_at": first["starts_at"], "ends_at": first["ends_at"]}),
+    )
+    .await;
+    t.browser.click_button("Confirm booking").await;
+    let notice = "That time was just taken. Here are the free times now.";
+    t.browser.wait_for_text(notice).await;
+    let focused = t
+        .browser
+        .execute("return document.activeElement.innerText.trim();", vec![])
+        .await;
+    assert_eq!(focused, json!(notice), "the notice does not have the focus");
+    let offered = t
+        .browser
+        .execute(
+            "return document.querySelectorAll('.slot-times button').length;",
+            vec![],
+        )
+        .await;
+    let before = slots["slots"].as_array().map_or(0, Vec::len) as u64;
+    assert_eq!(
+        offered.as_u64(),
+        Some(before - 1),
+        "the page does not offer the free times as they are now (one fewer)"
+    );
+    t.check("Book a meeting", "portal-meetings-taken").await;
 }
