@@ -8,10 +8,11 @@ use crate::harness::{Driver, Server, Viewport};
 use cma_domain::Aggregate;
 use cma_domain::Timestamp;
 use cma_domain::file::FileEvent;
-use cma_domain::ids::{AppointmentId, StaffId, TeamId};
+use cma_domain::ids::{AppointmentId, InvoiceId, QuoteId, StaffId, TeamId};
 use cma_domain::quote::{Quote, QuoteEvent};
 use cma_domain::team::{Branding, StaffMember, Team};
 use cma_workers::email::body::{self, Block};
+use cma_workers::email::compose::notify::{self, Update};
 use cma_workers::email::compose::{access, booking, message, quote, upload};
 use cma_workers::email::draft::Draft;
 use serde_json::json;
@@ -107,6 +108,25 @@ fn drafts() -> Vec<Draft> {
         "ada@example.test",
         "Hello Ada,\n\nThe parts arrived; we can come on Wednesday morning.",
         &format!("{PORTAL}/portal/messages"),
+    ));
+    out.push(notify::updates(
+        &team,
+        "ada@example.test",
+        &[
+            Update::QuoteSent {
+                quote: QuoteId::new(),
+                title: "Bathroom refit".to_owned(),
+                revised: true,
+            },
+            Update::InvoiceIssued {
+                invoice: InvoiceId::new(),
+                number: "INV-0042".to_owned(),
+            },
+            Update::FileShared {
+                name: "boiler-warranty-certificate-2026.pdf".to_owned(),
+            },
+        ],
+        PORTAL,
     ));
     out
 }

@@ -3,6 +3,7 @@
 //! an event (after a crash before the commit) inserts nothing new: rows are
 //! unique by (event id, recipient).
 
+use super::compose::notify::{self, Update};
 use super::compose::{self, access, booking, message, quote, upload};
 use super::dkim::Dkim;
 use super::draft::Draft;
@@ -12,6 +13,7 @@ use super::outbox::{self, NewEmail};
 use async_trait::async_trait;
 use cma_domain::Event;
 use cma_domain::access::Author;
+use cma_domain::client::Client;
 use cma_domain::conversation::{ConversationEvent, MessagePosted};
 use cma_domain::credentials::{
     Credentials, CredentialsEvent, Principal, TokenPurpose, link_token, token_sha256,
@@ -19,7 +21,9 @@ use cma_domain::credentials::{
 use cma_domain::diary::{Diary, DiaryEvent};
 use cma_domain::file::FileEvent;
 use cma_domain::ids::{AppointmentId, ClientId, TeamId};
+use cma_domain::invoice::InvoiceEvent;
 use cma_domain::quote::{Quote, QuoteEvent};
+use cma_domain::team::Team;
 use cma_domain::{Timestamp, access::Section};
 use cma_projections::projector::{decode_event, stream_id};
 use cma_projections::tx::{Fields, Kind, Tx};
@@ -207,6 +211,34 @@ impl EmailEnqueuer {
             Event::Conversation(ConversationEvent::Posted(e)) => {
                 self.new_message(tx, &facts, recorded, &e).await
             }
+            Event::Quote(QuoteEvent::Sent(_)) => {
+                let quote = facts.load::<Quote>(stream_id::<Uuid>(recorded)?).await?;
+                let update = Update::QuoteSent {
+                    quote: quote.id,
+                    title: quote.title.clone(),
+                    revised: quote.revision > 1,
+                };
+                self.portal_update(tx, &facts, recorded, quote.client, Section::Quotes, update)
+                    .await?;
+                Ok(vec![])
+            }
+            Event::Invoice(InvoiceEvent::Issued(e)) => {
+                let update = Update::InvoiceIssued {
+                    invoice: e.invoice,
+                    number: e.number.clone(),
+                };
+                self.portal_update(tx, &facts, recorded, e.client, Section::Invoices, update)
+                    .await?;
+                Ok(vec![])
+            }
+            Event::File(FileEvent::Uploaded(e)) if matches!(e.by, Author::Staff(_)) => {
+                let update = Update::FileShared {
+                    name: e.name.clone(),
+                };
+                self.portal_update(tx, &facts, recorded, e.client, Section::Files, update)
+                    .await?;
+                Ok(vec![])
+            }
             _ => Ok(vec![]),
         }
     }
@@ -350,6 +382,151 @@ impl EmailEnqueuer {
         Ok(vec![draft])
     }
 
+    /// Something waits for the client in `section` of their portal: they
+    /// hear of it if the portal is theirs (invited, not suspended) with that
+    /// section on and they have an address. Updates within the quiet period
+    /// after a client's first one join its email, which is held in the
+    /// outbox until that period ends, while it has not been tried yet.
+    async fn portal_update(
+        &self,
+        tx: &mut dyn Tx,
+        facts: &Facts<'_>,
+        recorded: &Recorded,
+        client: ClientId,
+        section: Section,
+        update: Update,
+    ) -> Result<(), ProjectionError> {
+        let Some((client, team)) = facts.client(client).await? else {
+            return Ok(());
+        };
+        let reachable = client.portal().is_some_and(|p| p.require(section).is_ok());
+        let Some(to) = client_address(&client).filter(|_| reachable) else {
+            return Ok(());
+        };
+        if !notifications_on(&client) {
+            return Ok(());
+        }
+        let quiet = i64::try_from(self.settings.quiet_period.as_micros()).unwrap_or(i64::MAX);
+        let at = recorded.event.recorded_at.as_micros();
+        let client_id = client.id.to_string();
+        let open = tx
+            .query(
+                "SELECT event_id, recipient, first_at, updates FROM email_portal_updates \
+                 WHERE client_id = $1",
+                vec![client_id.clone().into()],
+                &[Kind::Text, Kind::Text, Kind::Int, Kind::Text],
+            )
+            .await?;
+        if let Some(row) = open.into_iter().next() {
+            let mut fields = Fields::new(row);
+            let (event_id, recipient, first_at, list) = (
+                fields.text()?,
+                fields.text()?,
+                fields.int()?,
+                fields.text()?,
+            );
+            let mut updates: Vec<Update> = serde_json::from_str(&list)
+                .map_err(|_| ProjectionError::Corrupt(format!("portal updates {list:?}")))?;
+            if at < first_at.saturating_add(quiet) && recipient == to {
+                updates.push(update.clone());
+                let first = Uuid::parse_str(&event_id)
+                    .map_err(|_| ProjectionError::Corrupt(format!("event id {event_id:?}")))?;
+                let created = Timestamp::from_micros(first_at)
+                    .ok_or_else(|| ProjectionError::Corrupt(format!("time {first_at}")))?;
+                if self
+                    .rewrite_update(tx, &team, to, &updates, first, created)
+                    .await?
+                {
+                    let list = serde_json::to_string(&updates)
+                        .map_err(|e| ProjectionError::Corrupt(e.to_string()))?;
+                    tx.execute(
+                        "UPDATE email_portal_updates SET updates = $2 WHERE client_id = $1",
+                        vec![client_id.into(), list.into()],
+                    )
+                    .await?;
+                    return Ok(());
+                }
+            }
+        }
+        // A new email for this update, held for the quiet period.
+        let draft = notify::updates(
+            &team,
+            to,
+            std::slice::from_ref(&update),
+            &self.settings.public_url,
+        );
+        self.enqueue(tx, recorded, std::slice::from_ref(&draft))
+            .await?;
+        tx.execute(
+            "UPDATE email_outbox SET next_attempt_at = $3 \
+             WHERE event_id = $1 AND recipient = $2 AND state = 'pending' AND attempts = 0",
+            vec![
+                recorded.event.event_id.to_string().into(),
+                to.into(),
+                at.saturating_add(quiet).into(),
+            ],
+        )
+        .await?;
+        let list = serde_json::to_string(&[update])
+            .map_err(|e| ProjectionError::Corrupt(e.to_string()))?;
+        tx.execute(
+            "INSERT INTO email_portal_updates (client_id, event_id, recipient, first_at, updates) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (client_id) DO UPDATE SET \
+             event_id = excluded.event_id, recipient = excluded.recipient, \
+             first_at = excluded.first_at, updates = excluded.updates",
+            vec![
+                client_id.into(),
+                recorded.event.event_id.to_string().into(),
+                to.into(),
+                at.into(),
+                list.into(),
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Rewrites the held email of event `first` to list `updates`, if it is
+    /// still waiting and untried; false if it has gone (or is going) out.
+    async fn rewrite_update(
+        &self,
+        tx: &mut dyn Tx,
+        team: &Team,
+        to: &str,
+        updates: &[Update],
+        first: Uuid,
+        created: Timestamp,
+    ) -> Result<bool, ProjectionError> {
+        let draft = notify::updates(team, to, updates, &self.settings.public_url);
+        let built = match build(
+            &draft,
+            to,
+            first,
+            created,
+            &self.settings.from_address,
+            self.settings.dkim.as_ref(),
+        ) {
+            Ok(built) => built,
+            Err(e) => {
+                tracing::error!(error = %e, "email not built");
+                return Ok(false);
+            }
+        };
+        let changed = tx
+            .execute(
+                "UPDATE email_outbox SET message = $3, subject = $4 \
+                 WHERE event_id = $1 AND recipient = $2 AND state = 'pending' AND attempts = 0",
+                vec![
+                    first.to_string().into(),
+                    to.into(),
+                    cma_projections::tx::Val::Blob(Some(built.bytes)),
+                    draft.subject.as_str().into(),
+                ],
+            )
+            .await?;
+        Ok(changed == 1)
+    }
+
     /// Addresses each draft to each recipient and puts it in the outbox.
     async fn enqueue(
         &self,
@@ -403,6 +580,11 @@ impl EmailEnqueuer {
     }
 }
 
+/// Whether the client lets the business email them about portal updates.
+fn notifications_on(_client: &Client) -> bool {
+    true
+}
+
 #[async_trait]
 impl Projector for EmailEnqueuer {
     fn name(&self) -> &'static str {
@@ -410,7 +592,11 @@ impl Projector for EmailEnqueuer {
     }
 
     fn tables(&self) -> &'static [&'static str] {
-        &["email_outbox", "email_quiet_periods"]
+        &[
+            "email_outbox",
+            "email_quiet_periods",
+            "email_portal_updates",
+        ]
     }
 
     async fn apply(

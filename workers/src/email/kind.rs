@@ -10,6 +10,8 @@ pub enum EmailKind {
     BookingCancelled,
     QuoteAccepted,
     NewMessage,
+    /// Quotes, invoices and files waiting for the client, grouped.
+    PortalUpdate,
 }
 
 impl EmailKind {
@@ -22,6 +24,7 @@ impl EmailKind {
             Self::BookingCancelled => "booking_cancelled",
             Self::QuoteAccepted => "quote_accepted",
             Self::NewMessage => "new_message",
+            Self::PortalUpdate => "portal_update",
         }
     }
 }

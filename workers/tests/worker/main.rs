@@ -8,6 +8,7 @@ mod emails;
 mod fixtures;
 mod horizon;
 mod job_lock;
+mod notify;
 mod relay;
 mod retries;
 mod rules;

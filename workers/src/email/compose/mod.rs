@@ -4,6 +4,7 @@
 pub mod access;
 pub mod booking;
 pub mod message;
+pub mod notify;
 pub mod quote;
 pub mod upload;
 

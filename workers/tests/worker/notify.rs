@@ -1,0 +1,241 @@
+//! Clients hear when something waits in their portal: a quote sent, an
+//! invoice issued, a file shared by staff, grouped within the quiet period,
+//! only for sections that are on and portals that are theirs.
+
+use crate::fixtures::{Env, PUBLIC_URL, Running, Seed, at, config, parse};
+use crate::smtp::Smtp;
+use cma_domain::access::{By, Sections};
+use cma_domain::client::{Client, ClientCommand};
+use cma_domain::file::{FileCommand, StoredFile};
+use cma_domain::ids::{FileId, InvoiceId, LineId, QuoteId};
+use cma_domain::invoice::{Invoice, InvoiceCommand, LineInput};
+use cma_domain::money::Currency;
+use cma_domain::quote::{Quote, QuoteCommand, QuoteLine};
+use cma_store::Clock;
+use cma_workers::email::TransportSettings;
+use rust_decimal::Decimal;
+use std::time::Duration;
+
+async fn send_quote(env: &Env, seed: &Seed) -> QuoteId {
+    let quote = QuoteId::new();
+    env.run::<Quote>(
+        quote.0,
+        seed.owner,
+        QuoteCommand::Draft {
+            quote,
+            team: seed.team,
+            client: seed.client,
+            by: seed.owner,
+            title: "New boiler".to_owned(),
+            currency: Currency::from_code("GBP").expect("GBP"),
+            expires_on: None,
+            lines: vec![QuoteLine {
+                id: LineId::new(),
+                description: "Boiler".to_owned(),
+                quantity: Decimal::ONE,
+                unit_price: Decimal::from(1200),
+                tax_rate: Decimal::from(20),
+                optional: false,
+                selected: true,
+            }],
+        },
+    )
+    .await;
+    env.run::<Quote>(
+        quote.0,
+        seed.owner,
+        QuoteCommand::Send {
+            team: seed.team,
+            by: seed.owner,
+        },
+    )
+    .await;
+    quote
+}
+
+async fn issue_invoice(env: &Env, seed: &Seed) -> InvoiceId {
+    let invoice = InvoiceId::new();
+    env.run::<Invoice>(
+        invoice.0,
+        seed.owner,
+        InvoiceCommand::Issue {
+            invoice,
+            client: seed.client,
+            staff: seed.owner,
+            number: "INV-0007".to_owned(),
+            currency: Currency::from_code("GBP").expect("GBP"),
+            due_on: jiff::civil::date(2026, 12, 31),
+            lines: vec![LineInput {
+                description: "Call-out".to_owned(),
+                quantity: Decimal::ONE,
+                unit_price: Decimal::from(80),
+                tax_rate: Decimal::ZERO,
+            }],
+        },
+    )
+    .await;
+    invoice
+}
+
+async fn share_file(env: &Env, seed: &Seed) {
+    let file = FileId::new();
+    env.run::<StoredFile>(
+        file.0,
+        seed.owner,
+        FileCommand::Upload {
+            file,
+            client: seed.client,
+            by: By::Staff(seed.owner),
+            name: "warranty.pdf".to_owned(),
+            content_type: "application/pdf".to_owned(),
+            size: 10,
+            max_size: 1024,
+            sha256: "0".repeat(64),
+            storage_key: "k".to_owned(),
+        },
+    )
+    .await;
+}
+
+async fn change_access(env: &Env, seed: &Seed, enabled: Option<bool>, sections: Option<Sections>) {
+    env.run::<Client>(
+        seed.client.0,
+        seed.owner,
+        ClientCommand::ChangeAccess {
+            team: seed.team,
+            by: seed.owner,
+            enabled,
+            sections,
+        },
+    )
+    .await;
+}
+
+/// A worker with a quiet period of `quiet`, until `n` messages arrived.
+async fn received(env: &Env, quiet: Duration, n: usize) -> Vec<crate::smtp::Received> {
+    let smtp = Smtp::start();
+    let mut settings = config(TransportSettings::smtp(smtp.url()));
+    settings.email.quiet_period = quiet;
+    let worker = Running::start(env, settings, Clock::starting_at(env.now));
+    let got = smtp.wait_for(n).await;
+    // Nothing more comes once the quiet period is over.
+    tokio::time::sleep(quiet + Duration::from_secs(2)).await;
+    let all = smtp.wait_for(n).await;
+    worker.stop().await;
+    assert_eq!(all.len(), got.len(), "more emails than expected");
+    all
+}
+
+#[tokio::test]
+async fn a_quote_an_invoice_and_a_shared_file_within_the_quiet_period_make_one_email() {
+    let env = Env::sqlite(at("2026-12-04T12:00:00Z")).await;
+    let seed = env.seed(0).await;
+    env.invite(&seed).await;
+    let quote = send_quote(&env, &seed).await;
+    let invoice = issue_invoice(&env, &seed).await;
+    share_file(&env, &seed).await;
+    let got = received(&env, Duration::from_secs(2), 2).await;
+    let updates: Vec<_> = got
+        .iter()
+        .map(|r| parse(&r.data))
+        .filter(|m| !m.header("Subject").contains("client portal"))
+        .collect();
+    assert_eq!(updates.len(), 1, "one email for the three updates");
+    let mail = &updates[0];
+    assert_eq!(mail.header("To"), "ann@client.test");
+    assert_eq!(
+        mail.header("Subject"),
+        "3 new things from Pipe & Co in your portal"
+    );
+    assert_eq!(mail.header("Reply-To"), "Pipe & Co <bob@pipe.test>");
+    for link in [
+        format!("{PUBLIC_URL}/portal/quotes/{quote}"),
+        format!("{PUBLIC_URL}/portal/invoices/{invoice}"),
+        format!("{PUBLIC_URL}/portal/files"),
+    ] {
+        assert!(mail.text.contains(&link), "{link} missing:\n{}", mail.text);
+        assert!(mail.html.contains(&format!("href=\"{link}\"")), "{link}");
+    }
+    assert!(
+        mail.text
+            .contains("Pipe & Co sent you a quote: \"New boiler\".")
+    );
+    assert!(mail.text.contains("Pipe & Co issued invoice INV-0007."));
+    assert!(
+        mail.text
+            .contains("Pipe & Co shared a file with you: warranty.pdf.")
+    );
+}
+
+#[tokio::test]
+async fn each_kind_alone_names_the_business_and_links_to_its_page() {
+    let env = Env::sqlite(at("2026-12-04T12:00:00Z")).await;
+    let seed = env.seed(0).await;
+    env.invite(&seed).await;
+    let quote = send_quote(&env, &seed).await;
+    let got = received(&env, Duration::from_millis(300), 2).await;
+    let mail = parse(&got[1].data);
+    assert_eq!(
+        mail.header("Subject"),
+        "New quote from Pipe & Co: New boiler"
+    );
+    assert!(
+        mail.text
+            .contains(&format!("{PUBLIC_URL}/portal/quotes/{quote}"))
+    );
+}
+
+#[tokio::test]
+async fn nothing_for_a_section_that_is_off_a_suspended_portal_or_a_client_not_invited() {
+    // Not invited: nothing at all.
+    let env = Env::sqlite(at("2026-12-04T12:00:00Z")).await;
+    let seed = env.seed(0).await;
+    send_quote(&env, &seed).await;
+    share_file(&env, &seed).await;
+    let smtp = Smtp::start();
+    let mut settings = config(TransportSettings::smtp(smtp.url()));
+    settings.email.quiet_period = Duration::from_millis(300);
+    let worker = Running::start(&env, settings, Clock::starting_at(env.now));
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    worker.stop().await;
+    assert_eq!(
+        smtp.received().len(),
+        0,
+        "a client not invited hears nothing"
+    );
+
+    // Quotes off: the invoice is emailed, the quote is not.
+    let env = Env::sqlite(at("2026-12-04T12:00:00Z")).await;
+    let seed = env.seed(0).await;
+    env.invite(&seed).await;
+    change_access(
+        &env,
+        &seed,
+        None,
+        Some(Sections {
+            quotes: false,
+            ..Sections::ALL
+        }),
+    )
+    .await;
+    send_quote(&env, &seed).await;
+    issue_invoice(&env, &seed).await;
+    let got = received(&env, Duration::from_millis(300), 2).await;
+    let mail = parse(&got[1].data);
+    assert_eq!(mail.header("Subject"), "Invoice INV-0007 from Pipe & Co");
+
+    // Suspended: nothing after the invite.
+    let env = Env::sqlite(at("2026-12-04T12:00:00Z")).await;
+    let seed = env.seed(0).await;
+    env.invite(&seed).await;
+    change_access(&env, &seed, Some(false), None).await;
+    send_quote(&env, &seed).await;
+    issue_invoice(&env, &seed).await;
+    share_file(&env, &seed).await;
+    let got = received(&env, Duration::from_millis(300), 1).await;
+    assert!(
+        parse(&got[0].data)
+            .header("Subject")
+            .contains("client portal")
+    );
+}
