@@ -93,8 +93,7 @@ pub fn updates(team: &Team, to: &str, updates: &[Update], portal: &str) -> Draft
         blocks.push(Block::Link { label, url });
     }
     blocks.push(Block::Para(format!(
-        "Reply to this email to reach {business}. To stop these emails, turn off \
-         email notifications on your portal's home page."
+        "Reply to this email to reach {business}."
     )));
     Draft {
         kind: EmailKind::PortalUpdate,
