@@ -14,3 +14,6 @@ mod uploads;
 
 #[path = "hardening/metrics.rs"]
 mod metrics;
+
+#[path = "hardening/logins.rs"]
+mod logins;

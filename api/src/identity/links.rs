@@ -26,10 +26,12 @@ pub async fn set_password(
     let account = login.map_or_else(|| "malformed".to_owned(), |l| l.to_string());
     let limiter = Limiter::new(action, &account, requester.ip.as_deref());
     let now = state.clock.now();
-    limiter.check(state.read.pool(), now).await?;
-    passwords::check_policy(password)?;
+    limiter.reserve(&state.read, now).await?;
+    if let Err(refused) = passwords::check_policy(password) {
+        limiter.release(&state.read, now).await?;
+        return Err(refused);
+    }
     let Some(login) = login else {
-        limiter.charge(state.read.pool(), now).await?;
         return Err(ApiError::invalid_link());
     };
     let password_hash = passwords::hash(password.to_owned()).await?;
@@ -45,9 +47,10 @@ pub async fn set_password(
         .execute::<Credentials>(login, &requester.context(actor, state), command)
         .await
     {
-        Err(ServiceError::Refused(CredentialsError::InvalidToken)) => {
-            limiter.charge(state.read.pool(), now).await?;
-            Err(ApiError::invalid_link())
+        Err(ServiceError::Refused(CredentialsError::InvalidToken)) => Err(ApiError::invalid_link()),
+        Ok(set) => {
+            limiter.release(&state.read, now).await?;
+            Ok(set)
         }
         other => other.map_err(ApiError::from),
     }

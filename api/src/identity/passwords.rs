@@ -1,10 +1,14 @@
-//! Passwords: argon2id PHC strings, computed off the async runtime.
+//! Passwords: argon2id PHC strings, computed off the async runtime, at
+//! most [`hashing_slots`] at a time (each holds about 19 MiB), so a burst of
+//! logins waits its turn instead of taking memory.
 
 use crate::http::ApiError;
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tokio::sync::Semaphore;
 
 /// Shortest password accepted.
 pub const MIN_LENGTH: usize = 8;
@@ -27,11 +31,40 @@ pub fn check_policy(password: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Most argon2 computations at once: the machine's parallelism, at most 8.
+pub fn hashing_slots() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 8))
+}
+
+static HASHING: OnceLock<Semaphore> = OnceLock::new();
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+/// Runs `work` on the blocking pool once a hashing slot is free.
+async fn hashing<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    let slots = HASHING.get_or_init(|| Semaphore::new(hashing_slots()));
+    let _slot = slots.acquire().await.map_err(ApiError::internal)?;
+    tokio::task::spawn_blocking(move || {
+        let now = IN_FLIGHT.fetch_add(1, Ordering::SeqCst) + 1;
+        PEAK.fetch_max(now, Ordering::SeqCst);
+        let done = work();
+        IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+        done
+    })
+    .await
+    .map_err(ApiError::internal)
+}
+
+/// The most argon2 computations this process has run at once.
+pub fn peak_hashing() -> usize {
+    PEAK.load(Ordering::SeqCst)
+}
+
 /// The argon2id PHC string of `password`, with a fresh salt.
 pub async fn hash(password: String) -> Result<String, ApiError> {
-    tokio::task::spawn_blocking(move || hash_now(&password))
-        .await
-        .map_err(ApiError::internal)?
+    hashing(move || hash_now(&password)).await?
 }
 
 fn hash_now(password: &str) -> Result<String, ApiError> {
@@ -45,15 +78,14 @@ fn hash_now(password: &str) -> Result<String, ApiError> {
 /// the same work is done against a dummy one, so the answer takes as long
 /// for an unknown account as for a wrong password.
 pub async fn verify(password: String, stored: Option<String>) -> Result<bool, ApiError> {
-    tokio::task::spawn_blocking(move || match stored {
+    hashing(move || match stored {
         Some(stored) => Ok(verify_now(&password, &stored)),
         None => {
             verify_now(&password, dummy_hash()?);
             Ok(false)
         }
     })
-    .await
-    .map_err(ApiError::internal)?
+    .await?
 }
 
 fn verify_now(password: &str, stored: &str) -> bool {
@@ -92,6 +124,23 @@ mod tests {
                 .expect("verified")
         );
         assert!(!verify("anything".to_owned(), None).await.expect("verified"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_burst_of_verifications_runs_a_few_at_a_time() {
+        let stored = hash("correct horse".to_owned()).await.expect("hashed");
+        let burst: Vec<_> = (0..24)
+            .map(|_| tokio::spawn(verify("wrong horse".to_owned(), Some(stored.clone()))))
+            .collect();
+        for verification in burst {
+            assert!(!verification.await.expect("joined").expect("verified"));
+        }
+        assert!(
+            peak_hashing() <= hashing_slots(),
+            "{} at once, {} slots",
+            peak_hashing(),
+            hashing_slots()
+        );
     }
 
     #[test]

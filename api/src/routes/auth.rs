@@ -5,7 +5,7 @@ use crate::app::AppState;
 use crate::http::session::LoggedIn;
 use crate::http::{ApiError, Json, Requester, StaffSession, cookies};
 use crate::identity::login::check_password;
-use crate::identity::rate_limit::{Action, Limiter};
+use crate::identity::rate_limit::{Action, Limiter, check_email_length};
 use crate::identity::tokens::csrf_token;
 use crate::identity::{Kind, Principal, sessions};
 use axum::extract::State;
@@ -81,19 +81,20 @@ pub async fn login(
         Kind::Staff => Action::StaffLogin,
         Kind::Client => Action::PortalLogin,
     };
+    check_email_length(&body.email)?;
     let limiter = Limiter::new(action, &body.email, requester.ip.as_deref());
     let now = state.clock.now();
-    limiter.check(state.read.pool(), now).await?;
+    limiter.reserve(&state.read, now).await?;
     match check_password(state, kind, &body.email, &body.password).await? {
-        Some(principal) => Ok(principal),
-        None => {
-            limiter.charge(state.read.pool(), now).await?;
-            Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "wrong-credentials",
-                "wrong email or password",
-            ))
+        Some(principal) => {
+            limiter.release(&state.read, now).await?;
+            Ok(principal)
         }
+        None => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "wrong-credentials",
+            "wrong email or password",
+        )),
     }
 }
 

@@ -4,7 +4,7 @@
 use crate::app::AppState;
 use crate::http::{ApiError, Json, Requester};
 use crate::identity::links::set_password as use_link;
-use crate::identity::rate_limit::{Action, Limiter};
+use crate::identity::rate_limit::{Action, Limiter, check_email_length};
 use crate::identity::tokens::csrf_token;
 use crate::identity::{Kind, Principal, logins, sessions};
 use crate::routes::Positioned;
@@ -168,9 +168,9 @@ async fn reset_request(
     Json(body): Json<ResetRequest>,
 ) -> Result<StatusCode, ApiError> {
     let now = state.clock.now();
+    check_email_length(&body.email)?;
     let limiter = Limiter::new(Action::ResetRequest, &body.email, requester.ip.as_deref());
-    limiter.check(state.read.pool(), now).await?;
-    limiter.charge(state.read.pool(), now).await?;
+    limiter.reserve(&state.read, now).await?;
     for principal in logins::find(state.read.pool(), Kind::Client, &body.email).await? {
         let login = principal.id();
         let credentials = state

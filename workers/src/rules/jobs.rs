@@ -23,14 +23,17 @@ pub enum TimedJob {
     ExpireQuotes,
     /// Send outbox rows whose retry is due.
     SendRetries,
+    /// Delete old rate-limit attempts and expired or revoked sessions.
+    PurgeAuth,
 }
 
 impl TimedJob {
-    pub const ALL: [TimedJob; 4] = [
+    pub const ALL: [TimedJob; 5] = [
         TimedJob::CloseWindows,
         TimedJob::CompleteAppointments,
         TimedJob::ExpireQuotes,
         TimedJob::SendRetries,
+        TimedJob::PurgeAuth,
     ];
 
     /// Stable name: log field and lock key.
@@ -40,6 +43,7 @@ impl TimedJob {
             TimedJob::CompleteAppointments => "complete_appointments",
             TimedJob::ExpireQuotes => "expire_quotes",
             TimedJob::SendRetries => "send_retries",
+            TimedJob::PurgeAuth => "purge_auth",
         }
     }
 }
@@ -63,6 +67,7 @@ impl Rules {
             TimedJob::CompleteAppointments => self.diaries(DueKind::Complete).await,
             TimedJob::ExpireQuotes => self.expire_quotes().await,
             TimedJob::SendRetries => Ok(self.sender.send_due().await?.sent),
+            TimedJob::PurgeAuth => super::purge::auth_tables(&self.db, self.clock.now()).await,
         }
     }
 

@@ -5,6 +5,7 @@
 pub mod due;
 pub mod jobs;
 pub mod lock;
+pub mod purge;
 
 pub use due::DueIndex;
 pub use jobs::{Rules, TimedJob};

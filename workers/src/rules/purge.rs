@@ -1,0 +1,95 @@
+//! Purging the API's identity tables on a schedule, so they do not grow
+//! without bound: rate-limit attempts older than [`ATTEMPTS_KEPT_SECONDS`]
+//! (every limit's window is shorter) and sessions that have expired or been
+//! revoked (neither can be used again).
+
+use crate::WorkerError;
+use cma_domain::Timestamp;
+use cma_projections::ReadDb;
+
+/// How long a counted login or link attempt is kept: longer than the
+/// longest rate-limit window (15 minutes).
+pub const ATTEMPTS_KEPT_SECONDS: i64 = 60 * 60;
+
+/// Deletes the attempts and sessions no limit or login needs at `now`; how
+/// many rows went.
+pub async fn auth_tables(db: &ReadDb, now: Timestamp) -> Result<usize, WorkerError> {
+    let before = now.plus_seconds(-ATTEMPTS_KEPT_SECONDS).as_micros();
+    let attempts = sqlx::query("DELETE FROM auth_attempts WHERE at <= $1")
+        .bind(before)
+        .execute(db.pool())
+        .await
+        .map_err(|e| WorkerError::Store(e.to_string()))?
+        .rows_affected();
+    let sessions =
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR revoked_at IS NOT NULL")
+            .bind(now.as_micros())
+            .execute(db.pool())
+            .await
+            .map_err(|e| WorkerError::Store(e.to_string()))?
+            .rows_affected();
+    Ok(usize::try_from(attempts + sessions).unwrap_or(usize::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn count(db: &ReadDb, table: &'static str) -> i64 {
+        let sql = match table {
+            "sessions" => "SELECT COUNT(*) FROM sessions",
+            _ => "SELECT COUNT(*) FROM auth_attempts",
+        };
+        let (n,): (i64,) = sqlx::query_as(sql)
+            .fetch_one(db.pool())
+            .await
+            .expect("count");
+        n
+    }
+
+    async fn session(db: &ReadDb, id: &str, expires_at: i64, revoked_at: Option<i64>) {
+        sqlx::query(
+            "INSERT INTO sessions (token_sha256, session_id, principal_kind, principal_id, \
+             team_id, created_at, last_seen_at, expires_at, revoked_at) \
+             VALUES ($1, $1, 'staff', 'p', 't', 0, 0, $2, $3)",
+        )
+        .bind(id)
+        .bind(expires_at)
+        .bind(revoked_at)
+        .execute(db.pool())
+        .await
+        .expect("session");
+    }
+
+    #[tokio::test]
+    async fn old_attempts_and_dead_sessions_go_live_ones_stay() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = ReadDb::open_sqlite(&dir.path().join("read.db"))
+            .await
+            .expect("read db");
+        db.migrate().await.expect("migrated");
+        let now = Timestamp::parse_rfc3339("2026-12-07T09:30:00Z").expect("now");
+        for (bucket, age) in [("old", ATTEMPTS_KEPT_SECONDS + 1), ("recent", 60)] {
+            sqlx::query("INSERT INTO auth_attempts (bucket, at) VALUES ($1, $2)")
+                .bind(bucket)
+                .bind(now.plus_seconds(-age).as_micros())
+                .execute(db.pool())
+                .await
+                .expect("attempt");
+        }
+        let later = now.plus_seconds(3600).as_micros();
+        session(&db, "expired", now.plus_seconds(-1).as_micros(), None).await;
+        session(&db, "revoked", later, Some(now.as_micros())).await;
+        session(&db, "live", later, None).await;
+
+        assert_eq!(auth_tables(&db, now).await.expect("purged"), 3);
+        assert_eq!(count(&db, "auth_attempts").await, 1);
+        assert_eq!(count(&db, "sessions").await, 1);
+        let (left,): (String,) = sqlx::query_as("SELECT session_id FROM sessions")
+            .fetch_one(db.pool())
+            .await
+            .expect("left");
+        assert_eq!(left, "live");
+        db.close().await;
+    }
+}
