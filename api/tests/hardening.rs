@@ -17,3 +17,6 @@ mod metrics;
 
 #[path = "hardening/logins.rs"]
 mod logins;
+
+#[path = "hardening/text.rs"]
+mod text;

@@ -24,6 +24,7 @@ pub mod quote;
 pub mod schedule;
 pub mod sha256;
 pub mod team;
+pub mod text;
 pub mod testing;
 pub mod time;
 

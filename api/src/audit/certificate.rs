@@ -119,7 +119,9 @@ impl Certificate {
     pub fn text(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "CERTIFICATE OF ACCEPTANCE\n");
+        // One line per fact: a recorded value cannot add lines of its own.
         for (label, value) in self.facts() {
+            let value = cma_domain::text::escaped(&value, cma_domain::text::Lines::One);
             let _ = writeln!(out, "{label:<22} {value}");
         }
         let _ = writeln!(out, "\nAccepted lines ({}):", self.currency);
@@ -127,7 +129,7 @@ impl Certificate {
             let _ = writeln!(
                 out,
                 "  - {}: {} x {} + {}% tax = {} + {} = {}",
-                l.description,
+                cma_domain::text::escaped(&l.description, cma_domain::text::Lines::One),
                 l.quantity,
                 l.unit_price,
                 l.tax_rate,

@@ -61,7 +61,12 @@ async fn render(
         .map_err(|e| e.to_string())?;
     let out = match format {
         Format::Json => serde_json::to_string_pretty(&audit).map_err(|e| e.to_string())?,
-        Format::Text => text(&audit, certificate.as_ref()),
+        // Recorded text reaches a terminal: controls, bidirectional and
+        // invisible characters are shown as escapes, never acted on.
+        Format::Text => cma_domain::text::escaped(
+            &text(&audit, certificate.as_ref()),
+            cma_domain::text::Lines::Many,
+        ),
         Format::Html => certificate
             .ok_or_else(|| format!("quote {} has not been accepted", quote.0))?
             .html(),

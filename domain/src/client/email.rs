@@ -15,6 +15,9 @@ pub fn name(raw: &str) -> Result<String, ClientError> {
     if name.chars().count() > MAX_NAME {
         return Err(ClientError::NameTooLong);
     }
+    if crate::text::refused_char(name, crate::text::Lines::One).is_some() {
+        return Err(ClientError::NameHasHiddenCharacters);
+    }
     Ok(name.to_owned())
 }
 

@@ -12,6 +12,8 @@ pub enum ClientError {
     NameMissing,
     #[error("the name is longer than {max} characters", max = super::email::MAX_NAME)]
     NameTooLong,
+    #[error("a name is one line without control, bidirectional or invisible characters")]
+    NameHasHiddenCharacters,
     #[error("{0:?} is not an email address")]
     InvalidEmail(String),
     #[error("a client has at most {max} saved emails", max = super::email::MAX_EMAILS)]
@@ -22,6 +24,8 @@ pub enum ClientError {
     EmailNotSaved(String),
     #[error("the client has not been invited to the portal")]
     NotInvited,
+    #[error("the client portal is suspended")]
+    PortalSuspended,
 }
 
 impl Refusal for ClientError {
@@ -30,7 +34,13 @@ impl Refusal for ClientError {
         match self {
             ClientNotFound => RefusalKind::NotFound,
             ClientAlreadyExists | NotInvited => RefusalKind::Conflict,
-            NameMissing | NameTooLong | InvalidEmail(_) | TooManyEmails | NoSavedEmail
+            PortalSuspended => RefusalKind::Forbidden,
+            NameMissing
+            | NameTooLong
+            | NameHasHiddenCharacters
+            | InvalidEmail(_)
+            | TooManyEmails
+            | NoSavedEmail
             | EmailNotSaved(_) => RefusalKind::Unprocessable,
         }
     }

@@ -26,6 +26,9 @@ pub fn decide(
             if text.is_empty() {
                 return Err(ConversationError::EmptyMessage);
             }
+            if crate::text::refused_char(&text, crate::text::Lines::Many).is_some() {
+                return Err(ConversationError::HiddenCharacters);
+            }
             if text.chars().count() > MAX_MESSAGE_CHARS {
                 return Err(ConversationError::MessageTooLong {
                     max: MAX_MESSAGE_CHARS,

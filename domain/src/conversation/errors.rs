@@ -15,6 +15,8 @@ pub enum ConversationError {
     EmptyMessage,
     #[error("a message has at most {max} characters")]
     MessageTooLong { max: usize },
+    #[error("a message may not hold bidirectional or invisible characters")]
+    HiddenCharacters,
     #[error("message {0} already exists")]
     MessageExists(MessageId),
     #[error("no message {0} in this conversation")]
@@ -29,9 +31,9 @@ impl Refusal for ConversationError {
                 RefusalKind::NotFound
             }
             ConversationError::MessageExists(_) => RefusalKind::Conflict,
-            ConversationError::EmptyMessage | ConversationError::MessageTooLong { .. } => {
-                RefusalKind::Unprocessable
-            }
+            ConversationError::EmptyMessage
+            | ConversationError::MessageTooLong { .. }
+            | ConversationError::HiddenCharacters => RefusalKind::Unprocessable,
         }
     }
 }

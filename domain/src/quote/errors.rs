@@ -53,8 +53,12 @@ pub enum QuoteError {
     CommentEmpty,
     #[error("a comment is at most {max} characters", max = super::rules::MAX_COMMENT)]
     CommentTooLong,
+    #[error("a comment may not hold control, bidirectional or invisible characters")]
+    CommentHasHiddenCharacters,
     #[error("type your name to accept")]
     NameMissing,
+    #[error("the typed name is one line without control, bidirectional or invisible characters")]
+    NameHasHiddenCharacters,
     #[error("the typed name is too long")]
     NameTooLong,
     #[error("the signature is not a PNG image")]
@@ -89,8 +93,10 @@ impl Refusal for QuoteError {
             | NoExpiryDate
             | CommentEmpty
             | CommentTooLong
+            | CommentHasHiddenCharacters
             | NameMissing
             | NameTooLong
+            | NameHasHiddenCharacters
             | SignatureNotPng
             | SignatureTooLarge => RefusalKind::Unprocessable,
         }

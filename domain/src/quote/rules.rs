@@ -71,6 +71,9 @@ pub fn comment(raw: &str) -> Result<String, QuoteError> {
     if text.chars().count() > MAX_COMMENT {
         return Err(QuoteError::CommentTooLong);
     }
+    if crate::text::refused_char(text, crate::text::Lines::Many).is_some() {
+        return Err(QuoteError::CommentHasHiddenCharacters);
+    }
     Ok(text.to_owned())
 }
 
@@ -82,6 +85,9 @@ pub fn typed_name(raw: &str) -> Result<String, QuoteError> {
     }
     if name.chars().count() > MAX_NAME {
         return Err(QuoteError::NameTooLong);
+    }
+    if crate::text::refused_char(name, crate::text::Lines::One).is_some() {
+        return Err(QuoteError::NameHasHiddenCharacters);
     }
     Ok(name.to_owned())
 }

@@ -1,0 +1,86 @@
+//! Text people type that becomes evidence or reaches a screen: the
+//! characters refused in it, so that no name, comment or message can forge
+//! a line, reorder what a reader sees, or hide text.
+//!
+//! Refused everywhere: control characters (C0, DEL and C1, but line breaks
+//! and tabs where a text may have several lines), the bidirectional
+//! embeddings, overrides, isolates and marks (U+061C, U+200E, U+200F,
+//! U+202A..U+202E, U+2066..U+2069), the invisible zero-width space, word
+//! joiner and byte-order mark (U+200B, U+2060, U+FEFF, U+180E) and the
+//! Unicode line and paragraph separators (U+2028, U+2029). The zero-width
+//! joiner and non-joiner (U+200C, U+200D) stay: scripts and emoji need them.
+
+/// Whether the text may span lines (a comment, a message) or not (a name).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lines {
+    One,
+    Many,
+}
+
+/// The first character `text` may not hold, if any.
+pub fn refused_char(text: &str, lines: Lines) -> Option<char> {
+    text.chars().find(|c| is_refused(*c, lines))
+}
+
+/// Whether `c` is refused in a text of `lines`.
+pub fn is_refused(c: char, lines: Lines) -> bool {
+    match c {
+        '\n' | '\t' => lines == Lines::One,
+        c if c.is_control() => true,
+        '\u{061C}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}' => true,
+        '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{180E}' | '\u{2028}' | '\u{2029}' => true,
+        _ => false,
+    }
+}
+
+/// `text` with every refused character written as a `\u{..}` escape, for
+/// printing what was stored before these rules to a terminal.
+pub fn escaped(text: &str, lines: Lines) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match is_refused(c, lines) {
+            true => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            false => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forged_lines_escapes_and_overrides_are_refused() {
+        for bad in [
+            "Pat\nIP address 198.51.100.7",
+            "Pat\r",
+            "Pat\u{1b}[2J",
+            "Pat\u{202E}gnp.exe",
+            "Pat\u{2066}x\u{2069}",
+            "Pat\u{200B}",
+            "Pat\u{feff}",
+            "Pat\u{85}",
+            "Pat\u{2028}",
+        ] {
+            assert!(refused_char(bad, Lines::One).is_some(), "{bad:?}");
+        }
+        assert_eq!(refused_char("Pat\tSmith", Lines::One), Some('\t'));
+        assert_eq!(refused_char("Zoë O'Brien-Ngũgĩ 👩‍👩‍👧 فارسی", Lines::One), None);
+        assert_eq!(refused_char("line one\nline two\tend", Lines::Many), None);
+        assert_eq!(refused_char("a\u{1b}b", Lines::Many), Some('\u{1b}'));
+    }
+
+    #[test]
+    fn escaping_shows_what_was_hidden() {
+        assert_eq!(
+            escaped("Pat\n\u{1b}[1m\u{202e}", Lines::One),
+            "Pat\\u{a}\\u{1b}[1m\\u{202e}"
+        );
+        assert_eq!(escaped("a\nb", Lines::Many), "a\nb");
+    }
+}
