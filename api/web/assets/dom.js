@@ -2,7 +2,8 @@
 // a text node or a property, never HTML, so it is always shown as text.
 
 /**
- * @typedef {string | number | Node | null | undefined | false | Child[]} Child
+ * @typedef {string | number | Node | null | undefined | false | Children} Child
+ * @typedef {Child[]} Children
  */
 
 /**
