@@ -83,6 +83,47 @@ export function field(label, attrs, hint) {
 }
 
 /**
+ * @typedef {object} FieldParts
+ * @property {HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement} input
+ * @property {HTMLElement} error
+ * @property {HTMLElement} wrap
+ */
+
+/**
+ * A labelled input (or textarea) with a hint below it and a slot for its
+ * own error; typing clears the error.
+ * @param {string} label
+ * @param {Record<string, any>} attrs
+ * @param {string} [hint]
+ * @returns {FieldParts & {input: HTMLInputElement}}
+ */
+export function checkedField(label, attrs, hint) {
+  const id = uid('field');
+  const hintId = hint ? `${id}-hint` : '';
+  const errorId = `${id}-error`;
+  const { tag = 'input', ...rest } = attrs;
+  const input = /** @type {HTMLInputElement} */ (h(tag, { ...rest, id, 'aria-describedby': [hintId, errorId].filter(Boolean).join(' ') }));
+  const error = h('p', { class: 'error', id: errorId, hidden: true });
+  const wrap = h('div', { class: 'field' }, h('label', { for: id }, label), input, hint ? h('p', { class: 'hint', id: hintId }, hint) : null, error);
+  input.addEventListener('input', () => {
+    if (input.getAttribute('aria-invalid')) setError({ input, error, wrap }, '');
+  });
+  return { input, error, wrap };
+}
+
+/**
+ * Shows (or, with '', clears) a field's error beside it.
+ * @param {FieldParts} parts
+ * @param {string} text
+ */
+export function setError(parts, text) {
+  parts.error.textContent = text;
+  parts.error.hidden = !text;
+  if (text) parts.input.setAttribute('aria-invalid', 'true');
+  else parts.input.removeAttribute('aria-invalid');
+}
+
+/**
  * A checkbox drawn as a switch, with its label.
  * @param {string} label
  * @param {boolean} checked
