@@ -14,7 +14,7 @@
 //! On PostgreSQL the databases are backed up with PostgreSQL's own tools
 //! (see `docs/operations.md`).
 
-use crate::config::Config;
+use crate::stores::StoreArgs;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection, SqliteConnection};
 use std::io;
@@ -29,7 +29,7 @@ const KEY: &str = "secret.key";
 const MANIFEST: &str = "BACKUP.txt";
 
 /// Refuses configurations whose data is not (all) in the data directory.
-fn embedded_only(config: &Config, what: &str) -> Result<(), String> {
+fn embedded_only(config: &StoreArgs, what: &str) -> Result<(), String> {
     if config.database_url.is_some() {
         return Err(format!(
             "the event log and read models are on PostgreSQL (CMA_DATABASE_URL): {what} \
@@ -136,7 +136,11 @@ fn copy_files(from: &Path, to: &Path) -> Result<u64, String> {
 
 /// Copies the data directory named by `config` to `dest` while the server
 /// may be running; a line saying what was copied.
-pub async fn backup(config: &Config, dest: &Path) -> Result<String, String> {
+pub async fn backup(
+    config: &StoreArgs,
+    secret_key_set: bool,
+    dest: &Path,
+) -> Result<String, String> {
     embedded_only(config, "back up")?;
     let source = &config.data_dir;
     let events = config.events_db();
@@ -161,7 +165,7 @@ pub async fn backup(config: &Config, dest: &Path) -> Result<String, String> {
     vacuum_into(&events, &dest.join(EVENTS)).await?;
     let files = copy_files(&config.files_dir(), &dest.join(FILES))?;
     let key = source.join(KEY);
-    let key_note = if config.secret_key.is_some() {
+    let key_note = if secret_key_set {
         "the secret key is set by CMA_SECRET_KEY: keep it safe beside the backup"
     } else if key.is_file() {
         std::fs::copy(&key, dest.join(KEY))
@@ -190,7 +194,7 @@ pub async fn backup(config: &Config, dest: &Path) -> Result<String, String> {
 
 /// Brings the backup in `src` back into the data directory named by
 /// `config`: empty or new, unless `force` (the server must be stopped).
-pub async fn restore(config: &Config, src: &Path, force: bool) -> Result<String, String> {
+pub async fn restore(config: &StoreArgs, src: &Path, force: bool) -> Result<String, String> {
     embedded_only(config, "restore")?;
     let events = src.join(EVENTS);
     if !src.is_dir() {

@@ -3,6 +3,8 @@
 use crate::audit::command::{self, Format};
 use crate::config::Config;
 use crate::roles::Roles;
+use crate::stores::StoreArgs;
+use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand};
 use cma_projections::rebuild;
 use std::path::PathBuf;
@@ -20,7 +22,7 @@ pub enum Command {
     /// roles `--roles` names.
     Serve(ServeArgs),
     /// Apply the database migrations and exit.
-    Migrate(Config),
+    Migrate(StoreArgs),
     /// Run only the worker: emails and timed rules (`serve --roles worker`
     /// without an HTTP listener).
     Worker(Config),
@@ -30,10 +32,13 @@ pub enum Command {
     /// Bring a backup back into the data directory (empty or new, unless
     /// `--force`).
     Restore(RestoreArgs),
-    /// Read-model maintenance.
+    /// Read-model maintenance. On SQLite it may run beside a live `cma
+    /// serve`.
     #[command(subcommand)]
     Projections(ProjectionsCommand),
     /// Audit a quote's acceptance or the whole event log (PRODUCT §10).
+    /// Read-only: it never creates a store, and may run beside a live
+    /// `cma serve`.
     #[command(subcommand)]
     Audit(Audit),
 }
@@ -54,7 +59,11 @@ pub struct BackupArgs {
     /// The folder to write the backup to (new, or empty).
     pub dest: PathBuf,
     #[command(flatten)]
-    pub config: Config,
+    pub config: StoreArgs,
+    /// Set when the server's key comes from `CMA_SECRET_KEY` rather than
+    /// `{data_dir}/secret.key`: the backup then says to keep it safe.
+    #[arg(long, env = "CMA_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -66,7 +75,7 @@ pub struct RestoreArgs {
     #[arg(long)]
     pub force: bool,
     #[command(flatten)]
-    pub config: Config,
+    pub config: StoreArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -78,34 +87,41 @@ pub enum Audit {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
         #[command(flatten)]
-        config: Config,
+        config: StoreArgs,
     },
     /// Verify the hash chain of every stream in the log.
     Verify {
-        /// Verify only the events after this position.
+        /// Verify only the events after this position (at most the log's head).
         #[arg(long, default_value_t = 0)]
         from: u64,
         #[command(flatten)]
-        config: Config,
+        config: StoreArgs,
     },
 }
 
 #[derive(Subcommand, Debug)]
 pub enum ProjectionsCommand {
-    /// Rebuild read models from the event log (atomic swap), with progress.
+    /// Rebuild read models from the event log (atomic swap), with progress:
+    /// the projectors named, or every one with `--all`. On SQLite it may run
+    /// beside a live `cma serve`.
     Rebuild(RebuildArgs),
 }
 
 #[derive(Args, Debug)]
 pub struct RebuildArgs {
-    /// Projectors to rebuild (e.g. `clients quotes`).
-    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    /// Projectors to rebuild (e.g. `clients quotes`), or `--all`.
+    #[arg(conflicts_with = "all", value_parser = projector_names())]
     pub names: Vec<String>,
     /// Rebuild every projector.
     #[arg(long)]
     pub all: bool,
     #[command(flatten)]
-    pub config: Config,
+    pub config: StoreArgs,
+}
+
+/// The projectors' names, which `--help` and an unknown name's error list.
+fn projector_names() -> PossibleValuesParser {
+    PossibleValuesParser::new(cma_projections::views::names())
 }
 
 pub async fn run(cli: Cli) -> Result<(), String> {
@@ -122,7 +138,8 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Worker(config) => crate::serve::serve_roles(config, Roles::WORKER, false).await,
         Command::Backup(args) => {
-            let done = crate::backup::backup(&args.config, &args.dest).await?;
+            let done =
+                crate::backup::backup(&args.config, args.secret_key.is_some(), &args.dest).await?;
             println!("{done}");
             Ok(())
         }
@@ -147,8 +164,14 @@ pub async fn run(cli: Cli) -> Result<(), String> {
 }
 
 async fn rebuild_projections(args: RebuildArgs) -> Result<(), String> {
+    if args.names.is_empty() && !args.all {
+        return Err(format!(
+            "name the projectors to rebuild ({}), or pass --all to rebuild every one",
+            cma_projections::views::names().join(", ")
+        ));
+    }
     let projectors = rebuild::select(&args.names).map_err(|e| e.to_string())?;
-    let store = crate::stores::open_event_store(&args.config)
+    let store = crate::stores::open_event_store(args.config.existing()?)
         .await
         .map_err(|e| format!("cannot open the event log: {e}"))?;
     let read = crate::db::open(&args.config).await?;

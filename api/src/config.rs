@@ -9,8 +9,9 @@ use std::path::PathBuf;
 
 #[derive(Args, Clone, Debug)]
 pub struct Config {
-    /// Address of the HTTP server.
-    #[arg(long, env = "CMA_LISTEN", default_value = "127.0.0.1:8080")]
+    /// Address of the HTTP server: `host:port`, the host an IP address or
+    /// a name (e.g. `localhost:8080`).
+    #[arg(long, env = "CMA_LISTEN", default_value = "127.0.0.1:8080", value_parser = parse_listen)]
     pub listen: SocketAddr,
 
     /// Embedded SQLite files, stored uploads and the `.eml` outbox.
@@ -119,6 +120,32 @@ pub struct Config {
     #[arg(long, env = "CMA_RESET_LINK_MINUTES", default_value_t = DEFAULT_RESET_LINK_MINUTES,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub reset_link_minutes: u32,
+}
+
+/// `host:port`, the host an IP address or a name resolved now (its first
+/// address, IPv4 preferred).
+fn parse_listen(text: &str) -> Result<SocketAddr, String> {
+    let text = text.trim();
+    if let Ok(address) = text.parse::<SocketAddr>() {
+        return Ok(address);
+    }
+    let Some((host, port)) = text.rsplit_once(':') else {
+        return Err(format!(
+            "{text:?} is not host:port (e.g. 127.0.0.1:8080 or localhost:8080)"
+        ));
+    };
+    let port: u16 = port
+        .parse()
+        .map_err(|_| format!("{text:?}: the port {port:?} is not a number from 0 to 65535"))?;
+    let addresses: Vec<SocketAddr> = std::net::ToSocketAddrs::to_socket_addrs(&(host, port))
+        .map_err(|e| format!("{text:?}: cannot resolve {host:?}: {e}"))?
+        .collect();
+    addresses
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or_else(|| addresses.first())
+        .copied()
+        .ok_or_else(|| format!("{text:?}: {host:?} has no address"))
 }
 
 /// An IP address (a network of one) or a CIDR network.

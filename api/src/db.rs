@@ -2,11 +2,12 @@
 //! counters): `data/read.db` on the embedded default, the PostgreSQL
 //! database otherwise. One handle, shared with the projectors.
 
-use crate::config::Config;
+use crate::stores::Stores;
 use cma_projections::ReadDb;
 
 /// Opens the read database the configuration names and migrates it.
-pub async fn open(config: &Config) -> Result<ReadDb, String> {
+pub async fn open(config: &impl Stores) -> Result<ReadDb, String> {
+    let config = config.stores();
     let db = match &config.database_url {
         Some(url) => ReadDb::connect_postgres(url).await,
         None => ReadDb::open_sqlite(&config.read_db()).await,

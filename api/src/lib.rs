@@ -9,6 +9,7 @@ pub mod db;
 pub mod email;
 pub mod http;
 pub mod identity;
+pub mod logs;
 pub mod metrics;
 pub mod openapi;
 pub mod roles;

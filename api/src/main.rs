@@ -10,12 +10,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = cma_api::cli::Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
+    if let Err(message) = cma_api::logs::init() {
+        eprintln!("cma: {message}");
+        return ExitCode::FAILURE;
+    }
     match cma_api::cli::run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

@@ -78,6 +78,8 @@ pub fn watch_appends(state: &AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut seen = *head.borrow_and_update();
         metrics::gauge!(HEAD).set(seen as f64);
+        // The series exists from the start, at 0.
+        metrics::counter!(APPENDED).increment(0);
         while head.changed().await.is_ok() {
             let now = *head.borrow_and_update();
             metrics::counter!(APPENDED).increment(now.saturating_sub(seen));
@@ -107,14 +109,26 @@ pub async fn render(State(state): State<AppState>) -> Response {
     response
 }
 
-/// Email outbox counts by state, once the worker's table exists.
+/// The states an outbox email is in.
+const OUTBOX_STATES: [&str; 3] = ["pending", "sent", "failed"];
+
+/// Email outbox counts by state: 0 for every state until the worker's
+/// table exists and has emails in it.
 async fn outbox(state: &AppState) {
-    let rows: Result<Vec<(String, i64)>, _> =
+    let rows: Vec<(String, i64)> =
         sqlx::query_as("SELECT state, COUNT(*) FROM email_outbox GROUP BY state")
             .fetch_all(state.read.pool())
-            .await;
-    if let Ok(rows) = rows {
-        for (email_state, count) in rows {
+            .await
+            .unwrap_or_default();
+    for email_state in OUTBOX_STATES {
+        let count = rows
+            .iter()
+            .find(|(s, _)| s == email_state)
+            .map_or(0, |(_, count)| *count);
+        metrics::gauge!("cma_email_outbox", "state" => email_state).set(count as f64);
+    }
+    for (email_state, count) in rows {
+        if !OUTBOX_STATES.contains(&email_state.as_str()) {
             metrics::gauge!("cma_email_outbox", "state" => email_state).set(count as f64);
         }
     }

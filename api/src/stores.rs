@@ -1,14 +1,87 @@
-//! Opens the event log the configuration names.
+//! Opens the event log the configuration names, and the settings that name
+//! the stores (all a maintenance command such as `cma audit` takes).
 
 use crate::config::Config;
+use clap::Args;
 use cma_store::postgres::PgStore;
 use cma_store::sqlite::SqliteStore;
 use cma_store::{EventStore, StoreError};
+use std::path::PathBuf;
 use std::sync::Arc;
+
+/// Where the event log and the read models are.
+#[derive(Args, Clone, Debug)]
+pub struct StoreArgs {
+    /// Embedded SQLite files, stored uploads and the `.eml` outbox.
+    #[arg(long, env = "CMA_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// `postgres://...` puts the event log and the read models on PostgreSQL.
+    #[arg(long, env = "CMA_DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// `kurrentdb://...` or `esdb://...` puts the event log on KurrentDB.
+    #[arg(long, env = "CMA_EVENTSTORE_URL")]
+    pub eventstore_url: Option<String>,
+}
+
+impl StoreArgs {
+    pub fn events_db(&self) -> PathBuf {
+        self.data_dir.join("events.db")
+    }
+
+    pub fn read_db(&self) -> PathBuf {
+        self.data_dir.join("read.db")
+    }
+
+    /// Where uploaded content is stored by SHA-256 (or staged for a bucket).
+    pub fn files_dir(&self) -> PathBuf {
+        self.data_dir.join("files")
+    }
+
+    /// A command that only reads refuses to start on an embedded event log
+    /// that is not there, rather than create an empty one.
+    pub fn existing(&self) -> Result<&Self, String> {
+        if self.database_url.is_none() && self.eventstore_url.is_none() {
+            let events = self.events_db();
+            if !events.is_file() {
+                return Err(format!(
+                    "there is no event log at {}: is the data directory (--data-dir, \
+                     CMA_DATA_DIR) right?",
+                    events.display()
+                ));
+            }
+        }
+        Ok(self)
+    }
+}
+
+/// Whatever names the stores: a maintenance command's [`StoreArgs`], or a
+/// server's whole [`Config`].
+pub trait Stores {
+    fn stores(&self) -> StoreArgs;
+}
+
+impl Stores for StoreArgs {
+    fn stores(&self) -> StoreArgs {
+        self.clone()
+    }
+}
+
+impl Stores for Config {
+    fn stores(&self) -> StoreArgs {
+        StoreArgs {
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+            eventstore_url: self.eventstore_url.clone(),
+        }
+    }
+}
 
 /// KurrentDB when `CMA_EVENTSTORE_URL` is set, else PostgreSQL when
 /// `CMA_DATABASE_URL` is set, else the SQLite file in the data directory.
-pub async fn open_event_store(config: &Config) -> Result<Arc<dyn EventStore>, StoreError> {
+pub async fn open_event_store(config: &impl Stores) -> Result<Arc<dyn EventStore>, StoreError> {
+    let config = config.stores();
     if let Some(url) = &config.eventstore_url {
         return open_kurrent(url).await;
     }

@@ -65,5 +65,8 @@ mod messages;
 #[path = "http/schema.rs"]
 mod schema;
 
+#[path = "http/openapi.rs"]
+mod openapi;
+
 #[path = "http/web.rs"]
 mod web;

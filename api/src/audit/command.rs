@@ -2,7 +2,7 @@
 
 use super::certificate::Certificate;
 use super::report::QuoteAudit;
-use crate::config::Config;
+use crate::stores::Stores;
 use cma_domain::ids::QuoteId;
 use cma_store::verify::{Verified, VerifyError, verify_log};
 use cma_store::{EventStore, Position, Service};
@@ -23,7 +23,7 @@ pub enum Format {
 }
 
 /// Prints the audit of one quote; fails when the chain or a recorded hash does not check out.
-pub async fn quote(config: &Config, id: &str, format: Format) -> Result<(), String> {
+pub async fn quote(config: &impl Stores, id: &str, format: Format) -> Result<(), String> {
     let (out, verified) = render_quote(config, id, format).await?;
     println!("{out}");
     if verified {
@@ -35,7 +35,7 @@ pub async fn quote(config: &Config, id: &str, format: Format) -> Result<(), Stri
 
 /// The audit of one quote in this format, and whether everything checks out.
 pub async fn render_quote(
-    config: &Config,
+    config: &impl Stores,
     id: &str,
     format: Format,
 ) -> Result<(String, bool), String> {
@@ -126,7 +126,7 @@ fn verdict(matches: bool) -> &'static str {
 
 /// Verifies the hash chain of every stream after `from`, with a progress
 /// bar; the error names the first broken link.
-pub async fn verify(config: &Config, from: Position) -> Result<Verified, String> {
+pub async fn verify(config: &impl Stores, from: Position) -> Result<Verified, String> {
     let store = open(config).await?;
     let verified = verify_with_progress(store.as_ref(), from).await;
     store.close().await;
@@ -135,6 +135,11 @@ pub async fn verify(config: &Config, from: Position) -> Result<Verified, String>
 
 async fn verify_with_progress(store: &dyn EventStore, from: Position) -> Result<Verified, String> {
     let head = store.head().await.map_err(|e| e.to_string())?;
+    if from > head {
+        return Err(format!(
+            "--from {from} is beyond the log's head (position {head}): nothing to verify"
+        ));
+    }
     let bar = ProgressBar::new(head.saturating_sub(from));
     bar.set_style(
         ProgressStyle::with_template(
@@ -153,8 +158,10 @@ async fn verify_with_progress(store: &dyn EventStore, from: Position) -> Result<
     })
 }
 
-async fn open(config: &Config) -> Result<Arc<dyn EventStore>, String> {
-    crate::stores::open_event_store(config)
+/// The event log, which must exist: an audit never creates one.
+async fn open(config: &impl Stores) -> Result<Arc<dyn EventStore>, String> {
+    let config = config.stores();
+    crate::stores::open_event_store(config.existing()?)
         .await
         .map_err(|e| format!("cannot open the event log: {e}"))
 }

@@ -48,12 +48,16 @@ pub struct AuditEvent {
     pub recorded_at: String,
     /// `staff:{id}`, `client:{id}` or `system`.
     pub actor: String,
-    #[schema(required = true)]
+    /// Left out when not recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
-    #[schema(required = true)]
+    /// Left out when not recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
-    /// The decoded payload (`null` when it cannot be decoded); binary fields in base64.
-    #[schema(value_type = Object, nullable)]
+    /// The decoded payload (left out when it cannot be decoded); binary
+    /// fields in base64.
+    #[schema(value_type = Option<Object>)]
+    #[serde(skip_serializing_if = "serde_json::Value::is_null")]
     pub data: serde_json::Value,
     /// Lower-case hex SHA-256.
     pub hash: String,

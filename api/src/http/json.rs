@@ -36,7 +36,7 @@ fn refusal(rejection: &JsonRejection) -> ApiError {
             "unsupported-media-type",
             "send the body as JSON with `Content-Type: application/json`",
         ),
-        JsonRejection::JsonDataError(e) => ApiError::bad_request(e.body_text()),
+        JsonRejection::JsonDataError(e) => ApiError::bad_request(data_error(&e.body_text())),
         JsonRejection::JsonSyntaxError(e) => ApiError::bad_request(e.body_text()),
         JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             ApiError::new(
@@ -49,8 +49,61 @@ fn refusal(rejection: &JsonRejection) -> ApiError {
     }
 }
 
+/// What a well-formed body of the wrong shape gets wrong, naming the field:
+/// `lines[0].quantity: ...`. A decimal sent as a JSON number says the form
+/// expected (a string such as `"1.50"`).
+fn data_error(text: &str) -> String {
+    let text = text
+        .strip_prefix("Failed to deserialize the JSON body into the target type: ")
+        .unwrap_or(text);
+    // serde_json appends where in the text it stopped; the field says more.
+    let text = match text.rfind(" at line ") {
+        Some(at) if text[at..].contains(" column ") => &text[..at],
+        _ => text,
+    };
+    let (field, message) = match text.split_once(": ") {
+        Some((field, message)) if !field.contains(' ') => (Some(field), message),
+        _ => (None, text),
+    };
+    if message.contains("expected a Decimal") {
+        let got = message
+            .strip_prefix("invalid type: ")
+            .and_then(|m| m.split(", expected").next())
+            .unwrap_or("something else");
+        let field = field.unwrap_or("a decimal field");
+        return format!(
+            "`{field}` must be a decimal number written as a JSON string, e.g. \"1.50\" \
+             (got {got})"
+        );
+    }
+    match field {
+        Some(field) if field != "." => format!("`{field}`: {message}"),
+        _ => message.to_owned(),
+    }
+}
+
 impl<T: Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {
         axum::Json(self.0).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::data_error;
+
+    #[test]
+    fn a_decimal_sent_as_a_number_names_the_field_and_the_form() {
+        let axum = "Failed to deserialize the JSON body into the target type: lines[0].quantity: \
+            invalid type: integer `1`, expected a Decimal type representing a fixed-point number \
+            at line 1 column 40";
+        assert_eq!(
+            data_error(axum),
+            "`lines[0].quantity` must be a decimal number written as a JSON string, \
+             e.g. \"1.50\" (got integer `1`)"
+        );
+        let missing = "Failed to deserialize the JSON body into the target type: \
+            missing field `name` at line 1 column 2";
+        assert_eq!(data_error(missing), "missing field `name`");
     }
 }

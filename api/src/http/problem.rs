@@ -173,20 +173,43 @@ pub fn problem_response(status: StatusCode, body: impl Serialize) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/problem+json"),
     );
+    add_status_headers(&mut response);
     response
 }
 
 impl IntoResponse for ApiError {
-    /// Every 503 says when to try again.
+    /// Every 503 and 429 says when to try again, every 401 how to log in.
     fn into_response(self) -> Response {
-        let mut response = problem_response(self.status, self.problem());
-        if self.status == StatusCode::SERVICE_UNAVAILABLE {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
-        }
-        response
+        problem_response(self.status, self.problem())
     }
+}
+
+/// Seconds a rate-limited client is told to wait (`Retry-After` on 429).
+pub const RATE_LIMIT_RETRY_AFTER_SECS: u32 = 60;
+
+/// The scheme a 401 names in `WWW-Authenticate`.
+pub const WWW_AUTHENTICATE: &str = r#"Bearer realm="cma""#;
+
+/// `Retry-After` on a 503 or 429 and `WWW-Authenticate` on a 401, unless
+/// the answer already has them.
+pub fn add_status_headers(response: &mut Response) {
+    let status = response.status();
+    let headers = response.headers_mut();
+    let (name, value) = match status {
+        StatusCode::SERVICE_UNAVAILABLE => {
+            (header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS))
+        }
+        StatusCode::TOO_MANY_REQUESTS => (
+            header::RETRY_AFTER,
+            HeaderValue::from(RATE_LIMIT_RETRY_AFTER_SECS),
+        ),
+        StatusCode::UNAUTHORIZED => (
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static(WWW_AUTHENTICATE),
+        ),
+        _ => return,
+    };
+    headers.entry(name).or_insert(value);
 }
 
 #[cfg(test)]

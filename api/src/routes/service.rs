@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use std::time::Duration;
 use utoipa::ToSchema;
-use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -39,8 +38,8 @@ pub struct Readiness {
     ready: bool,
     /// What this process does (`--roles`): `api`, `projector`, `worker`.
     roles: Vec<&'static str>,
-    /// The event log's last position; `null` when the log does not answer.
-    #[schema(required = true)]
+    /// The event log's last position; left out when the log does not answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     event_log_head: Option<u64>,
     /// Whether the event log takes appends now: false while its writer's
     /// last transaction failed (a lost connection, a full disk) and until
@@ -262,7 +261,7 @@ fn answer(readiness: Readiness) -> Response {
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "service", security(()),
     responses((status = 200, description = "an OpenAPI 3.1 document",
         body = ref("https://spec.openapis.org/oas/3.1/schema/2022-10-07"))))]
-async fn openapi() -> axum::Json<&'static OpenApi> {
+async fn openapi() -> axum::Json<&'static serde_json::Value> {
     axum::Json(crate::openapi::document())
 }
 

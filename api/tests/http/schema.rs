@@ -2,7 +2,8 @@
 //! and whether a JSON body matches the schema the document gives it (the
 //! subset of JSON Schema the generator writes: `$ref`, `type`,
 //! `properties`, `required`, `items`, `additionalProperties`, `oneOf`,
-//! `allOf` and the `uuid`, `date` and `date-time` formats).
+//! `allOf`, `enum`, `minLength`, `maxLength` and the `uuid`, `date`,
+//! `date-time` and `email` formats).
 
 use serde_json::Value;
 
@@ -60,6 +61,26 @@ fn check(spec: &Value, schema: &Value, value: &Value, at: &str, found: &mut Vec<
         && !formatted(format, text)
     {
         found.push(format!("{at}: {text:?} is not a {format}"));
+    }
+    if let Some(allowed) = schema["enum"].as_array()
+        && !allowed.contains(value)
+    {
+        found.push(format!("{at}: {value} is not one of {}", schema["enum"]));
+    }
+    if let Some(text) = value.as_str() {
+        let length = text.chars().count() as u64;
+        if schema["minLength"].as_u64().is_some_and(|min| length < min) {
+            found.push(format!(
+                "{at}: {text:?} is shorter than {}",
+                schema["minLength"]
+            ));
+        }
+        if schema["maxLength"].as_u64().is_some_and(|max| length > max) {
+            found.push(format!(
+                "{at}: {text:?} is longer than {}",
+                schema["maxLength"]
+            ));
+        }
     }
     if let Some(items) = value.as_array() {
         for (i, item) in items.iter().enumerate() {
@@ -122,6 +143,9 @@ fn formatted(format: &str, text: &str) -> bool {
         "uuid" => uuid::Uuid::parse_str(text).is_ok(),
         "date-time" => cma_domain::Timestamp::parse_rfc3339(text).is_some(),
         "date" => text.parse::<jiff::civil::Date>().is_ok(),
+        "email" => text
+            .split_once('@')
+            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.')),
         _ => true,
     }
 }

@@ -67,14 +67,29 @@ export async function request(method, path, options = {}) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(options.body);
   }
-  let response;
+  let response = await send(path, { method, headers, body, credentials: 'same-origin', signal: options.signal });
+  // A read whose X-Min-Position the read models did not reach in time is
+  // answered 503 with Retry-After: wait that long (at most 10 s) and retry once.
+  if (response.status === 503 && headers['X-Min-Position']) {
+    const seconds = Math.min(Number(response.headers.get('Retry-After')) || 1, 10);
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    response = await send(path, { method, headers, body, credentials: 'same-origin', signal: options.signal });
+  }
+  return answer(response, options);
+}
+
+/**
+ * @param {string} path
+ * @param {RequestInit} init
+ * @returns {Promise<Response>}
+ */
+async function send(path, init) {
   try {
-    response = await fetch(path, { method, headers, body, credentials: 'same-origin', signal: options.signal });
+    return await fetch(path, init);
   } catch (e) {
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
     throw new ApiError(0, { detail: 'We could not reach the server. Check your connection and try again.' });
   }
-  return answer(response, options);
 }
 
 /**

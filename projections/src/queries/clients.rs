@@ -47,13 +47,15 @@ pub struct ClientRecord {
 pub struct Portal {
     /// `not_invited`, `invited`, `active` or `suspended`.
     pub status: String,
-    /// The address the last invite went to.
-    #[schema(required = true)]
+    /// The address the last invite went to (left out before the first).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invite_email: Option<String>,
     /// The master switch.
     pub enabled: bool,
     pub sections: Sections,
-    #[schema(format = DateTime, required = true)]
+    /// When the last invite was sent (left out before the first).
+    #[schema(format = DateTime)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invited_at: Option<String>,
 }
 

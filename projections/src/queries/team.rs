@@ -36,25 +36,25 @@ pub struct InviteEmail {
 }
 
 /// How the portal looks. With a logo, `logo` is its id and `logo_url`
-/// where the reader fetches it; both are `null` without one.
+/// where the reader fetches it; both are left out without one, as are an
+/// accent colour and a tagline not set.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow, ToSchema)]
 pub struct Branding {
     /// `#rrggbb`.
-    #[schema(required = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub accent_colour: Option<String>,
     /// The current logo's id (changes with every new logo).
-    #[schema(format = Uuid, required = true)]
+    #[schema(format = Uuid)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo: Option<String>,
     /// The logo's address for this reader, relative, with the id as a
     /// cache-buster: `/api/v1/team/logo?v={logo}` for staff,
     /// `/api/v1/portal/logo?v={logo}` for clients.
     #[sqlx(skip)]
-    #[schema(
-        required = true,
-        example = "/api/v1/portal/logo?v=0190f4c2-8c1e-7d3a-9b1e-2f4a5c6d7e8f"
-    )]
+    #[schema(example = "/api/v1/portal/logo?v=0190f4c2-8c1e-7d3a-9b1e-2f4a5c6d7e8f")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
-    #[schema(required = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tagline: Option<String>,
 }
 

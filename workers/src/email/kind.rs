@@ -15,6 +15,18 @@ pub enum EmailKind {
 }
 
 impl EmailKind {
+    /// Every kind (the values of `kind` in the OpenAPI document).
+    pub const ALL: [Self; 8] = [
+        Self::PortalInvite,
+        Self::PasswordReset,
+        Self::ClientUpload,
+        Self::BookingConfirmed,
+        Self::BookingCancelled,
+        Self::QuoteAccepted,
+        Self::NewMessage,
+        Self::PortalUpdate,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::PortalInvite => "portal_invite",

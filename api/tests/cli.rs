@@ -1,0 +1,254 @@
+//! The `cma` command line as an operator meets it: each subcommand's own
+//! options, read-only commands that never create a store, errors that
+//! guide, plain or JSON logs, host names to listen on, metrics from the start.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn cma(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cma"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CMA_DATA_DIR")
+        .env_remove("CMA_DATABASE_URL")
+        .env_remove("CMA_EVENTSTORE_URL")
+        .env_remove("CMA_LISTEN")
+        .output()
+        .expect("cma runs")
+}
+
+fn said(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn each_subcommand_shows_and_takes_only_its_own_options() {
+    let dir = tempfile::tempdir().expect("dir");
+    for command in [
+        &["audit", "verify"][..],
+        &["audit", "quote"],
+        &["projections", "rebuild"],
+        &["migrate"],
+        &["backup"],
+        &["restore"],
+    ] {
+        let mut args = command.to_vec();
+        args.push("--help");
+        let help = said(&cma(&args, dir.path()));
+        assert!(help.contains("--data-dir"), "{command:?}: {help}");
+        for foreign in [
+            "--listen",
+            "--smtp-url",
+            "--max-upload-bytes",
+            "--trusted-proxies",
+        ] {
+            assert!(
+                !help.contains(foreign),
+                "{command:?} shows {foreign}:\n{help}"
+            );
+        }
+    }
+    let refused = cma(&["audit", "verify", "--listen", "127.0.0.1:1"], dir.path());
+    assert!(!refused.status.success());
+    assert!(said(&refused).contains("--listen"), "{}", said(&refused));
+    // The rebuild's help lists the projectors.
+    let help = said(&cma(&["projections", "rebuild", "--help"], dir.path()));
+    assert!(
+        help.contains("clients") && help.contains("quotes") && help.contains("--all"),
+        "{help}"
+    );
+}
+
+#[test]
+fn read_only_commands_never_create_a_store() {
+    let dir = tempfile::tempdir().expect("dir");
+    for args in [
+        &["audit", "quote", "00000000-0000-0000-0000-000000000000"][..],
+        &["audit", "verify"],
+        &["projections", "rebuild", "--all"],
+        &["backup", "copy"],
+    ] {
+        let output = cma(args, dir.path());
+        assert!(!output.status.success(), "{args:?}");
+        assert!(
+            said(&output).contains("no event log"),
+            "{args:?}: {}",
+            said(&output)
+        );
+        let left: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
+        assert!(left.is_empty(), "{args:?} created {left:?}");
+    }
+}
+
+#[test]
+fn the_rebuild_guides_to_its_projectors() {
+    let dir = tempfile::tempdir().expect("dir");
+    let none = said(&cma(&["projections", "rebuild"], dir.path()));
+    assert!(none.contains("--all") && none.contains("clients"), "{none}");
+    let unknown = cma(&["projections", "rebuild", "clientz"], dir.path());
+    assert!(!unknown.status.success());
+    let unknown = said(&unknown);
+    assert!(
+        unknown.contains("clients") && unknown.contains("invoices"),
+        "{unknown}"
+    );
+}
+
+#[test]
+fn verifying_from_beyond_the_head_is_an_error() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("data").display().to_string();
+    assert!(
+        cma(&["migrate", "--data-dir", &data], dir.path())
+            .status
+            .success()
+    );
+    let from_start = cma(&["audit", "verify", "--data-dir", &data], dir.path());
+    assert!(from_start.status.success(), "{}", said(&from_start));
+    let beyond = cma(
+        &["audit", "verify", "--from", "999", "--data-dir", &data],
+        dir.path(),
+    );
+    assert!(!beyond.status.success());
+    assert!(
+        said(&beyond).contains("beyond the log's head"),
+        "{}",
+        said(&beyond)
+    );
+}
+
+/// A `cma serve` on a fresh data directory, its output piped.
+struct Serve {
+    child: Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Serve {
+    fn start(listen_host: &str, log_format: Option<&str>) -> Serve {
+        let dir = tempfile::tempdir().expect("dir");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("port")
+            .port();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_cma"));
+        command
+            .arg("serve")
+            .env("CMA_DATA_DIR", dir.path().join("data"))
+            .env("CMA_LISTEN", format!("{listen_host}:{port}"))
+            .env_remove("CMA_DATABASE_URL")
+            .env_remove("CMA_EVENTSTORE_URL")
+            .env_remove("NO_COLOR")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        match log_format {
+            Some(format) => command.env("CMA_LOG_FORMAT", format),
+            None => command.env_remove("CMA_LOG_FORMAT"),
+        };
+        let mut child = command.spawn().expect("cma serve");
+        let (send, lines) = std::sync::mpsc::channel();
+        let stdout = child.stdout.take().expect("stdout");
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = send.send(line);
+            }
+        });
+        Serve {
+            child,
+            lines,
+            port,
+            _dir: dir,
+        }
+    }
+
+    /// The first line logged.
+    fn first_line(&self) -> String {
+        self.lines
+            .recv_timeout(Duration::from_secs(30))
+            .expect("a log line")
+    }
+
+    fn get(&self, path: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            match http_get(self.port, path) {
+                Some((200, body)) => return body,
+                _ if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
+                other => panic!("GET {path}: {other:?}"),
+            }
+        }
+    }
+}
+
+/// A plain HTTP/1.1 GET on loopback: the status and the body.
+fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).ok()?;
+    let (head, body) = answer.split_once("\r\n\r\n")?;
+    let status = head.split(' ').nth(1)?.parse().ok()?;
+    Some((status, body.to_owned()))
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn json_logs_a_host_name_to_listen_on_and_metrics_from_the_start() {
+    let serve = Serve::start("localhost", Some("json"));
+    let line = serve.first_line();
+    let parsed: serde_json::Value =
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
+    assert!(
+        parsed["level"].is_string() && parsed["fields"].is_object(),
+        "{line}"
+    );
+    assert_eq!(serve.get("/healthz"), "ok");
+    let metrics = serve.get("/metrics");
+    for series in [
+        "cma_events_appended_total 0",
+        r#"cma_email_outbox{state="pending"} 0"#,
+        r#"cma_email_outbox{state="failed"} 0"#,
+    ] {
+        assert!(metrics.contains(series), "{series} not in\n{metrics}");
+    }
+}
+
+#[test]
+fn text_logs_to_a_pipe_have_no_colour_and_an_unknown_format_is_refused() {
+    let serve = Serve::start("127.0.0.1", None);
+    let line = serve.first_line();
+    assert!(!line.contains('\u{1b}'), "ANSI codes in {line:?}");
+    assert!(line.contains("INFO"), "{line}");
+    drop(serve);
+    let dir = tempfile::tempdir().expect("dir");
+    let refused = Command::new(env!("CARGO_BIN_EXE_cma"))
+        .args(["audit", "verify", "--data-dir"])
+        .arg(dir.path())
+        .env("CMA_LOG_FORMAT", "xml")
+        .output()
+        .expect("cma");
+    assert!(!refused.status.success());
+    assert!(
+        said(&refused).contains("CMA_LOG_FORMAT"),
+        "{}",
+        said(&refused)
+    );
+}
