@@ -6,6 +6,7 @@ import { navigation, logoutButton, startApp } from '../app.js';
 import { h } from '../dom.js';
 import { useTimeZone } from '../format.js';
 import { notAvailable, useAccent } from '../shell.js';
+import { SECTIONS } from '../components/sections.js';
 
 /** @type {import('../router.js').Route[]} */
 const routes = [
@@ -21,15 +22,6 @@ const routes = [
   { path: '/files', section: 'files', load: () => import('./pages/files.js') },
   { path: '/messages', section: 'messages', load: () => import('./pages/messages.js') },
   { path: '/meetings', section: 'meetings', load: () => import('./pages/meetings.js') },
-];
-
-/** The navigation, in the help page's words. */
-const SECTIONS = [
-  ['quotes', 'Quotes'],
-  ['invoices', 'Invoices'],
-  ['files', 'Files'],
-  ['meetings', 'Meetings'],
-  ['messages', 'Messages'],
 ];
 
 const app = startApp({

@@ -4,6 +4,7 @@
 import { get } from '../../api.js';
 import { h } from '../../dom.js';
 import { filesSection } from '../../components/files.js';
+import { portalShows } from '../../components/sections.js';
 
 /** @param {import('../../router.js').Context} ctx */
 export default async function clientFiles(ctx) {
@@ -33,8 +34,6 @@ export default async function clientFiles(ctx) {
  * @param {any} client
  */
 function portalNote(client) {
-  const portal = client.portal || {};
-  const sees = (portal.status === 'active' || portal.status === 'invited') && portal.sections?.files;
-  if (sees) return null;
+  if (portalShows(client, 'files')) return null;
   return h('p', { class: 'notice' }, `${client.name} cannot see files in their portal at the moment. Files you upload here stay on their record.`);
 }

@@ -5,6 +5,7 @@ import { h, replace, uid } from '../../dom.js';
 import { date, dateTime, money } from '../../format.js';
 import { actionButton, empty, field, form, portalBadge, quoteBadge, statusSlot, toggle } from '../../ui.js';
 import { invoiceTable } from '../../components/invoice.js';
+import { SECTIONS } from '../../components/sections.js';
 
 /**
  * @typedef {{quotes: boolean, invoices: boolean, files: boolean, meetings: boolean, messages: boolean}} Sections
@@ -14,15 +15,6 @@ import { invoiceTable } from '../../components/invoice.js';
  * @property {string[]} emails
  * @property {{status: string, invite_email: string | null, enabled: boolean, sections: Sections, invited_at: string | null}} portal
  */
-
-/** The Visible sections toggles, in the help page's words and order. */
-const SECTIONS = /** @type {const} */ ([
-  ['quotes', 'Quotes'],
-  ['invoices', 'Invoices'],
-  ['files', 'Files'],
-  ['meetings', 'Meetings'],
-  ['messages', 'Messages'],
-]);
 
 /** @param {import('../../router.js').Context} ctx */
 export default async function client(ctx) {

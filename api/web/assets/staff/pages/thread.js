@@ -3,6 +3,7 @@
 
 import { get } from '../../api.js';
 import { h } from '../../dom.js';
+import { portalShows } from '../../components/sections.js';
 import { messageThread } from '../../components/thread.js';
 import { refreshUnread, session } from '../main.js';
 
@@ -35,7 +36,6 @@ export default async function thread(ctx) {
  * @param {any} client
  */
 function portalNote(client) {
-  const portal = client.portal || {};
-  if ((portal.status === 'active' || portal.status === 'invited') && portal.sections?.messages) return null;
+  if (portalShows(client, 'messages')) return null;
   return h('p', { class: 'notice' }, `${client.name} cannot see messages in their portal at the moment. Turn on Messages in their Portal access to let them read and reply.`);
 }
