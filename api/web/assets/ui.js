@@ -169,7 +169,7 @@ export function form({ fields, submit, action, label, extra = [] }) {
 
 /**
  * Runs `work` with `button` disabled and marked busy.
- * @param {HTMLButtonElement} button
+ * @param {HTMLButtonElement | HTMLInputElement} button
  * @param {() => Promise<void>} work
  */
 export async function busy(button, work) {
@@ -181,6 +181,28 @@ export async function busy(button, work) {
     button.disabled = false;
     button.removeAttribute('aria-busy');
   }
+}
+
+/**
+ * Saves a checkbox as soon as it is switched: busy while `save` runs; when
+ * refused, it is put back and the reason shown in `errors`.
+ * @param {HTMLInputElement} input
+ * @param {ReturnType<typeof errorSlot>} errors
+ * @param {(checked: boolean) => Promise<void>} save
+ */
+export function saveOnChange(input, errors, save) {
+  input.addEventListener('change', () => {
+    const wanted = input.checked;
+    errors.clear();
+    busy(input, async () => {
+      try {
+        await save(wanted);
+      } catch (error) {
+        input.checked = !wanted;
+        errors.show(error);
+      }
+    });
+  });
 }
 
 /**
@@ -205,7 +227,25 @@ export function actionButton(text, action, attrs = {}) {
   return h('span', { class: 'action' }, button, errors.el);
 }
 
-/** Portal status words of the help page. */
+/** @typedef {'neutral'|'info'|'success'|'warning'|'danger'} Tone */
+/** @typedef {Record<string, [string, Tone]>} StatusWords a status's words and tone */
+
+/** @param {string} text @param {Tone} [tone] */
+export function badge(text, tone = 'neutral') {
+  return h('span', { class: `badge badge-${tone}` }, text);
+}
+
+/**
+ * The badge of a status in `words`; an unknown status shows as itself.
+ * @param {StatusWords} words
+ * @param {string} status
+ */
+function statusBadge(words, status) {
+  const [text, tone] = words[status] || [status, 'neutral'];
+  return badge(text, tone);
+}
+
+/** Portal status words of the help page. @type {StatusWords} */
 const PORTAL_STATUS = {
   not_invited: ['Not invited', 'neutral'],
   invited: ['Invited', 'info'],
@@ -213,17 +253,7 @@ const PORTAL_STATUS = {
   suspended: ['Suspended', 'warning'],
 };
 
-/** @param {string} status `not_invited` | `invited` | `active` | `suspended` */
-export function portalBadge(status) {
-  const [text, tone] = /** @type {any} */ (PORTAL_STATUS)[status] || [status, 'neutral'];
-  return badge(text, tone);
-}
-
-/** @param {string} text @param {'neutral'|'info'|'success'|'warning'|'danger'} [tone] */
-export function badge(text, tone = 'neutral') {
-  return h('span', { class: `badge badge-${tone}` }, text);
-}
-
+/** @type {StatusWords} */
 const QUOTE_STATUS = {
   draft: ['Draft', 'neutral'],
   sent: ['Awaiting acceptance', 'info'],
@@ -232,12 +262,7 @@ const QUOTE_STATUS = {
   withdrawn: ['Withdrawn', 'danger'],
 };
 
-/** @param {string} status */
-export function quoteBadge(status) {
-  const [text, tone] = /** @type {any} */ (QUOTE_STATUS)[status] || [status, 'neutral'];
-  return badge(text, tone);
-}
-
+/** @type {StatusWords} */
 const INVOICE_STATUS = {
   issued: ['Issued', 'info'],
   part_paid: ['Part-paid', 'warning'],
@@ -245,10 +270,78 @@ const INVOICE_STATUS = {
   overdue: ['Overdue', 'danger'],
 };
 
+/** Appointments in the diary and the client's meetings. @type {StatusWords} */
+const MEETING_STATUS = {
+  scheduled: ['Scheduled', 'success'],
+  cancelled: ['Cancelled', 'neutral'],
+  completed: ['Completed', 'neutral'],
+};
+
+/** Outbound emails. @type {StatusWords} */
+const EMAIL_STATUS = {
+  pending: ['Pending', 'info'],
+  sent: ['Sent', 'success'],
+  failed: ['Failed', 'danger'],
+};
+
+/** @param {string} status `not_invited` | `invited` | `active` | `suspended` */
+export const portalBadge = (status) => statusBadge(PORTAL_STATUS, status);
+
 /** @param {string} status */
-export function invoiceBadge(status) {
-  const [text, tone] = /** @type {any} */ (INVOICE_STATUS)[status] || [status, 'neutral'];
-  return badge(text, tone);
+export const quoteBadge = (status) => statusBadge(QUOTE_STATUS, status);
+
+/** @param {string} status */
+export const invoiceBadge = (status) => statusBadge(INVOICE_STATUS, status);
+
+/** @param {string} status `scheduled` | `cancelled` | `completed` */
+export const meetingBadge = (status) => statusBadge(MEETING_STATUS, status);
+
+/** @param {string} status `pending` | `sent` | `failed` */
+export const emailBadge = (status) => statusBadge(EMAIL_STATUS, status);
+
+/**
+ * The terms and values of a `<dl>`, from `[term, value, class]` rows (the
+ * class, when given, goes on both).
+ * @param {[string, import('./dom.js').Child, string?][]} rows
+ */
+export function terms(rows) {
+  return rows.flatMap(([term, value, cls]) => [h('dt', { class: cls }, term), h('dd', { class: cls }, value)]);
+}
+
+/**
+ * @typedef {object} Column
+ * @property {string} label the heading, and each cell's label on phones
+ * @property {boolean} [amount] right-aligned figures
+ * @property {string} [cell] the cells' class, where it is not the heading's
+ *
+ * @typedef {import('./dom.js').Child[] | {class: string, cells: import('./dom.js').Child[]}} Row
+ */
+
+/**
+ * A table that turns into labelled rows on phones.
+ * @param {object} o
+ * @param {(string | Column)[]} o.columns
+ * @param {Row[]} o.rows each row's cells, in the columns' order
+ * @param {string} [o.class] the table's class besides `table`
+ * @param {string} [o.caption] a caption for screen readers
+ */
+export function dataTable(o) {
+  const columns = o.columns.map((c) => (typeof c === 'string' ? { label: c } : c));
+  const amount = (/** @type {Column} */ c) => (c.amount ? 'amount' : undefined);
+  return h(
+    'table',
+    { class: o.class ? `table ${o.class}` : 'table' },
+    o.caption ? h('caption', { class: 'visually-hidden' }, o.caption) : null,
+    h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col', class: amount(c) }, c.label)))),
+    h(
+      'tbody',
+      null,
+      o.rows.map((row) => {
+        const { cells, ...attrs } = Array.isArray(row) ? { cells: row } : row;
+        return h('tr', attrs, cells.map((cell, i) => h('td', { 'data-label': columns[i].label, class: columns[i].cell ?? amount(columns[i]) }, cell)));
+      }),
+    ),
+  );
 }
 
 /** A short message in place of a list that has nothing yet. @param {string} text */

@@ -4,7 +4,7 @@
 
 import { h } from '../dom.js';
 import { date, dateTime, money, percent } from '../format.js';
-import { invoiceBadge } from '../ui.js';
+import { dataTable, invoiceBadge, terms } from '../ui.js';
 
 /**
  * @typedef {{subtotal: string, tax: string, total: string}} Totals
@@ -52,29 +52,19 @@ import { invoiceBadge } from '../ui.js';
  * @param {(id: string) => string} href where each invoice opens
  */
 export function invoiceTable(invoices, href) {
-  const head = ['Invoice', 'Status', 'Issued', 'Due on', 'Total', 'Amount due'];
-  return h(
-    'table',
-    { class: 'table invoices' },
-    h('caption', { class: 'visually-hidden' }, 'Invoices'),
-    h('thead', null, h('tr', null, head.map((t) => h('th', { scope: 'col', class: t === 'Total' || t === 'Amount due' ? 'amount' : undefined }, t)))),
-    h(
-      'tbody',
-      null,
-      invoices.map((i) =>
-        h(
-          'tr',
-          null,
-          h('td', { 'data-label': 'Invoice' }, h('a', { href: href(i.invoice_id) }, i.number)),
-          h('td', { 'data-label': 'Status' }, invoiceBadge(i.status)),
-          h('td', { 'data-label': 'Issued' }, date(i.issued_at)),
-          h('td', { 'data-label': 'Due on' }, date(i.due_on)),
-          h('td', { 'data-label': 'Total', class: 'amount' }, money(i.totals.total, i.currency)),
-          h('td', { 'data-label': 'Amount due', class: 'amount' }, money(i.amount_due, i.currency)),
-        ),
-      ),
-    ),
-  );
+  return dataTable({
+    class: 'invoices',
+    caption: 'Invoices',
+    columns: ['Invoice', 'Status', 'Issued', 'Due on', { label: 'Total', amount: true }, { label: 'Amount due', amount: true }],
+    rows: invoices.map((i) => [
+      h('a', { href: href(i.invoice_id) }, i.number),
+      invoiceBadge(i.status),
+      date(i.issued_at),
+      date(i.due_on),
+      money(i.totals.total, i.currency),
+      money(i.amount_due, i.currency),
+    ]),
+  });
 }
 
 /**
@@ -121,39 +111,18 @@ function dueNote(inv, forClient) {
 /** @param {Invoice} inv */
 function lineTable(inv) {
   const c = inv.currency;
-  return h(
-    'table',
-    { class: 'table invoice-lines' },
-    h('caption', { class: 'visually-hidden' }, 'Items'),
-    h(
-      'thead',
-      null,
-      h(
-        'tr',
-        null,
-        h('th', { scope: 'col' }, 'Description'),
-        h('th', { scope: 'col', class: 'amount' }, 'Quantity'),
-        h('th', { scope: 'col', class: 'amount' }, 'Unit price'),
-        h('th', { scope: 'col', class: 'amount' }, 'Tax rate'),
-        h('th', { scope: 'col', class: 'amount' }, 'Amount'),
-      ),
-    ),
-    h(
-      'tbody',
-      null,
-      inv.lines.map((l) =>
-        h(
-          'tr',
-          null,
-          h('td', { 'data-label': 'Description', class: 'description' }, l.description),
-          h('td', { 'data-label': 'Quantity', class: 'amount' }, l.quantity),
-          h('td', { 'data-label': 'Unit price', class: 'amount' }, money(l.unit_price, c)),
-          h('td', { 'data-label': 'Tax rate', class: 'amount' }, percent(l.tax_rate)),
-          h('td', { 'data-label': 'Amount', class: 'amount' }, money(l.net, c)),
-        ),
-      ),
-    ),
-  );
+  return dataTable({
+    class: 'invoice-lines',
+    caption: 'Items',
+    columns: [
+      { label: 'Description', cell: 'description' },
+      { label: 'Quantity', amount: true },
+      { label: 'Unit price', amount: true },
+      { label: 'Tax rate', amount: true },
+      { label: 'Amount', amount: true },
+    ],
+    rows: inv.lines.map((l) => [l.description, l.quantity, money(l.unit_price, c), percent(l.tax_rate), money(l.net, c)]),
+  });
 }
 
 /** Subtotal, tax, total, then what was paid and what is due. @param {Invoice} inv */
@@ -162,16 +131,13 @@ function totals(inv) {
   return h(
     'dl',
     { class: 'totals invoice-totals' },
-    h('dt', null, 'Subtotal'),
-    h('dd', null, money(inv.totals.subtotal, c)),
-    h('dt', null, 'Tax'),
-    h('dd', null, money(inv.totals.tax, c)),
-    h('dt', null, 'Total'),
-    h('dd', null, money(inv.totals.total, c)),
-    h('dt', null, 'Amount paid'),
-    h('dd', null, money(inv.amount_paid, c)),
-    h('dt', { class: 'grand' }, 'Amount due'),
-    h('dd', { class: 'grand' }, money(inv.amount_due, c)),
+    terms([
+      ['Subtotal', money(inv.totals.subtotal, c)],
+      ['Tax', money(inv.totals.tax, c)],
+      ['Total', money(inv.totals.total, c)],
+      ['Amount paid', money(inv.amount_paid, c)],
+      ['Amount due', money(inv.amount_due, c), 'grand'],
+    ]),
   );
 }
 

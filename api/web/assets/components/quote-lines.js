@@ -4,7 +4,7 @@
 
 import { h, replace, uid } from '../dom.js';
 import { dateTime, exactMoney, money, percent } from '../format.js';
-import { badge, errorSlot, field, form, statusSlot } from '../ui.js';
+import { badge, errorSlot, field, form, saveOnChange, statusSlot, terms } from '../ui.js';
 
 /**
  * @typedef {{author: 'client' | 'staff', text: string, at: string}} Comment
@@ -87,22 +87,10 @@ function selectionNote(line, o) {
 function checkbox(line, o, { errors, mark, figuresId }) {
   const id = uid('line');
   const input = /** @type {HTMLInputElement} */ (h('input', { type: 'checkbox', id, checked: line.selected, 'aria-describedby': figuresId }));
-  input.addEventListener('change', async () => {
-    const wanted = input.checked;
-    errors.clear();
-    input.disabled = true;
-    input.setAttribute('aria-busy', 'true');
-    try {
-      await /** @type {NonNullable<LinesOptions['toggle']>} */ (o.toggle)(line, wanted);
-      line.selected = wanted;
-      mark();
-    } catch (error) {
-      input.checked = !wanted;
-      errors.show(error);
-    } finally {
-      input.disabled = false;
-      input.removeAttribute('aria-busy');
-    }
+  saveOnChange(input, errors, async (wanted) => {
+    await /** @type {NonNullable<LinesOptions['toggle']>} */ (o.toggle)(line, wanted);
+    line.selected = wanted;
+    mark();
   });
   return h('div', { class: 'line-choice' }, input, h('label', { for: id, class: 'line-title' }, line.description));
 }
@@ -115,12 +103,11 @@ function amounts(line, currency) {
   return h(
     'dl',
     { class: 'totals line-amounts' },
-    h('dt', null, 'Net'),
-    h('dd', null, money(line.net, currency)),
-    h('dt', null, 'Tax'),
-    h('dd', null, money(line.tax, currency)),
-    h('dt', null, 'Total'),
-    h('dd', { class: 'line-total' }, money(line.total, currency)),
+    terms([
+      ['Net', money(line.net, currency)],
+      ['Tax', money(line.tax, currency)],
+      ['Total', money(line.total, currency), 'line-total'],
+    ]),
   );
 }
 
@@ -192,12 +179,11 @@ export function totalsList(totals, currency, attrs = {}) {
   return h(
     'dl',
     { class: 'totals quote-totals', ...attrs },
-    h('dt', null, 'Subtotal'),
-    h('dd', null, money(totals.subtotal, currency)),
-    h('dt', null, 'Tax'),
-    h('dd', null, money(totals.tax, currency)),
-    h('dt', { class: 'grand' }, 'Total'),
-    h('dd', { class: 'grand' }, money(totals.total, currency)),
+    terms([
+      ['Subtotal', money(totals.subtotal, currency)],
+      ['Tax', money(totals.tax, currency)],
+      ['Total', money(totals.total, currency), 'grand'],
+    ]),
   );
 }
 

@@ -3,7 +3,7 @@
 import { ApiError, get, post } from '../../api.js';
 import { h, replace } from '../../dom.js';
 import { currentTimeZone, dayHeading, dayKey, time, timeRange } from '../../format.js';
-import { actionButton, badge, busy, empty, errorSlot, fill } from '../../ui.js';
+import { actionButton, busy, empty, errorSlot, fill, meetingBadge } from '../../ui.js';
 import { session } from '../main.js';
 
 /** @typedef {{starts_at: string, ends_at: string}} Slot */
@@ -104,16 +104,9 @@ function meetingItem(m, reload, tell) {
     'li',
     { class: m.status === 'cancelled' ? 'meeting cancelled' : 'meeting' },
     h('div', { class: 'grow' }, h('strong', null, when)),
-    statusBadge(m),
+    meetingBadge(m.status),
     meetingAction(m, when, reload, tell),
   );
-}
-
-/** @param {Meeting} m */
-function statusBadge(m) {
-  if (m.status === 'cancelled') return badge('Cancelled', 'neutral');
-  if (m.status === 'completed') return badge('Completed', 'neutral');
-  return badge('Scheduled', 'success');
 }
 
 /**

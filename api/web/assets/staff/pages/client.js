@@ -3,7 +3,7 @@
 import { get, post, put } from '../../api.js';
 import { h, replace, uid } from '../../dom.js';
 import { date, dateTime, money } from '../../format.js';
-import { actionButton, empty, field, form, portalBadge, quoteBadge, statusSlot, toggle } from '../../ui.js';
+import { actionButton, dataTable, empty, field, form, portalBadge, quoteBadge, statusSlot, toggle } from '../../ui.js';
 import { invoiceTable } from '../../components/invoice.js';
 import { SECTIONS } from '../../components/sections.js';
 
@@ -183,36 +183,20 @@ function listCard(heading, action, content) {
   return h('section', { class: 'card', 'aria-labelledby': id }, h('div', { class: 'section-head' }, h('h2', { id }, heading), action), content);
 }
 
-/**
- * @param {string[]} headings the last ones right-aligned amounts
- * @param {number} amounts how many of the last columns are amounts
- * @param {import("../../dom.js").Child[][]} rows
- */
-function table(headings, amounts, rows) {
-  const isAmount = (/** @type {number} */ i) => i >= headings.length - amounts;
-  return h(
-    'table',
-    { class: 'table' },
-    h('thead', null, h('tr', null, headings.map((t, i) => h('th', { scope: 'col', class: isAmount(i) ? 'amount' : undefined }, t)))),
-    h('tbody', null, rows.map((cells) => h('tr', null, cells.map((c, i) => h('td', { 'data-label': headings[i], class: isAmount(i) ? 'amount' : undefined }, c))))),
-  );
-}
-
 /** @param {string} id @param {any[]} quotes */
 function quotesCard(id, quotes) {
   const action = h('a', { class: 'button primary', href: `/clients/${id}/quotes/new` }, 'New quote');
   const content = quotes.length
-    ? table(
-        ['Title', 'Status', 'Revision', 'Sent', 'Total'],
-        1,
-        quotes.map((q) => [
+    ? dataTable({
+        columns: ['Title', 'Status', 'Revision', 'Sent', { label: 'Total', amount: true }],
+        rows: quotes.map((q) => [
           h('a', { href: `/quotes/${encodeURIComponent(q.quote_id)}`, class: 'break' }, q.title),
           quoteBadge(q.status),
           String(q.revision),
           q.sent_at ? date(q.sent_at) : 'Not sent',
           money(q.totals.total, q.currency),
         ]),
-      )
+      })
     : empty('No quotes yet. Select New quote to write one for this client.');
   return listCard('Quotes', action, content);
 }

@@ -4,7 +4,7 @@ import { get, post } from '../../api.js';
 import { nowIso } from '../../clock.js';
 import { h, replace } from '../../dom.js';
 import { addDays, currentTimeZone, dayHeading, dayKey, instantAt, timeRange } from '../../format.js';
-import { actionButton, badge, errorText, field, form, statusSlot } from '../../ui.js';
+import { actionButton, errorText, field, form, meetingBadge, statusSlot } from '../../ui.js';
 import { session } from '../main.js';
 
 /** @typedef {{appointment_id: string, client_id?: string, title?: string, starts_at: string, ends_at: string, status: string, booked_by: string}} Appointment */
@@ -140,16 +140,9 @@ function appointmentItem(a, names, reload) {
     h('p', { class: 'appointment-time' }, h('strong', null, timeRange(a.starts_at, a.ends_at))),
     h('p', { class: 'appointment-who' }, who),
     a.client_id && a.title ? h('p', { class: 'appointment-title' }, a.title) : null,
-    h('p', { class: 'appointment-meta' }, statusBadge(a.status), ' ', h('span', { class: 'muted' }, a.booked_by === 'client' ? 'Booked by client' : 'Booked by staff')),
+    h('p', { class: 'appointment-meta' }, meetingBadge(a.status), ' ', h('span', { class: 'muted' }, a.booked_by === 'client' ? 'Booked by client' : 'Booked by staff')),
     a.status === 'scheduled' ? cancelControl(a, names, reload) : null,
   );
-}
-
-/** @param {string} status */
-function statusBadge(status) {
-  if (status === 'cancelled') return badge('Cancelled', 'neutral');
-  if (status === 'completed') return badge('Completed', 'neutral');
-  return badge('Scheduled', 'success');
 }
 
 /**

@@ -4,7 +4,7 @@ import { get } from '../../api.js';
 import { nowIso } from '../../clock.js';
 import { h, replace } from '../../dom.js';
 import { dateTime, time } from '../../format.js';
-import { badge, empty, errorSlot, poll } from '../../ui.js';
+import { dataTable, emailBadge, empty, errorSlot, poll } from '../../ui.js';
 
 /** @typedef {{email_id: string, to: string, subject: string, kind: string, state: string, attempts: number, last_error?: string, created_at: string, sent_at?: string}} Email */
 
@@ -17,13 +17,6 @@ const KINDS = {
   booking_cancelled: 'Booking cancelled',
   quote_accepted: 'Quote accepted',
   new_message: 'New message',
-};
-
-/** @type {Record<string, [string, 'neutral'|'info'|'success'|'warning'|'danger']>} */
-const STATES = {
-  pending: ['Pending', 'info'],
-  sent: ['Sent', 'success'],
-  failed: ['Failed', 'danger'],
 };
 
 const FILTERS = [
@@ -115,27 +108,34 @@ function emptyState(state, total) {
 /** Newest first. @param {Email[]} list */
 function table(list) {
   const rows = [...list].sort((a, b) => b.created_at.localeCompare(a.created_at));
-  return h(
-    'table',
-    { class: 'table emails-table' },
-    h('caption', { class: 'visually-hidden' }, 'Outbound emails, newest first'),
-    h('thead', null, h('tr', null, ['To', 'Subject', 'Kind', 'State', 'Attempts', 'Created', 'Sent'].map((c) => h('th', { scope: 'col', class: c === 'Attempts' ? 'amount' : undefined }, c)))),
-    h('tbody', null, rows.map(row)),
-  );
+  return dataTable({
+    class: 'emails-table',
+    caption: 'Outbound emails, newest first',
+    columns: [
+      { label: 'To', cell: 'wrap' },
+      { label: 'Subject', cell: 'wrap' },
+      'Kind',
+      'State',
+      { label: 'Attempts', amount: true },
+      { label: 'Created', cell: 'when' },
+      { label: 'Sent', cell: 'when' },
+    ],
+    rows: rows.map(row),
+  });
 }
 
-/** @param {Email} e */
+/** @param {Email} e @returns {import('../../ui.js').Row} */
 function row(e) {
-  const [word, tone] = STATES[e.state] || [e.state, 'neutral'];
-  return h(
-    'tr',
-    { class: `email-${e.state}` },
-    h('td', { 'data-label': 'To', class: 'wrap' }, e.to),
-    h('td', { 'data-label': 'Subject', class: 'wrap' }, e.subject),
-    h('td', { 'data-label': 'Kind' }, /** @type {any} */ (KINDS)[e.kind] || e.kind),
-    h('td', { 'data-label': 'State' }, h('div', { class: 'state-cell' }, badge(word, tone), e.last_error && e.state !== 'sent' ? h('p', { class: 'last-error' }, h('span', { class: 'visually-hidden' }, 'Last error: '), e.last_error) : null)),
-    h('td', { 'data-label': 'Attempts', class: 'amount' }, String(e.attempts)),
-    h('td', { 'data-label': 'Created', class: 'when' }, h('time', { datetime: e.created_at }, dateTime(e.created_at))),
-    h('td', { 'data-label': 'Sent', class: 'when' }, e.sent_at ? h('time', { datetime: e.sent_at }, dateTime(e.sent_at)) : h('span', { class: 'muted' }, '—')),
-  );
+  return {
+    class: `email-${e.state}`,
+    cells: [
+      e.to,
+      e.subject,
+      /** @type {any} */ (KINDS)[e.kind] || e.kind,
+      h('div', { class: 'state-cell' }, emailBadge(e.state), e.last_error && e.state !== 'sent' ? h('p', { class: 'last-error' }, h('span', { class: 'visually-hidden' }, 'Last error: '), e.last_error) : null),
+      String(e.attempts),
+      h('time', { datetime: e.created_at }, dateTime(e.created_at)),
+      e.sent_at ? h('time', { datetime: e.sent_at }, dateTime(e.sent_at)) : h('span', { class: 'muted' }, '—'),
+    ],
+  };
 }
