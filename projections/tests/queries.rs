@@ -507,7 +507,7 @@ async fn every_view_answers_in_shape(db: &ReadDb, store: &Arc<dyn EventStore>) {
         json!({
             "status": "active", "invite_email": "ada@example.com", "enabled": true,
             "sections": {"quotes": true, "invoices": true, "files": true, "meetings": true, "messages": true},
-            "invited_at": "2026-06-01T09:05:00Z"
+            "invited_at": "2026-06-01T09:05:00Z", "notifications_email": true
         })
     );
     assert!(
@@ -523,6 +523,7 @@ async fn every_view_answers_in_shape(db: &ReadDb, store: &Arc<dyn EventStore>) {
     );
     assert_eq!(me["business_name"], "Pipes & Co");
     assert_eq!(me["sections"]["files"], true);
+    assert_eq!(me["notifications"], json!({"email": true}));
 
     let view = value(
         queries::quotes::get(db, portal, ids.quote, now)

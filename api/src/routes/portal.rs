@@ -1,16 +1,22 @@
 //! The client's own portal page (PRODUCT §3.5): who they are, the business,
-//! its branding and the sections that are on.
+//! its branding and the sections that are on; the client's email choice.
 
+use super::Positioned;
 use crate::app::AppState;
 use crate::http::{ApiError, ClientSession, Json};
 use axum::extract::State;
+use cma_domain::client::{Client, ClientCommand};
 use cma_projections::queries;
 use cma_projections::queries::clients::Me;
+use serde::Deserialize;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(me))
+    OpenApiRouter::new()
+        .routes(routes!(me))
+        .routes(routes!(change_notifications))
 }
 
 #[utoipa::path(get, path = "/api/v1/portal/me", tag = "portal",
@@ -23,4 +29,44 @@ pub async fn me(
         .await?
         .map(Json)
         .ok_or_else(ApiError::not_found)
+}
+
+/// The client's choice about portal-update emails.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NotificationsChange {
+    /// Email me when something new is waiting (a quote sent or revised, an
+    /// invoice issued or overdue, a file shared). Invites, password resets,
+    /// booking and message emails are not affected.
+    pub email: bool,
+}
+
+/// Turn the emails about new things in the portal on or off. Open to the
+/// client whatever sections are on; choosing the value already saved
+/// records nothing.
+#[utoipa::path(put, path = "/api/v1/portal/notifications", tag = "portal",
+    request_body = NotificationsChange,
+    responses(
+        (status = 200, body = Positioned),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not a client, or the portal is suspended"),
+    ))]
+pub async fn change_notifications(
+    State(state): State<AppState>,
+    session: ClientSession,
+    Json(body): Json<NotificationsChange>,
+) -> Result<Json<Positioned>, ApiError> {
+    let executed = state
+        .service
+        .execute::<Client>(
+            session.client.0,
+            &session.context(&state),
+            ClientCommand::ChangeEmailNotifications {
+                client: session.client,
+                on: body.email,
+            },
+        )
+        .await?;
+    Ok(Json(Positioned {
+        position: executed.position,
+    }))
 }

@@ -336,3 +336,89 @@ async fn every_login_sets_the_session_cookies_a_browser_then_uses() {
         assert_eq!(status, StatusCode::OK, "{path}: the cookie is a session");
     }
 }
+
+#[tokio::test]
+async fn a_client_turns_portal_update_emails_off_and_staff_see_it() {
+    let server = Server::start().await;
+    let staff = server.signup("owner@sparks.test").await;
+    let ada = server
+        .portal_client(
+            &staff,
+            "Ada",
+            "ada@example.test",
+            sections_without(&["quotes", "invoices", "files", "meetings", "messages"]),
+        )
+        .await;
+    let record = format!("/api/v1/clients/{}", ada.client_id);
+    let head = json!(server.head().await);
+    let (status, me) = server.get_at("/api/v1/portal/me", &ada.token, &head).await;
+    assert_eq!(status, StatusCode::OK, "{me}");
+    assert_eq!(me["notifications"], json!({"email": true}));
+    let (_, body) = server.get_at(&record, &staff.token, &head).await;
+    assert_eq!(body["portal"]["notifications_email"], json!(true));
+
+    // Any client may choose, whatever sections are on.
+    let (status, body) = server
+        .put(
+            "/api/v1/portal/notifications",
+            Some(&ada.token),
+            json!({"email": false}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let position = body["position"].clone();
+    assert!(position.as_u64().is_some_and(|p| p > 0), "{body}");
+    let (_, me) = server
+        .get_at("/api/v1/portal/me", &ada.token, &position)
+        .await;
+    assert_eq!(me["notifications"], json!({"email": false}));
+    let (_, body) = server.get_at(&record, &staff.token, &position).await;
+    assert_eq!(
+        body["portal"]["notifications_email"],
+        json!(false),
+        "{body}"
+    );
+
+    // The same choice again records nothing.
+    let head = server.head().await;
+    let (status, _) = server
+        .put(
+            "/api/v1/portal/notifications",
+            Some(&ada.token),
+            json!({"email": false}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(server.head().await, head);
+
+    // Malformed bodies are refused; staff cannot choose for the client.
+    let (status, body) = server
+        .put(
+            "/api/v1/portal/notifications",
+            Some(&ada.token),
+            json!({"email": "no"}),
+        )
+        .await;
+    assert_problem(status, &body, StatusCode::BAD_REQUEST);
+    let (status, body) = server
+        .put(
+            "/api/v1/portal/notifications",
+            Some(&staff.token),
+            json!({"email": true}),
+        )
+        .await;
+    assert_problem(status, &body, StatusCode::FORBIDDEN);
+
+    let (status, body) = server
+        .put(
+            "/api/v1/portal/notifications",
+            Some(&ada.token),
+            json!({"email": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, me) = server
+        .get_at("/api/v1/portal/me", &ada.token, &body["position"])
+        .await;
+    assert_eq!(me["notifications"], json!({"email": true}));
+}

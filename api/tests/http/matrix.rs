@@ -226,6 +226,13 @@ pub const ROUTES: &[Route] = &[
     portal("GET", "/api/v1/portal/me", None, false, Body::None),
     portal("GET", "/api/v1/portal/logo", None, false, Body::None),
     portal(
+        "PUT",
+        "/api/v1/portal/notifications",
+        None,
+        false,
+        Body::Json(r#"{"email": false}"#),
+    ),
+    portal(
         "GET",
         "/api/v1/portal/quotes",
         Some("quotes"),

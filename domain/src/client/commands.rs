@@ -36,4 +36,6 @@ pub enum ClientCommand {
         enabled: Option<bool>,
         sections: Option<Sections>,
     },
+    /// The client, in their portal, turns the portal-update emails on or off.
+    ChangeEmailNotifications { client: ClientId, on: bool },
 }

@@ -97,6 +97,25 @@ pub fn decide(
                 at: now,
             })
         }
+        ChangeEmailNotifications { client, on } => {
+            if !state.exists || state.id != client {
+                return Err(ClientError::ClientNotFound);
+            }
+            if state.invite.is_none() {
+                return Err(ClientError::NotInvited);
+            }
+            if !state.enabled {
+                return Err(ClientError::PortalSuspended);
+            }
+            if state.email_notifications == on {
+                return Ok(vec![]);
+            }
+            ClientEvent::EmailNotificationsChanged(ClientEmailNotificationsChanged {
+                on,
+                by: client,
+                at: now,
+            })
+        }
     };
     Ok(vec![event])
 }

@@ -50,6 +50,16 @@ pub struct ClientAccessChanged {
     pub at: Timestamp,
 }
 
+/// The client turned the portal-update emails (something new waiting in
+/// their portal) on or off. Other emails (invites, resets, bookings,
+/// messages) are not affected.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClientEmailNotificationsChanged {
+    pub on: bool,
+    pub by: ClientId,
+    pub at: Timestamp,
+}
+
 crate::event_enum! {
     /// Events of a client stream (category `client`).
     pub enum ClientEvent {
@@ -58,5 +68,6 @@ crate::event_enum! {
         PortalInvited(ClientPortalInvited) = "ClientPortalInvited" v 1,
         PortalActivated(ClientPortalActivated) = "ClientPortalActivated" v 1,
         AccessChanged(ClientAccessChanged) = "ClientAccessChanged" v 1,
+        EmailNotificationsChanged(ClientEmailNotificationsChanged) = "ClientEmailNotificationsChanged" v 1,
     }
 }

@@ -46,5 +46,10 @@ pub fn events() -> Vec<ClientEvent> {
             by: staff,
             at: at(4),
         }),
+        ClientEvent::EmailNotificationsChanged(ClientEmailNotificationsChanged {
+            on: false,
+            by: ClientId(Uuid::from_u128(0x3)),
+            at: at(5),
+        }),
     ]
 }

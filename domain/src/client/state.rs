@@ -24,6 +24,9 @@ pub struct Client {
     /// The master switch; off suspends every access.
     pub enabled: bool,
     pub sections: Sections,
+    /// The client lets the business email them when something new waits in
+    /// their portal (on until they turn it off).
+    pub email_notifications: bool,
 }
 
 /// Who invited the client, at which address, when.
@@ -46,6 +49,7 @@ impl Default for Client {
             activated: false,
             enabled: true,
             sections: Sections::default(),
+            email_notifications: true,
         }
     }
 }
@@ -133,6 +137,7 @@ impl Aggregate for Client {
                 self.enabled = e.enabled;
                 self.sections = e.sections;
             }
+            ClientEvent::EmailNotificationsChanged(e) => self.email_notifications = e.on,
         }
         self
     }

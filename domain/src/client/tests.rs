@@ -326,3 +326,87 @@ fn the_portal_status_has_the_api_spelling() {
         PortalStatus::NotInvited
     );
 }
+
+fn notifications(on: bool) -> ClientCommand {
+    ClientCommand::ChangeEmailNotifications {
+        client: client(),
+        on,
+    }
+}
+
+fn notifications_changed(on: bool) -> ClientEvent {
+    ClientEvent::EmailNotificationsChanged(ClientEmailNotificationsChanged {
+        on,
+        by: client(),
+        at: now(),
+    })
+}
+
+#[test]
+fn portal_update_emails_are_on_until_the_client_turns_them_off() {
+    let state = given::<Client>([
+        created(&["ada@example.com"]),
+        invited("ada@example.com"),
+        activated(),
+    ])
+    .at(now())
+    .when(notifications(false))
+    .then([notifications_changed(false)]);
+    assert!(!state.email_notifications);
+    assert!(Client::default().email_notifications);
+}
+
+#[test]
+fn the_client_turns_portal_update_emails_back_on() {
+    let state = given::<Client>([
+        created(&["ada@example.com"]),
+        invited("ada@example.com"),
+        notifications_changed(false),
+    ])
+    .at(now())
+    .when(notifications(true))
+    .then([notifications_changed(true)]);
+    assert!(state.email_notifications);
+}
+
+#[test]
+fn choosing_the_notification_setting_already_saved_records_nothing() {
+    given::<Client>([created(&["ada@example.com"]), invited("ada@example.com")])
+        .when(notifications(true))
+        .then_nothing();
+    given::<Client>([
+        created(&["ada@example.com"]),
+        invited("ada@example.com"),
+        notifications_changed(false),
+    ])
+    .when(notifications(false))
+    .then_nothing();
+}
+
+#[test]
+fn only_an_invited_client_with_a_portal_on_changes_notifications() {
+    given::<Client>([])
+        .when(notifications(false))
+        .then_refused(ClientError::ClientNotFound);
+    given::<Client>([created(&["ada@example.com"])])
+        .when(notifications(false))
+        .then_refused(ClientError::NotInvited);
+    given::<Client>([
+        created(&["ada@example.com"]),
+        invited("ada@example.com"),
+        access_changed(false, quotes_only()),
+    ])
+    .when(notifications(false))
+    .then_refused(ClientError::PortalSuspended);
+    assert_eq!(ClientError::PortalSuspended.kind(), RefusalKind::Forbidden);
+}
+
+#[test]
+fn another_client_cannot_change_notifications() {
+    given::<Client>([created(&["ada@example.com"]), invited("ada@example.com")])
+        .when(ClientCommand::ChangeEmailNotifications {
+            client: ClientId(Uuid::from_u128(0x77)),
+            on: false,
+        })
+        .then_refused(ClientError::ClientNotFound);
+}

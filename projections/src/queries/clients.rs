@@ -57,6 +57,9 @@ pub struct Portal {
     #[schema(format = DateTime)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invited_at: Option<String>,
+    /// Whether the client gets emails when something new waits in their
+    /// portal; false once the client turned them off in the portal.
+    pub notifications_email: bool,
 }
 
 /// `GET /portal/me`.
@@ -71,6 +74,14 @@ pub struct Me {
     pub time_zone: String,
     pub branding: Branding,
     pub sections: Sections,
+    pub notifications: Notifications,
+}
+
+/// The client's own choices about email.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Notifications {
+    /// Email me when something new is waiting (quotes, invoices, files).
+    pub email: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -81,12 +92,13 @@ struct Row {
     invite_email: Option<String>,
     invited_at: Option<i64>,
     enabled: i64,
+    notifications_email: i64,
     #[sqlx(flatten)]
     sections: SectionColumns,
 }
 
 const COLUMNS: &str = "c.client_id, c.name, c.status, c.invite_email, c.invited_at, c.enabled, \
-     c.quotes, c.invoices, c.files, c.meetings, c.messages";
+     c.notifications_email, c.quotes, c.invoices, c.files, c.meetings, c.messages";
 
 async fn emails(
     db: &ReadDb,
@@ -157,6 +169,7 @@ pub async fn get(
             invite_email: r.invite_email,
             enabled: r.enabled != 0,
             invited_at: r.invited_at.map(rfc3339).transpose()?,
+            notifications_email: r.notifications_email != 0,
         },
         client_id: r.client_id,
         name: r.name,
@@ -181,6 +194,9 @@ pub async fn me(
     };
     Ok(Some(Me {
         sections: r.sections.sections(),
+        notifications: Notifications {
+            email: r.notifications_email != 0,
+        },
         client_id: r.client_id,
         name: r.name,
         business_name: settings.business_name,

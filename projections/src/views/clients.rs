@@ -32,6 +32,7 @@ const CLIENT_COLUMNS: &[&str] = &[
     "meetings",
     "messages",
     "created_at",
+    "notifications_email",
 ];
 const EMAIL_COLUMNS: &[&str] = &["client_id", "ord", "email"];
 
@@ -79,6 +80,7 @@ const CLIENT_READ: &Columns = &[
     ("meetings", Kind::Int),
     ("messages", Kind::Int),
     ("created_at", Kind::Int),
+    ("notifications_email", Kind::Int),
 ];
 /// What a later batch reads back of a client's email address.
 const EMAIL_READ: &Columns = &[
@@ -118,14 +120,14 @@ fn doc(mut f: Fields) -> Result<(ClientId, Doc), ProjectionError> {
         activated,
         enabled,
         sections,
+        email_notifications: true,
     };
-    Ok((
-        id,
-        Doc {
-            client,
-            created_at: f.int()?,
-        },
-    ))
+    let created_at = f.int()?;
+    let client = Client {
+        email_notifications: f.int()? != 0,
+        ..client
+    };
+    Ok((id, Doc { client, created_at }))
 }
 
 fn client_row(doc: &Doc) -> Row {
@@ -147,6 +149,7 @@ fn client_row(doc: &Doc) -> Row {
         c.sections.meetings.into(),
         c.sections.messages.into(),
         doc.created_at.into(),
+        c.email_notifications.into(),
     ]
 }
 

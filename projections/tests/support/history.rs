@@ -218,6 +218,10 @@ impl World {
                 }
             }
             4 => ClientCommand::Activate,
+            _ if b.is_multiple_of(3) => ClientCommand::ChangeEmailNotifications {
+                client,
+                on: b.is_multiple_of(2),
+            },
             _ => ClientCommand::ChangeAccess {
                 team,
                 by: staff,
@@ -225,7 +229,10 @@ impl World {
                 sections: Some(sections(b)),
             },
         };
-        let actor = if kind == 4 {
+        let actor = if matches!(
+            command,
+            ClientCommand::Activate | ClientCommand::ChangeEmailNotifications { .. }
+        ) {
             Actor::Client(client.0)
         } else {
             Actor::Staff(staff.0)

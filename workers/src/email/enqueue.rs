@@ -580,9 +580,11 @@ impl EmailEnqueuer {
     }
 }
 
-/// Whether the client lets the business email them about portal updates.
-fn notifications_on(_client: &Client) -> bool {
-    true
+/// Whether the client lets the business email them about portal updates
+/// (`ClientEmailNotificationsChanged`; on until they turn it off). Only
+/// these emails ask: invites, resets, bookings and messages do not.
+fn notifications_on(client: &Client) -> bool {
+    client.email_notifications
 }
 
 #[async_trait]

@@ -6,8 +6,9 @@ use crate::fixtures::{Env, PUBLIC_URL, Running, Seed, at, config, parse};
 use crate::smtp::Smtp;
 use cma_domain::access::{By, Sections};
 use cma_domain::client::{Client, ClientCommand};
+use cma_domain::conversation::{Conversation, ConversationCommand};
 use cma_domain::file::{FileCommand, StoredFile};
-use cma_domain::ids::{FileId, InvoiceId, LineId, QuoteId};
+use cma_domain::ids::{FileId, InvoiceId, LineId, MessageId, QuoteId};
 use cma_domain::invoice::{Invoice, InvoiceCommand, LineInput};
 use cma_domain::money::Currency;
 use cma_domain::quote::{Quote, QuoteCommand, QuoteLine};
@@ -106,6 +107,19 @@ async fn change_access(env: &Env, seed: &Seed, enabled: Option<bool>, sections: 
             by: seed.owner,
             enabled,
             sections,
+        },
+    )
+    .await;
+}
+
+/// The client turns portal-update emails on or off in the portal.
+async fn notifications(env: &Env, seed: &Seed, on: bool) {
+    env.run::<Client>(
+        seed.client.0,
+        seed.owner,
+        ClientCommand::ChangeEmailNotifications {
+            client: seed.client,
+            on,
         },
     )
     .await;
@@ -237,5 +251,50 @@ async fn nothing_for_a_section_that_is_off_a_suspended_portal_or_a_client_not_in
         parse(&got[0].data)
             .header("Subject")
             .contains("client portal")
+    );
+}
+
+#[tokio::test]
+async fn a_client_who_turned_notifications_off_gets_no_update_but_still_gets_messages() {
+    let env = Env::sqlite(at("2026-12-04T12:00:00Z")).await;
+    let seed = env.seed(0).await;
+    env.invite(&seed).await;
+    notifications(&env, &seed, false).await;
+    send_quote(&env, &seed).await;
+    share_file(&env, &seed).await;
+    issue_invoice(&env, &seed).await;
+    // Messages are not portal updates: the client still hears of them.
+    env.run::<Conversation>(
+        seed.client.0,
+        seed.owner,
+        ConversationCommand::Post {
+            message: MessageId::new(),
+            client: seed.client,
+            by: By::Staff(seed.owner),
+            text: "We have sent the quote".to_owned(),
+        },
+    )
+    .await;
+    let got = received(&env, Duration::from_millis(300), 2).await;
+    let subjects: Vec<String> = got
+        .iter()
+        .map(|r| parse(&r.data).header("Subject").to_owned())
+        .collect();
+    assert!(subjects[0].contains("client portal"), "{subjects:?}");
+    assert_eq!(subjects[1], "New message from Pipe & Co", "{subjects:?}");
+
+    // Back on: the next update is emailed again (by the same worker's
+    // follower, which carries on from where it stopped).
+    notifications(&env, &seed, true).await;
+    let quote = send_quote(&env, &seed).await;
+    let got = received(&env, Duration::from_millis(300), 1).await;
+    let mail = parse(&got[0].data);
+    assert_eq!(
+        mail.header("Subject"),
+        "New quote from Pipe & Co: New boiler"
+    );
+    assert!(
+        mail.text
+            .contains(&format!("{PUBLIC_URL}/portal/quotes/{quote}"))
     );
 }

@@ -1,10 +1,10 @@
-// The portal's home page: a welcome with the business's branding, then one card per enabled section with a one-line summary and a link.
+// The portal's home page: a welcome with the business's branding, then one card per enabled section with a one-line summary and a link, and the client's email switch.
 
-import { ApiError, get } from '../../api.js';
+import { ApiError, get, put } from '../../api.js';
 import { now as serverNow } from '../../clock.js';
 import { h } from '../../dom.js';
 import { dateTime, money } from '../../format.js';
-import { errorText } from '../../ui.js';
+import { errorSlot, errorText, statusSlot, toggle } from '../../ui.js';
 import { session } from '../main.js';
 import { add, parseDecimal, toText } from '../../components/decimal.js';
 
@@ -42,8 +42,43 @@ export default async function home(ctx) {
   const cards = (await Promise.all(enabled.map((s) => card(s, ctx.signal)))).filter((c) => c !== null);
   return {
     title: `Welcome, ${me.name}`,
-    body: h('div', null, welcome(me), cards.length ? h('ul', { class: 'home-cards', 'aria-label': 'Your portal' }, cards) : nothingShared(me)),
+    body: h('div', null, welcome(me), cards.length ? h('ul', { class: 'home-cards', 'aria-label': 'Your portal' }, cards) : nothingShared(me), emailSwitch(me)),
   };
+}
+
+/**
+ * "Email me when something new is waiting": saved as soon as it is switched,
+ * with a status line (or the error, the switch put back) beside it.
+ * @param {any} me
+ */
+function emailSwitch(me) {
+  const on = me.notifications?.email !== false;
+  const { wrap, input } = toggle('Email me when something new is waiting', on, { name: 'email_notifications', 'aria-describedby': 'email-switch-hint' });
+  const status = statusSlot();
+  const errors = errorSlot();
+  input.addEventListener('change', async () => {
+    const wanted = input.checked;
+    errors.clear();
+    input.disabled = true;
+    try {
+      await put('/api/v1/portal/notifications', { email: wanted });
+      me.notifications = { email: wanted };
+      status.say(wanted ? 'Saved: we will email you when something new is waiting.' : 'Saved: no more emails about new things in your portal.');
+    } catch (error) {
+      input.checked = !wanted;
+      errors.show(error);
+    } finally {
+      input.disabled = false;
+    }
+  });
+  return h(
+    'section',
+    { class: 'card home-email', 'aria-label': 'Email updates' },
+    wrap,
+    h('p', { class: 'hint', id: 'email-switch-hint' }, `A new quote, invoice or file from ${me.business_name}, or an invoice that becomes overdue. Messages, meeting and password emails still come.`),
+    status.el,
+    errors.el,
+  );
 }
 
 /** The business's logo, name and tagline. @param {any} me */

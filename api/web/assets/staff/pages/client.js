@@ -13,7 +13,7 @@ import { SECTIONS } from '../../components/sections.js';
  * @property {string} client_id
  * @property {string} name
  * @property {string[]} emails
- * @property {{status: string, invite_email: string | null, enabled: boolean, sections: Sections, invited_at: string | null}} portal
+ * @property {{status: string, invite_email: string | null, enabled: boolean, sections: Sections, invited_at: string | null, notifications_email: boolean}} portal
  */
 
 /** @param {import('../../router.js').Context} ctx */
@@ -99,6 +99,8 @@ function portalAccess(record, base, reload, listeners) {
   const headingId = uid('portal');
   const badge = h('span', { 'aria-live': 'polite' });
   const invited = h('p', { class: 'muted small' });
+  // Read-only: only the client chooses, in their portal.
+  const notifications = h('p', { class: 'small', hidden: true }, 'Email notifications: off (the client turned them off)');
   const inviteSlot = h('div');
   const select = /** @type {HTMLSelectElement} */ (/** @type {unknown} */ (field('Invite email', { tag: 'select', name: 'invite_email' }).input));
   const selectWrap = /** @type {HTMLElement} */ (select.parentElement);
@@ -133,6 +135,7 @@ function portalAccess(record, base, reload, listeners) {
   const show = (r) => {
     replace(badge, portalBadge(r.portal.status));
     invited.textContent = invitedText(r);
+    notifications.hidden = r.portal.notifications_email !== false;
     const chosen = select.value || r.portal.invite_email || r.emails[0] || '';
     replace(select, r.emails.map((e) => h('option', { value: e }, e)));
     select.value = r.emails.includes(chosen) ? chosen : r.emails[0] || '';
@@ -149,6 +152,7 @@ function portalAccess(record, base, reload, listeners) {
     { class: 'card', 'aria-labelledby': headingId },
     h('div', { class: 'section-head' }, h('h2', { id: headingId }, 'Portal access'), badge),
     invited,
+    notifications,
     h(
       'div',
       { class: 'form' },
