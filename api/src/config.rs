@@ -116,10 +116,38 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..))]
     pub invite_link_hours: u32,
 
+    /// Seconds a client has to send a request's headers, and that an idle
+    /// HTTP/1.1 connection stays open between requests (decimals allowed).
+    #[arg(long, env = "CMA_HEADER_TIMEOUT_SECS", default_value_t = 20.0, value_parser = parse_seconds)]
+    pub header_timeout_secs: f64,
+
+    /// Seconds a request body may take to arrive in full.
+    #[arg(long, env = "CMA_BODY_TIMEOUT_SECS", default_value_t = 300.0, value_parser = parse_seconds)]
+    pub body_timeout_secs: f64,
+
+    /// Seconds a request body may go without sending anything.
+    #[arg(long, env = "CMA_BODY_IDLE_TIMEOUT_SECS", default_value_t = 20.0, value_parser = parse_seconds)]
+    pub body_idle_timeout_secs: f64,
+
+    /// Connections served at once; further ones wait to be accepted.
+    #[arg(long, env = "CMA_MAX_CONNECTIONS", default_value_t = 1024,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+
     /// How long a password reset link works, in minutes.
     #[arg(long, env = "CMA_RESET_LINK_MINUTES", default_value_t = DEFAULT_RESET_LINK_MINUTES,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub reset_link_minutes: u32,
+}
+
+/// A positive number of seconds, decimals allowed (e.g. `0.5`).
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(n) if n.is_finite() && n > 0.0 && n <= 86_400.0 => Ok(n),
+        _ => Err(format!(
+            "{text:?} is not a number of seconds from 0 to 86400"
+        )),
+    }
 }
 
 /// `host:port`, the host an IP address or a name resolved now (its first

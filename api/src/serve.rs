@@ -97,17 +97,17 @@ pub async fn run_roles(
     });
     let served = match listener {
         Some(listener) => {
+            let limits = ServerLimits::of(&state.config);
             let app = match roles.api {
-                true => router(state),
-                false => service_router(state),
+                true => router(state.clone()),
+                false => service_router(state.clone()),
             };
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-            )
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(|e| format!("server failed: {e}"))
+            let app = app.layer(axum::middleware::from_fn_with_state(
+                state,
+                crate::http::timeouts::bound,
+            ));
+            serve_http(listener, app, limits, shutdown).await;
+            Ok(())
         }
         None => {
             shutdown.await;
@@ -135,6 +135,109 @@ pub async fn run_roles(
     match listening {
         true => served,
         false => served.and(worked),
+    }
+}
+
+/// The server's own limits on its connections (the body's are
+/// [`crate::http::timeouts`]).
+#[derive(Clone, Copy, Debug)]
+pub struct ServerLimits {
+    /// To send a request's headers; on HTTP/1.1 also how long a connection
+    /// may stay idle between requests (hyper starts the same timer while it
+    /// waits for the next request); on HTTP/2 the keep-alive ping's interval
+    /// and timeout.
+    pub header: Duration,
+    /// Connections served at once; the next waits in the listen queue.
+    pub max_connections: usize,
+}
+
+impl ServerLimits {
+    pub fn of(config: &crate::config::Config) -> Self {
+        Self {
+            header: Duration::from_secs_f64(config.header_timeout_secs),
+            max_connections: config.max_connections as usize,
+        }
+    }
+}
+
+/// How long a graceful shutdown waits for open requests before it closes
+/// their connections.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
+/// Accepts connections on `listener` while fewer than
+/// `limits.max_connections` are open and serves `app` on each, with the
+/// header and idle timeouts, until `shutdown` resolves; then stops
+/// accepting, lets open requests finish and closes idle connections.
+async fn serve_http(
+    listener: TcpListener,
+    app: axum::Router,
+    limits: ServerLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use std::sync::Arc;
+    use tower::ServiceExt;
+
+    let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(limits.header)
+        .keep_alive_timeout(limits.header);
+    let builder = Arc::new(builder);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            permit = permits.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait, not spin.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service = hyper::service::service_fn(
+            move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                app.clone().oneshot(request)
+            },
+        );
+        let watcher = graceful.watcher();
+        let builder = builder.clone();
+        tokio::spawn(async move {
+            let connection = builder.serve_connection(TokioIo::new(stream), service);
+            if let Err(e) = watcher.watch(connection).await {
+                tracing::debug!(error = %e, %peer, "connection ended with an error");
+            }
+            drop(permit);
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("connections still open after the shutdown grace period");
     }
 }
 

@@ -20,3 +20,6 @@ mod logins;
 
 #[path = "hardening/text.rs"]
 mod text;
+
+#[path = "hardening/timeouts.rs"]
+mod timeouts;

@@ -9,6 +9,7 @@ pub mod problem;
 pub mod query;
 pub mod requester;
 pub mod session;
+pub mod timeouts;
 pub mod upload;
 
 pub use json::Json;

@@ -51,6 +51,8 @@ pub struct Options {
     pub files_url: Option<String>,
     /// Settings of the bucket's client (`--files-option key=value`).
     pub files_options: Vec<String>,
+    /// Further command-line flags, e.g. `["--max-connections", "2"]`.
+    pub extra_args: Vec<String>,
 }
 
 impl Default for Options {
@@ -62,6 +64,7 @@ impl Default for Options {
             smtp_url: None,
             files_url: None,
             files_options: Vec::new(),
+            extra_args: Vec::new(),
         }
     }
 }
@@ -118,6 +121,7 @@ impl Server {
         for option in &options.files_options {
             args.extend(["--files-option", option]);
         }
+        args.extend(options.extra_args.iter().map(String::as_str));
         let config = Args::try_parse_from(args).expect("configuration").config;
         let state = AppState::open(config).await.expect("stores");
         let (stop, stopped) = oneshot::channel();
