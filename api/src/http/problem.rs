@@ -142,14 +142,19 @@ impl From<StoreError> for ApiError {
 }
 
 impl From<sqlx::Error> for ApiError {
+    /// The read database out of reach (a terminated backend, a full
+    /// server, a pool timing out) is a 503 like the store's; the rest is ours.
     fn from(e: sqlx::Error) -> Self {
-        Self::internal(e)
+        Self::from(StoreError::from(e))
     }
 }
 
 impl From<cma_projections::ProjectionError> for ApiError {
     fn from(e: cma_projections::ProjectionError) -> Self {
-        Self::internal(e)
+        match e {
+            cma_projections::ProjectionError::Db(e) => Self::from(e),
+            e => Self::internal(e),
+        }
     }
 }
 
@@ -240,6 +245,22 @@ mod tests {
         assert_eq!(json["title"], "Conflict");
         assert_eq!(json["detail"], "that slot was just booked");
         assert_eq!(json["type"], "https://cma.example/problems/slot-taken");
+    }
+
+    #[test]
+    fn a_read_database_out_of_reach_is_a_503_and_a_bad_query_a_500() {
+        let gone = sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
+        assert_eq!(ApiError::from(gone).status, StatusCode::SERVICE_UNAVAILABLE);
+        let timed_out = cma_projections::ProjectionError::Db(sqlx::Error::PoolTimedOut);
+        assert_eq!(
+            ApiError::from(timed_out).status,
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+        let bad = sqlx::Error::ColumnNotFound("nope".into());
+        assert_eq!(
+            ApiError::from(bad).status,
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
     }
 
     #[tokio::test]
