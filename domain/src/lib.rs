@@ -24,8 +24,8 @@ pub mod quote;
 pub mod schedule;
 pub mod sha256;
 pub mod team;
-pub mod text;
 pub mod testing;
+pub mod text;
 pub mod time;
 
 pub use aggregate::{Aggregate, Refusal, RefusalKind};
