@@ -23,3 +23,6 @@ mod text;
 
 #[path = "hardening/timeouts.rs"]
 mod timeouts;
+
+#[path = "hardening/busy.rs"]
+mod busy;

@@ -88,9 +88,10 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
-/// Whether an sqlx error is the database being out of reach or out of room
-/// rather than a mistake in what was asked of it.
-fn transient(e: &sqlx::Error) -> bool {
+/// Whether an sqlx error is the database being out of reach, busy or out
+/// of room rather than a mistake in what was asked of it (for any SQLite or
+/// PostgreSQL database, the read models' too).
+pub fn transient(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Io(_)
         | sqlx::Error::Tls(_)

@@ -153,6 +153,8 @@ impl From<cma_projections::ProjectionError> for ApiError {
     fn from(e: cma_projections::ProjectionError) -> Self {
         match e {
             cma_projections::ProjectionError::Db(e) => Self::from(e),
+            // The projector's SQLite writer busy past its busy timeout.
+            e if e.is_transient() => Self::from(StoreError::Unavailable(e.to_string())),
             e => Self::internal(e),
         }
     }
