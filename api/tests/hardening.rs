@@ -26,3 +26,6 @@ mod timeouts;
 
 #[path = "hardening/busy.rs"]
 mod busy;
+
+#[path = "hardening/cookies.rs"]
+mod cookies;

@@ -7,6 +7,28 @@ use cookie::{Cookie, SameSite};
 
 pub const SESSION: &str = "cma_session";
 pub const CSRF: &str = "cma_csrf";
+/// Their names when the portal is served over https: a `__Host-` cookie is
+/// only kept by a browser when it is `Secure`, has `Path=/` and no
+/// `Domain`, so neither a sibling subdomain nor a plain-http page can set
+/// or overwrite it.
+pub const HOST_SESSION: &str = "__Host-cma_session";
+pub const HOST_CSRF: &str = "__Host-cma_csrf";
+
+/// The session cookie's name: prefixed over https.
+pub fn session_name(secure: bool) -> &'static str {
+    match secure {
+        true => HOST_SESSION,
+        false => SESSION,
+    }
+}
+
+/// The CSRF cookie's name: prefixed over https.
+pub fn csrf_name(secure: bool) -> &'static str {
+    match secure {
+        true => HOST_CSRF,
+        false => CSRF,
+    }
+}
 /// The header a cookie-authenticated unsafe request must repeat the CSRF cookie in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
@@ -25,13 +47,28 @@ pub fn get(headers: &HeaderMap, name: &str) -> Option<String> {
 /// `Set-Cookie` headers opening a session in a browser.
 pub fn login(headers: &mut HeaderMap, token: &str, secure: bool) {
     let age = cookie::time::Duration::seconds(IDLE_LIFETIME_SECONDS);
-    set(headers, SESSION, token.to_owned(), true, secure, age);
-    set(headers, CSRF, csrf_token(token), false, secure, age);
+    set(
+        headers,
+        session_name(secure),
+        token.to_owned(),
+        true,
+        secure,
+        age,
+    );
+    set(
+        headers,
+        csrf_name(secure),
+        csrf_token(token),
+        false,
+        secure,
+        age,
+    );
 }
 
 /// `Set-Cookie` headers ending the browser's session.
 pub fn logout(headers: &mut HeaderMap, secure: bool) {
-    for (name, http_only) in [(SESSION, true), (CSRF, false)] {
+    let names = [(session_name(secure), true), (csrf_name(secure), false)];
+    for (name, http_only) in names {
         set(
             headers,
             name,

@@ -90,7 +90,7 @@ enum Presented {
 /// a cookie-authenticated unsafe request without the matching
 /// `X-CSRF-Token` header answers 403.
 async fn authenticate(parts: &Parts, state: &AppState) -> Result<LoggedIn, ApiError> {
-    let presented = presented(parts).ok_or_else(ApiError::unauthorized)?;
+    let presented = presented(parts, state.config.is_https()).ok_or_else(ApiError::unauthorized)?;
     let token = match &presented {
         Presented::Bearer(t) | Presented::Cookie(t) => t.clone(),
     };
@@ -114,7 +114,9 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<LoggedIn, ApiEr
     Ok(LoggedIn { session, token })
 }
 
-fn presented(parts: &Parts) -> Option<Presented> {
+/// The bearer token, else the session cookie (over https only the
+/// `__Host-` one, which no other origin can have set).
+fn presented(parts: &Parts, secure: bool) -> Option<Presented> {
     let bearer = parts
         .headers
         .get(header::AUTHORIZATION)
@@ -128,7 +130,7 @@ fn presented(parts: &Parts) -> Option<Presented> {
         .filter(|t| !t.is_empty());
     match bearer {
         Some(token) => Some(Presented::Bearer(token)),
-        None => cookies::get(&parts.headers, cookies::SESSION)
+        None => cookies::get(&parts.headers, cookies::session_name(secure))
             .filter(|t| !t.is_empty())
             .map(Presented::Cookie),
     }

@@ -3,9 +3,11 @@
 
 use crate::app::AppState;
 use crate::http::problem::{Problem, problem_response};
-use crate::http::{ApiError, Json};
+use crate::http::{ApiError, Json, StaffSession};
+use axum::extract::FromRequestParts;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use std::time::Duration;
@@ -63,7 +65,34 @@ pub struct Readiness {
     /// followers (holds their leases) or stands by.
     #[serde(skip_serializing_if = "Option::is_none")]
     worker: Option<WorkerRole>,
+    /// Which checks failed, e.g. `read database unavailable`.
     problems: Vec<String>,
+    /// What each failed check's error said, in the order of `problems`:
+    /// only for a logged-in staff member (everyone else finds them in the
+    /// server's log).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    details: Option<Vec<String>>,
+}
+
+/// Failed checks: their names for anyone, their errors for staff and the log.
+#[derive(Default)]
+struct Problems {
+    names: Vec<String>,
+    details: Vec<String>,
+}
+
+impl Problems {
+    fn push(&mut self, name: impl Into<String>, error: impl std::fmt::Display) {
+        let name = name.into();
+        let detail = format!("{name}: {error}");
+        tracing::warn!(check = %name, error = %error, "not ready");
+        self.names.push(name);
+        self.details.push(detail);
+    }
+
+    fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
 }
 
 /// Whether a role runs here, stands by, or runs in part.
@@ -136,13 +165,16 @@ pub struct NotReady<'a> {
         (status = 503, body = NotReady, content_type = "application/problem+json",
             description = "a store does not answer, or the event log takes no appends"),
     ))]
-async fn readyz(State(state): State<AppState>) -> Response {
+async fn readyz(State(state): State<AppState>, mut parts: Parts) -> Response {
+    let staff = StaffSession::from_request_parts(&mut parts, &state)
+        .await
+        .is_ok();
     let roles = state.roles;
-    let mut problems = Vec::new();
+    let mut problems = Problems::default();
     let head = match state.store.head().await {
         Ok(head) => Some(head),
         Err(e) => {
-            problems.push(format!("event log unavailable: {e}"));
+            problems.push("event log unavailable", e);
             None
         }
     };
@@ -150,7 +182,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
     let event_log_writable = match state.store.can_append() {
         Ok(()) => true,
         Err(e) if roles.api || roles.worker => {
-            problems.push(format!("event log cannot take appends: {e}"));
+            problems.push("event log cannot take appends", e);
             false
         }
         Err(_) => false,
@@ -158,7 +190,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
     let read_db = match sqlx::query("SELECT 1").execute(state.read.pool()).await {
         Ok(_) => true,
         Err(e) => {
-            problems.push(format!("read database unavailable: {e}"));
+            problems.push("read database unavailable", e);
             false
         }
     };
@@ -167,13 +199,13 @@ async fn readyz(State(state): State<AppState>) -> Response {
         Ok(Ok(())) => true,
         Ok(Err(e)) => {
             if roles.api {
-                problems.push(format!("file store unavailable: {e}"));
+                problems.push("file store unavailable", e);
             }
             false
         }
         Err(_) => {
             if roles.api {
-                problems.push("file store unavailable: no answer in time".to_owned());
+                problems.push("file store unavailable", "no answer in time");
             }
             false
         }
@@ -181,7 +213,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
     let projectors = match cma_projections::lag(&state.read, state.store.as_ref()).await {
         Ok(lag) => lag,
         Err(e) => {
-            problems.push(format!("projector lag unavailable: {e}"));
+            problems.push("projector lag unavailable", e);
             Vec::new()
         }
     };
@@ -212,7 +244,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
             for name in WORKER_FOLLOWERS {
                 match crate::roles::lease_holder(&state.read, name).await {
                     Ok(holder) => followers.push(FollowerLease { name, holder }),
-                    Err(e) => problems.push(format!("worker lease of {name} unknown: {e}")),
+                    Err(e) => problems.push(format!("worker lease of {name} unknown"), e),
                 }
             }
             let here = followers
@@ -236,7 +268,8 @@ async fn readyz(State(state): State<AppState>) -> Response {
         api,
         projector,
         worker,
-        problems,
+        problems: problems.names,
+        details: staff.then_some(problems.details),
     })
 }
 
@@ -282,7 +315,8 @@ mod tests {
             api: Some(ApiRole { ready: false }),
             projector: None,
             worker: None,
-            problems: vec!["event log unavailable: gone".to_owned()],
+            problems: vec!["event log unavailable".to_owned()],
+            details: None,
         });
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(
@@ -295,9 +329,10 @@ mod tests {
         let body: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
         assert_eq!(body["status"], 503);
         assert_eq!(body["type"], "https://cma.example/problems/not-ready");
-        assert_eq!(body["detail"], "event log unavailable: gone");
+        assert_eq!(body["detail"], "event log unavailable");
         assert_eq!(body["ready"], false);
         assert_eq!(body["event_log_head"], serde_json::Value::Null);
-        assert_eq!(body["problems"][0], "event log unavailable: gone");
+        assert_eq!(body["problems"][0], "event log unavailable");
+        assert!(body.get("details").is_none());
     }
 }

@@ -39,9 +39,14 @@ export function whenSessionEnds(handler) {
   onSessionEnded = handler;
 }
 
+/** The CSRF cookie: `__Host-cma_csrf` when the portal is served over https, else `cma_csrf`. */
 function csrfToken() {
-  const entry = document.cookie.split('; ').find((c) => c.startsWith('cma_csrf='));
-  return entry ? decodeURIComponent(entry.slice('cma_csrf='.length)) : '';
+  const cookies = document.cookie.split('; ');
+  for (const name of ['__Host-cma_csrf=', 'cma_csrf=']) {
+    const entry = cookies.find((c) => c.startsWith(name));
+    if (entry) return decodeURIComponent(entry.slice(name.length));
+  }
+  return '';
 }
 
 /**

@@ -1,0 +1,130 @@
+//! Cookies over https, and what readiness tells whom.
+
+use crate::support::*;
+use reqwest::StatusCode;
+use serde_json::json;
+
+fn https() -> Options {
+    Options {
+        extra_args: vec!["--public-url".into(), "https://portal.ace.example".into()],
+        ..Options::default()
+    }
+}
+
+#[tokio::test]
+async fn over_https_the_cookies_are_host_prefixed_and_secure() {
+    let server = Server::start_with(https()).await;
+    let boss = server.signup("cookies@ace.example").await;
+    let response = server
+        .http
+        .post(server.url("/api/v1/auth/staff/login"))
+        .json(&json!({"email": "cookies@ace.example", "password": PASSWORD}))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookies = set_cookies(&response);
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("__Host-cma_session="))
+        .unwrap_or_else(|| panic!("{cookies:?}"));
+    let csrf = cookies
+        .iter()
+        .find(|c| c.starts_with("__Host-cma_csrf="))
+        .unwrap_or_else(|| panic!("{cookies:?}"));
+    for cookie in [session, csrf] {
+        assert!(cookie.contains("Secure"), "{cookie}");
+        assert!(cookie.contains("Path=/"), "{cookie}");
+        assert!(!cookie.contains("Domain"), "{cookie}");
+    }
+    assert!(session.contains("HttpOnly"), "{session}");
+    // The pages' script reads the CSRF cookie: never HttpOnly.
+    assert!(!csrf.contains("HttpOnly"), "{csrf}");
+    let token = session
+        .trim_start_matches("__Host-cma_session=")
+        .split(';')
+        .next()
+        .expect("value")
+        .to_owned();
+    let me = |name: &str| {
+        server
+            .http
+            .get(server.url("/api/v1/team/settings"))
+            .header("cookie", format!("{name}={token}"))
+            .send()
+    };
+    assert_eq!(
+        me("__Host-cma_session").await.expect("me").status(),
+        StatusCode::OK
+    );
+    // An unprefixed cookie could have been set by another origin: not taken.
+    assert_eq!(
+        me("cma_session").await.expect("me").status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let _ = boss;
+    // The web client reads either name.
+    let script = server
+        .http
+        .get(server.url("/assets/api.js"))
+        .send()
+        .await
+        .expect("api.js")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        script.contains("__Host-cma_csrf="),
+        "api.js reads the prefixed cookie"
+    );
+}
+
+#[tokio::test]
+async fn over_http_the_cookies_keep_their_plain_names() {
+    let server = Server::start().await;
+    server.signup("plain@ace.example").await;
+    let response = server
+        .http
+        .post(server.url("/api/v1/auth/staff/login"))
+        .json(&json!({"email": "plain@ace.example", "password": PASSWORD}))
+        .send()
+        .await
+        .expect("login");
+    let cookies = set_cookies(&response);
+    assert!(
+        cookies
+            .iter()
+            .any(|c| c.starts_with("cma_session=") && !c.contains("Secure")),
+        "{cookies:?}"
+    );
+    assert!(
+        cookies.iter().any(|c| c.starts_with("cma_csrf=")),
+        "{cookies:?}"
+    );
+}
+
+#[tokio::test]
+async fn readiness_names_the_failed_check_and_shows_its_error_only_to_staff() {
+    let server = Server::start().await;
+    let boss = server.signup("ready@ace.example").await;
+    let files = server.data_dir().join("files");
+    let _ = std::fs::remove_dir_all(&files);
+    std::fs::write(&files, b"not a directory").expect("file");
+    let (status, ready) = server.get("/readyz", None).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{ready}");
+    assert_eq!(
+        ready["problems"],
+        json!(["file store unavailable"]),
+        "{ready}"
+    );
+    let everything = ready.to_string();
+    assert!(
+        !everything.contains("not a directory") && !everything.contains("/tmp"),
+        "an internal error shown to anyone: {everything}"
+    );
+    assert!(ready.get("details").is_none(), "{ready}");
+    let (status, ready) = server.get("/readyz", Some(&boss.token)).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{ready}");
+    let details = ready["details"].to_string();
+    assert!(details.contains("is not a directory"), "{ready}");
+}
