@@ -621,8 +621,9 @@ fn complete(mut doc: Value) -> Value {
         .iter()
         .map(|(name, description)| json!({"name": name, "description": description}))
         .collect();
-    // Routes need a session unless they say otherwise (`security: [{}]`).
-    doc["security"] = json!([{"bearer": []}, {"session_cookie": []}]);
+    // Routes need a session unless they say otherwise; each operation also
+    // says which it is (see `complete_operation`).
+    doc["security"] = session();
     let components = doc["components"].as_object_mut().expect("components");
     components.insert("securitySchemes".to_owned(), security_schemes());
     components.insert("parameters".to_owned(), parameters());
@@ -666,6 +667,11 @@ fn openapi_document_schema() -> Value {
             "tags": {"type": "array", "items": {"type": "object"}},
         },
     })
+}
+
+/// Either session scheme.
+fn session() -> Value {
+    json!([{"bearer": []}, {"session_cookie": []}])
 }
 
 fn security_schemes() -> Value {
@@ -821,7 +827,12 @@ fn one_integer_width(value: &mut Value) {
 }
 
 fn complete_operation(path: &str, method: &str, operation: &mut Value) {
+    // A public route (`security(())` on its annotation) says `security: []`,
+    // every other one names the session schemes itself: generators that
+    // read only an operation's own `security` (openapi-python-client) then
+    // ask for a token exactly where one is needed.
     let needs_session = operation.get("security").is_none();
+    operation["security"] = if needs_session { session() } else { json!([]) };
     if let Some((_, _, id, summary)) = OPERATIONS
         .iter()
         .find(|(m, p, _, _)| *m == method && *p == path)

@@ -68,5 +68,8 @@ mod schema;
 #[path = "http/openapi.rs"]
 mod openapi;
 
+#[path = "http/generated_client.rs"]
+mod generated_client;
+
 #[path = "http/web.rs"]
 mod web;
