@@ -33,4 +33,7 @@ pub enum InvoiceCommand {
         amount: Decimal,
         paid_on: Date,
     },
+    /// The worker: the due day has ended in `time_zone` (the team's) with
+    /// something still to pay. Once per invoice.
+    MarkOverdue { time_zone: jiff::tz::TimeZone },
 }

@@ -6,6 +6,7 @@ use super::events::*;
 use super::state::Invoice;
 use crate::ids::{ClientId, InvoiceId, StaffId};
 use crate::money::{Currency, LineAmounts, Totals, check_line};
+use crate::time::Timestamp;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
@@ -19,6 +20,7 @@ pub const MAX_LINES: usize = 500;
 pub fn decide(
     invoice: &Invoice,
     command: InvoiceCommand,
+    now: Timestamp,
 ) -> Result<Vec<InvoiceEvent>, InvoiceError> {
     match command {
         InvoiceCommand::Issue {
@@ -42,7 +44,31 @@ pub fn decide(
             amount,
             paid_on,
         } => pay(invoice, staff, amount, paid_on),
+        InvoiceCommand::MarkOverdue { time_zone } => mark_overdue(invoice, &time_zone, now),
     }
+}
+
+/// Once per invoice, when its due day has ended in `time_zone` with
+/// something still to pay; a paid invoice, or one already marked, records
+/// nothing.
+fn mark_overdue(
+    invoice: &Invoice,
+    time_zone: &jiff::tz::TimeZone,
+    now: Timestamp,
+) -> Result<Vec<InvoiceEvent>, InvoiceError> {
+    let issued = invoice.issued.as_ref().ok_or(InvoiceError::NotIssued)?;
+    let amount_due = invoice.amount_due();
+    if invoice.overdue_at.is_some() || amount_due <= Decimal::ZERO {
+        return Ok(vec![]);
+    }
+    if !invoice.is_past_due(now, time_zone) {
+        return Err(InvoiceError::NotYetOverdue);
+    }
+    Ok(vec![InvoiceEvent::BecameOverdue(InvoiceBecameOverdue {
+        invoice: issued.invoice,
+        amount_due,
+        at: now,
+    })])
 }
 
 fn issue(

@@ -32,13 +32,17 @@ pub enum InvoiceError {
     Overpayment { due: Decimal },
     #[error("the invoice is already paid")]
     AlreadyPaid,
+    #[error("the invoice is not overdue yet")]
+    NotYetOverdue,
 }
 
 impl Refusal for InvoiceError {
     fn kind(&self) -> RefusalKind {
         match self {
             InvoiceError::NotIssued => RefusalKind::NotFound,
-            InvoiceError::AlreadyIssued | InvoiceError::AlreadyPaid => RefusalKind::Conflict,
+            InvoiceError::AlreadyIssued
+            | InvoiceError::AlreadyPaid
+            | InvoiceError::NotYetOverdue => RefusalKind::Conflict,
             _ => RefusalKind::Unprocessable,
         }
     }

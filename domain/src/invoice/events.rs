@@ -3,6 +3,7 @@
 use crate::event_enum;
 use crate::ids::{ClientId, InvoiceId, StaffId};
 use crate::money::{Currency, LineAmounts, Totals};
+use crate::time::Timestamp;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -43,10 +44,21 @@ pub struct PaymentRecorded {
     pub paid_on: Date,
 }
 
+/// The invoice's due day ended (in the team's time zone) with something
+/// still to pay; recorded once, by the worker, so the client hears of it once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvoiceBecameOverdue {
+    pub invoice: InvoiceId,
+    /// What was still due then, in the major unit.
+    pub amount_due: Decimal,
+    pub at: Timestamp,
+}
+
 event_enum! {
     /// Events of an invoice stream.
     pub enum InvoiceEvent {
         Issued(InvoiceIssued) = "InvoiceIssued" v 1,
         PaymentRecorded(PaymentRecorded) = "InvoicePaymentRecorded" v 1,
+        BecameOverdue(InvoiceBecameOverdue) = "InvoiceBecameOverdue" v 1,
     }
 }

@@ -40,5 +40,11 @@ pub fn events() -> Vec<InvoiceEvent> {
             amount: Decimal::new(5_000, 2),
             paid_on: Date::constant(2026, 4, 2),
         }),
+        InvoiceEvent::BecameOverdue(InvoiceBecameOverdue {
+            invoice,
+            amount_due: Decimal::new(7_000, 2),
+            at: crate::time::Timestamp::from_micros(1_777_593_600_000_000)
+                .unwrap_or(crate::time::Timestamp::UNIX_EPOCH),
+        }),
     ]
 }

@@ -4,6 +4,7 @@ use super::commands::InvoiceCommand;
 use super::errors::InvoiceError;
 use super::events::{InvoiceEvent, InvoiceIssued, PaymentRecorded};
 use crate::aggregate::Aggregate;
+use crate::quote::rules::expiry_deadline;
 use crate::time::Timestamp;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -53,6 +54,8 @@ pub struct Invoice {
     pub issued: Option<InvoiceIssued>,
     /// Payments in the order recorded.
     pub payments: Vec<PaymentRecorded>,
+    /// When the worker recorded it overdue (`InvoiceBecameOverdue`).
+    pub overdue_at: Option<Timestamp>,
 }
 
 impl Invoice {
@@ -72,6 +75,18 @@ impl Invoice {
             .as_ref()
             .map_or(Decimal::ZERO, |i| i.totals.total);
         (total - self.amount_paid()).max(Decimal::ZERO)
+    }
+
+    /// The first instant after the due day in `time_zone`: from then on an
+    /// invoice with something to pay is overdue.
+    pub fn overdue_from(&self, time_zone: &jiff::tz::TimeZone) -> Option<Timestamp> {
+        let issued = self.issued.as_ref()?;
+        expiry_deadline(issued.due_on, time_zone)
+    }
+
+    /// The due day has ended in `time_zone` at `now`.
+    pub fn is_past_due(&self, now: Timestamp, time_zone: &jiff::tz::TimeZone) -> bool {
+        self.overdue_from(time_zone).is_some_and(|from| now >= from)
     }
 
     /// The status on `today` (the team's local date), once issued.
@@ -95,15 +110,16 @@ impl Aggregate for Invoice {
     fn decide(
         &self,
         command: InvoiceCommand,
-        _now: Timestamp,
+        now: Timestamp,
     ) -> Result<Vec<InvoiceEvent>, InvoiceError> {
-        super::decide::decide(self, command)
+        super::decide::decide(self, command, now)
     }
 
     fn evolve(mut self, event: &InvoiceEvent) -> Self {
         match event {
             InvoiceEvent::Issued(e) => self.issued = Some(e.clone()),
             InvoiceEvent::PaymentRecorded(e) => self.payments.push(e.clone()),
+            InvoiceEvent::BecameOverdue(e) => self.overdue_at = Some(e.at),
         }
         self
     }

@@ -286,3 +286,59 @@ fn refusals_map_to_their_status_kinds() {
         RefusalKind::Unprocessable
     );
 }
+
+fn instant(s: &str) -> crate::time::Timestamp {
+    crate::time::Timestamp::from_jiff(s.parse().expect("test instant"))
+}
+
+fn london() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get("Europe/London").expect("zone")
+}
+
+fn mark_overdue() -> InvoiceCommand {
+    InvoiceCommand::MarkOverdue {
+        time_zone: london(),
+    }
+}
+
+fn became_overdue(amount_due: &str, at: &str) -> InvoiceEvent {
+    InvoiceEvent::BecameOverdue(events::InvoiceBecameOverdue {
+        invoice: id(),
+        amount_due: d(amount_due),
+        at: instant(at),
+    })
+}
+
+#[test]
+fn an_unpaid_invoice_becomes_overdue_once_its_due_day_has_ended_in_the_team_zone() {
+    // 30 April ends at 23:00 UTC in London (BST).
+    given::<Invoice>([issued()])
+        .at(instant("2026-04-30T22:59:59Z"))
+        .when(mark_overdue())
+        .then_refused(InvoiceError::NotYetOverdue);
+    let state = given::<Invoice>([issued(), paid("20.00")])
+        .at(instant("2026-04-30T23:00:00Z"))
+        .when(mark_overdue())
+        .then([became_overdue("100.00", "2026-04-30T23:00:00Z")]);
+    assert_eq!(state.overdue_at, Some(instant("2026-04-30T23:00:00Z")));
+    assert_eq!(InvoiceError::NotYetOverdue.kind(), RefusalKind::Conflict);
+}
+
+#[test]
+fn an_invoice_is_marked_overdue_only_once() {
+    given::<Invoice>([issued(), became_overdue("120.00", "2026-05-01T09:00:00Z")])
+        .at(instant("2026-05-09T09:00:00Z"))
+        .when(mark_overdue())
+        .then_nothing();
+}
+
+#[test]
+fn a_paid_invoice_never_becomes_overdue() {
+    given::<Invoice>([issued(), paid("120.00")])
+        .at(instant("2026-05-09T09:00:00Z"))
+        .when(mark_overdue())
+        .then_nothing();
+    given::<Invoice>([])
+        .when(mark_overdue())
+        .then_refused(InvoiceError::NotIssued);
+}

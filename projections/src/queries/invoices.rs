@@ -151,6 +151,7 @@ impl Row {
                     })
                 })
                 .collect::<Result<_, ProjectionError>>()?,
+            overdue_at: None,
         };
         let status = invoice
             .status(today)

@@ -93,6 +93,8 @@ impl Projector for InvoicesView {
                     e.paid_on.to_string().into(),
                     micros(recorded.event.recorded_at).into(),
                 ]),
+                // The status is derived from the due date when read.
+                InvoiceEvent::BecameOverdue(_) => {}
             }
         }
         for (table, columns, rows) in [

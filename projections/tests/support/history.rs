@@ -411,6 +411,19 @@ impl World {
                     return;
                 };
                 let (invoice, staff, mut state) = self.invoices[i].clone();
+                if b % 3 == 1 {
+                    // The worker's overdue rule (refused before the due day ends).
+                    self.run(
+                        &mut state,
+                        Self::stream::<Invoice>(invoice.0),
+                        InvoiceCommand::MarkOverdue {
+                            time_zone: TimeZone::UTC,
+                        },
+                        Actor::System,
+                    );
+                    self.invoices[i].2 = state;
+                    return;
+                }
                 let due = state.amount_due();
                 let amount = if b.is_multiple_of(2) {
                     due

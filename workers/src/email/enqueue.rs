@@ -21,7 +21,7 @@ use cma_domain::credentials::{
 use cma_domain::diary::{Diary, DiaryEvent};
 use cma_domain::file::FileEvent;
 use cma_domain::ids::{AppointmentId, ClientId, TeamId};
-use cma_domain::invoice::InvoiceEvent;
+use cma_domain::invoice::{Invoice, InvoiceEvent};
 use cma_domain::quote::{Quote, QuoteEvent};
 use cma_domain::team::Team;
 use cma_domain::{Timestamp, access::Section};
@@ -229,6 +229,42 @@ impl EmailEnqueuer {
                 };
                 self.portal_update(tx, &facts, recorded, e.client, Section::Invoices, update)
                     .await?;
+                Ok(vec![])
+            }
+            Event::Invoice(InvoiceEvent::BecameOverdue(e)) => {
+                let invoice = facts.load::<Invoice>(e.invoice.0).await?;
+                let Some(issued) = invoice.issued.clone() else {
+                    return Ok(vec![]);
+                };
+                // A notice the worker records long after the due day (it was
+                // down, or first met an old log) is not sent late.
+                if let Some((_, team)) = facts.client(issued.client).await? {
+                    let from = invoice.overdue_from(&team.schedule.zone());
+                    let horizon =
+                        i64::try_from(self.settings.horizon.as_micros()).unwrap_or(i64::MAX);
+                    if from.is_some_and(|from| {
+                        e.at.as_micros().saturating_sub(from.as_micros()) > horizon
+                    }) {
+                        tracing::info!(
+                            position = recorded.position,
+                            "overdue notice beyond the email horizon; not sent"
+                        );
+                        return Ok(vec![]);
+                    }
+                }
+                let update = Update::InvoiceOverdue {
+                    invoice: e.invoice,
+                    number: issued.number.clone(),
+                };
+                self.portal_update(
+                    tx,
+                    &facts,
+                    recorded,
+                    issued.client,
+                    Section::Invoices,
+                    update,
+                )
+                .await?;
                 Ok(vec![])
             }
             Event::File(FileEvent::Uploaded(e)) if matches!(e.by, Author::Staff(_)) => {

@@ -6,7 +6,10 @@
 //! - a sent quote's expiry: due at the earliest instant its expiry day can
 //!   end in any time zone (UTC+14), so a later change of the team's zone
 //!   can only make it due later than indexed; the job checks the real
-//!   deadline in the team's zone.
+//!   deadline in the team's zone;
+//! - an issued invoice with something to pay, not yet marked overdue: due
+//!   at the earliest instant its due day can end in any zone (UTC+14), the
+//!   job checks the team's zone.
 //!
 //! Rows go when the event that settles them arrives. The index is derived
 //! from events alone, so it can be rebuilt at any time.
@@ -15,6 +18,7 @@ use crate::email::facts::Facts;
 use async_trait::async_trait;
 use cma_domain::Event;
 use cma_domain::diary::{DiaryEvent, cancellation_deadline};
+use cma_domain::invoice::Invoice;
 use cma_domain::quote::rules::expiry_deadline;
 use cma_domain::quote::{Quote, QuoteEvent, QuoteStatus};
 use cma_domain::{Timestamp, ids::AppointmentId};
@@ -22,6 +26,7 @@ use cma_projections::projector::{decode_event, stream_id};
 use cma_projections::tx::Tx;
 use cma_projections::{ProjectionError, Projector, TableNames};
 use cma_store::{Recorded, Service};
+use rust_decimal::Decimal;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -31,6 +36,7 @@ pub enum DueKind {
     CloseWindow,
     Complete,
     ExpireQuote,
+    OverdueInvoice,
 }
 
 impl DueKind {
@@ -39,6 +45,7 @@ impl DueKind {
             DueKind::CloseWindow => "close_window",
             DueKind::Complete => "complete",
             DueKind::ExpireQuote => "expire_quote",
+            DueKind::OverdueInvoice => "overdue_invoice",
         }
     }
 }
@@ -70,6 +77,22 @@ impl DueIndex {
             None => remove(tx, DueKind::ExpireQuote, id).await,
         }
     }
+
+    async fn invoice(&self, tx: &mut dyn Tx, recorded: &Recorded) -> Result<(), ProjectionError> {
+        let id = stream_id::<Uuid>(recorded)?;
+        let facts = Facts {
+            service: &self.service,
+            position: recorded.position,
+        };
+        let invoice = facts.load::<Invoice>(id).await?;
+        let earliest = invoice
+            .overdue_from(&jiff::tz::TimeZone::fixed(jiff::tz::offset(14)))
+            .filter(|_| invoice.overdue_at.is_none() && invoice.amount_due() > Decimal::ZERO);
+        match earliest {
+            Some(at) => put(tx, DueKind::OverdueInvoice, id, id, at).await,
+            None => remove(tx, DueKind::OverdueInvoice, id).await,
+        }
+    }
 }
 
 #[async_trait]
@@ -93,6 +116,7 @@ impl Projector for DueIndex {
                 Event::Diary(e) => diary(tx, stream_id::<Uuid>(recorded)?, &e).await?,
                 Event::Quote(QuoteEvent::LineToggled(_) | QuoteEvent::LineCommented(_)) => {}
                 Event::Quote(_) => self.quote(tx, recorded).await?,
+                Event::Invoice(_) => self.invoice(tx, recorded).await?,
                 _ => {}
             }
         }

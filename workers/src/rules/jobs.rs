@@ -5,7 +5,9 @@
 use super::due::{DueKind, due_streams};
 use crate::WorkerError;
 use crate::email::sender::Sender;
+use cma_domain::client::Client;
 use cma_domain::diary::{Diary, DiaryCommand};
+use cma_domain::invoice::{Invoice, InvoiceCommand, InvoiceError};
 use cma_domain::quote::{Quote, QuoteCommand, QuoteError};
 use cma_domain::team::Team;
 use cma_projections::ReadDb;
@@ -21,6 +23,9 @@ pub enum TimedJob {
     CompleteAppointments,
     /// Expire sent quotes at the end of their expiry day in the team's zone.
     ExpireQuotes,
+    /// Record invoices overdue once their due day has ended in the team's
+    /// zone with something still to pay (the client's notice follows).
+    OverdueInvoices,
     /// Send outbox rows whose retry is due.
     SendRetries,
     /// Delete old rate-limit attempts and expired or revoked sessions.
@@ -28,10 +33,11 @@ pub enum TimedJob {
 }
 
 impl TimedJob {
-    pub const ALL: [TimedJob; 5] = [
+    pub const ALL: [TimedJob; 6] = [
         TimedJob::CloseWindows,
         TimedJob::CompleteAppointments,
         TimedJob::ExpireQuotes,
+        TimedJob::OverdueInvoices,
         TimedJob::SendRetries,
         TimedJob::PurgeAuth,
     ];
@@ -42,6 +48,7 @@ impl TimedJob {
             TimedJob::CloseWindows => "close_windows",
             TimedJob::CompleteAppointments => "complete_appointments",
             TimedJob::ExpireQuotes => "expire_quotes",
+            TimedJob::OverdueInvoices => "overdue_invoices",
             TimedJob::SendRetries => "send_retries",
             TimedJob::PurgeAuth => "purge_auth",
         }
@@ -66,6 +73,7 @@ impl Rules {
             TimedJob::CloseWindows => self.diaries(DueKind::CloseWindow).await,
             TimedJob::CompleteAppointments => self.diaries(DueKind::Complete).await,
             TimedJob::ExpireQuotes => self.expire_quotes().await,
+            TimedJob::OverdueInvoices => self.overdue_invoices().await,
             TimedJob::SendRetries => Ok(self.sender.send_due().await?.sent),
             TimedJob::PurgeAuth => super::purge::auth_tables(&self.db, self.clock.now()).await,
         }
@@ -92,7 +100,7 @@ impl Rules {
                     .into_iter()
                     .map(|appointment| DiaryCommand::Complete { appointment })
                     .collect(),
-                DueKind::ExpireQuote => Vec::new(),
+                DueKind::ExpireQuote | DueKind::OverdueInvoice => Vec::new(),
             };
             for command in commands {
                 let done = self
@@ -101,6 +109,49 @@ impl Rules {
                     .await
                     .map_err(store_error)?;
                 changed += done.events.len();
+            }
+        }
+        Ok(changed)
+    }
+
+    async fn overdue_invoices(&self) -> Result<usize, WorkerError> {
+        let now = self.clock.now();
+        let mut changed = 0;
+        for id in due_streams(self.db.pool(), DueKind::OverdueInvoice, now).await? {
+            let invoice = self
+                .service
+                .load::<Invoice>(id)
+                .await
+                .map_err(store_error)?
+                .state;
+            let Some(issued) = invoice.issued.as_ref() else {
+                continue;
+            };
+            let client = self
+                .service
+                .load::<Client>(issued.client.0)
+                .await
+                .map_err(store_error)?
+                .state;
+            let team = self
+                .service
+                .load::<Team>(client.team.0)
+                .await
+                .map_err(store_error)?
+                .state;
+            let time_zone = team.schedule.zone();
+            if !invoice.is_past_due(now, &time_zone) {
+                continue;
+            }
+            let command = InvoiceCommand::MarkOverdue { time_zone };
+            match self
+                .service
+                .execute::<Invoice>(id, &CommandContext::system(now, None), command)
+                .await
+            {
+                Ok(done) => changed += done.events.len(),
+                Err(ServiceError::Refused(InvoiceError::NotYetOverdue)) => {}
+                Err(e) => return Err(store_error(e)),
             }
         }
         Ok(changed)

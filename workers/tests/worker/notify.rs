@@ -127,10 +127,20 @@ async fn notifications(env: &Env, seed: &Seed, on: bool) {
 
 /// A worker with a quiet period of `quiet`, until `n` messages arrived.
 async fn received(env: &Env, quiet: Duration, n: usize) -> Vec<crate::smtp::Received> {
+    received_at(env, env.now, quiet, n).await
+}
+
+/// The same with the worker's clock starting at `now`.
+async fn received_at(
+    env: &Env,
+    now: cma_domain::Timestamp,
+    quiet: Duration,
+    n: usize,
+) -> Vec<crate::smtp::Received> {
     let smtp = Smtp::start();
     let mut settings = config(TransportSettings::smtp(smtp.url()));
     settings.email.quiet_period = quiet;
-    let worker = Running::start(env, settings, Clock::starting_at(env.now));
+    let worker = Running::start(env, settings, Clock::starting_at(now));
     let got = smtp.wait_for(n).await;
     // Nothing more comes once the quiet period is over.
     tokio::time::sleep(quiet + Duration::from_secs(2)).await;
@@ -297,4 +307,126 @@ async fn a_client_who_turned_notifications_off_gets_no_update_but_still_gets_mes
         mail.text
             .contains(&format!("{PUBLIC_URL}/portal/quotes/{quote}"))
     );
+}
+
+async fn overdue_events(env: &Env, invoice: InvoiceId) -> usize {
+    env.service
+        .load::<Invoice>(invoice.0)
+        .await
+        .expect("invoice")
+        .state
+        .overdue_at
+        .map_or(0, |_| 1)
+}
+
+#[tokio::test]
+async fn an_invoice_past_its_due_day_brings_one_overdue_notice_across_restarts() {
+    // Issued on the morning of its due day, 31 December (London: the day
+    // ends at midnight UTC).
+    let env = Env::sqlite(at("2026-12-31T10:00:00Z")).await;
+    let seed = env.seed(0).await;
+    env.invite(&seed).await;
+    let invoice = issue_invoice(&env, &seed).await;
+    let quiet = Duration::from_millis(300);
+    // The invite and the invoice; nothing overdue on the due day itself.
+    let got = received_at(&env, at("2026-12-31T23:59:50Z"), quiet, 2).await;
+    assert_eq!(
+        parse(&got[1].data).header("Subject"),
+        "Invoice INV-0007 from Pipe & Co"
+    );
+    assert_eq!(overdue_events(&env, invoice).await, 0);
+
+    // The clock moves past the end of the due day: one notice.
+    let got = received_at(&env, at("2026-12-31T23:59:58Z"), quiet, 1).await;
+    let mail = parse(&got[0].data);
+    assert_eq!(
+        mail.header("Subject"),
+        "Invoice INV-0007 from Pipe & Co is overdue"
+    );
+    assert_eq!(mail.header("To"), "ann@client.test");
+    assert!(
+        mail.text
+            .contains("Invoice INV-0007 from Pipe & Co is now overdue.")
+    );
+    assert!(
+        mail.text
+            .contains(&format!("{PUBLIC_URL}/portal/invoices/{invoice}"))
+    );
+    let events = env
+        .service
+        .load::<Invoice>(invoice.0)
+        .await
+        .expect("invoice");
+    assert!(events.state.overdue_at.is_some());
+
+    // A restarted worker days later records and sends nothing more.
+    let smtp = Smtp::start();
+    let mut settings = config(TransportSettings::smtp(smtp.url()));
+    settings.email.quiet_period = quiet;
+    let head = env.store.head().await.expect("head");
+    let worker = Running::start(
+        &env,
+        settings,
+        Clock::starting_at(at("2027-01-03T09:00:00Z")),
+    );
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    worker.stop().await;
+    assert_eq!(smtp.received().len(), 0, "one notice per invoice");
+    assert_eq!(env.store.head().await.expect("head"), head);
+}
+
+#[tokio::test]
+async fn no_overdue_notice_when_paid_invoices_are_off_or_notifications_are_off() {
+    for case in ["paid", "invoices off", "notifications off"] {
+        let env = Env::sqlite(at("2026-12-31T10:00:00Z")).await;
+        let seed = env.seed(0).await;
+        env.invite(&seed).await;
+        let invoice = issue_invoice(&env, &seed).await;
+        match case {
+            "paid" => {
+                env.run::<Invoice>(
+                    invoice.0,
+                    seed.owner,
+                    InvoiceCommand::RecordPayment {
+                        staff: seed.owner,
+                        amount: Decimal::from(80),
+                        paid_on: jiff::civil::date(2026, 12, 20),
+                    },
+                )
+                .await;
+            }
+            "invoices off" => {
+                change_access(
+                    &env,
+                    &seed,
+                    None,
+                    Some(Sections {
+                        invoices: false,
+                        ..Sections::ALL
+                    }),
+                )
+                .await;
+            }
+            _ => notifications(&env, &seed, false).await,
+        }
+        // The invite, and for the paid case the invoice itself.
+        let n = if case == "paid" { 2 } else { 1 };
+        let got = received_at(
+            &env,
+            at("2026-12-31T23:59:59Z"),
+            Duration::from_millis(300),
+            n,
+        )
+        .await;
+        let subjects: Vec<String> = got
+            .iter()
+            .map(|r| parse(&r.data).header("Subject").to_owned())
+            .collect();
+        assert!(
+            subjects.iter().all(|s| !s.contains("overdue")),
+            "{case}: {subjects:?}"
+        );
+        let marked = overdue_events(&env, invoice).await;
+        assert_eq!(marked, usize::from(case != "paid"), "{case}");
+    }
 }

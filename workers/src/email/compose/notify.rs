@@ -26,6 +26,11 @@ pub enum Update {
     FileShared {
         name: String,
     },
+    /// The due day has passed with something still to pay.
+    InvoiceOverdue {
+        invoice: InvoiceId,
+        number: String,
+    },
 }
 
 impl Update {
@@ -50,6 +55,11 @@ impl Update {
                 "View the invoice".to_owned(),
                 format!("{portal}/portal/invoices/{invoice}"),
             ),
+            Update::InvoiceOverdue { invoice, number } => (
+                format!("Invoice {number} from {business} is now overdue."),
+                "View the invoice".to_owned(),
+                format!("{portal}/portal/invoices/{invoice}"),
+            ),
             Update::FileShared { name } => (
                 format!("{business} shared a file with you: {name}."),
                 "See your files".to_owned(),
@@ -67,6 +77,9 @@ impl Update {
             } => format!("{business} revised your quote: {title}"),
             Update::QuoteSent { title, .. } => format!("New quote from {business}: {title}"),
             Update::InvoiceIssued { number, .. } => format!("Invoice {number} from {business}"),
+            Update::InvoiceOverdue { number, .. } => {
+                format!("Invoice {number} from {business} is overdue")
+            }
             Update::FileShared { name } => format!("{business} shared {name} with you"),
         }
     }
