@@ -1,7 +1,7 @@
 //! The `cma` command line.
 
 use crate::audit::command::{self, Format};
-use crate::config::Config;
+use crate::config::{Config, WorkerArgs};
 use crate::roles::Roles;
 use crate::stores::StoreArgs;
 use clap::builder::PossibleValuesParser;
@@ -24,8 +24,8 @@ pub enum Command {
     /// Apply the database migrations and exit.
     Migrate(StoreArgs),
     /// Run only the worker: emails and timed rules (`serve --roles worker`
-    /// without an HTTP listener).
-    Worker(Config),
+    /// without an HTTP listener), with only the settings it uses.
+    Worker(WorkerArgs),
     /// Copy the embedded default's data (both SQLite files, the stored
     /// files, the secret key) to DEST, online, while `cma serve` runs.
     Backup(BackupArgs),
@@ -136,7 +136,9 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Worker(config) => crate::serve::serve_roles(config, Roles::WORKER, false).await,
+        Command::Worker(args) => {
+            crate::serve::serve_roles(args.config(), Roles::WORKER, false).await
+        }
         Command::Backup(args) => {
             let done =
                 crate::backup::backup(&args.config, args.secret_key.is_some(), &args.dest).await?;

@@ -1,4 +1,5 @@
-//! Settings shared by every subcommand: flags, each with its environment variable.
+//! The server's settings (`cma serve`) and the worker's share of them
+//! (`cma worker`): flags, each with its environment variable.
 
 use crate::email;
 use crate::storage::{BucketOption, BucketUrl};
@@ -11,7 +12,7 @@ use std::path::PathBuf;
 pub struct Config {
     /// Address of the HTTP server: `host:port`, the host an IP address or
     /// a name (e.g. `localhost:8080`).
-    #[arg(long, env = "CMA_LISTEN", default_value = "127.0.0.1:8080", value_parser = parse_listen)]
+    #[arg(long, env = "CMA_LISTEN", default_value = DEFAULT_LISTEN, value_parser = parse_listen)]
     pub listen: SocketAddr,
 
     /// Embedded SQLite files, stored uploads and the `.eml` outbox.
@@ -235,5 +236,189 @@ impl Config {
     /// Whether `ip` is one of the configured trusted proxies.
     pub fn is_trusted_proxy(&self, ip: IpAddr) -> bool {
         self.trusted_proxies.iter().any(|net| net.contains(&ip))
+    }
+}
+
+/// The default address of `cma serve`, on which a worker's default links
+/// point.
+const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// What `cma worker` takes: where the stores are, the key and the clock it
+/// shares with the API, and how email goes out. Each flag is the `serve`
+/// flag of the same name (a test keeps their help, variable and default
+/// alike); every other setting stays at its default.
+#[derive(Args, Clone, Debug)]
+pub struct WorkerArgs {
+    #[command(flatten)]
+    pub stores: crate::stores::StoreArgs,
+
+    /// Base of links in emails: where clients reach the API (default
+    /// `http://127.0.0.1:8080`, `cma serve`'s default address).
+    #[arg(long, env = "CMA_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Key for link tokens and other secrets (hex or any string); by default a
+    /// random key generated once into `{data_dir}/secret.key`.
+    #[arg(long, env = "CMA_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+
+    /// Start the clock at this RFC 3339 instant (it then runs forward).
+    #[arg(long, env = "CMA_NOW")]
+    pub now: Option<String>,
+
+    /// `smtp://host:port` or `smtps://...` sends email by SMTP instead of the outbox folder.
+    #[arg(long, env = "CMA_SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// A file holding the SMTP password (over any in `CMA_SMTP_URL`).
+    #[arg(long, env = "CMA_SMTP_PASSWORD_FILE", value_parser = email::parse_password_file,
+          requires = "smtp_url")]
+    pub smtp_password_file: Option<email::Secret>,
+
+    /// A PEM certificate trusted for the SMTP server beside the public roots.
+    #[arg(long, env = "CMA_SMTP_CA_FILE", value_parser = email::parse_ca_file,
+          requires = "smtp_url")]
+    pub smtp_ca_file: Option<email::PemFile>,
+
+    /// The address emails come from, in the business's name.
+    #[arg(long, env = "CMA_EMAIL_FROM", default_value = cma_workers::email::DEFAULT_FROM,
+          value_parser = email::parse_from)]
+    pub email_from: String,
+
+    /// A PEM RSA private key: emails are DKIM-signed with it.
+    #[arg(long, env = "CMA_DKIM_KEY", value_parser = email::parse_dkim_key,
+          requires_all = ["dkim_selector", "dkim_domain"])]
+    pub dkim_key: Option<email::DkimKey>,
+
+    /// The DKIM selector the public key is published under.
+    #[arg(long, env = "CMA_DKIM_SELECTOR", value_parser = email::parse_dkim_selector,
+          requires_all = ["dkim_key", "dkim_domain"])]
+    pub dkim_selector: Option<String>,
+
+    /// The DKIM signing domain (`d=`), normally the From address's domain.
+    #[arg(long, env = "CMA_DKIM_DOMAIN", value_parser = email::parse_dkim_domain,
+          requires_all = ["dkim_key", "dkim_selector"])]
+    pub dkim_domain: Option<String>,
+
+    /// An email whose event is older than this many hours when the worker
+    /// first sees it is listed as not sent and never sent, so a worker
+    /// started on an existing log does not email its history.
+    #[arg(long, env = "CMA_EMAIL_HORIZON_HOURS", default_value_t = DEFAULT_EMAIL_HORIZON_HOURS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub email_horizon_hours: u64,
+
+    /// At most one new-message email per thread and side in this many minutes.
+    #[arg(long, env = "CMA_MESSAGE_QUIET_MINUTES", default_value_t = 15)]
+    pub message_quiet_minutes: u64,
+}
+
+impl Config {
+    /// Every setting at its default, whatever the environment says: what a
+    /// command that takes only some settings starts from.
+    pub fn defaults() -> Config {
+        use clap::FromArgMatches;
+        let command = Config::augment_args(clap::Command::new("defaults"))
+            .mut_args(|arg| arg.env(None::<&str>));
+        let matches = command
+            .try_get_matches_from(["defaults"])
+            .expect("every setting has a default or is optional");
+        Config::from_arg_matches(&matches).expect("the defaults are settings")
+    }
+}
+
+impl WorkerArgs {
+    /// The worker's settings over the defaults of every other one.
+    pub fn config(self) -> Config {
+        let mut config = Config::defaults();
+        config.listen = DEFAULT_LISTEN.parse().expect("the default address");
+        config.data_dir = self.stores.data_dir;
+        config.database_url = self.stores.database_url;
+        config.eventstore_url = self.stores.eventstore_url;
+        config.public_url = self.public_url;
+        config.secret_key = self.secret_key;
+        config.now = self.now;
+        config.smtp_url = self.smtp_url;
+        config.smtp_password_file = self.smtp_password_file;
+        config.smtp_ca_file = self.smtp_ca_file;
+        config.email_from = self.email_from;
+        config.dkim_key = self.dkim_key;
+        config.dkim_selector = self.dkim_selector;
+        config.dkim_domain = self.dkim_domain;
+        config.email_horizon_hours = self.email_horizon_hours;
+        config.message_quiet_minutes = self.message_quiet_minutes;
+        config
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Command;
+
+    fn flags(command: Command) -> Vec<clap::Arg> {
+        command.get_arguments().cloned().collect()
+    }
+
+    /// The worker's flags are the server's flags of the same name: same
+    /// variable, default and help (the public URL's default is said its own way).
+    #[test]
+    fn worker_flags_are_the_serve_flags_of_the_same_name() {
+        let serve = flags(Config::augment_args(Command::new("serve")));
+        let worker = flags(WorkerArgs::augment_args(Command::new("worker")));
+        assert!(worker.len() >= 10);
+        for flag in &worker {
+            let id = flag.get_id();
+            let same = serve
+                .iter()
+                .find(|s| s.get_id() == id)
+                .unwrap_or_else(|| panic!("--{id} is not a serve flag"));
+            assert_eq!(flag.get_long(), same.get_long(), "{id}");
+            assert_eq!(flag.get_env(), same.get_env(), "{id}");
+            assert_eq!(flag.get_default_values(), same.get_default_values(), "{id}");
+            if id != "public_url" {
+                assert_eq!(
+                    flag.get_help().map(ToString::to_string),
+                    same.get_help().map(ToString::to_string),
+                    "{id}"
+                );
+            }
+        }
+        let listen = serve
+            .iter()
+            .find(|s| s.get_id() == "listen")
+            .expect("listen");
+        assert_eq!(
+            listen.get_default_values(),
+            [std::ffi::OsStr::new(DEFAULT_LISTEN)]
+        );
+    }
+
+    #[test]
+    fn a_worker_takes_its_settings_over_the_defaults() {
+        let defaults = Config::defaults();
+        assert_eq!(defaults.max_upload_bytes, DEFAULT_MAX_UPLOAD_BYTES);
+        assert_eq!(defaults.data_dir, PathBuf::from("./data"));
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            worker: WorkerArgs,
+        }
+        let worker = <Cli as clap::Parser>::try_parse_from([
+            "worker",
+            "--data-dir",
+            "/srv/cma",
+            "--public-url",
+            "https://portal.example",
+            "--email-horizon-hours",
+            "2",
+        ])
+        .expect("worker flags")
+        .worker
+        .config();
+        assert_eq!(worker.data_dir, PathBuf::from("/srv/cma"));
+        assert_eq!(worker.public_url(), "https://portal.example");
+        assert_eq!(worker.email_horizon_hours, 2);
+        assert_eq!(worker.listen.to_string(), DEFAULT_LISTEN);
+        assert_eq!(worker.max_upload_bytes, DEFAULT_MAX_UPLOAD_BYTES);
     }
 }

@@ -66,6 +66,60 @@ fn each_subcommand_shows_and_takes_only_its_own_options() {
 }
 
 #[test]
+fn the_worker_shows_and_takes_only_the_worker_settings() {
+    let dir = tempfile::tempdir().expect("dir");
+    let said_help = said(&cma(&["worker", "--help"], dir.path()));
+    let (_, help) = said_help.split_once("Options:").expect("options");
+    for own in [
+        "--data-dir",
+        "--database-url",
+        "--public-url",
+        "--secret-key",
+        "--smtp-url",
+        "--email-from",
+        "--dkim-key",
+        "--email-horizon-hours",
+        "--message-quiet-minutes",
+    ] {
+        assert!(help.contains(own), "worker lacks {own}:\n{help}");
+    }
+    for foreign in [
+        "--listen",
+        "--roles",
+        "--max-upload-bytes",
+        "--trusted-proxies",
+        "--files-url",
+        "--invite-link-hours",
+        "--reset-link-minutes",
+    ] {
+        assert!(!help.contains(foreign), "worker shows {foreign}:\n{help}");
+    }
+    let refused = cma(&["worker", "--listen", "127.0.0.1:1"], dir.path());
+    assert!(!refused.status.success());
+    assert!(said(&refused).contains("--listen"), "{}", said(&refused));
+    // The server's own variables are not the worker's business: nonsense in
+    // them changes nothing (here the worker stops on the embedded default,
+    // which one `cma serve` owns, and says so).
+    let output = Command::new(env!("CARGO_BIN_EXE_cma"))
+        .arg("worker")
+        .current_dir(dir.path())
+        .env("CMA_DATA_DIR", dir.path().join("data"))
+        .env("CMA_LISTEN", "not an address")
+        .env("CMA_MAX_UPLOAD_BYTES", "lots")
+        .env("CMA_TRUSTED_PROXIES", "everyone")
+        .env_remove("CMA_DATABASE_URL")
+        .env_remove("CMA_EVENTSTORE_URL")
+        .output()
+        .expect("cma runs");
+    assert!(!output.status.success());
+    let text = said(&output);
+    assert!(
+        text.contains("need the read models on PostgreSQL") && !text.contains("CMA_LISTEN"),
+        "{text}"
+    );
+}
+
+#[test]
 fn read_only_commands_never_create_a_store() {
     let dir = tempfile::tempdir().expect("dir");
     for args in [
