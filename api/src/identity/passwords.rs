@@ -78,13 +78,18 @@ fn hash_now(password: &str) -> Result<String, ApiError> {
 /// the same work is done against a dummy one, so the answer takes as long
 /// for an unknown account as for a wrong password.
 pub async fn verify(password: String, stored: Option<String>) -> Result<bool, ApiError> {
-    hashing(move || match stored {
-        Some(stored) => Ok(verify_now(&password, &stored)),
-        None => {
-            verify_now(&password, dummy_hash()?);
-            Ok(false)
-        }
-    })
+    // No hash, or none that parses (an invited login without a password
+    // yet): argon2 runs all the same against a hash no password matches,
+    // so the answer takes as long as for any other login.
+    hashing(
+        move || match stored.filter(|s| PasswordHash::new(s).is_ok()) {
+            Some(stored) => Ok(verify_now(&password, &stored)),
+            None => {
+                verify_now(&password, dummy_hash()?);
+                Ok(false)
+            }
+        },
+    )
     .await?
 }
 

@@ -94,3 +94,38 @@ async fn an_email_over_254_bytes_is_refused_before_any_work() {
         "longest bucket name: {longest}"
     );
 }
+
+/// The fastest of three portal logins to `email`.
+async fn fastest_portal_login(server: &Server, email: &str) -> std::time::Duration {
+    let mut fastest = std::time::Duration::MAX;
+    for _ in 0..3 {
+        let started = std::time::Instant::now();
+        let (status, body) = server
+            .post(
+                "/api/v1/auth/portal/login",
+                None,
+                json!({"email": email, "password": "not the password"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+        fastest = fastest.min(started.elapsed());
+    }
+    fastest
+}
+
+#[tokio::test]
+async fn an_invited_client_without_a_password_takes_as_long_as_anyone() {
+    let server = Server::start().await;
+    let boss = server.signup("timing@ace.example").await;
+    let client = server.client(&boss, "Pat", &["pat@home.example"]).await;
+    server
+        .invite(&boss, &client, "pat@home.example", all_sections())
+        .await;
+    let unknown = fastest_portal_login(&server, "nobody@home.example").await;
+    let invited = fastest_portal_login(&server, "pat@home.example").await;
+    // Both run argon2 once; without it the invited answer is many times faster.
+    assert!(
+        invited * 2 > unknown,
+        "invited without a password: {invited:?}, unknown address: {unknown:?}"
+    );
+}
