@@ -134,7 +134,10 @@ fn generated_histories_reach_every_projected_event_type() {
     let missing: Vec<&str> = cma_domain::Event::known_versions()
         .iter()
         .map(|(t, _)| *t)
-        .filter(|t| !t.starts_with("Credentials") && !seen.contains(*t))
+        // Credentials and the invoice-number counter feed no read model.
+        .filter(|t| {
+            !t.starts_with("Credentials") && !t.starts_with("InvoiceNumber") && !seen.contains(*t)
+        })
         .collect();
     assert!(missing.is_empty(), "never generated: {missing:?}");
 }
