@@ -41,7 +41,9 @@ they reached; send it back as `X-Min-Position` on the reads that follow to \
 read your own writes (503 with `Retry-After` when the read models have not \
 caught up in time). Every error is an RFC 9457 problem \
 (`application/problem+json`). Optional fields that have no value are left \
-out of answers, never `null`; money, quantities and rates are decimal \
+out of answers, never `null`, except the few the HTTP contract names as \
+always present (a client's `portal.invite_email` and `portal.invited_at`, an \
+audit event's `data`), which are `null` when empty; money, quantities and rates are decimal \
 strings such as `\"120.50\"`.";
 
 /// Tags, in the order a reader meets them, with what they group.
@@ -605,9 +607,14 @@ fn constraints() -> Vec<(&'static [&'static str], &'static str, Value)> {
     ]
 }
 
-/// Fields where `null` means something in a request: `expires_on: null`
-/// clears a quote's expiry.
-const MEANINGFUL_NULLS: &[(&str, &str)] = &[("QuoteChanges", "expires_on")];
+/// Fields where `null` means something: `expires_on: null` clears a quote's
+/// expiry; the contract names the others as always present, `null` when empty.
+const MEANINGFUL_NULLS: &[(&str, &str)] = &[
+    ("QuoteChanges", "expires_on"),
+    ("Portal", "invite_email"),
+    ("Portal", "invited_at"),
+    ("AuditEvent", "data"),
+];
 
 /// `openapi` completed and made precise (see the module's documentation).
 fn complete(mut doc: Value) -> Value {

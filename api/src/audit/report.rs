@@ -54,10 +54,9 @@ pub struct AuditEvent {
     /// Left out when not recorded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
-    /// The decoded payload (left out when it cannot be decoded); binary
+    /// The decoded payload (`null` when it cannot be decoded); binary
     /// fields in base64.
-    #[schema(value_type = Option<Object>)]
-    #[serde(skip_serializing_if = "serde_json::Value::is_null")]
+    #[schema(value_type = Option<Object>, required = true)]
     pub data: serde_json::Value,
     /// Lower-case hex SHA-256.
     pub hash: String,

@@ -47,15 +47,14 @@ pub struct ClientRecord {
 pub struct Portal {
     /// `not_invited`, `invited`, `active` or `suspended`.
     pub status: String,
-    /// The address the last invite went to (left out before the first).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The address the last invite went to (`null` before the first).
+    #[schema(required = true)]
     pub invite_email: Option<String>,
     /// The master switch.
     pub enabled: bool,
     pub sections: Sections,
-    /// When the last invite was sent (left out before the first).
-    #[schema(format = DateTime)]
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// When the last invite was sent (`null` before the first).
+    #[schema(format = DateTime, required = true)]
     pub invited_at: Option<String>,
     /// Whether the client gets emails when something new waits in their
     /// portal; false once the client turned them off in the portal.
