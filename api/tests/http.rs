@@ -71,5 +71,8 @@ mod openapi;
 #[path = "http/generated_client.rs"]
 mod generated_client;
 
+#[path = "http/request_bodies.rs"]
+mod request_bodies;
+
 #[path = "http/web.rs"]
 mod web;

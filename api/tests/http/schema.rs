@@ -2,8 +2,9 @@
 //! and whether a JSON body matches the schema the document gives it (the
 //! subset of JSON Schema the generator writes: `$ref`, `type`,
 //! `properties`, `required`, `items`, `additionalProperties`, `oneOf`,
-//! `allOf`, `enum`, `minLength`, `maxLength` and the `uuid`, `date`,
-//! `date-time` and `email` formats).
+//! `allOf`, `enum`, `minLength`, `maxLength`, `pattern`, `minimum`,
+//! `maximum`, `minItems`, `maxItems` and the `uuid`, `date`, `date-time`
+//! and `email` formats).
 
 use serde_json::Value;
 
@@ -82,7 +83,36 @@ fn check(spec: &Value, schema: &Value, value: &Value, at: &str, found: &mut Vec<
             ));
         }
     }
+    if let (Some(text), Some(pattern)) = (value.as_str(), schema["pattern"].as_str()) {
+        let matches = regex::Regex::new(pattern)
+            .unwrap_or_else(|e| panic!("{at}: the pattern {pattern:?} is not a regex: {e}"))
+            .is_match(text);
+        if !matches {
+            found.push(format!("{at}: {text:?} does not match {pattern}"));
+        }
+    }
+    if let Some(n) = value.as_f64() {
+        if schema["minimum"].as_f64().is_some_and(|min| n < min) {
+            found.push(format!("{at}: {n} is below {}", schema["minimum"]));
+        }
+        if schema["maximum"].as_f64().is_some_and(|max| n > max) {
+            found.push(format!("{at}: {n} is above {}", schema["maximum"]));
+        }
+    }
     if let Some(items) = value.as_array() {
+        let count = items.len() as u64;
+        if schema["minItems"].as_u64().is_some_and(|min| count < min) {
+            found.push(format!(
+                "{at}: {count} items, fewer than {}",
+                schema["minItems"]
+            ));
+        }
+        if schema["maxItems"].as_u64().is_some_and(|max| count > max) {
+            found.push(format!(
+                "{at}: {count} items, more than {}",
+                schema["maxItems"]
+            ));
+        }
         for (i, item) in items.iter().enumerate() {
             check(spec, &schema["items"], item, &format!("{at}[{i}]"), found);
         }
@@ -157,7 +187,9 @@ fn a_body_that_departs_from_its_schema_is_reported() {
             "id": {"type": "string", "format": "uuid"},
             "at": {"type": "string", "format": "date-time"},
             "on": {"type": ["string", "null"], "format": "date"},
-            "n": {"type": "integer"},
+            "n": {"type": "integer", "minimum": 0},
+            "code": {"type": "string", "pattern": "^[A-Z]{3}$"},
+            "few": {"type": "array", "minItems": 1, "items": {"type": "string"}},
             "tags": {"type": "array", "items": {"type": "string"}},
             "inner": {"oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/Inner"}]}
         }},
@@ -171,7 +203,13 @@ fn a_body_that_departs_from_its_schema_is_reported() {
         Vec::<String>::new()
     );
     let bad = serde_json::json!({"id": "not-a-uuid", "on": "7 Dec", "n": "3",
-        "tags": [1], "inner": {"ok": "yes"}, "extra": 1});
+        "tags": [1], "inner": {"ok": "yes"}, "extra": 1, "code": "gbp", "few": []});
+    let negative = serde_json::json!({"id": "6f1c3c56-8d4e-4a57-9d35-3c1e0b2a7f10",
+        "at": "2026-12-07T09:30:00Z", "n": -1});
+    assert_eq!(
+        violations(&spec, &schema, &negative, "body"),
+        ["body.n: -1 is below 0"]
+    );
     let found = violations(&spec, &schema, &bad, "body");
     for expected in [
         "body: required field at is missing",
@@ -181,6 +219,8 @@ fn a_body_that_departs_from_its_schema_is_reported() {
         "body.tags[0]: 1 is not of type \"string\"",
         "body.inner: {\"ok\":\"yes\"} matches 0 of oneOf",
         "body.extra: not in the schema",
+        "body.code: \"gbp\" does not match ^[A-Z]{3}$",
+        "body.few: 0 items, fewer than 1",
     ] {
         assert!(
             found.iter().any(|f| f == expected),
