@@ -119,6 +119,26 @@ fn the_worker_shows_and_takes_only_the_worker_settings() {
     );
 }
 
+/// The README's configuration table names every variable `cma serve` reads.
+#[test]
+fn the_readme_lists_every_setting() {
+    let dir = tempfile::tempdir().expect("dir");
+    let help = said(&cma(&["serve", "--help"], dir.path()));
+    let readme = include_str!("../../README.md");
+    let variables: Vec<&str> = help
+        .split("[env: ")
+        .skip(1)
+        .map(|rest| rest.split(['=', ']']).next().expect("a variable"))
+        .collect();
+    assert!(variables.len() > 20, "{help}");
+    for variable in variables {
+        assert!(
+            readme.contains(&format!("| `{variable}` |")),
+            "README's configuration table lacks {variable}"
+        );
+    }
+}
+
 #[test]
 fn read_only_commands_never_create_a_store() {
     let dir = tempfile::tempdir().expect("dir");
