@@ -149,6 +149,26 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
+impl From<std::io::Error> for ApiError {
+    /// Stored content out of reach for now (its database connection lost,
+    /// a full or read-only disk) is a 503 like the store's; the rest is ours.
+    fn from(e: std::io::Error) -> Self {
+        use std::io::ErrorKind as Kind;
+        match e.kind() {
+            Kind::ConnectionAborted
+            | Kind::ConnectionReset
+            | Kind::NotConnected
+            | Kind::BrokenPipe
+            | Kind::TimedOut
+            | Kind::StorageFull
+            | Kind::QuotaExceeded
+            | Kind::ReadOnlyFilesystem
+            | Kind::ResourceBusy => Self::from(StoreError::Unavailable(e.to_string())),
+            _ => Self::internal(e),
+        }
+    }
+}
+
 impl From<cma_projections::ProjectionError> for ApiError {
     fn from(e: cma_projections::ProjectionError) -> Self {
         match e {
@@ -253,6 +273,13 @@ mod tests {
     fn a_read_database_out_of_reach_is_a_503_and_a_bad_query_a_500() {
         let gone = sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
         assert_eq!(ApiError::from(gone).status, StatusCode::SERVICE_UNAVAILABLE);
+        let lost = std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "backend terminated");
+        assert_eq!(ApiError::from(lost).status, StatusCode::SERVICE_UNAVAILABLE);
+        let broken = std::io::Error::other("bad bytes");
+        assert_eq!(
+            ApiError::from(broken).status,
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
         let timed_out = cma_projections::ProjectionError::Db(sqlx::Error::PoolTimedOut);
         assert_eq!(
             ApiError::from(timed_out).status,

@@ -96,7 +96,7 @@ impl From<UploadError> for ApiError {
                 "type-refused",
                 e.to_string(),
             ),
-            UploadError::Io(e) => ApiError::internal(e),
+            UploadError::Io(e) => ApiError::from(e),
         }
     }
 }

@@ -102,8 +102,7 @@ pub(super) async fn send_content(
     let content = state
         .files
         .open_content(&found.storage_key)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(|| ApiError::internal(format!("content of file {file} is missing")))?;
     let size = u64::try_from(found.size).map_err(ApiError::internal)?;
     Ok(attachment(content, size, &found.content_type, &found.name))

@@ -141,8 +141,7 @@ async fn send_logo(state: &AppState, team: TeamId) -> Result<Response, ApiError>
     let content = state
         .files
         .open_content(&found.storage_key)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(|| {
             ApiError::internal(format!("content of logo {} is missing", found.file_id))
         })?;

@@ -26,8 +26,14 @@ pub(super) struct Database {
     pool: PgPool,
 }
 
+/// The database's error as an I/O error; one that means "not now" (see
+/// [`cma_store::store::transient`]) keeps that meaning as a lost connection.
 fn other(e: sqlx::Error) -> io::Error {
-    io::Error::other(e)
+    if cma_store::store::transient(&e) {
+        io::Error::new(io::ErrorKind::ConnectionAborted, e)
+    } else {
+        io::Error::other(e)
+    }
 }
 
 impl Database {

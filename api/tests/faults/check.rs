@@ -22,12 +22,6 @@ const FOLLOWERS: [&str; 2] = ["email_outbox", "worker_due"];
 /// Lease namespaces: the runner's ("CMAP") and the worker's job locks ("CMAW").
 const LEASES: i64 = 0x434d_4150;
 const JOB_LOCKS: i64 = 0x434d_4157;
-const JOBS: [&str; 4] = [
-    "close_windows",
-    "complete_appointments",
-    "expire_quotes",
-    "send_retries",
-];
 
 pub struct Report {
     mode: Mode,
@@ -593,7 +587,10 @@ async fn check_leases(cluster: &Cluster, pool: &sqlx::AnyPool, report: &mut Repo
         .map(|n| (n.to_owned(), LEASES, "projector", true))
         .collect();
     wanted.extend(FOLLOWERS.map(|n| (n.to_owned(), LEASES, "worker", true)));
-    wanted.extend(JOBS.map(|n| (n.to_owned(), JOB_LOCKS, "worker", false)));
+    wanted.extend(
+        cma_workers::rules::TimedJob::ALL
+            .map(|j| (j.name().to_owned(), JOB_LOCKS, "worker", false)),
+    );
     let deadline = Instant::now() + Duration::from_secs(20);
     let (problems, holders) = loop {
         let mut problems = Vec::new();
