@@ -48,9 +48,9 @@ pub struct AcceptBody {
     pub name: String,
     /// `data:image/png;base64,...`
     pub signature: String,
-    /// The revision the client was shown; a newer one is refused (409).
-    #[serde(default)]
-    pub revision: Option<u32>,
+    /// The revision the client was shown (required: 400 without it); a
+    /// newer one is refused (409).
+    pub revision: u32,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -179,7 +179,7 @@ pub async fn accept(
         signature_png: signature_png(&body.signature)?,
         ip,
         user_agent: session.requester.user_agent.clone().unwrap_or_default(),
-        revision: body.revision,
+        revision: Some(body.revision),
         time_zone: team_schedule(&state, session.team).await?.zone(),
     };
     let executed = state

@@ -480,7 +480,7 @@ impl Task {
         match self.quote.take() {
             None => self.new_quote().await,
             Some((quote, _)) => {
-                let body = json!({"name": "Guest", "signature": signature()});
+                let body = json!({"name": "Guest", "signature": signature(), "revision": 1});
                 let accept = |api: &str, session: &str| {
                     self.http
                         .post(format!("{api}/api/v1/portal/quotes/{quote}/accept"))

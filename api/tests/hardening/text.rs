@@ -57,7 +57,7 @@ async fn accept(
         .post(
             &format!("/api/v1/portal/quotes/{quote}/accept"),
             Some(&client.token),
-            json!({"name": name, "signature": signature_url()}),
+            json!({"name": name, "signature": signature_url(), "revision": 1}),
         )
         .await
 }

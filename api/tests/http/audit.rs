@@ -90,7 +90,7 @@ async fn accepted_quote(server: &Server) -> (Staff, PortalClient, String, Vec<u8
         .post(
             &format!("/api/v1/portal/quotes/{quote}/accept"),
             Some(&client.token),
-            json!({"name": "Alice Client", "signature": signature}),
+            json!({"name": "Alice Client", "signature": signature, "revision": 1}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");

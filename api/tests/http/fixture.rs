@@ -94,7 +94,7 @@ pub async fn provision(
             .post(
                 &format!("/api/v1/portal/quotes/{quote_id}/accept"),
                 Some(&client.token),
-                json!({"name": name, "signature": signature()}),
+                json!({"name": name, "signature": signature(), "revision": 1}),
             )
             .await,
         StatusCode::OK,

@@ -421,7 +421,7 @@ fn body(w: &World, route: &Route, resources: &Resources) -> Option<Value> {
         "APPOINTMENT" => {
             json!({"client_id": resources.client, "starts_at": "2026-12-09T14:00:00Z", "ends_at": "2026-12-09T15:00:00Z", "title": "Survey"})
         }
-        "ACCEPT" => json!({"name": "Ada", "signature": signature()}),
+        "ACCEPT" => json!({"name": "Ada", "signature": signature(), "revision": 1}),
         "BOOK" => json!({"starts_at": w.free_slot}),
         json => serde_json::from_str(json).unwrap_or(Value::Null),
     })

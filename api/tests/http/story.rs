@@ -136,13 +136,22 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
         ]
     );
 
-    // A signature that is not a PNG is refused; a drawn one accepts the quote.
+    // The revision the client was shown is required; a signature that is
+    // not a PNG is refused; a drawn one accepts the quote.
     let accept = format!("/api/v1/portal/quotes/{quote}/accept");
     let (status, _) = server
         .post(
             &accept,
             Some(&portal),
-            json!({"name": "Jo Bloggs", "signature": "data:image/png;base64,aGVsbG8="}),
+            json!({"name": "Jo Bloggs", "signature": signature()}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = server
+        .post(
+            &accept,
+            Some(&portal),
+            json!({"name": "Jo Bloggs", "signature": "data:image/png;base64,aGVsbG8=", "revision": 1}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -150,7 +159,7 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
         .post(
             &accept,
             Some(&portal),
-            json!({"name": "Jo Bloggs", "signature": signature()}),
+            json!({"name": "Jo Bloggs", "signature": signature(), "revision": 1}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{accepted}");
@@ -169,7 +178,7 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
         .post(
             &accept,
             Some(&portal),
-            json!({"name": "Jo Bloggs", "signature": signature()}),
+            json!({"name": "Jo Bloggs", "signature": signature(), "revision": 1}),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
