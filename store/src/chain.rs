@@ -6,6 +6,7 @@
 //! given `FORMAT` tag.
 
 use crate::envelope::{Hash, Hashed, NewEvent, Recorded, StoredRef, StreamId, Version};
+use crate::store::Unreadable;
 use sha2::{Digest, Sha256};
 
 /// Tag that opens every hashed record; a new layout would get a new tag.
@@ -70,49 +71,101 @@ fn put_optional(out: &mut Vec<u8>, bytes: Option<&[u8]>) {
 /// The first place a stream's recorded events stop matching their chain.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BrokenLink {
-    pub stream: StreamId,
-    pub version: Version,
+    /// The stream, unless the row is unreadable down to its stream.
+    pub stream: Option<StreamId>,
+    /// The version in the stream, unless unreadable.
+    pub version: Option<Version>,
     pub position: u64,
-    pub expected: Hash,
-    pub actual: Hash,
-    pub reason: &'static str,
+    pub finding: Box<Finding>,
+}
+
+/// What is wrong at a [`BrokenLink`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Finding {
+    /// A hash that does not match: what the chain expected, what is recorded.
+    Mismatch {
+        reason: &'static str,
+        expected: Hash,
+        actual: Hash,
+    },
+    /// The positions `from..=to`, just before this event, hold no event:
+    /// events were deleted.
+    Missing { from: u64, to: u64 },
+    /// The row at this position cannot be read as an event.
+    Unreadable { reason: String },
 }
 
 impl BrokenLink {
     fn at(e: &StoredRef<'_>, reason: &'static str, expected: Hash, actual: Hash) -> Self {
         Self {
-            stream: StreamId::from_stored(e.hashed.stream.to_owned()),
-            version: e.hashed.version,
+            stream: Some(StreamId::from_stored(e.hashed.stream.to_owned())),
+            version: Some(e.hashed.version),
             position: e.position,
-            expected,
-            actual,
-            reason,
+            finding: Box::new(Finding::Mismatch {
+                reason,
+                expected,
+                actual,
+            }),
         }
     }
 
-    /// An event after a hole in the log's contiguous positions.
-    pub(crate) fn hole_before(e: &StoredRef<'_>) -> Self {
-        Self::at(
-            e,
-            "hole in the log before this event (an event was deleted)",
-            *e.prev_hash,
-            *e.prev_hash,
-        )
+    /// An event after a hole in the log's contiguous positions, which
+    /// should have started at `from`.
+    pub(crate) fn hole_before(e: &StoredRef<'_>, from: u64) -> Self {
+        Self {
+            stream: Some(StreamId::from_stored(e.hashed.stream.to_owned())),
+            version: Some(e.hashed.version),
+            position: e.position,
+            finding: Box::new(Finding::Missing {
+                from,
+                to: e.position.saturating_sub(1),
+            }),
+        }
+    }
+
+    /// A row the store cannot read as an event.
+    pub(crate) fn unreadable(row: Unreadable) -> Self {
+        Self {
+            stream: row.stream.map(StreamId::from_stored),
+            version: row.version,
+            position: row.position,
+            finding: Box::new(Finding::Unreadable { reason: row.reason }),
+        }
     }
 }
 
 impl std::fmt::Display for BrokenLink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} at stream {} version {} (position {}): expected {}, found {}",
-            self.reason,
-            self.stream,
-            self.version,
-            self.position,
-            hex::encode(self.expected),
-            hex::encode(self.actual)
-        )
+        let what = match &*self.finding {
+            Finding::Mismatch { reason, .. } => *reason,
+            Finding::Missing { .. } => "hole in the log before this event (an event was deleted)",
+            Finding::Unreadable { .. } => "row cannot be read as an event",
+        };
+        write!(f, "{what} at stream ")?;
+        match &self.stream {
+            Some(stream) => write!(f, "{stream}")?,
+            None => f.write_str("(unreadable)")?,
+        }
+        match self.version {
+            Some(version) => write!(f, " version {version}")?,
+            None => f.write_str(" version (unreadable)")?,
+        }
+        write!(f, " (position {}): ", self.position)?;
+        match &*self.finding {
+            Finding::Mismatch {
+                expected, actual, ..
+            } => write!(
+                f,
+                "expected {}, found {}",
+                hex::encode(expected),
+                hex::encode(actual)
+            ),
+            Finding::Missing { from, to } if from == to => {
+                write!(f, "no event at position {from}")
+            }
+            Finding::Missing { from, to } => write!(f, "no events at positions {from} to {to}"),
+            Finding::Unreadable { reason } => f.write_str(reason),
+        }
     }
 }
 
@@ -239,12 +292,14 @@ impl ChainVerifier {
                 && broken.as_ref().is_none_or(|b| entry.position < b.position)
             {
                 broken = Some(BrokenLink {
-                    stream: entry.stream,
-                    version: entry.version,
+                    stream: Some(entry.stream),
+                    version: Some(entry.version),
                     position: entry.position,
-                    expected: last.1,
-                    actual: entry.prev_hash,
-                    reason,
+                    finding: Box::new(Finding::Mismatch {
+                        reason,
+                        expected: last.1,
+                        actual: entry.prev_hash,
+                    }),
                 });
             }
         }

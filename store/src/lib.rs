@@ -22,4 +22,4 @@ pub use envelope::{
     Actor, Hash, Metadata, NewEvent, Position, Recorded, StreamId, Version, new_event_id,
 };
 pub use service::{CommandContext, Executed, Loaded, Service, ServiceError};
-pub use store::{AppendError, Appended, EventStore, Expected, StoreError};
+pub use store::{AppendError, Appended, EventStore, Expected, StoreError, Unreadable};

@@ -10,7 +10,7 @@
 
 use crate::committer::Committer;
 use crate::envelope::{Position, Recorded, StreamId};
-use crate::sql::{Columns, LogReader, columns, recorded, stored, to_i64};
+use crate::sql::{Columns, LogReader, columns, recorded, stored, stored_or_located, to_i64};
 use crate::store::{EventStore, StoreError, Visitor, visit_all};
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions, PgRow};
 use sqlx::{ConnectOptions, PgConnection, PgPool, Row};
@@ -153,7 +153,7 @@ impl LogReader for PgReader {
         visitor: Box<dyn Visitor>,
     ) -> Result<Box<dyn Visitor>, StoreError> {
         let rows = self.rows_after(after, limit).await?;
-        visit_all(rows, |row| stored(&row), visitor).await
+        visit_all(rows, |row| stored_or_located(&row), visitor).await
     }
 
     async fn close(&self) {

@@ -5,7 +5,7 @@
 use crate::envelope::{
     Actor, Hash, Hashed, Metadata, NewEvent, Position, Recorded, StoredRef, StreamId,
 };
-use crate::store::{StoreError, Visitor};
+use crate::store::{StoreError, Unreadable, Visitor};
 use cma_domain::Timestamp;
 use uuid::Uuid;
 
@@ -107,6 +107,80 @@ pub fn stored<'r>(row: &impl Columns<'r>) -> Result<StoredRef<'r>, StoreError> {
         prev_hash: hash(14)?,
         hash: hash(15)?,
     })
+}
+
+/// [`stored`], or where the row is and which of its columns cannot be read.
+pub fn stored_or_located<'r>(row: &impl Columns<'r>) -> Result<StoredRef<'r>, Unreadable> {
+    stored(row).map_err(|error| unreadable(row, &error))
+}
+
+/// The event columns, in [`columns!`]'s order.
+const COLUMN_NAMES: [&str; 16] = [
+    "position",
+    "stream_id",
+    "stream_version",
+    "event_id",
+    "event_type",
+    "schema_version",
+    "recorded_at",
+    "actor_kind",
+    "actor_id",
+    "correlation_id",
+    "causation_id",
+    "ip",
+    "user_agent",
+    "payload",
+    "prev_hash",
+    "hash",
+];
+
+/// Locates a row [`stored`] failed to read (`error`): its position, stream
+/// and version as far as they can be read, and the first column that
+/// cannot be read as its kind.
+fn unreadable<'r>(row: &impl Columns<'r>, error: &StoreError) -> Unreadable {
+    let column = |i: usize| -> Result<(), String> {
+        let required = |present: bool| {
+            if present {
+                Ok(())
+            } else {
+                Err("empty".to_owned())
+            }
+        };
+        let err = |e: StoreError| e.to_string();
+        match i {
+            0 | 2 | 6 => row.int(i).map(drop).map_err(err),
+            5 => row.small_int(i).map(drop).map_err(err),
+            1 | 4 | 7 => required(row.text(i).map_err(err)?.is_some()),
+            11 | 12 => row.text(i).map(drop).map_err(err),
+            3 | 9 => required(row.uuid(i).map_err(err)?.is_some()),
+            8 | 10 => row.uuid(i).map(drop).map_err(err),
+            13 => required(row.bytes(i).map_err(err)?.is_some()),
+            _ => match row.bytes(i).map_err(err)? {
+                Some(b) if b.len() == std::mem::size_of::<Hash>() => Ok(()),
+                Some(b) => Err(format!(
+                    "{} bytes, not {}",
+                    b.len(),
+                    std::mem::size_of::<Hash>()
+                )),
+                None => Err("empty".to_owned()),
+            },
+        }
+    };
+    let reason = COLUMN_NAMES
+        .iter()
+        .enumerate()
+        .find_map(|(i, name)| column(i).err().map(|why| format!("column {name}: {why}")))
+        .unwrap_or_else(|| error.to_string());
+    Unreadable {
+        position: row
+            .int(0)
+            .ok()
+            .and_then(|p| u64::try_from(p).ok())
+            .unwrap_or(0),
+        stream: row.text(1).ok().flatten().map(str::to_owned),
+        version: row.int(2).ok().and_then(|v| u64::try_from(v).ok()),
+        reason,
+    }
 }
 
 pub fn to_hash(bytes: &[u8]) -> Option<Hash> {

@@ -196,18 +196,45 @@ pub trait EventStore: Send + Sync + 'static {
 /// Something that looks at stored events one by one (see [`EventStore::scan`]).
 pub trait Visitor: std::any::Any + Send {
     fn visit(&mut self, event: &StoredRef<'_>) -> ControlFlow<()>;
+
+    /// A row the store holds but cannot read as an event. By default the
+    /// scan fails with it; a visitor that can carry on (or report where it
+    /// is) says so.
+    fn unreadable(&mut self, row: Unreadable) -> Result<ControlFlow<()>, StoreError> {
+        Err(StoreError::Corrupt {
+            position: row.position,
+            reason: row.reason,
+        })
+    }
+}
+
+/// A stored row that cannot be read as an event, located as far as its
+/// readable columns allow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreadable {
+    pub position: Position,
+    /// The stream, when its column can be read.
+    pub stream: Option<String>,
+    /// The version in the stream, when its column can be read.
+    pub version: Option<Version>,
+    /// Which column cannot be read, and why.
+    pub reason: String,
 }
 
 /// Shows `visitor` each of `items`, lent as a stored event by `lend`, on a
 /// blocking thread.
 pub(crate) async fn visit_all<T: Send + 'static>(
     items: Vec<T>,
-    lend: fn(&T) -> Result<StoredRef<'_>, StoreError>,
+    lend: fn(&T) -> Result<StoredRef<'_>, Unreadable>,
     mut visitor: Box<dyn Visitor>,
 ) -> Result<Box<dyn Visitor>, StoreError> {
     tokio::task::spawn_blocking(move || {
         for item in &items {
-            if visitor.visit(&lend(item)?).is_break() {
+            let flow = match lend(item) {
+                Ok(event) => visitor.visit(&event),
+                Err(row) => visitor.unreadable(row)?,
+            };
+            if flow.is_break() {
                 break;
             }
         }

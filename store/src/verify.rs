@@ -7,9 +7,9 @@
 //! a stretch must follow the stream's last event before it. The broken link
 //! reported is the first in log order whichever check finds it.
 
-use crate::chain::{BrokenLink, ChainVerifier};
+use crate::chain::{BrokenLink, ChainVerifier, Finding};
 use crate::envelope::{Position, StoredRef};
-use crate::store::{EventStore, StoreError, Visitor};
+use crate::store::{EventStore, StoreError, Unreadable, Visitor};
 use futures::stream::{self, BoxStream, StreamExt};
 use std::num::NonZeroUsize;
 use std::ops::ControlFlow;
@@ -75,10 +75,10 @@ impl Visitor for Stretch {
             (None, _) => None,
         };
         if self.last.is_none() {
-            self.hole_before_first = Some(BrokenLink::hole_before(e));
+            self.hole_before_first = Some(BrokenLink::hole_before(e, e.position));
         }
-        let found = if expected.is_some_and(|p| p != e.position) {
-            Err(BrokenLink::hole_before(e))
+        let found = if let Some(p) = expected.filter(|&p| p != e.position) {
+            Err(BrokenLink::hole_before(e, p))
         } else {
             self.chain.check_stored(e)
         };
@@ -93,6 +93,17 @@ impl Visitor for Stretch {
                 ControlFlow::Break(())
             }
         }
+    }
+
+    /// A row that cannot be read is itself a finding, at its position.
+    fn unreadable(&mut self, row: Unreadable) -> Result<ControlFlow<()>, StoreError> {
+        if let Some((_, end)) = self.covers
+            && row.position > end
+        {
+            return Ok(ControlFlow::Break(()));
+        }
+        self.broken = Some(BrokenLink::unreadable(row));
+        Ok(ControlFlow::Break(()))
     }
 }
 
@@ -133,7 +144,11 @@ pub async fn verify_in_stretches(
     let (mut last, mut events, mut short) = (from, 0u64, false);
     while let Some(stretch) = checked.next().await {
         let stretch = stretch?;
-        if short && let Some(link) = stretch.hole_before_first {
+        if short && let Some(mut link) = stretch.hole_before_first {
+            *link.finding = Finding::Missing {
+                from: last + 1,
+                to: link.position.saturating_sub(1),
+            };
             return Err(VerifyError::Broken(link));
         }
         short = stretch.short();

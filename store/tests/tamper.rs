@@ -1,8 +1,10 @@
 //! Altering the stored log directly is caught by `verify_log`, on SQLite and
 //! on PostgreSQL: a changed byte, a changed field, a deleted, inserted or
-//! reordered event, and a deleted stream tail.
+//! reordered event, and a deleted stream tail; and a row that cannot be
+//! read as an event is a finding at its place, not a failure to verify.
 
 use cma_domain::Timestamp;
+use cma_store::chain::Finding;
 use cma_store::postgres::PgStore;
 use cma_store::sqlite::{SqliteStore, connect_options};
 use cma_store::verify::{STRETCH, VerifyError, verify_in_stretches};
@@ -56,6 +58,22 @@ struct Case {
     name: &'static str,
     sql: &'static [&'static str],
     broken_at: u64,
+    found: Found,
+}
+
+/// What the finding must say.
+#[derive(Clone, Copy, Debug)]
+enum Found {
+    /// A hash that does not match.
+    Mismatch,
+    /// The positions `from..=to` hold nothing.
+    Missing(u64, u64),
+    /// The row cannot be read; the message names the column, and the
+    /// stream's version when it is readable.
+    Unreadable {
+        column: &'static str,
+        version: Option<u64>,
+    },
 }
 
 const CASES: &[Case] = &[
@@ -63,21 +81,25 @@ const CASES: &[Case] = &[
         name: "a payload byte changed",
         sql: &["UPDATE events SET payload = $1 WHERE position = 5"],
         broken_at: 5,
+        found: Found::Mismatch,
     },
     Case {
         name: "the recorded IP changed",
         sql: &["UPDATE events SET ip = '203.0.113.9' WHERE position = 7"],
         broken_at: 7,
+        found: Found::Mismatch,
     },
     Case {
         name: "an event deleted from the middle of a stream",
         sql: &["DELETE FROM events WHERE position = 4"],
         broken_at: 5,
+        found: Found::Missing(4, 4),
     },
     Case {
         name: "the last event of a stream deleted",
         sql: &["DELETE FROM events WHERE position = 10"],
         broken_at: 11,
+        found: Found::Missing(10, 10),
     },
     Case {
         name: "two events of a stream swapped",
@@ -87,6 +109,7 @@ const CASES: &[Case] = &[
             "UPDATE events SET stream_version = 2 WHERE position = 2",
         ],
         broken_at: 2,
+        found: Found::Mismatch,
     },
     Case {
         name: "a forged event inserted",
@@ -99,6 +122,44 @@ const CASES: &[Case] = &[
                 payload, hash, prev_hash FROM events WHERE position = 10",
         ],
         broken_at: 13,
+        found: Found::Mismatch,
+    },
+    Case {
+        name: "a recorded hash cut short",
+        sql: &["UPDATE events SET hash = substr(hash, 1, 4) WHERE position = 6"],
+        broken_at: 6,
+        found: Found::Unreadable {
+            column: "hash",
+            version: Some(2),
+        },
+    },
+    Case {
+        name: "two neighbouring events deleted",
+        sql: &["DELETE FROM events WHERE position IN (5, 6)"],
+        broken_at: 7,
+        found: Found::Missing(5, 6),
+    },
+];
+
+/// Alterations only SQLite's loose column types allow.
+const SQLITE_CASES: &[Case] = &[
+    Case {
+        name: "a payload rewritten as TEXT instead of BLOB",
+        sql: &["UPDATE events SET payload = CAST(payload AS TEXT) WHERE position = 6"],
+        broken_at: 6,
+        found: Found::Unreadable {
+            column: "payload",
+            version: Some(2),
+        },
+    },
+    Case {
+        name: "a stream version rewritten as text",
+        sql: &["UPDATE events SET stream_version = 'two' WHERE position = 8"],
+        broken_at: 8,
+        found: Found::Unreadable {
+            column: "stream_version",
+            version: None,
+        },
     },
 ];
 
@@ -116,6 +177,7 @@ async fn assert_caught(case: &Case, store: &dyn EventStore) {
                     "{} (stretches of {size}): caught at the wrong place: {link}",
                     case.name
                 );
+                assert_finding(case, &link);
             }
             Err(other) => panic!("{}: verification failed to run: {other}", case.name),
             Ok(v) => panic!(
@@ -123,6 +185,44 @@ async fn assert_caught(case: &Case, store: &dyn EventStore) {
                 case.name, v.events
             ),
         }
+    }
+}
+
+/// The finding says what the case did, and its message locates it.
+fn assert_finding(case: &Case, link: &cma_store::chain::BrokenLink) {
+    let message = link.to_string();
+    assert!(
+        message.contains(&format!("(position {})", case.broken_at)),
+        "{}: {message}",
+        case.name
+    );
+    match (case.found, &*link.finding) {
+        (Found::Mismatch, Finding::Mismatch { .. }) => {}
+        (Found::Missing(from, to), Finding::Missing { from: f, to: t }) => {
+            assert_eq!((*f, *t), (from, to), "{}: {message}", case.name);
+            let missing = if from == to {
+                format!("no event at position {from}")
+            } else {
+                format!("no events at positions {from} to {to}")
+            };
+            assert!(message.ends_with(&missing), "{}: {message}", case.name);
+            assert!(!message.contains("expected"), "{}: {message}", case.name);
+        }
+        (Found::Unreadable { column, version }, Finding::Unreadable { .. }) => {
+            assert!(link.stream.is_some(), "{}: {message}", case.name);
+            assert_eq!(link.version, version, "{}: {message}", case.name);
+            assert!(
+                message.contains(&format!("column {column}:")),
+                "{}: {message}",
+                case.name
+            );
+            assert!(
+                message.starts_with("row cannot be read as an event at stream case-"),
+                "{}: {message}",
+                case.name
+            );
+        }
+        (want, _) => panic!("{}: wanted {want:?}, found {message}", case.name),
     }
 }
 
@@ -145,7 +245,7 @@ async fn assert_clean(store: &dyn EventStore) {
 
 #[tokio::test]
 async fn every_alteration_of_the_sqlite_log_is_caught() {
-    for case in CASES {
+    for case in CASES.iter().chain(SQLITE_CASES) {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("events.db");
         let store = SqliteStore::open(&path).await.expect("open");

@@ -3,7 +3,7 @@
 //! the whole log runs at the speed of the file.
 
 use crate::envelope::{Position, Recorded, StreamId};
-use crate::sql::{Columns, LogReader, columns, recorded, stored, to_i64};
+use crate::sql::{Columns, LogReader, columns, recorded, stored, stored_or_located, to_i64};
 use crate::store::{StoreError, Visitor};
 use rusqlite::types::FromSqlError;
 use rusqlite::{Connection, OpenFlags, Row};
@@ -188,7 +188,11 @@ impl LogReader for SqliteReader {
             let mut statement = conn.prepare_cached(AFTER)?;
             let mut rows = statement.query([to_i64(after), limit])?;
             while let Some(row) = rows.next()? {
-                if visitor.visit(&stored(&row)?).is_break() {
+                let flow = match stored_or_located(&row) {
+                    Ok(event) => visitor.visit(&event),
+                    Err(unreadable) => visitor.unreadable(unreadable)?,
+                };
+                if flow.is_break() {
                     break;
                 }
             }
