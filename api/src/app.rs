@@ -89,6 +89,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            crate::http::idempotency::idempotent,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             read_your_writes,
         ))
         .layer(axum::middleware::from_fn(metrics::track))

@@ -11,6 +11,7 @@
 
 use crate::http::consistency::MIN_POSITION;
 use crate::http::cookies;
+use crate::http::idempotency::{IDEMPOTENCY_KEY, MAX_KEY_LEN};
 use crate::http::problem::{Problem, RATE_LIMIT_RETRY_AFTER_SECS, RETRY_AFTER_SECS};
 use cma_domain::quote::rules;
 use serde_json::{Map, Value, json};
@@ -710,6 +711,18 @@ fn parameters() -> Value {
                 (`.../not-caught-up`) with `Retry-After`, never stale data.",
             "schema": {"type": "integer", "format": "int64", "minimum": 0},
         },
+        "IdempotencyKey": {
+            "name": IDEMPOTENCY_KEY,
+            "in": "header",
+            "required": false,
+            "description": "Makes a retried command safe: a fresh value (e.g. a UUID) per \
+                command, the same one when retrying it. The same key with the same method, path \
+                and body from the same login within 24 hours is answered with the first answer \
+                (status and body, with `Idempotent-Replayed: true`) and not run again; with \
+                another request it is 422 (`.../idempotency-key-reused`), and while the first \
+                is still running 409 (`.../idempotency-key-in-use`). A 5xx answer is not kept.",
+            "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LEN},
+        },
         "CsrfToken": {
             "name": "X-CSRF-Token",
             "in": "header",
@@ -881,6 +894,16 @@ fn complete_operation(path: &str, method: &str, operation: &mut Value) {
     let takes_json = operation
         .pointer("/requestBody/content/application~1json")
         .is_some();
+    let upload = operation
+        .pointer("/requestBody/content/multipart~1form-data")
+        .is_some();
+    let idempotent = needs_session && method == "post" && !upload;
+    if idempotent {
+        operation["parameters"]
+            .as_array_mut()
+            .expect("parameters")
+            .push(json!({"$ref": "#/components/parameters/IdempotencyKey"}));
+    }
     let mut shared = vec!["400", "503"];
     if needs_session {
         shared.extend(["401", "403"]);
@@ -890,6 +913,9 @@ fn complete_operation(path: &str, method: &str, operation: &mut Value) {
     }
     if takes_json {
         shared.extend(["413", "415"]);
+    }
+    if idempotent {
+        shared.extend(["409", "422"]);
     }
     let responses = operation["responses"].as_object_mut().expect("responses");
     for status in shared {
@@ -1022,10 +1048,14 @@ fn meaning(status: &str) -> String {
         "404" => {
             "not found, or outside the caller's scope (existence is never revealed)".to_owned()
         }
-        "409" => "conflict with the current state".to_owned(),
+        "409" => "conflict with the current state, or the first request with this \
+             `Idempotency-Key` is still running"
+            .to_owned(),
         "413" => "the body is too large".to_owned(),
         "415" => "the body is not of a type this route takes".to_owned(),
-        "422" => "well-formed, but breaks a business rule".to_owned(),
+        "422" => "well-formed, but breaks a business rule, or the `Idempotency-Key` was \
+             already used for another request"
+            .to_owned(),
         "429" => format!(
             "too many attempts; wait (`Retry-After`, {RATE_LIMIT_RETRY_AFTER_SECS} s) and try again"
         ),

@@ -29,3 +29,6 @@ mod busy;
 
 #[path = "hardening/cookies.rs"]
 mod cookies;
+
+#[path = "hardening/idempotency.rs"]
+mod idempotency;

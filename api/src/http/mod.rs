@@ -3,6 +3,7 @@
 pub mod consistency;
 pub mod cookies;
 pub mod download;
+pub mod idempotency;
 pub mod json;
 pub mod path;
 pub mod problem;

@@ -67,6 +67,11 @@ export async function request(method, path, options = {}) {
   const headers = { Accept: 'application/json' };
   if (method === 'GET' && minPosition > 0) headers['X-Min-Position'] = String(minPosition);
   if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken();
+  // A fresh Idempotency-Key per command attempt; the retry below reuses
+  // these headers, so a retried attempt is answered once (docs/security.md).
+  if (method === 'POST' && typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function') {
+    headers['Idempotency-Key'] = crypto.randomUUID();
+  }
   let body;
   if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';

@@ -1,0 +1,276 @@
+//! `Idempotency-Key` on POST commands (docs/security.md, "Retried commands").
+//!
+//! A logged-in caller's POST that carries the header is run at most once per
+//! caller and key: the first answer (status, `Content-Type` and body) is kept
+//! in the read database for at least [`KEPT_SECONDS`], and the same key with
+//! the same method, path and body is answered with it again (with
+//! `Idempotent-Replayed: true`) without running the command. The same key
+//! with another request is 422 (`.../idempotency-key-reused`); while the
+//! first request is still running, 409 (`.../idempotency-key-in-use`).
+//! A 5xx answer is not kept (nothing was done, or it is not known): the key
+//! is released so that the retry runs.
+
+use crate::app::{AppState, JSON_BODY_LIMIT};
+use crate::http::ApiError;
+use crate::http::session::LoggedIn;
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+/// The request header (matched case-insensitively).
+pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+/// Marks an answer that is the replay of the first one.
+pub const REPLAYED: &str = "Idempotent-Replayed";
+/// How long a key and its answer are kept.
+pub const KEPT_SECONDS: i64 = 24 * 60 * 60;
+/// Longest key accepted.
+pub const MAX_KEY_LEN: usize = 255;
+
+/// What a claim on a key found.
+enum Claim {
+    /// The key is this request's: run it.
+    Mine,
+    /// The first answer, to replay.
+    Answered {
+        status: u16,
+        content_type: Option<String>,
+        body: String,
+    },
+    /// Another request under the same key.
+    Different,
+    /// The first request has not answered yet.
+    Running,
+}
+
+pub async fn idempotent(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.method() != Method::POST {
+        return next.run(request).await;
+    }
+    let Some(value) = request.headers().get(IDEMPOTENCY_KEY) else {
+        return next.run(request).await;
+    };
+    let Some(key) = value
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= MAX_KEY_LEN)
+        .map(str::to_owned)
+    else {
+        return ApiError::bad_request(format!(
+            "Idempotency-Key must be 1 to {MAX_KEY_LEN} visible ASCII characters, \
+             e.g. a UUID"
+        ))
+        .into_response();
+    };
+    let (mut parts, body) = request.into_parts();
+    // Keys are kept per caller; a request without a valid session has no
+    // caller to keep them for and is run as it is (it is answered 401/403).
+    let caller = match LoggedIn::from_request_parts(&mut parts, &state).await {
+        Ok(logged_in) => {
+            let principal = logged_in.session.principal;
+            format!("{}:{}", principal.kind().as_str(), principal.id())
+        }
+        Err(_) => return next.run(Request::from_parts(parts, body)).await,
+    };
+    // Uploads stream to the content store and are not buffered here.
+    let multipart = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/")
+        });
+    if multipart {
+        return next.run(Request::from_parts(parts, body)).await;
+    }
+    let bytes = match axum::body::to_bytes(body, JSON_BODY_LIMIT).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            return ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                "the request body is too large",
+            )
+            .into_response();
+        }
+    };
+    let fingerprint = fingerprint(&parts.method, &parts.uri, &bytes);
+    let claim = match claim(&state, &caller, &key, &fingerprint).await {
+        Ok(claim) => claim,
+        Err(e) => return e.into_response(),
+    };
+    match claim {
+        Claim::Mine => {}
+        Claim::Answered {
+            status,
+            content_type,
+            body,
+        } => return replay(status, content_type, body),
+        Claim::Different => {
+            return ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency-key-reused",
+                "this Idempotency-Key was already used for another request (another \
+                 method, path or body); send a new key for a new command",
+            )
+            .into_response();
+        }
+        Claim::Running => {
+            return ApiError::new(
+                StatusCode::CONFLICT,
+                "idempotency-key-in-use",
+                "the first request with this Idempotency-Key has not been answered yet; \
+                 try again in a moment",
+            )
+            .into_response();
+        }
+    }
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    let (parts, body) = response.into_parts();
+    let answered = axum::body::to_bytes(body, usize::MAX).await;
+    let kept = match &answered {
+        Ok(bytes) if !parts.status.is_server_error() => std::str::from_utf8(bytes).ok(),
+        _ => None,
+    };
+    let recorded = match kept {
+        Some(text) => {
+            let content_type = parts
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok());
+            record(&state, &caller, &key, parts.status, content_type, text).await
+        }
+        None => release(&state, &caller, &key).await,
+    };
+    if let Err(e) = recorded {
+        tracing::warn!(error = %e, "could not keep the answer of an Idempotency-Key");
+    }
+    match answered {
+        Ok(bytes) => Response::from_parts(parts, Body::from(bytes)),
+        Err(e) => ApiError::internal(e).into_response(),
+    }
+}
+
+/// What makes two requests "the same": method, path and query, body.
+fn fingerprint(method: &Method, uri: &axum::http::Uri, body: &Bytes) -> String {
+    let mut hash = Sha256::new();
+    hash.update(method.as_str().as_bytes());
+    hash.update([0]);
+    hash.update(
+        uri.path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("")
+            .as_bytes(),
+    );
+    hash.update([0]);
+    hash.update(body);
+    hex::encode(hash.finalize())
+}
+
+/// fingerprint, status, content_type, body.
+type KeptRow = (String, Option<i64>, Option<String>, Option<String>);
+
+/// Takes the key for this request, or finds what holds it.
+async fn claim(
+    state: &AppState,
+    caller: &str,
+    key: &str,
+    fingerprint: &str,
+) -> Result<Claim, ApiError> {
+    let pool = state.read.pool();
+    let now = state.clock.now();
+    let expired = now.plus_seconds(-KEPT_SECONDS).as_micros();
+    sqlx::query(
+        "DELETE FROM idempotency_keys WHERE caller = $1 AND idem_key = $2 AND created_at <= $3",
+    )
+    .bind(caller)
+    .bind(key)
+    .bind(expired)
+    .execute(pool)
+    .await?;
+    let inserted = sqlx::query(
+        "INSERT INTO idempotency_keys (caller, idem_key, fingerprint, created_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (caller, idem_key) DO NOTHING",
+    )
+    .bind(caller)
+    .bind(key)
+    .bind(fingerprint)
+    .bind(now.as_micros())
+    .execute(pool)
+    .await?
+    .rows_affected();
+    if inserted == 1 {
+        return Ok(Claim::Mine);
+    }
+    let row: Option<KeptRow> = sqlx::query_as(
+        "SELECT fingerprint, status, content_type, body FROM idempotency_keys \
+         WHERE caller = $1 AND idem_key = $2",
+    )
+    .bind(caller)
+    .bind(key)
+    .fetch_optional(pool)
+    .await?;
+    Ok(match row {
+        // Released between the insert and the select: the retry may run.
+        None => Box::pin(claim(state, caller, key, fingerprint)).await?,
+        Some((kept, _, _, _)) if kept != fingerprint => Claim::Different,
+        Some((_, Some(status), content_type, Some(body))) => Claim::Answered {
+            status: u16::try_from(status).unwrap_or(500),
+            content_type,
+            body,
+        },
+        Some(_) => Claim::Running,
+    })
+}
+
+async fn record(
+    state: &AppState,
+    caller: &str,
+    key: &str,
+    status: StatusCode,
+    content_type: Option<&str>,
+    body: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE idempotency_keys SET status = $1, content_type = $2, body = $3 \
+         WHERE caller = $4 AND idem_key = $5",
+    )
+    .bind(i64::from(status.as_u16()))
+    .bind(content_type)
+    .bind(body)
+    .bind(caller)
+    .bind(key)
+    .execute(state.read.pool())
+    .await?;
+    Ok(())
+}
+
+async fn release(state: &AppState, caller: &str, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM idempotency_keys WHERE caller = $1 AND idem_key = $2 AND status IS NULL",
+    )
+    .bind(caller)
+    .bind(key)
+    .execute(state.read.pool())
+    .await?;
+    Ok(())
+}
+
+fn replay(status: u16, content_type: Option<String>, body: String) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    headers.remove(header::CONTENT_TYPE);
+    if let Some(value) = content_type.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    headers.insert(REPLAYED, HeaderValue::from_static("true"));
+    response
+}

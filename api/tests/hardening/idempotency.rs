@@ -1,0 +1,209 @@
+//! Retried commands: `Idempotency-Key` on POST answers a retry with the
+//! first answer instead of running the command again.
+
+use crate::support::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+const KEY: &str = "Idempotency-Key";
+
+async fn post_with_key(
+    server: &Server,
+    path: &str,
+    token: &str,
+    key: &str,
+    body: Value,
+) -> (StatusCode, Option<String>, Value) {
+    let response = server
+        .http
+        .post(server.url(path))
+        .bearer_auth(token)
+        .header(KEY, key)
+        .json(&body)
+        .send()
+        .await
+        .expect("response");
+    let replayed = response
+        .headers()
+        .get("Idempotent-Replayed")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let (status, body) = read(response).await;
+    (status, replayed, body)
+}
+
+async fn invoice(server: &Server, staff: &Staff) -> String {
+    let client = server.client(staff, "Kim", &["kim@home.example"]).await;
+    let (status, created) = server
+        .post(
+            &format!("/api/v1/clients/{client}/invoices"),
+            Some(&staff.token),
+            json!({"currency": "GBP", "due_on": "2026-12-20", "lines": [
+                {"description": "Labour", "quantity": "1", "unit_price": "100.00", "tax_rate": "20"}
+            ]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    text(&created["invoice_id"])
+}
+
+async fn payments(server: &Server, staff: &Staff, invoice: &str) -> usize {
+    // Waits for every event appended so far (keyed answers are not noted).
+    let head = json!(server.head().await);
+    let (status, view) = server
+        .get_at(&format!("/api/v1/invoices/{invoice}"), &staff.token, &head)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    view["payments"].as_array().expect("payments").len()
+}
+
+#[tokio::test]
+async fn a_retried_payment_is_recorded_once_and_answered_the_same() {
+    let server = Server::start_with(at(NOW)).await;
+    let staff = server.signup("retry@ace.example").await;
+    let invoice = invoice(&server, &staff).await;
+    let path = format!("/api/v1/invoices/{invoice}/payments");
+    let payment = json!({"amount": "30.00", "paid_on": "2026-12-02"});
+
+    let (status, replayed, first) =
+        post_with_key(&server, &path, &staff.token, "pay-1", payment.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(replayed, None);
+    let (status, replayed, again) =
+        post_with_key(&server, &path, &staff.token, "pay-1", payment.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(replayed.as_deref(), Some("true"));
+    assert_eq!(again, first, "the first answer, replayed");
+    assert_eq!(payments(&server, &staff, &invoice).await, 1);
+
+    // The same key for another body: 422, nothing recorded.
+    let (status, _, problem) = post_with_key(
+        &server,
+        &path,
+        &staff.token,
+        "pay-1",
+        json!({"amount": "20.00", "paid_on": "2026-12-02"}),
+    )
+    .await;
+    assert_problem(status, &problem, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        text(&problem["type"]).ends_with("/idempotency-key-reused"),
+        "{problem}"
+    );
+    // ... or for another path.
+    let (status, _, problem) = post_with_key(
+        &server,
+        "/api/v1/clients",
+        &staff.token,
+        "pay-1",
+        json!({"name": "Lee", "emails": []}),
+    )
+    .await;
+    assert_problem(status, &problem, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Without a key, or with a new one, a payment is a new payment.
+    let (status, _) = server
+        .post(&path, Some(&staff.token), payment.clone())
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, replayed, _) =
+        post_with_key(&server, &path, &staff.token, "pay-2", payment.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(replayed, None);
+    assert_eq!(payments(&server, &staff, &invoice).await, 3);
+
+    // Keys are kept per caller: another login uses its own.
+    let other = server.signup("other@ace.example").await;
+    let (status, replayed, created) = post_with_key(
+        &server,
+        "/api/v1/clients",
+        &other.token,
+        "pay-1",
+        json!({"name": "Lee", "emails": []}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(replayed, None);
+
+    // Kept durably for 24 hours: across a restart, still replayed...
+    let server = server.restart_at("2026-12-08T09:00:00Z").await;
+    let (status, replayed, again) =
+        post_with_key(&server, &path, &staff.token, "pay-1", payment.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(replayed.as_deref(), Some("true"));
+    assert_eq!(again, first);
+    // ... and after that forgotten: the key may name a new command.
+    let server = server.restart_at("2026-12-08T10:00:00Z").await;
+    let (status, replayed, _) = post_with_key(
+        &server,
+        &path,
+        &staff.token,
+        "pay-1",
+        json!({"amount": "20.00", "paid_on": "2026-12-03"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(replayed, None);
+}
+
+#[tokio::test]
+async fn a_refusal_is_replayed_and_a_bad_key_is_400() {
+    let server = Server::start_with(at(NOW)).await;
+    let staff = server.signup("refused@ace.example").await;
+    let invoice = invoice(&server, &staff).await;
+    let path = format!("/api/v1/invoices/{invoice}/payments");
+    let too_much = json!({"amount": "5000.00", "paid_on": "2026-12-02"});
+    let (status, _, first) =
+        post_with_key(&server, &path, &staff.token, "big", too_much.clone()).await;
+    assert!(status.is_client_error(), "{status} {first}");
+    let (again_status, replayed, again) =
+        post_with_key(&server, &path, &staff.token, "big", too_much).await;
+    assert_eq!(again_status, status);
+    assert_eq!(replayed.as_deref(), Some("true"));
+    assert_eq!(again, first);
+
+    for key in ["", &"k".repeat(256)] {
+        let (status, _, problem) = post_with_key(
+            &server,
+            &path,
+            &staff.token,
+            key,
+            json!({"amount": "1.00", "paid_on": "2026-12-02"}),
+        )
+        .await;
+        assert_problem(status, &problem, StatusCode::BAD_REQUEST);
+    }
+    assert_eq!(payments(&server, &staff, &invoice).await, 0);
+}
+
+#[tokio::test]
+async fn without_a_session_the_key_is_not_kept_and_the_web_client_sends_one() {
+    let server = Server::start_with(at(NOW)).await;
+    server.signup("anon@ace.example").await;
+    let mut tokens = Vec::new();
+    for _ in 0..2 {
+        let response = server
+            .http
+            .post(server.url("/api/v1/auth/staff/login"))
+            .header(KEY, "login")
+            .json(&json!({"email": "anon@ace.example", "password": PASSWORD}))
+            .send()
+            .await
+            .expect("login");
+        assert!(response.headers().get("Idempotent-Replayed").is_none());
+        let (status, body) = read(response).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        tokens.push(text(&body["token"]));
+    }
+    assert_ne!(tokens[0], tokens[1], "no answer is shared without a caller");
+    let script = server
+        .http
+        .get(server.url("/assets/api.js"))
+        .send()
+        .await
+        .expect("api.js")
+        .text()
+        .await
+        .expect("text");
+    assert!(script.contains("'Idempotency-Key'] = crypto.randomUUID()"));
+}
