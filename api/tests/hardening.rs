@@ -32,3 +32,6 @@ mod cookies;
 
 #[path = "hardening/idempotency.rs"]
 mod idempotency;
+
+#[path = "hardening/signup.rs"]
+mod signup;

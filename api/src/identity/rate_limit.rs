@@ -44,6 +44,7 @@ pub enum Action {
     SetPassword,
     Reset,
     ResetRequest,
+    Signup,
 }
 
 impl Action {
@@ -54,6 +55,7 @@ impl Action {
             Action::SetPassword => "set-password",
             Action::Reset => "reset",
             Action::ResetRequest => "reset-request",
+            Action::Signup => "signup",
         }
     }
 }

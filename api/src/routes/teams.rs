@@ -2,7 +2,8 @@
 
 use crate::app::AppState;
 use crate::http::{ApiError, Json, Requester};
-use crate::identity::{Kind, Principal, logins, passwords};
+use crate::identity::rate_limit::{Action, Limiter, check_email_length};
+use crate::identity::{Principal, logins, passwords};
 use axum::http::StatusCode;
 use cma_domain::client::email;
 use cma_domain::credentials::{Credentials, CredentialsCommand};
@@ -43,6 +44,7 @@ pub struct SignupResponse {
         (status = 201, body = SignupResponse),
         (status = 400, description = "malformed request"),
         (status = 409, description = "a staff login with this email exists"),
+        (status = 429, description = "too many signups for this email or from this address"),
         (status = 415, description = "not JSON"),
         (status = 422, description = "invalid name, email, time zone or too short a password"),
     ))]
@@ -52,21 +54,52 @@ async fn signup(
     Json(body): Json<SignupRequest>,
 ) -> Result<(StatusCode, Json<SignupResponse>), ApiError> {
     passwords::check_policy(&body.owner_password)?;
+    check_email_length(&body.owner_email)?;
     let owner_email =
         email::normalise(&body.owner_email).map_err(|e| ApiError::unprocessable(e.to_string()))?;
-    if !logins::find(state.read.pool(), Kind::Staff, &owner_email)
-        .await?
-        .is_empty()
-    {
+    // Counted like a login: at most 10 signups per address and 100 per IP
+    // address in 15 minutes, which bounds what the 409 below tells.
+    Limiter::new(Action::Signup, &owner_email, requester.ip.as_deref())
+        .reserve(&state.read, state.clock.now())
+        .await?;
+    let (team, staff) = (TeamId::new(), StaffId::new());
+    let owner = Principal::Staff { staff, team };
+    if !logins::claim_staff(state.read.pool(), owner, &owner_email).await? {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "email-taken",
             "a staff login with this email already exists",
         ));
     }
+    let created = create(&state, &requester, body, team, staff, &owner_email).await;
+    if created.is_err() {
+        // The address is free again; a failure to free it leaves it
+        // claimed, which the original error still explains.
+        let _ = logins::unclaim(state.read.pool(), owner).await;
+    }
+    let registered = created?;
+    Ok((
+        StatusCode::CREATED,
+        Json(SignupResponse {
+            team_id: team.0,
+            staff_id: staff.0,
+            position: registered,
+        }),
+    ))
+}
+
+/// Records the team and its owner's credentials for a claimed address;
+/// the position of the credentials.
+async fn create(
+    state: &AppState,
+    requester: &Requester,
+    body: SignupRequest,
+    team: TeamId,
+    staff: StaffId,
+    owner_email: &str,
+) -> Result<u64, ApiError> {
     let password_hash = passwords::hash(body.owner_password).await?;
-    let (team, staff) = (TeamId::new(), StaffId::new());
-    let ctx = requester.context(Actor::Staff(staff.0), &state);
+    let ctx = requester.context(Actor::Staff(staff.0), state);
     state
         .service
         .execute::<Team>(
@@ -78,7 +111,7 @@ async fn signup(
                 owner: StaffMember {
                     staff,
                     name: body.owner_name,
-                    email: owner_email.clone(),
+                    email: owner_email.to_owned(),
                 },
                 time_zone: body.time_zone.unwrap_or_else(|| "Europe/London".to_owned()),
             },
@@ -92,23 +125,10 @@ async fn signup(
             CredentialsCommand::RegisterStaff {
                 staff,
                 team,
-                email: owner_email.clone(),
+                email: owner_email.to_owned(),
                 password_hash,
             },
         )
         .await?;
-    logins::record(
-        state.read.pool(),
-        Principal::Staff { staff, team },
-        &owner_email,
-    )
-    .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(SignupResponse {
-            team_id: team.0,
-            staff_id: staff.0,
-            position: registered.position,
-        }),
-    ))
+    Ok(registered.position)
 }
