@@ -1,7 +1,8 @@
 //! Purging the API's identity tables on a schedule, so they do not grow
 //! without bound: rate-limit attempts older than [`ATTEMPTS_KEPT_SECONDS`]
-//! (every limit's window is shorter) and sessions that have expired or been
-//! revoked (neither can be used again).
+//! (every limit's window is shorter), sessions that have expired or been
+//! revoked (neither can be used again) and Idempotency-Key answers older
+//! than [`IDEMPOTENCY_KEPT_SECONDS`] (the API no longer replays them).
 
 use crate::WorkerError;
 use cma_domain::Timestamp;
@@ -11,8 +12,13 @@ use cma_projections::ReadDb;
 /// longest rate-limit window (15 minutes).
 pub const ATTEMPTS_KEPT_SECONDS: i64 = 60 * 60;
 
-/// Deletes the attempts and sessions no limit or login needs at `now`; how
-/// many rows went.
+/// How long the API keeps an Idempotency-Key's first answer (its
+/// `KEPT_SECONDS`, 24 hours): a row this old is replaced by the next request
+/// under its key, so nothing reads it any more.
+pub const IDEMPOTENCY_KEPT_SECONDS: i64 = 24 * 60 * 60;
+
+/// Deletes the attempts, sessions and Idempotency-Key answers no limit,
+/// login or retry needs at `now`; how many rows went.
 pub async fn auth_tables(db: &ReadDb, now: Timestamp) -> Result<usize, WorkerError> {
     let before = now.plus_seconds(-ATTEMPTS_KEPT_SECONDS).as_micros();
     let attempts = sqlx::query("DELETE FROM auth_attempts WHERE at <= $1")
@@ -28,7 +34,14 @@ pub async fn auth_tables(db: &ReadDb, now: Timestamp) -> Result<usize, WorkerErr
             .await
             .map_err(|e| WorkerError::Store(e.to_string()))?
             .rows_affected();
-    Ok(usize::try_from(attempts + sessions).unwrap_or(usize::MAX))
+    let expired = now.plus_seconds(-IDEMPOTENCY_KEPT_SECONDS).as_micros();
+    let keys = sqlx::query("DELETE FROM idempotency_keys WHERE created_at <= $1")
+        .bind(expired)
+        .execute(db.pool())
+        .await
+        .map_err(|e| WorkerError::Store(e.to_string()))?
+        .rows_affected();
+    Ok(usize::try_from(attempts + sessions + keys).unwrap_or(usize::MAX))
 }
 
 #[cfg(test)]
@@ -38,6 +51,7 @@ mod tests {
     async fn count(db: &ReadDb, table: &'static str) -> i64 {
         let sql = match table {
             "sessions" => "SELECT COUNT(*) FROM sessions",
+            "idempotency_keys" => "SELECT COUNT(*) FROM idempotency_keys",
             _ => "SELECT COUNT(*) FROM auth_attempts",
         };
         let (n,): (i64,) = sqlx::query_as(sql)
@@ -90,6 +104,43 @@ mod tests {
             .await
             .expect("left");
         assert_eq!(left, "live");
+        db.close().await;
+    }
+
+    #[tokio::test]
+    async fn idempotency_keys_go_after_24_hours() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = ReadDb::open_sqlite(&dir.path().join("read.db"))
+            .await
+            .expect("read db");
+        db.migrate().await.expect("migrated");
+        let now = Timestamp::parse_rfc3339("2026-12-07T09:30:00Z").expect("now");
+        for (key, age, status) in [
+            ("expired", IDEMPOTENCY_KEPT_SECONDS + 1, Some(201_i64)),
+            ("expired-running", IDEMPOTENCY_KEPT_SECONDS, None),
+            ("kept", IDEMPOTENCY_KEPT_SECONDS - 60, Some(201)),
+            ("running", 5, None),
+        ] {
+            sqlx::query(
+                "INSERT INTO idempotency_keys (caller, idem_key, fingerprint, created_at, status) \
+                 VALUES ('staff:p', $1, 'f', $2, $3)",
+            )
+            .bind(key)
+            .bind(now.plus_seconds(-age).as_micros())
+            .bind(status)
+            .execute(db.pool())
+            .await
+            .expect("key");
+        }
+
+        assert_eq!(auth_tables(&db, now).await.expect("purged"), 2);
+        assert_eq!(count(&db, "idempotency_keys").await, 2);
+        let left: Vec<(String,)> =
+            sqlx::query_as("SELECT idem_key FROM idempotency_keys ORDER BY idem_key")
+                .fetch_all(db.pool())
+                .await
+                .expect("left");
+        assert_eq!(left, [("kept".to_owned(),), ("running".to_owned(),)]);
         db.close().await;
     }
 }
