@@ -745,8 +745,9 @@ fn headers() -> Value {
             "schema": {"type": "string"},
         },
         "SetCookie": {
-            "description": "The `cma_session` (HttpOnly) and `cma_csrf` cookies; logging out \
-                clears both (`Max-Age=0`)",
+            "description": "The `cma_session` (HttpOnly) and `cma_csrf` cookies, and on the staff \
+                and portal logins the `cma_device` known-device cookie (HttpOnly, 90 days); logging \
+                out clears the session and CSRF cookies (`Max-Age=0`)",
             "schema": {"type": "string"},
         },
     })

@@ -13,6 +13,27 @@ pub const CSRF: &str = "cma_csrf";
 /// or overwrite it.
 pub const HOST_SESSION: &str = "__Host-cma_session";
 pub const HOST_CSRF: &str = "__Host-cma_csrf";
+/// The known-device cookie (HttpOnly): set at each successful login, it lets
+/// later logins to the same account from this browser be rate-limited per
+/// device rather than per account.
+pub const DEVICE: &str = "cma_device";
+pub const HOST_DEVICE: &str = "__Host-cma_device";
+/// How long a browser keeps the known-device cookie: 90 days.
+pub const DEVICE_LIFETIME_SECONDS: i64 = 90 * 24 * 60 * 60;
+
+/// The known-device cookie's name: prefixed over https.
+pub fn device_name(secure: bool) -> &'static str {
+    match secure {
+        true => HOST_DEVICE,
+        false => DEVICE,
+    }
+}
+
+/// The `Set-Cookie` header remembering this browser as a known device.
+pub fn known_device(headers: &mut HeaderMap, value: String, secure: bool) {
+    let age = cookie::time::Duration::seconds(DEVICE_LIFETIME_SECONDS);
+    set(headers, device_name(secure), value, true, secure, age);
+}
 
 /// The session cookie's name: prefixed over https.
 pub fn session_name(secure: bool) -> &'static str {

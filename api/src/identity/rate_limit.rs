@@ -3,6 +3,12 @@
 //! [`PER_ACCOUNT`] counted attempts for one account, or more than [`PER_IP`]
 //! from one IP, within [`WINDOW_SECONDS`] answer 429.
 //!
+//! A login from a known device (one that presents a valid known-device
+//! cookie for the account, set at an earlier successful login) is counted
+//! per device instead of per account ([`Limiter::from_known_device`], at
+//! most [`PER_DEVICE`] counted attempts): failures from elsewhere cannot lock
+//! the owner out of a device they logged in from before.
+//!
 //! An attempt is reserved before any work ([`Limiter::reserve`]): the rows
 //! are written and counted in one transaction, serialised per bucket (a
 //! process-wide lock, and on PostgreSQL an advisory transaction lock, for
@@ -35,6 +41,7 @@ pub fn check_email_length(email: &str) -> Result<(), ApiError> {
 pub const WINDOW_SECONDS: i64 = 15 * 60;
 pub const PER_ACCOUNT: i64 = 10;
 pub const PER_IP: i64 = 100;
+pub const PER_DEVICE: i64 = 10;
 
 /// The endpoint family a counter belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +71,7 @@ impl Action {
 #[derive(Clone, Debug)]
 pub struct Limiter {
     account: String,
+    account_limit: i64,
     ip: Option<String>,
 }
 
@@ -80,12 +88,29 @@ impl Limiter {
                 action.as_str(),
                 hex::encode(Sha256::digest(account.trim().to_lowercase()))
             ),
+            account_limit: PER_ACCOUNT,
+            ip: ip.map(|ip| format!("{}:ip:{ip}", action.as_str())),
+        }
+    }
+
+    /// Counters for `action` from the known device `device` (an id whose
+    /// cookie was verified for the account) from `ip`: the device's counter
+    /// replaces the account's.
+    pub fn from_known_device(action: Action, device: &str, ip: Option<&str>) -> Self {
+        Self {
+            account: format!(
+                "{}:device:{}",
+                action.as_str(),
+                hex::encode(Sha256::digest(device))
+            ),
+            account_limit: PER_DEVICE,
             ip: ip.map(|ip| format!("{}:ip:{ip}", action.as_str())),
         }
     }
 
     fn buckets(&self) -> impl Iterator<Item = (&String, i64)> {
-        std::iter::once((&self.account, PER_ACCOUNT)).chain(self.ip.iter().map(|ip| (ip, PER_IP)))
+        std::iter::once((&self.account, self.account_limit))
+            .chain(self.ip.iter().map(|ip| (ip, PER_IP)))
     }
 
     /// Counts one attempt against both counters, or refuses (429, counting

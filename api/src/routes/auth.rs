@@ -6,7 +6,7 @@ use crate::http::session::LoggedIn;
 use crate::http::{ApiError, Json, Requester, StaffSession, cookies};
 use crate::identity::login::check_password;
 use crate::identity::rate_limit::{Action, Limiter, check_email_length};
-use crate::identity::tokens::csrf_token;
+use crate::identity::tokens::{csrf_token, device_cookie, known_device, new_device_id};
 use crate::identity::{Kind, Principal, sessions};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -45,7 +45,7 @@ pub struct StaffLoginResponse {
 #[utoipa::path(post, path = "/api/v1/auth/staff/login", tag = "auth", security(()),
     request_body = LoginRequest,
     responses(
-        (status = 200, body = StaffLoginResponse, description = "logged in; sets the cma_session and cma_csrf cookies"),
+        (status = 200, body = StaffLoginResponse, description = "logged in; sets the cma_session, cma_csrf and cma_device cookies"),
         (status = 400, description = "malformed request"),
         (status = 401, description = "wrong email or password"),
         (status = 415, description = "not JSON"),
@@ -54,9 +54,10 @@ pub struct StaffLoginResponse {
 async fn staff_login(
     State(state): State<AppState>,
     requester: Requester,
+    headers: HeaderMap,
     Json(body): Json<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    let principal = login(&state, &requester, Kind::Staff, &body).await?;
+    let (principal, device) = login(&state, &requester, &headers, Kind::Staff, &body).await?;
     let (session, token) = open_session(&state, principal).await?;
     let Principal::Staff { staff, team } = session.principal else {
         return Err(ApiError::internal("a staff login opened a client session"));
@@ -67,28 +68,43 @@ async fn staff_login(
         staff_id: staff.0,
         team_id: team.0,
     };
-    Ok(with_session_cookies(&state, &token, Json(body)))
+    let mut response = with_session_cookies(&state, &token, Json(body));
+    cookies::known_device(response.headers_mut(), device, state.config.is_https());
+    Ok(response)
 }
 
 /// Checks the password under the rate limits; 401 (counted) when wrong.
+/// A request presenting a valid known-device cookie for the account is
+/// counted against that device instead of the account. On success, the
+/// value of the known-device cookie to set (the same device when it was
+/// already known, a new one otherwise).
 pub async fn login(
     state: &AppState,
     requester: &Requester,
+    headers: &HeaderMap,
     kind: Kind,
     body: &LoginRequest,
-) -> Result<Principal, ApiError> {
+) -> Result<(Principal, String), ApiError> {
     let action = match kind {
         Kind::Staff => Action::StaffLogin,
         Kind::Client => Action::PortalLogin,
     };
     check_email_length(&body.email)?;
-    let limiter = Limiter::new(action, &body.email, requester.ip.as_deref());
+    let known = cookies::get(headers, cookies::device_name(state.config.is_https()))
+        .and_then(|value| known_device(&state.secret_key, kind, &body.email, &value));
+    let ip = requester.ip.as_deref();
+    let limiter = match &known {
+        Some(device) => Limiter::from_known_device(action, device, ip),
+        None => Limiter::new(action, &body.email, ip),
+    };
     let now = state.clock.now();
     limiter.reserve(&state.read, now).await?;
     match check_password(state, kind, &body.email, &body.password).await? {
         Some(principal) => {
             limiter.release(&state.read, now).await?;
-            Ok(principal)
+            let device = known.unwrap_or_else(new_device_id);
+            let cookie = device_cookie(&state.secret_key, kind, &body.email, &device);
+            Ok((principal, cookie))
         }
         None => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,

@@ -2,7 +2,7 @@
 //! and reset a forgotten password.
 
 use crate::app::AppState;
-use crate::http::{ApiError, Json, Requester};
+use crate::http::{ApiError, Json, Requester, cookies};
 use crate::identity::links::set_password as use_link;
 use crate::identity::rate_limit::{Action, Limiter, check_email_length};
 use crate::identity::tokens::csrf_token;
@@ -10,7 +10,7 @@ use crate::identity::{Kind, Principal, logins, sessions};
 use crate::routes::Positioned;
 use crate::routes::auth::{LoginRequest, login, open_session, with_session_cookies};
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use cma_domain::client::{Client, ClientCommand};
 use cma_domain::credentials::{
@@ -122,7 +122,7 @@ async fn set_password(
 #[utoipa::path(post, path = "/api/v1/auth/portal/login", tag = "portal", security(()),
     request_body = LoginRequest,
     responses(
-        (status = 200, body = PortalLoginResponse, description = "logged in; sets the cookies"),
+        (status = 200, body = PortalLoginResponse, description = "logged in; sets the cma_session, cma_csrf and cma_device cookies"),
         (status = 400, description = "malformed request"),
         (status = 401, description = "wrong email or password"),
         (status = 403, description = "the portal is suspended"),
@@ -131,9 +131,10 @@ async fn set_password(
 async fn portal_login(
     State(state): State<AppState>,
     requester: Requester,
+    headers: HeaderMap,
     Json(body): Json<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    let principal = login(&state, &requester, Kind::Client, &body).await?;
+    let (principal, device) = login(&state, &requester, &headers, Kind::Client, &body).await?;
     let client = ClientId(principal.id());
     let record = state
         .service
@@ -150,7 +151,9 @@ async fn portal_login(
         token: token.clone(),
         client_id: client.0,
     };
-    Ok(with_session_cookies(&state, &token, Json(body)))
+    let mut response = with_session_cookies(&state, &token, Json(body));
+    cookies::known_device(response.headers_mut(), device, state.config.is_https());
+    Ok(response)
 }
 
 /// Ask for a password reset link by email. The answer is the same whether

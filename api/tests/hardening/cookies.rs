@@ -32,7 +32,12 @@ async fn over_https_the_cookies_are_host_prefixed_and_secure() {
         .iter()
         .find(|c| c.starts_with("__Host-cma_csrf="))
         .unwrap_or_else(|| panic!("{cookies:?}"));
-    for cookie in [session, csrf] {
+    let device = cookies
+        .iter()
+        .find(|c| c.starts_with("__Host-cma_device="))
+        .unwrap_or_else(|| panic!("{cookies:?}"));
+    assert!(device.contains("HttpOnly"), "{device}");
+    for cookie in [session, csrf, device] {
         assert!(cookie.contains("Secure"), "{cookie}");
         assert!(cookie.contains("Path=/"), "{cookie}");
         assert!(!cookie.contains("Domain"), "{cookie}");

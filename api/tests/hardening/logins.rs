@@ -129,3 +129,137 @@ async fn an_invited_client_without_a_password_takes_as_long_as_anyone() {
         "invited without a password: {invited:?}, unknown address: {unknown:?}"
     );
 }
+
+/// A staff login to `email` with `password`, presenting `cookie` (a
+/// `name=value` pair) if any: its status and the known-device cookie it sets.
+async fn login_from(
+    server: &Server,
+    email: &str,
+    password: &str,
+    cookie: Option<&str>,
+) -> (StatusCode, Option<String>) {
+    let mut request = server
+        .http
+        .post(server.url("/api/v1/auth/staff/login"))
+        .json(&json!({"email": email, "password": password}));
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let response = request.send().await.expect("login");
+    let device = set_cookies(&response)
+        .into_iter()
+        .find(|c| c.starts_with("cma_device="))
+        .map(|c| c.split(';').next().expect("pair").to_owned());
+    (response.status(), device)
+}
+
+#[tokio::test]
+async fn a_known_device_is_not_locked_out_by_failures_from_elsewhere() {
+    let server = Server::start().await;
+    server.signup("owner@ace.example").await;
+    server.signup("other@ace.example").await;
+    let response = server
+        .http
+        .post(server.url("/api/v1/auth/staff/login"))
+        .json(&json!({"email": "owner@ace.example", "password": PASSWORD}))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(response.status(), StatusCode::OK);
+    let set = set_cookies(&response)
+        .into_iter()
+        .find(|c| c.starts_with("cma_device="))
+        .expect("a known-device cookie");
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=7776000"] {
+        assert!(set.contains(attribute), "{set}");
+    }
+    let device = set.split(';').next().expect("pair").to_owned();
+    let (_, others) = login_from(&server, "other@ace.example", PASSWORD, None).await;
+    let others = others.expect("the other account's device cookie");
+
+    // An attacker uses up the account's failures.
+    for _ in 0..10 {
+        let (status, _) = login_from(&server, "owner@ace.example", "guess", None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, _) = login_from(&server, "owner@ace.example", PASSWORD, None).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "a fresh client");
+
+    // Forged and tampered cookies are ignored: the account's limit applies.
+    let value = device.trim_start_matches("cma_device=");
+    let (id, mac) = value.split_once('.').expect("id.mac");
+    let flipped = format!(
+        "cma_device={id}.{}{}",
+        if mac.starts_with('A') { "B" } else { "A" },
+        &mac[1..]
+    );
+    let other_id = format!(
+        "cma_device={}{}.{mac}",
+        &id[..21],
+        if id.ends_with('A') { "B" } else { "A" }
+    );
+    for forged in [
+        "cma_device=AAAAAAAAAAAAAAAAAAAAAA.AAAA".to_owned(),
+        flipped,
+        other_id,
+        others.clone(),
+        format!("cma_device={id}"),
+    ] {
+        let (status, _) = login_from(&server, "owner@ace.example", PASSWORD, Some(&forged)).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{forged}");
+    }
+
+    // The owner's browser, known from before, still gets in, and keeps its id.
+    let (status, again) = login_from(&server, "owner@ace.example", PASSWORD, Some(&device)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again.as_deref(), Some(device.as_str()));
+
+    // The known device has a limit of its own.
+    for _ in 0..10 {
+        let (status, _) = login_from(&server, "owner@ace.example", "typo", Some(&device)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, _) = login_from(&server, "owner@ace.example", PASSWORD, Some(&device)).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the device's own failures"
+    );
+}
+
+#[tokio::test]
+async fn a_portal_login_sets_a_known_device_cookie_too() {
+    let server = Server::start().await;
+    let boss = server.signup("dev@ace.example").await;
+    server
+        .portal_client(&boss, "Pat", "pat@home.example", all_sections())
+        .await;
+    let login = |cookie: Option<String>, password: &'static str| {
+        let mut request = server
+            .http
+            .post(server.url("/api/v1/auth/portal/login"))
+            .json(&json!({"email": "pat@home.example", "password": password}));
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send()
+    };
+    let response = login(None, PASSWORD).await.expect("login");
+    assert_eq!(response.status(), StatusCode::OK);
+    let device = set_cookies(&response)
+        .into_iter()
+        .find(|c| c.starts_with("cma_device="))
+        .expect("a known-device cookie")
+        .split(';')
+        .next()
+        .expect("pair")
+        .to_owned();
+    for _ in 0..10 {
+        let status = login(None, "guess").await.expect("login").status();
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let fresh = login(None, PASSWORD).await.expect("login").status();
+    assert_eq!(fresh, StatusCode::TOO_MANY_REQUESTS);
+    let known = login(Some(device), PASSWORD).await.expect("login").status();
+    assert_eq!(known, StatusCode::OK);
+}
