@@ -64,7 +64,7 @@ async fn signup(
         .await?;
     let (team, staff) = (TeamId::new(), StaffId::new());
     let owner = Principal::Staff { staff, team };
-    if !logins::claim_staff(state.read.pool(), owner, &owner_email).await? {
+    if !claim(&state, owner, &owner_email).await? {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "email-taken",
@@ -74,10 +74,14 @@ async fn signup(
     let created = create(&state, &requester, body, team, staff, &owner_email).await;
     if created.is_err() {
         // The address is free again; a failure to free it leaves it
-        // claimed, which the original error still explains.
+        // claimed, which the original error still explains (and a later
+        // signup takes the claim over once it is stale).
         let _ = logins::unclaim(state.read.pool(), owner).await;
     }
     let registered = created?;
+    // The login is complete; should this fail, the credentials recorded
+    // above still keep the claim from being taken over.
+    let _ = logins::confirm(state.read.pool(), owner).await;
     Ok((
         StatusCode::CREATED,
         Json(SignupResponse {
@@ -85,6 +89,37 @@ async fn signup(
             staff_id: staff.0,
             position: registered,
         }),
+    ))
+}
+
+/// Claims `email` for `owner`: false when a staff login or a signup in
+/// progress holds it. A claim left by a signup that never finished (older
+/// than [`logins::ABANDONED_AFTER_SECONDS`], its staff member without
+/// credentials in the event store) is taken over; of concurrent signups
+/// doing so, the database's unique index lets one through.
+async fn claim(state: &AppState, owner: Principal, email: &str) -> Result<bool, ApiError> {
+    let pool = state.read.pool();
+    let stale = match logins::claim_staff(pool, owner, email, state.clock.now()).await? {
+        logins::Claim::Mine => return Ok(true),
+        logins::Claim::Taken => return Ok(false),
+        logins::Claim::Stale(stale) => stale,
+    };
+    let recorded = state
+        .service
+        .load::<Credentials>(stale.staff.id())
+        .await
+        .map_err(ApiError::from)?
+        .version;
+    if recorded != 0 {
+        // Its signup did record the login; only the mark was not cleared.
+        let _ = logins::confirm(pool, stale.staff).await;
+        return Ok(false);
+    }
+    // Whoever removed it or not, claim again: the unique index decides.
+    logins::take_over(pool, &stale).await?;
+    Ok(matches!(
+        logins::claim_staff(pool, owner, email, state.clock.now()).await?,
+        logins::Claim::Mine
     ))
 }
 

@@ -77,3 +77,85 @@ async fn a_refused_signup_leaves_the_address_free() {
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
 }
+
+/// A claim row as a signup leaves it when its process dies between claiming
+/// the address and recording the team: no credentials, no team.
+async fn leave_claim(server: &Server, email: &str, claimed_at: &str) {
+    let db = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        server.data_dir().join("read.db").display()
+    ))
+    .await
+    .expect("read db");
+    let claimed_at = cma_domain::Timestamp::parse_rfc3339(claimed_at).expect("instant");
+    sqlx::query(
+        "INSERT INTO logins (principal_kind, email, principal_id, team_id, claimed_at) \
+         VALUES ('staff', $1, $2, $3, $4)",
+    )
+    .bind(email)
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(claimed_at.as_micros())
+    .execute(&db)
+    .await
+    .expect("claim");
+    db.close().await;
+}
+
+#[tokio::test]
+async fn a_claim_left_by_a_signup_that_died_is_taken_over_once_stale() {
+    let server = Server::start().await;
+    // Claimed 11 minutes before the server's clock, never completed.
+    let email = "crashed@ace.example";
+    leave_claim(&server, email, "2026-12-07T09:19:00Z").await;
+    let (status, created) = server
+        .post("/api/v1/teams", None, signup_body(email, 0))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let (status, login) = server
+        .post(
+            "/api/v1/auth/staff/login",
+            None,
+            json!({"email": email, "password": "the password of signup 0"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{login}");
+    assert_eq!(login["team_id"], created["team_id"]);
+    // The completed signup's login is never taken over, however old.
+    let later = server.restart_at("2026-12-08T09:30:00Z").await;
+    let (status, _) = later
+        .post("/api/v1/teams", None, signup_body(email, 1))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // A claim made a minute ago may still be a signup in progress: it holds.
+    let email = "in-progress@ace.example";
+    leave_claim(&later, email, "2026-12-08T09:29:00Z").await;
+    let (status, _) = later
+        .post("/api/v1/teams", None, signup_body(email, 2))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn concurrent_signups_take_over_a_stale_claim_once() {
+    let server = Server::start().await;
+    let email = "stale-race@ace.example";
+    leave_claim(&server, email, "2026-12-07T08:30:00Z").await;
+    let attempts = (0..8).map(|i| server.post("/api/v1/teams", None, signup_body(email, i)));
+    let statuses: Vec<u16> = join_all(attempts)
+        .await
+        .iter()
+        .map(|(s, _)| s.as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        7,
+        "{statuses:?}"
+    );
+}
