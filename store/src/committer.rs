@@ -5,10 +5,11 @@
 use crate::chain::{GENESIS, hash_event};
 use crate::envelope::{Hash, NewEvent, Position, StreamId, Version};
 use crate::store::{AppendError, Appended, Expected, StoreError};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::Instant;
+use uuid::Uuid;
 
 /// Most appends committed in one transaction.
 pub const MAX_BATCH: usize = 256;
@@ -47,17 +48,41 @@ impl Head {
     };
 }
 
+/// The event ids of a batch's requests, to look up among those recorded.
+pub fn event_ids(requests: &[Request]) -> Vec<Uuid> {
+    requests
+        .iter()
+        .flat_map(|r| r.events.iter().map(|e| e.event_id))
+        .collect()
+}
+
 /// Checks each request in order against the stream heads (as earlier requests
 /// of the batch leave them), assigns positions from `next` and links hashes.
-/// A refused request writes nothing and does not disturb the others.
+/// A request carrying an event id already `recorded`, already taken by an
+/// earlier request of the batch or twice in itself is refused (a caller
+/// supplies the ids). A refused request writes nothing and does not disturb
+/// the others.
 pub fn plan<'a>(
     requests: &'a [Request],
     heads: &mut HashMap<StreamId, Head>,
+    recorded: &HashSet<Uuid>,
     mut next: Position,
 ) -> (Vec<Row<'a>>, Vec<Outcome>) {
     let mut rows = Vec::new();
     let mut outcomes = Vec::with_capacity(requests.len());
+    let mut taken: HashSet<Uuid> = HashSet::new();
     for r in requests {
+        let mut ids = HashSet::with_capacity(r.events.len());
+        let duplicate = r.events.iter().find(|e| {
+            recorded.contains(&e.event_id) || taken.contains(&e.event_id) || !ids.insert(e.event_id)
+        });
+        if let Some(e) = duplicate {
+            outcomes.push(Err(AppendError::Store(StoreError::Backend(format!(
+                "event id {} is already recorded",
+                e.event_id
+            )))));
+            continue;
+        }
         let head = heads.get(&r.stream).copied().unwrap_or(Head::EMPTY);
         if !r.expected.admits(head.version) {
             outcomes.push(Err(AppendError::Conflict {
@@ -85,6 +110,7 @@ pub fn plan<'a>(
             cur = Head { version, hash };
         }
         heads.insert(r.stream.clone(), cur);
+        taken.extend(ids);
         outcomes.push(Ok(Appended {
             positions,
             version: cur.version,

@@ -330,9 +330,26 @@ macro_rules! sql_event_log {
                     };
                     self.heads.insert(r.stream.clone(), head);
                 }
+                // Event ids are the callers': one already recorded fails
+                // only its own append, not the batch (on the unique index).
+                let mut recorded = std::collections::HashSet::new();
+                let ids = $crate::committer::event_ids(requests);
+                for chunk in ids.chunks($crate::sql::INSERT_CHUNK) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT event_id FROM events WHERE event_id IN (",
+                    );
+                    let mut list = q.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    q.push(")");
+                    let found: Vec<uuid::Uuid> =
+                        q.build_query_scalar().fetch_all(&mut *tx).await?;
+                    recorded.extend(found);
+                }
                 let heads = &mut self.heads;
                 let next = current + 1;
-                let (rows, outcomes) = $crate::committer::plan(requests, heads, next);
+                let (rows, outcomes) = $crate::committer::plan(requests, heads, &recorded, next);
                 let head = rows.last().map_or(next - 1, |r| r.position);
                 for chunk in rows.chunks($crate::sql::INSERT_CHUNK) {
                     let mut q = sqlx::QueryBuilder::<$db>::new(

@@ -19,7 +19,7 @@ mod lifecycle;
 #[path = "contract/order.rs"]
 mod order;
 
-use append::{empty_append, expectations, round_trip};
+use append::{duplicate_event_ids_fail_only_their_append, empty_append, expectations, round_trip};
 use chain::chain_links;
 use concurrency::concurrent_appenders;
 use lifecycle::{reopen, subscribe_advances};
@@ -92,6 +92,7 @@ macro_rules! kurrentdb {
 
 relational!(
     round_trip,
+    duplicate_event_ids_fail_only_their_append,
     expectations,
     empty_append,
     ordering,

@@ -136,3 +136,59 @@ pub fn assert_closed(outcome: Result<cma_store::Appended, AppendError>) {
         "append after close: {outcome:?}"
     );
 }
+
+/// An event id already recorded, or taken by another append of the same
+/// batch, fails only the append that carries it: the appends committed
+/// with it in one group commit land.
+pub async fn duplicate_event_ids_fail_only_their_append<B: Backend>(backend: &B) {
+    let store = backend.open().await;
+    let scope = Scope::new();
+    let first = event(1);
+    store
+        .append(&scope.stream(), Expected::NoStream, vec![first.clone()])
+        .await
+        .expect("the first append");
+    let twin = event(2);
+    let mut appends = Vec::new();
+    for i in 0..20u32 {
+        let events = match i {
+            5 => vec![event(3), first.clone()],
+            10 | 11 => vec![twin.clone()],
+            _ => vec![event(100 + i)],
+        };
+        appends.push((scope.stream(), events));
+    }
+    let outcomes = futures::future::join_all(
+        appends
+            .iter()
+            .map(|(stream, events)| store.append(stream, Expected::NoStream, events.clone())),
+    )
+    .await;
+    for (i, outcome) in outcomes.iter().enumerate() {
+        match i {
+            5 => assert!(
+                matches!(outcome, Err(AppendError::Store(StoreError::Backend(m))) if m.contains("already recorded")),
+                "append {i}: {outcome:?}"
+            ),
+            10 | 11 => {}
+            _ => assert!(outcome.is_ok(), "append {i}: {outcome:?}"),
+        }
+    }
+    let twins_landed = outcomes[10].is_ok() as u8 + outcomes[11].is_ok() as u8;
+    assert_eq!(twins_landed, 1, "{:?} {:?}", outcomes[10], outcomes[11]);
+    assert!(
+        store
+            .read_stream(&appends[5].0)
+            .await
+            .expect("read")
+            .is_empty()
+    );
+    for (i, (stream, _)) in appends.iter().enumerate() {
+        let expected = usize::from(outcomes[i].is_ok());
+        assert_eq!(
+            store.read_stream(stream).await.expect("read").len(),
+            expected
+        );
+    }
+    store.close().await;
+}
