@@ -27,6 +27,10 @@ mod pages;
 #[path = "http/contact_email.rs"]
 mod contact_email;
 
+/// Python tools from PyPI, shared with the worker tests.
+#[path = "../../workers/tests/worker/pypi.rs"]
+mod pypi;
+
 #[path = "http/moto.rs"]
 mod moto;
 

@@ -7,58 +7,10 @@
 
 use crate::support::*;
 use reqwest::StatusCode;
-use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 const GENERATOR: &str = "openapi-python-client==0.29.1";
-
-/// The Python of a virtual environment with the generator (which brings the
-/// generated client's own dependencies: httpx, attrs, python-dateutil), made
-/// on first use; a lock file keeps concurrent tests and runs from racing.
-fn generator_python() -> PathBuf {
-    let root = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    std::fs::create_dir_all(root).expect("target tmp dir");
-    let lock = File::create(root.join("generated-client-venv.lock")).expect("lock file");
-    lock.lock().expect("locking the generator environment");
-    let venv = root.join("generated-client-venv");
-    let python = venv.join("bin").join("python");
-    let installed = venv.join("installed.txt");
-    if std::fs::read_to_string(&installed).is_ok_and(|done| done == GENERATOR) {
-        return python;
-    }
-    if venv.exists() {
-        std::fs::remove_dir_all(&venv).expect("removing an unfinished environment");
-    }
-    run(Command::new("python3").arg("-m").arg("venv").arg(&venv));
-    run(Command::new(&python).args([
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        GENERATOR,
-    ]));
-    std::fs::write(&installed, GENERATOR).expect("marking the environment");
-    python
-}
-
-fn run(command: &mut Command) -> String {
-    let output = command
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(
-        output.status.success(),
-        "{command:?} failed ({}):\n{text}",
-        output.status
-    );
-    text
-}
 
 #[tokio::test]
 async fn a_client_generated_from_the_document_runs_the_story() {
@@ -76,20 +28,23 @@ async fn a_client_generated_from_the_document_runs_the_story() {
     std::fs::write(&spec, &document).expect("write the document");
 
     let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/generated_client");
-    let python = tokio::task::spawn_blocking(generator_python)
-        .await
-        .expect("installing the generator");
+    let python =
+        tokio::task::spawn_blocking(|| crate::pypi::python_with("generated-client", GENERATOR))
+            .await
+            .expect("installing the generator");
     let package = work.path().join("cma_client");
     // Any warning (a part of the document the generator cannot read) fails.
-    let said = run(Command::new(&python)
-        .args(["-m", "openapi_python_client", "generate", "--meta", "none"])
-        .arg("--path")
-        .arg(&spec)
-        .arg("--output-path")
-        .arg(&package)
-        .arg("--config")
-        .arg(here.join("config.yaml"))
-        .arg("--fail-on-warning"));
+    let said = crate::pypi::run(
+        Command::new(&python)
+            .args(["-m", "openapi_python_client", "generate", "--meta", "none"])
+            .arg("--path")
+            .arg(&spec)
+            .arg("--output-path")
+            .arg(&package)
+            .arg("--config")
+            .arg(here.join("config.yaml"))
+            .arg("--fail-on-warning"),
+    );
     assert!(package.join("client.py").is_file(), "{said}");
 
     let outbox = server.data_dir().join("outbox");
@@ -101,7 +56,7 @@ async fn a_client_generated_from_the_document_runs_the_story() {
         .env("PYTHONPATH", work.path())
         .env("PYTHONDONTWRITEBYTECODE", "1");
     // Off the runtime's thread: the server answers the story on it.
-    let said = tokio::task::spawn_blocking(move || run(&mut story))
+    let said = tokio::task::spawn_blocking(move || crate::pypi::run(&mut story))
         .await
         .expect("the story");
     assert!(said.contains("story complete"), "{said}");

@@ -9,7 +9,7 @@ use object_store::ObjectStore;
 use object_store::aws::{AmazonS3, AmazonS3Builder};
 use object_store::path::Path as Key;
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
@@ -35,7 +35,7 @@ pub struct Moto {
 
 impl Moto {
     pub async fn start() -> Moto {
-        let python = tokio::task::spawn_blocking(installed_python)
+        let python = tokio::task::spawn_blocking(|| crate::pypi::python_with("moto", MOTO))
             .await
             .expect("installing moto");
         let dir = tempfile::tempdir().expect("temp dir");
@@ -161,46 +161,4 @@ fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .expect("a free port")
         .port()
-}
-
-/// The Python of a virtual environment with moto, made on first use; a
-/// lock file keeps concurrent tests (and test runs) from making it twice.
-fn installed_python() -> PathBuf {
-    let root = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    std::fs::create_dir_all(root).expect("target tmp dir");
-    let lock = File::create(root.join("moto-venv.lock")).expect("lock file");
-    lock.lock().expect("locking the moto environment");
-    let venv = root.join("moto-venv");
-    let python = venv.join("bin").join("python");
-    let installed = venv.join("installed.txt");
-    if std::fs::read_to_string(&installed).is_ok_and(|done| done == MOTO) {
-        return python;
-    }
-    if venv.exists() {
-        std::fs::remove_dir_all(&venv).expect("removing an unfinished moto environment");
-    }
-    run(Command::new("python3").arg("-m").arg("venv").arg(&venv));
-    run(Command::new(&python).args([
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        MOTO,
-    ]));
-    std::fs::write(&installed, MOTO).expect("marking the moto environment");
-    python
-}
-
-fn run(command: &mut Command) {
-    let output = command.output().unwrap_or_else(|e| {
-        panic!("cannot run {command:?} to install {MOTO} for the object-storage tests: {e}")
-    });
-    assert!(
-        output.status.success(),
-        "{command:?} failed ({}) installing {MOTO} for the object-storage tests:\n{}{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
 }

@@ -9,8 +9,6 @@ use crate::support::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::File;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const VALIDATOR: &str = "openapi-spec-validator==0.9.0";
@@ -55,51 +53,6 @@ fn objects<'a>(
     }
 }
 
-/// The Python of a virtual environment with the validator, made on first use.
-fn validator_python() -> PathBuf {
-    let root = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    std::fs::create_dir_all(root).expect("target tmp dir");
-    let lock = File::create(root.join("openapi-venv.lock")).expect("lock file");
-    lock.lock().expect("locking the validator environment");
-    let venv = root.join("openapi-venv");
-    let python = venv.join("bin").join("python");
-    let installed = venv.join("installed.txt");
-    if std::fs::read_to_string(&installed).is_ok_and(|done| done == VALIDATOR) {
-        return python;
-    }
-    if venv.exists() {
-        std::fs::remove_dir_all(&venv).expect("removing an unfinished environment");
-    }
-    run(Command::new("python3").arg("-m").arg("venv").arg(&venv));
-    run(Command::new(&python).args([
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        VALIDATOR,
-    ]));
-    std::fs::write(&installed, VALIDATOR).expect("marking the environment");
-    python
-}
-
-fn run(command: &mut Command) -> String {
-    let output = command
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(
-        output.status.success(),
-        "{command:?} failed ({}):\n{text}",
-        output.status
-    );
-    text
-}
-
 #[tokio::test]
 async fn the_document_is_valid_openapi_3_1() {
     let (_server, spec) = document().await;
@@ -107,10 +60,12 @@ async fn the_document_is_valid_openapi_3_1() {
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("openapi.json");
     std::fs::write(&file, serde_json::to_vec(&spec).expect("json")).expect("write");
-    let python = validator_python();
-    let said = run(Command::new(python)
-        .args(["-m", "openapi_spec_validator"])
-        .arg(&file));
+    let python = crate::pypi::python_with("openapi", VALIDATOR);
+    let said = crate::pypi::run(
+        Command::new(python)
+            .args(["-m", "openapi_spec_validator"])
+            .arg(&file),
+    );
     assert!(said.contains("OK"), "{said}");
 }
 

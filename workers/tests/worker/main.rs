@@ -9,6 +9,7 @@ mod fixtures;
 mod horizon;
 mod job_lock;
 mod notify;
+mod pypi;
 mod relay;
 mod retries;
 mod rules;

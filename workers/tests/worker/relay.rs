@@ -10,7 +10,6 @@ use crate::fixtures::{Env, Running, at, config, parse};
 use crate::smtp::{Secured, Smtp};
 use cma_store::Clock;
 use cma_workers::email::{Dkim, SmtpSettings, TransportSettings, list_emails};
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -82,7 +81,7 @@ async fn signed_emails_pass_an_independent_dkim_verifier() {
         "{signature}"
     );
 
-    let python = tokio::task::spawn_blocking(installed_python)
+    let python = tokio::task::spawn_blocking(|| crate::pypi::python_with("dkimpy", DKIMPY))
         .await
         .expect("installing dkimpy");
     let received = dir.path().join("received.eml");
@@ -274,46 +273,4 @@ fn verify(python: &Path, dir: &Path, message: &Path) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8_lossy(&output.stdout).trim().to_owned()
-}
-
-/// The Python of a virtual environment with dkimpy, made on first use; a
-/// lock file keeps concurrent tests (and test runs) from making it twice.
-fn installed_python() -> PathBuf {
-    let root = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    std::fs::create_dir_all(root).expect("target tmp dir");
-    let lock = File::create(root.join("dkimpy-venv.lock")).expect("lock file");
-    lock.lock().expect("locking the dkimpy environment");
-    let venv = root.join("dkimpy-venv");
-    let python = venv.join("bin").join("python");
-    let installed = venv.join("installed.txt");
-    if std::fs::read_to_string(&installed).is_ok_and(|done| done == DKIMPY) {
-        return python;
-    }
-    if venv.exists() {
-        std::fs::remove_dir_all(&venv).expect("removing an unfinished dkimpy environment");
-    }
-    run(Command::new("python3").arg("-m").arg("venv").arg(&venv));
-    run(Command::new(&python).args([
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        DKIMPY,
-    ]));
-    std::fs::write(&installed, DKIMPY).expect("marking the dkimpy environment");
-    python
-}
-
-fn run(command: &mut Command) {
-    let output = command.output().unwrap_or_else(|e| {
-        panic!("cannot run {command:?} to install {DKIMPY} for the DKIM test: {e}")
-    });
-    assert!(
-        output.status.success(),
-        "{command:?} failed ({}) installing {DKIMPY}:\n{}{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
