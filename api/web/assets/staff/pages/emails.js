@@ -8,7 +8,7 @@ import { dataTable, emailBadge, empty, errorSlot, poll } from '../../ui.js';
 
 /** @typedef {{email_id: string, to: string, subject: string, kind: string, state: string, attempts: number, last_error?: string, created_at: string, sent_at?: string}} Email */
 
-/** The kinds of email (workers/src/email/list.rs) in words. */
+/** The kinds of email (workers/src/email/kind.rs) in words. */
 const KINDS = {
   portal_invite: 'Portal invite',
   password_reset: 'Password reset',
@@ -17,6 +17,7 @@ const KINDS = {
   booking_cancelled: 'Booking cancelled',
   quote_accepted: 'Quote accepted',
   new_message: 'New message',
+  portal_update: 'Portal update for the client',
 };
 
 const FILTERS = [
@@ -79,7 +80,7 @@ export default async function emails(ctx) {
     body: h(
       'div',
       null,
-      h('p', { class: 'hint page-intro' }, 'Every email sent to your team and your clients: invites, password resets, bookings, accepted quotes, uploads and messages. An email that cannot be sent is retried automatically, with the last error shown beside it.'),
+      h('p', { class: 'hint page-intro' }, 'Every email sent to your team and your clients: invites, password resets, bookings, accepted quotes, uploads, messages and portal updates (sent once a client’s updates have been quiet for a while). An email that cannot be sent is retried automatically, with the last error shown beside it.'),
       h(
         'div',
         { class: 'toolbar' },
