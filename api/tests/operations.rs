@@ -4,6 +4,10 @@
 //! Real servers on random ports, real SQLite files, the real PostgreSQL at
 //! 127.0.0.1:5432 (each test on a database of its own).
 
+/// Read models as text, to compare them with a rebuild.
+#[path = "../../projections/tests/support/dump.rs"]
+mod dump;
+
 use clap::Parser;
 use cma_api::app::AppState;
 use cma_api::cli::Cli;
@@ -12,11 +16,10 @@ use cma_api::roles::Roles;
 use cma_projections::{Projections, ReadDb, RunnerConfig};
 use cma_store::EventStore;
 use cma_store::sqlite::SqliteStore;
+use dump::dump;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use sqlx::any::AnyRow;
-use sqlx::{Column, Connection, Row};
-use std::collections::BTreeMap;
+use sqlx::Connection;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -409,44 +412,6 @@ async fn role_subsets_are_refused_on_the_embedded_default() {
     assert!(refused.expect_err("refused").contains("CMA_DATABASE_URL"));
     let refused = cma(&["serve", "--roles", "api,web", "--data-dir", &data]).await;
     assert!(refused.expect_err("refused").contains("unknown role"));
-}
-
-/// Every row of every read-model table, as sorted text.
-async fn dump(db: &ReadDb) -> BTreeMap<String, Vec<String>> {
-    let mut out = BTreeMap::new();
-    for projector in cma_projections::views::all() {
-        for table in projector.tables() {
-            let rows: Vec<AnyRow> =
-                sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM {table}")))
-                    .fetch_all(db.pool())
-                    .await
-                    .expect("dump a table");
-            let mut lines: Vec<String> = rows.iter().map(row_text).collect();
-            lines.sort();
-            out.insert((*table).to_owned(), lines);
-        }
-    }
-    out
-}
-
-fn row_text(row: &AnyRow) -> String {
-    row.columns()
-        .iter()
-        .map(|c| {
-            let i = c.ordinal();
-            let value = if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
-                format!("{v:?}")
-            } else if let Ok(v) = row.try_get::<Option<String>, _>(i) {
-                format!("{v:?}")
-            } else if let Ok(v) = row.try_get::<Option<Vec<u8>>, _>(i) {
-                format!("{:?}", v.map(hex::encode))
-            } else {
-                "?".to_owned()
-            };
-            format!("{}={value}", c.name())
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,8 +5,6 @@ use crate::load::{Ledger, Setup};
 use clap::Parser;
 use cma_projections::ReadDb;
 use cma_store::EventStore;
-use sqlx::any::AnyRow;
-use sqlx::{Column, Row};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -443,7 +441,7 @@ pub async fn check(
         None => ReadDb::open_sqlite(&cluster.data_dir().join("read.db")).await,
     }
     .expect("read db");
-    let projected = dump(&read).await;
+    let projected = crate::dump::dump(&read).await;
     let rebuilt = cma_projections::rebuild::rebuild(
         store.clone(),
         &read,
@@ -452,7 +450,7 @@ pub async fn check(
     )
     .await
     .expect("rebuild");
-    let again = dump(&read).await;
+    let again = crate::dump::dump(&read).await;
     let rows: usize = projected.values().map(Vec::len).sum();
     let differing: Vec<String> = projected
         .iter()
@@ -648,42 +646,4 @@ async fn check_leases(cluster: &Cluster, pool: &sqlx::AnyPool, report: &mut Repo
         problems,
         format!("{}; /readyz {}", holders.join(" "), states.join(" ")),
     );
-}
-
-/// Every row of every read-model table, as sorted text.
-async fn dump(db: &ReadDb) -> BTreeMap<String, Vec<String>> {
-    let mut out = BTreeMap::new();
-    for projector in cma_projections::views::all() {
-        for table in projector.tables() {
-            let rows: Vec<AnyRow> =
-                sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM {table}")))
-                    .fetch_all(db.pool())
-                    .await
-                    .expect("dump a table");
-            let mut lines: Vec<String> = rows.iter().map(row_text).collect();
-            lines.sort();
-            out.insert((*table).to_owned(), lines);
-        }
-    }
-    out
-}
-
-fn row_text(row: &AnyRow) -> String {
-    row.columns()
-        .iter()
-        .map(|c| {
-            let i = c.ordinal();
-            let value = if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
-                format!("{v:?}")
-            } else if let Ok(v) = row.try_get::<Option<String>, _>(i) {
-                format!("{v:?}")
-            } else if let Ok(v) = row.try_get::<Option<Vec<u8>>, _>(i) {
-                format!("{:?}", v.map(hex::encode))
-            } else {
-                "?".to_owned()
-            };
-            format!("{}={value}", c.name())
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
