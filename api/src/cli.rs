@@ -36,7 +36,7 @@ pub enum Command {
     /// serve`.
     #[command(subcommand)]
     Projections(ProjectionsCommand),
-    /// Audit a quote's acceptance or the whole event log (PRODUCT §10).
+    /// Audit a quote's acceptance or the whole event log.
     /// Read-only: it never creates a store, and may run beside a live
     /// `cma serve`.
     #[command(subcommand)]

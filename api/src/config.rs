@@ -192,7 +192,7 @@ const DEFAULT_RESET_LINK_MINUTES: u32 =
 
 const DEFAULT_EMAIL_HORIZON_HOURS: u64 = cma_workers::email::DEFAULT_HORIZON.as_secs() / 3600;
 
-/// 25 MiB (PRODUCT §6.3).
+/// 25 MiB (docs/product.md §6.3).
 pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 25 * 1024 * 1024;
 
 impl Config {

@@ -1032,7 +1032,7 @@ fn tag(path: &str) -> &'static str {
     }
 }
 
-/// What a status means in this API (API.md's conventions).
+/// What a status means in this API (docs/api.md's conventions).
 fn meaning(status: &str) -> String {
     match status {
         "200" => "success".to_owned(),

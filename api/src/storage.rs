@@ -1,4 +1,4 @@
-//! Uploaded content, stored by its SHA-256 (PRODUCT §6.3): on local disk by
+//! Uploaded content, stored by its SHA-256 (docs/product.md §6.3): on local disk by
 //! default, or in an S3-compatible bucket.
 //!
 //! An upload is streamed into a temporary file under the files directory,

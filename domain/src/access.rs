@@ -1,4 +1,4 @@
-//! What a client's portal lets them see and do (PRODUCT §3.5, §3.6).
+//! What a client's portal lets them see and do (docs/product.md §3.5, §3.6).
 //!
 //! The application service loads these facts from the client's stream and
 //! passes them inside every command a client sends, so each stream's

@@ -1,7 +1,7 @@
 //! Exact money. Per line: net = round(quantity × unit price);
 //! tax = round(net × rate / 100); total = net + tax, where round is half away
 //! from zero to the currency's minor unit. Document totals are sums of the
-//! rounded line amounts (PRODUCT §4.3).
+//! rounded line amounts (docs/product.md §4.3).
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};

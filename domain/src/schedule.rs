@@ -1,4 +1,4 @@
-//! A team's bookable hours (PRODUCT §8.1) and the free slots they leave (§8.2).
+//! A team's bookable hours (docs/product.md §8.1) and the free slots they leave (§8.2).
 //!
 //! A [`Schedule`] is stored whole inside team settings events and carried in
 //! every booking command, so the diary can decide without reading the team.
@@ -9,7 +9,7 @@
 //!   length, and a slot must end (on the wall clock) within its interval;
 //! - any weekday with working hours offers slots, Saturday and Sunday
 //!   included when a team sets hours for them (by default they have none, so
-//!   the default offers weekday slots only, as PRODUCT §8.2 describes);
+//!   the default offers weekday slots only, as docs/product.md §8.2 describes);
 //! - daylight saving: a 09:00 slot is 09:00 local on both sides of a change.
 //!   A local start that does not exist (the spring-forward gap) offers no
 //!   slot; a local start that exists twice (the fall-back fold) is the

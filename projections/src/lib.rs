@@ -1,4 +1,4 @@
-//! The query side (PRODUCT §2): read models built by checkpointed
+//! The query side (docs/product.md §2): read models built by checkpointed
 //! projectors from the event log, the queries the API serves from them,
 //! read-your-writes waits, lag, and rebuild with an atomic swap.
 //!

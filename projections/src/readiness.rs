@@ -9,7 +9,7 @@ use serde::Serialize;
 use std::time::Duration;
 use utoipa::ToSchema;
 
-/// The longest a read waits for the read models (API.md: at most 5 s).
+/// The longest a read waits for the read models (docs/api.md: at most 5 s).
 pub const MAX_WAIT: Duration = Duration::from_secs(5);
 const POLL: Duration = Duration::from_millis(20);
 

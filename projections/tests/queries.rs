@@ -1,4 +1,4 @@
-//! Every view's query answers in API.md's shape, and only within scope.
+//! Every view's query answers in docs/api.md's shape, and only within scope.
 
 use crate::support::{self, history::envelope};
 use cma_domain::access::{Author, ClientPortal, Sections};

@@ -1,4 +1,4 @@
-//! The background worker (PRODUCT §2, §8.5, §9): emails composed from the
+//! The background worker (docs/product.md §2, §8.5, §9): emails composed from the
 //! event log, kept in an outbox and sent through lettre, and the timed rules
 //! run by tokio-cron-scheduler. See `docs/worker.md`.
 //!

@@ -1,4 +1,4 @@
-//! The audit of a quote's acceptance (PRODUCT §10): its stream replayed with
+//! The audit of a quote's acceptance (docs/product.md §10): its stream replayed with
 //! the hash chain checked and the acceptance hashes recomputed, an acceptance
 //! certificate, and the whole-log verification the CLI runs.
 

@@ -1,4 +1,4 @@
-//! Where a request comes from (PRODUCT §4.4): the socket's peer, or — only
+//! Where a request comes from (docs/product.md §4.4): the socket's peer, or — only
 //! when that peer is a configured trusted proxy — the right-most address in
 //! `X-Forwarded-For` that is not itself a trusted proxy.
 

@@ -1,4 +1,4 @@
-//! Rate limits on login and token endpoints (PRODUCT §11.3), counted in the
+//! Rate limits on login and token endpoints (docs/product.md §11.3), counted in the
 //! database so every API process shares them: more than
 //! [`PER_ACCOUNT`] counted attempts for one account, or more than [`PER_IP`]
 //! from one IP, within [`WINDOW_SECONDS`] answer 429.

@@ -1,4 +1,4 @@
-//! Server-side sessions (PRODUCT §11.1): a row per login in the read-side
+//! Server-side sessions (docs/product.md §11.1): a row per login in the read-side
 //! database, found by the SHA-256 of its token, so any API process can
 //! serve any request.
 

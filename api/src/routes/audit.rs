@@ -1,4 +1,4 @@
-//! The audit of a quote's acceptance (PRODUCT §10), for staff of the owning
+//! The audit of a quote's acceptance (docs/product.md §10), for staff of the owning
 //! team. Unlike the other reads, this one replays the event log itself: the
 //! point is to check what is recorded there.
 

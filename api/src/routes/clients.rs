@@ -1,4 +1,4 @@
-//! Clients and their portal access (PRODUCT §3), staff side.
+//! Clients and their portal access (docs/product.md §3), staff side.
 
 use crate::app::AppState;
 use crate::http::{ApiError, Json, Path, StaffSession};

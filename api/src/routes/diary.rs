@@ -1,4 +1,4 @@
-//! The team diary, staff side (PRODUCT §8): add appointments, cancel any.
+//! The team diary, staff side (docs/product.md §8): add appointments, cancel any.
 
 use super::Positioned;
 use super::scope::team_client;
@@ -23,7 +23,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cancel))
 }
 
-/// Defaults: from now, to 31 days after `from`; an empty value (API.md's
+/// Defaults: from now, to 31 days after `from`; an empty value (docs/api.md's
 /// `?from=&to=`) is the default too.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -1,4 +1,4 @@
-//! Outbound email as staff see it (PRODUCT §9.2: failures visible to staff),
+//! Outbound email as staff see it (docs/product.md §9.2: failures visible to staff),
 //! read from the worker's outbox table.
 
 use crate::app::AppState;

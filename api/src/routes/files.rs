@@ -1,4 +1,4 @@
-//! Files on a client's record, staff side (PRODUCT §6.2): upload for the client.
+//! Files on a client's record, staff side (docs/product.md §6.2): upload for the client.
 
 use super::scope::team_client;
 use crate::app::AppState;

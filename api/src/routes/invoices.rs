@@ -1,4 +1,4 @@
-//! Invoices, staff side (PRODUCT §5.1): issue, record payments.
+//! Invoices, staff side (docs/product.md §5.1): issue, record payments.
 
 use super::Positioned;
 use super::scope::team_client;

@@ -1,4 +1,4 @@
-//! Messages, staff side (PRODUCT §7): post in a client's thread, mark it read.
+//! Messages, staff side (docs/product.md §7): post in a client's thread, mark it read.
 //!
 //! Reading a thread (`GET`) has no side effects; a side marks what it has
 //! read with `POST .../messages/read`, which the inbox unread counts follow.

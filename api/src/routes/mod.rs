@@ -1,4 +1,4 @@
-//! Route groups, named as API.md groups them. Each exposes `routes()`; every
+//! Route groups, named as docs/api.md groups them. Each exposes `routes()`; every
 //! handler carries `#[utoipa::path]`, so registering a route documents it.
 
 pub mod audit;

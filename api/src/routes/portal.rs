@@ -1,4 +1,4 @@
-//! The client's own portal page (PRODUCT §3.5): who they are, the business,
+//! The client's own portal page (docs/product.md §3.5): who they are, the business,
 //! its branding and the sections that are on; the client's email choice.
 
 use super::Positioned;

@@ -1,4 +1,4 @@
-//! Project Files & Inspiration in the client portal (PRODUCT §6.1).
+//! Project Files & Inspiration in the client portal (docs/product.md §6.1).
 
 use super::files::{FileCreated, FileListing, send_content, store_upload};
 use super::scope::{scope, section};

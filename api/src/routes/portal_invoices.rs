@@ -1,4 +1,4 @@
-//! Invoices in the client portal (PRODUCT §5.1): list and open, read only.
+//! Invoices in the client portal (docs/product.md §5.1): list and open, read only.
 
 use super::scope::{scope, section};
 use crate::app::AppState;

@@ -1,4 +1,4 @@
-//! Meetings in the client portal (PRODUCT §8.2–§8.4): book a free slot,
+//! Meetings in the client portal (docs/product.md §8.2–§8.4): book a free slot,
 //! cancel up to 24 hours before it starts.
 
 use super::Positioned;

@@ -1,4 +1,4 @@
-//! Messages in the client portal (PRODUCT §7.1): post, mark read.
+//! Messages in the client portal (docs/product.md §7.1): post, mark read.
 
 use super::Positioned;
 use super::messages::{MessageBody, MessageCreated, ReadMarker, mark_thread_read, post_in_thread};

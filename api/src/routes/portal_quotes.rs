@@ -1,4 +1,4 @@
-//! Quotes in the client portal (PRODUCT §4.2–§4.7): toggle optional lines,
+//! Quotes in the client portal (docs/product.md §4.2–§4.7): toggle optional lines,
 //! comment on a line, accept with a typed name and a drawn signature.
 
 use super::Positioned;

@@ -1,4 +1,4 @@
-//! Quotes, staff side (PRODUCT §4.1, §4.6): draft, edit, send, withdraw, reply on a line.
+//! Quotes, staff side (docs/product.md §4.1, §4.6): draft, edit, send, withdraw, reply on a line.
 
 use super::Positioned;
 use super::scope::team_client;

@@ -1,4 +1,4 @@
-//! The team's logo (PRODUCT §3.3 branding): staff upload, replace and
+//! The team's logo (docs/product.md §3.3 branding): staff upload, replace and
 //! remove it; staff and every logged-in client of the team fetch it.
 //!
 //! The bytes go through the same upload plumbing as client files, with the

@@ -1,4 +1,4 @@
-//! Team settings (PRODUCT §3.3, §8.1): business name, schedule, invite
+//! Team settings (docs/product.md §3.3, §8.1): business name, schedule, invite
 //! email template, branding and the contact address for replies.
 
 use crate::app::AppState;

@@ -1,5 +1,5 @@
 //! The audit of an accepted quote over HTTP and from the `cma` command line,
-//! and `cma audit verify` catching an altered log (PRODUCT §10). The command
+//! and `cma audit verify` catching an altered log (docs/product.md §10). The command
 //! line runs in this process, through the same parser and entry point as the
 //! binary's `main`.
 
@@ -226,7 +226,7 @@ async fn the_audit_of_a_quote_not_yet_accepted_has_no_acceptance_and_no_certific
         .await;
     assert_eq!(status, StatusCode::OK, "{audit}");
     assert_eq!(audit["chain_valid"], json!(true));
-    // API.md: `acceptance?` — absent, not null, like every optional field.
+    // docs/api.md: `acceptance?` — absent, not null, like every optional field.
     let fields = audit.as_object().expect("an object");
     assert!(!fields.contains_key("acceptance"), "{audit}");
     assert!(!fields.contains_key("broken_link"), "{audit}");

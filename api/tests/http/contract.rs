@@ -1,6 +1,6 @@
-//! API.md, table by table, against the served OpenAPI document: every
-//! route with the statuses API.md names, and every request and response
-//! field it names, with the fields API.md does not mark optional (`?`)
+//! docs/api.md, table by table, against the served OpenAPI document: every
+//! route with the statuses docs/api.md names, and every request and response
+//! field it names, with the fields docs/api.md does not mark optional (`?`)
 //! required. (The authorization matrix checks real answers against the same
 //! schemas, so the document speaks for the API.)
 
@@ -8,7 +8,7 @@ use crate::schema::{component, declares, operation};
 use crate::support::*;
 use serde_json::Value;
 
-/// One row of API.md: method, path, request body, the success status and
+/// One row of docs/api.md: method, path, request body, the success status and
 /// answer, and the other statuses the row names.
 struct Row(
     &'static str,
@@ -152,7 +152,7 @@ const API_MD: &[Row] = &[
     Row("GET", "/api/v1/openapi.json", None, 200, Json("{...}"), &[]),
 ];
 
-/// API.md's shape notation: `{a, b?, c: [{d}], e: {f}}`; `{...}` and
+/// docs/api.md's shape notation: `{a, b?, c: [{d}], e: {f}}`; `{...}` and
 /// `[..]` say nothing of what is inside.
 #[derive(Debug)]
 enum Shape {
@@ -271,7 +271,7 @@ fn gaps(spec: &Value, schema: &Value, shape: &Shape, at: &str, found: &mut Vec<S
                     .is_some_and(|r| r.iter().any(|n| n == name.as_str()));
                 if required == *optional {
                     found.push(format!(
-                        "{here}: {} in API.md but {} in the schema",
+                        "{here}: {} in docs/api.md but {} in the schema",
                         if *optional {
                             "optional"
                         } else {
@@ -314,7 +314,7 @@ async fn the_document_has_every_route_status_and_field_of_api_md() {
             ),
             Empty => {
                 if !answer["content"].is_null() {
-                    found.push(format!("{route}: a body where API.md has none"));
+                    found.push(format!("{route}: a body where docs/api.md has none"));
                 }
             }
             Media(media) => {

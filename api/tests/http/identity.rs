@@ -1,4 +1,4 @@
-//! Signup, logins, links, logout, suspension (PRODUCT §3.6, §11).
+//! Signup, logins, links, logout, suspension (docs/product.md §3.6, §11).
 
 use crate::support::*;
 use reqwest::{Method, StatusCode};

@@ -1,6 +1,6 @@
 //! A path id that is not a UUID makes a request malformed: every route
 //! with ids in its path answers 400, naming the parameter, and changes
-//! nothing (API.md: 400 for a malformed request).
+//! nothing (docs/api.md: 400 for a malformed request).
 
 use crate::matrix::{ROUTES, Role, documented_path, send, world};
 use crate::schema::{declares, operation};

@@ -1,5 +1,5 @@
-//! THE AUTHORIZATION MATRIX (PRODUCT §3.5, §3.6, §11.2): every staff and
-//! portal route of API.md × (section off, portal suspended, another
+//! THE AUTHORIZATION MATRIX (docs/product.md §3.5, §3.6, §11.2): every staff and
+//! portal route of docs/api.md × (section off, portal suspended, another
 //! client's resource, another team's resource, not logged in, wrong role).
 //! Each refusal is checked for its status code and for leaving the event
 //! log's head where it was.
@@ -26,7 +26,7 @@ pub enum Body {
     Upload,
 }
 
-/// One route of API.md.
+/// One route of docs/api.md.
 #[derive(Clone, Copy, Debug)]
 pub struct Route {
     pub method: &'static str,
@@ -100,8 +100,8 @@ pub const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/metrics"),
 ];
 
-/// Every route that needs a session: those of API.md and the read markers
-/// of the message threads (docs/api.md).
+/// Every route that needs a session: those of docs/api.md's route tables,
+/// the read markers of the message threads among them.
 pub const ROUTES: &[Route] = &[
     Route {
         role: Role::Any,

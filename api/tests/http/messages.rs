@@ -1,4 +1,4 @@
-//! Read state per side (PRODUCT §7.2): each side marks the thread read with
+//! Read state per side (docs/product.md §7.2): each side marks the thread read with
 //! `POST .../messages/read` (docs/api.md); a thread shows the reader's side's
 //! unread count, the staff inbox the staff side's.
 

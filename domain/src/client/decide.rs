@@ -1,4 +1,4 @@
-//! The rules of a client record and its portal access (PRODUCT §3).
+//! The rules of a client record and its portal access (docs/product.md §3).
 
 use super::commands::ClientCommand;
 use super::email;

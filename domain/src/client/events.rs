@@ -1,4 +1,4 @@
-//! What happens to a client record and its portal access (PRODUCT §3).
+//! What happens to a client record and its portal access (docs/product.md §3).
 
 use crate::access::Sections;
 use crate::ids::{ClientId, StaffId, TeamId};

@@ -1,4 +1,4 @@
-//! Clients and their portal access (PRODUCT §3): saved emails, invites,
+//! Clients and their portal access (docs/product.md §3): saved emails, invites,
 //! activation, the master switch and the section toggles.
 //!
 //! Stream category `client`, one stream per client. Every staff action

@@ -1,4 +1,4 @@
-//! Messages (PRODUCT §7): one thread per client, `conversation-{client id}`.
+//! Messages (docs/product.md §7): one thread per client, `conversation-{client id}`.
 //!
 //! The client (with Messages on) and staff post into the thread; each side
 //! keeps one read marker (all staff share the staff side). A side's unread

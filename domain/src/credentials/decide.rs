@@ -7,7 +7,7 @@ use super::state::Credentials;
 use crate::sha256::digests_equal;
 use crate::time::Timestamp;
 
-/// Default lifetime of an invite link (PRODUCT §3.2).
+/// Default lifetime of an invite link (docs/product.md §3.2).
 pub const INVITE_LIFETIME_SECONDS: i64 = 7 * 24 * 60 * 60;
 /// Default lifetime of a reset link.
 pub const RESET_LIFETIME_SECONDS: i64 = 60 * 60;

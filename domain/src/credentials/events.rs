@@ -1,4 +1,4 @@
-//! What happens to a login: invite and reset links, passwords (PRODUCT §3.2, §11).
+//! What happens to a login: invite and reset links, passwords (docs/product.md §3.2, §11).
 //!
 //! Tokens are never stored, only their SHA-256; passwords only as the
 //! argon2id PHC string the application computed.

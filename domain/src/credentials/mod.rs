@@ -1,4 +1,4 @@
-//! Logins (PRODUCT §3.2, §11): invite and reset links, passwords.
+//! Logins (docs/product.md §3.2, §11): invite and reset links, passwords.
 //!
 //! Stream category `credentials`, one stream per login whose id is the
 //! client's or the staff member's id. A link is single use, expires, and a

@@ -1,4 +1,4 @@
-//! The team diary (PRODUCT §8): one stream per team, `diary-{team id}`.
+//! The team diary (docs/product.md §8): one stream per team, `diary-{team id}`.
 //!
 //! All of a team's appointments live in one stream so that two clients racing
 //! for one slot both decide against the same version: the second append fails

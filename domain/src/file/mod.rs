@@ -1,4 +1,4 @@
-//! Project Files & Inspiration (PRODUCT §6): one stream per file, `file-{file id}`.
+//! Project Files & Inspiration (docs/product.md §6): one stream per file, `file-{file id}`.
 //!
 //! The API stores the bytes first (under a storage key of its choosing),
 //! sniffs the content type from them and hashes them; the upload command

@@ -1,4 +1,4 @@
-//! Invoices (PRODUCT §5): one stream per invoice, `invoice-{invoice id}`.
+//! Invoices (docs/product.md §5): one stream per invoice, `invoice-{invoice id}`.
 //!
 //! Staff issue an invoice to a client (number, currency, due date, lines)
 //! and record payments against it. Line amounts and totals follow the quote

@@ -1,4 +1,4 @@
-//! Invoice numbers (PRODUCT §5.1): one stream per team,
+//! Invoice numbers (docs/product.md §5.1): one stream per team,
 //! `invoicenumbers-{team id}`, that hands out the automatic numbers.
 //!
 //! An invoice issued without a typed number takes the team's next number

@@ -1,4 +1,4 @@
-//! The rules of a quote (PRODUCT §4): each command's events or the rule it breaks.
+//! The rules of a quote (docs/product.md §4): each command's events or the rule it breaks.
 
 use super::commands::{Acceptance, QuoteCommand};
 use super::errors::QuoteError;

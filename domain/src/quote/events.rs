@@ -90,7 +90,7 @@ pub struct QuoteLineCommented {
     pub at: Timestamp,
 }
 
-/// The client accepted the quote: every piece of evidence in one event (PRODUCT §4.4).
+/// The client accepted the quote: every piece of evidence in one event (docs/product.md §4.4).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuoteAccepted {
     pub by: ClientId,

@@ -1,4 +1,4 @@
-//! Quotes (PRODUCT §4): drafted and sent by staff, toggled, discussed and
+//! Quotes (docs/product.md §4): drafted and sent by staff, toggled, discussed and
 //! accepted by the client, then locked for good.
 //!
 //! Stream category `quote`, one stream per quote. The acceptance event holds

@@ -1,4 +1,4 @@
-//! Free meeting slots and whether a start time is bookable (PRODUCT §8.2).
+//! Free meeting slots and whether a start time is bookable (docs/product.md §8.2).
 
 use super::{Schedule, Weekday};
 use crate::aggregate::{Refusal, RefusalKind};

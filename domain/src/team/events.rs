@@ -1,4 +1,4 @@
-//! What happens to a team: creation, settings, staff (PRODUCT §3.3, §8.1, §11).
+//! What happens to a team: creation, settings, staff (docs/product.md §3.3, §8.1, §11).
 
 use crate::ids::{FileId, StaffId, TeamId};
 use crate::schedule::Schedule;

@@ -1,4 +1,4 @@
-//! Teams (PRODUCT §3.3, §8.1, §11): the business, its staff and settings —
+//! Teams (docs/product.md §3.3, §8.1, §11): the business, its staff and settings —
 //! name, branding, schedule and the invite email template.
 //!
 //! Stream category `team`, one stream per team. Only the team's own staff

@@ -1,4 +1,4 @@
-//! The invite email template (PRODUCT §3.3): placeholders, checks, rendering.
+//! The invite email template (docs/product.md §3.3): placeholders, checks, rendering.
 //!
 //! A placeholder is `{{name}}` (spaces inside the braces are allowed) with
 //! one of the names in [`PLACEHOLDERS`]. Rendering is a single pass:

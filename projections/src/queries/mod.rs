@@ -1,4 +1,4 @@
-//! The queries the API serves, shaped like API.md's responses (field names
+//! The queries the API serves, shaped like docs/api.md's responses (field names
 //! exactly as there; money as decimal strings, instants as RFC 3339). Each
 //! response type derives `utoipa::ToSchema`, so the OpenAPI document shows
 //! the fields and formats the API really sends.

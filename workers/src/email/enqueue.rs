@@ -1,4 +1,4 @@
-//! The email follower: turns each event of PRODUCT §9.1 into one outbox row
+//! The email follower: turns each event of docs/product.md §9.1 into one outbox row
 //! per recipient, in the transaction that moves its checkpoint. Re-reading
 //! an event (after a crash before the commit) inserts nothing new: rows are
 //! unique by (event id, recipient).

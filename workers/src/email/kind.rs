@@ -1,4 +1,4 @@
-//! The emails of PRODUCT §9.1.
+//! The emails of docs/product.md §9.1.
 
 /// What an email is about (the `kind` staff see in `GET /api/v1/emails`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

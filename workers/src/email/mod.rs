@@ -1,4 +1,4 @@
-//! Email (PRODUCT §9): composed from events, kept in an outbox, sent
+//! Email (docs/product.md §9): composed from events, kept in an outbox, sent
 //! through lettre with retries. See `docs/worker.md`.
 
 pub mod body;

@@ -1,4 +1,4 @@
-//! The timed rules (PRODUCT §8.5, §4.7, §9.2): each looks up what is due in
+//! The timed rules (docs/product.md §8.5, §4.7, §9.2): each looks up what is due in
 //! the `worker_due` index, asks the domain whether it really is at `now`,
 //! and runs the idempotent command. Running a job twice records nothing new.
 

@@ -1,4 +1,4 @@
-//! Timed rules (PRODUCT §8.5): tokio-cron-scheduler ticks each job every
+//! Timed rules (docs/product.md §8.5): tokio-cron-scheduler ticks each job every
 //! few seconds, and the job's runner, a task of the worker's own, runs it;
 //! each run reads `now` from the injectable clock. See `docs/worker.md`.
 

@@ -1,4 +1,4 @@
-//! Every email of PRODUCT §9.1 through a real SMTP server: who gets it, what
+//! Every email of docs/product.md §9.1 through a real SMTP server: who gets it, what
 //! it says, its attachment, and that its link works.
 
 use crate::fixtures::{Env, PUBLIC_URL, Running, at, config, parse};

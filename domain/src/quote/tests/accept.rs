@@ -1,4 +1,4 @@
-//! Acceptance (PRODUCT §4.4, §4.5, §4.7): one event with all evidence, once.
+//! Acceptance (docs/product.md §4.4, §4.5, §4.7): one event with all evidence, once.
 
 use super::*;
 use crate::access::AccessDenied;

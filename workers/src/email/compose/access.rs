@@ -1,4 +1,4 @@
-//! Portal invite (the team's own template, PRODUCT §3.3) and password reset.
+//! Portal invite (the team's own template, docs/product.md §3.3) and password reset.
 
 use super::{brand, business_reply_to, local_time, paragraphs, with_button};
 use crate::email::body::Block;

@@ -1,4 +1,4 @@
-//! Booking confirmed and cancelled (PRODUCT §8.3, §8.4): to the client and
+//! Booking confirmed and cancelled (docs/product.md §8.3, §8.4): to the client and
 //! to staff, each with the appointment's calendar entry.
 
 use super::{brand, business_reply_to, client_reply_to, contact_email, local_time, staff_emails};

@@ -1,4 +1,4 @@
-//! A new message in a client's thread, to the other side (PRODUCT §7, §9.1).
+//! A new message in a client's thread, to the other side (docs/product.md §7, §9.1).
 
 use super::{brand, business_reply_to, client_reply_to, staff_emails};
 use crate::email::body::Block;

@@ -1,4 +1,4 @@
-//! The emails of PRODUCT §9.1, each composed from the facts it needs.
+//! The emails of docs/product.md §9.1, each composed from the facts it needs.
 //! Composers are pure: the enqueuer loads the facts and addresses the drafts.
 
 pub mod access;

@@ -1,4 +1,4 @@
-//! A client accepted a quote: staff get the evidence summary (PRODUCT §4.4, §9.1).
+//! A client accepted a quote: staff get the evidence summary (docs/product.md §4.4, §9.1).
 
 use super::{brand, client_reply_to, local_time, staff_emails};
 use crate::email::body::Block;

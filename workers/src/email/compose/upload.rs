@@ -1,4 +1,4 @@
-//! A client uploaded a file: staff are told (PRODUCT §6.2).
+//! A client uploaded a file: staff are told (docs/product.md §6.2).
 
 use super::{brand, client_reply_to, staff_emails};
 use crate::email::body::Block;

@@ -1,4 +1,4 @@
-// Project Files & Inspiration (PRODUCT §6.1): the client uploads photos,
+// Project Files & Inspiration (docs/product.md §6.1): the client uploads photos,
 // sketches and documents and downloads the files shared with the business.
 
 import { h } from '../../dom.js';

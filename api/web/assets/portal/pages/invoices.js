@@ -1,4 +1,4 @@
-// The client's invoices (PRODUCT §5.1): number, status, total and amount due.
+// The client's invoices (docs/product.md §5.1): number, status, total and amount due.
 
 import { get } from '../../api.js';
 import { h } from '../../dom.js';

@@ -1,4 +1,4 @@
-// Client login (PRODUCT §3.4): email and password; links to reset.
+// Client login (docs/product.md §3.4): email and password; links to reset.
 
 import { h } from '../../dom.js';
 import { loginForm } from '../../components/login-form.js';

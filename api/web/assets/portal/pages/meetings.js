@@ -1,4 +1,4 @@
-// Book a meeting (PRODUCT §8.2–§8.4): the client's meetings with cancel, and the free slots of the next two weeks.
+// Book a meeting (docs/product.md §8.2–§8.4): the client's meetings with cancel, and the free slots of the next two weeks.
 
 import { ApiError, get, post } from '../../api.js';
 import { h, replace } from '../../dom.js';

@@ -1,4 +1,4 @@
-// Messages (PRODUCT §7.1): the client's one shared thread with the business.
+// Messages (docs/product.md §7.1): the client's one shared thread with the business.
 
 import { h } from '../../dom.js';
 import { messageThread } from '../../components/thread.js';

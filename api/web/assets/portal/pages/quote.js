@@ -1,4 +1,4 @@
-// One quote in the client portal (PRODUCT §4.2–§4.7): every line and its
+// One quote in the client portal (docs/product.md §4.2–§4.7): every line and its
 // amounts, optional lines to tick, a comment thread per line, and acceptance
 // with a typed name and an on-screen signature.
 

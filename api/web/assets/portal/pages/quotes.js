@@ -1,4 +1,4 @@
-// The client's quotes (PRODUCT §4.2): newest first (as the API lists them),
+// The client's quotes (docs/product.md §4.2): newest first (as the API lists them),
 // each with its status, date and total.
 
 import { get } from '../../api.js';

@@ -1,4 +1,4 @@
-// A client's files on their record (PRODUCT §6.2): what the client uploaded
+// A client's files on their record (docs/product.md §6.2): what the client uploaded
 // and what the team uploads for them.
 
 import { get } from '../../api.js';

@@ -1,4 +1,4 @@
-// The team diary (PRODUCT §8): one week of appointments in the team's time zone, booking for a client, cancelling.
+// The team diary (docs/product.md §8): one week of appointments in the team's time zone, booking for a client, cancelling.
 
 import { get, post } from '../../api.js';
 import { nowIso } from '../../clock.js';

@@ -1,4 +1,4 @@
-// Outbound emails (PRODUCT §9.2): what the worker sent, is sending or failed to send, newest first, refreshed every 10 s.
+// Outbound emails (docs/product.md §9.2): what the worker sent, is sending or failed to send, newest first, refreshed every 10 s.
 
 import { get } from '../../api.js';
 import { nowIso } from '../../clock.js';

@@ -1,4 +1,4 @@
-// The Messages inbox (PRODUCT §7.2): every client's thread, newest first,
+// The Messages inbox (docs/product.md §7.2): every client's thread, newest first,
 // with the number of messages not read yet.
 
 import { get } from '../../api.js';

@@ -1,4 +1,4 @@
-// A new invoice for a client (PRODUCT §5.1): number (optional), currency,
+// A new invoice for a client (docs/product.md §5.1): number (optional), currency,
 // due date and lines, with a preview of the amounts worked out exactly; the
 // issued invoice shows the server's figures.
 

@@ -1,4 +1,4 @@
-// One invoice, staff side (PRODUCT §5.1): the invoice as the client sees
+// One invoice, staff side (docs/product.md §5.1): the invoice as the client sees
 // it, and "Record a payment" (amount, paid on); the status follows.
 
 import { get, post } from '../../api.js';

@@ -1,4 +1,4 @@
-// Writing a quote (PRODUCT §4.1): a new quote for a client, or an edit of an
+// Writing a quote (docs/product.md §4.1): a new quote for a client, or an edit of an
 // existing one: title, currency, expiry and the lines, with live totals
 // worked out exactly for display; the saved quote shows the server's figures.
 

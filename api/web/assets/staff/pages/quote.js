@@ -1,4 +1,4 @@
-// A quote, staff side (PRODUCT §4.1, §4.5, §4.6, §10): its status and
+// A quote, staff side (docs/product.md §4.1, §4.5, §4.6, §10): its status and
 // revision, the lines with the client's current choice, each line's thread
 // with a reply box, Send / Edit / Withdraw, and once accepted the evidence.
 

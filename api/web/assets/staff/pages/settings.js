@@ -1,4 +1,4 @@
-// Team settings (PRODUCT §3.3, §8.1): business name and contact email, branding and logo, the invite email with a live preview, diary hours.
+// Team settings (docs/product.md §3.3, §8.1): business name and contact email, branding and logo, the invite email with a live preview, diary hours.
 
 import { del, get, put, upload } from '../../api.js';
 import { h, replace, uid } from '../../dom.js';

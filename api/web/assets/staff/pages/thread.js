@@ -1,4 +1,4 @@
-// One client's message thread, staff side (PRODUCT §7.2): read and reply;
+// One client's message thread, staff side (docs/product.md §7.2): read and reply;
 // opening it marks the client's messages read.
 
 import { get } from '../../api.js';
