@@ -708,7 +708,9 @@ fn parameters() -> Value {
             "description": "Read your writes: wait (at most 5 s) until the read models have \
                 processed this event-log position, e.g. the `position` a command answered with. \
                 When they have not reached it in time the answer is 503 \
-                (`.../not-caught-up`) with `Retry-After`, never stale data.",
+                (`.../not-caught-up`) with `Retry-After`, never stale data; a position beyond \
+                the event log's last one is 409 at once (`.../position-beyond-head`). Only a \
+                logged-in caller waits: without a session the header is ignored.",
             "schema": {"type": "integer", "format": "int64", "minimum": 0},
         },
         "IdempotencyKey": {
@@ -907,7 +909,7 @@ fn complete_operation(path: &str, method: &str, operation: &mut Value) {
     }
     let mut shared = vec!["400", "503"];
     if needs_session {
-        shared.extend(["401", "403"]);
+        shared.extend(["401", "403", "409"]);
     }
     if has_path_ids {
         shared.push("404");
@@ -1049,8 +1051,8 @@ fn meaning(status: &str) -> String {
         "404" => {
             "not found, or outside the caller's scope (existence is never revealed)".to_owned()
         }
-        "409" => "conflict with the current state, or the first request with this \
-             `Idempotency-Key` is still running"
+        "409" => "conflict with the current state, the first request with this \
+             `Idempotency-Key` still running, or an `X-Min-Position` beyond the event log"
             .to_owned(),
         "413" => "the body is too large".to_owned(),
         "415" => "the body is not of a type this route takes".to_owned(),

@@ -18,6 +18,9 @@ mod metrics;
 #[path = "hardening/logins.rs"]
 mod logins;
 
+#[path = "hardening/links.rs"]
+mod links;
+
 #[path = "hardening/text.rs"]
 mod text;
 
@@ -35,3 +38,9 @@ mod idempotency;
 
 #[path = "hardening/signup.rs"]
 mod signup;
+
+#[path = "hardening/min_position.rs"]
+mod min_position;
+
+#[path = "hardening/payments.rs"]
+mod payments;

@@ -394,6 +394,61 @@ async fn an_api_process_serves_what_the_projector_process_projects() {
     database.drop_database().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_waits_for_the_projector_process_and_ends_once_it_has_caught_up() {
+    logs();
+    let database = PgDatabase::create().await;
+    let (dir_a, dir_b) = (
+        tempfile::tempdir().expect("dir"),
+        tempfile::tempdir().expect("dir"),
+    );
+    let api = Process::start(
+        dir_a.path(),
+        Some(&database.url),
+        "api".parse().expect("roles"),
+    )
+    .await;
+    let token = api.signup("owner@later.example").await;
+    let (client, position) = api.client(&token, "Pat").await;
+    let path = format!("/api/v1/clients/{client}");
+
+    // No projector runs: after the 5 s cap, 503 and never stale data.
+    let started = std::time::Instant::now();
+    let (status, body) = api.get_at(&path, &token, position).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert!(
+        body["type"]
+            .as_str()
+            .is_some_and(|t| t.ends_with("/not-caught-up")),
+        "{body}"
+    );
+    assert!(started.elapsed() >= Duration::from_millis(4_500));
+
+    // A wait under way ends once a projector process has caught up.
+    let started = std::time::Instant::now();
+    let (read, back) = tokio::join!(api.get_at(&path, &token, position), async {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        Process::start(
+            dir_b.path(),
+            Some(&database.url),
+            "projector".parse().expect("roles"),
+        )
+        .await
+    });
+    let (status, body) = read;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["name"], json!("Pat"));
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "took {:?}",
+        started.elapsed()
+    );
+
+    api.stop().await;
+    back.stop().await;
+    database.drop_database().await;
+}
+
 /// Runs the `cma` command line with these arguments.
 async fn cma(args: &[&str]) -> Result<(), String> {
     let cli = Cli::try_parse_from(std::iter::once("cma").chain(args.iter().copied()))

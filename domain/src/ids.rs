@@ -49,6 +49,9 @@ id_type!(
     /// A line of a quote, stable across revisions while the line is kept.
     LineId,
     InvoiceId,
+    /// A payment recorded against an invoice (given by the caller, so a
+    /// retried payment is recognised).
+    PaymentId,
     FileId,
     MessageId,
     AppointmentId,

@@ -23,5 +23,5 @@ pub use db::{Backend, ReadDb};
 pub use error::ProjectionError;
 pub use lease::{advisory_try_lock, advisory_unlock};
 pub use projector::{Projector, TableNames};
-pub use readiness::{Lag, MAX_WAIT, lag, wait_for};
+pub use readiness::{Lag, MAX_WAIT, lag, wait_for, wait_watching};
 pub use runner::{Projections, RunnerConfig, RunnerStatus, RunnerWatch};

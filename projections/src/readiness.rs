@@ -1,17 +1,23 @@
 //! What the API asks of the read side: has it processed position N yet
-//! (`X-Min-Position`), and how far behind the log is each projector.
+//! (`X-Min-Position`, woken by the runners' progress), and how far behind
+//! the log is each projector.
 
 use crate::checkpoint;
 use crate::db::ReadDb;
 use crate::error::ProjectionError;
+use crate::runner::RunnerWatch;
 use cma_store::{EventStore, Position};
 use serde::Serialize;
 use std::time::Duration;
+use tokio::time::Instant;
 use utoipa::ToSchema;
 
 /// The longest a read waits for the read models (docs/api.md: at most 5 s).
 pub const MAX_WAIT: Duration = Duration::from_secs(5);
-const POLL: Duration = Duration::from_millis(20);
+/// The first pause between looks at the checkpoints when no runner here
+/// reports progress; it doubles up to [`POLL_MAX`].
+const POLL_FIRST: Duration = Duration::from_millis(10);
+const POLL_MAX: Duration = Duration::from_millis(250);
 
 /// The lowest checkpoint among `names` (0 for one that has none yet).
 pub async fn processed(db: &ReadDb, names: &[&str]) -> Result<Position, ProjectionError> {
@@ -24,22 +30,63 @@ pub async fn processed(db: &ReadDb, names: &[&str]) -> Result<Position, Projecti
 }
 
 /// Waits until every projector has processed `position`, for at most
-/// `timeout` (capped at [`MAX_WAIT`]); true once they have.
+/// `timeout` (capped at [`MAX_WAIT`]); true once they have. It looks at
+/// the checkpoints with one short query at a time (a pooled connection is
+/// held only for that query), pausing 10 ms, then twice as long each time
+/// up to 250 ms.
 pub async fn wait_for(
     db: &ReadDb,
     position: Position,
     timeout: Duration,
 ) -> Result<bool, ProjectionError> {
+    wait(db, None, position, timeout).await
+}
+
+/// [`wait_for`], woken by this process's runners: while a runner here is
+/// active for every projector, their reported checkpoints are watched
+/// without a query (the checkpoints are read once, to confirm, when they
+/// have reached `position`); otherwise (the projectors run in another
+/// process) it looks at the checkpoints as [`wait_for`] does.
+pub async fn wait_watching(
+    db: &ReadDb,
+    runners: &RunnerWatch,
+    position: Position,
+    timeout: Duration,
+) -> Result<bool, ProjectionError> {
+    wait(db, Some(runners.clone()), position, timeout).await
+}
+
+async fn wait(
+    db: &ReadDb,
+    mut runners: Option<RunnerWatch>,
+    position: Position,
+    timeout: Duration,
+) -> Result<bool, ProjectionError> {
     let names = crate::views::names();
-    let deadline = tokio::time::Instant::now() + timeout.min(MAX_WAIT);
+    let deadline = Instant::now() + timeout.min(MAX_WAIT);
+    let mut poll = POLL_FIRST;
     loop {
-        if processed(db, &names).await? >= position {
+        let here = runners.as_ref().and_then(|r| r.processed(&names));
+        let behind_here = here.is_some_and(|p| p < position);
+        if !behind_here && processed(db, &names).await? >= position {
             return Ok(true);
         }
-        if tokio::time::Instant::now() >= deadline {
+        let now = Instant::now();
+        if now >= deadline {
             return Ok(false);
         }
-        tokio::time::sleep(POLL).await;
+        // Runners here that are behind say when they move; else look again.
+        let look_again = if behind_here { deadline } else { now + poll };
+        poll = (poll * 2).min(POLL_MAX);
+        match runners.as_mut() {
+            Some(r) => {
+                tokio::select! {
+                    () = r.changed() => {}
+                    () = tokio::time::sleep_until(look_again.min(deadline)) => {}
+                }
+            }
+            None => tokio::time::sleep_until(look_again.min(deadline)).await,
+        }
     }
 }
 

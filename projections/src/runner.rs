@@ -55,6 +55,8 @@ pub struct Projections {
     cancel: CancellationToken,
     tasks: Vec<JoinHandle<()>>,
     status: HashMap<&'static str, watch::Receiver<RunnerStatus>>,
+    /// Changes whenever any runner's status does.
+    progress: watch::Receiver<()>,
 }
 
 impl Projections {
@@ -68,6 +70,8 @@ impl Projections {
         let cancel = CancellationToken::new();
         let mut tasks = Vec::new();
         let mut status = HashMap::new();
+        let (progress, progress_rx) = watch::channel(());
+        let progress = Arc::new(progress);
         for projector in projectors {
             let (tx, rx) = watch::channel(RunnerStatus::default());
             status.insert(projector.name(), rx);
@@ -77,6 +81,7 @@ impl Projections {
                 projector,
                 config: config.clone(),
                 status: tx,
+                progress: progress.clone(),
                 cancel: cancel.clone(),
             };
             tasks.push(tokio::spawn(runner.run()));
@@ -85,6 +90,7 @@ impl Projections {
             cancel,
             tasks,
             status,
+            progress: progress_rx,
         }
     }
 
@@ -96,7 +102,10 @@ impl Projections {
     /// A handle on the runners' statuses that others may keep (a
     /// readiness report), cheap to clone.
     pub fn watch(&self) -> RunnerWatch {
-        RunnerWatch(self.status.clone())
+        RunnerWatch {
+            status: self.status.clone(),
+            progress: self.progress.clone(),
+        }
     }
 
     /// Whether every runner here is active.
@@ -129,14 +138,41 @@ impl Projections {
 
 /// The statuses of a set of runners, as they change.
 #[derive(Clone, Debug)]
-pub struct RunnerWatch(HashMap<&'static str, watch::Receiver<RunnerStatus>>);
+pub struct RunnerWatch {
+    status: HashMap<&'static str, watch::Receiver<RunnerStatus>>,
+    progress: watch::Receiver<()>,
+}
 
 impl RunnerWatch {
     /// Each runner's name and status, by name.
     pub fn statuses(&self) -> Vec<(&'static str, RunnerStatus)> {
-        let mut all: Vec<_> = self.0.iter().map(|(n, rx)| (*n, *rx.borrow())).collect();
+        let mut all: Vec<_> = self
+            .status
+            .iter()
+            .map(|(n, rx)| (*n, *rx.borrow()))
+            .collect();
         all.sort_by_key(|(name, _)| *name);
         all
+    }
+
+    /// The lowest checkpoint among `names` when a runner here is active
+    /// for each of them (so it alone moves that checkpoint); None otherwise.
+    pub fn processed(&self, names: &[&str]) -> Option<Position> {
+        names
+            .iter()
+            .map(|name| {
+                let status = *self.status.get(name)?.borrow();
+                status.active.then_some(status.position)
+            })
+            .try_fold(Position::MAX, |low, p| Some(low.min(p?)))
+    }
+
+    /// Resolves when any runner's status changes; never once the runners
+    /// have all ended.
+    pub async fn changed(&mut self) {
+        if self.progress.changed().await.is_err() {
+            std::future::pending::<()>().await;
+        }
     }
 }
 
@@ -146,6 +182,7 @@ struct Runner {
     projector: Arc<dyn Projector>,
     config: RunnerConfig,
     status: watch::Sender<RunnerStatus>,
+    progress: Arc<watch::Sender<()>>,
     cancel: CancellationToken,
 }
 
@@ -162,6 +199,18 @@ impl Runner {
         self.projector.name()
     }
 
+    /// Changes this runner's status, and tells the waiters when it did.
+    fn report(&self, change: impl FnOnce(&mut RunnerStatus)) {
+        let changed = self.status.send_if_modified(|status| {
+            let before = *status;
+            change(status);
+            *status != before
+        });
+        if changed {
+            self.progress.send_replace(());
+        }
+    }
+
     async fn run(self) {
         let mut wake = self.store.subscribe();
         let mut lease: Option<Lease> = None;
@@ -170,7 +219,7 @@ impl Runner {
                 self.pause(self.config.retry_interval).await;
                 continue;
             }
-            self.status.send_modify(|s| s.active = true);
+            self.report(|s| s.active = true);
             match self.step().await {
                 Ok(Step::Busy) => {}
                 Ok(Step::Idle) => {
@@ -189,7 +238,7 @@ impl Runner {
         if let Some(lease) = lease {
             lease.release().await;
         }
-        self.status.send_modify(|s| s.active = false);
+        self.report(|s| s.active = false);
     }
 
     /// Keeps or takes the lease; false while another process holds it.
@@ -201,7 +250,7 @@ impl Runner {
             tracing::warn!(projector = self.name(), "lease lost");
             *lease = None;
         }
-        self.status.send_modify(|s| s.active = false);
+        self.report(|s| s.active = false);
         match Lease::try_acquire(&self.db, self.name()).await {
             Ok(Some(l)) => {
                 tracing::info!(projector = self.name(), "lease taken; projecting");
@@ -225,13 +274,13 @@ impl Runner {
 
     async fn step(&self) -> Result<Step, ProjectionError> {
         let after = checkpoint::read(self.db.pool(), self.name()).await?;
-        self.status.send_modify(|s| s.position = after);
+        self.report(|s| s.position = after);
         let events = self.store.read_all(after, self.config.batch_size).await?;
         let Some(last) = events.last().map(|e| e.position) else {
             return Ok(Step::Idle);
         };
         if apply_batch(&self.db, self.projector.as_ref(), after, &events).await? {
-            self.status.send_modify(|s| s.position = last);
+            self.report(|s| s.position = last);
         }
         Ok(Step::Busy)
     }

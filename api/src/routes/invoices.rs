@@ -1,6 +1,5 @@
 //! Invoices, staff side (docs/product.md §5.1): issue, record payments.
 
-use super::Positioned;
 use super::scope::team_client;
 use super::wire::currency;
 use crate::app::AppState;
@@ -8,7 +7,7 @@ use crate::http::{ApiError, Json, Path, StaffSession};
 use axum::extract::State;
 use axum::http::StatusCode;
 use cma_domain::Aggregate;
-use cma_domain::ids::{ClientId, InvoiceId, StaffId, TeamId};
+use cma_domain::ids::{ClientId, InvoiceId, PaymentId, StaffId, TeamId};
 use cma_domain::invoice::{Invoice, InvoiceCommand, LineInput};
 use cma_domain::invoice_numbers::{InvoiceNumbers, InvoiceNumbersCommand, format_number};
 use cma_projections::queries::invoices::{InvoiceList, InvoiceView};
@@ -60,12 +59,28 @@ pub struct InvoiceCreated {
     pub position: u64,
 }
 
+/// A payment received. Send a `payment_id` (a fresh UUID per payment) so
+/// that sending it again records it once: the same id with the same amount
+/// and day is answered as the first time, with another amount or day 409.
+/// Without one the server gives the payment a new id.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct Payment {
+    #[serde(default)]
+    #[schema(value_type = Option<uuid::Uuid>)]
+    pub payment_id: Option<PaymentId>,
     #[schema(value_type = String, example = "100.00")]
     pub amount: Decimal,
     #[schema(value_type = String, format = Date)]
     pub paid_on: Date,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaymentRecorded {
+    /// The payment's id: the one sent, or the one the server gave it.
+    #[schema(value_type = uuid::Uuid)]
+    pub payment_id: PaymentId,
+    /// Global event-log position of the payment's event.
+    pub position: u64,
 }
 
 #[utoipa::path(post, path = "/api/v1/clients/{id}/invoices", tag = "invoices",
@@ -193,13 +208,13 @@ pub async fn view(
 #[utoipa::path(post, path = "/api/v1/invoices/{id}/payments", tag = "invoices",
     params(("id" = uuid::Uuid, Path, description = "invoice id")),
     request_body = Payment,
-    responses((status = 200, body = Positioned), (status = 404), (status = 409), (status = 422)))]
+    responses((status = 200, body = PaymentRecorded), (status = 404), (status = 409), (status = 422)))]
 pub async fn record_payment(
     State(state): State<AppState>,
     session: StaffSession,
     Path(invoice): Path<InvoiceId>,
     Json(body): Json<Payment>,
-) -> Result<Json<Positioned>, ApiError> {
+) -> Result<Json<PaymentRecorded>, ApiError> {
     let loaded = state.service.load::<Invoice>(invoice.0).await?;
     let issued = loaded
         .state
@@ -207,7 +222,9 @@ pub async fn record_payment(
         .as_ref()
         .ok_or_else(ApiError::not_found)?;
     team_client(&state, session.team, issued.client).await?;
+    let payment = body.payment_id.unwrap_or_else(PaymentId::new);
     let command = InvoiceCommand::RecordPayment {
+        payment,
         staff: session.staff,
         amount: body.amount,
         paid_on: body.paid_on,
@@ -216,7 +233,10 @@ pub async fn record_payment(
         .service
         .execute::<Invoice>(invoice.0, &session.context(&state), command)
         .await?;
-    Ok(Json(Positioned {
+    // A retry records nothing and is answered with the invoice's last
+    // position, at or after the payment's.
+    Ok(Json(PaymentRecorded {
+        payment_id: payment,
         position: executed.position,
     }))
 }

@@ -342,29 +342,21 @@ async fn bodies_and_headers_are_typed() {
 }
 
 #[tokio::test]
-async fn a_read_whose_position_is_not_reached_in_time_answers_503_not_stale_data() {
+async fn a_read_whose_position_the_log_has_not_reached_answers_409_not_stale_data() {
     let server = Server::start().await;
     let staff = server.signup("owner@sparks.test").await;
     let beyond = server.head().await + 1_000;
-    let response = server
-        .http
-        .get(server.url("/api/v1/clients"))
-        .bearer_auth(&staff.token)
-        .header("X-Min-Position", beyond.to_string())
-        .send()
-        .await
-        .expect("read");
-    let retry = header(response.headers(), "retry-after");
-    let (status, body) = read(response).await;
-    assert_problem(status, &body, StatusCode::SERVICE_UNAVAILABLE);
-    assert!(text(&body["type"]).ends_with("/not-caught-up"), "{body}");
+    let (status, body) = server
+        .get_at("/api/v1/clients", &staff.token, &json!(beyond))
+        .await;
+    assert_problem(status, &body, StatusCode::CONFLICT);
     assert!(
-        text(&body["detail"]).contains(&beyond.to_string()),
+        text(&body["type"]).ends_with("/position-beyond-head"),
         "{body}"
     );
     assert!(
-        retry.parse::<u64>().is_ok_and(|s| s > 0),
-        "Retry-After {retry:?}"
+        text(&body["detail"]).contains(&beyond.to_string()),
+        "{body}"
     );
     // A position reached is read as ever.
     let head = server.head().await;

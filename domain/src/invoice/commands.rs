@@ -1,6 +1,6 @@
 //! What staff can ask of an invoice. Clients only read invoices.
 
-use crate::ids::{ClientId, InvoiceId, StaffId};
+use crate::ids::{ClientId, InvoiceId, PaymentId, StaffId};
 use crate::money::Currency;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -27,8 +27,11 @@ pub enum InvoiceCommand {
         due_on: Date,
         lines: Vec<LineInput>,
     },
-    /// Record a payment received on `paid_on`.
+    /// Record a payment received on `paid_on`. The same `payment` again
+    /// with the same amount and day records nothing (a retry); with
+    /// another amount or day it is refused.
     RecordPayment {
+        payment: PaymentId,
         staff: StaffId,
         amount: Decimal,
         paid_on: Date,

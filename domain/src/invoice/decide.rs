@@ -4,7 +4,7 @@ use super::commands::{InvoiceCommand, LineInput};
 use super::errors::InvoiceError;
 use super::events::*;
 use super::state::Invoice;
-use crate::ids::{ClientId, InvoiceId, StaffId};
+use crate::ids::{ClientId, InvoiceId, PaymentId, StaffId};
 use crate::money::{Currency, LineAmounts, Totals, check_line};
 use crate::time::Timestamp;
 use jiff::civil::Date;
@@ -40,10 +40,11 @@ pub fn decide(
             }
         }
         InvoiceCommand::RecordPayment {
+            payment,
             staff,
             amount,
             paid_on,
-        } => pay(invoice, staff, amount, paid_on),
+        } => pay(invoice, payment, staff, amount, paid_on),
         InvoiceCommand::MarkOverdue { time_zone } => mark_overdue(invoice, &time_zone, now),
     }
 }
@@ -138,11 +139,20 @@ fn line(currency: Currency, line: usize, input: &LineInput) -> Result<InvoiceLin
 
 fn pay(
     invoice: &Invoice,
+    payment: PaymentId,
     by: StaffId,
     amount: Decimal,
     paid_on: Date,
 ) -> Result<Vec<InvoiceEvent>, InvoiceError> {
     let issued = invoice.issued.as_ref().ok_or(InvoiceError::NotIssued)?;
+    if let Some(recorded) = invoice.payments.iter().find(|p| p.payment == Some(payment)) {
+        // A retry records nothing; the id used for another payment is refused.
+        return if recorded.amount == amount && recorded.paid_on == paid_on {
+            Ok(vec![])
+        } else {
+            Err(InvoiceError::PaymentIdTaken)
+        };
+    }
     let due = invoice.amount_due();
     if due <= Decimal::ZERO {
         return Err(InvoiceError::AlreadyPaid);
@@ -158,6 +168,7 @@ fn pay(
         return Err(InvoiceError::Overpayment { due });
     }
     Ok(vec![InvoiceEvent::PaymentRecorded(PaymentRecorded {
+        payment: Some(payment),
         invoice: issued.invoice,
         by,
         amount: issued.currency.round(amount),

@@ -32,6 +32,8 @@ pub enum InvoiceError {
     Overpayment { due: Decimal },
     #[error("the invoice is already paid")]
     AlreadyPaid,
+    #[error("a payment with this id was already recorded with another amount or day")]
+    PaymentIdTaken,
     #[error("the invoice is not overdue yet")]
     NotYetOverdue,
 }
@@ -42,6 +44,7 @@ impl Refusal for InvoiceError {
             InvoiceError::NotIssued => RefusalKind::NotFound,
             InvoiceError::AlreadyIssued
             | InvoiceError::AlreadyPaid
+            | InvoiceError::PaymentIdTaken
             | InvoiceError::NotYetOverdue => RefusalKind::Conflict,
             _ => RefusalKind::Unprocessable,
         }

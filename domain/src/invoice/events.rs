@@ -1,7 +1,7 @@
 //! Facts recorded in an invoice stream.
 
 use crate::event_enum;
-use crate::ids::{ClientId, InvoiceId, StaffId};
+use crate::ids::{ClientId, InvoiceId, PaymentId, StaffId};
 use crate::money::{Currency, LineAmounts, Totals};
 use crate::time::Timestamp;
 use jiff::civil::Date;
@@ -37,11 +37,35 @@ pub struct InvoiceIssued {
 /// Staff recorded a payment received against an invoice.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentRecorded {
+    /// The payment's id, unique within the invoice; `None` only for a
+    /// payment recorded at version 1, before payments had ids.
+    pub payment: Option<PaymentId>,
     pub invoice: InvoiceId,
     pub by: StaffId,
     /// Positive, in the major unit, scaled to the currency's minor unit.
     pub amount: Decimal,
     pub paid_on: Date,
+}
+
+/// Version 1 of [`PaymentRecorded`]: no payment id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentRecordedV1 {
+    pub invoice: InvoiceId,
+    pub by: StaffId,
+    pub amount: Decimal,
+    pub paid_on: Date,
+}
+
+impl From<PaymentRecordedV1> for PaymentRecorded {
+    fn from(old: PaymentRecordedV1) -> Self {
+        Self {
+            payment: None,
+            invoice: old.invoice,
+            by: old.by,
+            amount: old.amount,
+            paid_on: old.paid_on,
+        }
+    }
 }
 
 /// The invoice's due day ended (in the team's time zone) with something
@@ -58,7 +82,7 @@ event_enum! {
     /// Events of an invoice stream.
     pub enum InvoiceEvent {
         Issued(InvoiceIssued) = "InvoiceIssued" v 1,
-        PaymentRecorded(PaymentRecorded) = "InvoicePaymentRecorded" v 1,
+        PaymentRecorded(PaymentRecorded) = "InvoicePaymentRecorded" v 2 { 1 => PaymentRecordedV1 },
         BecameOverdue(InvoiceBecameOverdue) = "InvoiceBecameOverdue" v 1,
     }
 }

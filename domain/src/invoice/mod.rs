@@ -25,5 +25,8 @@ mod tests;
 pub use commands::{InvoiceCommand, LineInput};
 pub use decide::{MAX_DESCRIPTION_CHARS, MAX_LINES, MAX_NUMBER_CHARS};
 pub use errors::InvoiceError;
-pub use events::{InvoiceBecameOverdue, InvoiceEvent, InvoiceIssued, InvoiceLine, PaymentRecorded};
+pub use events::{
+    InvoiceBecameOverdue, InvoiceEvent, InvoiceIssued, InvoiceLine, PaymentRecorded,
+    PaymentRecordedV1,
+};
 pub use state::{Invoice, InvoiceStatus};

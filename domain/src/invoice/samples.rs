@@ -1,7 +1,7 @@
 //! One value of every invoice event, for golden fixtures and docs.
 
 use super::events::*;
-use crate::ids::{ClientId, InvoiceId, StaffId};
+use crate::ids::{ClientId, InvoiceId, PaymentId, StaffId};
 use crate::money::{Currency, LineAmounts, Totals};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -35,6 +35,7 @@ pub fn events() -> Vec<InvoiceEvent> {
             totals: Totals::sum(gbp, [amounts]),
         }),
         InvoiceEvent::PaymentRecorded(PaymentRecorded {
+            payment: Some(PaymentId(Uuid::from_u128(0x9a7))),
             invoice,
             by: staff,
             amount: Decimal::new(5_000, 2),

@@ -1,5 +1,5 @@
 use super::*;
-use crate::ids::{ClientId, InvoiceId, StaffId};
+use crate::ids::{ClientId, InvoiceId, PaymentId, StaffId};
 use crate::money::{AmountError, Currency};
 use crate::testing::given;
 use crate::{Refusal, RefusalKind};
@@ -58,21 +58,39 @@ fn issued() -> InvoiceEvent {
     events.into_iter().next().expect("one event")
 }
 
+fn payment(n: u128) -> PaymentId {
+    PaymentId(Uuid::from_u128(0x9a7_0000 + n))
+}
+
+/// Pays `amount` as payment 1.
 fn pay(amount: &str) -> InvoiceCommand {
     InvoiceCommand::RecordPayment {
+        payment: payment(1),
         staff: staff(),
         amount: d(amount),
         paid_on: day("2026-04-10"),
     }
 }
 
-fn paid(amount: &str) -> InvoiceEvent {
+/// Payment `n` of `amount` recorded.
+fn paid_as(n: u128, amount: &str) -> InvoiceEvent {
     InvoiceEvent::PaymentRecorded(PaymentRecorded {
+        payment: Some(payment(n)),
         invoice: id(),
         by: staff(),
         amount: d(amount),
         paid_on: day("2026-04-10"),
     })
+}
+
+/// What [`pay`] records.
+fn paid(amount: &str) -> InvoiceEvent {
+    paid_as(1, amount)
+}
+
+/// A payment recorded before, under another id.
+fn earlier(amount: &str) -> InvoiceEvent {
+    paid_as(0, amount)
 }
 
 #[test]
@@ -185,7 +203,7 @@ fn a_part_payment_makes_the_invoice_part_paid() {
 
 #[test]
 fn payments_reaching_the_total_make_the_invoice_paid() {
-    let invoice = given::<Invoice>([issued(), paid("50.00")])
+    let invoice = given::<Invoice>([issued(), earlier("50.00")])
         .when(pay("70.00"))
         .then([paid("70.00")]);
     assert_eq!(invoice.amount_due().to_string(), "0.00");
@@ -193,15 +211,64 @@ fn payments_reaching_the_total_make_the_invoice_paid() {
 }
 
 #[test]
-fn an_overpayment_is_refused() {
+fn a_payment_recorded_again_under_its_id_records_nothing() {
+    // A retry, even once the payment has settled the invoice.
+    given::<Invoice>([issued(), paid("120.00")])
+        .when(pay("120"))
+        .then([]);
     given::<Invoice>([issued(), paid("50.00")])
+        .when(pay("50.00"))
+        .then([]);
+}
+
+#[test]
+fn a_payment_id_already_used_for_another_payment_is_refused() {
+    given::<Invoice>([issued(), paid("50.00")])
+        .when(pay("20.00"))
+        .then_refused(InvoiceError::PaymentIdTaken);
+    let other_day = InvoiceCommand::RecordPayment {
+        payment: payment(1),
+        staff: staff(),
+        amount: d("50.00"),
+        paid_on: day("2026-04-11"),
+    };
+    given::<Invoice>([issued(), paid("50.00")])
+        .when(other_day)
+        .then_refused(InvoiceError::PaymentIdTaken);
+    assert_eq!(InvoiceError::PaymentIdTaken.kind(), RefusalKind::Conflict);
+}
+
+#[test]
+fn a_version_1_payment_is_read_without_an_id() {
+    use crate::codec::{EventCodec, encode_payload};
+    let old = PaymentRecordedV1 {
+        invoice: id(),
+        by: staff(),
+        amount: d("50.00"),
+        paid_on: day("2026-04-10"),
+    };
+    let read = InvoiceEvent::decode("InvoicePaymentRecorded", 1, &encode_payload(&old));
+    let Ok(InvoiceEvent::PaymentRecorded(read)) = read else {
+        panic!("not a payment: {read:?}");
+    };
+    assert_eq!(read.payment, None);
+    assert_eq!((read.amount, read.paid_on), (old.amount, old.paid_on));
+    // It counts as paid, and no new payment's id matches it.
+    given::<Invoice>([issued(), InvoiceEvent::PaymentRecorded(read)])
+        .when(pay("70.00"))
+        .then([paid("70.00")]);
+}
+
+#[test]
+fn an_overpayment_is_refused() {
+    given::<Invoice>([issued(), earlier("50.00")])
         .when(pay("70.01"))
         .then_refused(InvoiceError::Overpayment { due: d("70.00") });
 }
 
 #[test]
 fn a_payment_on_a_paid_invoice_is_refused() {
-    given::<Invoice>([issued(), paid("120.00")])
+    given::<Invoice>([issued(), earlier("120.00")])
         .when(pay("1"))
         .then_refused(InvoiceError::AlreadyPaid);
 }
@@ -255,7 +322,9 @@ fn an_unpaid_invoice_is_issued_until_its_due_date_and_overdue_after() {
 
 #[test]
 fn a_part_paid_invoice_past_its_due_date_is_overdue() {
-    let invoice = given::<Invoice>([issued(), paid("50.00")]).state().clone();
+    let invoice = given::<Invoice>([issued(), earlier("50.00")])
+        .state()
+        .clone();
     assert_eq!(
         invoice.status(day("2026-05-01")),
         Some(InvoiceStatus::Overdue)
@@ -268,7 +337,9 @@ fn a_part_paid_invoice_past_its_due_date_is_overdue() {
 
 #[test]
 fn a_paid_invoice_is_never_overdue() {
-    let invoice = given::<Invoice>([issued(), paid("120.00")]).state().clone();
+    let invoice = given::<Invoice>([issued(), earlier("120.00")])
+        .state()
+        .clone();
     assert_eq!(invoice.status(day("2027-01-01")), Some(InvoiceStatus::Paid));
 }
 
@@ -316,7 +387,7 @@ fn an_unpaid_invoice_becomes_overdue_once_its_due_day_has_ended_in_the_team_zone
         .at(instant("2026-04-30T22:59:59Z"))
         .when(mark_overdue())
         .then_refused(InvoiceError::NotYetOverdue);
-    let state = given::<Invoice>([issued(), paid("20.00")])
+    let state = given::<Invoice>([issued(), earlier("20.00")])
         .at(instant("2026-04-30T23:00:00Z"))
         .when(mark_overdue())
         .then([became_overdue("100.00", "2026-04-30T23:00:00Z")]);
@@ -334,7 +405,7 @@ fn an_invoice_is_marked_overdue_only_once() {
 
 #[test]
 fn a_paid_invoice_never_becomes_overdue() {
-    given::<Invoice>([issued(), paid("120.00")])
+    given::<Invoice>([issued(), earlier("120.00")])
         .at(instant("2026-05-09T09:00:00Z"))
         .when(mark_overdue())
         .then_nothing();

@@ -144,6 +144,7 @@ impl Row {
                 .iter()
                 .map(|p| {
                     Ok(PaymentRecorded {
+                        payment: None,
                         invoice: invoice_id,
                         by: StaffId::default(),
                         amount: decimal(&p.amount)?,

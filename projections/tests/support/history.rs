@@ -354,6 +354,8 @@ impl World {
                     user_agent: "test".into(),
                     revision: None,
                     time_zone: zone,
+                    login_email: None,
+                    login_invite: None,
                 };
                 (
                     QuoteCommand::Accept(Box::new(acceptance)),
@@ -435,6 +437,7 @@ impl World {
                     &mut state,
                     Self::stream::<Invoice>(invoice.0),
                     InvoiceCommand::RecordPayment {
+                        payment: PaymentId::new(),
                         staff,
                         amount,
                         paid_on,

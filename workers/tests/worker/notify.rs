@@ -8,7 +8,7 @@ use cma_domain::access::{By, Sections};
 use cma_domain::client::{Client, ClientCommand};
 use cma_domain::conversation::{Conversation, ConversationCommand};
 use cma_domain::file::{FileCommand, StoredFile};
-use cma_domain::ids::{FileId, InvoiceId, LineId, MessageId, QuoteId};
+use cma_domain::ids::{FileId, InvoiceId, LineId, MessageId, PaymentId, QuoteId};
 use cma_domain::invoice::{Invoice, InvoiceCommand, LineInput};
 use cma_domain::money::Currency;
 use cma_domain::quote::{Quote, QuoteCommand, QuoteLine};
@@ -388,6 +388,7 @@ async fn no_overdue_notice_when_paid_invoices_are_off_or_notifications_are_off()
                     invoice.0,
                     seed.owner,
                     InvoiceCommand::RecordPayment {
+                        payment: PaymentId::new(),
                         staff: seed.owner,
                         amount: Decimal::from(80),
                         paid_on: jiff::civil::date(2026, 12, 20),

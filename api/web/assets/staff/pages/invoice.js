@@ -24,9 +24,9 @@ export default async function invoicePage(ctx) {
   /** @param {Invoice} current */
   const showPayment = (current) => replace(payment, paymentSection(current, record));
 
-  /** @param {string} amount @param {string} paidOn */
-  async function record(amount, paidOn) {
-    await post(`${path}/payments`, { amount, paid_on: paidOn });
+  /** @param {string} paymentId @param {string} amount @param {string} paidOn */
+  async function record(paymentId, amount, paidOn) {
+    await post(`${path}/payments`, { payment_id: paymentId, amount, paid_on: paidOn });
     /** @type {Invoice} */
     const fresh = await get(path, { signal: ctx.signal });
     replace(detail, invoiceDetail(fresh));
@@ -53,12 +53,14 @@ export default async function invoicePage(ctx) {
 
 /**
  * "Record a payment": the amount (the amount due to start with) and the day
- * it was paid; nothing to record once the invoice is paid.
+ * it was paid; nothing to record once the invoice is paid. The form keeps one
+ * payment id until it is recorded, so sending it again never records it twice.
  * @param {Invoice} inv
- * @param {(amount: string, paidOn: string) => Promise<void>} record
+ * @param {(paymentId: string, amount: string, paidOn: string) => Promise<void>} record
  */
 function paymentSection(inv, record) {
   if (inv.status === 'paid') return null;
+  const paymentId = crypto.randomUUID();
   const amount = field(`Amount (${inv.currency})`, { name: 'amount', inputmode: 'decimal', autocomplete: 'off', required: true, value: inv.amount_due, class: 'number short-field' }, `Still due: ${money(inv.amount_due, inv.currency)}.`);
   const paidOn = field('Paid on', { type: 'date', name: 'paid_on', required: true, value: dayKey(nowIso()), class: 'short-field' });
   return h(
@@ -79,7 +81,7 @@ function paymentSection(inv, record) {
           paidOn.input.focus();
           throw new Error('Enter the day the payment was made.');
         }
-        await record(value, paidOn.input.value);
+        await record(paymentId, value, paidOn.input.value);
       },
     }),
   );
