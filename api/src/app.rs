@@ -9,7 +9,7 @@ use crate::storage::ContentStore;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, Uri, header};
 use axum::response::{IntoResponse, Response};
 use cma_projections::{ReadDb, RunnerWatch};
 use cma_store::{Clock, EventStore, Service};
@@ -148,8 +148,7 @@ async fn date_from_clock(
 
 async fn method_not_allowed() -> ApiError {
     ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method-not-allowed",
+        crate::http::problem_types::METHOD_NOT_ALLOWED,
         "this route does not take that method (see the Allow header)",
     )
 }

@@ -13,6 +13,7 @@ use crate::http::consistency::MIN_POSITION;
 use crate::http::cookies;
 use crate::http::idempotency::{IDEMPOTENCY_KEY, MAX_KEY_LEN};
 use crate::http::problem::{Problem, RATE_LIMIT_RETRY_AFTER_SECS, RETRY_AFTER_SECS};
+use crate::http::problem_types;
 use cma_domain::quote::rules;
 use serde_json::{Map, Value, json};
 use std::sync::LazyLock;
@@ -770,6 +771,13 @@ fn precise_schemas(schemas: &mut Map<String, Value>) {
         .collect();
     if let Some(property) = property(schemas, "EmailSummary", "kind") {
         property["enum"] = json!(kinds);
+    }
+    if let Some(property) = property(schemas, "Problem", "type") {
+        let types: Vec<String> = problem_types::all()
+            .into_keys()
+            .map(|slug| format!("{}{slug}", problem_types::BASE))
+            .collect();
+        property["enum"] = json!(types);
     }
     for (names, field, constraint) in constraints() {
         for name in names {

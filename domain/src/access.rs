@@ -4,7 +4,7 @@
 //! passes them inside every command a client sends, so each stream's
 //! `decide` can enforce them without reading another stream.
 
-use crate::aggregate::{Refusal, RefusalKind};
+use crate::aggregate::{Refusal, RefusalKind, Rule};
 use crate::ids::{ClientId, StaffId};
 use serde::{Deserialize, Serialize};
 
@@ -102,7 +102,12 @@ pub enum Author {
     Client(ClientId),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(AccessRule),
+    derive(strum::EnumIter, strum::IntoStaticStr),
+    strum(serialize_all = "kebab-case")
+)]
 pub enum AccessDenied {
     #[error("the client portal is suspended")]
     PortalSuspended,
@@ -110,8 +115,16 @@ pub enum AccessDenied {
     SectionOff(Section),
 }
 
-impl Refusal for AccessDenied {
-    fn kind(&self) -> RefusalKind {
+impl Rule for AccessRule {
+    fn kind(self) -> RefusalKind {
         RefusalKind::Forbidden
+    }
+}
+
+impl Refusal for AccessDenied {
+    type Rule = AccessRule;
+
+    fn rule(&self) -> AccessRule {
+        self.into()
     }
 }

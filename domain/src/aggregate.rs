@@ -50,5 +50,30 @@ pub enum RefusalKind {
 
 /// A typed domain error that names the broken rule.
 pub trait Refusal: std::error::Error + Send + Sync + 'static {
-    fn kind(&self) -> RefusalKind;
+    /// The error's variants without their details, one per rule.
+    type Rule: Rule;
+
+    /// The rule this error breaks.
+    fn rule(&self) -> Self::Rule;
+
+    fn kind(&self) -> RefusalKind {
+        self.rule().kind()
+    }
+
+    /// The broken rule's stable code, the variant's name in kebab case
+    /// (`QuoteError::AlreadyAccepted` is `already-accepted`): the API's
+    /// problem type (docs/api.md, Problem types). A variant wrapping another
+    /// refusal answers that one's code.
+    fn code(&self) -> &'static str {
+        self.rule().into()
+    }
+}
+
+/// One rule of an error type: its code and how it is reported. Derived with
+/// `strum::EnumDiscriminants` next to each error type; a variant wrapping
+/// another refusal is left out of [`strum::IntoEnumIterator::iter`]
+/// (`#[strum_discriminants(strum(disabled))]`), since its codes are that
+/// refusal's.
+pub trait Rule: Copy + Into<&'static str> + strum::IntoEnumIterator {
+    fn kind(self) -> RefusalKind;
 }

@@ -21,6 +21,7 @@ pub mod invoice;
 pub mod invoice_numbers;
 pub mod money;
 pub mod quote;
+pub mod refusals;
 pub mod schedule;
 pub mod sha256;
 pub mod team;
@@ -28,7 +29,7 @@ pub mod testing;
 pub mod text;
 pub mod time;
 
-pub use aggregate::{Aggregate, Refusal, RefusalKind};
+pub use aggregate::{Aggregate, Refusal, RefusalKind, Rule};
 pub use codec::{DecodeError, EventCodec};
 pub use event::Event;
 pub use time::Timestamp;

@@ -27,7 +27,7 @@ mod tests;
 pub use hours::{ClockTime, Weekday, WorkingHours, WorkingInterval};
 pub use slots::{BOOKING_HORIZON_DAYS, NotBookable, Slot, free_slots, is_bookable};
 
-use crate::aggregate::{Refusal, RefusalKind};
+use crate::aggregate::{Refusal, RefusalKind, Rule};
 use serde::{Deserialize, Serialize};
 
 /// Shortest meeting slot, in minutes.
@@ -107,7 +107,12 @@ pub fn check_time_zone(name: &str) -> Result<(), ScheduleError> {
 }
 
 /// Why team settings for the schedule are refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(ScheduleRule),
+    derive(strum::EnumIter, strum::IntoStaticStr),
+    strum(serialize_all = "kebab-case")
+)]
 pub enum ScheduleError {
     #[error("{0:?} is not an IANA time zone")]
     UnknownTimeZone(String),
@@ -131,8 +136,16 @@ pub enum ScheduleError {
     TooManyIntervals(Weekday),
 }
 
-impl Refusal for ScheduleError {
-    fn kind(&self) -> RefusalKind {
+impl Rule for ScheduleRule {
+    fn kind(self) -> RefusalKind {
         RefusalKind::Unprocessable
+    }
+}
+
+impl Refusal for ScheduleError {
+    type Rule = ScheduleRule;
+
+    fn rule(&self) -> ScheduleRule {
+        self.into()
     }
 }

@@ -92,8 +92,7 @@ pub async fn idempotent(State(state): State<AppState>, request: Request, next: N
         Ok(bytes) => bytes,
         Err(_) => {
             return ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too-large",
+                crate::http::problem_types::TOO_LARGE,
                 "the request body is too large",
             )
             .into_response();
@@ -113,8 +112,7 @@ pub async fn idempotent(State(state): State<AppState>, request: Request, next: N
         } => return replay(status, content_type, body),
         Claim::Different => {
             return ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "idempotency-key-reused",
+                crate::http::problem_types::IDEMPOTENCY_KEY_REUSED,
                 "this Idempotency-Key was already used for another request (another \
                  method, path or body); send a new key for a new command",
             )
@@ -122,8 +120,7 @@ pub async fn idempotent(State(state): State<AppState>, request: Request, next: N
         }
         Claim::Running => {
             return ApiError::new(
-                StatusCode::CONFLICT,
-                "idempotency-key-in-use",
+                crate::http::problem_types::IDEMPOTENCY_KEY_IN_USE,
                 "the first request with this Idempotency-Key has not been answered yet; \
                  try again in a moment",
             )

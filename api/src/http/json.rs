@@ -32,16 +32,14 @@ where
 fn refusal(rejection: &JsonRejection) -> ApiError {
     match rejection {
         JsonRejection::MissingJsonContentType(_) => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported-media-type",
+            crate::http::problem_types::UNSUPPORTED_MEDIA_TYPE,
             "send the body as JSON with `Content-Type: application/json`",
         ),
         JsonRejection::JsonDataError(e) => ApiError::bad_request(data_error(&e.body_text())),
         JsonRejection::JsonSyntaxError(e) => ApiError::bad_request(e.body_text()),
         JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too-large",
+                crate::http::problem_types::TOO_LARGE,
                 "the request body is too large",
             )
         }

@@ -7,6 +7,7 @@ pub mod idempotency;
 pub mod json;
 pub mod path;
 pub mod problem;
+pub mod problem_types;
 pub mod query;
 pub mod requester;
 pub mod session;

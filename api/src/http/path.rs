@@ -6,7 +6,6 @@ use crate::http::ApiError;
 use axum::extract::FromRequestParts;
 use axum::extract::path::ErrorKind;
 use axum::extract::rejection::PathRejection;
-use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
@@ -40,7 +39,7 @@ fn refusal(rejection: &PathRejection) -> ApiError {
         ErrorKind::WrongNumberOfParameters { .. } | ErrorKind::UnsupportedType { .. } => {
             ApiError::internal(failed.body_text())
         }
-        _ => ApiError::new(StatusCode::BAD_REQUEST, "malformed-id", failed.body_text()),
+        _ => ApiError::new(crate::http::problem_types::MALFORMED_ID, failed.body_text()),
     }
 }
 
@@ -49,5 +48,5 @@ fn malformed(parameter: &str, value: Option<&String>) -> ApiError {
         Some(value) => format!("path parameter `{parameter}` must be a UUID, not {value:?}"),
         None => format!("path parameter `{parameter}` must be a UUID"),
     };
-    ApiError::new(StatusCode::BAD_REQUEST, "malformed-id", detail)
+    ApiError::new(crate::http::problem_types::MALFORMED_ID, detail)
 }

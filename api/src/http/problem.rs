@@ -1,8 +1,9 @@
 //! Every error answer: RFC 9457 `application/problem+json`.
 
+use super::problem_types::{self as types, ProblemType};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use cma_domain::{Refusal, RefusalKind};
+use cma_domain::Refusal;
 use cma_store::{ServiceError, StoreError};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -12,7 +13,7 @@ use utoipa::ToSchema;
 pub struct ApiError {
     pub status: StatusCode,
     /// A short slug naming the problem, e.g. `slot-taken`; the `type` is
-    /// `https://cma.example/problems/{slug}`.
+    /// `https://cma.example/problems/{slug}`. One of [`types::all`].
     pub slug: &'static str,
     pub detail: String,
 }
@@ -20,7 +21,8 @@ pub struct ApiError {
 /// An RFC 9457 problem: the body of every error answer.
 #[derive(Serialize, ToSchema)]
 pub struct Problem<'a> {
-    /// `https://cma.example/problems/{slug}`, e.g. `.../slot-taken`.
+    /// `https://cma.example/problems/{slug}`, e.g. `.../slot-taken`: one
+    /// of the types docs/api.md lists (Problem types).
     #[serde(rename = "type")]
     kind: String,
     /// The status code's reason phrase.
@@ -32,78 +34,63 @@ pub struct Problem<'a> {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, slug: &'static str, detail: impl Into<String>) -> Self {
+    /// An answer of one of the API's own problem types, with its status.
+    pub fn new(problem: ProblemType, detail: impl Into<String>) -> Self {
         Self {
-            status,
-            slug,
+            status: problem.status,
+            slug: problem.slug,
             detail: detail.into(),
         }
     }
 
     pub fn bad_request(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "bad-request", detail)
+        Self::new(types::BAD_REQUEST, detail)
     }
 
     pub fn unauthorized() -> Self {
-        Self::new(
-            StatusCode::UNAUTHORIZED,
-            "not-logged-in",
-            "log in to do this",
-        )
+        Self::new(types::NOT_LOGGED_IN, "log in to do this")
     }
 
     pub fn forbidden(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
-    }
-
-    pub fn unprocessable(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "rule-broken", detail)
+        Self::new(types::FORBIDDEN, detail)
     }
 
     pub fn too_many_requests() -> Self {
         Self::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate-limited",
+            types::RATE_LIMITED,
             "too many attempts; wait a few minutes and try again",
         )
     }
 
     /// The one answer for an unknown, used or expired invite or reset token.
+    /// The one answer for an unknown, used, expired or misused link token
+    /// (`invalid-token`, the domain's own refusal).
     pub fn invalid_link() -> Self {
-        Self::new(
-            StatusCode::BAD_REQUEST,
-            "invalid-link",
-            "this link is invalid or has expired",
-        )
+        Self::refused(&cma_domain::credentials::CredentialsError::InvalidToken)
     }
 
     /// The answer for anything missing or outside the caller's scope.
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not-found", "no such resource")
+        Self::new(types::NOT_FOUND, "no such resource")
     }
 
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         tracing::error!(error = %detail, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "something went wrong on our side",
-        )
+        Self::new(types::INTERNAL, "something went wrong on our side")
     }
 
-    /// A refused domain command, mapped by the kind of rule it broke.
+    /// A refused domain command: its status by the kind of rule it broke,
+    /// its type the rule's code (`already-accepted`, `slot-taken`).
     pub fn refused<E: Refusal>(e: &E) -> Self {
-        let (status, slug) = match e.kind() {
-            RefusalKind::BadRequest => (StatusCode::BAD_REQUEST, "bad-request"),
-            RefusalKind::NotFound => (StatusCode::NOT_FOUND, "not-found"),
-            RefusalKind::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
-            RefusalKind::Conflict => (StatusCode::CONFLICT, "conflict"),
-            RefusalKind::Unprocessable => (StatusCode::UNPROCESSABLE_ENTITY, "rule-broken"),
-        };
+        let status = types::status_of(e.kind());
         if status == StatusCode::NOT_FOUND {
             return Self::not_found();
         }
-        Self::new(status, slug, e.to_string())
+        Self {
+            status,
+            slug: e.code(),
+            detail: e.to_string(),
+        }
     }
 }
 
@@ -112,8 +99,7 @@ impl<E: Refusal> From<ServiceError<E>> for ApiError {
         match e {
             ServiceError::Refused(refusal) => Self::refused(&refusal),
             ServiceError::Contended(_) => Self::new(
-                StatusCode::CONFLICT,
-                "concurrent-change",
+                types::CONCURRENT_CHANGE,
                 "someone else changed this at the same moment; try again",
             ),
             ServiceError::Store(e) => Self::from(e),
@@ -132,8 +118,7 @@ impl From<StoreError> for ApiError {
         if e.is_transient() {
             tracing::warn!(error = %e, "event store unavailable");
             return Self::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "store-unavailable",
+                types::STORE_UNAVAILABLE,
                 "the event store cannot take changes right now; nothing was saved, try again shortly",
             );
         }
@@ -184,7 +169,7 @@ impl ApiError {
     /// The body of this error's answer.
     pub fn problem(&self) -> Problem<'_> {
         Problem {
-            kind: format!("https://cma.example/problems/{}", self.slug),
+            kind: format!("{}{}", types::BASE, self.slug),
             title: self.status.canonical_reason().unwrap_or("Error"),
             status: self.status.as_u16(),
             detail: &self.detail,
@@ -245,12 +230,7 @@ mod tests {
 
     #[tokio::test]
     async fn problems_are_rfc_9457_json() {
-        let response = ApiError::new(
-            StatusCode::CONFLICT,
-            "slot-taken",
-            "that slot was just booked",
-        )
-        .into_response();
+        let response = ApiError::refused(&cma_domain::diary::DiaryError::SlotTaken).into_response();
         assert_eq!(response.status(), StatusCode::CONFLICT);
         assert_eq!(
             response
@@ -265,7 +245,7 @@ mod tests {
         let json: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
         assert_eq!(json["status"], 409);
         assert_eq!(json["title"], "Conflict");
-        assert_eq!(json["detail"], "that slot was just booked");
+        assert_eq!(json["detail"], "the slot is taken");
         assert_eq!(json["type"], "https://cma.example/problems/slot-taken");
     }
 

@@ -8,8 +8,8 @@ use crate::identity::Principal;
 use crate::identity::sessions::{self, Session};
 use crate::identity::tokens::csrf_token;
 use axum::extract::FromRequestParts;
+use axum::http::header;
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
 use cma_domain::access::ClientPortal;
 use cma_domain::client::Client;
 use cma_domain::ids::{ClientId, SessionId, StaffId, TeamId};
@@ -105,8 +105,7 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<LoggedIn, ApiEr
             .unwrap_or("");
         if !digests_equal(sent, &csrf_token(&token)) {
             return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "csrf",
+                crate::http::problem_types::CSRF,
                 "send the cma_csrf cookie's value in the X-CSRF-Token header",
             ));
         }
@@ -137,7 +136,7 @@ fn presented(parts: &Parts, secure: bool) -> Option<Presented> {
 }
 
 fn wrong_role(detail: &str) -> ApiError {
-    ApiError::new(StatusCode::FORBIDDEN, "wrong-role", detail)
+    ApiError::new(crate::http::problem_types::WRONG_ROLE, detail)
 }
 
 impl FromRequestParts<AppState> for LoggedIn {

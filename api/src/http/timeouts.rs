@@ -8,7 +8,7 @@ use crate::app::AppState;
 use crate::http::ApiError;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body::{Frame, SizeHint};
@@ -60,8 +60,7 @@ pub async fn bound(State(state): State<AppState>, request: Request, next: Next) 
 /// 408, and the connection is not kept: the rest of the body is not read.
 fn timed_out() -> Response {
     let mut response = ApiError::new(
-        StatusCode::REQUEST_TIMEOUT,
-        "request-timeout",
+        crate::http::problem_types::REQUEST_TIMEOUT,
         "the request body arrived too slowly",
     )
     .into_response();

@@ -89,13 +89,11 @@ impl From<UploadError> for ApiError {
     fn from(e: UploadError) -> Self {
         match e {
             UploadError::TooLarge { .. } => {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", e.to_string())
+                ApiError::new(crate::http::problem_types::TOO_LARGE, e.to_string())
             }
-            UploadError::TypeRefused(_) => ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "type-refused",
-                e.to_string(),
-            ),
+            UploadError::TypeRefused(_) => {
+                ApiError::new(crate::http::problem_types::TYPE_REFUSED, e.to_string())
+            }
             UploadError::Io(e) => ApiError::from(e),
         }
     }
@@ -121,8 +119,7 @@ pub async fn receive(
     }
     let mut multipart = multipart.map_err(|e| {
         ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "not-multipart",
+            crate::http::problem_types::NOT_MULTIPART,
             format!("send the file as multipart/form-data: {e}"),
         )
     })?;
@@ -147,16 +144,12 @@ fn malformed(e: axum::extract::multipart::MultipartError) -> ApiError {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
     while let Some(error) = source {
         if let Some(bounded) = error.downcast_ref::<Bounded>() {
-            return ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too-large",
-                bounded.to_string(),
-            );
+            return ApiError::new(crate::http::problem_types::TOO_LARGE, bounded.to_string());
         }
         source = error.source();
     }
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", e.body_text());
+        return ApiError::new(crate::http::problem_types::TOO_LARGE, e.body_text());
     }
     ApiError::bad_request(format!("malformed multipart body: {}", e.body_text()))
 }

@@ -19,14 +19,16 @@ pub const MAX_LENGTH: usize = 1024;
 pub fn check_policy(password: &str) -> Result<(), ApiError> {
     let length = password.chars().count();
     if length < MIN_LENGTH {
-        return Err(ApiError::unprocessable(format!(
-            "a password needs at least {MIN_LENGTH} characters"
-        )));
+        return Err(ApiError::new(
+            crate::http::problem_types::PASSWORD_TOO_SHORT,
+            format!("a password needs at least {MIN_LENGTH} characters"),
+        ));
     }
     if length > MAX_LENGTH {
-        return Err(ApiError::unprocessable(format!(
-            "a password has at most {MAX_LENGTH} characters"
-        )));
+        return Err(ApiError::new(
+            crate::http::problem_types::PASSWORD_TOO_LONG,
+            format!("a password has at most {MAX_LENGTH} characters"),
+        ));
     }
     Ok(())
 }

@@ -56,8 +56,7 @@ pub async fn certificate(
         .map_err(ApiError::internal)?
         .ok_or_else(|| {
             ApiError::new(
-                axum::http::StatusCode::NOT_FOUND,
-                "not-accepted",
+                crate::http::problem_types::NOT_ACCEPTED,
                 "the quote has not been accepted",
             )
         })?;

@@ -107,8 +107,7 @@ pub async fn login(
             Ok((principal, cookie))
         }
         None => Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "wrong-credentials",
+            crate::http::problem_types::WRONG_CREDENTIALS,
             "wrong email or password",
         )),
     }

@@ -61,8 +61,7 @@ pub struct ResetRequest {
 
 fn suspended() -> ApiError {
     ApiError::new(
-        StatusCode::FORBIDDEN,
-        "portal-suspended",
+        crate::http::problem_types::PORTAL_SUSPENDED,
         "this portal is suspended; contact the business",
     )
 }

@@ -6,7 +6,6 @@ use crate::http::problem::{Problem, problem_response};
 use crate::http::{ApiError, Json, StaffSession};
 use axum::extract::FromRequestParts;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -279,8 +278,7 @@ fn answer(readiness: Readiness) -> Response {
         return Json(readiness).into_response();
     }
     let error = ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "not-ready",
+        crate::http::problem_types::NOT_READY,
         readiness.problems.join("; "),
     );
     let body = NotReady {
@@ -301,6 +299,7 @@ async fn openapi() -> axum::Json<&'static serde_json::Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::StatusCode;
 
     #[tokio::test]
     async fn an_unready_service_answers_a_503_problem_carrying_the_report() {

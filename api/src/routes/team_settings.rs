@@ -117,9 +117,7 @@ async fn change_settings(
                 time_zone: time_zone.clone().unwrap_or(current.time_zone),
                 slot_minutes: slot_minutes.unwrap_or(current.slot_minutes),
                 working_hours: match hours {
-                    Some(h) => {
-                        working_hours(h).map_err(|e| ApiError::unprocessable(e.to_string()))?
-                    }
+                    Some(h) => working_hours(h).map_err(|e| ApiError::refused(&e))?,
                     None => current.working_hours,
                 },
             }))

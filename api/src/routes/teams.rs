@@ -55,8 +55,7 @@ async fn signup(
 ) -> Result<(StatusCode, Json<SignupResponse>), ApiError> {
     passwords::check_policy(&body.owner_password)?;
     check_email_length(&body.owner_email)?;
-    let owner_email =
-        email::normalise(&body.owner_email).map_err(|e| ApiError::unprocessable(e.to_string()))?;
+    let owner_email = email::normalise(&body.owner_email).map_err(|e| ApiError::refused(&e))?;
     // Counted like a login: at most 10 signups per address and 100 per IP
     // address in 15 minutes, which bounds what the 409 below tells.
     Limiter::new(Action::Signup, &owner_email, requester.ip.as_deref())
@@ -66,8 +65,7 @@ async fn signup(
     let owner = Principal::Staff { staff, team };
     if !claim(&state, owner, &owner_email).await? {
         return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "email-taken",
+            crate::http::problem_types::EMAIL_TAKEN,
             "a staff login with this email already exists",
         ));
     }

@@ -15,8 +15,7 @@ pub fn instant(field: &str, text: &str) -> Result<Timestamp, ApiError> {
 pub fn currency(code: &str) -> Result<money::Currency, ApiError> {
     money::Currency::from_code(code).ok_or_else(|| {
         ApiError::new(
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            "unknown-currency",
+            crate::http::problem_types::UNKNOWN_CURRENCY,
             format!("{code:?} is not an ISO 4217 currency code"),
         )
     })

@@ -1,18 +1,26 @@
 //! The rules a client command can break.
 
-use crate::aggregate::{Refusal, RefusalKind};
+use crate::aggregate::{Refusal, RefusalKind, Rule};
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(ClientRule),
+    derive(strum::EnumIter, strum::IntoStaticStr),
+    strum(serialize_all = "kebab-case")
+)]
 pub enum ClientError {
     #[error("no such client")]
     ClientNotFound,
     #[error("this client already exists")]
     ClientAlreadyExists,
     #[error("a client needs a name")]
+    #[strum_discriminants(strum(serialize = "client-name-missing"))]
     NameMissing,
     #[error("the name is longer than {max} characters", max = super::email::MAX_NAME)]
+    #[strum_discriminants(strum(serialize = "client-name-too-long"))]
     NameTooLong,
     #[error("a name is one line without control, bidirectional or invisible characters")]
+    #[strum_discriminants(strum(serialize = "client-name-has-hidden-characters"))]
     NameHasHiddenCharacters,
     #[error("{0:?} is not an email address")]
     InvalidEmail(String),
@@ -28,9 +36,9 @@ pub enum ClientError {
     PortalSuspended,
 }
 
-impl Refusal for ClientError {
-    fn kind(&self) -> RefusalKind {
-        use ClientError::*;
+impl Rule for ClientRule {
+    fn kind(self) -> RefusalKind {
+        use ClientRule::*;
         match self {
             ClientNotFound => RefusalKind::NotFound,
             ClientAlreadyExists | NotInvited => RefusalKind::Conflict,
@@ -38,10 +46,18 @@ impl Refusal for ClientError {
             NameMissing
             | NameTooLong
             | NameHasHiddenCharacters
-            | InvalidEmail(_)
+            | InvalidEmail
             | TooManyEmails
             | NoSavedEmail
-            | EmailNotSaved(_) => RefusalKind::Unprocessable,
+            | EmailNotSaved => RefusalKind::Unprocessable,
         }
+    }
+}
+
+impl Refusal for ClientError {
+    type Rule = ClientRule;
+
+    fn rule(&self) -> ClientRule {
+        self.into()
     }
 }

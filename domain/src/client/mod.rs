@@ -19,6 +19,6 @@ mod state;
 mod tests;
 
 pub use commands::ClientCommand;
-pub use errors::ClientError;
+pub use errors::{ClientError, ClientRule};
 pub use events::*;
 pub use state::{Client, Invite, PortalStatus};

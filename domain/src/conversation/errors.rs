@@ -1,12 +1,18 @@
 //! The rules a conversation command can break.
 
 use crate::access::AccessDenied;
-use crate::aggregate::{Refusal, RefusalKind};
+use crate::aggregate::{Refusal, RefusalKind, Rule};
 use crate::ids::MessageId;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(ConversationRule),
+    derive(strum::EnumIter, strum::IntoStaticStr),
+    strum(serialize_all = "kebab-case")
+)]
 pub enum ConversationError {
     #[error(transparent)]
+    #[strum_discriminants(strum(disabled))]
     Access(#[from] AccessDenied),
     /// A client addressing another client's thread (existence is not revealed).
     #[error("no such conversation")]
@@ -23,17 +29,29 @@ pub enum ConversationError {
     UnknownMessage(MessageId),
 }
 
-impl Refusal for ConversationError {
-    fn kind(&self) -> RefusalKind {
+impl Rule for ConversationRule {
+    fn kind(self) -> RefusalKind {
+        use ConversationRule::*;
         match self {
-            ConversationError::Access(e) => e.kind(),
-            ConversationError::UnknownConversation | ConversationError::UnknownMessage(_) => {
-                RefusalKind::NotFound
-            }
-            ConversationError::MessageExists(_) => RefusalKind::Conflict,
-            ConversationError::EmptyMessage
-            | ConversationError::MessageTooLong { .. }
-            | ConversationError::HiddenCharacters => RefusalKind::Unprocessable,
+            Access => RefusalKind::Forbidden,
+            UnknownConversation | UnknownMessage => RefusalKind::NotFound,
+            MessageExists => RefusalKind::Conflict,
+            EmptyMessage | MessageTooLong | HiddenCharacters => RefusalKind::Unprocessable,
+        }
+    }
+}
+
+impl Refusal for ConversationError {
+    type Rule = ConversationRule;
+
+    fn rule(&self) -> ConversationRule {
+        self.into()
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            ConversationError::Access(e) => e.code(),
+            other => other.rule().into(),
         }
     }
 }

@@ -18,6 +18,6 @@ mod tests;
 
 pub use commands::ConversationCommand;
 pub use decide::{MAX_MESSAGE_CHARS, normalize_text};
-pub use errors::ConversationError;
+pub use errors::{ConversationError, ConversationRule};
 pub use events::{ConversationEvent, MarkedRead, MessagePosted};
 pub use state::{Conversation, Side, unread_count};

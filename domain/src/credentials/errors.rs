@@ -1,8 +1,13 @@
 //! The rules a credentials command can break.
 
-use crate::aggregate::{Refusal, RefusalKind};
+use crate::aggregate::{Refusal, RefusalKind, Rule};
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(CredentialsRule),
+    derive(strum::EnumIter, strum::IntoStaticStr),
+    strum(serialize_all = "kebab-case")
+)]
 pub enum CredentialsError {
     /// Unknown, used, expired or for another purpose: one answer for all.
     #[error("this link is invalid or has expired")]
@@ -21,9 +26,9 @@ pub enum CredentialsError {
     ExpiryNotAfterIssue,
 }
 
-impl Refusal for CredentialsError {
-    fn kind(&self) -> RefusalKind {
-        use CredentialsError::*;
+impl Rule for CredentialsRule {
+    fn kind(self) -> RefusalKind {
+        use CredentialsRule::*;
         match self {
             InvalidToken => RefusalKind::BadRequest,
             NoLogin => RefusalKind::NotFound,
@@ -32,5 +37,13 @@ impl Refusal for CredentialsError {
                 RefusalKind::Unprocessable
             }
         }
+    }
+}
+
+impl Refusal for CredentialsError {
+    type Rule = CredentialsRule;
+
+    fn rule(&self) -> CredentialsRule {
+        self.into()
     }
 }

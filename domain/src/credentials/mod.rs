@@ -19,7 +19,7 @@ mod tests;
 
 pub use commands::CredentialsCommand;
 pub use decide::{INVITE_LIFETIME_SECONDS, RESET_LIFETIME_SECONDS};
-pub use errors::CredentialsError;
+pub use errors::{CredentialsError, CredentialsRule};
 pub use events::*;
 pub use link::{link_token, login_of};
 pub use state::{Credentials, PendingToken};

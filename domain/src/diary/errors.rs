@@ -1,13 +1,19 @@
 //! The rules a diary command can break.
 
 use crate::access::AccessDenied;
-use crate::aggregate::{Refusal, RefusalKind};
+use crate::aggregate::{Refusal, RefusalKind, Rule};
 use crate::ids::AppointmentId;
 use crate::schedule::NotBookable;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(DiaryRule),
+    derive(strum::EnumIter, strum::IntoStaticStr),
+    strum(serialize_all = "kebab-case")
+)]
 pub enum DiaryError {
     #[error(transparent)]
+    #[strum_discriminants(strum(disabled))]
     Access(#[from] AccessDenied),
     /// Past, beyond 14 days, a day without hours, outside hours or misaligned.
     #[error("not a bookable slot: {0}")]
@@ -21,6 +27,7 @@ pub enum DiaryError {
     #[error("an appointment must start before it ends")]
     EmptyRange,
     #[error("an appointment title has at most {max} characters")]
+    #[strum_discriminants(strum(serialize = "diary-title-too-long"))]
     TitleTooLong { max: usize },
     #[error("it is less than 24 hours to the appointment: please contact the business")]
     CancellationWindowClosed,
@@ -32,20 +39,34 @@ pub enum DiaryError {
     NotEnded(AppointmentId),
 }
 
-impl Refusal for DiaryError {
-    fn kind(&self) -> RefusalKind {
+impl Rule for DiaryRule {
+    fn kind(self) -> RefusalKind {
+        use DiaryRule::*;
         match self {
-            DiaryError::Access(e) => e.kind(),
-            DiaryError::UnknownAppointment(_) => RefusalKind::NotFound,
-            DiaryError::SlotTaken
-            | DiaryError::AppointmentExists(_)
-            | DiaryError::AlreadyCompleted(_) => RefusalKind::Conflict,
-            DiaryError::NotBookable(_)
-            | DiaryError::EmptyRange
-            | DiaryError::TitleTooLong { .. }
-            | DiaryError::CancellationWindowClosed
-            | DiaryError::WindowStillOpen(_)
-            | DiaryError::NotEnded(_) => RefusalKind::Unprocessable,
+            Access => RefusalKind::Forbidden,
+            UnknownAppointment => RefusalKind::NotFound,
+            SlotTaken | AppointmentExists | AlreadyCompleted => RefusalKind::Conflict,
+            NotBookable
+            | EmptyRange
+            | TitleTooLong
+            | CancellationWindowClosed
+            | WindowStillOpen
+            | NotEnded => RefusalKind::Unprocessable,
+        }
+    }
+}
+
+impl Refusal for DiaryError {
+    type Rule = DiaryRule;
+
+    fn rule(&self) -> DiaryRule {
+        self.into()
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            DiaryError::Access(e) => e.code(),
+            other => other.rule().into(),
         }
     }
 }

@@ -30,7 +30,7 @@ mod state;
 mod tests;
 
 pub use commands::DiaryCommand;
-pub use errors::DiaryError;
+pub use errors::{DiaryError, DiaryRule};
 pub use events::{
     AppointmentAdded, AppointmentBooked, AppointmentCancelled, AppointmentCompleted,
     CancellationWindowClosed, DiaryEvent,

@@ -1,11 +1,17 @@
 //! The rules a file command can break.
 
 use crate::access::AccessDenied;
-use crate::aggregate::{Refusal, RefusalKind};
+use crate::aggregate::{Refusal, RefusalKind, Rule};
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(FileRule),
+    derive(strum::EnumIter, strum::IntoStaticStr),
+    strum(serialize_all = "kebab-case")
+)]
 pub enum FileError {
     #[error(transparent)]
+    #[strum_discriminants(strum(disabled))]
     Access(#[from] AccessDenied),
     /// No such file, or (for a client) not on their own record.
     #[error("no such file")]
@@ -14,6 +20,7 @@ pub enum FileError {
     Empty,
     /// The API answers 413.
     #[error("the file is {size} bytes; the limit is {limit}")]
+    #[strum_discriminants(strum(serialize = "file-too-large"))]
     TooLarge { size: u64, limit: u64 },
     /// The API answers 415.
     #[error("files of type {0:?} are not accepted")]
@@ -26,17 +33,31 @@ pub enum FileError {
     AlreadyUploaded,
 }
 
-impl Refusal for FileError {
-    fn kind(&self) -> RefusalKind {
+impl Rule for FileRule {
+    fn kind(self) -> RefusalKind {
+        use FileRule::*;
         match self {
-            FileError::Access(e) => e.kind(),
-            FileError::NotFound => RefusalKind::NotFound,
-            FileError::AlreadyUploaded => RefusalKind::Conflict,
-            FileError::Empty
-            | FileError::TooLarge { .. }
-            | FileError::TypeNotAllowed(_)
-            | FileError::BadDigest
-            | FileError::BadStorageKey => RefusalKind::Unprocessable,
+            Access => RefusalKind::Forbidden,
+            NotFound => RefusalKind::NotFound,
+            AlreadyUploaded => RefusalKind::Conflict,
+            Empty | TooLarge | TypeNotAllowed | BadDigest | BadStorageKey => {
+                RefusalKind::Unprocessable
+            }
+        }
+    }
+}
+
+impl Refusal for FileError {
+    type Rule = FileRule;
+
+    fn rule(&self) -> FileRule {
+        self.into()
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            FileError::Access(e) => e.code(),
+            other => other.rule().into(),
         }
     }
 }

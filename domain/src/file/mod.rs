@@ -33,7 +33,7 @@ mod tests;
 pub use commands::FileCommand;
 pub(crate) use decide::usable_storage_key;
 pub use decide::{ALLOWED_CONTENT_TYPES, allowed_content_type, is_sha256_hex};
-pub use errors::FileError;
+pub use errors::{FileError, FileRule};
 pub use events::{FileEvent, FileRemoved, FileUploaded};
 pub use names::{MAX_EXTENSION_CHARS, MAX_NAME_CHARS, sanitize_file_name};
 pub use state::StoredFile;

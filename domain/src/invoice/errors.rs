@@ -1,10 +1,15 @@
 //! The rules an invoice command can break.
 
-use crate::aggregate::{Refusal, RefusalKind};
+use crate::aggregate::{Refusal, RefusalKind, Rule};
 use crate::money::AmountError;
 use rust_decimal::Decimal;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(InvoiceRule),
+    derive(strum::EnumIter, strum::IntoStaticStr),
+    strum(serialize_all = "kebab-case")
+)]
 pub enum InvoiceError {
     #[error("the invoice has already been issued")]
     AlreadyIssued,
@@ -15,12 +20,15 @@ pub enum InvoiceError {
     #[error("an invoice number has at most {max} characters")]
     NumberTooLong { max: usize },
     #[error("an invoice needs at least one line")]
+    #[strum_discriminants(strum(serialize = "invoice-no-lines"))]
     NoLines,
     #[error("an invoice has at most {max} lines")]
+    #[strum_discriminants(strum(serialize = "invoice-too-many-lines"))]
     TooManyLines { max: usize },
     #[error("line {line}: a description must not be blank")]
     BlankDescription { line: usize },
     #[error("line {line}: a description has at most {max} characters")]
+    #[strum_discriminants(strum(serialize = "invoice-description-too-long"))]
     DescriptionTooLong { line: usize, max: usize },
     #[error("line {line}: {error}")]
     Amount { line: usize, error: AmountError },
@@ -38,15 +46,30 @@ pub enum InvoiceError {
     NotYetOverdue,
 }
 
-impl Refusal for InvoiceError {
-    fn kind(&self) -> RefusalKind {
+impl Rule for InvoiceRule {
+    fn kind(self) -> RefusalKind {
+        use InvoiceRule::*;
         match self {
-            InvoiceError::NotIssued => RefusalKind::NotFound,
-            InvoiceError::AlreadyIssued
-            | InvoiceError::AlreadyPaid
-            | InvoiceError::PaymentIdTaken
-            | InvoiceError::NotYetOverdue => RefusalKind::Conflict,
-            _ => RefusalKind::Unprocessable,
+            NotIssued => RefusalKind::NotFound,
+            AlreadyIssued | AlreadyPaid | PaymentIdTaken | NotYetOverdue => RefusalKind::Conflict,
+            BlankNumber
+            | NumberTooLong
+            | NoLines
+            | TooManyLines
+            | BlankDescription
+            | DescriptionTooLong
+            | Amount
+            | PaymentNotPositive
+            | PaymentTooPrecise
+            | Overpayment => RefusalKind::Unprocessable,
         }
+    }
+}
+
+impl Refusal for InvoiceError {
+    type Rule = InvoiceRule;
+
+    fn rule(&self) -> InvoiceRule {
+        self.into()
     }
 }

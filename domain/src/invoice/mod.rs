@@ -24,7 +24,7 @@ mod tests;
 
 pub use commands::{InvoiceCommand, LineInput};
 pub use decide::{MAX_DESCRIPTION_CHARS, MAX_LINES, MAX_NUMBER_CHARS};
-pub use errors::InvoiceError;
+pub use errors::{InvoiceError, InvoiceRule};
 pub use events::{
     InvoiceBecameOverdue, InvoiceEvent, InvoiceIssued, InvoiceLine, PaymentRecorded,
     PaymentRecordedV1,

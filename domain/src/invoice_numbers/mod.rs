@@ -10,7 +10,7 @@
 //! (the store fails between the two appends) is left unused: a gap, never
 //! a duplicate.
 
-use crate::aggregate::{Aggregate, Refusal, RefusalKind};
+use crate::aggregate::{Aggregate, Refusal, RefusalKind, Rule};
 use crate::event_enum;
 use crate::ids::{InvoiceId, StaffId, TeamId};
 use crate::time::Timestamp;
@@ -55,7 +55,12 @@ event_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(InvoiceNumbersRule),
+    derive(strum::EnumIter, strum::IntoStaticStr),
+    strum(serialize_all = "kebab-case")
+)]
 pub enum InvoiceNumbersError {
     #[error("the team has used every invoice number")]
     Exhausted,
@@ -63,12 +68,20 @@ pub enum InvoiceNumbersError {
     OtherTeam,
 }
 
-impl Refusal for InvoiceNumbersError {
-    fn kind(&self) -> RefusalKind {
+impl Rule for InvoiceNumbersRule {
+    fn kind(self) -> RefusalKind {
         match self {
-            InvoiceNumbersError::Exhausted => RefusalKind::Conflict,
-            InvoiceNumbersError::OtherTeam => RefusalKind::NotFound,
+            InvoiceNumbersRule::Exhausted => RefusalKind::Conflict,
+            InvoiceNumbersRule::OtherTeam => RefusalKind::NotFound,
         }
+    }
+}
+
+impl Refusal for InvoiceNumbersError {
+    type Rule = InvoiceNumbersRule;
+
+    fn rule(&self) -> InvoiceNumbersRule {
+        self.into()
     }
 }
 

@@ -1,13 +1,19 @@
 //! The rules a quote command can break.
 
 use crate::access::AccessDenied;
-use crate::aggregate::{Refusal, RefusalKind};
+use crate::aggregate::{Refusal, RefusalKind, Rule};
 use crate::ids::LineId;
 use crate::money::AmountError;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(QuoteRule),
+    derive(strum::EnumIter, strum::IntoStaticStr),
+    strum(serialize_all = "kebab-case")
+)]
 pub enum QuoteError {
     #[error(transparent)]
+    #[strum_discriminants(strum(disabled))]
     Access(#[from] AccessDenied),
     #[error("no such quote")]
     QuoteNotFound,
@@ -18,16 +24,20 @@ pub enum QuoteError {
     #[error("a quote needs a title")]
     TitleMissing,
     #[error("the title is longer than {max} characters", max = super::rules::MAX_TITLE)]
+    #[strum_discriminants(strum(serialize = "quote-title-too-long"))]
     TitleTooLong,
     #[error("a quote needs at least one line")]
+    #[strum_discriminants(strum(serialize = "quote-no-lines"))]
     NoLines,
     #[error("a quote has at most {max} lines", max = super::rules::MAX_LINES)]
+    #[strum_discriminants(strum(serialize = "quote-too-many-lines"))]
     TooManyLines,
     #[error("line {0} appears twice")]
     DuplicateLine(LineId),
     #[error("line {0} needs a description")]
     DescriptionMissing(LineId),
     #[error("the description of line {0} is too long")]
+    #[strum_discriminants(strum(serialize = "quote-description-too-long"))]
     DescriptionTooLong(LineId),
     #[error("line {line}: {reason}")]
     InvalidAmount { line: LineId, reason: AmountError },
@@ -56,10 +66,13 @@ pub enum QuoteError {
     #[error("a comment may not hold control, bidirectional or invisible characters")]
     CommentHasHiddenCharacters,
     #[error("type your name to accept")]
+    #[strum_discriminants(strum(serialize = "quote-name-missing"))]
     NameMissing,
     #[error("the typed name is one line without control, bidirectional or invisible characters")]
+    #[strum_discriminants(strum(serialize = "quote-name-has-hidden-characters"))]
     NameHasHiddenCharacters,
     #[error("the typed name is too long")]
+    #[strum_discriminants(strum(serialize = "quote-name-too-long"))]
     NameTooLong,
     #[error("the signature is not a PNG image")]
     SignatureNotPng,
@@ -67,29 +80,29 @@ pub enum QuoteError {
     SignatureTooLarge,
 }
 
-impl Refusal for QuoteError {
-    fn kind(&self) -> RefusalKind {
-        use QuoteError::*;
+impl Rule for QuoteRule {
+    fn kind(self) -> RefusalKind {
+        use QuoteRule::*;
         match self {
-            Access(e) => e.kind(),
-            QuoteNotFound | UnknownLine(_) => RefusalKind::NotFound,
+            Access => RefusalKind::Forbidden,
+            QuoteNotFound | UnknownLine => RefusalKind::NotFound,
             QuoteAlreadyExists
             | QuoteLocked
             | AlreadyAccepted
             | QuoteWithdrawn
             | QuoteExpired
             | NotYetExpired
-            | RevisionChanged { .. } => RefusalKind::Conflict,
+            | RevisionChanged => RefusalKind::Conflict,
             TitleMissing
             | TitleTooLong
             | NoLines
             | TooManyLines
-            | DuplicateLine(_)
-            | DescriptionMissing(_)
-            | DescriptionTooLong(_)
-            | InvalidAmount { .. }
-            | RequiredLineUnselected(_)
-            | LineNotOptional(_)
+            | DuplicateLine
+            | DescriptionMissing
+            | DescriptionTooLong
+            | InvalidAmount
+            | RequiredLineUnselected
+            | LineNotOptional
             | NoExpiryDate
             | CommentEmpty
             | CommentTooLong
@@ -99,6 +112,21 @@ impl Refusal for QuoteError {
             | NameHasHiddenCharacters
             | SignatureNotPng
             | SignatureTooLarge => RefusalKind::Unprocessable,
+        }
+    }
+}
+
+impl Refusal for QuoteError {
+    type Rule = QuoteRule;
+
+    fn rule(&self) -> QuoteRule {
+        self.into()
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            QuoteError::Access(e) => e.code(),
+            other => other.rule().into(),
         }
     }
 }

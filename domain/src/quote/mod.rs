@@ -32,6 +32,6 @@ mod tests;
 
 pub use commands::{Acceptance, QuoteCommand};
 pub use content::AcceptedContent;
-pub use errors::QuoteError;
+pub use errors::{QuoteError, QuoteRule};
 pub use events::*;
 pub use state::{Quote, QuoteStatus};

@@ -1,7 +1,6 @@
 //! Free meeting slots and whether a start time is bookable (docs/product.md §8.2).
 
 use super::{Schedule, Weekday};
-use crate::aggregate::{Refusal, RefusalKind};
 use crate::time::Timestamp;
 use jiff::civil::{Date, Time};
 use jiff::tz::{AmbiguousOffset, TimeZone};
@@ -39,16 +38,6 @@ pub enum NotBookable {
     Misaligned,
     #[error("the slot overlaps a scheduled appointment")]
     Taken,
-}
-
-impl Refusal for NotBookable {
-    /// A taken slot conflicts with the diary (409); the rest break a rule (422).
-    fn kind(&self) -> RefusalKind {
-        match self {
-            NotBookable::Taken => RefusalKind::Conflict,
-            _ => RefusalKind::Unprocessable,
-        }
-    }
 }
 
 /// Every free slot: within working hours, starting strictly after `now` and

@@ -1,8 +1,13 @@
 //! The rules a team command can break.
 
-use crate::aggregate::{Refusal, RefusalKind};
+use crate::aggregate::{Refusal, RefusalKind, Rule};
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(TeamRule),
+    derive(strum::EnumIter, strum::IntoStaticStr),
+    strum(serialize_all = "kebab-case")
+)]
 pub enum TeamError {
     /// The team does not exist, or the caller is not one of its staff.
     #[error("no such team")]
@@ -18,6 +23,7 @@ pub enum TeamError {
     #[error("{0:?} is not an email address")]
     InvalidEmail(String),
     #[error(transparent)]
+    #[strum_discriminants(strum(disabled))]
     Schedule(#[from] crate::schedule::ScheduleError),
     #[error("{0:?} is not a colour like #1a2b3c")]
     InvalidColour(String),
@@ -47,28 +53,43 @@ pub enum TeamError {
     LogoBadDigest,
 }
 
-impl Refusal for TeamError {
-    fn kind(&self) -> RefusalKind {
-        use TeamError::*;
+impl Rule for TeamRule {
+    fn kind(self) -> RefusalKind {
+        use TeamRule::*;
         match self {
             TeamNotFound => RefusalKind::NotFound,
-            TeamAlreadyExists | StaffAlreadyAdded(_) | StaffEmailTaken => RefusalKind::Conflict,
+            TeamAlreadyExists | StaffAlreadyAdded | StaffEmailTaken => RefusalKind::Conflict,
             BusinessNameMissing
             | StaffNameMissing
-            | TooLong(_)
-            | InvalidEmail(_)
-            | Schedule(_)
-            | InvalidColour(_)
-            | UnknownPlaceholder(_)
+            | TooLong
+            | InvalidEmail
+            | Schedule
+            | InvalidColour
+            | UnknownPlaceholder
             | UnclosedPlaceholder
             | SubjectMissing
             | SubjectNotOneLine
             | PortalLinkMissing
-            | NotTheLogo(_)
-            | LogoTypeNotAllowed(_)
-            | LogoTooLarge { .. }
+            | NotTheLogo
+            | LogoTypeNotAllowed
+            | LogoTooLarge
             | LogoEmpty
             | LogoBadDigest => RefusalKind::Unprocessable,
+        }
+    }
+}
+
+impl Refusal for TeamError {
+    type Rule = TeamRule;
+
+    fn rule(&self) -> TeamRule {
+        self.into()
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            TeamError::Schedule(e) => e.code(),
+            other => other.rule().into(),
         }
     }
 }

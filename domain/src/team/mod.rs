@@ -16,7 +16,7 @@ pub mod template;
 mod tests;
 
 pub use commands::TeamCommand;
-pub use errors::TeamError;
+pub use errors::{TeamError, TeamRule};
 pub use events::*;
 pub use settings::{LOGO_CONTENT_TYPES, MAX_LOGO_BYTES};
 pub use state::Team;

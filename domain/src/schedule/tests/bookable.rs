@@ -92,9 +92,10 @@ fn a_slot_overlapping_a_scheduled_appointment_is_taken() {
     assert_eq!(book("2026-03-26T09:00:00Z", &busy), Err(NotBookable::Taken));
     assert_eq!(book("2026-03-26T10:00:00Z", &busy), Err(NotBookable::Taken));
     assert!(book("2026-03-26T11:00:00Z", &busy).is_ok());
-    assert_eq!(NotBookable::Taken.kind(), crate::RefusalKind::Conflict);
+    let refused = |reason| crate::Refusal::kind(&crate::diary::DiaryError::from(reason));
+    assert_eq!(refused(NotBookable::Taken), crate::RefusalKind::Conflict);
     assert_eq!(
-        NotBookable::Misaligned.kind(),
+        refused(NotBookable::Misaligned),
         crate::RefusalKind::Unprocessable
     );
 }

@@ -213,6 +213,6 @@ function ready(name, nameError, pad, signatureError, typed) {
  * @param {ApiError} error
  */
 function reloadChanged(ctx, quote, error) {
-  const updated = /changed|revision/i.test(error.detail);
+  const updated = error.slug === 'revision-changed';
   ctx.navigate(`/portal/quotes/${encodeURIComponent(quote.quote_id)}${updated ? '?updated=1' : ''}`, { replace: true });
 }
