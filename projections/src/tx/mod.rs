@@ -18,7 +18,7 @@ use tokio::sync::Mutex;
 
 /// One column value. Nulls keep their type: PostgreSQL checks it.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Val {
+pub enum Value {
     Text(Option<String>),
     Int(Option<i64>),
     Blob(Option<Vec<u8>>),
@@ -33,18 +33,18 @@ pub enum Kind {
 }
 
 /// A row: its values in column order.
-pub type Row = Vec<Val>;
+pub type Row = Vec<Value>;
 
 #[async_trait]
 pub trait Tx: Send {
     /// Runs one statement; the number of rows it changed.
-    async fn execute(&mut self, sql: &str, params: Vec<Val>) -> Result<u64, ProjectionError>;
+    async fn execute(&mut self, sql: &str, params: Vec<Value>) -> Result<u64, ProjectionError>;
 
     /// Runs one query; its rows, each column read as `kinds` says.
     async fn query(
         &mut self,
         sql: &str,
-        params: Vec<Val>,
+        params: Vec<Value>,
         kinds: &[Kind],
     ) -> Result<Vec<Row>, ProjectionError>;
 
@@ -104,14 +104,14 @@ impl Shared {
 
 #[async_trait]
 impl Tx for Shared {
-    async fn execute(&mut self, sql: &str, params: Vec<Val>) -> Result<u64, ProjectionError> {
+    async fn execute(&mut self, sql: &str, params: Vec<Value>) -> Result<u64, ProjectionError> {
         self.0.lock().await.execute(sql, params).await
     }
 
     async fn query(
         &mut self,
         sql: &str,
-        params: Vec<Val>,
+        params: Vec<Value>,
         kinds: &[Kind],
     ) -> Result<Vec<Row>, ProjectionError> {
         self.0.lock().await.query(sql, params, kinds).await
@@ -151,20 +151,20 @@ impl Tx for Shared {
 }
 
 /// Reads a row's values in order, each of the expected type.
-pub struct Fields(std::vec::IntoIter<Val>);
+pub struct Fields(std::vec::IntoIter<Value>);
 
 impl Fields {
     pub fn new(row: Row) -> Self {
         Self(row.into_iter())
     }
 
-    fn next(&mut self) -> Val {
-        self.0.next().unwrap_or(Val::Text(None))
+    fn next(&mut self) -> Value {
+        self.0.next().unwrap_or(Value::Text(None))
     }
 
     pub fn opt_text(&mut self) -> Result<Option<String>, ProjectionError> {
         match self.next() {
-            Val::Text(t) => Ok(t),
+            Value::Text(t) => Ok(t),
             other => Err(unexpected("text", &other)),
         }
     }
@@ -176,7 +176,7 @@ impl Fields {
 
     pub fn opt_int(&mut self) -> Result<Option<i64>, ProjectionError> {
         match self.next() {
-            Val::Int(i) => Ok(i),
+            Value::Int(i) => Ok(i),
             other => Err(unexpected("integer", &other)),
         }
     }
@@ -188,13 +188,13 @@ impl Fields {
 
     pub fn opt_blob(&mut self) -> Result<Option<Vec<u8>>, ProjectionError> {
         match self.next() {
-            Val::Blob(b) => Ok(b),
+            Value::Blob(b) => Ok(b),
             other => Err(unexpected("blob", &other)),
         }
     }
 }
 
-fn unexpected(wanted: &str, found: &Val) -> ProjectionError {
+fn unexpected(wanted: &str, found: &Value) -> ProjectionError {
     ProjectionError::Corrupt(format!("expected {wanted}, found {found:?}"))
 }
 
@@ -204,52 +204,52 @@ pub(crate) fn read_as<E>(
     text: impl FnOnce() -> Result<Option<String>, E>,
     int: impl FnOnce() -> Result<Option<i64>, E>,
     blob: impl FnOnce() -> Result<Option<Vec<u8>>, E>,
-) -> Result<Val, E> {
+) -> Result<Value, E> {
     Ok(match kind {
-        Kind::Text => Val::Text(text()?),
-        Kind::Int => Val::Int(int()?),
-        Kind::Blob => Val::Blob(blob()?),
+        Kind::Text => Value::Text(text()?),
+        Kind::Int => Value::Int(int()?),
+        Kind::Blob => Value::Blob(blob()?),
     })
 }
 
-impl From<String> for Val {
+impl From<String> for Value {
     fn from(v: String) -> Self {
-        Val::Text(Some(v))
+        Value::Text(Some(v))
     }
 }
 
-impl From<&str> for Val {
+impl From<&str> for Value {
     fn from(v: &str) -> Self {
-        Val::Text(Some(v.to_owned()))
+        Value::Text(Some(v.to_owned()))
     }
 }
 
-impl From<Option<String>> for Val {
+impl From<Option<String>> for Value {
     fn from(v: Option<String>) -> Self {
-        Val::Text(v)
+        Value::Text(v)
     }
 }
 
-impl From<i64> for Val {
+impl From<i64> for Value {
     fn from(v: i64) -> Self {
-        Val::Int(Some(v))
+        Value::Int(Some(v))
     }
 }
 
-impl From<Option<i64>> for Val {
+impl From<Option<i64>> for Value {
     fn from(v: Option<i64>) -> Self {
-        Val::Int(v)
+        Value::Int(v)
     }
 }
 
-impl From<bool> for Val {
+impl From<bool> for Value {
     fn from(v: bool) -> Self {
-        Val::Int(Some(i64::from(v)))
+        Value::Int(Some(i64::from(v)))
     }
 }
 
-impl From<Option<Vec<u8>>> for Val {
+impl From<Option<Vec<u8>>> for Value {
     fn from(v: Option<Vec<u8>>) -> Self {
-        Val::Blob(v)
+        Value::Blob(v)
     }
 }

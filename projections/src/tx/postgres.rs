@@ -1,7 +1,7 @@
 //! Read-model transactions on PostgreSQL through sqlx: multi-row statements,
 //! as each statement is a round trip to the server.
 
-use super::{Kind, Row, Transaction, Tx, Val, read_as};
+use super::{Kind, Row, Transaction, Tx, Value, read_as};
 use crate::error::ProjectionError;
 use async_trait::async_trait;
 use sqlx::any::{AnyArguments, AnyRow};
@@ -17,13 +17,13 @@ pub(crate) struct PgTx(pub(crate) sqlx::Transaction<'static, Any>);
 
 type Query = sqlx::query::Query<'static, Any, AnyArguments>;
 
-fn statement(sql: String, params: impl IntoIterator<Item = Val>) -> Query {
+fn statement(sql: String, params: impl IntoIterator<Item = Value>) -> Query {
     params
         .into_iter()
         .fold(sqlx::query(AssertSqlSafe(sql)), |query, v| match v {
-            Val::Text(t) => query.bind(t),
-            Val::Int(i) => query.bind(i),
-            Val::Blob(b) => query.bind(b),
+            Value::Text(t) => query.bind(t),
+            Value::Int(i) => query.bind(i),
+            Value::Blob(b) => query.bind(b),
         })
 }
 
@@ -52,7 +52,7 @@ fn read(row: &AnyRow, kinds: &[Kind]) -> Result<Row, sqlx::Error> {
 
 #[async_trait]
 impl Tx for PgTx {
-    async fn execute(&mut self, sql: &str, params: Vec<Val>) -> Result<u64, ProjectionError> {
+    async fn execute(&mut self, sql: &str, params: Vec<Value>) -> Result<u64, ProjectionError> {
         let done = statement(sql.to_owned(), params)
             .execute(&mut *self.0)
             .await?;
@@ -62,7 +62,7 @@ impl Tx for PgTx {
     async fn query(
         &mut self,
         sql: &str,
-        params: Vec<Val>,
+        params: Vec<Value>,
         kinds: &[Kind],
     ) -> Result<Vec<Row>, ProjectionError> {
         let rows = statement(sql.to_owned(), params)
@@ -83,7 +83,7 @@ impl Tx for PgTx {
         let mut out = Vec::new();
         for chunk in keys.chunks(MAX_PARAMS) {
             let sql = format!("{select}({})", list(0, chunk.len()));
-            let params = chunk.iter().map(|k| Val::Text(Some(k.clone())));
+            let params = chunk.iter().map(|k| Value::Text(Some(k.clone())));
             out.extend(self.query(&sql, params.collect(), kinds).await?);
         }
         Ok(out)
@@ -127,7 +127,7 @@ impl Tx for PgTx {
                 "DELETE FROM {table} WHERE {column} IN ({})",
                 list(0, chunk.len())
             );
-            let params = chunk.iter().map(|v| Val::Text(Some(v.clone())));
+            let params = chunk.iter().map(|v| Value::Text(Some(v.clone())));
             statement(sql, params).execute(&mut *self.0).await?;
         }
         Ok(())

@@ -3,10 +3,10 @@
 //! and cached, rows are written one statement step each, and the work runs
 //! on a blocking thread so the async runtime is never held up by the file.
 
-use super::{Kind, Row, Transaction, Tx, Val, read_as};
+use super::{Kind, Row, Transaction, Tx, Value, read_as};
 use crate::error::ProjectionError;
 use async_trait::async_trait;
-use rusqlite::types::{ToSql, ToSqlOutput, Value, ValueRef};
+use rusqlite::types::{ToSql, ToSqlOutput, Value as SqliteValue, ValueRef};
 use rusqlite::{Connection, OpenFlags, Statement};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -183,19 +183,21 @@ fn on_blocking_thread<T: Send + 'static>(
     })
 }
 
-impl ToSql for Val {
+impl ToSql for Value {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(match self {
-            Val::Text(Some(t)) => ToSqlOutput::Borrowed(ValueRef::Text(t.as_bytes())),
-            Val::Int(Some(i)) => ToSqlOutput::Owned(Value::Integer(*i)),
-            Val::Blob(Some(b)) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
-            Val::Text(None) | Val::Int(None) | Val::Blob(None) => ToSqlOutput::Owned(Value::Null),
+            Value::Text(Some(t)) => ToSqlOutput::Borrowed(ValueRef::Text(t.as_bytes())),
+            Value::Int(Some(i)) => ToSqlOutput::Owned(SqliteValue::Integer(*i)),
+            Value::Blob(Some(b)) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
+            Value::Text(None) | Value::Int(None) | Value::Blob(None) => {
+                ToSqlOutput::Owned(SqliteValue::Null)
+            }
         })
     }
 }
 
 /// Binds `params` to `$1..$N` (by name) or to anonymous `?` (by place).
-fn bind(statement: &mut Statement<'_>, params: &[Val]) -> rusqlite::Result<()> {
+fn bind(statement: &mut Statement<'_>, params: &[Value]) -> rusqlite::Result<()> {
     let named = statement
         .parameter_name(1)
         .is_some_and(|name| name.starts_with('$'));
@@ -216,7 +218,7 @@ fn bind(statement: &mut Statement<'_>, params: &[Val]) -> rusqlite::Result<()> {
 /// Runs `statement` with `params`, adding its rows to `out`.
 fn query(
     statement: &mut Statement<'_>,
-    params: &[Val],
+    params: &[Value],
     kinds: &[Kind],
     out: &mut Vec<Row>,
 ) -> rusqlite::Result<()> {
@@ -234,7 +236,7 @@ fn query(
 
 #[async_trait]
 impl Tx for SqliteTx {
-    async fn execute(&mut self, sql: &str, params: Vec<Val>) -> Result<u64, ProjectionError> {
+    async fn execute(&mut self, sql: &str, params: Vec<Value>) -> Result<u64, ProjectionError> {
         let sql = sql.to_owned();
         self.run(move |conn| {
             let mut statement = conn.prepare_cached(&sql)?;
@@ -248,7 +250,7 @@ impl Tx for SqliteTx {
     async fn query(
         &mut self,
         sql: &str,
-        params: Vec<Val>,
+        params: Vec<Value>,
         kinds: &[Kind],
     ) -> Result<Vec<Row>, ProjectionError> {
         let (sql, kinds) = (sql.to_owned(), kinds.to_vec());
@@ -274,7 +276,7 @@ impl Tx for SqliteTx {
             let mut statement = conn.prepare_cached(&sql)?;
             let mut out = Vec::with_capacity(keys.len());
             for key in keys {
-                query(&mut statement, &[Val::Text(Some(key))], &kinds, &mut out)?;
+                query(&mut statement, &[Value::Text(Some(key))], &kinds, &mut out)?;
             }
             Ok(out)
         })

@@ -555,7 +555,7 @@ impl EmailEnqueuer {
                 vec![
                     first.to_string().into(),
                     to.into(),
-                    cma_projections::tx::Val::Blob(Some(built.bytes)),
+                    cma_projections::tx::Value::Blob(Some(built.bytes)),
                     draft.subject.as_str().into(),
                 ],
             )

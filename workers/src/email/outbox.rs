@@ -10,7 +10,7 @@
 use super::retry::AfterFailure;
 use cma_domain::Timestamp;
 use cma_projections::ProjectionError;
-use cma_projections::tx::{Tx, Val};
+use cma_projections::tx::{Tx, Value};
 use cma_projections::{Backend, ReadDb};
 use uuid::Uuid;
 
@@ -52,7 +52,7 @@ pub async fn insert(tx: &mut dyn Tx, email: &NewEmail<'_>) -> Result<bool, Proje
             email.subject.into(),
             email.sender.into(),
             email.message_id.into(),
-            Val::Blob(Some(email.message.to_vec())),
+            Value::Blob(Some(email.message.to_vec())),
             state.into(),
             email.not_sent.map(str::to_owned).into(),
             at.into(),
