@@ -72,6 +72,9 @@ mod schema;
 #[path = "http/openapi.rs"]
 mod openapi;
 
+#[path = "http/schemathesis.rs"]
+mod schemathesis;
+
 #[path = "http/generated_client.rs"]
 mod generated_client;
 
