@@ -99,3 +99,10 @@ pub fn expiry_deadline(expires_on: Date, time_zone: &TimeZone) -> Option<Timesta
     let start = next_day.to_zoned_datetime(time_zone.clone()).ok()?;
     Some(Timestamp::from_jiff(start.timestamp()))
 }
+
+/// Whether an expiry day (in `time_zone`) has ended at `now`; never without one.
+pub fn is_past_expiry(expires_on: Option<Date>, now: Timestamp, time_zone: &TimeZone) -> bool {
+    expires_on
+        .and_then(|day| expiry_deadline(day, time_zone))
+        .is_some_and(|deadline| now >= deadline)
+}

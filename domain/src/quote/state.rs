@@ -4,7 +4,7 @@ use super::commands::QuoteCommand;
 use super::content::{AcceptedContent, amounts};
 use super::errors::QuoteError;
 use super::events::*;
-use super::rules::expiry_deadline;
+use super::rules::{expiry_deadline, is_past_expiry};
 use crate::aggregate::Aggregate;
 use crate::ids::{ClientId, CommentId, LineId, QuoteId, TeamId};
 use crate::money::{Currency, LineAmounts, Totals};
@@ -57,6 +57,29 @@ impl QuoteStatus {
             Self::Withdrawn => "withdrawn",
         }
     }
+
+    /// The status named by [`QuoteStatus::as_str`].
+    pub fn parse(name: &str) -> Option<Self> {
+        [
+            Self::Draft,
+            Self::Sent,
+            Self::Accepted,
+            Self::Expired,
+            Self::Withdrawn,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == name)
+    }
+
+    /// The status at `now` of a quote recorded with this status and expiry
+    /// day: a draft or sent quote whose expiry day has ended in `time_zone`
+    /// is expired, even if the worker has not recorded it yet.
+    pub fn at(self, expires_on: Option<Date>, now: Timestamp, time_zone: &TimeZone) -> Self {
+        match self {
+            Self::Sent | Self::Draft if is_past_expiry(expires_on, now, time_zone) => Self::Expired,
+            status => status,
+        }
+    }
 }
 
 impl Quote {
@@ -78,19 +101,18 @@ impl Quote {
     /// The status at `now`, counting an expiry day that has ended even if
     /// the worker has not recorded it yet.
     pub fn status_at(&self, now: Timestamp, time_zone: &TimeZone) -> QuoteStatus {
-        match self.status() {
-            QuoteStatus::Sent | QuoteStatus::Draft if self.is_past_expiry(now, time_zone) => {
-                QuoteStatus::Expired
-            }
-            status => status,
-        }
+        self.status().at(self.expires_on, now, time_zone)
     }
 
     /// Whether the expiry day (in `time_zone`) has ended at `now`.
     pub fn is_past_expiry(&self, now: Timestamp, time_zone: &TimeZone) -> bool {
+        is_past_expiry(self.expires_on, now, time_zone)
+    }
+
+    /// The first instant after the expiry day in `time_zone`, if it has one.
+    pub fn expires_from(&self, time_zone: &TimeZone) -> Option<Timestamp> {
         self.expires_on
             .and_then(|day| expiry_deadline(day, time_zone))
-            .is_some_and(|deadline| now >= deadline)
     }
 
     pub fn line(&self, id: LineId) -> Result<&QuoteLine, QuoteError> {

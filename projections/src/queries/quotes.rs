@@ -10,7 +10,6 @@ use cma_domain::Timestamp;
 use cma_domain::ids::{ClientId, QuoteId};
 use cma_domain::money::Totals;
 use cma_domain::quote::QuoteStatus;
-use cma_domain::quote::rules::expiry_deadline;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -142,17 +141,10 @@ impl Row {
     /// The recorded status, or `expired` once the expiry day has ended in
     /// the team's zone though the worker has not recorded it yet.
     fn status_at(&self, now: Timestamp, zone: &TimeZone) -> Result<String, ProjectionError> {
-        let open =
-            self.status == QuoteStatus::Draft.as_str() || self.status == QuoteStatus::Sent.as_str();
-        let past_expiry = match &self.expires_on {
-            Some(day) => expiry_deadline(date(day)?, zone).is_some_and(|deadline| now >= deadline),
-            None => false,
-        };
-        Ok(if open && past_expiry {
-            QuoteStatus::Expired.as_str().to_owned()
-        } else {
-            self.status.clone()
-        })
+        let recorded = QuoteStatus::parse(&self.status)
+            .ok_or_else(|| ProjectionError::corrupt("quote status", &self.status))?;
+        let expires_on = self.expires_on.as_deref().map(date).transpose()?;
+        Ok(recorded.at(expires_on, now, zone).as_str().to_owned())
     }
 
     fn totals(&self) -> Result<Totals, ProjectionError> {

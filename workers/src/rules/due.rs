@@ -19,7 +19,6 @@ use async_trait::async_trait;
 use cma_domain::Event;
 use cma_domain::diary::{DiaryEvent, cancellation_deadline};
 use cma_domain::invoice::Invoice;
-use cma_domain::quote::rules::expiry_deadline;
 use cma_domain::quote::{Quote, QuoteEvent, QuoteStatus};
 use cma_domain::{Timestamp, ids::AppointmentId};
 use cma_projections::projector::{decode_event, stream_id};
@@ -69,9 +68,8 @@ impl DueIndex {
         };
         let quote = facts.load::<Quote>(id).await?;
         let earliest = quote
-            .expires_on
-            .filter(|_| quote.status() == QuoteStatus::Sent)
-            .and_then(|day| expiry_deadline(day, &jiff::tz::TimeZone::fixed(jiff::tz::offset(14))));
+            .expires_from(&jiff::tz::TimeZone::fixed(jiff::tz::offset(14)))
+            .filter(|_| quote.status() == QuoteStatus::Sent);
         match earliest {
             Some(at) => put(tx, DueKind::ExpireQuote, id, id, at).await,
             None => remove(tx, DueKind::ExpireQuote, id).await,

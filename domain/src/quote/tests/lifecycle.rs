@@ -264,6 +264,26 @@ fn the_end_of_the_expiry_day_depends_on_the_time_zone() {
 }
 
 #[test]
+fn a_recorded_status_and_expiry_day_read_as_the_quote_does() {
+    let auckland = TimeZone::get("Pacific/Auckland").unwrap_or(TimeZone::UTC);
+    let at = ts("2027-03-31T12:00:00Z");
+    let state = Quote::replay(&[drafted(), sent()]);
+    let recorded = QuoteStatus::parse(state.status().as_str());
+    assert_eq!(recorded, Some(QuoteStatus::Sent));
+    for zone in [auckland, london()] {
+        assert_eq!(
+            recorded.map(|s| s.at(state.expires_on, at, &zone)),
+            Some(state.status_at(at, &zone))
+        );
+    }
+    for status in [QuoteStatus::Accepted, QuoteStatus::Withdrawn] {
+        assert_eq!(QuoteStatus::parse(status.as_str()), Some(status));
+        assert_eq!(status.at(state.expires_on, at, &london()), status);
+    }
+    assert_eq!(QuoteStatus::parse("lost"), None);
+}
+
+#[test]
 fn a_quote_without_an_expiry_date_does_not_expire() {
     let mut no_expiry = edited(2, samples::lines());
     if let QuoteEvent::Edited(e) = &mut no_expiry {
