@@ -38,7 +38,7 @@ const INVOICE_VIEW: &str = "{invoice_id, number, status, lines, totals: {subtota
 use Answer::{Empty, Json, Media};
 
 #[rustfmt::skip]
-const API_MD: &[Row] = &[
+const ROUTE_TABLES: &[Row] = &[
     // Teams and staff
     Row("POST", "/api/v1/teams",
         Some("{business_name, owner_name, owner_email, owner_password, time_zone?}"),
@@ -287,11 +287,11 @@ fn gaps(spec: &Value, schema: &Value, shape: &Shape, at: &str, found: &mut Vec<S
 }
 
 #[tokio::test]
-async fn the_document_has_every_route_status_and_field_of_api_md() {
+async fn the_document_has_every_route_status_and_field_of_the_route_tables() {
     let server = Server::start().await;
     let (_, spec) = server.get("/api/v1/openapi.json", None).await;
     let mut found = Vec::new();
-    for Row(method, path, request, status, response, others) in API_MD {
+    for Row(method, path, request, status, response, others) in ROUTE_TABLES {
         let route = format!("{method} {path}");
         let op = operation(&spec, method, path);
         if op.is_null() {
@@ -337,7 +337,7 @@ async fn the_document_has_every_route_status_and_field_of_api_md() {
 }
 
 #[test]
-fn the_shape_notation_reads_as_api_md_writes_it() {
+fn the_shape_notation_reads_as_the_route_tables_write_it() {
     let Shape::Object(fields) = parse("{a, b?, c: [{d}], e: {...}, f: [..]}") else {
         panic!("an object");
     };
