@@ -18,9 +18,6 @@ mod metrics;
 #[path = "hardening/logins.rs"]
 mod logins;
 
-#[path = "hardening/links.rs"]
-mod links;
-
 #[path = "hardening/text.rs"]
 mod text;
 

@@ -281,6 +281,7 @@ async fn scenario(store: &Arc<dyn EventStore>) -> Ids {
         .decide(issue, at("2026-06-05T09:00:00Z"))
         .expect("issue");
     invoice_events.push(InvoiceEvent::PaymentRecorded(PaymentRecorded {
+        payment: Some(PaymentId::new()),
         invoice,
         by: staff,
         amount: d("10.00"),
@@ -317,6 +318,7 @@ async fn scenario(store: &Arc<dyn EventStore>) -> Ids {
         (issued, "2026-06-07T09:00:00Z"),
         (
             vec![InvoiceEvent::PaymentRecorded(PaymentRecorded {
+                payment: Some(PaymentId::new()),
                 invoice: later_invoice,
                 by: staff,
                 amount: d("20.00"),
@@ -326,6 +328,7 @@ async fn scenario(store: &Arc<dyn EventStore>) -> Ids {
         ),
         (
             vec![InvoiceEvent::PaymentRecorded(PaymentRecorded {
+                payment: Some(PaymentId::new()),
                 invoice: later_invoice,
                 by: staff,
                 amount: d("5.00"),
