@@ -15,7 +15,6 @@ use crate::app::AppState;
 use crate::http::ApiError;
 use crate::http::session::LoggedIn;
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use cma_projections::{MAX_WAIT, wait_for, wait_watching};
@@ -77,8 +76,7 @@ async fn reached(state: &AppState, position: u64) -> Result<(), ApiError> {
 /// The answer when the read models have not reached `position` in time.
 pub fn not_caught_up(position: u64) -> ApiError {
     ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "not-caught-up",
+        crate::http::problem_types::NOT_CAUGHT_UP,
         format!(
             "the read models have not yet reached log position {position} (X-Min-Position); \
              nothing was read, try again after Retry-After seconds"
@@ -89,8 +87,7 @@ pub fn not_caught_up(position: u64) -> ApiError {
 /// The answer when `position` is beyond the last event in the log.
 fn beyond_head(position: u64, head: u64) -> ApiError {
     ApiError::new(
-        StatusCode::CONFLICT,
-        "position-beyond-head",
+        crate::http::problem_types::POSITION_BEYOND_HEAD,
         format!(
             "X-Min-Position {position} is beyond the event log's last position {head}; \
              send a position a command answered with"
