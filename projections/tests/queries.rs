@@ -225,6 +225,8 @@ async fn scenario(store: &Arc<dyn EventStore>) -> Ids {
         user_agent: "test".into(),
         revision: Some(1),
         time_zone: jiff::tz::TimeZone::UTC,
+        login_email: None,
+        login_invite: None,
     };
     let accepted = Quote::replay(&history)
         .decide(

@@ -309,6 +309,8 @@ mod tests {
                 user_agent: "Test/1.0".to_owned(),
                 revision: None,
                 time_zone: jiff::tz::TimeZone::UTC,
+                login_email: None,
+                login_invite: None,
             }))
         };
         let racers: Vec<_> = (0..6)

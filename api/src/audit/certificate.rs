@@ -2,6 +2,7 @@
 //! whether the record still proves it — as plain text and as printable HTML.
 
 use super::report::{AuditError, QuoteAudit};
+use crate::identity::origin::invites_used;
 use cma_domain::Timestamp;
 use cma_domain::client::Client;
 use cma_domain::money::{LineAmounts, Totals};
@@ -45,6 +46,13 @@ pub struct Certificate {
     pub ip: String,
     pub user_agent: String,
     pub authentication: String,
+    /// The login email the client was signed in with, when recorded.
+    pub login_email: Option<String>,
+    /// The event id of the invite that created the credentials in use, when recorded.
+    pub login_invite: Option<uuid::Uuid>,
+    /// The address that had the login before that invite re-pointed it to
+    /// another one, if it did.
+    pub repointed_from: Option<String>,
     pub chain: String,
 }
 
@@ -66,12 +74,23 @@ impl Certificate {
             .await
             .map_err(|e| loaded(&e))?
             .state;
-        Ok(Self::of(
+        let Some(mut certificate) = Self::of(
             audit,
             &team.business_name,
             &client.name,
             &team.schedule.time_zone,
-        ))
+        ) else {
+            return Ok(None);
+        };
+        if let Some(invite) = certificate.login_invite {
+            certificate.repointed_from = invites_used(service, before.client.0)
+                .await
+                .map_err(|e| loaded(&e))?
+                .into_iter()
+                .find(|used| used.invite == invite)
+                .and_then(|used| used.repointed_from);
+        }
+        Ok(Some(certificate))
     }
 
     /// The certificate of an accepted quote (`None` before acceptance).
@@ -105,6 +124,9 @@ impl Certificate {
                  (client account {}, portal session {})",
                 accepted.by.0, accepted.session.0
             ),
+            login_email: accepted.login_email.clone(),
+            login_invite: accepted.login_invite,
+            repointed_from: None,
             chain: match &audit.broken_link {
                 None => format!(
                     "verified: all {} events of the quote's hash chain are intact",
@@ -228,8 +250,32 @@ impl Certificate {
             ("IP address", self.ip.clone()),
             ("User agent", self.user_agent.clone()),
             ("Authentication", self.authentication.clone()),
+            (
+                "Login email",
+                self.login_email
+                    .clone()
+                    .unwrap_or_else(|| NOT_RECORDED.to_owned()),
+            ),
+            ("Login created by", self.login_origin()),
             ("Event chain", self.chain.clone()),
         ]
+    }
+}
+
+/// What the certificate says of evidence an older acceptance did not record.
+pub const NOT_RECORDED: &str = "not recorded";
+
+impl Certificate {
+    /// The invite that created the credentials in use, and whether it
+    /// re-pointed the login from another address.
+    fn login_origin(&self) -> String {
+        match (self.login_invite, &self.repointed_from) {
+            (None, _) => NOT_RECORDED.to_owned(),
+            (Some(invite), None) => format!("invite {invite}"),
+            (Some(invite), Some(previous)) => {
+                format!("invite {invite}, which re-pointed the login from {previous}")
+            }
+        }
     }
 }
 

@@ -87,6 +87,14 @@ pub struct AcceptanceAudit {
     #[schema(value_type = Vec<uuid::Uuid>)]
     pub selected_lines: Vec<LineId>,
     pub totals: Totals,
+    /// The portal login email the client was signed in with; left out when
+    /// not recorded (acceptances recorded before it was).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login_email: Option<String>,
+    /// The event id of the invite whose link created the credentials in
+    /// use; left out when not recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login_invite: Option<uuid::Uuid>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -213,6 +221,8 @@ fn acceptance(before: &Quote, a: &QuoteAccepted) -> AcceptanceAudit {
         content_sha256_recomputed: content,
         selected_lines: a.selected_lines.clone(),
         totals: a.totals,
+        login_email: a.login_email.clone(),
+        login_invite: a.login_invite,
     }
 }
 
@@ -220,7 +230,7 @@ fn acceptance(before: &Quote, a: &QuoteAccepted) -> AcceptanceAudit {
 mod tests {
     use super::*;
     use cma_domain::EventCodec;
-    use cma_domain::quote::samples;
+    use cma_domain::quote::{QuoteAcceptedV1, samples};
     use cma_store::chain::{GENESIS, hash_event};
     use cma_store::{Actor, Metadata, NewEvent};
 
@@ -245,18 +255,27 @@ mod tests {
 
     /// The events as a correctly chained stream.
     fn recorded(quote: QuoteId, events: &[QuoteEvent]) -> Vec<Recorded> {
+        let stored = events
+            .iter()
+            .map(|e| (e.event_type(), e.schema_version(), e.encode()))
+            .collect();
+        chained(quote, stored)
+    }
+
+    /// Stored payloads (type, schema version, bytes) as a correctly chained stream.
+    fn chained(quote: QuoteId, stored: Vec<(&str, u16, Vec<u8>)>) -> Vec<Recorded> {
         let stream = Service::stream::<Quote>(quote.0);
         let mut prev = GENESIS;
         let mut out = Vec::new();
-        for (n, e) in (1u64..).zip(events) {
+        for (n, (event_type, schema_version, payload)) in (1u64..).zip(stored) {
             let event = NewEvent {
                 event_id: uuid::Uuid::new_v4(),
-                event_type: e.event_type().to_owned(),
-                schema_version: e.schema_version(),
+                event_type: event_type.to_owned(),
+                schema_version,
                 recorded_at: cma_domain::Timestamp::UNIX_EPOCH,
                 actor: Actor::System,
                 metadata: Metadata::default(),
-                payload: e.encode(),
+                payload,
             };
             let hash = hash_event(&prev, &stream, n, &event);
             out.push(Recorded {
@@ -325,6 +344,76 @@ mod tests {
         assert!(
             link.contains("content does not match its hash") && link.contains("version 2"),
             "{link}"
+        );
+    }
+
+    /// The value of the certificate line labelled `label`.
+    fn fact<'a>(text: &'a str, label: &str) -> &'a str {
+        text.lines()
+            .find_map(|line| line.strip_prefix(label))
+            .map_or("", str::trim)
+    }
+
+    #[test]
+    fn a_version_1_acceptance_verifies_as_before_with_its_login_not_recorded() {
+        let events = events(None);
+        let quote = quote_id(&events);
+        let Some(QuoteEvent::Accepted(a)) = events.last().cloned() else {
+            panic!("the last event is the acceptance");
+        };
+        let v1 = QuoteAcceptedV1 {
+            by: a.by,
+            name: a.name,
+            signature_png: a.signature_png,
+            signature_sha256: a.signature_sha256,
+            ip: a.ip,
+            user_agent: a.user_agent,
+            session: a.session,
+            revision: a.revision,
+            currency: a.currency,
+            selected_lines: a.selected_lines,
+            totals: a.totals,
+            content_sha256: a.content_sha256,
+            at: a.at,
+        };
+        let mut stored: Vec<_> = events
+            .iter()
+            .map(|e| (e.event_type(), e.schema_version(), e.encode()))
+            .collect();
+        stored.pop();
+        stored.push(("QuoteAccepted", 1, cma_domain::codec::encode_payload(&v1)));
+        let audit = QuoteAudit::replay(quote, &chained(quote, stored));
+        assert!(audit.verified(), "{audit:?}");
+        assert_eq!(audit.events[2].schema_version, 1);
+        let a = audit.acceptance.as_ref().expect("acceptance");
+        assert!(a.content_matches && a.signature_matches);
+        let json = serde_json::to_value(a).expect("json");
+        assert!(json.get("login_email").is_none() && json.get("login_invite").is_none());
+        let certificate = crate::audit::certificate::Certificate::of(&audit, "B", "C", "UTC")
+            .expect("a certificate");
+        let text = certificate.text();
+        assert_eq!(fact(&text, "Login email"), "not recorded", "{text}");
+        assert_eq!(fact(&text, "Login created by"), "not recorded", "{text}");
+    }
+
+    #[test]
+    fn a_version_2_acceptance_shows_its_login_email_and_invite() {
+        let events = events(None);
+        let quote = quote_id(&events);
+        let audit = QuoteAudit::replay(quote, &recorded(quote, &events));
+        let json =
+            serde_json::to_value(audit.acceptance.as_ref().expect("acceptance")).expect("json");
+        assert_eq!(json["login_email"], "ada@example.com");
+        let invite = uuid::Uuid::from_u128(0x7);
+        assert_eq!(json["login_invite"], invite.to_string());
+        let text = crate::audit::certificate::Certificate::of(&audit, "B", "C", "UTC")
+            .expect("a certificate")
+            .text();
+        assert_eq!(fact(&text, "Login email"), "ada@example.com", "{text}");
+        assert_eq!(
+            fact(&text, "Login created by"),
+            format!("invite {invite}"),
+            "{text}"
         );
     }
 }

@@ -3,6 +3,7 @@
 pub mod links;
 pub mod login;
 pub mod logins;
+pub mod origin;
 pub mod passwords;
 pub mod principal;
 pub mod rate_limit;

@@ -16,6 +16,13 @@
 //! through and no more. A successful attempt gives its reservation back
 //! ([`Limiter::release`]); a failed one stays counted.
 //!
+//! Links are limited per source, not per account: a bad set-password or
+//! reset token counts only against its IP address ([`Limiter::per_ip`]), so
+//! a stranger's failures never stop the owner's valid link, and
+//! reset-request counts per IP (429) and per address, where more than
+//! [`RESET_LINKS_PER_ADDRESS`] requests issue no further link but answer
+//! the same ([`Limiter::per_account`], [`Limiter::try_reserve`]).
+//!
 //! Buckets are keyed by a SHA-256 of the account as sent (so a bucket name
 //! has a fixed length whatever was sent); the worker purges old attempts.
 
@@ -42,6 +49,9 @@ pub const WINDOW_SECONDS: i64 = 15 * 60;
 pub const PER_ACCOUNT: i64 = 10;
 pub const PER_IP: i64 = 100;
 pub const PER_DEVICE: i64 = 10;
+/// Reset links issued per address in the window; further requests answer
+/// the same and issue nothing (the per-IP limit still answers 429).
+pub const RESET_LINKS_PER_ADDRESS: i64 = 3;
 
 /// The endpoint family a counter belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,29 +77,36 @@ impl Action {
     }
 }
 
-/// The two counters one attempt is charged to.
+/// The counters one attempt is charged to, each with its limit.
 #[derive(Clone, Debug)]
 pub struct Limiter {
-    account: String,
-    account_limit: i64,
-    ip: Option<String>,
+    buckets: Vec<(String, i64)>,
 }
 
 /// Serialises reservations within this process (SQLite has one writer
 /// anyway; PostgreSQL adds an advisory lock for other processes).
 static RESERVING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+fn account_bucket(action: Action, account: &str) -> String {
+    format!(
+        "{}:account:{}",
+        action.as_str(),
+        hex::encode(Sha256::digest(account.trim().to_lowercase()))
+    )
+}
+
+fn ip_bucket(action: Action, ip: &str) -> (String, i64) {
+    (format!("{}:ip:{ip}", action.as_str()), PER_IP)
+}
+
 impl Limiter {
     /// Counters for `action` on `account` (an email or a login id) from `ip`.
     pub fn new(action: Action, account: &str, ip: Option<&str>) -> Self {
+        let account = (account_bucket(action, account), PER_ACCOUNT);
         Self {
-            account: format!(
-                "{}:account:{}",
-                action.as_str(),
-                hex::encode(Sha256::digest(account.trim().to_lowercase()))
-            ),
-            account_limit: PER_ACCOUNT,
-            ip: ip.map(|ip| format!("{}:ip:{ip}", action.as_str())),
+            buckets: std::iter::once(account)
+                .chain(ip.map(|ip| ip_bucket(action, ip)))
+                .collect(),
         }
     }
 
@@ -97,25 +114,53 @@ impl Limiter {
     /// cookie was verified for the account) from `ip`: the device's counter
     /// replaces the account's.
     pub fn from_known_device(action: Action, device: &str, ip: Option<&str>) -> Self {
-        Self {
-            account: format!(
+        let device = (
+            format!(
                 "{}:device:{}",
                 action.as_str(),
                 hex::encode(Sha256::digest(device))
             ),
-            account_limit: PER_DEVICE,
-            ip: ip.map(|ip| format!("{}:ip:{ip}", action.as_str())),
+            PER_DEVICE,
+        );
+        Self {
+            buckets: std::iter::once(device)
+                .chain(ip.map(|ip| ip_bucket(action, ip)))
+                .collect(),
+        }
+    }
+
+    /// The counter of `action` from `ip` alone (requests without a known
+    /// address share one): what a stranger does from there never counts
+    /// against an account.
+    pub fn per_ip(action: Action, ip: Option<&str>) -> Self {
+        Self {
+            buckets: vec![ip_bucket(action, ip.unwrap_or("unknown"))],
+        }
+    }
+
+    /// The counter of `action` on `account` alone, at most `limit` per window.
+    pub fn per_account(action: Action, account: &str, limit: i64) -> Self {
+        Self {
+            buckets: vec![(account_bucket(action, account), limit)],
         }
     }
 
     fn buckets(&self) -> impl Iterator<Item = (&String, i64)> {
-        std::iter::once((&self.account, self.account_limit))
-            .chain(self.ip.iter().map(|ip| (ip, PER_IP)))
+        self.buckets.iter().map(|(bucket, limit)| (bucket, *limit))
     }
 
-    /// Counts one attempt against both counters, or refuses (429, counting
-    /// nothing) when either is already at its limit.
+    /// Counts one attempt against every counter, or refuses (429, counting
+    /// nothing) when any is already at its limit.
     pub async fn reserve(&self, db: &ReadDb, now: Timestamp) -> Result<(), ApiError> {
+        match self.try_reserve(db, now).await? {
+            true => Ok(()),
+            false => Err(ApiError::too_many_requests()),
+        }
+    }
+
+    /// Counts one attempt against every counter: false (counting nothing)
+    /// when any is already at its limit.
+    pub async fn try_reserve(&self, db: &ReadDb, now: Timestamp) -> Result<bool, ApiError> {
         let _serial = RESERVING.lock().await;
         let since = now.plus_seconds(-WINDOW_SECONDS).as_micros();
         let mut tx = db.pool().begin().await?;
@@ -146,11 +191,11 @@ impl Limiter {
                     .await?;
             if n > limit {
                 tx.rollback().await?;
-                return Err(ApiError::too_many_requests());
+                return Ok(false);
             }
         }
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
     /// Gives back the attempt [`Limiter::reserve`] counted at `now` (it

@@ -2,6 +2,7 @@
 //! database, found by the SHA-256 of its token, so any API process can
 //! serve any request.
 
+use super::logins::normalise;
 use super::principal::Principal;
 use super::tokens::{new_session_token, session_key};
 use cma_domain::Timestamp;
@@ -21,18 +22,20 @@ pub struct Session {
     pub principal: Principal,
 }
 
-/// Opens a session for `principal`; returns it with its token (shown once).
+/// Opens a session for `principal`, signed in with `login_email`; returns
+/// it with its token (shown once).
 pub async fn open(
     db: &AnyPool,
     principal: Principal,
+    login_email: &str,
     now: Timestamp,
 ) -> Result<(Session, String), sqlx::Error> {
     let token = new_session_token();
     let id = SessionId::new();
     sqlx::query(
         "INSERT INTO sessions (token_sha256, session_id, principal_kind, principal_id, team_id, \
-         created_at, last_seen_at, expires_at, revoked_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6, $7, NULL)",
+         created_at, last_seen_at, expires_at, revoked_at, login_email) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $7, NULL, $8)",
     )
     .bind(session_key(&token))
     .bind(id.to_string())
@@ -41,9 +44,21 @@ pub async fn open(
     .bind(principal.team().to_string())
     .bind(now.as_micros())
     .bind(now.plus_seconds(IDLE_LIFETIME_SECONDS).as_micros())
+    .bind(normalise(login_email))
     .execute(db)
     .await?;
     Ok((Session { id, principal }, token))
+}
+
+/// The login email session `id` was opened with (`None` for a session
+/// opened before sessions kept it).
+pub async fn login_email(db: &AnyPool, id: SessionId) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT login_email FROM sessions WHERE session_id = $1")
+            .bind(id.to_string())
+            .fetch_optional(db)
+            .await?;
+    Ok(row.and_then(|(email,)| email))
 }
 
 /// The live session `token` opens, if any (not revoked, not expired); using
@@ -100,7 +115,8 @@ pub async fn revoke(db: &AnyPool, token: &str, now: Timestamp) -> Result<(), sql
     Ok(())
 }
 
-/// Ends every session of a client (their portal was suspended).
+/// Ends every session of a client (their portal was suspended, or a
+/// password was set from a link).
 pub async fn revoke_client(
     db: &AnyPool,
     client: ClientId,

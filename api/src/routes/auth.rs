@@ -58,7 +58,7 @@ async fn staff_login(
     Json(body): Json<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let (principal, device) = login(&state, &requester, &headers, Kind::Staff, &body).await?;
-    let (session, token) = open_session(&state, principal).await?;
+    let (session, token) = open_session(&state, principal, &body.email).await?;
     let Principal::Staff { staff, team } = session.principal else {
         return Err(ApiError::internal("a staff login opened a client session"));
     };
@@ -113,12 +113,13 @@ pub async fn login(
     }
 }
 
-/// Opens a session for `principal`.
+/// Opens a session for `principal`, signed in with `login_email`.
 pub async fn open_session(
     state: &AppState,
     principal: Principal,
+    login_email: &str,
 ) -> Result<(sessions::Session, String), ApiError> {
-    Ok(sessions::open(state.read.pool(), principal, state.clock.now()).await?)
+    Ok(sessions::open(state.read.pool(), principal, login_email, state.clock.now()).await?)
 }
 
 /// `body` with the cookies that carry session `token` in a browser.

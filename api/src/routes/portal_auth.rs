@@ -4,9 +4,9 @@
 use crate::app::AppState;
 use crate::http::{ApiError, Json, Requester, cookies};
 use crate::identity::links::set_password as use_link;
-use crate::identity::rate_limit::{Action, Limiter, check_email_length};
+use crate::identity::rate_limit::{Action, Limiter, RESET_LINKS_PER_ADDRESS, check_email_length};
 use crate::identity::tokens::csrf_token;
-use crate::identity::{Kind, Principal, logins, sessions};
+use crate::identity::{Kind, Principal, logins};
 use crate::routes::Positioned;
 use crate::routes::auth::{LoginRequest, login, open_session, with_session_cookies};
 use axum::extract::State;
@@ -107,7 +107,7 @@ async fn set_password(
         client,
         team: activated.state.team,
     };
-    let (_, token) = open_session(&state, principal).await?;
+    let (_, token) = open_session(&state, principal, &set.state.email).await?;
     let body = SetPasswordResponse {
         csrf_token: csrf_token(&token),
         token: token.clone(),
@@ -144,7 +144,7 @@ async fn portal_login(
     if !record.enabled {
         return Err(suspended());
     }
-    let (_, token) = open_session(&state, principal).await?;
+    let (_, token) = open_session(&state, principal, &body.email).await?;
     let body = PortalLoginResponse {
         csrf_token: csrf_token(&token),
         token: token.clone(),
@@ -156,13 +156,16 @@ async fn portal_login(
 }
 
 /// Ask for a password reset link by email. The answer is the same whether
-/// or not the address has a login; the worker emails the link.
+/// or not the address has a login; the worker emails the link. At most
+/// [`RESET_LINKS_PER_ADDRESS`] requests per address in the rate-limit
+/// window issue a link; later ones answer the same and issue nothing, so
+/// the latest link emailed stays the one that works.
 #[utoipa::path(post, path = "/api/v1/auth/portal/reset-request", tag = "portal", security(()),
     request_body = ResetRequest,
     responses(
-        (status = 202, description = "a link is emailed if the address has a portal login"),
+        (status = 202, description = "a link is emailed if the address has a portal login (and has not had its share of links in the last 15 minutes)"),
         (status = 400, description = "malformed request"),
-        (status = 429, description = "too many requests"),
+        (status = 429, description = "too many requests from this IP address"),
     ))]
 async fn reset_request(
     State(state): State<AppState>,
@@ -171,8 +174,13 @@ async fn reset_request(
 ) -> Result<StatusCode, ApiError> {
     let now = state.clock.now();
     check_email_length(&body.email)?;
-    let limiter = Limiter::new(Action::ResetRequest, &body.email, requester.ip.as_deref());
-    limiter.reserve(&state.read, now).await?;
+    Limiter::per_ip(Action::ResetRequest, requester.ip.as_deref())
+        .reserve(&state.read, now)
+        .await?;
+    let links = Limiter::per_account(Action::ResetRequest, &body.email, RESET_LINKS_PER_ADDRESS);
+    if !links.try_reserve(&state.read, now).await? {
+        return Ok(StatusCode::ACCEPTED);
+    }
     for principal in logins::find(state.read.pool(), Kind::Client, &body.email).await? {
         let login = principal.id();
         let credentials = state
@@ -223,9 +231,6 @@ async fn reset(
         &body.password,
     )
     .await?;
-    if let Some(Login::Client(client)) = set.state.principal {
-        sessions::revoke_client(state.read.pool(), client, state.clock.now()).await?;
-    }
     Ok(Json(Positioned {
         position: set.position,
     })

@@ -6,6 +6,7 @@ use super::quotes::CommentBody;
 use super::scope::{scope, section, team_schedule};
 use crate::app::AppState;
 use crate::http::{ApiError, ClientSession, Json, Path};
+use crate::identity::{origin, sessions};
 use axum::extract::State;
 use axum::http::StatusCode;
 use base64::Engine;
@@ -181,6 +182,11 @@ pub async fn accept(
         user_agent: session.requester.user_agent.clone().unwrap_or_default(),
         revision: Some(body.revision),
         time_zone: team_schedule(&state, session.team).await?.zone(),
+        login_email: sessions::login_email(state.read.pool(), session.session).await?,
+        login_invite: origin::invites_used(&state.service, session.client.0)
+            .await?
+            .pop()
+            .map(|used| used.invite),
     };
     let executed = state
         .service

@@ -4,7 +4,6 @@ use super::commands::CredentialsCommand;
 use super::errors::CredentialsError;
 use super::events::*;
 use super::state::Credentials;
-use crate::sha256::digests_equal;
 use crate::time::Timestamp;
 
 /// Default lifetime of an invite link (docs/product.md §3.2).
@@ -58,12 +57,7 @@ pub fn decide(
             token_sha256,
             password_hash,
         } => {
-            let valid = state.pending.as_ref().is_some_and(|p| {
-                p.purpose == purpose
-                    && now < p.expires_at
-                    && digests_equal(&p.token_sha256, &token_sha256)
-            });
-            if !valid {
+            if !state.accepts_link(purpose, &token_sha256, now) {
                 return Err(CredentialsError::InvalidToken);
             }
             CredentialsEvent::PasswordSet(CredentialsPasswordSet {

@@ -1,7 +1,7 @@
 //! Login rules, one test per rule and direction.
 
 use super::*;
-use crate::aggregate::{Refusal, RefusalKind};
+use crate::aggregate::{Aggregate, Refusal, RefusalKind};
 use crate::ids::{ClientId, StaffId, TeamId};
 use crate::testing::given;
 use crate::time::Timestamp;
@@ -277,4 +277,46 @@ fn a_staff_login_cannot_receive_a_client_invite() {
     given::<Credentials>([registered])
         .when(issue_invite("tok-1"))
         .then_refused(CredentialsError::OtherPrincipal);
+}
+
+fn invite_to(email: &str, token: &str, at: Timestamp) -> CredentialsEvent {
+    CredentialsEvent::InviteIssued(CredentialsInviteIssued {
+        client: client(),
+        email: email.to_owned(),
+        token_sha256: token_sha256(token),
+        expires_at: at.plus_seconds(INVITE_LIFETIME_SECONDS),
+        by: staff(),
+        at,
+    })
+}
+
+#[test]
+fn a_re_invite_to_another_address_re_points_the_login_once_its_link_is_used() {
+    let history = [
+        invite_issued("tok-1", now()),
+        password_set(TokenPurpose::Invite, now()),
+        invite_to("new@example.com", "tok-2", hours(1)),
+    ];
+    let waiting = Credentials::replay(&history);
+    assert_eq!(waiting.repointed_from(), Some("ada@example.com"));
+    assert!(waiting.accepts_link(TokenPurpose::Invite, &token_sha256("tok-2"), hours(2)));
+    assert!(!waiting.accepts_link(TokenPurpose::Invite, &token_sha256("tok-1"), hours(2)));
+    let used = given::<Credentials>(history)
+        .at(hours(2))
+        .when(set_password(TokenPurpose::Invite, "tok-2"))
+        .then([password_set(TokenPurpose::Invite, hours(2))]);
+    assert_eq!(used.password_email.as_deref(), Some("new@example.com"));
+    assert_eq!(used.repointed_from(), None);
+}
+
+#[test]
+fn a_re_invite_to_the_same_address_or_a_first_invite_re_points_nothing() {
+    let first = Credentials::replay(&[invite_issued("tok-1", now())]);
+    assert_eq!(first.repointed_from(), None);
+    let again = Credentials::replay(&[
+        invite_issued("tok-1", now()),
+        password_set(TokenPurpose::Invite, now()),
+        invite_to("ADA@example.com", "tok-2", hours(1)),
+    ]);
+    assert_eq!(again.repointed_from(), None);
 }

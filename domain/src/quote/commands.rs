@@ -12,6 +12,7 @@ use crate::money::Currency;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use std::net::IpAddr;
+use uuid::Uuid;
 
 #[derive(Debug, Clone)]
 pub enum QuoteCommand {
@@ -83,4 +84,8 @@ pub struct Acceptance {
     /// The revision the client was shown, when known: a newer one is refused.
     pub revision: Option<u32>,
     pub time_zone: TimeZone,
+    /// The login email the session was opened with, when known.
+    pub login_email: Option<String>,
+    /// The event id of the invite whose link created the credentials in use.
+    pub login_invite: Option<Uuid>,
 }

@@ -177,6 +177,8 @@ fn accept(state: &Quote, a: Acceptance, now: Timestamp) -> Result<QuoteAccepted,
         totals: content.totals(),
         content_sha256: content.sha256(),
         at: now,
+        login_email: a.login_email,
+        login_invite: a.login_invite,
     })
 }
 

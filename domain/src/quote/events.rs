@@ -7,6 +7,7 @@ use crate::time::Timestamp;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 /// One line of a quote as staff wrote it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -112,6 +113,53 @@ pub struct QuoteAccepted {
     /// SHA-256 of the canonical encoding of what was accepted (docs/acceptance-hash.md).
     pub content_sha256: String,
     pub at: Timestamp,
+    /// The login email the client was signed in with (`None` when not
+    /// recorded: acceptances before version 2, sessions opened before
+    /// sessions kept their address).
+    pub login_email: Option<String>,
+    /// The invite whose link created the credentials in use: the event id of
+    /// its `CredentialsInviteIssued` (`None` when not recorded).
+    pub login_invite: Option<Uuid>,
+}
+
+/// Version 1 of [`QuoteAccepted`], before the login evidence was recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuoteAcceptedV1 {
+    pub by: ClientId,
+    pub name: String,
+    pub signature_png: Vec<u8>,
+    pub signature_sha256: String,
+    pub ip: String,
+    pub user_agent: String,
+    pub session: SessionId,
+    pub revision: u32,
+    pub currency: Currency,
+    pub selected_lines: Vec<LineId>,
+    pub totals: Totals,
+    pub content_sha256: String,
+    pub at: Timestamp,
+}
+
+impl From<QuoteAcceptedV1> for QuoteAccepted {
+    fn from(old: QuoteAcceptedV1) -> Self {
+        Self {
+            by: old.by,
+            name: old.name,
+            signature_png: old.signature_png,
+            signature_sha256: old.signature_sha256,
+            ip: old.ip,
+            user_agent: old.user_agent,
+            session: old.session,
+            revision: old.revision,
+            currency: old.currency,
+            selected_lines: old.selected_lines,
+            totals: old.totals,
+            content_sha256: old.content_sha256,
+            at: old.at,
+            login_email: None,
+            login_invite: None,
+        }
+    }
 }
 
 crate::event_enum! {
@@ -124,6 +172,6 @@ crate::event_enum! {
         Expired(QuoteExpired) = "QuoteExpired" v 1,
         LineToggled(QuoteLineToggled) = "QuoteLineToggled" v 1,
         LineCommented(QuoteLineCommented) = "QuoteLineCommented" v 1,
-        Accepted(QuoteAccepted) = "QuoteAccepted" v 1,
+        Accepted(QuoteAccepted) = "QuoteAccepted" v 2 { 1 => QuoteAcceptedV1 },
     }
 }

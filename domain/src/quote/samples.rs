@@ -114,6 +114,8 @@ pub fn events() -> Vec<QuoteEvent> {
             },
             content_sha256: "0".repeat(64),
             at: at(7),
+            login_email: Some("ada@example.com".to_owned()),
+            login_invite: Some(id(0x7)),
         }),
     ]
 }

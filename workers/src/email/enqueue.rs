@@ -167,6 +167,26 @@ impl EmailEnqueuer {
                     e.expires_at,
                 )])
             }
+            Event::Credentials(CredentialsEvent::PasswordSet(_)) => {
+                let login = stream_id::<Uuid>(recorded)?;
+                let before = facts
+                    .load_before::<Credentials>(login, recorded.version)
+                    .await?;
+                let (Some(previous), Some(Principal::Client(client))) =
+                    (before.repointed_from(), before.principal)
+                else {
+                    return Ok(vec![]);
+                };
+                Ok(match facts.client(client).await? {
+                    Some((client, team)) => vec![access::sign_in_email_changed(
+                        &team,
+                        &client.name,
+                        previous,
+                        &before.email,
+                    )],
+                    None => vec![],
+                })
+            }
             Event::File(FileEvent::Uploaded(e)) if matches!(e.by, Author::Client(_)) => {
                 Ok(match facts.client(e.client).await? {
                     Some((client, team)) => vec![upload::client_upload(

@@ -6,7 +6,7 @@ use cma_domain::client::Client;
 use cma_domain::ids::{ClientId, TeamId};
 use cma_domain::team::Team;
 use cma_projections::ProjectionError;
-use cma_store::{Position, Service, ServiceError};
+use cma_store::{Position, Service, ServiceError, Version};
 use uuid::Uuid;
 
 pub struct Facts<'a> {
@@ -27,6 +27,32 @@ impl Facts<'_> {
             }),
             Err(other) => Err(ProjectionError::Corrupt(other.to_string())),
         }
+    }
+
+    /// The state of stream `id` as its event `version` found it: the events
+    /// before that one folded.
+    pub async fn load_before<A: Aggregate>(
+        &self,
+        id: Uuid,
+        version: Version,
+    ) -> Result<A, ProjectionError> {
+        let recorded = self
+            .service
+            .store()
+            .read_stream(&Service::stream::<A>(id))
+            .await?;
+        recorded
+            .iter()
+            .take_while(|r| r.version < version)
+            .try_fold(A::default(), |state, r| {
+                let event = r
+                    .decode::<A::Event>()
+                    .map_err(|source| ProjectionError::Decode {
+                        position: self.position,
+                        source,
+                    })?;
+                Ok(state.evolve(&event))
+            })
     }
 
     /// The team, if it exists.

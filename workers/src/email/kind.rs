@@ -5,6 +5,9 @@
 pub enum EmailKind {
     PortalInvite,
     PasswordReset,
+    /// A link re-pointed a portal login to another address: the previous
+    /// address is told.
+    SignInEmailChanged,
     ClientUpload,
     BookingConfirmed,
     BookingCancelled,
@@ -16,9 +19,10 @@ pub enum EmailKind {
 
 impl EmailKind {
     /// Every kind (the values of `kind` in the OpenAPI document).
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::PortalInvite,
         Self::PasswordReset,
+        Self::SignInEmailChanged,
         Self::ClientUpload,
         Self::BookingConfirmed,
         Self::BookingCancelled,
@@ -31,6 +35,7 @@ impl EmailKind {
         match self {
             Self::PortalInvite => "portal_invite",
             Self::PasswordReset => "password_reset",
+            Self::SignInEmailChanged => "sign_in_email_changed",
             Self::ClientUpload => "client_upload",
             Self::BookingConfirmed => "booking_confirmed",
             Self::BookingCancelled => "booking_cancelled",

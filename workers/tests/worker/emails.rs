@@ -264,6 +264,8 @@ async fn acceptance_uploads_and_messages_reach_the_other_side_in_the_outbox_fold
             user_agent: "Firefox/140".to_owned(),
             revision: None,
             time_zone: london,
+            login_email: None,
+            login_invite: None,
         })),
     )
     .await;

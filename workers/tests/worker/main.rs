@@ -14,4 +14,5 @@ mod relay;
 mod retries;
 mod rules;
 mod several;
+mod sign_in;
 mod smtp;

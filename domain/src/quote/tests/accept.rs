@@ -23,6 +23,8 @@ fn a_client_accepts_a_sent_quote_with_all_the_evidence_in_one_event() {
         totals: state.totals(),
         content_sha256: state.content().sha256(),
         at: now(),
+        login_email: Some("ada@example.com".to_owned()),
+        login_invite: Some(Uuid::from_u128(0x7)),
     });
     let after = given::<Quote>(history)
         .at(now())
@@ -186,4 +188,23 @@ fn the_recorded_hash_can_be_recomputed_from_the_replayed_stream() {
     let after = before.clone().evolve(&accepted);
     let recorded = after.acceptance.as_ref().map(|a| a.content_sha256.clone());
     assert_eq!(recorded, Some(before.content().sha256()));
+}
+
+#[test]
+fn an_acceptance_recorded_before_version_2_reads_with_its_login_not_recorded() {
+    use crate::codec::EventCodec;
+    let v1 = include_bytes!("../../../tests/golden/QuoteAccepted.v1.bin");
+    let Ok(QuoteEvent::Accepted(read)) = QuoteEvent::decode("QuoteAccepted", 1, v1) else {
+        panic!("the version 1 fixture decodes");
+    };
+    assert_eq!((read.login_email, read.login_invite), (None, None));
+    assert_eq!(read.name, "Ada Client");
+    let Some(QuoteEvent::Accepted(current)) = samples::events().pop() else {
+        panic!("the last sample is the acceptance");
+    };
+    let v2 = QuoteEvent::Accepted(current.clone()).encode();
+    assert_eq!(
+        QuoteEvent::decode("QuoteAccepted", 2, &v2),
+        Ok(QuoteEvent::Accepted(current))
+    );
 }

@@ -177,6 +177,8 @@ fn acceptance() -> Acceptance {
         user_agent: "Mozilla/5.0".to_owned(),
         revision: None,
         time_zone: london(),
+        login_email: Some("ada@example.com".to_owned()),
+        login_invite: Some(Uuid::from_u128(0x7)),
     }
 }
 

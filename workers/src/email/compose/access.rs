@@ -1,6 +1,6 @@
 //! Portal invite (the team's own template, docs/product.md §3.3) and password reset.
 
-use super::{brand, business_reply_to, local_time, paragraphs, with_button};
+use super::{brand, business_reply_to, contact_email, local_time, paragraphs, with_button};
 use crate::email::body::Block;
 use crate::email::draft::Draft;
 use crate::email::kind::EmailKind;
@@ -53,6 +53,37 @@ pub fn reset(team: &Team, name: &str, to: &str, link: &str, expires_at: Timestam
                 "The link works once and expires on {}. If you did not ask for this, \
                  you can ignore this email: your password stays as it is.",
                 local_time(expires_at, team)
+            )),
+        ],
+        brand: brand(team),
+        calendar: None,
+        reply_to: business_reply_to(team),
+    }
+}
+
+/// To `previous`, the address a portal login had until a link re-pointed
+/// it to `now`: in case it was not the client's doing.
+pub fn sign_in_email_changed(team: &Team, name: &str, previous: &str, now: &str) -> Draft {
+    let business = &team.business_name;
+    let contact = match contact_email(team) {
+        Some(email) => format!("contact {business} at {email}"),
+        None => format!("contact {business}"),
+    };
+    Draft {
+        kind: EmailKind::SignInEmailChanged,
+        team: team.id,
+        recipients: vec![previous.to_owned()],
+        subject: format!("Your sign-in email for {business} was changed"),
+        blocks: vec![
+            Block::Para(format!("Hello {name},")),
+            Block::Para(format!(
+                "Your portal sign-in email was changed to {now}. From now on you sign in \
+                 to your {business} portal with that address, and this address no longer \
+                 signs in."
+            )),
+            Block::Para(format!(
+                "If this wasn't you, {contact} straight away, so they can give your portal \
+                 back to you."
             )),
         ],
         brand: brand(team),

@@ -12,6 +12,7 @@ import { dataTable, emailBadge, empty, errorSlot, poll } from '../../ui.js';
 const KINDS = {
   portal_invite: 'Portal invite',
   password_reset: 'Password reset',
+  sign_in_email_changed: 'Sign-in email changed',
   client_upload: 'Client upload',
   booking_confirmed: 'Booking confirmed',
   booking_cancelled: 'Booking cancelled',
