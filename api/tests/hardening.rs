@@ -18,6 +18,9 @@ mod metrics;
 #[path = "hardening/logins.rs"]
 mod logins;
 
+#[path = "hardening/links.rs"]
+mod links;
+
 #[path = "hardening/text.rs"]
 mod text;
 

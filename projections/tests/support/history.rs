@@ -354,6 +354,8 @@ impl World {
                     user_agent: "test".into(),
                     revision: None,
                     time_zone: zone,
+                    login_email: None,
+                    login_invite: None,
                 };
                 (
                     QuoteCommand::Accept(Box::new(acceptance)),
