@@ -4,7 +4,6 @@
 //!
 //! See `docs/projections.md`.
 
-mod bulk;
 pub mod checkpoint;
 mod convert;
 pub mod db;
@@ -16,6 +15,7 @@ pub mod readiness;
 pub mod rebuild;
 pub mod runner;
 mod shadow;
+mod table;
 pub mod tx;
 pub mod views;
 

@@ -7,9 +7,11 @@ use crate::access::{ClientPortal, Sections};
 use crate::aggregate::Aggregate;
 use crate::ids::{ClientId, StaffId, TeamId};
 use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
 
-/// The state of one client stream. Only `evolve` changes it.
-#[derive(Debug, Clone, PartialEq)]
+/// The state of one client stream. Only `evolve` changes it. Serde data, so
+/// a read model can keep it whole.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Client {
     /// False until the client is created.
     pub exists: bool,
@@ -30,7 +32,7 @@ pub struct Client {
 }
 
 /// Who invited the client, at which address, when.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Invite {
     pub email: String,
     pub by: StaffId,

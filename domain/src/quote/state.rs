@@ -11,10 +11,12 @@ use crate::money::{Currency, LineAmounts, Totals};
 use crate::time::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
-/// The state of one quote stream. Only `evolve` changes it.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The state of one quote stream. Only `evolve` changes it. Serde data, so
+/// a read model can keep it whole.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Quote {
     /// False until the quote is drafted.
     pub exists: bool,

@@ -1,11 +1,11 @@
 //! `GET /diary` (staff) and `GET /portal/meetings` (the client's own, with
 //! `can_cancel` from the domain rule at `now`).
 
-use crate::bulk::names;
 use crate::convert::{micros, rfc3339};
 use crate::db::ReadDb;
 use crate::error::ProjectionError;
-use crate::views::diary::{AppointmentRow, READ};
+use crate::table::Record;
+use crate::views::diary::AppointmentRow;
 use cma_domain::Timestamp;
 use cma_domain::diary::can_cancel;
 use cma_domain::ids::{ClientId, TeamId};
@@ -68,7 +68,7 @@ pub async fn list(
     let rows: Vec<AppointmentRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {} FROM appointments WHERE team_id = $1 AND ends_at > $2 \
          AND starts_at < $3 ORDER BY starts_at, appointment_id",
-        names(READ)
+        AppointmentRow::TABLE.column_list()
     )))
     .bind(team.to_string())
     .bind(micros(from))
@@ -102,7 +102,7 @@ pub async fn meetings(
     let rows: Vec<AppointmentRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {} FROM appointments WHERE team_id = $1 AND client_id = $2 \
          ORDER BY starts_at, appointment_id",
-        names(READ)
+        AppointmentRow::TABLE.column_list()
     )))
     .bind(team.to_string())
     .bind(client.to_string())

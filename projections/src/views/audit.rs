@@ -1,10 +1,10 @@
 //! The index the audit needs: which team and client own each quote, and
 //! the stream holding its history.
 
-use crate::bulk::Table;
 use crate::convert::id;
 use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames, decode};
+use crate::table::{insert, table};
 use crate::tx::Tx;
 use async_trait::async_trait;
 use cma_domain::quote::{Quote, QuoteEvent};
@@ -12,7 +12,15 @@ use cma_store::Recorded;
 
 pub struct AuditIndex;
 
-const COLUMNS: &[&str] = &["quote_id", "team_id", "client_id", "stream_id"];
+table! {
+    /// A quote's owners and stream.
+    struct AuditQuoteRow in "audit_quotes" key (quote_id) {
+        quote_id: String,
+        team_id: String,
+        client_id: String,
+        stream_id: String,
+    }
+}
 
 #[async_trait]
 impl Projector for AuditIndex {
@@ -33,21 +41,14 @@ impl Projector for AuditIndex {
         let mut rows = Vec::new();
         for recorded in events {
             if let Some(QuoteEvent::Drafted(e)) = decode::<Quote>(recorded)? {
-                rows.push(vec![
-                    id(e.quote.0).into(),
-                    id(e.team.0).into(),
-                    id(e.client.0).into(),
-                    recorded.stream.as_str().into(),
-                ]);
+                rows.push(AuditQuoteRow {
+                    quote_id: id(e.quote.0),
+                    team_id: id(e.team.0),
+                    client_id: id(e.client.0),
+                    stream_id: recorded.stream.as_str().to_owned(),
+                });
             }
         }
-        let name = tables.of("audit_quotes");
-        Table {
-            name: &name,
-            columns: COLUMNS,
-            key: 1,
-        }
-        .insert(tx, rows)
-        .await
+        insert(tx, tables, rows).await
     }
 }

@@ -1,45 +1,102 @@
 //! Client records with their saved emails, portal status, invite and access.
-//! Each client is folded with the domain's own `Client::evolve`.
+//! Each client is folded with the domain's own `Client::evolve` and kept
+//! whole in its row's `state`; the other columns are what queries read.
 
-use crate::bulk::{Columns, Table, select_in};
-use crate::convert::{id, micros, parse_id, timestamp};
+use crate::convert::{id, micros};
 use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames, decode, stream_id};
-use crate::tx::{Fields, Kind, Row, Tx};
+use crate::table::{State, select_pairs, table, upsert};
+use crate::tx::Tx;
 use async_trait::async_trait;
 use cma_domain::Aggregate;
+use cma_domain::Timestamp;
 use cma_domain::access::Sections;
-use cma_domain::client::{Client, ClientEvent, Invite};
+use cma_domain::client::{Client, ClientEvent};
 use cma_domain::ids::ClientId;
 use cma_store::Recorded;
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
 
 pub struct ClientsView;
 
-const CLIENT_COLUMNS: &[&str] = &[
-    "client_id",
-    "team_id",
-    "name",
-    "status",
-    "invite_email",
-    "invited_by",
-    "invited_at",
-    "activated",
-    "enabled",
-    "quotes",
-    "invoices",
-    "files",
-    "meetings",
-    "messages",
-    "created_at",
-    "notifications_email",
-];
-const EMAIL_COLUMNS: &[&str] = &["client_id", "ord", "email"];
+table! {
+    /// A client as the client list and record show it.
+    struct ClientRow in "clients" key (client_id) {
+        client_id: String,
+        team_id: String,
+        name: String,
+        /// `not_invited`, `invited`, `active` or `suspended`.
+        status: String,
+        invite_email: Option<String>,
+        invited_at: Option<i64>,
+        enabled: bool,
+        quotes: bool,
+        invoices: bool,
+        files: bool,
+        meetings: bool,
+        messages: bool,
+        created_at: i64,
+        notifications_email: bool,
+        state: State<ClientState>,
+    }
+}
 
-/// A client folded so far, and when it was created.
-struct Doc {
+table! {
+    /// One of a client's saved email addresses, in order.
+    struct EmailRow in "client_emails" key (client_id, ord) {
+        client_id: String,
+        ord: i64,
+        email: String,
+    }
+}
+
+/// A client as this view keeps it between batches.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct ClientState {
     client: Client,
-    created_at: i64,
+    created_at: Timestamp,
+}
+
+impl ClientState {
+    /// `View::update`: the client after `event`.
+    fn update(self, event: &ClientEvent) -> Self {
+        Self {
+            client: self.client.evolve(event),
+            created_at: self.created_at,
+        }
+    }
+
+    fn rows(self) -> (ClientRow, impl Iterator<Item = EmailRow>) {
+        let c = &self.client;
+        let client_id = id(c.id.0);
+        let emails = c.emails.clone().into_iter().enumerate();
+        let email_rows = emails.map({
+            let client_id = client_id.clone();
+            move |(ord, email)| EmailRow {
+                client_id: client_id.clone(),
+                ord: i64::try_from(ord).unwrap_or(i64::MAX),
+                email,
+            }
+        });
+        let row = ClientRow {
+            client_id,
+            team_id: id(c.team.0),
+            name: c.name.clone(),
+            status: c.portal_status().as_str().to_owned(),
+            invite_email: c.invite.as_ref().map(|i| i.email.clone()),
+            invited_at: c.invite.as_ref().map(|i| micros(i.at)),
+            enabled: c.enabled,
+            quotes: c.sections.quotes,
+            invoices: c.sections.invoices,
+            files: c.sections.files,
+            meetings: c.sections.meetings,
+            messages: c.sections.messages,
+            created_at: micros(self.created_at),
+            notifications_email: c.email_notifications,
+            state: State(self),
+        };
+        (row, email_rows)
+    }
 }
 
 /// The five section toggle columns of `clients`.
@@ -64,127 +121,6 @@ impl SectionColumns {
     }
 }
 
-/// What a later batch reads back of a client.
-const CLIENT_READ: &Columns = &[
-    ("client_id", Kind::Text),
-    ("team_id", Kind::Text),
-    ("name", Kind::Text),
-    ("invite_email", Kind::Text),
-    ("invited_by", Kind::Text),
-    ("invited_at", Kind::Int),
-    ("activated", Kind::Int),
-    ("enabled", Kind::Int),
-    ("quotes", Kind::Int),
-    ("invoices", Kind::Int),
-    ("files", Kind::Int),
-    ("meetings", Kind::Int),
-    ("messages", Kind::Int),
-    ("created_at", Kind::Int),
-    ("notifications_email", Kind::Int),
-];
-/// What a later batch reads back of a client's email address.
-const EMAIL_READ: &Columns = &[
-    ("client_id", Kind::Text),
-    ("ord", Kind::Int),
-    ("email", Kind::Text),
-];
-
-fn doc(mut f: Fields) -> Result<(ClientId, Doc), ProjectionError> {
-    let id: ClientId = parse_id(&f.text()?)?;
-    let team = parse_id(&f.text()?)?;
-    let name = f.text()?;
-    let invite = match (f.opt_text()?, f.opt_text()?, f.opt_int()?) {
-        (Some(email), Some(by), Some(at)) => Some(Invite {
-            email,
-            by: parse_id(&by)?,
-            at: timestamp(at)?,
-        }),
-        _ => None,
-    };
-    let (activated, enabled) = (f.int()? != 0, f.int()? != 0);
-    let sections = SectionColumns {
-        quotes: f.int()?,
-        invoices: f.int()?,
-        files: f.int()?,
-        meetings: f.int()?,
-        messages: f.int()?,
-    }
-    .sections();
-    let client = Client {
-        exists: true,
-        id,
-        team,
-        name,
-        emails: Vec::new(),
-        invite,
-        activated,
-        enabled,
-        sections,
-        email_notifications: true,
-    };
-    let created_at = f.int()?;
-    let client = Client {
-        email_notifications: f.int()? != 0,
-        ..client
-    };
-    Ok((id, Doc { client, created_at }))
-}
-
-fn client_row(doc: &Doc) -> Row {
-    let c = &doc.client;
-    let invite = c.invite.as_ref();
-    vec![
-        id(c.id.0).into(),
-        id(c.team.0).into(),
-        c.name.as_str().into(),
-        c.portal_status().as_str().into(),
-        invite.map(|i| i.email.clone()).into(),
-        invite.map(|i| id(i.by.0)).into(),
-        invite.map(|i| micros(i.at)).into(),
-        c.activated.into(),
-        c.enabled.into(),
-        c.sections.quotes.into(),
-        c.sections.invoices.into(),
-        c.sections.files.into(),
-        c.sections.meetings.into(),
-        c.sections.messages.into(),
-        doc.created_at.into(),
-        c.email_notifications.into(),
-    ]
-}
-
-async fn load(
-    tx: &mut dyn Tx,
-    tables: &TableNames,
-    ids: Vec<String>,
-) -> Result<HashMap<ClientId, Doc>, ProjectionError> {
-    let mut docs = HashMap::new();
-    let clients = tables.of("clients");
-    for fields in select_in(tx, &clients, CLIENT_READ, "client_id", ids.clone()).await? {
-        let (id, doc) = doc(fields)?;
-        docs.insert(id, doc);
-    }
-    let mut emails = Vec::new();
-    for mut f in select_in(
-        tx,
-        &tables.of("client_emails"),
-        EMAIL_READ,
-        "client_id",
-        ids,
-    )
-    .await?
-    {
-        emails.push((parse_id::<ClientId>(&f.text()?)?, f.int()?, f.text()?));
-    }
-    emails.sort_by_key(|(_, ord, _)| *ord);
-    for (client, _, email) in emails {
-        if let Some(doc) = docs.get_mut(&client) {
-            doc.client.emails.push(email);
-        }
-    }
-    Ok(docs)
-}
-
 #[async_trait]
 impl Projector for ClientsView {
     fn name(&self) -> &'static str {
@@ -203,59 +139,46 @@ impl Projector for ClientsView {
     ) -> Result<(), ProjectionError> {
         let mut mine = Vec::new();
         let mut to_load = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = HashSet::new();
         for recorded in events {
             if let Some(event) = decode::<Client>(recorded)? {
                 let client: ClientId = stream_id(recorded)?;
                 if seen.insert(client) && !matches!(event, ClientEvent::Created(_)) {
                     to_load.push(id(client.0));
                 }
-                mine.push((client, micros(recorded.event.recorded_at), event));
+                mine.push((client, recorded.event.recorded_at, event));
             }
         }
         if mine.is_empty() {
             return Ok(());
         }
-        let mut docs = load(tx, tables, to_load).await?;
+        let columns = ("client_id", "state");
+        let stored = select_pairs::<ClientRow, String, State<ClientState>>(
+            tx,
+            tables,
+            columns,
+            "client_id",
+            to_load,
+        )
+        .await?;
+        let mut clients: HashMap<ClientId, ClientState> = HashMap::new();
+        for (_, State(state)) in stored {
+            clients.insert(state.client.id, state);
+        }
         for (client, at, event) in mine {
-            let doc = docs.remove(&client).unwrap_or(Doc {
+            let state = clients.remove(&client).unwrap_or(ClientState {
                 client: Client::default(),
                 created_at: at,
             });
-            let doc = Doc {
-                client: doc.client.evolve(&event),
-                created_at: doc.created_at,
-            };
-            docs.insert(client, doc);
+            clients.insert(client, state.update(&event));
         }
-        let mut clients = Vec::with_capacity(docs.len());
-        let mut emails = Vec::new();
-        for doc in docs.values() {
-            clients.push(client_row(doc));
-            for (ord, email) in doc.client.emails.iter().enumerate() {
-                let ord = i64::try_from(ord).unwrap_or(i64::MAX);
-                emails.push(vec![
-                    id(doc.client.id.0).into(),
-                    ord.into(),
-                    email.as_str().into(),
-                ]);
-            }
+        let (mut rows, mut emails) = (Vec::with_capacity(clients.len()), Vec::new());
+        for state in clients.into_values() {
+            let (row, email_rows) = state.rows();
+            rows.push(row);
+            emails.extend(email_rows);
         }
-        let client_table = tables.of("clients");
-        Table {
-            name: &client_table,
-            columns: CLIENT_COLUMNS,
-            key: 1,
-        }
-        .upsert(tx, clients)
-        .await?;
-        let email_table = tables.of("client_emails");
-        Table {
-            name: &email_table,
-            columns: EMAIL_COLUMNS,
-            key: 2,
-        }
-        .upsert(tx, emails)
-        .await
+        upsert(tx, tables, rows).await?;
+        upsert(tx, tables, emails).await
     }
 }

@@ -1,11 +1,11 @@
 //! The team diary: every appointment with its status and who booked it.
 //! The client's meetings read the same rows (`queries::diary`).
 
-use crate::bulk::{Columns, Table, select_in};
 use crate::convert::{author, id, micros, parse_author, parse_id, timestamp};
 use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames, decode, stream_id};
-use crate::tx::{Fields, Kind, Row, Tx};
+use crate::table::{select_where, table, upsert};
+use crate::tx::Tx;
 use async_trait::async_trait;
 use cma_domain::access::Author;
 use cma_domain::diary::{Appointment, AppointmentStatus, Diary, DiaryEvent};
@@ -15,46 +15,25 @@ use std::collections::{HashMap, HashSet};
 
 pub struct DiaryView;
 
-const COLUMNS: &[&str] = &[
-    "appointment_id",
-    "team_id",
-    "client_id",
-    "title",
-    "starts_at",
-    "ends_at",
-    "status",
-    "booked_by",
-    "booked_by_id",
-    "window_closed",
-];
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct AppointmentRow {
-    pub appointment_id: String,
-    pub team_id: String,
-    pub client_id: Option<String>,
-    pub title: Option<String>,
-    pub starts_at: i64,
-    pub ends_at: i64,
-    pub status: String,
-    pub booked_by: String,
-    pub booked_by_id: String,
-    pub window_closed: i64,
+table! {
+    /// An appointment with its status and who booked it.
+    #[derive(sqlx::FromRow)]
+    pub(crate) struct AppointmentRow in "appointments" key (appointment_id) {
+        appointment_id: String,
+        team_id: String,
+        client_id: Option<String>,
+        title: Option<String>,
+        starts_at: i64,
+        ends_at: i64,
+        /// `scheduled`, `cancelled` or `completed`.
+        status: String,
+        /// `client` or `staff`.
+        booked_by: String,
+        booked_by_id: String,
+        /// 0/1 (an integer, as queries read it too).
+        window_closed: i64,
+    }
 }
-
-/// The columns of [`AppointmentRow`], with their types.
-pub(crate) const READ: &Columns = &[
-    ("appointment_id", Kind::Text),
-    ("team_id", Kind::Text),
-    ("client_id", Kind::Text),
-    ("title", Kind::Text),
-    ("starts_at", Kind::Int),
-    ("ends_at", Kind::Int),
-    ("status", Kind::Text),
-    ("booked_by", Kind::Text),
-    ("booked_by_id", Kind::Text),
-    ("window_closed", Kind::Int),
-];
 
 fn parse_status(raw: &str) -> Result<AppointmentStatus, ProjectionError> {
     [
@@ -68,21 +47,6 @@ fn parse_status(raw: &str) -> Result<AppointmentStatus, ProjectionError> {
 }
 
 impl AppointmentRow {
-    fn read(mut f: Fields) -> Result<Self, ProjectionError> {
-        Ok(Self {
-            appointment_id: f.text()?,
-            team_id: f.text()?,
-            client_id: f.opt_text()?,
-            title: f.opt_text()?,
-            starts_at: f.int()?,
-            ends_at: f.int()?,
-            status: f.text()?,
-            booked_by: f.text()?,
-            booked_by_id: f.text()?,
-            window_closed: f.int()?,
-        })
-    }
-
     /// The domain's appointment, for its rules (`can_cancel`).
     pub(crate) fn appointment(&self) -> Result<Appointment, ProjectionError> {
         Ok(Appointment {
@@ -96,22 +60,22 @@ impl AppointmentRow {
             window_closed: self.window_closed != 0,
         })
     }
-}
 
-fn row(team: TeamId, a: &Appointment) -> Row {
-    let (by, by_id) = author(a.booked_by);
-    vec![
-        id(a.id.0).into(),
-        id(team.0).into(),
-        a.client.map(|c| id(c.0)).into(),
-        a.title.clone().into(),
-        micros(a.starts_at).into(),
-        micros(a.ends_at).into(),
-        a.status.as_str().into(),
-        by.into(),
-        by_id.into(),
-        a.window_closed.into(),
-    ]
+    fn new(team: TeamId, a: &Appointment) -> Self {
+        let (booked_by, booked_by_id) = author(a.booked_by);
+        Self {
+            appointment_id: id(a.id.0),
+            team_id: id(team.0),
+            client_id: a.client.map(|c| id(c.0)),
+            title: a.title.clone(),
+            starts_at: micros(a.starts_at),
+            ends_at: micros(a.ends_at),
+            status: a.status.as_str().to_owned(),
+            booked_by: booked_by.to_owned(),
+            booked_by_id,
+            window_closed: a.window_closed.into(),
+        }
+    }
 }
 
 fn scheduled(
@@ -180,12 +144,10 @@ impl Projector for DiaryView {
         if mine.is_empty() {
             return Ok(());
         }
-        let name = tables.of("appointments");
-        let mut docs: HashMap<AppointmentId, (TeamId, Appointment)> = HashMap::new();
-        for fields in select_in(tx, &name, READ, "appointment_id", to_load).await? {
-            let r = AppointmentRow::read(fields)?;
-            let a = r.appointment()?;
-            docs.insert(a.id, (parse_id(&r.team_id)?, a));
+        let mut appointments: HashMap<AppointmentId, (TeamId, Appointment)> = HashMap::new();
+        for row in select_where::<AppointmentRow>(tx, tables, "appointment_id", to_load).await? {
+            let a = row.appointment()?;
+            appointments.insert(a.id, (parse_id(&row.team_id)?, a));
         }
         for (team, event) in mine {
             let (appointment, change): (AppointmentId, fn(&mut Appointment)) = match event {
@@ -197,7 +159,7 @@ impl Projector for DiaryView {
                         (e.starts_at, e.ends_at),
                         Author::Client(e.client),
                     );
-                    docs.insert(e.appointment, (team, a));
+                    appointments.insert(e.appointment, (team, a));
                     continue;
                 }
                 DiaryEvent::Added(e) => {
@@ -208,7 +170,7 @@ impl Projector for DiaryView {
                         (e.starts_at, e.ends_at),
                         Author::Staff(e.by),
                     );
-                    docs.insert(e.appointment, (team, a));
+                    appointments.insert(e.appointment, (team, a));
                     continue;
                 }
                 DiaryEvent::Cancelled(e) => {
@@ -219,16 +181,13 @@ impl Projector for DiaryView {
                     (e.appointment, |a| a.status = AppointmentStatus::Completed)
                 }
             };
-            if let Some((_, a)) = docs.get_mut(&appointment) {
+            if let Some((_, a)) = appointments.get_mut(&appointment) {
                 change(a);
             }
         }
-        Table {
-            name: &name,
-            columns: COLUMNS,
-            key: 1,
-        }
-        .upsert(tx, docs.values().map(|(t, a)| row(*t, a)).collect())
-        .await
+        let rows = appointments
+            .values()
+            .map(|(t, a)| AppointmentRow::new(*t, a));
+        upsert(tx, tables, rows).await
     }
 }

@@ -1,10 +1,9 @@
 //! Each client's files (Project Files & Inspiration), with what a download needs.
 
-use crate::bulk::Table;
 use crate::convert::{author, id, micros};
 use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames, decode};
-use crate::tx::Row;
+use crate::table::{delete_where, table, upsert};
 use crate::tx::Tx;
 use async_trait::async_trait;
 use cma_domain::file::{FileEvent, StoredFile};
@@ -13,18 +12,22 @@ use std::collections::HashMap;
 
 pub struct FilesView;
 
-const FILE_COLUMNS: &[&str] = &[
-    "file_id",
-    "client_id",
-    "name",
-    "content_type",
-    "size",
-    "sha256",
-    "storage_key",
-    "uploaded_by",
-    "uploader_id",
-    "uploaded_at",
-];
+table! {
+    /// One uploaded file.
+    struct FileRow in "files" key (file_id) {
+        file_id: String,
+        client_id: String,
+        name: String,
+        content_type: String,
+        size: i64,
+        sha256: String,
+        storage_key: String,
+        /// `client` or `staff`.
+        uploaded_by: String,
+        uploader_id: String,
+        uploaded_at: i64,
+    }
+}
 
 #[async_trait]
 impl Projector for FilesView {
@@ -43,48 +46,39 @@ impl Projector for FilesView {
         events: &[Recorded],
     ) -> Result<(), ProjectionError> {
         // A file's row as the batch leaves it: `None` once removed.
-        let mut files: HashMap<String, Option<Row>> = HashMap::new();
+        let mut files: HashMap<String, Option<FileRow>> = HashMap::new();
         for recorded in events {
             let Some(event) = decode::<StoredFile>(recorded)? else {
                 continue;
             };
             match event {
                 FileEvent::Uploaded(e) => {
-                    let (by, uploader) = author(e.by);
-                    let size = i64::try_from(e.size).unwrap_or(i64::MAX);
-                    let row = vec![
-                        id(e.file.0).into(),
-                        id(e.client.0).into(),
-                        e.name.into(),
-                        e.content_type.into(),
-                        size.into(),
-                        e.sha256.into(),
-                        e.storage_key.into(),
-                        by.into(),
-                        uploader.into(),
-                        micros(recorded.event.recorded_at).into(),
-                    ];
-                    files.insert(id(e.file.0), Some(row));
+                    let (uploaded_by, uploader_id) = author(e.by);
+                    let row = FileRow {
+                        file_id: id(e.file.0),
+                        client_id: id(e.client.0),
+                        name: e.name,
+                        content_type: e.content_type,
+                        size: i64::try_from(e.size).unwrap_or(i64::MAX),
+                        sha256: e.sha256,
+                        storage_key: e.storage_key,
+                        uploaded_by: uploaded_by.to_owned(),
+                        uploader_id,
+                        uploaded_at: micros(recorded.event.recorded_at),
+                    };
+                    files.insert(row.file_id.clone(), Some(row));
                 }
                 FileEvent::Removed(e) => {
                     files.insert(id(e.file.0), None);
                 }
             }
         }
-        let name = tables.of("files");
-        let table = Table {
-            name: &name,
-            columns: FILE_COLUMNS,
-            key: 1,
-        };
         let removed = files
             .iter()
             .filter(|(_, row)| row.is_none())
             .map(|(id, _)| id.clone())
             .collect();
-        table.delete_where_in(tx, "file_id", removed).await?;
-        table
-            .upsert(tx, files.into_values().flatten().collect())
-            .await
+        delete_where::<FileRow>(tx, tables, "file_id", removed).await?;
+        upsert(tx, tables, files.into_values().flatten()).await
     }
 }

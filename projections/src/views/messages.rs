@@ -1,11 +1,11 @@
 //! Each client's message thread, and the per-thread read state behind the
 //! staff inbox. Unread counts come from the domain's `unread_count`.
 
-use crate::bulk::{Columns, Table, select_in};
 use crate::convert::{author, id, micros, parse_id};
 use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames, decode};
-use crate::tx::{Fields, Kind, Row, Tx};
+use crate::table::{insert, select_pairs, select_where, table, upsert};
+use crate::tx::Tx;
 use async_trait::async_trait;
 use cma_domain::conversation::{Conversation, ConversationEvent, Side, unread_count};
 use cma_domain::ids::{ClientId, MessageId};
@@ -14,24 +14,34 @@ use std::collections::{HashMap, HashSet};
 
 pub struct MessagesView;
 
-const MESSAGE_COLUMNS: &[&str] = &[
-    "message_id",
-    "client_id",
-    "seq",
-    "author",
-    "author_id",
-    "text",
-    "at",
-];
-const THREAD_COLUMNS: &[&str] = &[
-    "client_id",
-    "sides",
-    "staff_read",
-    "client_read",
-    "staff_unread",
-    "client_unread",
-    "last_message_at",
-];
+table! {
+    /// One message, numbered in its thread.
+    struct MessageRow in "messages" key (message_id) {
+        message_id: String,
+        client_id: String,
+        /// 1, 2, ... in the thread.
+        seq: i64,
+        /// `client` or `staff`.
+        author: String,
+        author_id: String,
+        text: String,
+        at: i64,
+    }
+}
+
+table! {
+    /// A client's thread: who wrote each message, and each side's marker.
+    struct ThreadRow in "message_threads" key (client_id) {
+        client_id: String,
+        /// One letter per message: `c` client, `s` staff.
+        sides: String,
+        staff_read: i64,
+        client_read: i64,
+        staff_unread: i64,
+        client_unread: i64,
+        last_message_at: Option<i64>,
+    }
+}
 
 /// A thread folded so far: who wrote each message, and each side's marker.
 #[derive(Default)]
@@ -41,17 +51,6 @@ struct Thread {
     client_read: usize,
     last_message_at: Option<i64>,
 }
-
-/// What a later batch reads back of a thread.
-const THREAD_READ: &Columns = &[
-    ("client_id", Kind::Text),
-    ("sides", Kind::Text),
-    ("staff_read", Kind::Int),
-    ("client_read", Kind::Int),
-    ("last_message_at", Kind::Int),
-];
-/// What a later batch reads back of a message: its place in the thread.
-const SEQ_READ: &Columns = &[("message_id", Kind::Text), ("seq", Kind::Int)];
 
 fn side_letter(side: Side) -> char {
     match side {
@@ -68,44 +67,38 @@ fn int(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-fn thread(mut f: Fields) -> Result<(ClientId, Thread), ProjectionError> {
-    let client = parse_id(&f.text()?)?;
-    let letters = f.text()?;
-    let sides = letters
-        .chars()
-        .map(|c| match c {
-            'c' => Ok(Side::Client),
-            's' => Ok(Side::Staff),
-            _ => Err(ProjectionError::corrupt("thread sides", &letters)),
-        })
-        .collect::<Result<_, _>>()?;
-    Ok((
-        client,
-        Thread {
-            sides,
-            staff_read: count(f.int()?),
-            client_read: count(f.int()?),
-            last_message_at: f.opt_int()?,
-        },
-    ))
-}
+impl ThreadRow {
+    fn new(client: ClientId, t: &Thread) -> Self {
+        let unread = |side| int(unread_count(t.sides.iter().copied(), t.read(side), side));
+        Self {
+            client_id: id(client.0),
+            sides: t.sides.iter().copied().map(side_letter).collect(),
+            staff_read: int(t.staff_read),
+            client_read: int(t.client_read),
+            staff_unread: unread(Side::Staff),
+            client_unread: unread(Side::Client),
+            last_message_at: t.last_message_at,
+        }
+    }
 
-fn thread_row(client: ClientId, t: &Thread) -> Row {
-    let unread = |side| int(unread_count(t.sides.iter().copied(), t.read(side), side));
-    vec![
-        id(client.0).into(),
-        t.sides
-            .iter()
-            .copied()
-            .map(side_letter)
-            .collect::<String>()
-            .into(),
-        int(t.staff_read).into(),
-        int(t.client_read).into(),
-        unread(Side::Staff).into(),
-        unread(Side::Client).into(),
-        t.last_message_at.into(),
-    ]
+    fn thread(self) -> Result<(ClientId, Thread), ProjectionError> {
+        let sides = self
+            .sides
+            .chars()
+            .map(|c| match c {
+                'c' => Ok(Side::Client),
+                's' => Ok(Side::Staff),
+                _ => Err(ProjectionError::corrupt("thread sides", &self.sides)),
+            })
+            .collect::<Result<_, _>>()?;
+        let thread = Thread {
+            sides,
+            staff_read: count(self.staff_read),
+            client_read: count(self.client_read),
+            last_message_at: self.last_message_at,
+        };
+        Ok((parse_id(&self.client_id)?, thread))
+    }
 }
 
 impl Thread {
@@ -167,16 +160,19 @@ impl Projector for MessagesView {
             return Ok(());
         }
         let client_ids: Vec<String> = clients.iter().map(|c| id(c.0)).collect();
-        let thread_table = tables.of("message_threads");
         let mut threads = HashMap::new();
-        for fields in select_in(tx, &thread_table, THREAD_READ, "client_id", client_ids).await? {
-            let (client, thread) = thread(fields)?;
+        for row in select_where::<ThreadRow>(tx, tables, "client_id", client_ids).await? {
+            let (client, thread) = row.thread()?;
             threads.insert(client, thread);
         }
-        let message_table = tables.of("messages");
+        // Where each message marked read sits in its thread.
         let mut seqs: HashMap<MessageId, usize> = HashMap::new();
-        for mut f in select_in(tx, &message_table, SEQ_READ, "message_id", marks).await? {
-            seqs.insert(parse_id(&f.text()?)?, count(f.int()?));
+        let columns = ("message_id", "seq");
+        for (message, seq) in
+            select_pairs::<MessageRow, String, i64>(tx, tables, columns, "message_id", marks)
+                .await?
+        {
+            seqs.insert(parse_id(&message)?, count(seq));
         }
         let mut messages = Vec::new();
         for (recorded, event) in mine {
@@ -189,15 +185,15 @@ impl Projector for MessagesView {
                     let seq = thread.sides.len();
                     seqs.insert(e.message, seq);
                     let (kind, author_id) = author(e.author);
-                    messages.push(vec![
-                        id(e.message.0).into(),
-                        id(e.client.0).into(),
-                        int(seq).into(),
-                        kind.into(),
-                        author_id.into(),
-                        e.text.into(),
-                        at.into(),
-                    ]);
+                    messages.push(MessageRow {
+                        message_id: id(e.message.0),
+                        client_id: id(e.client.0),
+                        seq: int(seq),
+                        author: kind.to_owned(),
+                        author_id,
+                        text: e.text,
+                        at,
+                    });
                 }
                 ConversationEvent::MarkedRead(e) => {
                     let read = seqs.get(&e.up_to).copied().unwrap_or(0);
@@ -205,19 +201,12 @@ impl Projector for MessagesView {
                 }
             }
         }
-        Table {
-            name: &message_table,
-            columns: MESSAGE_COLUMNS,
-            key: 1,
-        }
-        .insert(tx, messages)
-        .await?;
-        Table {
-            name: &thread_table,
-            columns: THREAD_COLUMNS,
-            key: 1,
-        }
-        .upsert(tx, threads.iter().map(|(c, t)| thread_row(*c, t)).collect())
+        insert(tx, tables, messages).await?;
+        upsert(
+            tx,
+            tables,
+            threads.iter().map(|(c, t)| ThreadRow::new(*c, t)),
+        )
         .await
     }
 }

@@ -1,14 +1,13 @@
 //! Team settings (business name, zone, hours, slot length, invite template,
 //! branding), the portal logo, the contact address and the staff list.
 
-use crate::bulk::Table;
 use crate::convert::id;
 use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames, decode, stream_id};
-use crate::tx::Row;
+use crate::table::{delete_where, table, upsert};
 use crate::tx::Tx;
 use async_trait::async_trait;
-use cma_domain::ids::TeamId;
+use cma_domain::ids::{StaffId, TeamId};
 use cma_domain::schedule::Schedule;
 use cma_domain::team::{Branding, EmailTemplate, StaffMember, Team, TeamEvent, TeamLogo};
 use cma_store::Recorded;
@@ -16,23 +15,53 @@ use std::collections::HashMap;
 
 pub struct TeamView;
 
-pub const SETTINGS_COLUMNS: &[&str] = &[
-    "team_id",
-    "business_name",
-    "time_zone",
-    "slot_minutes",
-    "working_hours",
-    "invite_subject",
-    "invite_body",
-    "accent_colour",
-    "tagline",
-];
-const LOGO_COLUMNS: &[&str] = &["team_id", "file_id", "content_type", "size", "storage_key"];
-const CONTACT_COLUMNS: &[&str] = &["team_id", "contact_email"];
-const STAFF_COLUMNS: &[&str] = &["staff_id", "team_id", "name", "email"];
+table! {
+    /// A team's settings and branding.
+    struct SettingsRow in "team_settings" key (team_id) {
+        team_id: String,
+        business_name: String,
+        time_zone: String,
+        slot_minutes: i64,
+        /// `{"mon": [["09:00","17:00"]], ..., "sun": []}`.
+        working_hours: String,
+        invite_subject: String,
+        invite_body: String,
+        accent_colour: Option<String>,
+        tagline: Option<String>,
+    }
+}
+
+table! {
+    /// Where a team's portal logo is stored.
+    struct LogoRow in "team_logos" key (team_id) {
+        team_id: String,
+        file_id: String,
+        content_type: String,
+        size: i64,
+        storage_key: String,
+    }
+}
+
+table! {
+    /// The address replies to the team go to.
+    struct ContactRow in "team_contacts" key (team_id) {
+        team_id: String,
+        contact_email: String,
+    }
+}
+
+table! {
+    /// A staff member of a team.
+    struct StaffRow in "team_staff" key (staff_id) {
+        staff_id: String,
+        team_id: String,
+        name: String,
+        email: String,
+    }
+}
 
 /// `{"mon": [["09:00","17:00"]], ..., "sun": []}`.
-pub fn working_hours_json(schedule: &Schedule) -> serde_json::Value {
+fn working_hours_json(schedule: &Schedule) -> serde_json::Value {
     schedule
         .working_hours
         .to_entries()
@@ -48,45 +77,59 @@ pub fn working_hours_json(schedule: &Schedule) -> serde_json::Value {
         .into()
 }
 
-fn settings_row(
-    team: TeamId,
-    business_name: &str,
-    schedule: &Schedule,
-    invite: &EmailTemplate,
-    branding: &Branding,
-) -> Row {
-    vec![
-        id(team.0).into(),
-        business_name.into(),
-        schedule.time_zone.as_str().into(),
-        i64::from(schedule.slot_minutes).into(),
-        working_hours_json(schedule).to_string().into(),
-        invite.subject.as_str().into(),
-        invite.body.as_str().into(),
-        branding.accent_colour.clone().into(),
-        branding.tagline.clone().into(),
-    ]
+impl SettingsRow {
+    fn new(
+        team: TeamId,
+        business_name: &str,
+        schedule: &Schedule,
+        invite: &EmailTemplate,
+        branding: &Branding,
+    ) -> Self {
+        Self {
+            team_id: id(team.0),
+            business_name: business_name.to_owned(),
+            time_zone: schedule.time_zone.as_str().to_owned(),
+            slot_minutes: i64::from(schedule.slot_minutes),
+            working_hours: working_hours_json(schedule).to_string(),
+            invite_subject: invite.subject.clone(),
+            invite_body: invite.body.clone(),
+            accent_colour: branding.accent_colour.clone(),
+            tagline: branding.tagline.clone(),
+        }
+    }
 }
 
-fn logo_row(team: TeamId, logo: &TeamLogo) -> Result<Row, ProjectionError> {
-    Ok(vec![
-        id(team.0).into(),
-        id(logo.file.0).into(),
-        logo.content_type.as_str().into(),
-        i64::try_from(logo.size)
-            .map_err(|_| ProjectionError::corrupt("logo size", &logo.size.to_string()))?
-            .into(),
-        logo.storage_key.as_str().into(),
-    ])
+impl LogoRow {
+    fn new(team: TeamId, logo: &TeamLogo) -> Result<Self, ProjectionError> {
+        Ok(Self {
+            team_id: id(team.0),
+            file_id: id(logo.file.0),
+            content_type: logo.content_type.clone(),
+            size: i64::try_from(logo.size)
+                .map_err(|_| ProjectionError::corrupt("logo size", &logo.size.to_string()))?,
+            storage_key: logo.storage_key.clone(),
+        })
+    }
 }
 
-fn staff_row(team: TeamId, member: &StaffMember) -> Row {
-    vec![
-        id(member.staff.0).into(),
-        id(team.0).into(),
-        member.name.as_str().into(),
-        member.email.as_str().into(),
-    ]
+impl ContactRow {
+    fn new(team: TeamId, contact_email: &str) -> Self {
+        Self {
+            team_id: id(team.0),
+            contact_email: contact_email.to_owned(),
+        }
+    }
+}
+
+impl StaffRow {
+    fn new(team: TeamId, member: &StaffMember) -> Self {
+        Self {
+            staff_id: id(member.staff.0),
+            team_id: id(team.0),
+            name: member.name.clone(),
+            email: member.email.clone(),
+        }
+    }
 }
 
 #[async_trait]
@@ -105,11 +148,11 @@ impl Projector for TeamView {
         tables: &TableNames,
         events: &[Recorded],
     ) -> Result<(), ProjectionError> {
-        let mut settings: HashMap<TeamId, Row> = HashMap::new();
-        let mut staff: HashMap<String, Row> = HashMap::new();
-        let mut contacts: HashMap<TeamId, Row> = HashMap::new();
-        // The last word on each team's logo in this batch: a row, or removed.
-        let mut logos: HashMap<TeamId, Option<Row>> = HashMap::new();
+        // Each row as the batch leaves it; a logo `None` once removed.
+        let mut settings: HashMap<TeamId, SettingsRow> = HashMap::new();
+        let mut staff: HashMap<StaffId, StaffRow> = HashMap::new();
+        let mut contacts: HashMap<TeamId, ContactRow> = HashMap::new();
+        let mut logos: HashMap<TeamId, Option<LogoRow>> = HashMap::new();
         for recorded in events {
             let Some(event) = decode::<Team>(recorded)? else {
                 continue;
@@ -117,28 +160,23 @@ impl Projector for TeamView {
             let team: TeamId = stream_id(recorded)?;
             match event {
                 TeamEvent::Created(e) => {
-                    let row = settings_row(
+                    let none = Branding::default();
+                    let row = SettingsRow::new(
                         e.team,
                         &e.business_name,
                         &e.schedule,
                         &e.invite_email,
-                        &Branding::default(),
+                        &none,
                     );
                     settings.insert(e.team, row);
-                    staff.insert(id(e.owner.staff.0), staff_row(e.team, &e.owner));
-                    contacts.insert(
-                        e.team,
-                        vec![id(e.team.0).into(), e.owner.email.as_str().into()],
-                    );
+                    staff.insert(e.owner.staff, StaffRow::new(e.team, &e.owner));
+                    contacts.insert(e.team, ContactRow::new(e.team, &e.owner.email));
                 }
                 TeamEvent::ContactEmailChanged(e) => {
-                    contacts.insert(
-                        team,
-                        vec![id(team.0).into(), e.contact_email.as_str().into()],
-                    );
+                    contacts.insert(team, ContactRow::new(team, &e.contact_email));
                 }
                 TeamEvent::SettingsChanged(e) => {
-                    let row = settings_row(
+                    let row = SettingsRow::new(
                         team,
                         &e.business_name,
                         &e.schedule,
@@ -148,56 +186,25 @@ impl Projector for TeamView {
                     settings.insert(team, row);
                 }
                 TeamEvent::StaffAdded(e) => {
-                    staff.insert(id(e.member.staff.0), staff_row(team, &e.member));
+                    staff.insert(e.member.staff, StaffRow::new(team, &e.member));
                 }
                 TeamEvent::LogoChanged(e) => {
-                    logos.insert(team, Some(logo_row(team, &e.logo)?));
+                    logos.insert(team, Some(LogoRow::new(team, &e.logo)?));
                 }
                 TeamEvent::LogoRemoved(_) => {
                     logos.insert(team, None);
                 }
             }
         }
-        let settings_table = tables.of("team_settings");
-        Table {
-            name: &settings_table,
-            columns: SETTINGS_COLUMNS,
-            key: 1,
-        }
-        .upsert(tx, settings.into_values().collect())
-        .await?;
-        let logos_table = tables.of("team_logos");
-        let logo_table = Table {
-            name: &logos_table,
-            columns: LOGO_COLUMNS,
-            key: 1,
-        };
-        let (set, removed): (Vec<_>, Vec<_>) = logos.into_iter().partition(|(_, r)| r.is_some());
-        logo_table
-            .delete_where_in(
-                tx,
-                "team_id",
-                removed.into_iter().map(|(team, _)| id(team.0)).collect(),
-            )
-            .await?;
-        logo_table
-            .upsert(tx, set.into_iter().filter_map(|(_, row)| row).collect())
-            .await?;
-        let contacts_table = tables.of("team_contacts");
-        Table {
-            name: &contacts_table,
-            columns: CONTACT_COLUMNS,
-            key: 1,
-        }
-        .upsert(tx, contacts.into_values().collect())
-        .await?;
-        let staff_table = tables.of("team_staff");
-        Table {
-            name: &staff_table,
-            columns: STAFF_COLUMNS,
-            key: 1,
-        }
-        .upsert(tx, staff.into_values().collect())
-        .await
+        upsert(tx, tables, settings.into_values()).await?;
+        let removed = logos
+            .iter()
+            .filter(|(_, row)| row.is_none())
+            .map(|(team, _)| id(team.0))
+            .collect();
+        delete_where::<LogoRow>(tx, tables, "team_id", removed).await?;
+        upsert(tx, tables, logos.into_values().flatten()).await?;
+        upsert(tx, tables, contacts.into_values()).await?;
+        upsert(tx, tables, staff.into_values()).await
     }
 }
