@@ -77,10 +77,7 @@ pub fn plan<'a>(
             recorded.contains(&e.event_id) || taken.contains(&e.event_id) || !ids.insert(e.event_id)
         });
         if let Some(e) = duplicate {
-            outcomes.push(Err(AppendError::Store(StoreError::Backend(format!(
-                "event id {} is already recorded",
-                e.event_id
-            )))));
+            outcomes.push(Err(AppendError::DuplicateEventId(e.event_id)));
             continue;
         }
         let head = heads.get(&r.stream).copied().unwrap_or(Head::EMPTY);

@@ -119,6 +119,10 @@ impl EventStore for KurrentStore {
         expected: Expected,
         events: Vec<NewEvent>,
     ) -> Result<Appended, AppendError> {
+        let mut ids = std::collections::HashSet::with_capacity(events.len());
+        if let Some(e) = events.iter().find(|e| !ids.insert(e.event_id)) {
+            return Err(AppendError::DuplicateEventId(e.event_id));
+        }
         loop {
             self.ensure_open()?;
             let head = stream_head(&self.client, stream).await?;

@@ -66,6 +66,9 @@ pub enum ServiceError<E: std::error::Error + 'static> {
     Decode(#[from] DecodeError),
     #[error("stream {0} is too busy; try again")]
     Contended(StreamId),
+    /// The command's events carry an event id already recorded.
+    #[error("event id {0} is already recorded")]
+    DuplicateEventId(Uuid),
 }
 
 pub struct Service {
@@ -139,6 +142,9 @@ impl Service {
                     });
                 }
                 Err(AppendError::Conflict { .. }) => continue,
+                Err(AppendError::DuplicateEventId(id)) => {
+                    return Err(ServiceError::DuplicateEventId(id));
+                }
                 Err(AppendError::Store(e)) => return Err(e.into()),
             }
         }

@@ -4,6 +4,7 @@ use crate::envelope::{NewEvent, Position, Recorded, StoredRef, StreamId, Version
 use async_trait::async_trait;
 use std::ops::ControlFlow;
 use tokio::sync::watch;
+use uuid::Uuid;
 
 /// What the writer believes about the stream it appends to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +52,11 @@ pub enum AppendError {
         expected: Expected,
         actual: Version,
     },
+    /// An event of the append carries an id already recorded (or carried
+    /// twice in the append): event ids are the caller's, and unique in the
+    /// log. Nothing of the append is written.
+    #[error("event id {0} is already recorded")]
+    DuplicateEventId(Uuid),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

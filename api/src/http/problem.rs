@@ -102,6 +102,10 @@ impl<E: Refusal> From<ServiceError<E>> for ApiError {
                 types::CONCURRENT_CHANGE,
                 "someone else changed this at the same moment; try again",
             ),
+            ServiceError::DuplicateEventId(id) => Self::new(
+                types::DUPLICATE_EVENT_ID,
+                format!("event {id} is already recorded: this command was already carried out"),
+            ),
             ServiceError::Store(e) => Self::from(e),
             ServiceError::Decode(e) => Self::internal(e),
         }

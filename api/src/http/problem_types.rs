@@ -103,6 +103,11 @@ pub const IDEMPOTENCY_KEY_IN_USE: ProblemType = of(
     StatusCode::CONFLICT,
     "the first request with this `Idempotency-Key` is still running",
 );
+pub const DUPLICATE_EVENT_ID: ProblemType = of(
+    "duplicate-event-id",
+    StatusCode::CONFLICT,
+    "the command's events carry an event id the log already holds: it was already recorded",
+);
 pub const POSITION_BEYOND_HEAD: ProblemType = of(
     "position-beyond-head",
     StatusCode::CONFLICT,
@@ -191,6 +196,7 @@ pub const OWN: &[ProblemType] = &[
     CONCURRENT_CHANGE,
     EMAIL_TAKEN,
     IDEMPOTENCY_KEY_IN_USE,
+    DUPLICATE_EVENT_ID,
     POSITION_BEYOND_HEAD,
     TOO_LARGE,
     UNSUPPORTED_MEDIA_TYPE,
