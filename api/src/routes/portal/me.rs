@@ -1,10 +1,12 @@
 //! The client's own portal page (docs/product.md §3.5): who they are, the business,
-//! its branding and the sections that are on; the client's email choice.
+//! its branding, logo and the sections that are on; the client's email choice.
 
-use super::Positioned;
 use crate::app::AppState;
 use crate::http::{ApiError, ClientSession, Json};
+use crate::routes::bodies::Positioned;
+use crate::routes::content::send_logo;
 use axum::extract::State;
+use axum::response::Response;
 use cma_domain::client::{Client, ClientCommand};
 use cma_projections::queries;
 use cma_projections::queries::clients::Me;
@@ -13,10 +15,11 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub fn routes() -> OpenApiRouter<AppState> {
+pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(me))
         .routes(routes!(change_notifications))
+        .routes(routes!(portal_logo))
 }
 
 #[utoipa::path(get, path = "/api/v1/portal/me", tag = "portal",
@@ -69,4 +72,22 @@ pub async fn change_notifications(
     Ok(Json(Positioned {
         position: executed.position,
     }))
+}
+
+/// The business's logo, for any logged-in client of the team whatever
+/// their sections (`branding.logo_url` of `GET /api/v1/portal/me`).
+#[utoipa::path(get, path = "/api/v1/portal/logo", tag = "portal",
+    params(("v" = Option<String>, Query, description = "ignored: the logo id, so a new logo is a new URL")),
+    responses(
+        (status = 200, description = "the image, with its stored Content-Type and `X-Content-Type-Options: nosniff`",
+            content_type = "image/*"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not a client"),
+        (status = 404, description = "the business has no logo"),
+    ))]
+async fn portal_logo(
+    State(state): State<AppState>,
+    session: ClientSession,
+) -> Result<Response, ApiError> {
+    send_logo(&state, session.team).await
 }

@@ -3,49 +3,25 @@
 //! Reading a thread (`GET`) has no side effects; a side marks what it has
 //! read with `POST .../messages/read`, which the inbox unread counts follow.
 
-use super::Positioned;
-use super::scope::team_client;
+use super::team_client;
 use crate::app::AppState;
 use crate::http::{ApiError, Json, Path, StaffSession};
+use crate::routes::bodies::{MessageBody, MessageCreated, Positioned, ReadMarker};
+use crate::routes::threads::{mark_thread_read, post_in_thread};
 use axum::extract::State;
 use axum::http::StatusCode;
 use cma_domain::access::By;
-use cma_domain::conversation::{Conversation, ConversationCommand};
-use cma_domain::ids::{ClientId, MessageId};
+use cma_domain::ids::ClientId;
 use cma_projections::queries::messages::{Inbox, MessageList};
 use cma_projections::queries::{self, Scope};
-use cma_store::CommandContext;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub fn routes() -> OpenApiRouter<AppState> {
+pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(inbox))
         .routes(routes!(post_message, thread))
         .routes(routes!(mark_read))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct MessageBody {
-    pub text: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MessageCreated {
-    #[schema(value_type = uuid::Uuid)]
-    pub message_id: MessageId,
-    /// Global event-log position of the command's last event.
-    pub position: u64,
-}
-
-/// Marks the thread read up to `up_to`, or up to its latest message.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-pub struct ReadMarker {
-    #[serde(default)]
-    #[schema(value_type = Option<uuid::Uuid>)]
-    pub up_to: Option<MessageId>,
 }
 
 #[utoipa::path(get, path = "/api/v1/inbox", tag = "messages",
@@ -102,64 +78,4 @@ pub async fn mark_read(
     team_client(&state, session.team, client).await?;
     let ctx = session.context(&state);
     mark_thread_read(&state, &ctx, client, By::Staff(session.staff), body.up_to).await
-}
-
-/// Posts `text` in `client`'s thread.
-pub(super) async fn post_in_thread(
-    state: &AppState,
-    ctx: &CommandContext,
-    client: ClientId,
-    by: By,
-    text: String,
-) -> Result<(StatusCode, Json<MessageCreated>), ApiError> {
-    let message = MessageId::new();
-    let command = ConversationCommand::Post {
-        message,
-        client,
-        by,
-        text,
-    };
-    let executed = state
-        .service
-        .execute::<Conversation>(client.0, ctx, command)
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(MessageCreated {
-            message_id: message,
-            position: executed.position,
-        }),
-    ))
-}
-
-/// Moves `by`'s read marker in `client`'s thread; an empty thread has nothing to mark.
-pub(super) async fn mark_thread_read(
-    state: &AppState,
-    ctx: &CommandContext,
-    client: ClientId,
-    by: By,
-    up_to: Option<MessageId>,
-) -> Result<Json<Positioned>, ApiError> {
-    let up_to = match up_to {
-        Some(message) => message,
-        None => {
-            let loaded = state.service.load::<Conversation>(client.0).await?;
-            match loaded.state.messages.last() {
-                Some(last) => last.message,
-                None => {
-                    return Ok(Json(Positioned {
-                        position: loaded.position,
-                    }));
-                }
-            }
-        }
-    };
-    let command = ConversationCommand::MarkRead { client, by, up_to };
-    let executed = state
-        .service
-        .execute::<Conversation>(client.0, ctx, command)
-        .await?;
-    Ok(Json(Positioned {
-        position: executed.position,
-    }))
 }

@@ -1,33 +1,36 @@
 //! Messages in the client portal (docs/product.md §7.1): post, mark read.
 
-use super::Positioned;
-use super::messages::{MessageBody, MessageCreated, ReadMarker, mark_thread_read, post_in_thread};
-use super::scope::{scope, section};
+use super::section::{self, InSection};
 use crate::app::AppState;
-use crate::http::{ApiError, ClientSession, Json};
+use crate::http::{ApiError, Json};
+use crate::routes::bodies::Positioned;
+use crate::routes::bodies::{MessageBody, MessageCreated, ReadMarker};
+use crate::routes::threads::{mark_thread_read, post_in_thread};
 use axum::extract::State;
 use axum::http::StatusCode;
-use cma_domain::access::{By, Section};
+use cma_domain::access::By;
 use cma_projections::queries;
 use cma_projections::queries::messages::MessageList;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub fn routes() -> OpenApiRouter<AppState> {
+pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(post_message, thread))
         .routes(routes!(mark_read))
 }
+
+/// Who calls these routes: a client with the messages section on.
+type Caller = InSection<section::Messages>;
 
 /// Reading does not mark the thread read: see `POST /api/v1/portal/messages/read`.
 #[utoipa::path(get, path = "/api/v1/portal/messages", tag = "portal",
     responses((status = 200, description = "the thread, oldest first", body = MessageList), (status = 403)))]
 pub async fn thread(
     State(state): State<AppState>,
-    session: ClientSession,
+    session: Caller,
 ) -> Result<Json<MessageList>, ApiError> {
-    section(&session, Section::Messages)?;
-    queries::messages::list(&state.read, scope(&session), session.client)
+    queries::messages::list(&state.read, session.scope(), session.client)
         .await?
         .map(Json)
         .ok_or_else(ApiError::not_found)
@@ -38,10 +41,9 @@ pub async fn thread(
     responses((status = 201, body = MessageCreated), (status = 403), (status = 422)))]
 pub async fn post_message(
     State(state): State<AppState>,
-    session: ClientSession,
+    session: Caller,
     Json(body): Json<MessageBody>,
 ) -> Result<(StatusCode, Json<MessageCreated>), ApiError> {
-    section(&session, Section::Messages)?;
     let ctx = session.context(&state);
     post_in_thread(
         &state,
@@ -58,10 +60,9 @@ pub async fn post_message(
     responses((status = 200, body = Positioned), (status = 403), (status = 404)))]
 pub async fn mark_read(
     State(state): State<AppState>,
-    session: ClientSession,
+    session: Caller,
     Json(body): Json<ReadMarker>,
 ) -> Result<Json<Positioned>, ApiError> {
-    section(&session, Section::Messages)?;
     let ctx = session.context(&state);
     mark_thread_read(
         &state,

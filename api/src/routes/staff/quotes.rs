@@ -1,10 +1,9 @@
 //! Quotes, staff side (docs/product.md §4.1, §4.6): draft, edit, send, withdraw, reply on a line.
 
-use super::Positioned;
-use super::scope::team_client;
-use super::wire::{currency, present};
+use super::team_client;
 use crate::app::AppState;
 use crate::http::{ApiError, Json, Path, StaffSession};
+use crate::routes::bodies::{CommentBody, Positioned, currency, present};
 use axum::extract::State;
 use axum::http::StatusCode;
 use cma_domain::access::By;
@@ -19,7 +18,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub fn routes() -> OpenApiRouter<AppState> {
+pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create, list))
         .routes(routes!(view, edit))
@@ -101,11 +100,6 @@ pub struct QuoteRevised {
     pub revision: u32,
     /// Global event-log position of the command's last event.
     pub position: u64,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct CommentBody {
-    pub text: String,
 }
 
 #[utoipa::path(post, path = "/api/v1/clients/{id}/quotes", tag = "quotes",

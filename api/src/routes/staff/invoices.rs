@@ -1,9 +1,9 @@
 //! Invoices, staff side (docs/product.md §5.1): issue, record payments.
 
-use super::scope::team_client;
-use super::wire::currency;
+use super::team_client;
 use crate::app::AppState;
 use crate::http::{ApiError, Json, Path, StaffSession};
+use crate::routes::bodies::currency;
 use axum::extract::State;
 use axum::http::StatusCode;
 use cma_domain::Aggregate;
@@ -20,7 +20,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub fn routes() -> OpenApiRouter<AppState> {
+pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(issue, list))
         .routes(routes!(view))

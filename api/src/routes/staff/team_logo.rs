@@ -1,5 +1,5 @@
 //! The team's logo (docs/product.md §3.3 branding): staff upload, replace and
-//! remove it; staff and every logged-in client of the team fetch it.
+//! remove it and fetch it (clients fetch it from the portal's routes).
 //!
 //! The bytes go through the same upload plumbing as client files, with the
 //! logo's own limits ([`LOGO_CONTENT_TYPES`], [`MAX_LOGO_BYTES`]); the team
@@ -7,28 +7,26 @@
 //! team read model says where its bytes are.
 
 use crate::app::AppState;
-use crate::http::download::inline;
 use crate::http::upload::receive;
-use crate::http::{ApiError, ClientSession, Json, StaffSession};
-use crate::routes::Positioned;
+use crate::http::{ApiError, Json, StaffSession};
+use crate::routes::bodies::Positioned;
+use crate::routes::content::send_logo;
 use crate::storage::Accepts;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use cma_domain::ids::{FileId, TeamId};
+use cma_domain::ids::FileId;
 use cma_domain::team::{LOGO_CONTENT_TYPES, MAX_LOGO_BYTES, Team, TeamCommand};
-use cma_projections::queries;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub fn routes() -> OpenApiRouter<AppState> {
+pub(super) fn routes() -> OpenApiRouter<AppState> {
     let uploads = OpenApiRouter::new()
         .routes(routes!(change_logo))
         .layer(DefaultBodyLimit::disable());
     OpenApiRouter::new()
         .routes(routes!(logo, remove_logo))
-        .routes(routes!(portal_logo))
         .merge(uploads)
 }
 
@@ -114,37 +112,4 @@ async fn remove_logo(
     ))]
 async fn logo(State(state): State<AppState>, staff: StaffSession) -> Result<Response, ApiError> {
     send_logo(&state, staff.team).await
-}
-
-/// The business's logo, for any logged-in client of the team whatever
-/// their sections (`branding.logo_url` of `GET /api/v1/portal/me`).
-#[utoipa::path(get, path = "/api/v1/portal/logo", tag = "portal",
-    params(("v" = Option<String>, Query, description = "ignored: the logo id, so a new logo is a new URL")),
-    responses(
-        (status = 200, description = "the image, with its stored Content-Type and `X-Content-Type-Options: nosniff`",
-            content_type = "image/*"),
-        (status = 401, description = "not logged in"),
-        (status = 403, description = "not a client"),
-        (status = 404, description = "the business has no logo"),
-    ))]
-async fn portal_logo(
-    State(state): State<AppState>,
-    session: ClientSession,
-) -> Result<Response, ApiError> {
-    send_logo(&state, session.team).await
-}
-
-async fn send_logo(state: &AppState, team: TeamId) -> Result<Response, ApiError> {
-    let found = queries::team::logo(&state.read, team)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let content = state
-        .files
-        .open_content(&found.storage_key)
-        .await?
-        .ok_or_else(|| {
-            ApiError::internal(format!("content of logo {} is missing", found.file_id))
-        })?;
-    let size = u64::try_from(found.size).map_err(ApiError::internal)?;
-    Ok(inline(content, size, &found.content_type))
 }

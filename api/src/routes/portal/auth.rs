@@ -7,8 +7,9 @@ use crate::identity::links::set_password as use_link;
 use crate::identity::rate_limit::{Action, Limiter, RESET_LINKS_PER_ADDRESS, check_email_length};
 use crate::identity::tokens::csrf_token;
 use crate::identity::{Kind, Principal, logins};
-use crate::routes::Positioned;
-use crate::routes::auth::{LoginRequest, login, open_session, with_session_cookies};
+use crate::routes::bodies::LoginRequest;
+use crate::routes::bodies::Positioned;
+use crate::routes::sessions::{login, open_session, with_session_cookies};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -24,7 +25,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-pub fn routes() -> OpenApiRouter<AppState> {
+pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(set_password))
         .routes(routes!(portal_login))

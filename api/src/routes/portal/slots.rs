@@ -1,16 +1,18 @@
-//! Free meeting slots from the read models: the team's schedule and the
-//! diary's Scheduled appointments, through the domain's one slot rule.
+//! The team's schedule from the write side, and free meeting slots from the
+//! read models: the team's schedule and the diary's Scheduled appointments,
+//! through the domain's one slot rule.
 
-use super::team_settings::WorkingHoursBody;
-use super::wire::instant;
 use crate::app::AppState;
 use crate::http::ApiError;
+use crate::routes::bodies::instant;
+use crate::routes::staff::{self, WorkingHoursBody};
 use cma_domain::ids::TeamId;
 use cma_domain::schedule::{BOOKING_HORIZON_DAYS, Schedule, Slot, free_slots};
+use cma_domain::team::Team;
 use cma_projections::queries;
 
 /// The free slots of `team` at the clock's now.
-pub async fn free_slots_now(state: &AppState, team: TeamId) -> Result<Vec<Slot>, ApiError> {
+pub(super) async fn free_slots_now(state: &AppState, team: TeamId) -> Result<Vec<Slot>, ApiError> {
     let now = state.clock.now();
     let settings = queries::team::settings(&state.read, team)
         .await?
@@ -37,6 +39,18 @@ pub async fn free_slots_now(state: &AppState, team: TeamId) -> Result<Vec<Slot>,
     Ok(free_slots(&schedule, &busy, now))
 }
 
+/// The team's current schedule (time zone, working hours, slot length),
+/// as the write side holds it: a command is decided against the hours in
+/// force at this moment.
+pub(super) async fn team_schedule(state: &AppState, team: TeamId) -> Result<Schedule, ApiError> {
+    let loaded = state.service.load::<Team>(team.0).await?;
+    if loaded.state.exists {
+        Ok(loaded.state.schedule)
+    } else {
+        Err(ApiError::not_found())
+    }
+}
+
 /// The schedule as the team read model holds it.
 fn schedule(
     time_zone: &str,
@@ -45,7 +59,7 @@ fn schedule(
 ) -> Result<Schedule, ApiError> {
     let days: WorkingHoursBody =
         serde_json::from_value(working_hours.clone()).map_err(ApiError::internal)?;
-    let hours = super::team_settings::working_hours(&days).map_err(ApiError::internal)?;
+    let hours = staff::working_hours(&days).map_err(ApiError::internal)?;
     let slot_minutes = u32::try_from(slot_minutes).map_err(ApiError::internal)?;
     Schedule::new(time_zone, hours, slot_minutes).map_err(ApiError::internal)
 }

@@ -1,22 +1,21 @@
 //! The team diary, staff side (docs/product.md §8): add appointments, cancel any.
 
-use super::Positioned;
-use super::scope::team_client;
-use super::wire::instant;
+use super::team_client;
 use crate::app::AppState;
 use crate::http::{ApiError, Json, Path, Query, StaffSession};
+use crate::routes::bodies::{AppointmentCreated, Positioned, instant};
 use axum::extract::State;
 use axum::http::StatusCode;
 use cma_domain::access::By;
 use cma_domain::diary::{Diary, DiaryCommand};
 use cma_domain::ids::{AppointmentId, ClientId};
 use cma_projections::queries;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub fn routes() -> OpenApiRouter<AppState> {
+pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list))
         .routes(routes!(add))
@@ -50,14 +49,6 @@ pub struct NewAppointment {
     pub ends_at: String,
     #[serde(default)]
     pub title: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AppointmentCreated {
-    #[schema(value_type = uuid::Uuid)]
-    pub appointment_id: AppointmentId,
-    /// Global event-log position of the command's last event.
-    pub position: u64,
 }
 
 #[utoipa::path(get, path = "/api/v1/diary", tag = "diary", params(Range),

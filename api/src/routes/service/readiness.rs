@@ -1,5 +1,5 @@
-//! The routes about the service itself: liveness, readiness, metrics and
-//! the OpenAPI document.
+//! Readiness: whether the stores answer, and what matters for each role
+//! of this process.
 
 use crate::app::AppState;
 use crate::http::problem::{Problem, problem_response};
@@ -11,23 +11,6 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use std::time::Duration;
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
-
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(healthz))
-        .routes(routes!(readyz))
-        .routes(routes!(crate::metrics::render))
-        .routes(routes!(openapi))
-}
-
-/// The process is up.
-#[utoipa::path(get, path = "/healthz", tag = "service", security(()),
-    responses((status = 200, description = "`ok`", content_type = "text/plain", body = String)))]
-async fn healthz() -> &'static str {
-    "ok"
-}
 
 /// How long readiness waits for the content store (a bucket's client retries).
 const FILES_CHECK_TIMEOUT: Duration = Duration::from_secs(3);
@@ -164,7 +147,7 @@ pub struct NotReady<'a> {
         (status = 503, body = NotReady, content_type = "application/problem+json",
             description = "a store does not answer, or the event log takes no appends"),
     ))]
-async fn readyz(State(state): State<AppState>, mut parts: Parts) -> Response {
+pub(super) async fn readyz(State(state): State<AppState>, mut parts: Parts) -> Response {
     let staff = StaffSession::from_request_parts(&mut parts, &state)
         .await
         .is_ok();
@@ -286,14 +269,6 @@ fn answer(readiness: Readiness) -> Response {
         readiness,
     };
     problem_response(error.status, body)
-}
-
-/// This document.
-#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "service", security(()),
-    responses((status = 200, description = "an OpenAPI 3.1 document",
-        body = ref("https://spec.openapis.org/oas/3.1/schema/2022-10-07"))))]
-async fn openapi() -> axum::Json<&'static serde_json::Value> {
-    axum::Json(crate::openapi::document())
 }
 
 #[cfg(test)]

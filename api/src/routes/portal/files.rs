@@ -1,20 +1,21 @@
 //! Project Files & Inspiration in the client portal (docs/product.md §6.1).
 
-use super::files::{FileCreated, FileListing, send_content, store_upload};
-use super::scope::{scope, section};
+use super::section::{self, InSection};
 use crate::app::AppState;
-use crate::http::{ApiError, ClientSession, Json, Path};
+use crate::http::{ApiError, Json, Path};
+use crate::routes::bodies::{FileCreated, FileListing};
+use crate::routes::content::{send_content, store_upload};
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use cma_domain::access::{By, Section};
+use cma_domain::access::By;
 use cma_domain::ids::FileId;
 use cma_projections::queries;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub fn routes() -> OpenApiRouter<AppState> {
+pub(super) fn routes() -> OpenApiRouter<AppState> {
     let uploads = OpenApiRouter::new()
         .routes(routes!(upload))
         .layer(DefaultBodyLimit::disable());
@@ -24,14 +25,16 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(uploads)
 }
 
+/// Who calls these routes: a client with the files section on.
+type Caller = InSection<section::Files>;
+
 #[utoipa::path(get, path = "/api/v1/portal/files", tag = "portal",
     responses((status = 200, body = FileListing), (status = 403)))]
 pub async fn list(
     State(state): State<AppState>,
-    session: ClientSession,
+    session: Caller,
 ) -> Result<Json<FileListing>, ApiError> {
-    section(&session, Section::Files)?;
-    let list = queries::files::list(&state.read, scope(&session), session.client)
+    let list = queries::files::list(&state.read, session.scope(), session.client)
         .await?
         .ok_or_else(ApiError::not_found)?;
     Ok(Json(FileListing::new(&state, list)))
@@ -43,11 +46,10 @@ pub async fn list(
         content_type = "application/octet-stream"), (status = 403), (status = 404)))]
 pub async fn download(
     State(state): State<AppState>,
-    session: ClientSession,
+    session: Caller,
     Path(file): Path<FileId>,
 ) -> Result<Response, ApiError> {
-    section(&session, Section::Files)?;
-    send_content(&state, scope(&session), file).await
+    send_content(&state, session.scope(), file).await
 }
 
 #[utoipa::path(post, path = "/api/v1/portal/files", tag = "portal",
@@ -55,11 +57,10 @@ pub async fn download(
     responses((status = 201, body = FileCreated), (status = 403), (status = 413), (status = 415)))]
 pub async fn upload(
     State(state): State<AppState>,
-    session: ClientSession,
+    session: Caller,
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<FileCreated>), ApiError> {
-    section(&session, Section::Files)?;
     let ctx = session.context(&state);
     let by = By::Client(session.portal);
     store_upload(&state, &ctx, session.client, by, &headers, multipart).await

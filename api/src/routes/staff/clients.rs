@@ -3,7 +3,7 @@
 use crate::app::AppState;
 use crate::http::{ApiError, Json, Path, StaffSession};
 use crate::identity::{Principal, logins, sessions};
-use crate::routes::Positioned;
+use crate::routes::bodies::Positioned;
 use axum::extract::State;
 use axum::http::StatusCode;
 use cma_domain::access::Sections;
@@ -19,7 +19,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-pub fn routes() -> OpenApiRouter<AppState> {
+pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_client, list_clients))
         .routes(routes!(get_client))

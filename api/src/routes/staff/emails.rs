@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 /// The most recent emails listed.
 const MAX_LISTED: i64 = 500;
 
-pub fn routes() -> OpenApiRouter<AppState> {
+pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list))
 }
 

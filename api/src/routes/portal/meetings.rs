@@ -1,16 +1,16 @@
 //! Meetings in the client portal (docs/product.md §8.2–§8.4): book a free slot,
 //! cancel up to 24 hours before it starts.
 
-use super::Positioned;
-use super::diary::AppointmentCreated;
-use super::scope::{section, team_schedule};
-use super::slots::free_slots_now;
-use super::wire::instant;
+use super::section::{self, InSection};
+use super::slots::{free_slots_now, team_schedule};
 use crate::app::AppState;
-use crate::http::{ApiError, ClientSession, Json, Path};
+use crate::http::{ApiError, Json, Path};
+use crate::routes::bodies::AppointmentCreated;
+use crate::routes::bodies::Positioned;
+use crate::routes::bodies::instant;
 use axum::extract::State;
 use axum::http::StatusCode;
-use cma_domain::access::{By, Section};
+use cma_domain::access::By;
 use cma_domain::diary::{Diary, DiaryCommand};
 use cma_domain::ids::AppointmentId;
 use cma_projections::queries;
@@ -20,12 +20,15 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub fn routes() -> OpenApiRouter<AppState> {
+pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(book, list))
         .routes(routes!(slots))
         .routes(routes!(cancel))
 }
+
+/// Who calls these routes: a client with the meetings section on.
+type Caller = InSection<section::Meetings>;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct Booking {
@@ -38,9 +41,8 @@ pub struct Booking {
     responses((status = 200, description = "the client's meetings, by start", body = Meetings), (status = 403)))]
 pub async fn list(
     State(state): State<AppState>,
-    session: ClientSession,
+    session: Caller,
 ) -> Result<Json<Meetings>, ApiError> {
-    section(&session, Section::Meetings)?;
     let now = state.clock.now();
     Ok(Json(
         queries::diary::meetings(&state.read, session.team, session.client, now).await?,
@@ -51,9 +53,8 @@ pub async fn list(
     responses((status = 200, body = FreeSlots), (status = 403)))]
 pub async fn slots(
     State(state): State<AppState>,
-    session: ClientSession,
+    session: Caller,
 ) -> Result<Json<FreeSlots>, ApiError> {
-    section(&session, Section::Meetings)?;
     let slots = free_slots_now(&state, session.team).await?;
     Ok(Json(FreeSlots {
         slots: slots
@@ -87,10 +88,9 @@ pub struct FreeSlot {
     responses((status = 201, body = AppointmentCreated), (status = 403), (status = 409), (status = 422)))]
 pub async fn book(
     State(state): State<AppState>,
-    session: ClientSession,
+    session: Caller,
     Json(body): Json<Booking>,
 ) -> Result<(StatusCode, Json<AppointmentCreated>), ApiError> {
-    section(&session, Section::Meetings)?;
     let appointment = AppointmentId::new();
     let command = DiaryCommand::Book {
         appointment,
@@ -116,10 +116,9 @@ pub async fn book(
     responses((status = 200, body = Positioned), (status = 403), (status = 404), (status = 422)))]
 pub async fn cancel(
     State(state): State<AppState>,
-    session: ClientSession,
+    session: Caller,
     Path(appointment): Path<AppointmentId>,
 ) -> Result<Json<Positioned>, ApiError> {
-    section(&session, Section::Meetings)?;
     let command = DiaryCommand::Cancel {
         appointment,
         by: By::Client(session.portal),

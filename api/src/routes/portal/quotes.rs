@@ -1,16 +1,17 @@
 //! Quotes in the client portal (docs/product.md §4.2–§4.7): toggle optional lines,
 //! comment on a line, accept with a typed name and a drawn signature.
 
-use super::Positioned;
-use super::quotes::CommentBody;
-use super::scope::{scope, section, team_schedule};
+use super::section::{self, InSection};
+use super::slots::team_schedule;
 use crate::app::AppState;
-use crate::http::{ApiError, ClientSession, Json, Path};
+use crate::http::{ApiError, Json, Path};
 use crate::identity::{origin, sessions};
+use crate::routes::bodies::CommentBody;
+use crate::routes::bodies::Positioned;
 use axum::extract::State;
 use axum::http::StatusCode;
 use base64::Engine;
-use cma_domain::access::{By, Section};
+use cma_domain::access::By;
 use cma_domain::ids::{CommentId, LineId, QuoteId};
 use cma_domain::money::Totals;
 use cma_domain::quote::{Acceptance, Quote, QuoteCommand, QuoteError};
@@ -22,7 +23,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub fn routes() -> OpenApiRouter<AppState> {
+pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list))
         .routes(routes!(view))
@@ -30,6 +31,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(comment))
         .routes(routes!(accept))
 }
+
+/// Who calls these routes: a client with the quotes section on.
+type Caller = InSection<section::Quotes>;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct Selection {
@@ -66,12 +70,11 @@ pub struct Accepted {
     responses((status = 200, description = "the sent quotes", body = QuoteList), (status = 403)))]
 pub async fn list(
     State(state): State<AppState>,
-    session: ClientSession,
+    session: Caller,
 ) -> Result<Json<QuoteList>, ApiError> {
-    section(&session, Section::Quotes)?;
     queries::quotes::list(
         &state.read,
-        scope(&session),
+        session.scope(),
         session.client,
         state.clock.now(),
     )
@@ -85,11 +88,10 @@ pub async fn list(
     responses((status = 200, body = QuoteView), (status = 403), (status = 404)))]
 pub async fn view(
     State(state): State<AppState>,
-    session: ClientSession,
+    session: Caller,
     Path(quote): Path<QuoteId>,
 ) -> Result<Json<QuoteView>, ApiError> {
-    section(&session, Section::Quotes)?;
-    queries::quotes::get(&state.read, scope(&session), quote, state.clock.now())
+    queries::quotes::get(&state.read, session.scope(), quote, state.clock.now())
         .await?
         .map(Json)
         .ok_or_else(ApiError::not_found)
@@ -102,11 +104,10 @@ pub async fn view(
     responses((status = 200, body = Toggled), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn toggle(
     State(state): State<AppState>,
-    session: ClientSession,
+    session: Caller,
     Path((quote, line)): Path<(QuoteId, LineId)>,
     Json(body): Json<Selection>,
 ) -> Result<Json<Toggled>, ApiError> {
-    section(&session, Section::Quotes)?;
     let command = QuoteCommand::ToggleLine {
         team: session.team,
         by: session.portal,
@@ -131,11 +132,10 @@ pub async fn toggle(
     responses((status = 201, body = Positioned), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn comment(
     State(state): State<AppState>,
-    session: ClientSession,
+    session: Caller,
     Path((quote, line)): Path<(QuoteId, LineId)>,
     Json(body): Json<CommentBody>,
 ) -> Result<(StatusCode, Json<Positioned>), ApiError> {
-    section(&session, Section::Quotes)?;
     let command = QuoteCommand::Comment {
         team: session.team,
         by: By::Client(session.portal),
@@ -161,11 +161,10 @@ pub async fn comment(
     responses((status = 200, body = Accepted), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn accept(
     State(state): State<AppState>,
-    session: ClientSession,
+    session: Caller,
     Path(quote): Path<QuoteId>,
     Json(body): Json<AcceptBody>,
 ) -> Result<Json<Accepted>, ApiError> {
-    section(&session, Section::Quotes)?;
     let ip: IpAddr = session
         .requester
         .ip

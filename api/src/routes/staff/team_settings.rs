@@ -3,7 +3,7 @@
 
 use crate::app::AppState;
 use crate::http::{ApiError, Json, StaffSession};
-use crate::routes::Positioned;
+use crate::routes::bodies::Positioned;
 use axum::extract::State;
 use cma_domain::ids::FileId;
 use cma_domain::schedule::{Schedule, ScheduleError, WorkingHours};
@@ -16,7 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-pub fn routes() -> OpenApiRouter<AppState> {
+pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(settings, change_settings))
 }
 

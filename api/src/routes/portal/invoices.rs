@@ -1,32 +1,33 @@
 //! Invoices in the client portal (docs/product.md §5.1): list and open, read only.
 
-use super::scope::{scope, section};
+use super::section::{self, InSection};
 use crate::app::AppState;
-use crate::http::{ApiError, ClientSession, Json, Path};
+use crate::http::{ApiError, Json, Path};
 use axum::extract::State;
-use cma_domain::access::Section;
 use cma_domain::ids::InvoiceId;
 use cma_projections::queries;
 use cma_projections::queries::invoices::{InvoiceList, InvoiceView};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub fn routes() -> OpenApiRouter<AppState> {
+pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list))
         .routes(routes!(view))
 }
 
+/// Who calls these routes: a client with the invoices section on.
+type Caller = InSection<section::Invoices>;
+
 #[utoipa::path(get, path = "/api/v1/portal/invoices", tag = "portal",
     responses((status = 200, body = InvoiceList), (status = 403)))]
 pub async fn list(
     State(state): State<AppState>,
-    session: ClientSession,
+    session: Caller,
 ) -> Result<Json<InvoiceList>, ApiError> {
-    section(&session, Section::Invoices)?;
     queries::invoices::list(
         &state.read,
-        scope(&session),
+        session.scope(),
         session.client,
         state.clock.now(),
     )
@@ -40,11 +41,10 @@ pub async fn list(
     responses((status = 200, body = InvoiceView), (status = 403), (status = 404)))]
 pub async fn view(
     State(state): State<AppState>,
-    session: ClientSession,
+    session: Caller,
     Path(invoice): Path<InvoiceId>,
 ) -> Result<Json<InvoiceView>, ApiError> {
-    section(&session, Section::Invoices)?;
-    queries::invoices::get(&state.read, scope(&session), invoice, state.clock.now())
+    queries::invoices::get(&state.read, session.scope(), invoice, state.clock.now())
         .await?
         .map(Json)
         .ok_or_else(ApiError::not_found)
