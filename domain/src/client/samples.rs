@@ -3,8 +3,12 @@
 use super::events::*;
 use crate::access::Sections;
 use crate::ids::{ClientId, StaffId, TeamId};
-use crate::testing::fixtures::after;
+use crate::time::Timestamp;
 use uuid::Uuid;
+
+fn at(micros: i64) -> Timestamp {
+    Timestamp::from_micros(1_800_000_000_000_000 + micros).unwrap_or(Timestamp::UNIX_EPOCH)
+}
 
 pub fn events() -> Vec<ClientEvent> {
     let staff = StaffId(Uuid::from_u128(0x2));
@@ -22,30 +26,30 @@ pub fn events() -> Vec<ClientEvent> {
             name: "Ada Client".to_owned(),
             emails: vec!["ada@example.com".to_owned()],
             by: staff,
-            at: after(0),
+            at: at(0),
         }),
         ClientEvent::EmailAdded(ClientEmailAdded {
             email: "ada.work@example.org".to_owned(),
             by: staff,
-            at: after(1),
+            at: at(1),
         }),
         ClientEvent::PortalInvited(ClientPortalInvited {
             email: "ada@example.com".to_owned(),
             sections,
             by: staff,
-            at: after(2),
+            at: at(2),
         }),
-        ClientEvent::PortalActivated(ClientPortalActivated { at: after(3) }),
+        ClientEvent::PortalActivated(ClientPortalActivated { at: at(3) }),
         ClientEvent::AccessChanged(ClientAccessChanged {
             enabled: false,
             sections,
             by: staff,
-            at: after(4),
+            at: at(4),
         }),
         ClientEvent::EmailNotificationsChanged(ClientEmailNotificationsChanged {
             on: false,
             by: ClientId(Uuid::from_u128(0x3)),
-            at: after(5),
+            at: at(5),
         }),
     ]
 }

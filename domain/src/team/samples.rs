@@ -4,8 +4,12 @@ use super::events::*;
 use super::template::default_invite;
 use crate::ids::{FileId, StaffId, TeamId};
 use crate::schedule::Schedule;
-use crate::testing::fixtures::after;
+use crate::time::Timestamp;
 use uuid::Uuid;
+
+fn at(micros: i64) -> Timestamp {
+    Timestamp::from_micros(1_800_000_000_000_000 + micros).unwrap_or(Timestamp::UNIX_EPOCH)
+}
 
 pub fn events() -> Vec<TeamEvent> {
     let owner = StaffId(Uuid::from_u128(0x2));
@@ -20,7 +24,7 @@ pub fn events() -> Vec<TeamEvent> {
             },
             schedule: Schedule::default(),
             invite_email: default_invite(),
-            at: after(0),
+            at: at(0),
         }),
         TeamEvent::SettingsChanged(TeamSettingsChanged {
             business_name: "Hart Plumbing & Heating".to_owned(),
@@ -35,7 +39,7 @@ pub fn events() -> Vec<TeamEvent> {
                 body: "Sign in: {{portal_link}}\n{{staff_name}}, {{business_name}}".to_owned(),
             },
             by: owner,
-            at: after(1),
+            at: at(1),
         }),
         TeamEvent::StaffAdded(TeamStaffAdded {
             member: StaffMember {
@@ -44,7 +48,7 @@ pub fn events() -> Vec<TeamEvent> {
                 email: "jo@hartplumbing.example".to_owned(),
             },
             by: owner,
-            at: after(2),
+            at: at(2),
         }),
         TeamEvent::LogoChanged(TeamLogoChanged {
             logo: TeamLogo {
@@ -57,16 +61,16 @@ pub fn events() -> Vec<TeamEvent> {
                     .to_owned(),
             },
             by: owner,
-            at: after(3),
+            at: at(3),
         }),
         TeamEvent::LogoRemoved(TeamLogoRemoved {
             by: owner,
-            at: after(4),
+            at: at(4),
         }),
         TeamEvent::ContactEmailChanged(TeamContactEmailChanged {
             contact_email: "office@hartplumbing.example".to_owned(),
             by: owner,
-            at: after(5),
+            at: at(5),
         }),
     ]
 }
