@@ -25,6 +25,7 @@ pub mod refusals;
 pub mod schedule;
 pub mod sha256;
 pub mod team;
+#[cfg(any(test, feature = "samples"))]
 pub mod testing;
 pub mod text;
 pub mod time;

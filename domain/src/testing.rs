@@ -6,6 +6,12 @@
 //!     .when(toggle(line, false))
 //!     .then_refused(QuoteError::LineNotOptional(line));
 //! ```
+//!
+//! [`fixtures`] builds the small values tests write out. Test-only: built
+//! for the domain's own tests and, with the `samples` feature, for other
+//! crates' tests.
+
+pub mod fixtures;
 
 use crate::aggregate::Aggregate;
 use crate::time::Timestamp;
@@ -15,7 +21,7 @@ pub fn given<A: Aggregate>(events: impl IntoIterator<Item = A::Event>) -> Given<
     let history: Vec<A::Event> = events.into_iter().collect();
     Given {
         state: A::replay(&history),
-        now: Timestamp::from_micros(1_800_000_000_000_000).unwrap_or(Timestamp::UNIX_EPOCH),
+        now: fixtures::now(),
     }
 }
 

@@ -3,12 +3,8 @@
 use super::events::*;
 use crate::access::Sections;
 use crate::ids::{ClientId, StaffId, TeamId};
-use crate::time::Timestamp;
+use crate::testing::fixtures::after;
 use uuid::Uuid;
-
-fn at(micros: i64) -> Timestamp {
-    Timestamp::from_micros(1_800_000_000_000_000 + micros).unwrap_or(Timestamp::UNIX_EPOCH)
-}
 
 pub fn events() -> Vec<ClientEvent> {
     let staff = StaffId(Uuid::from_u128(0x2));
@@ -26,30 +22,30 @@ pub fn events() -> Vec<ClientEvent> {
             name: "Ada Client".to_owned(),
             emails: vec!["ada@example.com".to_owned()],
             by: staff,
-            at: at(0),
+            at: after(0),
         }),
         ClientEvent::EmailAdded(ClientEmailAdded {
             email: "ada.work@example.org".to_owned(),
             by: staff,
-            at: at(1),
+            at: after(1),
         }),
         ClientEvent::PortalInvited(ClientPortalInvited {
             email: "ada@example.com".to_owned(),
             sections,
             by: staff,
-            at: at(2),
+            at: after(2),
         }),
-        ClientEvent::PortalActivated(ClientPortalActivated { at: at(3) }),
+        ClientEvent::PortalActivated(ClientPortalActivated { at: after(3) }),
         ClientEvent::AccessChanged(ClientAccessChanged {
             enabled: false,
             sections,
             by: staff,
-            at: at(4),
+            at: after(4),
         }),
         ClientEvent::EmailNotificationsChanged(ClientEmailNotificationsChanged {
             on: false,
             by: ClientId(Uuid::from_u128(0x3)),
-            at: at(5),
+            at: after(5),
         }),
     ]
 }

@@ -4,8 +4,8 @@ use super::*;
 use crate::access::{ClientPortal, Sections};
 use crate::aggregate::{Aggregate, Refusal, RefusalKind};
 use crate::ids::{ClientId, StaffId, TeamId};
+use crate::testing::fixtures::now;
 use crate::testing::given;
-use crate::time::Timestamp;
 use uuid::Uuid;
 
 fn team() -> TeamId {
@@ -16,9 +16,6 @@ fn staff() -> StaffId {
 }
 fn client() -> ClientId {
     ClientId(Uuid::from_u128(0x3))
-}
-fn now() -> Timestamp {
-    Timestamp::from_micros(1_800_000_000_000_000).unwrap_or(Timestamp::UNIX_EPOCH)
 }
 fn quotes_only() -> Sections {
     Sections {

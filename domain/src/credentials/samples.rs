@@ -3,12 +3,8 @@
 use super::events::*;
 use super::token_sha256;
 use crate::ids::{ClientId, StaffId, TeamId};
-use crate::time::Timestamp;
+use crate::testing::fixtures::after;
 use uuid::Uuid;
-
-fn at(micros: i64) -> Timestamp {
-    Timestamp::from_micros(1_800_000_000_000_000 + micros).unwrap_or(Timestamp::UNIX_EPOCH)
-}
 
 const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA";
 
@@ -18,26 +14,26 @@ pub fn events() -> Vec<CredentialsEvent> {
             client: ClientId(Uuid::from_u128(0x3)),
             email: "ada@example.com".to_owned(),
             token_sha256: token_sha256("invite-token"),
-            expires_at: at(7 * 24 * 3_600_000_000),
+            expires_at: after(7 * 24 * 3_600_000_000),
             by: StaffId(Uuid::from_u128(0x2)),
-            at: at(0),
+            at: after(0),
         }),
         CredentialsEvent::ResetIssued(CredentialsResetIssued {
             token_sha256: token_sha256("reset-token"),
-            expires_at: at(3_600_000_000),
-            at: at(1),
+            expires_at: after(3_600_000_000),
+            at: after(1),
         }),
         CredentialsEvent::PasswordSet(CredentialsPasswordSet {
             purpose: TokenPurpose::Invite,
             password_hash: HASH.to_owned(),
-            at: at(2),
+            at: after(2),
         }),
         CredentialsEvent::StaffRegistered(CredentialsStaffRegistered {
             staff: StaffId(Uuid::from_u128(0x2)),
             team: TeamId(Uuid::from_u128(0x1)),
             email: "owner@example.com".to_owned(),
             password_hash: HASH.to_owned(),
-            at: at(3),
+            at: after(3),
         }),
     ]
 }

@@ -3,6 +3,7 @@
 use super::*;
 use crate::aggregate::{Aggregate, Refusal, RefusalKind};
 use crate::ids::{ClientId, StaffId, TeamId};
+use crate::testing::fixtures::now;
 use crate::testing::given;
 use crate::time::Timestamp;
 use uuid::Uuid;
@@ -14,9 +15,6 @@ fn staff() -> StaffId {
 }
 fn client() -> ClientId {
     ClientId(Uuid::from_u128(0x3))
-}
-fn now() -> Timestamp {
-    Timestamp::from_micros(1_800_000_000_000_000).unwrap_or(Timestamp::UNIX_EPOCH)
 }
 fn hours(n: i64) -> Timestamp {
     now().plus_seconds(n * 3600)

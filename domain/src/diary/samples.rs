@@ -11,7 +11,7 @@ pub fn events() -> Vec<DiaryEvent> {
     let added = AppointmentId(Uuid::from_u128(0xd1a7_0002));
     let client = ClientId(Uuid::from_u128(0xc1_0001));
     let staff = StaffId(Uuid::from_u128(0x57_0001));
-    let t = |micros: i64| Timestamp::from_micros(micros).unwrap_or(Timestamp::UNIX_EPOCH);
+    let t = |micros: i64| Timestamp::from_micros(micros).expect("sample instant");
     vec![
         DiaryEvent::Booked(AppointmentBooked {
             appointment: booked,

@@ -44,8 +44,7 @@ pub fn events() -> Vec<InvoiceEvent> {
         InvoiceEvent::BecameOverdue(InvoiceBecameOverdue {
             invoice,
             amount_due: Decimal::new(7_000, 2),
-            at: crate::time::Timestamp::from_micros(1_777_593_600_000_000)
-                .unwrap_or(crate::time::Timestamp::UNIX_EPOCH),
+            at: crate::time::Timestamp::from_micros(1_777_593_600_000_000).expect("sample instant"),
         }),
     ]
 }

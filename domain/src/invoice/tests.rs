@@ -1,16 +1,11 @@
 use super::*;
 use crate::ids::{ClientId, InvoiceId, PaymentId, StaffId};
 use crate::money::{AmountError, Currency};
+use crate::testing::fixtures::{at, d};
 use crate::testing::given;
 use crate::{Refusal, RefusalKind};
 use jiff::civil::Date;
-use rust_decimal::Decimal;
-use std::str::FromStr;
 use uuid::Uuid;
-
-fn d(s: &str) -> Decimal {
-    Decimal::from_str(s).expect("test decimal")
-}
 
 fn day(s: &str) -> Date {
     s.parse().expect("test date")
@@ -358,10 +353,6 @@ fn refusals_map_to_their_status_kinds() {
     );
 }
 
-fn instant(s: &str) -> crate::time::Timestamp {
-    crate::time::Timestamp::from_jiff(s.parse().expect("test instant"))
-}
-
 fn london() -> jiff::tz::TimeZone {
     jiff::tz::TimeZone::get("Europe/London").expect("zone")
 }
@@ -372,11 +363,11 @@ fn mark_overdue() -> InvoiceCommand {
     }
 }
 
-fn became_overdue(amount_due: &str, at: &str) -> InvoiceEvent {
+fn became_overdue(amount_due: &str, on: &str) -> InvoiceEvent {
     InvoiceEvent::BecameOverdue(events::InvoiceBecameOverdue {
         invoice: id(),
         amount_due: d(amount_due),
-        at: instant(at),
+        at: at(on),
     })
 }
 
@@ -384,21 +375,21 @@ fn became_overdue(amount_due: &str, at: &str) -> InvoiceEvent {
 fn an_unpaid_invoice_becomes_overdue_once_its_due_day_has_ended_in_the_team_zone() {
     // 30 April ends at 23:00 UTC in London (BST).
     given::<Invoice>([issued()])
-        .at(instant("2026-04-30T22:59:59Z"))
+        .at(at("2026-04-30T22:59:59Z"))
         .when(mark_overdue())
         .then_refused(InvoiceError::NotYetOverdue);
     let state = given::<Invoice>([issued(), earlier("20.00")])
-        .at(instant("2026-04-30T23:00:00Z"))
+        .at(at("2026-04-30T23:00:00Z"))
         .when(mark_overdue())
         .then([became_overdue("100.00", "2026-04-30T23:00:00Z")]);
-    assert_eq!(state.overdue_at, Some(instant("2026-04-30T23:00:00Z")));
+    assert_eq!(state.overdue_at, Some(at("2026-04-30T23:00:00Z")));
     assert_eq!(InvoiceError::NotYetOverdue.kind(), RefusalKind::Conflict);
 }
 
 #[test]
 fn an_invoice_is_marked_overdue_only_once() {
     given::<Invoice>([issued(), became_overdue("120.00", "2026-05-01T09:00:00Z")])
-        .at(instant("2026-05-09T09:00:00Z"))
+        .at(at("2026-05-09T09:00:00Z"))
         .when(mark_overdue())
         .then_nothing();
 }
@@ -406,7 +397,7 @@ fn an_invoice_is_marked_overdue_only_once() {
 #[test]
 fn a_paid_invoice_never_becomes_overdue() {
     given::<Invoice>([issued(), earlier("120.00")])
-        .at(instant("2026-05-09T09:00:00Z"))
+        .at(at("2026-05-09T09:00:00Z"))
         .when(mark_overdue())
         .then_nothing();
     given::<Invoice>([])

@@ -4,23 +4,15 @@ use super::events::*;
 use super::signature::tiny_png;
 use crate::access::Author;
 use crate::ids::{ClientId, CommentId, LineId, QuoteId, SessionId, StaffId, TeamId};
-use crate::money::{Currency, Totals};
+use crate::money::Totals;
 use crate::sha256::sha256_hex;
-use crate::time::Timestamp;
+use crate::testing::fixtures::{after, gbp};
 use jiff::civil::date;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
 fn id(n: u128) -> Uuid {
     Uuid::from_u128(n)
-}
-
-fn at(micros: i64) -> Timestamp {
-    Timestamp::from_micros(1_800_000_000_000_000 + micros).unwrap_or(Timestamp::UNIX_EPOCH)
-}
-
-fn gbp() -> Currency {
-    Currency::from_code("GBP").unwrap_or_default()
 }
 
 /// Two lines: a required boiler and an optional filter.
@@ -61,7 +53,7 @@ pub fn events() -> Vec<QuoteEvent> {
             expires_on: Some(date(2027, 3, 31)),
             lines: lines(),
             by: staff,
-            at: at(0),
+            at: after(0),
         }),
         QuoteEvent::Edited(QuoteEdited {
             revision: 2,
@@ -69,32 +61,32 @@ pub fn events() -> Vec<QuoteEvent> {
             expires_on: None,
             lines: lines(),
             by: staff,
-            at: at(1),
+            at: after(1),
         }),
         QuoteEvent::Sent(QuoteSent {
             by: staff,
-            at: at(2),
+            at: after(2),
         }),
         QuoteEvent::Withdrawn(QuoteWithdrawn {
             by: staff,
-            at: at(3),
+            at: after(3),
         }),
         QuoteEvent::Expired(QuoteExpired {
             expires_on: date(2027, 3, 31),
-            at: at(4),
+            at: after(4),
         }),
         QuoteEvent::LineToggled(QuoteLineToggled {
             line: LineId(id(0x12)),
             selected: true,
             by: client,
-            at: at(5),
+            at: after(5),
         }),
         QuoteEvent::LineCommented(QuoteLineCommented {
             comment: CommentId(id(0x5)),
             line: LineId(id(0x12)),
             text: "Is the filter needed?".to_owned(),
             by: Author::Client(client),
-            at: at(6),
+            at: after(6),
         }),
         QuoteEvent::Accepted(QuoteAccepted {
             by: client,
@@ -113,7 +105,7 @@ pub fn events() -> Vec<QuoteEvent> {
                 total: Decimal::new(169_069, 2),
             },
             content_sha256: "0".repeat(64),
-            at: at(7),
+            at: after(7),
             login_email: Some("ada@example.com".to_owned()),
             login_invite: Some(id(0x7)),
         }),

@@ -4,12 +4,8 @@ use super::events::*;
 use super::template::default_invite;
 use crate::ids::{FileId, StaffId, TeamId};
 use crate::schedule::Schedule;
-use crate::time::Timestamp;
+use crate::testing::fixtures::after;
 use uuid::Uuid;
-
-fn at(micros: i64) -> Timestamp {
-    Timestamp::from_micros(1_800_000_000_000_000 + micros).unwrap_or(Timestamp::UNIX_EPOCH)
-}
 
 pub fn events() -> Vec<TeamEvent> {
     let owner = StaffId(Uuid::from_u128(0x2));
@@ -24,7 +20,7 @@ pub fn events() -> Vec<TeamEvent> {
             },
             schedule: Schedule::default(),
             invite_email: default_invite(),
-            at: at(0),
+            at: after(0),
         }),
         TeamEvent::SettingsChanged(TeamSettingsChanged {
             business_name: "Hart Plumbing & Heating".to_owned(),
@@ -39,7 +35,7 @@ pub fn events() -> Vec<TeamEvent> {
                 body: "Sign in: {{portal_link}}\n{{staff_name}}, {{business_name}}".to_owned(),
             },
             by: owner,
-            at: at(1),
+            at: after(1),
         }),
         TeamEvent::StaffAdded(TeamStaffAdded {
             member: StaffMember {
@@ -48,7 +44,7 @@ pub fn events() -> Vec<TeamEvent> {
                 email: "jo@hartplumbing.example".to_owned(),
             },
             by: owner,
-            at: at(2),
+            at: after(2),
         }),
         TeamEvent::LogoChanged(TeamLogoChanged {
             logo: TeamLogo {
@@ -61,16 +57,16 @@ pub fn events() -> Vec<TeamEvent> {
                     .to_owned(),
             },
             by: owner,
-            at: at(3),
+            at: after(3),
         }),
         TeamEvent::LogoRemoved(TeamLogoRemoved {
             by: owner,
-            at: at(4),
+            at: after(4),
         }),
         TeamEvent::ContactEmailChanged(TeamContactEmailChanged {
             contact_email: "office@hartplumbing.example".to_owned(),
             by: owner,
-            at: at(5),
+            at: after(5),
         }),
     ]
 }

@@ -5,8 +5,8 @@ use super::*;
 use crate::aggregate::Aggregate;
 use crate::ids::{FileId, StaffId, TeamId};
 use crate::schedule::{Schedule, ScheduleError};
+use crate::testing::fixtures::now;
 use crate::testing::given;
-use crate::time::Timestamp;
 use uuid::Uuid;
 
 fn team() -> TeamId {
@@ -14,9 +14,6 @@ fn team() -> TeamId {
 }
 fn owner() -> StaffId {
     StaffId(Uuid::from_u128(0x2))
-}
-fn now() -> Timestamp {
-    Timestamp::from_micros(1_800_000_000_000_000).unwrap_or(Timestamp::UNIX_EPOCH)
 }
 fn sam() -> StaffMember {
     StaffMember {

@@ -2,14 +2,11 @@ use super::*;
 use crate::access::{AccessDenied, Author, By, ClientPortal, Section, Sections};
 use crate::ids::{AppointmentId, ClientId, StaffId};
 use crate::schedule::{NotBookable, Schedule, Weekday};
+use crate::testing::fixtures::at;
 use crate::testing::given;
 use crate::time::Timestamp;
 use crate::{Aggregate, Refusal, RefusalKind};
 use uuid::Uuid;
-
-fn at(text: &str) -> Timestamp {
-    Timestamp::parse_rfc3339(text).expect("test instant")
-}
 
 /// Wednesday 25 March 2026, 10:30 GMT.
 fn now() -> Timestamp {

@@ -53,7 +53,7 @@ fn an_expired_quote_cannot_be_accepted() {
 #[test]
 fn a_quote_past_its_expiry_day_cannot_be_accepted_even_before_the_worker_runs() {
     given::<Quote>([drafted(), sent()])
-        .at(ts("2027-03-31T23:00:00Z"))
+        .at(at("2027-03-31T23:00:00Z"))
         .when(accept(acceptance()))
         .then_refused(QuoteError::QuoteExpired);
 }
@@ -61,7 +61,7 @@ fn a_quote_past_its_expiry_day_cannot_be_accepted_even_before_the_worker_runs() 
 #[test]
 fn a_quote_can_be_accepted_until_the_last_moment_of_its_expiry_day() {
     let outcome = given::<Quote>([drafted(), sent()])
-        .at(ts("2027-03-31T22:59:59.999999Z"))
+        .at(at("2027-03-31T22:59:59.999999Z"))
         .when(accept(acceptance()))
         .outcome();
     assert!(matches!(outcome.as_deref(), Ok([QuoteEvent::Accepted(_)])));

@@ -234,12 +234,12 @@ fn an_accepted_quote_cannot_be_withdrawn() {
 fn the_worker_expires_a_quote_once_its_expiry_day_ends_in_the_team_time_zone() {
     // 31 March 2027 is in British Summer Time: the day ends at 23:00 UTC.
     given::<Quote>([drafted(), sent()])
-        .at(ts("2027-03-31T22:59:59Z"))
+        .at(at("2027-03-31T22:59:59Z"))
         .when(QuoteCommand::Expire {
             time_zone: london(),
         })
         .then_refused(QuoteError::NotYetExpired);
-    let at = ts("2027-03-31T23:00:00Z");
+    let at = at("2027-03-31T23:00:00Z");
     let state = given::<Quote>([drafted(), sent()])
         .at(at)
         .when(QuoteCommand::Expire {
@@ -254,8 +254,9 @@ fn the_worker_expires_a_quote_once_its_expiry_day_ends_in_the_team_time_zone() {
 
 #[test]
 fn the_end_of_the_expiry_day_depends_on_the_time_zone() {
-    let auckland = TimeZone::get("Pacific/Auckland").unwrap_or(TimeZone::UTC);
-    let at = ts("2027-03-31T12:00:00Z"); // already 1 April in Auckland
+    let auckland =
+        TimeZone::get("Pacific/Auckland").expect("the bundled time zones hold Pacific/Auckland");
+    let at = at("2027-03-31T12:00:00Z"); // already 1 April in Auckland
     let state = Quote::replay(&[drafted(), sent()]);
     assert!(state.is_past_expiry(at, &auckland));
     assert!(!state.is_past_expiry(at, &london()));
@@ -265,8 +266,9 @@ fn the_end_of_the_expiry_day_depends_on_the_time_zone() {
 
 #[test]
 fn a_recorded_status_and_expiry_day_read_as_the_quote_does() {
-    let auckland = TimeZone::get("Pacific/Auckland").unwrap_or(TimeZone::UTC);
-    let at = ts("2027-03-31T12:00:00Z");
+    let auckland =
+        TimeZone::get("Pacific/Auckland").expect("the bundled time zones hold Pacific/Auckland");
+    let at = at("2027-03-31T12:00:00Z");
     let state = Quote::replay(&[drafted(), sent()]);
     let recorded = QuoteStatus::parse(state.status().as_str());
     assert_eq!(recorded, Some(QuoteStatus::Sent));
@@ -290,7 +292,7 @@ fn a_quote_without_an_expiry_date_does_not_expire() {
         e.expires_on = None;
     }
     given::<Quote>([drafted(), sent(), no_expiry])
-        .at(ts("2030-01-01T00:00:00Z"))
+        .at(at("2030-01-01T00:00:00Z"))
         .when(QuoteCommand::Expire {
             time_zone: london(),
         })
@@ -302,7 +304,7 @@ fn an_accepted_quote_never_expires() {
     let history = vec![drafted(), sent()];
     let accepted = accepted_on(history.clone());
     given::<Quote>(history.into_iter().chain([accepted]))
-        .at(ts("2030-01-01T00:00:00Z"))
+        .at(at("2030-01-01T00:00:00Z"))
         .when(QuoteCommand::Expire {
             time_zone: london(),
         })

@@ -10,13 +10,11 @@ use super::*;
 use crate::access::{By, ClientPortal, Sections};
 use crate::aggregate::Aggregate;
 use crate::ids::{ClientId, CommentId, LineId, QuoteId, SessionId, StaffId, TeamId};
-use crate::money::Currency;
+use crate::testing::fixtures::{at, d, gbp, now};
 use crate::testing::given;
-use crate::time::Timestamp;
 use jiff::civil::date;
 use jiff::tz::TimeZone;
 use rust_decimal::Decimal;
-use std::str::FromStr;
 use uuid::Uuid;
 
 fn team() -> TeamId {
@@ -34,21 +32,8 @@ fn boiler() -> LineId {
 fn filter() -> LineId {
     LineId(Uuid::from_u128(0x12))
 }
-fn d(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap_or_default()
-}
-fn gbp() -> Currency {
-    Currency::from_code("GBP").unwrap_or_default()
-}
 fn london() -> TimeZone {
-    TimeZone::get("Europe/London").unwrap_or(TimeZone::UTC)
-}
-fn ts(rfc3339: &str) -> Timestamp {
-    Timestamp::parse_rfc3339(rfc3339).unwrap_or(Timestamp::UNIX_EPOCH)
-}
-/// The default scenario instant: 2027-01-15T08:00:00Z.
-fn now() -> Timestamp {
-    ts("2027-01-15T08:00:00Z")
+    TimeZone::get("Europe/London").expect("the bundled time zones hold Europe/London")
 }
 
 fn portal() -> ClientPortal {

@@ -1,9 +1,6 @@
 use super::*;
+use crate::testing::fixtures::at;
 use crate::time::Timestamp;
-
-fn at(text: &str) -> Timestamp {
-    Timestamp::parse_rfc3339(text).expect("test instant")
-}
 
 fn slot(start: &str, end: &str) -> Slot {
     Slot {
