@@ -100,9 +100,8 @@ async fn open_kurrent(url: &str) -> Result<Arc<dyn EventStore>, StoreError> {
 
 #[cfg(not(feature = "kurrentdb"))]
 async fn open_kurrent(_url: &str) -> Result<Arc<dyn EventStore>, StoreError> {
-    Err(StoreError::Backend(
+    Err(StoreError::backend(
         "CMA_EVENTSTORE_URL is set, but this build has no KurrentDB support \
-         (build with `--features kurrentdb`)"
-            .to_owned(),
+         (build with `--features kurrentdb`)",
     ))
 }

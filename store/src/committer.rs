@@ -154,7 +154,7 @@ pub type Health = Result<(), StoreError>;
 /// said, the batch wrote nothing and may succeed when tried again.
 fn unavailable(e: StoreError) -> StoreError {
     match e {
-        StoreError::Backend(reason) => StoreError::Unavailable(reason),
+        StoreError::Backend { reason, source } => StoreError::Unavailable { reason, source },
         other => other,
     }
 }
@@ -330,5 +330,24 @@ mod tests {
         assert_eq!(pause(3), RETRY_MIN * 4);
         assert_eq!(pause(10), RETRY_MAX);
         assert_eq!(pause(u32::MAX), RETRY_MAX);
+    }
+
+    #[test]
+    fn a_failed_batch_is_unavailable_to_every_appender_with_its_cause() {
+        let cause = std::io::Error::new(std::io::ErrorKind::StorageFull, "disk full");
+        let failed = unavailable(StoreError::because("commit failed", cause));
+
+        // Each appender of the batch gets a clone; all keep the one cause.
+        for e in [failed.clone(), failed] {
+            assert!(e.is_transient());
+            assert_eq!(
+                e.to_string(),
+                "event store unavailable: commit failed: disk full"
+            );
+            let io = std::error::Error::source(&e)
+                .and_then(|s| s.downcast_ref::<std::io::Error>())
+                .expect("the cause survives");
+            assert_eq!(io.kind(), std::io::ErrorKind::StorageFull);
+        }
     }
 }

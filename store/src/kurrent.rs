@@ -46,13 +46,22 @@ impl KurrentStore {
         let settings: ClientSettings =
             url.parse()
                 .map_err(|e: kurrentdb::ClientSettingsParseError| {
-                    StoreError::Backend(match e.error() {
-                        Some(cause) => format!("invalid KurrentDB connection string: {cause}"),
-                        None => "invalid KurrentDB connection string".to_owned(),
-                    })
+                    // The parse error's own text holds the connection
+                    // string, password and all: only its cause is kept.
+                    const INVALID: &str = "invalid KurrentDB connection string";
+                    match e.error() {
+                        Some(&cause) => StoreError::because(INVALID, cause),
+                        None => StoreError::backend(INVALID),
+                    }
                 })?;
-        let client = Client::new(settings)
-            .map_err(|e| StoreError::Backend(format!("cannot create KurrentDB client: {e}")))?;
+        let client = Client::new(settings).map_err(|e| {
+            let reason = format!("cannot create KurrentDB client: {e}");
+            let cause: Box<dyn std::error::Error + Send + Sync> = e.into();
+            StoreError::Backend {
+                reason,
+                source: Some(cause.into()),
+            }
+        })?;
         let (committed, _) = watch::channel(head_of(&client).await?);
         let follower = tokio::spawn(follow(client.clone(), committed.clone()));
         Ok(Self {
@@ -97,7 +106,7 @@ impl KurrentStore {
         let written = collect(read).await.map_err(backend)?;
         let ids = written.iter().map(|e| e.id);
         if !ids.eq(events.iter().map(|e| e.event_id)) {
-            return Err(StoreError::Backend(format!(
+            return Err(StoreError::backend(format!(
                 "stream {stream} does not hold the events just appended at revision {first}"
             )));
         }
@@ -243,8 +252,8 @@ fn backend(e: kurrentdb::Error) -> StoreError {
         kurrentdb::Error::ConnectionClosed
         | kurrentdb::Error::GrpcConnectionError(_)
         | kurrentdb::Error::NotLeaderException(_)
-        | kurrentdb::Error::DeadlineExceeded => StoreError::Unavailable(e.to_string()),
-        e => StoreError::Backend(e.to_string()),
+        | kurrentdb::Error::DeadlineExceeded => StoreError::from_backend(e, true),
+        e => StoreError::from_backend(e, false),
     }
 }
 

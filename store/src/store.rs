@@ -61,36 +61,112 @@ pub enum AppendError {
     Store(#[from] StoreError),
 }
 
-#[derive(Clone, Debug, thiserror::Error)]
+/// The error beneath a [`StoreError`]. Shared, not owned, because a store
+/// error is `Clone`: the writer hands a failed batch's one error to every
+/// append of the batch, and keeps it as its health until it recovers.
+pub type Cause = std::sync::Arc<dyn std::error::Error + Send + Sync>;
+
+/// What went wrong in the event store. `reason` is the text shown (the
+/// cause's own words included); `source` is the error beneath, when there is
+/// one, reachable through [`std::error::Error::source`].
+#[derive(Clone, Debug)]
 pub enum StoreError {
     /// The store cannot be reached or cannot write right now (a lost
     /// connection, a full disk, a failed batch): nothing was written, and
     /// the same request may succeed later.
-    #[error("event store unavailable: {0}")]
-    Unavailable(String),
+    Unavailable {
+        reason: String,
+        source: Option<Cause>,
+    },
     /// Any other failure of the backend.
-    #[error("event store error: {0}")]
-    Backend(String),
-    #[error("stored event at position {position} is unreadable: {reason}")]
-    Corrupt { position: Position, reason: String },
-    #[error("the event store is closed")]
+    Backend {
+        reason: String,
+        source: Option<Cause>,
+    },
+    Corrupt {
+        position: Position,
+        reason: String,
+    },
     Closed,
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Unavailable { reason, .. } => write!(f, "event store unavailable: {reason}"),
+            Self::Backend { reason, .. } => write!(f, "event store error: {reason}"),
+            Self::Corrupt { position, reason } => {
+                write!(
+                    f,
+                    "stored event at position {position} is unreadable: {reason}"
+                )
+            }
+            Self::Closed => f.write_str("the event store is closed"),
+        }
+    }
+}
+
+/// Written by hand rather than derived: the source is the cause itself (an
+/// `sqlx::Error`, an `io::Error`...), not the `Arc` holding it, so that it
+/// can be downcast.
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Unavailable { source, .. } | Self::Backend { source, .. } => {
+                let cause: &(dyn std::error::Error + 'static) = source.as_deref()?;
+                Some(cause)
+            }
+            Self::Corrupt { .. } | Self::Closed => None,
+        }
+    }
 }
 
 impl StoreError {
     /// Whether trying again later may succeed.
     pub fn is_transient(&self) -> bool {
-        matches!(self, StoreError::Unavailable(_) | StoreError::Closed)
+        matches!(self, StoreError::Unavailable { .. } | StoreError::Closed)
+    }
+
+    /// A failure of the backend with no error beneath it.
+    pub fn backend(reason: impl Into<String>) -> Self {
+        StoreError::Backend {
+            reason: reason.into(),
+            source: None,
+        }
+    }
+
+    /// A failure of the backend because of `source`, shown as
+    /// `{context}: {source}`.
+    pub fn because(
+        context: impl std::fmt::Display,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        StoreError::Backend {
+            reason: format!("{context}: {source}"),
+            source: Some(std::sync::Arc::new(source)),
+        }
+    }
+
+    /// The backend's own error, shown as it says: unavailable when
+    /// `transient`, a backend failure otherwise.
+    pub fn from_backend(
+        source: impl std::error::Error + Send + Sync + 'static,
+        transient: bool,
+    ) -> Self {
+        let reason = source.to_string();
+        let source = Some(std::sync::Arc::new(source) as Cause);
+        if transient {
+            StoreError::Unavailable { reason, source }
+        } else {
+            StoreError::Backend { reason, source }
+        }
     }
 }
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        if transient(&e) {
-            StoreError::Unavailable(e.to_string())
-        } else {
-            StoreError::Backend(e.to_string())
-        }
+        let transient = transient(&e);
+        StoreError::from_backend(e, transient)
     }
 }
 
@@ -130,7 +206,7 @@ fn transient_code(code: &str) -> bool {
 
 impl From<sqlx::migrate::MigrateError> for StoreError {
     fn from(e: sqlx::migrate::MigrateError) -> Self {
-        StoreError::Backend(e.to_string())
+        StoreError::from_backend(e, false)
     }
 }
 
@@ -247,5 +323,60 @@ pub(crate) async fn visit_all<T: Send + 'static>(
         Ok(visitor)
     })
     .await
-    .map_err(|e| StoreError::Backend(format!("scan stopped: {e}")))?
+    .map_err(|e| StoreError::because("scan stopped", e))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::Connection;
+    use std::error::Error;
+
+    #[tokio::test]
+    async fn a_failed_query_keeps_the_sqlx_error_as_its_source() {
+        let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
+            .await
+            .expect("in-memory SQLite");
+        let failure = sqlx::query("SELECT position FROM no_such_table")
+            .execute(&mut conn)
+            .await
+            .expect_err("the table does not exist");
+        let shown = failure.to_string();
+
+        let e = StoreError::from(failure);
+
+        assert!(!e.is_transient());
+        assert_eq!(e.to_string(), format!("event store error: {shown}"));
+        let source = e.source().expect("a source");
+        let sqlx::Error::Database(db) = source
+            .downcast_ref::<sqlx::Error>()
+            .expect("the source is the sqlx error")
+        else {
+            panic!("a database error, not {source:?}");
+        };
+        assert!(db.message().contains("no such table"), "{db}");
+    }
+
+    #[tokio::test]
+    async fn a_store_that_cannot_create_its_folder_says_why() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("a-file");
+        std::fs::write(&file, b"not a folder").expect("write");
+
+        let Err(e) = crate::sqlite::SqliteStore::open(&file.join("log").join("events.db")).await
+        else {
+            panic!("opened a log under a file");
+        };
+
+        assert!(
+            e.to_string()
+                .starts_with("event store error: cannot create "),
+            "{e}"
+        );
+        let io = e
+            .source()
+            .and_then(|s| s.downcast_ref::<std::io::Error>())
+            .expect("the source is the io error");
+        assert_eq!(io.kind(), std::io::ErrorKind::NotADirectory);
+    }
 }

@@ -178,7 +178,7 @@ async fn check(
     visitor
         .downcast::<Stretch>()
         .map(|stretch| *stretch)
-        .map_err(|_| StoreError::Backend("the store gave back another visitor".into()))
+        .map_err(|_| StoreError::backend("the store gave back another visitor"))
 }
 
 /// The stretches of positions `from + 1 ..= head`, several checked at a time.

@@ -64,7 +64,10 @@ async fn append(
 
 fn assert_unavailable(outcome: &Result<Appended, AppendError>) {
     assert!(
-        matches!(outcome, Err(AppendError::Store(StoreError::Unavailable(_)))),
+        matches!(
+            outcome,
+            Err(AppendError::Store(StoreError::Unavailable { .. }))
+        ),
         "expected the store to be unavailable: {outcome:?}"
     );
 }
@@ -196,7 +199,7 @@ async fn writer_reconnects(database: &str) {
     let outcome = append(&store, &stream, Expected::Exactly(version), doomed).await;
     assert_unavailable(&outcome);
     assert!(
-        matches!(store.can_append(), Err(StoreError::Unavailable(_))),
+        matches!(store.can_append(), Err(StoreError::Unavailable { .. })),
         "health after the failed batch: {:?}",
         store.can_append()
     );
@@ -346,7 +349,7 @@ async fn sqlite_writer_recovers_when_a_full_disk_has_room_again() {
     }
     assert!(failed, "the full disk never refused an append");
     assert!(
-        matches!(store.can_append(), Err(StoreError::Unavailable(_))),
+        matches!(store.can_append(), Err(StoreError::Unavailable { .. })),
         "health while the disk is full: {:?}",
         store.can_append()
     );

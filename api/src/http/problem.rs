@@ -152,7 +152,7 @@ impl From<std::io::Error> for ApiError {
             | Kind::StorageFull
             | Kind::QuotaExceeded
             | Kind::ReadOnlyFilesystem
-            | Kind::ResourceBusy => Self::from(StoreError::Unavailable(e.to_string())),
+            | Kind::ResourceBusy => Self::from(StoreError::from_backend(e, true)),
             _ => Self::internal(e),
         }
     }
@@ -163,7 +163,7 @@ impl From<cma_projections::ProjectionError> for ApiError {
         match e {
             cma_projections::ProjectionError::Db(e) => Self::from(e),
             // The projector's SQLite writer busy past its busy timeout.
-            e if e.is_transient() => Self::from(StoreError::Unavailable(e.to_string())),
+            e if e.is_transient() => Self::from(StoreError::from_backend(e, true)),
             e => Self::internal(e),
         }
     }
@@ -279,7 +279,10 @@ mod tests {
     #[tokio::test]
     async fn an_unavailable_store_is_a_503_to_retry_later() {
         for error in [
-            StoreError::Unavailable("database or disk is full".to_owned()),
+            StoreError::Unavailable {
+                reason: "database or disk is full".to_owned(),
+                source: None,
+            },
             StoreError::Closed,
         ] {
             let response = ApiError::from(error).into_response();

@@ -55,7 +55,7 @@ pub fn to_event_data(
     EventData::binary(&event.event_type, event.payload.clone().into())
         .id(event.event_id)
         .metadata_as_json(&metadata)
-        .map_err(|e| StoreError::Backend(format!("cannot encode event metadata: {e}")))
+        .map_err(|e| StoreError::because("cannot encode event metadata", e))
 }
 
 /// Our envelope back from a KurrentDB event; `None` when the event was not

@@ -28,7 +28,7 @@ const IDLE: usize = 4;
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        StoreError::Backend(e.to_string())
+        StoreError::from_backend(e, false)
     }
 }
 
@@ -99,7 +99,7 @@ impl SqliteReader {
             out
         })
         .await
-        .map_err(|e| StoreError::Backend(format!("read stopped: {e}")))?
+        .map_err(|e| StoreError::because("read stopped", e))?
     }
 }
 
@@ -118,16 +118,14 @@ impl<'r> Columns<'r> for &'r Row<'_> {
 
     fn uuid(&self, i: usize) -> Result<Option<Uuid>, StoreError> {
         self.bytes(i)?
-            .map(|b| {
-                Uuid::from_slice(b).map_err(|_| StoreError::Backend("malformed id column".into()))
-            })
+            .map(|b| Uuid::from_slice(b).map_err(|_| StoreError::backend("malformed id column")))
             .transpose()
     }
 }
 
 impl From<FromSqlError> for StoreError {
     fn from(e: FromSqlError) -> Self {
-        StoreError::Backend(format!("unexpected column type: {e}"))
+        StoreError::because("unexpected column type", e)
     }
 }
 
