@@ -132,7 +132,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| format!("migration failed: {e}"))?;
             store.close().await;
-            crate::read_db::open(&config).await?.close().await;
+            crate::db::open(&config).await?.close().await;
             println!("migrations applied");
             Ok(())
         }
@@ -176,7 +176,7 @@ async fn rebuild_projections(args: RebuildArgs) -> Result<(), String> {
     let store = crate::stores::open_event_store(args.config.existing()?)
         .await
         .map_err(|e| format!("cannot open the event log: {e}"))?;
-    let read = crate::read_db::open(&args.config).await?;
+    let read = crate::db::open(&args.config).await?;
     let outcome = rebuild::rebuild(store.clone(), &read, &projectors, &rebuild::Bar::new()).await;
     read.close().await;
     store.close().await;

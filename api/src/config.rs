@@ -2,7 +2,7 @@
 //! (`cma worker`): flags, each with its environment variable.
 
 use crate::email;
-use crate::file_storage::{BucketOption, BucketUrl};
+use crate::storage::{BucketOption, BucketUrl};
 use clap::Args;
 use ipnet::IpNet;
 use std::net::{IpAddr, SocketAddr};

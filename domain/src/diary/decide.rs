@@ -87,6 +87,12 @@ fn add(
             max: MAX_TITLE_CHARS,
         });
     }
+    if title
+        .as_deref()
+        .is_some_and(|t| crate::text::refused_char(t, crate::text::Lines::One).is_some())
+    {
+        return Err(DiaryError::TitleHasHiddenCharacters);
+    }
     let added = AppointmentAdded {
         appointment,
         by: staff,

@@ -29,6 +29,11 @@ pub enum DiaryError {
     #[error("an appointment title has at most {max} characters")]
     #[strum_discriminants(strum(serialize = "diary-title-too-long"))]
     TitleTooLong { max: usize },
+    #[error(
+        "an appointment title is one line without control, bidirectional or invisible characters"
+    )]
+    #[strum_discriminants(strum(serialize = "diary-title-has-hidden-characters"))]
+    TitleHasHiddenCharacters,
     #[error("it is less than 24 hours to the appointment: please contact the business")]
     CancellationWindowClosed,
     #[error("the appointment has already taken place")]
@@ -49,6 +54,7 @@ impl Rule for DiaryRule {
             NotBookable
             | EmptyRange
             | TitleTooLong
+            | TitleHasHiddenCharacters
             | CancellationWindowClosed
             | WindowStillOpen
             | NotEnded => RefusalKind::Unprocessable,

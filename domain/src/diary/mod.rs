@@ -30,6 +30,7 @@ mod state;
 mod tests;
 
 pub use commands::DiaryCommand;
+pub use decide::MAX_TITLE_CHARS;
 pub use errors::{DiaryError, DiaryRule};
 pub use events::{
     AppointmentAdded, AppointmentBooked, AppointmentCancelled, AppointmentCompleted,

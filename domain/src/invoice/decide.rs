@@ -90,6 +90,9 @@ fn issue(
             max: MAX_NUMBER_CHARS,
         });
     }
+    if crate::text::refused_char(number, crate::text::Lines::One).is_some() {
+        return Err(InvoiceError::NumberHasHiddenCharacters);
+    }
     if lines.is_empty() {
         return Err(InvoiceError::NoLines);
     }
@@ -125,6 +128,9 @@ fn line(currency: Currency, line: usize, input: &LineInput) -> Result<InvoiceLin
             line,
             max: MAX_DESCRIPTION_CHARS,
         });
+    }
+    if crate::text::refused_char(description, crate::text::Lines::Many).is_some() {
+        return Err(InvoiceError::DescriptionHasHiddenCharacters { line });
     }
     check_line(input.quantity, input.unit_price, input.tax_rate)
         .map_err(|error| InvoiceError::Amount { line, error })?;

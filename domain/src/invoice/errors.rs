@@ -19,6 +19,8 @@ pub enum InvoiceError {
     BlankNumber,
     #[error("an invoice number has at most {max} characters")]
     NumberTooLong { max: usize },
+    #[error("an invoice number is one line without control, bidirectional or invisible characters")]
+    NumberHasHiddenCharacters,
     #[error("an invoice needs at least one line")]
     #[strum_discriminants(strum(serialize = "invoice-no-lines"))]
     NoLines,
@@ -30,6 +32,11 @@ pub enum InvoiceError {
     #[error("line {line}: a description has at most {max} characters")]
     #[strum_discriminants(strum(serialize = "invoice-description-too-long"))]
     DescriptionTooLong { line: usize, max: usize },
+    #[error(
+        "line {line}: a description may not hold control, bidirectional or invisible characters"
+    )]
+    #[strum_discriminants(strum(serialize = "invoice-description-has-hidden-characters"))]
+    DescriptionHasHiddenCharacters { line: usize },
     #[error("line {line}: {error}")]
     Amount { line: usize, error: AmountError },
     #[error("a payment must be more than zero")]
@@ -54,10 +61,12 @@ impl Rule for InvoiceRule {
             AlreadyIssued | AlreadyPaid | PaymentIdTaken | NotYetOverdue => RefusalKind::Conflict,
             BlankNumber
             | NumberTooLong
+            | NumberHasHiddenCharacters
             | NoLines
             | TooManyLines
             | BlankDescription
             | DescriptionTooLong
+            | DescriptionHasHiddenCharacters
             | Amount
             | PaymentNotPositive
             | PaymentTooPrecise

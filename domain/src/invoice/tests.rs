@@ -167,6 +167,48 @@ fn a_line_needs_a_description() {
 }
 
 #[test]
+fn a_number_is_one_line_without_escapes_or_overrides() {
+    for number in ["INV\n42", "INV\u{1b}[2J42", "INV-\u{202e}24"] {
+        let mut cmd = issue();
+        if let InvoiceCommand::Issue { number: n, .. } = &mut cmd {
+            *n = number.to_owned();
+        }
+        given::<Invoice>([])
+            .when(cmd)
+            .then_refused(InvoiceError::NumberHasHiddenCharacters);
+    }
+}
+
+#[test]
+fn a_description_may_span_lines_but_holds_no_escapes_or_overrides() {
+    for description in [
+        "Radiator\r\nfitted",
+        "Radiator\u{1b}[2J",
+        "Radiator\u{200b}",
+    ] {
+        let lines = vec![
+            line("Fit radiator", "2", "50", "20"),
+            line(description, "1", "10", "20"),
+        ];
+        given::<Invoice>([])
+            .when(issue_in("GBP", lines))
+            .then_refused(InvoiceError::DescriptionHasHiddenCharacters { line: 2 });
+    }
+    let lines = vec![line("Fit radiator\n\tkitchen, 600 mm", "2", "50", "20")];
+    let events = given::<Invoice>([])
+        .when(issue_in("GBP", lines))
+        .outcome()
+        .expect("issues");
+    let [InvoiceEvent::Issued(issued)] = events.as_slice() else {
+        panic!("{events:?}")
+    };
+    assert_eq!(
+        issued.lines[0].description,
+        "Fit radiator\n\tkitchen, 600 mm"
+    );
+}
+
+#[test]
 fn a_negative_quantity_is_refused() {
     given::<Invoice>([])
         .when(issue_in("GBP", vec![line("Refund", "-1", "10", "0")]))

@@ -26,6 +26,9 @@ pub enum QuoteError {
     #[error("the title is longer than {max} characters", max = super::rules::MAX_TITLE)]
     #[strum_discriminants(strum(serialize = "quote-title-too-long"))]
     TitleTooLong,
+    #[error("the title is one line without control, bidirectional or invisible characters")]
+    #[strum_discriminants(strum(serialize = "quote-title-has-hidden-characters"))]
+    TitleHasHiddenCharacters,
     #[error("a quote needs at least one line")]
     #[strum_discriminants(strum(serialize = "quote-no-lines"))]
     NoLines,
@@ -39,6 +42,11 @@ pub enum QuoteError {
     #[error("the description of line {0} is too long")]
     #[strum_discriminants(strum(serialize = "quote-description-too-long"))]
     DescriptionTooLong(LineId),
+    #[error(
+        "the description of line {0} may not hold control, bidirectional or invisible characters"
+    )]
+    #[strum_discriminants(strum(serialize = "quote-description-has-hidden-characters"))]
+    DescriptionHasHiddenCharacters(LineId),
     #[error("line {line}: {reason}")]
     InvalidAmount { line: LineId, reason: AmountError },
     #[error("line {0} is required, so it must be selected")]
@@ -86,20 +94,17 @@ impl Rule for QuoteRule {
         match self {
             Access => RefusalKind::Forbidden,
             QuoteNotFound | UnknownLine => RefusalKind::NotFound,
-            QuoteAlreadyExists
-            | QuoteLocked
-            | AlreadyAccepted
-            | QuoteWithdrawn
-            | QuoteExpired
-            | NotYetExpired
-            | RevisionChanged => RefusalKind::Conflict,
+            QuoteAlreadyExists | QuoteLocked | AlreadyAccepted | QuoteWithdrawn | QuoteExpired
+            | NotYetExpired | RevisionChanged => RefusalKind::Conflict,
             TitleMissing
             | TitleTooLong
+            | TitleHasHiddenCharacters
             | NoLines
             | TooManyLines
             | DuplicateLine
             | DescriptionMissing
             | DescriptionTooLong
+            | DescriptionHasHiddenCharacters
             | InvalidAmount
             | RequiredLineUnselected
             | LineNotOptional

@@ -23,6 +23,9 @@ pub fn title(raw: &str) -> Result<String, QuoteError> {
     if title.chars().count() > MAX_TITLE {
         return Err(QuoteError::TitleTooLong);
     }
+    if crate::text::refused_char(title, crate::text::Lines::One).is_some() {
+        return Err(QuoteError::TitleHasHiddenCharacters);
+    }
     Ok(title.to_owned())
 }
 
@@ -47,6 +50,9 @@ pub fn lines(raw: Vec<QuoteLine>) -> Result<Vec<QuoteLine>, QuoteError> {
             }
             if line.description.chars().count() > MAX_DESCRIPTION {
                 return Err(QuoteError::DescriptionTooLong(line.id));
+            }
+            if crate::text::refused_char(&line.description, crate::text::Lines::Many).is_some() {
+                return Err(QuoteError::DescriptionHasHiddenCharacters(line.id));
             }
             check_line(line.quantity, line.unit_price, line.tax_rate).map_err(|reason| {
                 QuoteError::InvalidAmount {

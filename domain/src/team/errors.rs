@@ -20,6 +20,11 @@ pub enum TeamError {
     StaffNameMissing,
     #[error("{0:?} is too long")]
     TooLong(&'static str),
+    #[error(
+        "{0:?} may not hold control, bidirectional or invisible characters (nor a line break, but in the invite email's body)"
+    )]
+    #[strum_discriminants(strum(serialize = "team-hidden-characters"))]
+    HiddenCharacters(&'static str),
     #[error("{0:?} is not an email address")]
     InvalidEmail(String),
     #[error(transparent)]
@@ -59,22 +64,12 @@ impl Rule for TeamRule {
         match self {
             TeamNotFound => RefusalKind::NotFound,
             TeamAlreadyExists | StaffAlreadyAdded | StaffEmailTaken => RefusalKind::Conflict,
-            BusinessNameMissing
-            | StaffNameMissing
-            | TooLong
-            | InvalidEmail
-            | Schedule
-            | InvalidColour
-            | UnknownPlaceholder
-            | UnclosedPlaceholder
-            | SubjectMissing
-            | SubjectNotOneLine
-            | PortalLinkMissing
-            | NotTheLogo
-            | LogoTypeNotAllowed
-            | LogoTooLarge
-            | LogoEmpty
-            | LogoBadDigest => RefusalKind::Unprocessable,
+            BusinessNameMissing | StaffNameMissing | TooLong | HiddenCharacters | InvalidEmail
+            | Schedule | InvalidColour | UnknownPlaceholder | UnclosedPlaceholder
+            | SubjectMissing | SubjectNotOneLine | PortalLinkMissing | NotTheLogo
+            | LogoTypeNotAllowed | LogoTooLarge | LogoEmpty | LogoBadDigest => {
+                RefusalKind::Unprocessable
+            }
         }
     }
 }

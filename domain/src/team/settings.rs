@@ -22,7 +22,25 @@ pub fn business_name(raw: &str) -> Result<String, TeamError> {
     if name.chars().count() > MAX_NAME {
         return Err(TeamError::TooLong("business_name"));
     }
+    one_line(name, "business_name")?;
     Ok(name.to_owned())
+}
+
+/// `text` (the field `field`), if it holds no character refused in one line.
+pub(super) fn one_line(text: &str, field: &'static str) -> Result<(), TeamError> {
+    checked(text, crate::text::Lines::One, field)
+}
+
+/// `text` (the field `field`), if it holds no character refused in `lines`.
+pub(super) fn checked(
+    text: &str,
+    lines: crate::text::Lines,
+    field: &'static str,
+) -> Result<(), TeamError> {
+    match crate::text::refused_char(text, lines) {
+        Some(_) => Err(TeamError::HiddenCharacters(field)),
+        None => Ok(()),
+    }
 }
 
 /// The staff member with a trimmed name and a normalised email, if acceptable.
@@ -34,6 +52,7 @@ pub fn staff_member(raw: StaffMember) -> Result<StaffMember, TeamError> {
     if name.chars().count() > MAX_NAME {
         return Err(TeamError::TooLong("name"));
     }
+    one_line(name, "name")?;
     let email = crate::client::email::normalise(&raw.email)
         .map_err(|_| TeamError::InvalidEmail(raw.email.trim().to_owned()))?;
     Ok(StaffMember {
@@ -71,6 +90,9 @@ pub fn branding(raw: Branding) -> Result<Branding, TeamError> {
         .is_some_and(|t| t.chars().count() > MAX_TAGLINE)
     {
         return Err(TeamError::TooLong("tagline"));
+    }
+    if let Some(tagline) = &tagline {
+        one_line(tagline, "tagline")?;
     }
     Ok(Branding {
         accent_colour,

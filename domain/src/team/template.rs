@@ -6,6 +6,8 @@
 
 use super::errors::TeamError;
 use super::events::EmailTemplate;
+use super::settings;
+use crate::text::Lines;
 
 /// The placeholders an invite template may use.
 pub const PLACEHOLDERS: [&str; 4] = ["client_name", "business_name", "portal_link", "staff_name"];
@@ -68,9 +70,11 @@ pub fn check(template: EmailTemplate) -> Result<EmailTemplate, TeamError> {
     if subject.chars().count() > MAX_SUBJECT {
         return Err(TeamError::TooLong("subject"));
     }
+    settings::one_line(&subject, "subject")?;
     if template.body.chars().count() > MAX_BODY {
         return Err(TeamError::TooLong("body"));
     }
+    settings::checked(&template.body, Lines::Many, "body")?;
     placeholders(&subject)?;
     if !placeholders(&template.body)?.contains(&"portal_link") {
         return Err(TeamError::PortalLinkMissing);

@@ -603,3 +603,66 @@ fn a_bad_contact_address_changes_no_other_setting() {
         .when(cmd)
         .then_refused(TeamError::InvalidEmail("nope".to_owned()));
 }
+
+#[test]
+fn names_and_the_tagline_are_one_line_without_escapes_or_overrides() {
+    let bad = "Hart\u{1b}[2J Plumbing";
+    let create = |business_name: &str, owner: StaffMember| TeamCommand::Create {
+        team: team(),
+        business_name: business_name.to_owned(),
+        owner,
+        time_zone: "Europe/London".to_owned(),
+    };
+    given::<Team>([])
+        .when(create("Hart\nPlumbing", sam()))
+        .then_refused(TeamError::HiddenCharacters("business_name"));
+    let named = |name: &str| StaffMember {
+        name: name.to_owned(),
+        ..sam()
+    };
+    given::<Team>([])
+        .when(create("Hart Plumbing", named("Sam \u{202e}traH")))
+        .then_refused(TeamError::HiddenCharacters("name"));
+    let mut rename = settings(owner());
+    if let TeamCommand::ChangeSettings { business_name, .. } = &mut rename {
+        *business_name = Some(bad.to_owned());
+    }
+    given::<Team>([created()])
+        .when(rename)
+        .then_refused(TeamError::HiddenCharacters("business_name"));
+    given::<Team>([created()])
+        .when(TeamCommand::AddStaff {
+            by: owner(),
+            member: StaffMember {
+                name: "Jo\u{200b}".to_owned(),
+                ..jo()
+            },
+        })
+        .then_refused(TeamError::HiddenCharacters("name"));
+    given::<Team>([created()])
+        .when(with_branding(Branding {
+            tagline: Some("Fast\nfriendly".to_owned()),
+            ..Branding::default()
+        }))
+        .then_refused(TeamError::HiddenCharacters("tagline"));
+}
+
+#[test]
+fn the_invite_body_may_span_lines_but_holds_no_escapes_or_overrides() {
+    given::<Team>([created()])
+        .when(with_template("Your portal\u{2066}", "{{portal_link}}"))
+        .then_refused(TeamError::HiddenCharacters("subject"));
+    given::<Team>([created()])
+        .when(with_template(
+            "Your portal",
+            "Hi\r\n{{portal_link}}\u{1b}[2J",
+        ))
+        .then_refused(TeamError::HiddenCharacters("body"));
+    let outcome = given::<Team>([created()])
+        .when(with_template("Your portal", "Hi,\n\n\t{{portal_link}}\n"))
+        .outcome();
+    assert!(
+        matches!(outcome.as_deref(), Ok([TeamEvent::SettingsChanged(_)])),
+        "{outcome:?}"
+    );
+}

@@ -97,7 +97,7 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, ProjectionError> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(ProjectionError::Writer)?
+        .map_err(|e| ProjectionError::Writer(e.to_string()))?
 }
 
 /// A transaction on the writing connection. Dropped without a commit, it
@@ -133,13 +133,15 @@ impl SqliteTx {
     /// The connection, once the write running on it (if any) has ended.
     async fn connection(&mut self) -> Result<Connection, ProjectionError> {
         if let Some(write) = self.running.take() {
-            let (conn, done) = write.await.map_err(ProjectionError::Writer)?;
+            let (conn, done) = write
+                .await
+                .map_err(|e| ProjectionError::Writer(e.to_string()))?;
             self.conn = Some(conn);
             done?;
         }
         self.conn
             .take()
-            .ok_or_else(|| ProjectionError::WriterState("connection lost"))
+            .ok_or_else(|| ProjectionError::Writer("connection lost".to_owned()))
     }
 
     /// Runs `work` with the connection on a blocking thread.
@@ -150,7 +152,7 @@ impl SqliteTx {
         let conn = self.connection().await?;
         let (conn, out) = on_blocking_thread(conn, work)
             .await
-            .map_err(ProjectionError::Writer)?;
+            .map_err(|e| ProjectionError::Writer(e.to_string()))?;
         self.conn = Some(conn);
         Ok(out?)
     }

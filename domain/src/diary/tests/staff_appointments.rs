@@ -71,3 +71,22 @@ fn adding_the_same_staff_appointment_twice_records_nothing() {
     .when(add(2, "2026-03-28T18:00:00Z", "2026-03-28T19:00:00Z", None))
     .then_nothing();
 }
+
+#[test]
+fn a_staff_appointment_title_is_one_line_without_escapes_or_overrides() {
+    for title in [
+        "Call\nIP 198.51.100.7",
+        "Call\u{1b}[2J",
+        "Call \u{202e}llac",
+        "Call\u{feff}",
+    ] {
+        given::<Diary>([])
+            .when(add(
+                2,
+                "2026-03-28T18:00:00Z",
+                "2026-03-28T19:00:00Z",
+                Some(title),
+            ))
+            .then_refused(DiaryError::TitleHasHiddenCharacters);
+    }
+}

@@ -4,6 +4,7 @@ mod accept;
 mod client;
 mod content;
 mod lifecycle;
+mod text;
 
 use super::samples;
 use super::*;
