@@ -1,11 +1,11 @@
 //! The HTTP application: routes and shared state.
 
 use crate::config::Config;
+use crate::file_storage::ContentStore;
 use crate::http::ApiError;
 use crate::http::consistency::read_your_writes;
 use crate::metrics;
 use crate::roles::Roles;
-use crate::storage::ContentStore;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
@@ -43,10 +43,10 @@ impl AppState {
     pub async fn open(config: Config) -> Result<Self, String> {
         let clock = Clock::from_setting(config.now.as_deref())?;
         let secret_key = crate::secrets::secret_key(&config)?;
-        let store = crate::stores::open_event_store(&config)
+        let store = crate::event_store::open_event_store(&config)
             .await
             .map_err(|e| format!("cannot open the event log: {e}"))?;
-        let read = crate::db::open(&config).await?;
+        let read = crate::read_db::open(&config).await?;
         let files = ContentStore::open(
             &config.files_dir(),
             config.max_upload_bytes,

@@ -14,7 +14,7 @@
 //! On PostgreSQL the databases are backed up with PostgreSQL's own tools
 //! (see `docs/operations.md`).
 
-use crate::stores::StoreArgs;
+use crate::store_args::StoreArgs;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection, SqliteConnection};
 use std::io;

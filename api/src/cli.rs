@@ -3,7 +3,7 @@
 use crate::audit::command::{self, Format};
 use crate::config::{Config, WorkerArgs};
 use crate::roles::Roles;
-use crate::stores::StoreArgs;
+use crate::store_args::StoreArgs;
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand};
 use cma_projections::rebuild;
@@ -128,11 +128,11 @@ pub async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Serve(args) => crate::serve::serve_roles(args.config, args.roles, true).await,
         Command::Migrate(config) => {
-            let store = crate::stores::open_event_store(&config)
+            let store = crate::event_store::open_event_store(&config)
                 .await
                 .map_err(|e| format!("migration failed: {e}"))?;
             store.close().await;
-            crate::db::open(&config).await?.close().await;
+            crate::read_db::open(&config).await?.close().await;
             println!("migrations applied");
             Ok(())
         }
@@ -173,10 +173,10 @@ async fn rebuild_projections(args: RebuildArgs) -> Result<(), String> {
         ));
     }
     let projectors = rebuild::select(&args.names).map_err(|e| e.to_string())?;
-    let store = crate::stores::open_event_store(args.config.existing()?)
+    let store = crate::event_store::open_event_store(args.config.existing()?)
         .await
         .map_err(|e| format!("cannot open the event log: {e}"))?;
-    let read = crate::db::open(&args.config).await?;
+    let read = crate::read_db::open(&args.config).await?;
     let outcome = rebuild::rebuild(store.clone(), &read, &projectors, &rebuild::Bar::new()).await;
     read.close().await;
     store.close().await;

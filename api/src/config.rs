@@ -2,7 +2,7 @@
 //! (`cma worker`): flags, each with its environment variable.
 
 use crate::email;
-use crate::storage::{BucketOption, BucketUrl};
+use crate::file_storage::{BucketOption, BucketUrl};
 use clap::Args;
 use ipnet::IpNet;
 use std::net::{IpAddr, SocketAddr};
@@ -250,7 +250,7 @@ const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 #[derive(Args, Clone, Debug)]
 pub struct WorkerArgs {
     #[command(flatten)]
-    pub stores: crate::stores::StoreArgs,
+    pub stores: crate::store_args::StoreArgs,
 
     /// Base of links in emails: where clients reach the API (default
     /// `http://127.0.0.1:8080`, `cma serve`'s default address).

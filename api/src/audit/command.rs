@@ -2,7 +2,7 @@
 
 use super::certificate::Certificate;
 use super::report::QuoteAudit;
-use crate::stores::Stores;
+use crate::store_args::Stores;
 use cma_domain::ids::QuoteId;
 use cma_store::verify::{Verified, VerifyError, verify_log};
 use cma_store::{EventStore, Position, Service};
@@ -161,7 +161,7 @@ async fn verify_with_progress(store: &dyn EventStore, from: Position) -> Result<
 /// The event log, which must exist: an audit never creates one.
 async fn open(config: &impl Stores) -> Result<Arc<dyn EventStore>, String> {
     let config = config.stores();
-    crate::stores::open_event_store(config.existing()?)
+    crate::event_store::open_event_store(config.existing()?)
         .await
         .map_err(|e| format!("cannot open the event log: {e}"))
 }
