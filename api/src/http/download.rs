@@ -2,7 +2,7 @@
 //! with the sanitised name (or inline, for the team's logo), and no sniffing
 //! by the browser.
 
-use crate::storage::ContentStream;
+use crate::file_storage::ContentStream;
 use axum::body::Body;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};

@@ -8,8 +8,8 @@
 //! never holds more than that in memory.
 
 use crate::app::AppState;
+use crate::file_storage::{Accepts, ContentStore, Stored, UploadError};
 use crate::http::ApiError;
-use crate::storage::{Accepts, ContentStore, Stored, UploadError};
 use axum::body::Body;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Request, State};

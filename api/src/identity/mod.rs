@@ -1,9 +1,9 @@
-//! Identity: passwords, sessions, the login index and rate limits.
+//! Identity: passwords and their check, sessions, the login index and rate limits.
 
 pub mod links;
-pub mod login;
-pub mod logins;
+pub mod login_index;
 pub mod origin;
+pub mod password_check;
 pub mod passwords;
 pub mod principal;
 pub mod rate_limit;

@@ -2,7 +2,7 @@
 //! database, found by the SHA-256 of its token, so any API process can
 //! serve any request.
 
-use super::logins::normalise;
+use super::login_index::normalise;
 use super::principal::Principal;
 use super::tokens::{new_session_token, session_key};
 use cma_domain::Timestamp;

@@ -5,7 +5,7 @@ use super::bodies::LoginRequest;
 use crate::app::AppState;
 use crate::http::session::LoggedIn;
 use crate::http::{ApiError, Requester, cookies};
-use crate::identity::login::check_password;
+use crate::identity::password_check::check_password;
 use crate::identity::rate_limit::{Action, Limiter, check_email_length};
 use crate::identity::tokens::{device_cookie, known_device, new_device_id};
 use crate::identity::{Kind, Principal, sessions};

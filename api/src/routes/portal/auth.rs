@@ -6,7 +6,7 @@ use crate::http::{ApiError, Json, Requester, cookies};
 use crate::identity::links::set_password as use_link;
 use crate::identity::rate_limit::{Action, Limiter, RESET_LINKS_PER_ADDRESS, check_email_length};
 use crate::identity::tokens::csrf_token;
-use crate::identity::{Kind, Principal, logins};
+use crate::identity::{Kind, Principal, login_index};
 use crate::routes::bodies::LoginRequest;
 use crate::routes::bodies::Positioned;
 use crate::routes::sessions::{login, open_session, with_session_cookies};
@@ -182,7 +182,7 @@ async fn reset_request(
     if !links.try_reserve(&state.read, now).await? {
         return Ok(StatusCode::ACCEPTED);
     }
-    for principal in logins::find(state.read.pool(), Kind::Client, &body.email).await? {
+    for principal in login_index::find(state.read.pool(), Kind::Client, &body.email).await? {
         let login = principal.id();
         let credentials = state
             .service

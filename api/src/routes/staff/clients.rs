@@ -2,7 +2,7 @@
 
 use crate::app::AppState;
 use crate::http::{ApiError, Json, Path, StaffSession};
-use crate::identity::{Principal, logins, sessions};
+use crate::identity::{Principal, login_index, sessions};
 use crate::routes::bodies::Positioned;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -222,7 +222,7 @@ async fn invite(
             },
         )
         .await?;
-    logins::record(
+    login_index::record(
         state.read.pool(),
         Principal::Client {
             client,

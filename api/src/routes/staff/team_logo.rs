@@ -7,11 +7,11 @@
 //! team read model says where its bytes are.
 
 use crate::app::AppState;
+use crate::file_storage::Accepts;
 use crate::http::upload::receive;
 use crate::http::{ApiError, Json, StaffSession};
 use crate::routes::bodies::Positioned;
 use crate::routes::content::send_logo;
-use crate::storage::Accepts;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::HeaderMap;

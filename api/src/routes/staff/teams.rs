@@ -3,7 +3,7 @@
 use crate::app::AppState;
 use crate::http::{ApiError, Json, Requester};
 use crate::identity::rate_limit::{Action, Limiter, check_email_length};
-use crate::identity::{Principal, logins, passwords};
+use crate::identity::{Principal, login_index, passwords};
 use axum::http::StatusCode;
 use cma_domain::client::email;
 use cma_domain::credentials::{Credentials, CredentialsCommand};
@@ -74,12 +74,12 @@ async fn signup(
         // The address is free again; a failure to free it leaves it
         // claimed, which the original error still explains (and a later
         // signup takes the claim over once it is stale).
-        let _ = logins::unclaim(state.read.pool(), owner).await;
+        let _ = login_index::unclaim(state.read.pool(), owner).await;
     }
     let registered = created?;
     // The login is complete; should this fail, the credentials recorded
     // above still keep the claim from being taken over.
-    let _ = logins::confirm(state.read.pool(), owner).await;
+    let _ = login_index::confirm(state.read.pool(), owner).await;
     Ok((
         StatusCode::CREATED,
         Json(SignupResponse {
@@ -92,15 +92,15 @@ async fn signup(
 
 /// Claims `email` for `owner`: false when a staff login or a signup in
 /// progress holds it. A claim left by a signup that never finished (older
-/// than [`logins::ABANDONED_AFTER_SECONDS`], its staff member without
+/// than [`login_index::ABANDONED_AFTER_SECONDS`], its staff member without
 /// credentials in the event store) is taken over; of concurrent signups
 /// doing so, the database's unique index lets one through.
 async fn claim(state: &AppState, owner: Principal, email: &str) -> Result<bool, ApiError> {
     let pool = state.read.pool();
-    let stale = match logins::claim_staff(pool, owner, email, state.clock.now()).await? {
-        logins::Claim::Mine => return Ok(true),
-        logins::Claim::Taken => return Ok(false),
-        logins::Claim::Stale(stale) => stale,
+    let stale = match login_index::claim_staff(pool, owner, email, state.clock.now()).await? {
+        login_index::Claim::Mine => return Ok(true),
+        login_index::Claim::Taken => return Ok(false),
+        login_index::Claim::Stale(stale) => stale,
     };
     let recorded = state
         .service
@@ -110,14 +110,14 @@ async fn claim(state: &AppState, owner: Principal, email: &str) -> Result<bool, 
         .version;
     if recorded != 0 {
         // Its signup did record the login; only the mark was not cleared.
-        let _ = logins::confirm(pool, stale.staff).await;
+        let _ = login_index::confirm(pool, stale.staff).await;
         return Ok(false);
     }
     // Whoever removed it or not, claim again: the unique index decides.
-    logins::take_over(pool, &stale).await?;
+    login_index::take_over(pool, &stale).await?;
     Ok(matches!(
-        logins::claim_staff(pool, owner, email, state.clock.now()).await?,
-        logins::Claim::Mine
+        login_index::claim_staff(pool, owner, email, state.clock.now()).await?,
+        login_index::Claim::Mine
     ))
 }
 

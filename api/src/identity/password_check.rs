@@ -2,7 +2,7 @@
 //! names the credentials streams, which hold the password hashes.
 
 use super::principal::{Kind, Principal};
-use super::{logins, passwords};
+use super::{login_index, passwords};
 use crate::app::AppState;
 use crate::http::ApiError;
 use cma_domain::credentials::Credentials;
@@ -14,7 +14,7 @@ pub async fn check_password(
     email: &str,
     password: &str,
 ) -> Result<Option<Principal>, ApiError> {
-    let candidates = logins::find(state.read.pool(), kind, email).await?;
+    let candidates = login_index::find(state.read.pool(), kind, email).await?;
     if candidates.is_empty() {
         passwords::verify(password.to_owned(), None).await?;
         return Ok(None);
