@@ -229,6 +229,46 @@ impl EventStore for KurrentStore {
         head_of(&self.client).await
     }
 
+    /// Reads `$all` backwards from its end until the event, or one of our
+    /// events recorded before `since`.
+    async fn find_event(
+        &self,
+        event_id: uuid::Uuid,
+        since: cma_domain::Timestamp,
+    ) -> Result<Option<Recorded>, StoreError> {
+        self.ensure_open()?;
+        let mut from = StreamPosition::End;
+        loop {
+            let options = ReadAllOptions::default()
+                .position(from)
+                .backwards()
+                .max_count(PAGE);
+            let page = read_all_page(&self.client, &options).await?;
+            let below = |e: &&RecordedEvent| match from {
+                StreamPosition::Position(p) => e.position < p,
+                _ => true,
+            };
+            let mut oldest = None;
+            for e in page.iter().filter(below) {
+                oldest = Some(e.position);
+                let Some(recorded) = envelope::from_recorded(e) else {
+                    continue;
+                };
+                let recorded = recorded?;
+                if recorded.event.event_id == event_id {
+                    return Ok(Some(recorded));
+                }
+                if recorded.event.recorded_at < since {
+                    return Ok(None);
+                }
+            }
+            match oldest {
+                Some(p) if page.len() == PAGE => from = StreamPosition::Position(p),
+                _ => return Ok(None),
+            }
+        }
+    }
+
     /// Each append goes to the server on its own, so only a closed store
     /// is known not to take appends.
     fn can_append(&self) -> Result<(), StoreError> {

@@ -7,6 +7,7 @@ pub mod chain;
 pub mod clock;
 mod committer;
 pub mod envelope;
+pub mod event_ids;
 #[cfg(feature = "kurrentdb")]
 pub mod kurrent;
 pub mod migrations;
@@ -18,6 +19,7 @@ pub mod store;
 pub mod verify;
 
 pub use clock::Clock;
+pub use event_ids::DerivedIds;
 pub use envelope::{
     Actor, Hash, Metadata, NewEvent, Position, Recorded, StreamId, Version, new_event_id,
 };

@@ -137,6 +137,16 @@ impl LogReader for PgReader {
             .collect()
     }
 
+    async fn find_event(&self, event_id: Uuid) -> Result<Option<Recorded>, StoreError> {
+        let sql = concat!("SELECT ", columns!(), " FROM events WHERE event_id = $1");
+        sqlx::query(sql)
+            .bind(event_id)
+            .fetch_optional(&self.0)
+            .await?
+            .map(|row| recorded(&stored(&&row)?))
+            .transpose()
+    }
+
     async fn head(&self) -> Result<Position, StoreError> {
         let max: Option<i64> = sqlx::query_scalar("SELECT MAX(position) FROM events")
             .fetch_one(&self.0)

@@ -4,6 +4,7 @@
 //! (a second booking of a slot then fails as "slot taken", a second
 //! acceptance as "already accepted").
 
+use crate::event_ids::DerivedIds;
 use crate::envelope::{Actor, Metadata, NewEvent, Position, StreamId, Version, new_event_id};
 use crate::store::{AppendError, EventStore, Expected, StoreError};
 use cma_domain::{Aggregate, DecodeError, EventCodec, Timestamp};
@@ -19,6 +20,9 @@ pub struct CommandContext {
     pub actor: Actor,
     pub metadata: Metadata,
     pub now: Timestamp,
+    /// The ids the command's events get when the request carries an
+    /// idempotency key (fresh ones otherwise).
+    pub event_ids: Option<DerivedIds>,
 }
 
 impl CommandContext {
@@ -33,6 +37,7 @@ impl CommandContext {
                 user_agent: None,
             },
             now,
+            event_ids: None,
         }
     }
 }
@@ -131,9 +136,20 @@ impl Service {
             } else {
                 Expected::Exactly(loaded.version)
             };
-            let envelopes = events.iter().map(|e| envelope(e, ctx)).collect();
+            let ids = match &ctx.event_ids {
+                Some(derived) => derived.peek(events.len()),
+                None => events.iter().map(|_| new_event_id()).collect(),
+            };
+            let envelopes = events
+                .iter()
+                .zip(ids)
+                .map(|(e, id)| envelope(e, id, ctx))
+                .collect();
             match self.store.append(&stream, expected, envelopes).await {
                 Ok(appended) => {
+                    if let Some(derived) = &ctx.event_ids {
+                        derived.take(events.len());
+                    }
                     let state = events.iter().fold(loaded.state, A::evolve);
                     return Ok(Executed {
                         position: appended.last_position(),
@@ -152,10 +168,10 @@ impl Service {
     }
 }
 
-/// Wraps one domain event for the log.
-pub fn envelope<E: EventCodec>(event: &E, ctx: &CommandContext) -> NewEvent {
+/// Wraps one domain event for the log under the id `event_id`.
+pub fn envelope<E: EventCodec>(event: &E, event_id: Uuid, ctx: &CommandContext) -> NewEvent {
     NewEvent {
-        event_id: new_event_id(),
+        event_id,
         event_type: event.event_type().to_owned(),
         schema_version: event.schema_version(),
         recorded_at: ctx.now,

@@ -196,6 +196,8 @@ pub fn to_i64(n: u64) -> i64 {
 pub trait LogReader: Send + Sync + 'static {
     async fn read_stream(&self, stream: &StreamId) -> Result<Vec<Recorded>, StoreError>;
     async fn read_all(&self, after: Position, limit: usize) -> Result<Vec<Recorded>, StoreError>;
+    /// The event with this id, if any.
+    async fn find_event(&self, event_id: Uuid) -> Result<Option<Recorded>, StoreError>;
     async fn head(&self) -> Result<Position, StoreError>;
     async fn scan(
         &self,
@@ -436,6 +438,15 @@ macro_rules! sql_event_log {
                 limit: usize,
             ) -> Result<Vec<$crate::envelope::Recorded>, $crate::store::StoreError> {
                 $crate::sql::LogReader::read_all(&self.reader, after, limit).await
+            }
+
+            async fn find_event(
+                &self,
+                event_id: uuid::Uuid,
+                since: cma_domain::Timestamp,
+            ) -> Result<Option<$crate::envelope::Recorded>, $crate::store::StoreError> {
+                let found = $crate::sql::LogReader::find_event(&self.reader, event_id).await?;
+                Ok(found.filter(|e| e.event.recorded_at >= since))
             }
 
             async fn head(&self) -> Result<$crate::envelope::Position, $crate::store::StoreError> {

@@ -2,6 +2,7 @@
 
 use crate::envelope::{NewEvent, Position, Recorded, StoredRef, StreamId, Version};
 use async_trait::async_trait;
+use cma_domain::Timestamp;
 use std::ops::ControlFlow;
 use tokio::sync::watch;
 use uuid::Uuid;
@@ -249,6 +250,15 @@ pub trait EventStore: Send + Sync + 'static {
         let events = self.read_all(after, limit).await?;
         visit_all(events, |e| Ok(e.as_stored()), visitor).await
     }
+
+    /// The event with id `event_id`, if the log holds one recorded at or
+    /// after `since` (a relational log finds it by its index of event ids; a
+    /// KurrentDB log reads `$all` backwards down to `since`).
+    async fn find_event(
+        &self,
+        event_id: Uuid,
+        since: Timestamp,
+    ) -> Result<Option<Recorded>, StoreError>;
 
     /// The position of the last committed event (0 when the log is empty).
     async fn head(&self) -> Result<Position, StoreError>;

@@ -16,6 +16,8 @@ mod concurrency;
 mod fixtures;
 #[path = "contract/lifecycle.rs"]
 mod lifecycle;
+#[path = "contract/lookup.rs"]
+mod lookup;
 #[path = "contract/order.rs"]
 mod order;
 
@@ -23,6 +25,7 @@ use append::{duplicate_event_ids_fail_only_their_append, empty_append, expectati
 use chain::chain_links;
 use concurrency::concurrent_appenders;
 use lifecycle::{reopen, subscribe_advances};
+use lookup::events_are_found_by_id;
 use order::{contiguous_positions, ordering, paging};
 
 /// One test per property on SQLite and on PostgreSQL.
@@ -93,6 +96,7 @@ macro_rules! kurrentdb {
 relational!(
     round_trip,
     duplicate_event_ids_fail_only_their_append,
+    events_are_found_by_id,
     expectations,
     empty_append,
     ordering,
@@ -106,6 +110,7 @@ relational!(
 
 kurrentdb!(
     round_trip,
+    events_are_found_by_id,
     expectations,
     empty_append,
     ordering,

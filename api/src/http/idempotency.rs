@@ -9,6 +9,14 @@
 //! first request is still running, 409 (`.../idempotency-key-in-use`).
 //! A 5xx answer is not kept (nothing was done, or it is not known): the key
 //! is released so that the retry runs.
+//!
+//! The events a keyed request appends get ids derived from the caller, key
+//! and request ([`DerivedIds`]), so the log itself says whether the request
+//! landed: a claim left without an answer for [`CRASHED_AFTER_SECONDS`] (the
+//! process died between the append and the answer) is settled from the log
+//! by [`recovery`].
+
+mod recovery;
 
 use crate::app::{AppState, JSON_BODY_LIMIT};
 use crate::http::ApiError;
@@ -18,6 +26,7 @@ use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use cma_store::DerivedIds;
 use sha2::{Digest, Sha256};
 
 /// The request header (matched case-insensitively).
@@ -28,6 +37,9 @@ pub const REPLAYED: &str = "Idempotent-Replayed";
 pub const KEPT_SECONDS: i64 = 24 * 60 * 60;
 /// Longest key accepted.
 pub const MAX_KEY_LEN: usize = 255;
+/// Age of an unanswered claim after which its request is taken to have died
+/// with its process (no request runs this long), and a retry settles it.
+pub const CRASHED_AFTER_SECONDS: i64 = 60;
 
 /// What a claim on a key found.
 enum Claim {
@@ -41,8 +53,9 @@ enum Claim {
     },
     /// Another request under the same key.
     Different,
-    /// The first request has not answered yet.
-    Running,
+    /// The first request has not answered yet; it claimed the key at
+    /// `claimed_at` (Unix microseconds).
+    Running { claimed_at: i64 },
 }
 
 pub async fn idempotent(State(state): State<AppState>, request: Request, next: Next) -> Response {
@@ -99,7 +112,15 @@ pub async fn idempotent(State(state): State<AppState>, request: Request, next: N
         }
     };
     let fingerprint = fingerprint(&parts.method, &parts.uri, &bytes);
+    let ids = DerivedIds::new(format!("{caller}\0{key}\0{fingerprint}").as_bytes());
     let claim = match claim(&state, &caller, &key, &fingerprint).await {
+        Ok(Claim::Running { claimed_at }) => {
+            recovery::settle(&state, &caller, &key, &ids, claimed_at).await
+        }
+        Ok(claim) => Ok(claim),
+        Err(e) => Err(e),
+    };
+    let claim = match claim {
         Ok(claim) => claim,
         Err(e) => return e.into_response(),
     };
@@ -118,7 +139,7 @@ pub async fn idempotent(State(state): State<AppState>, request: Request, next: N
             )
             .into_response();
         }
-        Claim::Running => {
+        Claim::Running { .. } => {
             return ApiError::new(
                 crate::http::problem_types::IDEMPOTENCY_KEY_IN_USE,
                 "the first request with this Idempotency-Key has not been answered yet; \
@@ -127,6 +148,7 @@ pub async fn idempotent(State(state): State<AppState>, request: Request, next: N
             .into_response();
         }
     }
+    parts.extensions.insert(ids);
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
@@ -171,8 +193,8 @@ fn fingerprint(method: &Method, uri: &axum::http::Uri, body: &Bytes) -> String {
     hex::encode(hash.finalize())
 }
 
-/// fingerprint, status, content_type, body.
-type KeptRow = (String, Option<i64>, Option<String>, Option<String>);
+/// fingerprint, status, content_type, body, created_at.
+type KeptRow = (String, Option<i64>, Option<String>, Option<String>, i64);
 
 /// Takes the key for this request, or finds what holds it.
 async fn claim(
@@ -207,7 +229,7 @@ async fn claim(
         return Ok(Claim::Mine);
     }
     let row: Option<KeptRow> = sqlx::query_as(
-        "SELECT fingerprint, status, content_type, body FROM idempotency_keys \
+        "SELECT fingerprint, status, content_type, body, created_at FROM idempotency_keys \
          WHERE caller = $1 AND idem_key = $2",
     )
     .bind(caller)
@@ -217,13 +239,13 @@ async fn claim(
     Ok(match row {
         // Released between the insert and the select: the retry may run.
         None => Box::pin(claim(state, caller, key, fingerprint)).await?,
-        Some((kept, _, _, _)) if kept != fingerprint => Claim::Different,
-        Some((_, Some(status), content_type, Some(body))) => Claim::Answered {
+        Some((kept, _, _, _, _)) if kept != fingerprint => Claim::Different,
+        Some((_, Some(status), content_type, Some(body), _)) => Claim::Answered {
             status: u16::try_from(status).unwrap_or(500),
             content_type,
             body,
         },
-        Some(_) => Claim::Running,
+        Some((_, _, _, _, claimed_at)) => Claim::Running { claimed_at },
     })
 }
 

@@ -9,6 +9,7 @@ use crate::http::session::Requester;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
+use cma_store::DerivedIds;
 use std::net::{IpAddr, SocketAddr};
 
 /// Longest user agent kept.
@@ -35,6 +36,7 @@ pub fn requester(parts: &Parts, config: &Config) -> Requester {
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(|ua| ua.chars().take(MAX_USER_AGENT).collect()),
+        event_ids: parts.extensions.get::<DerivedIds>().cloned(),
     }
 }
 

@@ -14,7 +14,7 @@ use cma_domain::access::ClientPortal;
 use cma_domain::client::Client;
 use cma_domain::ids::{ClientId, SessionId, StaffId, TeamId};
 use cma_domain::sha256::digests_equal;
-use cma_store::{Actor, CommandContext, Metadata};
+use cma_store::{Actor, CommandContext, DerivedIds, Metadata};
 
 /// A logged-in staff member. Staff routes take this; a client session gets 403.
 #[derive(Clone, Debug)]
@@ -42,6 +42,8 @@ pub struct ClientSession {
 pub struct Requester {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// The ids of the events a request with an `Idempotency-Key` appends.
+    pub event_ids: Option<DerivedIds>,
 }
 
 impl StaffSession {
@@ -68,6 +70,7 @@ impl Requester {
                 user_agent: self.user_agent.clone(),
             },
             now: state.clock.now(),
+            event_ids: self.event_ids.clone(),
         }
     }
 }

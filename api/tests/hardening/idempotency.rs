@@ -207,3 +207,75 @@ async fn without_a_session_the_key_is_not_kept_and_the_web_client_sends_one() {
         .expect("text");
     assert!(script.contains("'Idempotency-Key'] = crypto.randomUUID()"));
 }
+
+/// Puts the read database's record of `key` back to what a crash between
+/// the append and the stored answer leaves: the claim, aged past the time a
+/// request can run, without an answer.
+async fn lose_the_answer(server: &Server, key: &str) {
+    use sqlx::Connection;
+    let url = format!("sqlite://{}", server.data_dir().join("read.db").display());
+    let mut read = sqlx::SqliteConnection::connect(&url)
+        .await
+        .expect("read db");
+    let cleared = sqlx::query(
+        "UPDATE idempotency_keys SET status = NULL, content_type = NULL, body = NULL, \
+         created_at = created_at - 120000000 WHERE idem_key = $1",
+    )
+    .bind(key)
+    .execute(&mut read)
+    .await
+    .expect("update")
+    .rows_affected();
+    assert_eq!(cleared, 1);
+    read.close().await.expect("close");
+}
+
+#[tokio::test]
+async fn a_retry_after_a_crash_between_append_and_answer_is_answered_from_the_log() {
+    let server = Server::start_with(at(NOW)).await;
+    let staff = server.signup("crash@ace.example").await;
+    let invoice = invoice(&server, &staff).await;
+    let path = format!("/api/v1/invoices/{invoice}/payments");
+    let payment = json!({"amount": "30.00", "paid_on": "2026-12-02"});
+
+    // The route claims the key and appends the payment; the answer is lost.
+    let (status, _, first) =
+        post_with_key(&server, &path, &staff.token, "pay-crash", payment.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    lose_the_answer(&server, "pay-crash").await;
+
+    // The retry finds the payment's event in the log: the outcome, not a
+    // second payment, and from then on that answer.
+    for _ in 0..2 {
+        let (status, replayed, again) =
+            post_with_key(&server, &path, &staff.token, "pay-crash", payment.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{again}");
+        assert_eq!(replayed.as_deref(), Some("true"));
+        assert_eq!(again["position"], first["position"], "{again} {first}");
+    }
+    assert_eq!(payments(&server, &staff, &invoice).await, 1);
+
+    // A command that crashed before its append left nothing in the log: the
+    // retry takes the claim over and runs it (once).
+    let (status, _, refused) = post_with_key(
+        &server,
+        &path,
+        &staff.token,
+        "pay-lost",
+        json!({"amount": "0.00", "paid_on": "2026-12-02"}),
+    )
+    .await;
+    assert!(status.is_client_error(), "{refused}");
+    lose_the_answer(&server, "pay-lost").await;
+    let (status, replayed, again) = post_with_key(
+        &server,
+        &path,
+        &staff.token,
+        "pay-lost",
+        json!({"amount": "0.00", "paid_on": "2026-12-02"}),
+    )
+    .await;
+    assert!(status.is_client_error(), "{again}");
+    assert_eq!(replayed, None, "run again, not replayed");
+    assert_eq!(payments(&server, &staff, &invoice).await, 1);
+}

@@ -165,6 +165,14 @@ impl LogReader for SqliteReader {
             .await
     }
 
+    async fn find_event(&self, event_id: Uuid) -> Result<Option<Recorded>, StoreError> {
+        self.run(move |conn| {
+            let sql = concat!("SELECT ", columns!(), " FROM events WHERE event_id = ?1");
+            Ok(events(conn, sql, [event_id.as_bytes().to_vec()])?.pop())
+        })
+        .await
+    }
+
     async fn head(&self) -> Result<Position, StoreError> {
         self.run(|conn| {
             let max: Option<i64> = conn
