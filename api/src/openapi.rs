@@ -14,7 +14,9 @@ use crate::http::cookies;
 use crate::http::idempotency::{IDEMPOTENCY_KEY, MAX_KEY_LEN};
 use crate::http::problem::{Problem, RATE_LIMIT_RETRY_AFTER_SECS, RETRY_AFTER_SECS};
 use crate::http::problem_types;
+use cma_domain::invoice;
 use cma_domain::quote::rules;
+use cma_domain::{money, schedule, team, text};
 use serde_json::{Map, Value, json};
 use std::sync::LazyLock;
 use utoipa::PartialSchema;
@@ -493,8 +495,12 @@ const ENUMS: &[(&[&str], &str, &[&str])] = &[
 /// A decimal string as the server reads it: digits, optionally a sign and
 /// a fraction.
 pub const DECIMAL_PATTERN: &str = r"^-?[0-9]+(\.[0-9]+)?$";
-/// An ISO 4217 code (any case; answers are upper case).
-const CURRENCY_PATTERN: &str = "^[A-Za-z]{3}$";
+/// A text with something other than white space in it (the server trims).
+const NON_BLANK_PATTERN: &str = r"\S";
+/// `YYYY-MM-DD` (`format: date` alone lets an empty string through).
+const DATE_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
+/// `HH:MM` from `00:00` to `24:00`.
+const CLOCK_PATTERN: &str = "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$";
 /// `data:image/png;base64,` and the base64 of at most 512 KiB.
 const SIGNATURE_MAX: u64 = (MAX_SIGNATURE_BASE64 + SIGNATURE_PREFIX.len()) as u64;
 const SIGNATURE_PREFIX: &str = "data:image/png;base64,";
@@ -507,13 +513,15 @@ fn constraints() -> Vec<(&'static [&'static str], &'static str, Value)> {
         "minLength": crate::identity::passwords::MIN_LENGTH,
         "maxLength": crate::identity::passwords::MAX_LENGTH,
     });
-    let email = json!({"format": "email"});
-    let named = json!({"minLength": 1});
+    let email = json!({"format": "email", "maxLength": cma_domain::client::email::MAX_EMAIL});
     let decimal = json!({"pattern": DECIMAL_PATTERN});
-    let message = json!({"minLength": 1, "maxLength": cma_domain::conversation::MAX_MESSAGE_CHARS});
-    let comment = json!({"minLength": 1, "maxLength": rules::MAX_COMMENT});
-    let title = json!({"minLength": 1, "maxLength": rules::MAX_TITLE});
-    let description = json!({"minLength": 1, "maxLength": rules::MAX_DESCRIPTION});
+    let one_line = text::pattern(text::Lines::One);
+    let many_lines = text::pattern(text::Lines::Many);
+    let message = json!({"minLength": 1, "maxLength": cma_domain::conversation::MAX_MESSAGE_CHARS, "pattern": many_lines});
+    let comment = json!({"minLength": 1, "maxLength": rules::MAX_COMMENT, "pattern": many_lines});
+    let title = non_blank(rules::MAX_TITLE);
+    let description = non_blank(rules::MAX_DESCRIPTION);
+    let date = json!({"format": "date", "pattern": DATE_PATTERN});
     vec![
         (&["SignupRequest"], "owner_password", password.clone()),
         (&["LinkPasswordRequest"], "password", password),
@@ -532,16 +540,66 @@ fn constraints() -> Vec<(&'static [&'static str], &'static str, Value)> {
         (
             &["NewClient"],
             "emails",
-            json!({"items": {"type": "string", "format": "email"}}),
+            json!({
+                "items": {"type": "string", "format": "email", "maxLength": cma_domain::client::email::MAX_EMAIL},
+                "maxItems": cma_domain::client::email::MAX_EMAILS,
+            }),
         ),
-        (&["SignupRequest"], "business_name", named.clone()),
-        (&["SignupRequest"], "owner_name", named.clone()),
-        (&["NewClient"], "name", named.clone()),
+        (
+            &["SignupRequest", "SettingsChange"],
+            "business_name",
+            non_blank(team::settings::MAX_NAME),
+        ),
+        (
+            &["SignupRequest"],
+            "owner_name",
+            non_blank(team::settings::MAX_NAME),
+        ),
+        (
+            &["NewClient"],
+            "name",
+            json!({"minLength": 1, "maxLength": cma_domain::client::email::MAX_NAME, "pattern": one_line}),
+        ),
+        (&["SettingsChange"], "contact_email", email.clone()),
+        (
+            &["SignupRequest", "SettingsChange"],
+            "time_zone",
+            time_zones(),
+        ),
+        (&["SettingsChange"], "working_hours", working_hours()),
+        (
+            &["SettingsChange"],
+            "slot_minutes",
+            json!({"minimum": schedule::MIN_SLOT_MINUTES, "maximum": schedule::MAX_SLOT_MINUTES}),
+        ),
+        (
+            &["BrandingBody"],
+            "tagline",
+            json!({"maxLength": team::settings::MAX_TAGLINE}),
+        ),
+        (
+            &["NewInvoice"],
+            "number",
+            non_blank(invoice::MAX_NUMBER_CHARS),
+        ),
+        (
+            &["NewInvoice"],
+            "lines",
+            json!({"minItems": 1, "maxItems": invoice::MAX_LINES}),
+        ),
+        (&["NewQuote", "QuoteChanges"], "expires_on", date.clone()),
+        (&["NewInvoice"], "due_on", date.clone()),
+        (&["Payment"], "paid_on", date),
+        (
+            &["AcceptBody"],
+            "revision",
+            json!({"minimum": 0, "maximum": u32::MAX}),
+        ),
         (&["NewQuote", "QuoteChanges"], "title", title),
         (
             &["AcceptBody"],
             "name",
-            json!({"minLength": 1, "maxLength": rules::MAX_NAME}),
+            json!({"minLength": 1, "maxLength": rules::MAX_NAME, "pattern": one_line}),
         ),
         (
             &["NewQuote", "QuoteChanges"],
@@ -552,7 +610,7 @@ fn constraints() -> Vec<(&'static [&'static str], &'static str, Value)> {
         (
             &["NewQuote", "NewInvoice"],
             "currency",
-            json!({"pattern": CURRENCY_PATTERN, "minLength": 3, "maxLength": 3}),
+            json!({"enum": money::Currency::codes()}),
         ),
         (
             &[
@@ -566,27 +624,35 @@ fn constraints() -> Vec<(&'static [&'static str], &'static str, Value)> {
             json!({"pattern": "^[A-Z]{3}$"}),
         ),
         (
-            &["LineBody", "InvoiceLineBody", "QuoteLine", "InvoiceLine"],
+            &["LineBody", "InvoiceLineBody"],
             "quantity",
-            decimal.clone(),
+            json!({"pattern": money::figure_pattern(money::MAX_QUANTITY)}),
         ),
+        (&["QuoteLine", "InvoiceLine"], "quantity", decimal.clone()),
         (
-            &["LineBody", "InvoiceLineBody", "QuoteLine", "InvoiceLine"],
+            &["LineBody", "InvoiceLineBody"],
             "unit_price",
-            decimal.clone(),
+            json!({"pattern": money::figure_pattern(money::MAX_UNIT_PRICE)}),
         ),
+        (&["QuoteLine", "InvoiceLine"], "unit_price", decimal.clone()),
         (
-            &["LineBody", "InvoiceLineBody", "QuoteLine", "InvoiceLine"],
+            &["LineBody", "InvoiceLineBody"],
             "tax_rate",
-            decimal.clone(),
+            json!({"pattern": money::figure_pattern(money::MAX_TAX_RATE)}),
         ),
+        (&["QuoteLine", "InvoiceLine"], "tax_rate", decimal.clone()),
         (&["QuoteLine", "InvoiceLine"], "net", decimal.clone()),
         (&["QuoteLine", "InvoiceLine"], "tax", decimal.clone()),
         (&["QuoteLine", "InvoiceLine"], "total", decimal.clone()),
         (&["Totals"], "subtotal", decimal.clone()),
         (&["Totals"], "tax", decimal.clone()),
         (&["Totals"], "total", decimal.clone()),
-        (&["Payment", "InvoicePayment"], "amount", decimal.clone()),
+        (&["InvoicePayment"], "amount", decimal.clone()),
+        (
+            &["Payment"],
+            "amount",
+            json!({"pattern": money::amount_pattern()}),
+        ),
         (
             &["InvoiceSummary", "InvoiceView"],
             "amount_due",
@@ -607,6 +673,45 @@ fn constraints() -> Vec<(&'static [&'static str], &'static str, Value)> {
         ),
         (&["Problem"], "type", json!({"format": "uri"})),
     ]
+}
+
+/// A text that must hold more than white space, of at most `max` characters.
+fn non_blank(max: usize) -> Value {
+    json!({"minLength": 1, "maxLength": max, "pattern": NON_BLANK_PATTERN})
+}
+
+/// The IANA names, with a name in code for each (`x-enum-varnames`, which
+/// generators read) that keeps `Etc/GMT+1` apart from `Etc/GMT-1`.
+fn time_zones() -> Value {
+    let names = cma_domain::schedule::time_zone_names();
+    let in_code: Vec<String> = names
+        .iter()
+        .map(|name| {
+            name.replace('+', "_plus_")
+                .replace('-', "_minus_")
+                .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+        })
+        .collect();
+    json!({"enum": names, "x-enum-varnames": in_code})
+}
+
+/// `{"mon": [["09:00", "17:00"]], ...}`: weekdays, each with its intervals.
+fn working_hours() -> Value {
+    let days: Vec<&str> = schedule::Weekday::ALL.iter().map(|d| d.key()).collect();
+    json!({
+        "type": "object",
+        "propertyNames": {"enum": days},
+        "additionalProperties": {
+            "type": "array",
+            "maxItems": schedule::MAX_INTERVALS_PER_DAY,
+            "items": {
+                "type": "array",
+                "minItems": 2,
+                "maxItems": 2,
+                "items": {"type": "string", "pattern": CLOCK_PATTERN},
+            },
+        },
+    })
 }
 
 /// Fields where `null` means something: `expires_on: null` clears a quote's
@@ -971,17 +1076,25 @@ fn complete_operation(path: &str, method: &str, operation: &mut Value) {
 /// Binary upload and download bodies as such; the certificate's two forms.
 fn typed_bodies(path: &str, operation: &mut Value) {
     if let Some(multipart) = operation.pointer_mut("/requestBody/content/multipart~1form-data") {
+        let accepted = match path {
+            "/api/v1/team/logo" => team::LOGO_CONTENT_TYPES,
+            _ => cma_domain::file::ALLOWED_CONTENT_TYPES,
+        };
         *multipart = json!({
             "schema": {
                 "type": "object",
                 "required": ["file"],
+                // Other parts are skipped, but one whose name is not ASCII
+                // cannot be read (400): none is described.
+                "additionalProperties": false,
                 "properties": {
                     "file": {
                         "type": "string",
                         "format": "binary",
                         "contentMediaType": "application/octet-stream",
-                        "description": "the file, with its name in the part's `filename` \
-                            and its type in the part's `Content-Type`",
+                        "description": format!("the file, with its name in the part's `filename` \
+                            and its type in the part's `Content-Type`. The type is read from \
+                            the bytes; accepted: {} (415 otherwise)", accepted.join(", ")),
                     },
                 },
             },

@@ -16,6 +16,24 @@ pub const MAX_TAX_RATE: Decimal = Decimal::ONE_HUNDRED;
 /// Most decimal places accepted in a quantity, price or rate.
 pub const MAX_SCALE: u32 = 6;
 
+/// Most digits a decimal may have in all (`Decimal`'s precision).
+const MAX_DIGITS: u32 = 28;
+
+/// A regular expression (JSON Schema `pattern`) for the decimal strings a
+/// line's figure at most `max` may be: no sign, at most [`MAX_SCALE`]
+/// decimal places. `max` is a power of ten, as every bound here is.
+pub fn figure_pattern(max: Decimal) -> String {
+    let digits = max.trunc().to_string().len() - 1;
+    format!("^([0-9]{{1,{digits}}}(\\.[0-9]{{1,{MAX_SCALE}}})?|{max}(\\.0{{1,{MAX_SCALE}}})?)$")
+}
+
+/// A regular expression for an amount the server can read: no sign, at
+/// most [`MAX_SCALE`] decimal places and [`MAX_DIGITS`] digits in all.
+pub fn amount_pattern() -> String {
+    let whole = MAX_DIGITS - MAX_SCALE;
+    format!("^[0-9]{{1,{whole}}}(\\.[0-9]{{1,{MAX_SCALE}}})?$")
+}
+
 /// An ISO 4217 currency, stored by its code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Currency(iso_currency::Currency);
@@ -24,6 +42,16 @@ impl Currency {
     /// The currency with this ISO 4217 code (case-insensitive), if it exists.
     pub fn from_code(code: &str) -> Option<Self> {
         iso_currency::Currency::from_code(&code.to_ascii_uppercase()).map(Self)
+    }
+
+    /// Every ISO 4217 code [`Currency::from_code`] takes, upper case.
+    pub fn codes() -> Vec<&'static str> {
+        let letters = || b'A'..=b'Z';
+        letters()
+            .flat_map(|a| letters().flat_map(move |b| letters().map(move |c| [a, b, c])))
+            .filter_map(|code| Self::from_code(std::str::from_utf8(&code).ok()?))
+            .map(Self::code)
+            .collect()
     }
 
     pub fn code(self) -> &'static str {
@@ -171,6 +199,29 @@ mod tests {
 
     fn gbp() -> Currency {
         Currency::from_code("gbp").expect("GBP exists")
+    }
+
+    #[test]
+    fn every_bound_is_a_power_of_ten_as_the_figure_pattern_needs() {
+        for max in [MAX_QUANTITY, MAX_UNIT_PRICE, MAX_TAX_RATE] {
+            let text = max.to_string();
+            assert!(
+                text.starts_with('1') && text[1..].bytes().all(|b| b == b'0'),
+                "{max}"
+            );
+        }
+        assert_eq!(
+            figure_pattern(MAX_TAX_RATE),
+            r"^([0-9]{1,2}(\.[0-9]{1,6})?|100(\.0{1,6})?)$"
+        );
+    }
+
+    #[test]
+    fn the_currency_codes_are_the_iso_4217_ones() {
+        let codes = Currency::codes();
+        assert!(codes.contains(&"GBP") && codes.contains(&"JPY") && codes.contains(&"KWD"));
+        assert!(!codes.contains(&"XYZ"));
+        assert!(codes.len() > 150, "{}", codes.len());
     }
 
     #[test]

@@ -106,6 +106,17 @@ pub fn check_time_zone(name: &str) -> Result<(), ScheduleError> {
     Ok(())
 }
 
+/// Every IANA time zone name [`check_time_zone`] takes, sorted.
+pub fn time_zone_names() -> Vec<String> {
+    let mut names: Vec<String> = jiff::tz::db()
+        .available()
+        .map(|name| name.as_str().to_owned())
+        .filter(|name| check_time_zone(name).is_ok())
+        .collect();
+    names.sort();
+    names
+}
+
 /// Why team settings for the schedule are refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, strum::EnumDiscriminants)]
 #[strum_discriminants(

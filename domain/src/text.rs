@@ -22,19 +22,60 @@ pub fn refused_char(text: &str, lines: Lines) -> Option<char> {
     text.chars().find(|c| is_refused(*c, lines))
 }
 
+/// Every character refused in a text of one line, in order: the control
+/// characters (C0, DEL, C1), then the bidirectional, invisible and
+/// separator characters. A text of many lines keeps `\t` and `\n`.
+const REFUSED: &[(char, char)] = &[
+    ('\u{0}', '\u{1f}'),
+    ('\u{7f}', '\u{9f}'),
+    ('\u{061C}', '\u{061C}'),
+    ('\u{180E}', '\u{180E}'),
+    ('\u{200B}', '\u{200B}'),
+    ('\u{200E}', '\u{200F}'),
+    ('\u{2028}', '\u{202E}'),
+    ('\u{2060}', '\u{2060}'),
+    ('\u{2066}', '\u{2069}'),
+    ('\u{FEFF}', '\u{FEFF}'),
+];
+
 /// Whether `c` is refused in a text of `lines`.
 pub fn is_refused(c: char, lines: Lines) -> bool {
-    match c {
-        '\n' | '\t' => lines == Lines::One,
-        c if c.is_control() => true,
-        '\u{061C}'
-        | '\u{200E}'
-        | '\u{200F}'
-        | '\u{202A}'..='\u{202E}'
-        | '\u{2066}'..='\u{2069}' => true,
-        '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{180E}' | '\u{2028}' | '\u{2029}' => true,
-        _ => false,
+    let kept = lines == Lines::Many && matches!(c, '\n' | '\t');
+    !kept
+        && REFUSED
+            .iter()
+            .any(|&(first, last)| (first..=last).contains(&c))
+}
+
+/// A regular expression (JSON Schema `pattern`, ECMA-262 and Python
+/// alike) for a text of `lines` that holds no refused character and at
+/// least one that is not white space, as the rules here and a trim have it.
+pub fn pattern(lines: Lines) -> String {
+    let refused = refused_ranges(lines);
+    format!("^[^{refused}\\S]*[^{refused}\\s][^{refused}]*$")
+}
+
+/// The refused characters as the inside of a character class: `\uXXXX`
+/// escapes and ranges (every one is in the Basic Multilingual Plane).
+fn refused_ranges(lines: Lines) -> String {
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    let refused = REFUSED
+        .iter()
+        .flat_map(|&(first, last)| first..=last)
+        .filter(|c| is_refused(*c, lines))
+        .map(u32::from);
+    for c in refused {
+        match runs.last_mut() {
+            Some((_, last)) if *last + 1 == c => *last = c,
+            _ => runs.push((c, c)),
+        }
     }
+    runs.iter()
+        .map(|&(first, last)| match first == last {
+            true => format!("\\u{first:04X}"),
+            false => format!("\\u{first:04X}-\\u{last:04X}"),
+        })
+        .collect()
 }
 
 /// `text` with every refused character written as a `\u{..}` escape, for
@@ -73,6 +114,23 @@ mod tests {
         assert_eq!(refused_char("Zoë O'Brien-Ngũgĩ 👩‍👩‍👧 فارسی", Lines::One), None);
         assert_eq!(refused_char("line one\nline two\tend", Lines::Many), None);
         assert_eq!(refused_char("a\u{1b}b", Lines::Many), Some('\u{1b}'));
+    }
+
+    #[test]
+    fn the_refused_controls_are_exactly_the_control_characters() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let listed = REFUSED[..2].iter().any(|&(a, b)| (a..=b).contains(&c));
+            assert_eq!(listed, c.is_control(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn the_pattern_lists_the_refused_characters_as_ranges() {
+        assert_eq!(
+            refused_ranges(Lines::Many),
+            "\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F\\u061C\\u180E\\u200B\\u200E-\\u200F\\u2028-\\u202E\\u2060\\u2066-\\u2069\\uFEFF"
+        );
+        assert!(refused_ranges(Lines::One).starts_with("\\u0000-\\u001F\\u007F"));
     }
 
     #[test]

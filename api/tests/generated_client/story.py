@@ -35,6 +35,7 @@ from cma_client.models import (
     Me,
     NewClient,
     NewQuote,
+    NewQuoteCurrency,
     Positioned,
     QuoteAudit,
     QuoteCreated,
@@ -142,7 +143,7 @@ def main(base_url, outbox):
             client=staff,
             body=NewQuote(
                 title="New boiler",
-                currency="GBP",
+                currency=NewQuoteCurrency.GBP,
                 lines=[
                     LineBody(
                         description="Boiler",

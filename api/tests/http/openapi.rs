@@ -251,7 +251,14 @@ async fn enums_and_constraints_the_server_enforces_are_declared() {
         json!("email")
     );
     assert_eq!(field("NewEmail", "email")["format"], json!("email"));
-    assert!(field("NewQuote", "currency")["pattern"].is_string());
+    assert!(values("NewQuote", "currency").contains(&"GBP".to_owned()));
+    assert!(values("SettingsChange", "time_zone").contains(&"Europe/London".to_owned()));
+    assert_eq!(field("AcceptBody", "revision")["maximum"], json!(u32::MAX));
+    assert_eq!(
+        field("SettingsChange", "slot_minutes")["maximum"],
+        json!(480)
+    );
+    assert_eq!(field("NewInvoice", "number")["maxLength"], json!(64));
     assert!(field("LineBody", "quantity")["pattern"].is_string());
     assert_eq!(field("NewClient", "name")["minLength"], json!(1));
     assert_eq!(field("NewQuote", "title")["minLength"], json!(1));
@@ -262,6 +269,74 @@ async fn enums_and_constraints_the_server_enforces_are_declared() {
             .is_some_and(|n| n > 512 * 1024)
     );
     assert_eq!(field("Problem", "type")["format"], json!("uri"));
+}
+
+#[tokio::test]
+async fn the_documented_patterns_take_what_the_domain_takes() {
+    use cma_domain::money::{MAX_QUANTITY, MAX_SCALE, check_line};
+    use cma_domain::text::{Lines, is_refused};
+    let (_server, spec) = document().await;
+    let pattern = |schema: &str, name: &str| -> regex::Regex {
+        let field = &spec["components"]["schemas"][schema]["properties"][name];
+        regex::Regex::new(field["pattern"].as_str().expect("a pattern")).expect("a regex")
+    };
+    let samples = [
+        'a', ' ', '\n', '\t', '\r', '\u{1b}', '\u{85}', '\u{a0}', 'é', '\u{61c}',
+    ]
+    .into_iter()
+    .chain([
+        '\u{200b}', '\u{200c}', '\u{200d}', '\u{200e}', '\u{2028}', '\u{202e}',
+    ])
+    .chain([
+        '\u{2060}', '\u{2066}', '\u{2069}', '\u{feff}', '\u{180e}', '👩',
+    ]);
+    for c in samples {
+        let text = format!("Pat{c}Smith");
+        let name = pattern("NewClient", "name");
+        assert_eq!(name.is_match(&text), !is_refused(c, Lines::One), "{c:?}");
+        let client = cma_domain::client::email::name(&text);
+        assert_eq!(name.is_match(&text), client.is_ok(), "{c:?}");
+        let comment = pattern("CommentBody", "text");
+        assert_eq!(
+            comment.is_match(&text),
+            !is_refused(c, Lines::Many),
+            "{c:?}"
+        );
+        let quote = cma_domain::quote::rules::comment(&text);
+        assert_eq!(comment.is_match(&text), quote.is_ok(), "{c:?}");
+    }
+    for blank in ["", " ", "\n\t ", "\u{a0}\u{3000}"] {
+        assert!(!pattern("MessageBody", "text").is_match(blank), "{blank:?}");
+        assert!(
+            !pattern("NewInvoice", "number").is_match(blank),
+            "{blank:?}"
+        );
+    }
+    let quantity = pattern("LineBody", "quantity");
+    let one = rust_decimal::Decimal::ONE;
+    for figure in [
+        "0",
+        "1",
+        "999999.999999",
+        "1000000",
+        "1000000.000",
+        "1000000.1",
+        "1.1234567",
+    ]
+    .into_iter()
+    .chain(["-1", "10000000", "1e3", ".5", "1.", "01000000"])
+    {
+        let read = figure.parse::<rust_decimal::Decimal>().ok();
+        let taken = read.is_some_and(|q| check_line(q, one, one).is_ok());
+        // The pattern may refuse a figure the server reads (leading zeros),
+        // never take one it refuses.
+        if quantity.is_match(figure) {
+            assert!(taken, "{figure}");
+        }
+    }
+    assert!(quantity.is_match(&MAX_QUANTITY.to_string()));
+    assert!(quantity.is_match(&format!("0.{}", "1".repeat(MAX_SCALE as usize))));
+    assert!(!quantity.is_match(&format!("0.{}", "1".repeat(MAX_SCALE as usize + 1))));
 }
 
 #[tokio::test]

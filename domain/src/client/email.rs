@@ -4,7 +4,7 @@ use super::errors::ClientError;
 
 pub const MAX_NAME: usize = 200;
 pub const MAX_EMAILS: usize = 20;
-const MAX_EMAIL: usize = 254;
+pub const MAX_EMAIL: usize = 254;
 
 /// The name, trimmed, if it is acceptable.
 pub fn name(raw: &str) -> Result<String, ClientError> {

@@ -4,8 +4,8 @@ use super::errors::TeamError;
 use super::events::{Branding, StaffMember, TeamLogo};
 use crate::schedule::Schedule;
 
-const MAX_NAME: usize = 200;
-const MAX_TAGLINE: usize = 200;
+pub const MAX_NAME: usize = 200;
+pub const MAX_TAGLINE: usize = 200;
 
 /// Sniffed MIME types a logo may have: images every browser shows.
 pub const LOGO_CONTENT_TYPES: &[&str] = &["image/png", "image/jpeg", "image/webp", "image/gif"];

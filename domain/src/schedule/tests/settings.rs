@@ -28,6 +28,15 @@ fn an_unknown_time_zone_is_refused() {
 }
 
 #[test]
+fn the_listed_time_zone_names_are_the_iana_ones() {
+    let names = time_zone_names();
+    assert!(names.iter().any(|n| n == "Europe/London"));
+    assert!(names.iter().any(|n| n == "America/New_York"));
+    assert!(!names.iter().any(|n| n == "Mars/Olympus_Mons"));
+    assert!(names.len() > 300, "{}", names.len());
+}
+
+#[test]
 fn a_slot_length_outside_five_to_four_hundred_and_eighty_minutes_is_refused() {
     for bad in [0, 4, 481] {
         let e = Schedule::new("Europe/London", WorkingHours::default(), bad);
