@@ -14,8 +14,8 @@ use crate::http::cookies;
 use crate::http::idempotency::{IDEMPOTENCY_KEY, MAX_KEY_LEN};
 use crate::http::problem::{Problem, RATE_LIMIT_RETRY_AFTER_SECS, RETRY_AFTER_SECS};
 use crate::http::problem_types;
-use cma_domain::invoice;
 use cma_domain::quote::rules;
+use cma_domain::{diary, invoice};
 use cma_domain::{money, schedule, team, text};
 use serde_json::{Map, Value, json};
 use std::sync::LazyLock;
@@ -495,8 +495,6 @@ const ENUMS: &[(&[&str], &str, &[&str])] = &[
 /// A decimal string as the server reads it: digits, optionally a sign and
 /// a fraction.
 pub const DECIMAL_PATTERN: &str = r"^-?[0-9]+(\.[0-9]+)?$";
-/// A text with something other than white space in it (the server trims).
-const NON_BLANK_PATTERN: &str = r"\S";
 /// `YYYY-MM-DD` (`format: date` alone lets an empty string through).
 const DATE_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
 /// `HH:MM` from `00:00` to `24:00`.
@@ -519,8 +517,8 @@ fn constraints() -> Vec<(&'static [&'static str], &'static str, Value)> {
     let many_lines = text::pattern(text::Lines::Many);
     let message = json!({"minLength": 1, "maxLength": cma_domain::conversation::MAX_MESSAGE_CHARS, "pattern": many_lines});
     let comment = json!({"minLength": 1, "maxLength": rules::MAX_COMMENT, "pattern": many_lines});
-    let title = non_blank(rules::MAX_TITLE);
-    let description = non_blank(rules::MAX_DESCRIPTION);
+    let title = typed(rules::MAX_TITLE, text::Lines::One);
+    let description = typed(rules::MAX_DESCRIPTION, text::Lines::Many);
     let date = json!({"format": "date", "pattern": DATE_PATTERN});
     vec![
         (&["SignupRequest"], "owner_password", password.clone()),
@@ -548,12 +546,12 @@ fn constraints() -> Vec<(&'static [&'static str], &'static str, Value)> {
         (
             &["SignupRequest", "SettingsChange"],
             "business_name",
-            non_blank(team::settings::MAX_NAME),
+            typed(team::settings::MAX_NAME, text::Lines::One),
         ),
         (
             &["SignupRequest"],
             "owner_name",
-            non_blank(team::settings::MAX_NAME),
+            typed(team::settings::MAX_NAME, text::Lines::One),
         ),
         (
             &["NewClient"],
@@ -575,12 +573,23 @@ fn constraints() -> Vec<(&'static [&'static str], &'static str, Value)> {
         (
             &["BrandingBody"],
             "tagline",
-            json!({"maxLength": team::settings::MAX_TAGLINE}),
+            json!({"maxLength": team::settings::MAX_TAGLINE, "pattern": or_empty(&one_line)}),
+        ),
+        (
+            &["InviteEmailBody"],
+            "subject",
+            json!({"pattern": one_line}),
+        ),
+        (&["InviteEmailBody"], "body", json!({"pattern": many_lines})),
+        (
+            &["NewAppointment"],
+            "title",
+            json!({"maxLength": diary::MAX_TITLE_CHARS, "pattern": or_empty(&one_line)}),
         ),
         (
             &["NewInvoice"],
             "number",
-            non_blank(invoice::MAX_NUMBER_CHARS),
+            typed(invoice::MAX_NUMBER_CHARS, text::Lines::One),
         ),
         (
             &["NewInvoice"],
@@ -675,9 +684,15 @@ fn constraints() -> Vec<(&'static [&'static str], &'static str, Value)> {
     ]
 }
 
-/// A text that must hold more than white space, of at most `max` characters.
-fn non_blank(max: usize) -> Value {
-    json!({"minLength": 1, "maxLength": max, "pattern": NON_BLANK_PATTERN})
+/// A text of at most `max` characters that holds more than white space and
+/// no character refused in `lines` (`cma_domain::text`).
+fn typed(max: usize, lines: text::Lines) -> Value {
+    json!({"minLength": 1, "maxLength": max, "pattern": text::pattern(lines)})
+}
+
+/// `pattern`, or the empty text (a field where blank means none).
+fn or_empty(pattern: &str) -> String {
+    format!("^$|{pattern}")
 }
 
 /// The IANA names, with a name in code for each (`x-enum-varnames`, which
