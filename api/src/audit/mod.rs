@@ -2,9 +2,9 @@
 //! the hash chain checked and the acceptance hashes recomputed, an acceptance
 //! certificate, and the whole-log verification the CLI runs.
 
-pub mod certificate;
+pub(crate) mod certificate;
 pub mod command;
-pub mod report;
+pub(crate) mod report;
 
-pub use certificate::Certificate;
-pub use report::{AcceptanceAudit, AuditEvent, QuoteAudit};
+pub(crate) use certificate::Certificate;
+pub(crate) use report::QuoteAudit;

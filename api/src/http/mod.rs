@@ -1,21 +1,21 @@
 //! HTTP plumbing shared by every route group.
 
-pub mod consistency;
-pub mod cookies;
-pub mod download;
-pub mod idempotency;
-pub mod json;
-pub mod path;
-pub mod problem;
-pub mod problem_types;
-pub mod query;
-pub mod requester;
-pub mod session;
-pub mod timeouts;
-pub mod upload;
+pub(crate) mod consistency;
+pub(crate) mod cookies;
+pub(crate) mod download;
+pub(crate) mod idempotency;
+pub(crate) mod json;
+pub(crate) mod path;
+pub(crate) mod problem;
+pub(crate) mod problem_types;
+pub(crate) mod query;
+pub(crate) mod requester;
+pub(crate) mod session;
+pub(crate) mod timeouts;
+pub(crate) mod upload;
 
-pub use json::Json;
-pub use path::Path;
-pub use problem::ApiError;
-pub use query::Query;
-pub use session::{ClientSession, Requester, StaffSession};
+pub(crate) use json::Json;
+pub(crate) use path::Path;
+pub(crate) use problem::ApiError;
+pub(crate) use query::Query;
+pub(crate) use session::{ClientSession, Requester, StaffSession};

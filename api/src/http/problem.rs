@@ -51,10 +51,6 @@ impl ApiError {
         Self::new(types::NOT_LOGGED_IN, "log in to do this")
     }
 
-    pub fn forbidden(detail: impl Into<String>) -> Self {
-        Self::new(types::FORBIDDEN, detail)
-    }
-
     pub fn too_many_requests() -> Self {
         Self::new(
             types::RATE_LIMITED,

@@ -19,7 +19,6 @@ use cma_store::{Actor, CommandContext, DerivedIds, Metadata};
 /// A logged-in staff member. Staff routes take this; a client session gets 403.
 #[derive(Clone, Debug)]
 pub struct StaffSession {
-    pub session: SessionId,
     pub staff: StaffId,
     pub team: TeamId,
     pub requester: Requester,
@@ -157,7 +156,6 @@ impl FromRequestParts<AppState> for StaffSession {
         let LoggedIn { session, .. } = authenticate(parts, state).await?;
         match session.principal {
             Principal::Staff { staff, team } => Ok(StaffSession {
-                session: session.id,
                 staff,
                 team,
                 requester: requester(parts, &state.config),

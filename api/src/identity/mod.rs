@@ -1,13 +1,13 @@
 //! Identity: passwords and their check, sessions, the login index and rate limits.
 
-pub mod links;
-pub mod login_index;
-pub mod origin;
-pub mod password_check;
-pub mod passwords;
-pub mod principal;
-pub mod rate_limit;
-pub mod sessions;
-pub mod tokens;
+pub(crate) mod links;
+pub(crate) mod login_index;
+pub(crate) mod origin;
+pub(crate) mod password_check;
+pub(crate) mod passwords;
+pub(crate) mod principal;
+pub(crate) mod rate_limit;
+pub(crate) mod sessions;
+pub(crate) mod tokens;
 
-pub use principal::{Kind, Principal};
+pub(crate) use principal::{Kind, Principal};

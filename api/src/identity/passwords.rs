@@ -60,7 +60,8 @@ async fn hashing<T: Send + 'static>(
 }
 
 /// The most argon2 computations this process has run at once.
-pub fn peak_hashing() -> usize {
+#[cfg(test)]
+fn peak_hashing() -> usize {
     PEAK.load(Ordering::SeqCst)
 }
 

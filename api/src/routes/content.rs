@@ -3,6 +3,7 @@
 
 use super::bodies::FileCreated;
 use crate::app::AppState;
+use crate::file_storage::ContentStream;
 use crate::http::download::{attachment, inline};
 use crate::http::upload::receive;
 use crate::http::{ApiError, Json};
@@ -25,13 +26,26 @@ pub(super) async fn send_content(
     let found = queries::files::content(&state.read, scope, file)
         .await?
         .ok_or_else(ApiError::not_found)?;
+    let what = format!("file {file}");
+    let (content, size) = stored(state, &found.storage_key, found.size, &what).await?;
+    Ok(attachment(content, size, &found.content_type, &found.name))
+}
+
+/// The bytes kept under `key` and their size; a read model naming bytes
+/// the store does not hold is a server error about `what`.
+async fn stored(
+    state: &AppState,
+    key: &str,
+    size: i64,
+    what: &str,
+) -> Result<(ContentStream, u64), ApiError> {
     let content = state
         .files
-        .open_content(&found.storage_key)
+        .open_content(key)
         .await?
-        .ok_or_else(|| ApiError::internal(format!("content of file {file} is missing")))?;
-    let size = u64::try_from(found.size).map_err(ApiError::internal)?;
-    Ok(attachment(content, size, &found.content_type, &found.name))
+        .ok_or_else(|| ApiError::internal(format!("content of {what} is missing")))?;
+    let size = u64::try_from(size).map_err(ApiError::internal)?;
+    Ok((content, size))
 }
 
 /// Receives the content, then records the upload for `client`.
@@ -74,13 +88,7 @@ pub(super) async fn send_logo(state: &AppState, team: TeamId) -> Result<Response
     let found = queries::team::logo(&state.read, team)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let content = state
-        .files
-        .open_content(&found.storage_key)
-        .await?
-        .ok_or_else(|| {
-            ApiError::internal(format!("content of logo {} is missing", found.file_id))
-        })?;
-    let size = u64::try_from(found.size).map_err(ApiError::internal)?;
+    let what = format!("logo {}", found.file_id);
+    let (content, size) = stored(state, &found.storage_key, found.size, &what).await?;
     Ok(inline(content, size, &found.content_type))
 }
