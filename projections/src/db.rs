@@ -53,7 +53,7 @@ impl ReadDb {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| ProjectionError::Io {
                 path: dir.display().to_string(),
-                reason: e.to_string(),
+                source: e,
             })?;
         }
         sqlx::any::install_default_drivers();

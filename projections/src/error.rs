@@ -8,8 +8,13 @@ pub enum ProjectionError {
     Db(#[from] sqlx::Error),
     #[error("read database: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// A write on the read database's blocking thread did not finish (it
+    /// panicked or was cancelled).
     #[error("read database writer: {0}")]
-    Writer(String),
+    Writer(#[source] tokio::task::JoinError),
+    /// The writer's connection or transaction is not where it should be.
+    #[error("read database writer: {0}")]
+    WriterState(&'static str),
     #[error("read-model migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(transparent)]
@@ -23,8 +28,11 @@ pub enum ProjectionError {
     Corrupt(String),
     #[error("unknown projector {0:?}")]
     UnknownProjector(String),
-    #[error("cannot create {path}: {reason}")]
-    Io { path: String, reason: String },
+    #[error("cannot create {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 impl ProjectionError {
@@ -69,5 +77,22 @@ mod tests {
         assert!(!sqlite(rusqlite::ffi::SQLITE_CONSTRAINT).is_transient());
         assert!(ProjectionError::Db(sqlx::Error::PoolTimedOut).is_transient());
         assert!(!ProjectionError::Corrupt("x".into()).is_transient());
+    }
+
+    #[tokio::test]
+    async fn a_read_database_that_cannot_create_its_folder_keeps_the_io_error() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("a-file");
+        std::fs::write(&file, b"not a folder").expect("write");
+
+        let Err(e) = crate::ReadDb::open_sqlite(&file.join("read").join("read.db")).await else {
+            panic!("opened a read database under a file");
+        };
+
+        assert!(e.to_string().starts_with("cannot create "), "{e}");
+        let io = std::error::Error::source(&e)
+            .and_then(|s| s.downcast_ref::<std::io::Error>())
+            .expect("the source is the io error");
+        assert_eq!(io.kind(), std::io::ErrorKind::NotADirectory);
     }
 }

@@ -183,7 +183,7 @@ async fn apply_together(
     for applied in running {
         let applied = applied
             .await
-            .map_err(|e| ProjectionError::Writer(e.to_string()))
+            .map_err(ProjectionError::Writer)
             .and_then(|applied| applied);
         if outcome.is_ok() {
             outcome = applied;

@@ -19,8 +19,10 @@ pub enum WorkerError {
     Db(#[from] sqlx::Error),
     #[error(transparent)]
     Projection(#[from] ProjectionError),
+    /// A command or load on the event store failed; the source is the
+    /// command runner's error.
     #[error("event store: {0}")]
-    Store(String),
+    Store(#[source] Box<dyn std::error::Error + Send + Sync>),
     #[error("email transport: {0}")]
     Transport(#[from] email::transport::DeliveryError),
     #[error("scheduler: {0}")]

@@ -98,7 +98,7 @@ impl Shared {
     pub fn into_inner(self) -> Result<Box<dyn Transaction>, ProjectionError> {
         Arc::try_unwrap(self.0)
             .map(Mutex::into_inner)
-            .map_err(|_| ProjectionError::Writer("transaction still shared".to_owned()))
+            .map_err(|_| ProjectionError::WriterState("transaction still shared"))
     }
 }
 

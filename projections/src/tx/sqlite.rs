@@ -97,7 +97,7 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, ProjectionError> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| ProjectionError::Writer(e.to_string()))?
+        .map_err(ProjectionError::Writer)?
 }
 
 /// A transaction on the writing connection. Dropped without a commit, it
@@ -133,15 +133,13 @@ impl SqliteTx {
     /// The connection, once the write running on it (if any) has ended.
     async fn connection(&mut self) -> Result<Connection, ProjectionError> {
         if let Some(write) = self.running.take() {
-            let (conn, done) = write
-                .await
-                .map_err(|e| ProjectionError::Writer(e.to_string()))?;
+            let (conn, done) = write.await.map_err(ProjectionError::Writer)?;
             self.conn = Some(conn);
             done?;
         }
         self.conn
             .take()
-            .ok_or_else(|| ProjectionError::Writer("connection lost".to_owned()))
+            .ok_or_else(|| ProjectionError::WriterState("connection lost"))
     }
 
     /// Runs `work` with the connection on a blocking thread.
@@ -152,7 +150,7 @@ impl SqliteTx {
         let conn = self.connection().await?;
         let (conn, out) = on_blocking_thread(conn, work)
             .await
-            .map_err(|e| ProjectionError::Writer(e.to_string()))?;
+            .map_err(ProjectionError::Writer)?;
         self.conn = Some(conn);
         Ok(out?)
     }

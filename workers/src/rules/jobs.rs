@@ -62,8 +62,8 @@ pub struct Rules {
     pub sender: Arc<Sender>,
 }
 
-fn store_error<E: std::error::Error>(e: ServiceError<E>) -> WorkerError {
-    WorkerError::Store(e.to_string())
+fn store_error<E: std::error::Error + Send + Sync + 'static>(e: ServiceError<E>) -> WorkerError {
+    WorkerError::Store(Box::new(e))
 }
 
 impl Rules {

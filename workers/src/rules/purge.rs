@@ -24,22 +24,19 @@ pub async fn auth_tables(db: &ReadDb, now: Timestamp) -> Result<usize, WorkerErr
     let attempts = sqlx::query("DELETE FROM auth_attempts WHERE at <= $1")
         .bind(before)
         .execute(db.pool())
-        .await
-        .map_err(|e| WorkerError::Store(e.to_string()))?
+        .await?
         .rows_affected();
     let sessions =
         sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR revoked_at IS NOT NULL")
             .bind(now.as_micros())
             .execute(db.pool())
-            .await
-            .map_err(|e| WorkerError::Store(e.to_string()))?
+            .await?
             .rows_affected();
     let expired = now.plus_seconds(-IDEMPOTENCY_KEPT_SECONDS).as_micros();
     let keys = sqlx::query("DELETE FROM idempotency_keys WHERE created_at <= $1")
         .bind(expired)
         .execute(db.pool())
-        .await
-        .map_err(|e| WorkerError::Store(e.to_string()))?
+        .await?
         .rows_affected();
     Ok(usize::try_from(attempts + sessions + keys).unwrap_or(usize::MAX))
 }
