@@ -20,15 +20,8 @@
 mod check;
 #[path = "faults/cluster.rs"]
 mod cluster;
-/// Read models as text, to compare them with a rebuild.
-#[path = "../../projections/tests/support/dump.rs"]
-mod dump;
 #[path = "faults/load.rs"]
 mod load;
-/// The worker tests' SMTP server; these tests use only part of it.
-#[path = "../../workers/tests/worker/smtp.rs"]
-#[allow(dead_code)]
-mod smtp;
 
 use cluster::{Cluster, Mode};
 use std::time::Duration;

@@ -10,11 +10,6 @@ mod identity;
 #[path = "http/invite_email.rs"]
 mod invite_email;
 
-/// The worker tests' SMTP server; these tests use only part of it.
-#[path = "../../workers/tests/worker/smtp.rs"]
-#[allow(dead_code)]
-mod smtp;
-
 #[path = "http/story.rs"]
 mod story;
 
@@ -27,9 +22,14 @@ mod pages;
 #[path = "http/contact_email.rs"]
 mod contact_email;
 
-/// Python tools from PyPI, shared with the worker tests.
-#[path = "../../workers/tests/worker/pypi.rs"]
-mod pypi;
+/// Python tools from PyPI (`cma_testkit::pypi`) in this target's tmp dir.
+mod pypi {
+    pub use cma_testkit::pypi::run;
+
+    pub fn python_with(name: &str, requirement: &str) -> std::path::PathBuf {
+        cma_testkit::pypi::python_with(env!("CARGO_TARGET_TMPDIR"), name, requirement)
+    }
+}
 
 #[path = "http/moto.rs"]
 mod moto;

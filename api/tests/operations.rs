@@ -4,10 +4,6 @@
 //! Real servers on random ports, real SQLite files, the real PostgreSQL at
 //! 127.0.0.1:5432 (each test on a database of its own).
 
-/// Read models as text, to compare them with a rebuild.
-#[path = "../../projections/tests/support/dump.rs"]
-mod dump;
-
 use clap::Parser;
 use cma_api::app::AppState;
 use cma_api::cli::Cli;
@@ -16,7 +12,7 @@ use cma_api::roles::Roles;
 use cma_projections::{Projections, ReadDb, RunnerConfig};
 use cma_store::EventStore;
 use cma_store::sqlite::SqliteStore;
-use dump::dump;
+use cma_testkit::dump::dump;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sqlx::Connection;

@@ -12,7 +12,7 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[path = "../tests/support/history.rs"]
+#[path = "../tests/projections/support/history.rs"]
 mod history;
 
 use clap::Parser;

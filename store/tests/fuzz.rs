@@ -8,7 +8,8 @@
 //! Few cases by default; more with `PROPTEST_CASES=100000 cargo test -p
 //! cma-store --test fuzz` (docs/testing.md).
 
-use cma_domain::{Event, EventCodec, Timestamp};
+use cma_domain::testing::fixtures;
+use cma_domain::{Event, EventCodec};
 use cma_store::sqlite::{SqliteStore, connect_options};
 use cma_store::{Actor, EventStore, Expected, Metadata, NewEvent, StoreError, StreamId};
 use proptest::prelude::*;
@@ -71,8 +72,7 @@ async fn seed(store: &SqliteStore) -> usize {
             event_id: Uuid::new_v4(),
             event_type: sample.event_type().to_owned(),
             schema_version: sample.schema_version(),
-            recorded_at: Timestamp::from_micros(1_800_000_000_000_000)
-                .unwrap_or(Timestamp::UNIX_EPOCH),
+            recorded_at: fixtures::now(),
             actor: Actor::Staff(Uuid::new_v4()),
             metadata: Metadata {
                 correlation_id: Uuid::new_v4(),

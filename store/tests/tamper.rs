@@ -3,7 +3,7 @@
 //! reordered event, and a deleted stream tail; and a row that cannot be
 //! read as an event is a finding at its place, not a failure to verify.
 
-use cma_domain::Timestamp;
+use cma_domain::testing::fixtures;
 use cma_store::chain::Finding;
 use cma_store::postgres::PgStore;
 use cma_store::sqlite::{SqliteStore, connect_options};
@@ -27,10 +27,9 @@ async fn seed(store: &dyn EventStore) {
                 event_id: Uuid::new_v4(),
                 event_type: "CaseEvent".to_owned(),
                 schema_version: 1,
-                recorded_at: Timestamp::from_micros(
-                    1_800_000_000_000_000 + i64::try_from(version).unwrap_or(0),
-                )
-                .unwrap_or(Timestamp::UNIX_EPOCH),
+                recorded_at: fixtures::after(
+                    i64::try_from(version).expect("a version small enough for an instant"),
+                ),
                 actor: Actor::Client(Uuid::new_v4()),
                 metadata: Metadata {
                     correlation_id: Uuid::new_v4(),

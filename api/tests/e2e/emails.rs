@@ -6,11 +6,11 @@
 
 use crate::harness::{Driver, Server, Viewport};
 use cma_domain::Aggregate;
-use cma_domain::Timestamp;
 use cma_domain::file::FileEvent;
 use cma_domain::ids::{AppointmentId, InvoiceId, QuoteId, StaffId, TeamId};
 use cma_domain::quote::{Quote, QuoteEvent};
 use cma_domain::team::{Branding, StaffMember, Team};
+use cma_domain::testing::fixtures::at;
 use cma_workers::email::body::{self, Block};
 use cma_workers::email::compose::notify::{self, Update};
 use cma_workers::email::compose::{access, booking, message, quote, upload};
@@ -18,10 +18,6 @@ use cma_workers::email::draft::Draft;
 use serde_json::json;
 
 const PORTAL: &str = "https://portal.willow-plumbing.example";
-
-fn at(text: &str) -> Timestamp {
-    Timestamp::parse_rfc3339(text).expect("instant")
-}
 
 fn team() -> Team {
     Team {

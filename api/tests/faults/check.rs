@@ -441,7 +441,7 @@ pub async fn check(
         None => ReadDb::open_sqlite(&cluster.data_dir().join("read.db")).await,
     }
     .expect("read db");
-    let projected = crate::dump::dump(&read).await;
+    let projected = cma_testkit::dump::dump(&read).await;
     let rebuilt = cma_projections::rebuild::rebuild(
         store.clone(),
         &read,
@@ -450,7 +450,7 @@ pub async fn check(
     )
     .await
     .expect("rebuild");
-    let again = crate::dump::dump(&read).await;
+    let again = cma_testkit::dump::dump(&read).await;
     let rows: usize = projected.values().map(Vec::len).sum();
     let differing: Vec<String> = projected
         .iter()

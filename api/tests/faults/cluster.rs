@@ -2,7 +2,7 @@
 
 use crate::check::{self, Report};
 use crate::load::{self, Ledger, Rng};
-use crate::smtp::Smtp;
+use cma_testkit::smtp::Smtp;
 use std::collections::BTreeMap;
 use std::fs::OpenOptions;
 use std::path::PathBuf;

@@ -11,6 +11,7 @@ use cma_api::cli::{Audit, Cli, Command};
 use cma_domain::Timestamp;
 use cma_domain::quote::signature::tiny_png;
 use cma_domain::sha256::sha256_hex;
+use cma_domain::testing::fixtures;
 use cma_store::sqlite::{SqliteStore, connect_options};
 use cma_store::verify::Verified;
 use cma_store::{Actor, EventStore, Expected, Metadata, NewEvent, StreamId};
@@ -307,8 +308,7 @@ fn event(n: u8) -> NewEvent {
         event_id: uuid::Uuid::new_v4(),
         event_type: "CaseEvent".to_owned(),
         schema_version: 1,
-        recorded_at: Timestamp::from_micros(1_800_000_000_000_000 + i64::from(n))
-            .unwrap_or(Timestamp::UNIX_EPOCH),
+        recorded_at: fixtures::after(i64::from(n)),
         actor: Actor::System,
         metadata: Metadata::default(),
         payload: vec![n; 32],

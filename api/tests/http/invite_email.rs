@@ -2,8 +2,8 @@
 //! SMTP server: its link, taken from the received message, sets the
 //! client's password over HTTP, once, and the client can then log in.
 
-use crate::smtp::Smtp;
 use crate::support::{Options, PASSWORD, Server, all_sections, assert_problem, text};
+use cma_testkit::smtp::Smtp;
 use reqwest::StatusCode;
 use serde_json::json;
 

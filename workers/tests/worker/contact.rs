@@ -2,13 +2,13 @@
 //! to clients and the organiser of calendar entries.
 
 use crate::fixtures::{Env, Running, at, config, parse};
-use crate::smtp::Smtp;
 use cma_domain::access::{ClientPortal, Sections};
 use cma_domain::diary::{Diary, DiaryCommand};
 use cma_domain::ids::AppointmentId;
 use cma_domain::schedule::Schedule;
 use cma_domain::team::{Team, TeamCommand};
 use cma_store::Clock;
+use cma_testkit::smtp::Smtp;
 use cma_workers::email::TransportSettings;
 
 #[tokio::test]

@@ -2,8 +2,8 @@
 //! arrives, none twice.
 
 use crate::fixtures::{Env, at, config, open_sqlite, start_process};
-use crate::smtp::Smtp;
 use cma_store::Clock;
+use cma_testkit::smtp::Smtp;
 use cma_workers::email::{TransportSettings, list_emails};
 use std::time::Duration;
 

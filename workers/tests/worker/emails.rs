@@ -2,18 +2,18 @@
 //! it says, its attachment, and that its link works.
 
 use crate::fixtures::{Env, PUBLIC_URL, Running, at, config, parse};
-use crate::smtp::Smtp;
 use cma_domain::access::{By, ClientPortal, Sections};
 use cma_domain::conversation::{Conversation, ConversationCommand};
 use cma_domain::credentials::{Credentials, CredentialsCommand, TokenPurpose, token_sha256};
 use cma_domain::diary::{Diary, DiaryCommand};
 use cma_domain::file::{FileCommand, StoredFile};
 use cma_domain::ids::{AppointmentId, FileId, LineId, MessageId, QuoteId, SessionId};
-use cma_domain::money::Currency;
 use cma_domain::quote::signature::tiny_png;
 use cma_domain::quote::{Acceptance, Quote, QuoteCommand, QuoteLine};
 use cma_domain::schedule::Schedule;
+use cma_domain::testing::fixtures::gbp;
 use cma_store::Clock;
+use cma_testkit::smtp::Smtp;
 use cma_workers::email::{TransportSettings, list_emails};
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -220,7 +220,7 @@ async fn acceptance_uploads_and_messages_reach_the_other_side_in_the_outbox_fold
             client: seed.client,
             by: seed.owner,
             title: "New boiler".to_owned(),
-            currency: Currency::from_code("GBP").expect("GBP"),
+            currency: gbp(),
             expires_on: None,
             lines: vec![
                 line(boiler, "Boiler", "1200.00", false),

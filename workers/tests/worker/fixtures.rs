@@ -10,6 +10,7 @@ use cma_domain::diary::{Diary, DiaryEvent};
 use cma_domain::file::{FileCommand, StoredFile};
 use cma_domain::ids::{AppointmentId, ClientId, FileId, StaffId, TeamId};
 use cma_domain::team::{StaffMember, Team, TeamCommand};
+pub use cma_domain::testing::fixtures::at;
 use cma_domain::{Aggregate, Timestamp};
 use cma_store::postgres::PgStore;
 use cma_store::sqlite::SqliteStore;
@@ -25,10 +26,6 @@ use tokio::sync::oneshot;
 
 pub const SECRET: &[u8] = b"test secret key";
 pub const PUBLIC_URL: &str = "https://portal.pipe.test";
-
-pub fn at(text: &str) -> Timestamp {
-    Timestamp::parse_rfc3339(text).expect("instant")
-}
 
 pub struct Env {
     pub dir: tempfile::TempDir,

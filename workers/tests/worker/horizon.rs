@@ -2,8 +2,8 @@
 //! events are beyond the horizon are listed as not sent, and never sent.
 
 use crate::fixtures::{Env, Running, at, config, parse};
-use crate::smtp::Smtp;
 use cma_store::Clock;
+use cma_testkit::smtp::Smtp;
 use cma_workers::email::{BEYOND_HORIZON, TransportSettings, list_emails};
 use std::time::Duration;
 

@@ -3,16 +3,16 @@
 //! only for sections that are on and portals that are theirs.
 
 use crate::fixtures::{Env, PUBLIC_URL, Running, Seed, at, config, parse};
-use crate::smtp::Smtp;
 use cma_domain::access::{By, Sections};
 use cma_domain::client::{Client, ClientCommand};
 use cma_domain::conversation::{Conversation, ConversationCommand};
 use cma_domain::file::{FileCommand, StoredFile};
 use cma_domain::ids::{FileId, InvoiceId, LineId, MessageId, PaymentId, QuoteId};
 use cma_domain::invoice::{Invoice, InvoiceCommand, LineInput};
-use cma_domain::money::Currency;
 use cma_domain::quote::{Quote, QuoteCommand, QuoteLine};
+use cma_domain::testing::fixtures::gbp;
 use cma_store::Clock;
+use cma_testkit::smtp::Smtp;
 use cma_workers::email::TransportSettings;
 use rust_decimal::Decimal;
 use std::time::Duration;
@@ -28,7 +28,7 @@ async fn send_quote(env: &Env, seed: &Seed) -> QuoteId {
             client: seed.client,
             by: seed.owner,
             title: "New boiler".to_owned(),
-            currency: Currency::from_code("GBP").expect("GBP"),
+            currency: gbp(),
             expires_on: None,
             lines: vec![QuoteLine {
                 id: LineId::new(),
@@ -64,7 +64,7 @@ async fn issue_invoice(env: &Env, seed: &Seed) -> InvoiceId {
             client: seed.client,
             staff: seed.owner,
             number: "INV-0007".to_owned(),
-            currency: Currency::from_code("GBP").expect("GBP"),
+            currency: gbp(),
             due_on: jiff::civil::date(2026, 12, 31),
             lines: vec![LineInput {
                 description: "Call-out".to_owned(),
@@ -126,7 +126,7 @@ async fn notifications(env: &Env, seed: &Seed, on: bool) {
 }
 
 /// A worker with a quiet period of `quiet`, until `n` messages arrived.
-async fn received(env: &Env, quiet: Duration, n: usize) -> Vec<crate::smtp::Received> {
+async fn received(env: &Env, quiet: Duration, n: usize) -> Vec<cma_testkit::smtp::Received> {
     received_at(env, env.now, quiet, n).await
 }
 
@@ -136,7 +136,7 @@ async fn received_at(
     now: cma_domain::Timestamp,
     quiet: Duration,
     n: usize,
-) -> Vec<crate::smtp::Received> {
+) -> Vec<cma_testkit::smtp::Received> {
     let smtp = Smtp::start();
     let mut settings = config(TransportSettings::smtp(smtp.url()));
     settings.email.quiet_period = quiet;

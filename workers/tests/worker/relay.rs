@@ -7,8 +7,8 @@
 //! saying why.
 
 use crate::fixtures::{Env, Running, at, config, parse};
-use crate::smtp::{Secured, Smtp};
 use cma_store::Clock;
+use cma_testkit::smtp::{Secured, Smtp};
 use cma_workers::email::{Dkim, SmtpSettings, TransportSettings, list_emails};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -81,9 +81,11 @@ async fn signed_emails_pass_an_independent_dkim_verifier() {
         "{signature}"
     );
 
-    let python = tokio::task::spawn_blocking(|| crate::pypi::python_with("dkimpy", DKIMPY))
-        .await
-        .expect("installing dkimpy");
+    let python = tokio::task::spawn_blocking(|| {
+        cma_testkit::pypi::python_with(env!("CARGO_TARGET_TMPDIR"), "dkimpy", DKIMPY)
+    })
+    .await
+    .expect("installing dkimpy");
     let received = dir.path().join("received.eml");
     std::fs::write(&received, &got[0].data).expect("message");
     assert_eq!(verify(&python, dir.path(), &received), "pass");

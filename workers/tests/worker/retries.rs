@@ -1,8 +1,8 @@
 //! A refused email is retried with backoff and then delivered, once.
 
 use crate::fixtures::{Env, Running, at, config};
-use crate::smtp::Smtp;
 use cma_store::Clock;
+use cma_testkit::smtp::Smtp;
 use cma_workers::email::{TransportSettings, list_emails};
 use std::time::Duration;
 

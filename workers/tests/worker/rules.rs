@@ -5,9 +5,9 @@ use crate::fixtures::{Env, Running, at, config};
 use cma_domain::access::{ClientPortal, Sections};
 use cma_domain::diary::{Diary, DiaryCommand, DiaryEvent, can_cancel};
 use cma_domain::ids::{AppointmentId, LineId, QuoteId};
-use cma_domain::money::Currency;
 use cma_domain::quote::{Quote, QuoteCommand, QuoteEvent, QuoteLine, QuoteStatus};
 use cma_domain::schedule::Schedule;
+use cma_domain::testing::fixtures::gbp;
 use cma_store::Clock;
 use cma_workers::email::TransportSettings;
 use rust_decimal::Decimal;
@@ -65,7 +65,7 @@ async fn windows_close_quotes_expire_and_past_appointments_complete() {
             client: seed.client,
             by: seed.owner,
             title: "Boiler".to_owned(),
-            currency: Currency::from_code("GBP").expect("GBP"),
+            currency: gbp(),
             expires_on: Some(jiff::civil::date(2026, 12, 5)),
             lines: vec![QuoteLine {
                 id: LineId::new(),

@@ -6,11 +6,11 @@
 use crate::fixtures::{
     Env, PgDatabase, Running, Seed, at, config, open_postgres, start_process, windows_closed,
 };
-use crate::smtp::Smtp;
 use cma_domain::Timestamp;
 use cma_domain::diary::{Diary, DiaryCommand};
 use cma_domain::ids::AppointmentId;
 use cma_store::Clock;
+use cma_testkit::smtp::Smtp;
 use cma_workers::email::{TransportSettings, list_emails};
 use std::time::Duration;
 

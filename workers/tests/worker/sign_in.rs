@@ -2,13 +2,13 @@
 //! address that had it before, through a real SMTP server.
 
 use crate::fixtures::{Env, Running, SECRET, Seed, at, config, parse};
-use crate::smtp::Smtp;
 use cma_domain::access::Sections;
 use cma_domain::client::{Client, ClientCommand};
 use cma_domain::credentials::{
     Credentials, CredentialsCommand, TokenPurpose, link_token, token_sha256,
 };
 use cma_store::Clock;
+use cma_testkit::smtp::Smtp;
 use cma_workers::email::{TransportSettings, list_emails};
 
 const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA";

@@ -158,6 +158,7 @@ fn drafts(
 mod tests {
     use super::*;
     use cma_domain::team::StaffMember;
+    use cma_domain::testing::fixtures::at;
 
     fn team() -> Team {
         Team {
@@ -169,10 +170,6 @@ mod tests {
             }],
             ..Team::default()
         }
-    }
-
-    fn at(text: &str) -> Timestamp {
-        Timestamp::parse_rfc3339(text).unwrap_or(Timestamp::UNIX_EPOCH)
     }
 
     fn booking() -> Booking<'static> {

@@ -10,10 +10,10 @@ use cma_domain::diary::{Diary, DiaryCommand};
 use cma_domain::file::{FileCommand, StoredFile};
 use cma_domain::ids::*;
 use cma_domain::invoice::{Invoice, InvoiceCommand, LineInput};
-use cma_domain::money::Currency;
 use cma_domain::quote::{Acceptance, Quote, QuoteCommand, QuoteLine};
 use cma_domain::schedule::{Schedule, free_slots};
 use cma_domain::team::{Branding, StaffMember, Team, TeamCommand};
+use cma_domain::testing::fixtures::{self, gbp};
 use cma_domain::{Aggregate, Event, EventCodec, Timestamp};
 use cma_store::{Actor, EventStore, Expected, Metadata, NewEvent, StreamId};
 use jiff::tz::TimeZone;
@@ -61,10 +61,6 @@ fn dec(n: i64, scale: u32) -> Decimal {
     Decimal::new(n, scale)
 }
 
-fn gbp() -> Currency {
-    Currency::default()
-}
-
 /// The envelope of a domain event recorded at `at` by `actor`.
 pub fn envelope(event: &Event, actor: Actor, at: Timestamp) -> NewEvent {
     NewEvent {
@@ -83,7 +79,7 @@ pub fn envelope(event: &Event, actor: Actor, at: Timestamp) -> NewEvent {
 
 impl World {
     fn at(&self) -> Timestamp {
-        Timestamp::from_micros(1_800_000_000_000_000 + self.now).unwrap_or(Timestamp::UNIX_EPOCH)
+        fixtures::after(self.now)
     }
 
     /// Decides `command` on `state`; records and folds what it yields.

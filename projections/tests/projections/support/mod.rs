@@ -1,9 +1,8 @@
 //! Shared test plumbing: real databases, histories, table dumps.
 
-mod dump;
 pub mod history;
 
-pub use dump::dump;
+pub use cma_testkit::dump::dump;
 pub use history::append;
 
 use cma_projections::ReadDb;

@@ -7,9 +7,10 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The Python of the environment `{name}-venv` with `requirement` installed.
-pub fn python_with(name: &str, requirement: &str) -> PathBuf {
-    let root = Path::new(env!("CARGO_TARGET_TMPDIR"));
+/// The Python of the environment `{name}-venv` with `requirement` installed,
+/// under `root`: the calling test's `env!("CARGO_TARGET_TMPDIR")`.
+pub fn python_with(root: impl AsRef<Path>, name: &str, requirement: &str) -> PathBuf {
+    let root = root.as_ref();
     std::fs::create_dir_all(root).expect("target tmp dir");
     let lock = File::create(root.join(format!("{name}-venv.lock"))).expect("lock file");
     lock.lock()

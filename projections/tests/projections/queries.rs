@@ -15,21 +15,13 @@ use cma_domain::quote::{
 };
 use cma_domain::schedule::Schedule;
 use cma_domain::team::{StaffMember, TeamCreated, TeamEvent, template};
-use cma_domain::{Aggregate, Event, Timestamp};
+use cma_domain::testing::fixtures::{at, d};
+use cma_domain::{Aggregate, Event};
 use cma_projections::queries::{self, Scope};
 use cma_projections::{Projections, ReadDb, RunnerConfig};
 use cma_store::{Actor, EventStore, Expected, StreamId};
-use rust_decimal::Decimal;
 use serde_json::json;
 use std::sync::Arc;
-
-fn at(rfc3339: &str) -> Timestamp {
-    Timestamp::parse_rfc3339(rfc3339).expect("test instant")
-}
-
-fn d(s: &str) -> Decimal {
-    s.parse().expect("test decimal")
-}
 
 const NOW: &str = "2026-06-10T12:00:00Z";
 

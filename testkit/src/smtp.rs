@@ -2,7 +2,7 @@
 //! accepts, and can refuse the next messages or hold a transaction open;
 //! optionally with STARTTLS and a required login (AUTH PLAIN and LOGIN,
 //! offered only once TLS is on).
-//! The API's HTTP tests use it too.
+//! The worker, API and fault tests use it.
 
 use mailin_embedded::{AuthMechanism, Handler, Response, Server, SslConfig, response};
 use mailparse::MailHeaderMap;
