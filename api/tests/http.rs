@@ -22,15 +22,6 @@ mod pages;
 #[path = "http/contact_email.rs"]
 mod contact_email;
 
-/// Python tools from PyPI (`cma_testkit::pypi`) in this target's tmp dir.
-mod pypi {
-    pub use cma_testkit::pypi::run;
-
-    pub fn python_with(name: &str, requirement: &str) -> std::path::PathBuf {
-        cma_testkit::pypi::python_with(env!("CARGO_TARGET_TMPDIR"), name, requirement)
-    }
-}
-
 #[path = "http/moto.rs"]
 mod moto;
 

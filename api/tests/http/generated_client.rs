@@ -28,13 +28,14 @@ async fn a_client_generated_from_the_document_runs_the_story() {
     std::fs::write(&spec, &document).expect("write the document");
 
     let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/generated_client");
-    let python =
-        tokio::task::spawn_blocking(|| crate::pypi::python_with("generated-client", GENERATOR))
-            .await
-            .expect("installing the generator");
+    let python = tokio::task::spawn_blocking(|| {
+        cma_testkit::pypi::python_with(env!("CARGO_TARGET_TMPDIR"), "generated-client", GENERATOR)
+    })
+    .await
+    .expect("installing the generator");
     let package = work.path().join("cma_client");
     // Any warning (a part of the document the generator cannot read) fails.
-    let said = crate::pypi::run(
+    let said = cma_testkit::pypi::run(
         Command::new(&python)
             .args(["-m", "openapi_python_client", "generate", "--meta", "none"])
             .arg("--path")
@@ -56,7 +57,7 @@ async fn a_client_generated_from_the_document_runs_the_story() {
         .env("PYTHONPATH", work.path())
         .env("PYTHONDONTWRITEBYTECODE", "1");
     // Off the runtime's thread: the server answers the story on it.
-    let said = tokio::task::spawn_blocking(move || crate::pypi::run(&mut story))
+    let said = tokio::task::spawn_blocking(move || cma_testkit::pypi::run(&mut story))
         .await
         .expect("the story");
     assert!(said.contains("story complete"), "{said}");

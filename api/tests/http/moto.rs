@@ -35,9 +35,11 @@ pub struct Moto {
 
 impl Moto {
     pub async fn start() -> Moto {
-        let python = tokio::task::spawn_blocking(|| crate::pypi::python_with("moto", MOTO))
-            .await
-            .expect("installing moto");
+        let python = tokio::task::spawn_blocking(|| {
+            cma_testkit::pypi::python_with(env!("CARGO_TARGET_TMPDIR"), "moto", MOTO)
+        })
+        .await
+        .expect("installing moto");
         let dir = tempfile::tempdir().expect("temp dir");
         let log = dir.path().join("moto.log");
         let port = free_port();

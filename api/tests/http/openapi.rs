@@ -60,8 +60,8 @@ async fn the_document_is_valid_openapi_3_1() {
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("openapi.json");
     std::fs::write(&file, serde_json::to_vec(&spec).expect("json")).expect("write");
-    let python = crate::pypi::python_with("openapi", VALIDATOR);
-    let said = crate::pypi::run(
+    let python = cma_testkit::pypi::python_with(env!("CARGO_TARGET_TMPDIR"), "openapi", VALIDATOR);
+    let said = cma_testkit::pypi::run(
         Command::new(python)
             .args(["-m", "openapi_spec_validator"])
             .arg(&file),

@@ -62,10 +62,11 @@ async fn schemathesis_finds_no_server_error_undeclared_answer_or_refused_valid_r
         runs.push((role, None, login(&server, role).await));
     }
 
-    let python =
-        tokio::task::spawn_blocking(|| crate::pypi::python_with("schemathesis", SCHEMATHESIS))
-            .await
-            .expect("installing schemathesis");
+    let python = tokio::task::spawn_blocking(|| {
+        cma_testkit::pypi::python_with(env!("CARGO_TARGET_TMPDIR"), "schemathesis", SCHEMATHESIS)
+    })
+    .await
+    .expect("installing schemathesis");
     let schemathesis = python.with_file_name("schemathesis");
     let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemathesis");
     let work = tempfile::tempdir().expect("dir");
@@ -103,7 +104,7 @@ async fn schemathesis_finds_no_server_error_undeclared_answer_or_refused_valid_r
             None => command.args(["--include-path", LOGOUT]),
         };
         // Off the runtime's threads: the server answers the run on them.
-        let said = tokio::task::spawn_blocking(move || crate::pypi::run(&mut command))
+        let said = tokio::task::spawn_blocking(move || cma_testkit::pypi::run(&mut command))
             .await
             .expect("schemathesis");
         assert!(said.contains("Tested:"), "{said}");
