@@ -191,15 +191,7 @@ impl Totals {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::str::FromStr;
-
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).expect("test decimal")
-    }
-
-    fn gbp() -> Currency {
-        Currency::from_code("gbp").expect("GBP exists")
-    }
+    use crate::testing::fixtures::{d, gbp};
 
     #[test]
     fn every_bound_is_a_power_of_ten_as_the_figure_pattern_needs() {

@@ -303,7 +303,7 @@ mod tests {
             client,
             by: staff,
             title: "New boiler".to_owned(),
-            currency: cma_domain::money::Currency::from_code("GBP").expect("GBP"),
+            currency: cma_domain::testing::fixtures::gbp(),
             expires_on: None,
             lines: samples::lines(),
         };
