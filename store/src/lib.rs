@@ -19,9 +19,9 @@ pub mod store;
 pub mod verify;
 
 pub use clock::Clock;
-pub use event_ids::DerivedIds;
 pub use envelope::{
     Actor, Hash, Metadata, NewEvent, Position, Recorded, StreamId, Version, new_event_id,
 };
+pub use event_ids::DerivedIds;
 pub use service::{CommandContext, Executed, Loaded, Service, ServiceError};
 pub use store::{AppendError, Appended, EventStore, Expected, StoreError, Unreadable};

@@ -4,8 +4,8 @@
 //! (a second booking of a slot then fails as "slot taken", a second
 //! acceptance as "already accepted").
 
-use crate::event_ids::DerivedIds;
 use crate::envelope::{Actor, Metadata, NewEvent, Position, StreamId, Version, new_event_id};
+use crate::event_ids::DerivedIds;
 use crate::store::{AppendError, EventStore, Expected, StoreError};
 use cma_domain::{Aggregate, DecodeError, EventCodec, Timestamp};
 use std::sync::Arc;
