@@ -145,7 +145,7 @@ function evidence(quote, audit, id) {
     rows.push(
       ['Browser (user agent)', a.user_agent || 'Not recorded'],
       ['Login email', a.login_email || 'Not recorded'],
-      ['Login created by invite', a.login_invite || 'Not recorded'],
+      ['Login set up from', a.login_invite ? ['The invite recorded as event ', h('code', null, a.login_invite)] : 'Not recorded'],
       ['Revision accepted', String(a.revision)],
       ['Lines accepted', chosen.length ? h('ul', { class: 'plain' }, chosen.map((l) => h('li', null, l.description))) : `${a.selected_lines.length}`],
       ['Totals agreed', `${money(a.totals.total, a.currency)} (subtotal ${money(a.totals.subtotal, a.currency)}, tax ${money(a.totals.tax, a.currency)})`],
