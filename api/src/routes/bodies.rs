@@ -35,6 +35,29 @@ where
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// A whole number as JSON Schema's `integer` reads it: `3` and `3.0` alike
+/// (a fraction or a value out of range is refused).
+pub fn whole<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let n = serde_json::Number::deserialize(d)?;
+    n.as_u64()
+        .or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+                .map(|f| f as u64)
+        })
+        .and_then(|v| u32::try_from(v).ok())
+        .ok_or_else(|| {
+            serde::de::Error::custom(format!("{n} is not a whole number from 0 to {}", u32::MAX))
+        })
+}
+
+/// [`whole`] for a field that may be left out.
+pub fn whole_or_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    #[derive(Deserialize)]
+    struct Whole(#[serde(deserialize_with = "whole")] u32);
+    Option::<Whole>::deserialize(d).map(|w| w.map(|Whole(v)| v))
+}
+
 /// The answer of a command that creates nothing new: where its events landed.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Positioned {

@@ -477,3 +477,33 @@ async fn a_decimal_sent_as_a_json_number_is_a_problem_naming_the_field_and_the_f
         "{detail}"
     );
 }
+
+/// The document's `integer` is JSON Schema's: `30.0` is the whole number 30
+/// and is read as such; a fraction is still refused.
+#[tokio::test]
+async fn an_integer_written_with_a_zero_fraction_is_read_as_that_integer() {
+    let server = Server::start().await;
+    let boss = server.signup("owner@whole.example").await;
+    let (status, saved) = server
+        .put(
+            "/api/v1/team/settings",
+            Some(&boss.token),
+            json!({"slot_minutes": 30.0}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let (_, settings) = server
+        .get_at("/api/v1/team/settings", &boss.token, &saved["position"])
+        .await;
+    assert_eq!(settings["slot_minutes"], json!(30));
+    for refused in [json!(30.5), json!(-1), json!(4_294_967_296_u64)] {
+        let (status, problem) = server
+            .put(
+                "/api/v1/team/settings",
+                Some(&boss.token),
+                json!({"slot_minutes": refused}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}: {problem}");
+    }
+}

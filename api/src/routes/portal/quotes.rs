@@ -55,6 +55,7 @@ pub struct AcceptBody {
     pub signature: String,
     /// The revision the client was shown (required: 400 without it); a
     /// newer one is refused (409).
+    #[serde(deserialize_with = "crate::routes::bodies::whole")]
     pub revision: u32,
 }
 

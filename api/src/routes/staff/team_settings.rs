@@ -47,6 +47,7 @@ pub struct SettingsChange {
     pub time_zone: Option<String>,
     #[schema(value_type = Option<BTreeMap<String, Vec<Vec<String>>>>)]
     pub working_hours: Option<WorkingHoursBody>,
+    #[serde(default, deserialize_with = "crate::routes::bodies::whole_or_none")]
     pub slot_minutes: Option<u32>,
     pub invite_email: Option<InviteEmailBody>,
     pub branding: Option<BrandingBody>,
