@@ -1,4 +1,5 @@
 use clap::Parser;
+use cma_domain::text::Lines;
 use std::process::ExitCode;
 
 /// mimalloc rather than the system allocator: rows and events are built on
@@ -17,6 +18,9 @@ async fn main() -> ExitCode {
     match cma_api::cli::run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
+            // An error may quote stored text (a stream id, a decode error):
+            // shown as escapes, never acted on by the terminal.
+            let message = cma_domain::text::escaped(&message.to_string(), Lines::Many);
             eprintln!("cma: {message}");
             ExitCode::FAILURE
         }

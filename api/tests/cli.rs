@@ -326,3 +326,19 @@ fn text_logs_to_a_pipe_have_no_colour_and_an_unknown_format_is_refused() {
         said(&refused)
     );
 }
+
+/// An error quoting text from outside (a path, a stored value) shows its
+/// control characters as escapes: the terminal never acts on them.
+#[test]
+fn errors_show_control_characters_as_escapes() {
+    let dir = tempfile::tempdir().expect("dir");
+    let output = cma(&["restore", "/nowhere/\u{1b}[31mred\u{202e}"], dir.path());
+    assert!(!output.status.success());
+    let text = said(&output);
+    assert!(
+        text.contains("\\u{1b}[31mred\\u{202e}")
+            && !text.contains('\u{1b}')
+            && !text.contains('\u{202e}'),
+        "{text:?}"
+    );
+}
