@@ -132,6 +132,12 @@ pub async fn receive(
         while let Some(chunk) = field.chunk().await.map_err(malformed)? {
             incoming.write(&chunk).await?;
         }
+        // What follows the file is read too (and dropped), so a body past
+        // the bound is refused whatever comes after its file part.
+        drop(field);
+        while let Some(mut rest) = multipart.next_field().await.map_err(malformed)? {
+            while rest.chunk().await.map_err(malformed)?.is_some() {}
+        }
         let stored = incoming.finish().await?;
         return Ok(Received { name, stored });
     }

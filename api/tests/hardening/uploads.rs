@@ -65,3 +65,33 @@ async fn a_chunked_body_over_the_limit_is_413_without_content_length() {
         .await;
     assert_eq!(files["files"], serde_json::json!([]));
 }
+
+#[tokio::test]
+async fn a_chunked_body_past_the_limit_after_its_file_part_is_413_and_stores_nothing() {
+    let server = Server::start_with(Options {
+        max_upload_bytes: Some(2048),
+        ..at(FRIDAY_NOON)
+    })
+    .await;
+    let boss = server.signup("after@ace.example").await;
+    let client = server.client(&boss, "Pat", &["pat@home.example"]).await;
+    let head = upload_head(&server, &client, &boss.token);
+    // A whole, small file part, then another part that never ends.
+    let first = b"--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\
+        Content-Type: application/pdf\r\n\r\n%PDF-1.7\n\r\n\
+        --B\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\n";
+    let zeros = vec![0u8; 16 * 1024];
+    let (answer, sent) =
+        stream_chunks(&server.base, &head, first, &zeros, Duration::from_secs(20)).await;
+    assert_eq!(
+        status(&answer),
+        Some(413),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    assert!(sent < 4 * 1024 * 1024, "{sent} bytes were read first");
+    let (_, files) = server
+        .fresh(&format!("/api/v1/clients/{client}/files"), &boss.token)
+        .await;
+    assert_eq!(files["files"], serde_json::json!([]));
+}
