@@ -90,8 +90,13 @@ enum Presented {
 /// The session a request presents: `Authorization: Bearer` first, else the
 /// `cma_session` cookie. 401 when there is none or it is revoked or expired;
 /// a cookie-authenticated unsafe request without the matching
-/// `X-CSRF-Token` header answers 403.
-async fn authenticate(parts: &Parts, state: &AppState) -> Result<LoggedIn, ApiError> {
+/// `X-CSRF-Token` header answers 403. The session found is kept in the
+/// request's extensions, so the layers and the route that each ask for it
+/// look it up once.
+async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<LoggedIn, ApiError> {
+    if let Some(logged_in) = parts.extensions.get::<LoggedIn>() {
+        return Ok(logged_in.clone());
+    }
     let presented = presented(parts, state.config.is_https()).ok_or_else(ApiError::unauthorized)?;
     let token = match &presented {
         Presented::Bearer(t) | Presented::Cookie(t) => t.clone(),
@@ -112,7 +117,9 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<LoggedIn, ApiEr
             ));
         }
     }
-    Ok(LoggedIn { session, token })
+    let logged_in = LoggedIn { session, token };
+    parts.extensions.insert(logged_in.clone());
+    Ok(logged_in)
 }
 
 /// The bearer token, else the session cookie (over https only the
