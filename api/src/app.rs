@@ -6,6 +6,7 @@ use crate::http::ApiError;
 use crate::http::consistency::read_your_writes;
 use crate::metrics;
 use crate::roles::Roles;
+use crate::store_args::Stores;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
@@ -48,7 +49,7 @@ impl AppState {
             .map_err(|e| format!("cannot open the event log: {e}"))?;
         let read = crate::read_db::open(&config).await?;
         let files = ContentStore::open(
-            &config.files_dir(),
+            &config.stores().files_dir(),
             config.max_upload_bytes,
             config.files_url.as_ref(),
             &config.files_options,

@@ -204,20 +204,6 @@ impl Config {
             .to_owned()
     }
 
-    pub fn events_db(&self) -> PathBuf {
-        self.data_dir.join("events.db")
-    }
-
-    pub fn read_db(&self) -> PathBuf {
-        self.data_dir.join("read.db")
-    }
-
-    /// Where uploaded content is stored by SHA-256, or staged on its way to
-    /// the bucket.
-    pub fn files_dir(&self) -> PathBuf {
-        self.data_dir.join("files")
-    }
-
     /// Whether the portal is served over https (cookies then get `Secure`).
     pub fn is_https(&self) -> bool {
         self.public_url().starts_with("https://")
