@@ -6,6 +6,8 @@ use super::{Scope, client_in_scope, team_zone};
 use crate::convert::{date, decimal, parse_id, rfc3339, totals};
 use crate::db::ReadDb;
 use crate::error::ProjectionError;
+use crate::table::Record;
+use crate::views::invoices::InvoiceRow;
 use cma_domain::Timestamp;
 use cma_domain::ids::{ClientId, InvoiceId, StaffId};
 use cma_domain::invoice::{Invoice, InvoiceIssued, PaymentRecorded};
@@ -103,19 +105,6 @@ pub struct Line {
     pub total: String,
 }
 
-#[derive(sqlx::FromRow)]
-struct Row {
-    invoice_id: String,
-    client_id: String,
-    number: String,
-    currency: String,
-    due_on: String,
-    subtotal: String,
-    tax: String,
-    total: String,
-    issued_at: i64,
-}
-
 /// An invoice's figures as the domain reads them: status, paid, due.
 struct Figures {
     status: String,
@@ -123,7 +112,7 @@ struct Figures {
     amount_due: String,
 }
 
-impl Row {
+impl InvoiceRow {
     fn figures(&self, payments: &[PaymentRow], today: Date) -> Result<Figures, ProjectionError> {
         let currency = Currency::from_code(&self.currency)
             .ok_or_else(|| ProjectionError::corrupt("currency", &self.currency))?;
@@ -168,9 +157,6 @@ impl Row {
         totals(&self.subtotal, &self.tax, &self.total)
     }
 }
-
-const COLUMNS: &str = "i.invoice_id, i.client_id, i.number, i.currency, i.due_on, i.subtotal, \
-     i.tax, i.total, i.issued_at";
 
 #[derive(sqlx::FromRow)]
 struct PaymentRow {
@@ -230,8 +216,9 @@ pub async fn list(
     if !client_in_scope(db, scope, client).await? {
         return Ok(None);
     }
-    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM invoices i WHERE i.client_id = $1 ORDER BY i.issued_at DESC, i.invoice_id DESC"
+    let rows: Vec<InvoiceRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM invoices WHERE client_id = $1 ORDER BY issued_at DESC, invoice_id DESC",
+        InvoiceRow::TABLE.column_list()
     )))
     .bind(client.to_string())
     .fetch_all(db.pool())
@@ -264,8 +251,9 @@ pub async fn get(
     invoice: InvoiceId,
     now: Timestamp,
 ) -> Result<Option<InvoiceView>, ProjectionError> {
-    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM invoices i WHERE i.invoice_id = $1"
+    let row: Option<InvoiceRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM invoices WHERE invoice_id = $1",
+        InvoiceRow::TABLE.column_list()
     )))
     .bind(invoice.to_string())
     .fetch_optional(db.pool())

@@ -15,7 +15,8 @@ pub struct InvoicesView;
 
 table! {
     /// An issued invoice (its amounts as issued; status is read by date).
-    struct InvoiceRow in "invoices" key (invoice_id) {
+    #[derive(sqlx::FromRow)]
+    pub(crate) struct InvoiceRow in "invoices" key (invoice_id) {
         invoice_id: String,
         client_id: String,
         number: String,

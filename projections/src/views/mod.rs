@@ -4,7 +4,7 @@ mod audit;
 pub(crate) mod clients;
 pub(crate) mod diary;
 mod files;
-mod invoices;
+pub(crate) mod invoices;
 mod messages;
 mod quotes;
 pub(crate) mod team;
