@@ -44,3 +44,6 @@ mod min_position;
 
 #[path = "hardening/payments.rs"]
 mod payments;
+
+#[path = "hardening/invoice.rs"]
+mod invoice;

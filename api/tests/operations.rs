@@ -75,6 +75,8 @@ struct Process {
     http: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<Result<(), String>>>,
+    /// The data directory, when the process made its own.
+    dir: Option<tempfile::TempDir>,
 }
 
 impl Process {
@@ -107,6 +109,7 @@ impl Process {
             http: reqwest::Client::new(),
             stop: Some(stop),
             task: Some(task),
+            dir: None,
         };
         for _ in 0..200 {
             if let Ok(r) = process.http.get(process.url("/healthz")).send().await
@@ -117,6 +120,15 @@ impl Process {
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
         panic!("the server did not start");
+    }
+
+    /// Serves `roles` on `database`, over a data directory of its own.
+    async fn on(database: &PgDatabase, roles: &str) -> Process {
+        let dir = tempfile::tempdir().expect("dir");
+        let roles = roles.parse().expect("roles");
+        let mut process = Process::start(dir.path(), Some(&database.url), roles).await;
+        process.dir = Some(dir);
+        process
     }
 
     fn url(&self, path: &str) -> String {
@@ -305,22 +317,8 @@ async fn a_file_uploaded_through_one_process_downloads_through_another() {
 async fn an_api_process_serves_what_the_projector_process_projects() {
     logs();
     let database = PgDatabase::create().await;
-    let (dir_a, dir_b) = (
-        tempfile::tempdir().expect("dir"),
-        tempfile::tempdir().expect("dir"),
-    );
-    let api = Process::start(
-        dir_a.path(),
-        Some(&database.url),
-        "api".parse().expect("roles"),
-    )
-    .await;
-    let back = Process::start(
-        dir_b.path(),
-        Some(&database.url),
-        "projector,worker".parse().expect("roles"),
-    )
-    .await;
+    let api = Process::on(&database, "api").await;
+    let back = Process::on(&database, "projector,worker").await;
 
     let token = api.signup("owner@sparks.example").await;
     let (client, position) = api.client(&token, "Pat").await;
@@ -360,13 +358,7 @@ async fn an_api_process_serves_what_the_projector_process_projects() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // A standby: a second projector process stands by while the first runs.
-    let dir_c = tempfile::tempdir().expect("dir");
-    let standby = Process::start(
-        dir_c.path(),
-        Some(&database.url),
-        "projector,worker".parse().expect("roles"),
-    )
-    .await;
+    let standby = Process::on(&database, "projector,worker").await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let ready = standby.readiness().await;
     assert_eq!(ready["projector"]["state"], json!("standby"), "{ready}");
@@ -394,16 +386,7 @@ async fn an_api_process_serves_what_the_projector_process_projects() {
 async fn a_read_waits_for_the_projector_process_and_ends_once_it_has_caught_up() {
     logs();
     let database = PgDatabase::create().await;
-    let (dir_a, dir_b) = (
-        tempfile::tempdir().expect("dir"),
-        tempfile::tempdir().expect("dir"),
-    );
-    let api = Process::start(
-        dir_a.path(),
-        Some(&database.url),
-        "api".parse().expect("roles"),
-    )
-    .await;
+    let api = Process::on(&database, "api").await;
     let token = api.signup("owner@later.example").await;
     let (client, position) = api.client(&token, "Pat").await;
     let path = format!("/api/v1/clients/{client}");
@@ -424,12 +407,7 @@ async fn a_read_waits_for_the_projector_process_and_ends_once_it_has_caught_up()
     let started = std::time::Instant::now();
     let (read, back) = tokio::join!(api.get_at(&path, &token, position), async {
         tokio::time::sleep(Duration::from_millis(500)).await;
-        Process::start(
-            dir_b.path(),
-            Some(&database.url),
-            "projector".parse().expect("roles"),
-        )
-        .await
+        Process::on(&database, "projector").await
     });
     let (status, body) = read;
     assert_eq!(status, StatusCode::OK, "{body}");

@@ -1,6 +1,7 @@
 //! Retried commands: `Idempotency-Key` on POST answers a retry with the
 //! first answer instead of running the command again.
 
+use crate::invoice::{invoice, view};
 use crate::support::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -32,37 +33,24 @@ async fn post_with_key(
     (status, replayed, body)
 }
 
-async fn invoice(server: &Server, staff: &Staff) -> String {
-    let client = server.client(staff, "Kim", &["kim@home.example"]).await;
-    let (status, created) = server
-        .post(
-            &format!("/api/v1/clients/{client}/invoices"),
-            Some(&staff.token),
-            json!({"currency": "GBP", "due_on": "2026-12-20", "lines": [
-                {"description": "Labour", "quantity": "1", "unit_price": "100.00", "tax_rate": "20"}
-            ]}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{created}");
-    text(&created["invoice_id"])
+/// A server at NOW, a new team's owner and an invoice of theirs: the
+/// server, the owner, the invoice and the path its payments are posted to.
+async fn an_invoice_to_pay(email: &str) -> (Server, Staff, String, String) {
+    let server = Server::start_with(at(NOW)).await;
+    let staff = server.signup(email).await;
+    let invoice = invoice(&server, &staff).await;
+    let path = format!("/api/v1/invoices/{invoice}/payments");
+    (server, staff, invoice, path)
 }
 
 async fn payments(server: &Server, staff: &Staff, invoice: &str) -> usize {
-    // Waits for every event appended so far (keyed answers are not noted).
-    let head = json!(server.head().await);
-    let (status, view) = server
-        .get_at(&format!("/api/v1/invoices/{invoice}"), &staff.token, &head)
-        .await;
-    assert_eq!(status, StatusCode::OK, "{view}");
+    let view = view(server, staff, invoice).await;
     view["payments"].as_array().expect("payments").len()
 }
 
 #[tokio::test]
 async fn a_retried_payment_is_recorded_once_and_answered_the_same() {
-    let server = Server::start_with(at(NOW)).await;
-    let staff = server.signup("retry@ace.example").await;
-    let invoice = invoice(&server, &staff).await;
-    let path = format!("/api/v1/invoices/{invoice}/payments");
+    let (server, staff, invoice, path) = an_invoice_to_pay("retry@ace.example").await;
     let payment = json!({"amount": "30.00", "paid_on": "2026-12-02"});
 
     let (status, replayed, first) =
@@ -91,12 +79,13 @@ async fn a_retried_payment_is_recorded_once_and_answered_the_same() {
         "{problem}"
     );
     // ... or for another path.
+    let lee = json!({"name": "Lee", "emails": []});
     let (status, _, problem) = post_with_key(
         &server,
         "/api/v1/clients",
         &staff.token,
         "pay-1",
-        json!({"name": "Lee", "emails": []}),
+        lee.clone(),
     )
     .await;
     assert_problem(status, &problem, StatusCode::UNPROCESSABLE_ENTITY);
@@ -114,14 +103,8 @@ async fn a_retried_payment_is_recorded_once_and_answered_the_same() {
 
     // Keys are kept per caller: another login uses its own.
     let other = server.signup("other@ace.example").await;
-    let (status, replayed, created) = post_with_key(
-        &server,
-        "/api/v1/clients",
-        &other.token,
-        "pay-1",
-        json!({"name": "Lee", "emails": []}),
-    )
-    .await;
+    let (status, replayed, created) =
+        post_with_key(&server, "/api/v1/clients", &other.token, "pay-1", lee).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     assert_eq!(replayed, None);
 
@@ -148,10 +131,7 @@ async fn a_retried_payment_is_recorded_once_and_answered_the_same() {
 
 #[tokio::test]
 async fn a_refusal_is_replayed_and_a_bad_key_is_400() {
-    let server = Server::start_with(at(NOW)).await;
-    let staff = server.signup("refused@ace.example").await;
-    let invoice = invoice(&server, &staff).await;
-    let path = format!("/api/v1/invoices/{invoice}/payments");
+    let (server, staff, invoice, path) = an_invoice_to_pay("refused@ace.example").await;
     let too_much = json!({"amount": "5000.00", "paid_on": "2026-12-02"});
     let (status, _, first) =
         post_with_key(&server, &path, &staff.token, "big", too_much.clone()).await;
@@ -232,10 +212,7 @@ async fn lose_the_answer(server: &Server, key: &str) {
 
 #[tokio::test]
 async fn a_retry_after_a_crash_between_append_and_answer_is_answered_from_the_log() {
-    let server = Server::start_with(at(NOW)).await;
-    let staff = server.signup("crash@ace.example").await;
-    let invoice = invoice(&server, &staff).await;
-    let path = format!("/api/v1/invoices/{invoice}/payments");
+    let (server, staff, invoice, path) = an_invoice_to_pay("crash@ace.example").await;
     let payment = json!({"amount": "30.00", "paid_on": "2026-12-02"});
 
     // The route claims the key and appends the payment; the answer is lost.
@@ -257,24 +234,13 @@ async fn a_retry_after_a_crash_between_append_and_answer_is_answered_from_the_lo
 
     // A command that crashed before its append left nothing in the log: the
     // retry takes the claim over and runs it (once).
-    let (status, _, refused) = post_with_key(
-        &server,
-        &path,
-        &staff.token,
-        "pay-lost",
-        json!({"amount": "0.00", "paid_on": "2026-12-02"}),
-    )
-    .await;
+    let nothing = json!({"amount": "0.00", "paid_on": "2026-12-02"});
+    let (status, _, refused) =
+        post_with_key(&server, &path, &staff.token, "pay-lost", nothing.clone()).await;
     assert!(status.is_client_error(), "{refused}");
     lose_the_answer(&server, "pay-lost").await;
-    let (status, replayed, again) = post_with_key(
-        &server,
-        &path,
-        &staff.token,
-        "pay-lost",
-        json!({"amount": "0.00", "paid_on": "2026-12-02"}),
-    )
-    .await;
+    let (status, replayed, again) =
+        post_with_key(&server, &path, &staff.token, "pay-lost", nothing).await;
     assert!(status.is_client_error(), "{again}");
     assert_eq!(replayed, None, "run again, not replayed");
     assert_eq!(payments(&server, &staff, &invoice).await, 1);

@@ -74,25 +74,15 @@ async fn a_re_invite_used_elsewhere_logs_out_every_device_and_shows_in_the_evide
     assert_eq!(status, StatusCode::OK, "{me}");
 
     // The acceptance records the login it was made with.
-    let (status, created) = server
-        .post(
-            &format!("/api/v1/clients/{}/quotes", ada.client_id),
-            Some(&staff.token),
+    let quote = server
+        .sent_quote(
+            &staff,
+            &ada.client_id,
             json!({"title": "Rewire", "currency": "GBP", "lines": [
                 {"description": "Labour", "quantity": "1", "unit_price": "100.00",
                  "tax_rate": "20", "optional": false, "selected": true}]}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{created}");
-    let quote = text(&created["quote_id"]);
-    let (status, body) = server
-        .post(
-            &format!("/api/v1/quotes/{quote}/send"),
-            Some(&staff.token),
-            json!({}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
     let (status, body) = server
         .post(
             &format!("/api/v1/portal/quotes/{quote}/accept"),
@@ -112,18 +102,7 @@ async fn a_re_invite_used_elsewhere_logs_out_every_device_and_shows_in_the_evide
     assert!(uuid::Uuid::parse_str(&invite).is_ok(), "{acceptance}");
     assert_eq!(audit["events"][2]["schema_version"], json!(2));
 
-    let certificate = server
-        .http
-        .get(server.url(&format!(
-            "/api/v1/audit/quotes/{quote}/certificate?format=text"
-        )))
-        .bearer_auth(&staff.token)
-        .send()
-        .await
-        .expect("response")
-        .text()
-        .await
-        .expect("body");
+    let certificate = server.certificate_text(&staff, &quote).await;
     for expected in [
         "ada@work.test".to_owned(),
         format!("invite {invite}, which re-pointed the login from ada@home.test"),
@@ -149,14 +128,21 @@ async fn strangers_tokens(server: &Server, client: &str, path: &str) {
     }
 }
 
-#[tokio::test]
-async fn a_strangers_bad_tokens_do_not_stop_the_owners_link() {
+/// A server behind a proxy where Ada is invited at ada@home.test: the
+/// server, her client id and her link's token.
+async fn invited_behind_a_proxy() -> (Server, String, String) {
     let server = Server::start_with(behind_a_proxy()).await;
     let staff = server.signup("owner@sparks.test").await;
     let client = server.client(&staff, "Ada", &["ada@home.test"]).await;
     let link = server
         .invite(&staff, &client, "ada@home.test", all_sections())
         .await;
+    (server, client, link)
+}
+
+#[tokio::test]
+async fn a_strangers_bad_tokens_do_not_stop_the_owners_link() {
+    let (server, client, link) = invited_behind_a_proxy().await;
     strangers_tokens(&server, &client, "/api/v1/auth/portal/set-password").await;
     let (status, body) = post_from(
         &server,
@@ -190,12 +176,7 @@ async fn a_strangers_bad_tokens_do_not_stop_the_owners_link() {
 
 #[tokio::test]
 async fn bad_tokens_are_limited_per_source_and_a_valid_link_still_works_there() {
-    let server = Server::start_with(behind_a_proxy()).await;
-    let staff = server.signup("owner@sparks.test").await;
-    let client = server.client(&staff, "Ada", &["ada@home.test"]).await;
-    let link = server
-        .invite(&staff, &client, "ada@home.test", all_sections())
-        .await;
+    let (server, client, link) = invited_behind_a_proxy().await;
     let bad = json!({"token": forged(&client), "password": "whatever it is"});
     let path = "/api/v1/auth/portal/set-password";
     for _ in 0..100 {

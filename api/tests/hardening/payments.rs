@@ -1,34 +1,10 @@
 //! A payment has an id: sending the same payment again (a retry without an
 //! `Idempotency-Key`) records it once.
 
+use crate::invoice::{invoice, view};
 use crate::support::*;
 use reqwest::StatusCode;
-use serde_json::{Value, json};
-
-async fn invoice(server: &Server, staff: &Staff) -> String {
-    let client = server.client(staff, "Kim", &[]).await;
-    let (status, created) = server
-        .post(
-            &format!("/api/v1/clients/{client}/invoices"),
-            Some(&staff.token),
-            json!({"currency": "GBP", "due_on": "2026-12-20", "lines": [
-                {"description": "Labour", "quantity": "1", "unit_price": "100.00", "tax_rate": "20"}
-            ]}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{created}");
-    text(&created["invoice_id"])
-}
-
-/// The invoice once every event so far is projected.
-async fn view(server: &Server, staff: &Staff, invoice: &str) -> Value {
-    let head = json!(server.head().await);
-    let (status, view) = server
-        .get_at(&format!("/api/v1/invoices/{invoice}"), &staff.token, &head)
-        .await;
-    assert_eq!(status, StatusCode::OK, "{view}");
-    view
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn a_payment_sent_twice_with_its_id_is_recorded_once() {

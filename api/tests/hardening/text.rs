@@ -30,26 +30,16 @@ async fn sent_quote(server: &Server, description: &str) -> (Staff, PortalClient,
     let client = server
         .portal_client(&staff, "Alice Client", "alice@client.test", all_sections())
         .await;
-    let (status, created) = server
-        .post(
-            &format!("/api/v1/clients/{}/quotes", client.client_id),
-            Some(&staff.token),
+    let quote = server
+        .sent_quote(
+            &staff,
+            &client.client_id,
             json!({"title": "New boiler", "currency": "GBP", "lines": [
                 {"description": description, "quantity": "1", "unit_price": "1200.00",
                  "tax_rate": "20", "optional": false, "selected": true},
             ]}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{created}");
-    let quote = text(&created["quote_id"]);
-    let (status, body) = server
-        .post(
-            &format!("/api/v1/quotes/{quote}/send"),
-            Some(&staff.token),
-            json!({}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
     (staff, client, quote)
 }
 

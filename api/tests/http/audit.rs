@@ -60,10 +60,10 @@ async fn accepted_quote(server: &Server) -> (Staff, PortalClient, String, Vec<u8
             all_sections(),
         )
         .await;
-    let (status, created) = server
-        .post(
-            &format!("/api/v1/clients/{}/quotes", client.client_id),
-            Some(&staff.token),
+    let quote = server
+        .sent_quote(
+            &staff,
+            &client.client_id,
             json!({"title": "New boiler", "currency": "GBP", "lines": [
                 {"description": "Boiler & fitting", "quantity": "1", "unit_price": "1200.00",
                  "tax_rate": "20", "optional": false, "selected": true},
@@ -72,16 +72,6 @@ async fn accepted_quote(server: &Server) -> (Staff, PortalClient, String, Vec<u8
             ]}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{created}");
-    let quote = text(&created["quote_id"]);
-    let (status, body) = server
-        .post(
-            &format!("/api/v1/quotes/{quote}/send"),
-            Some(&staff.token),
-            json!({}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
     let png = tiny_png(240, 80);
     let signature = format!(
         "data:image/png;base64,{}",
@@ -187,18 +177,7 @@ async fn the_certificate_is_printable_html_and_text() {
     }
     assert!(!html.contains("Alice <Client>") && !html.contains("Magnetic filter"));
 
-    let text = server
-        .http
-        .get(server.url(&format!(
-            "/api/v1/audit/quotes/{quote}/certificate?format=text"
-        )))
-        .bearer_auth(&staff.token)
-        .send()
-        .await
-        .expect("response")
-        .text()
-        .await
-        .expect("body");
+    let text = server.certificate_text(&staff, &quote).await;
     assert!(text.starts_with("CERTIFICATE OF ACCEPTANCE"), "{text}");
     assert!(
         text.contains("Sparks & Sons") && text.contains("Alice <Client>"),

@@ -343,6 +343,43 @@ impl Server {
         text(&body["client_id"])
     }
 
+    /// Drafts a quote for `client` with this body and sends it: its id.
+    pub async fn sent_quote(&self, staff: &Staff, client: &str, quote: Value) -> String {
+        let (status, created) = self
+            .post(
+                &format!("/api/v1/clients/{client}/quotes"),
+                Some(&staff.token),
+                quote,
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let quote = text(&created["quote_id"]);
+        let (status, body) = self
+            .post(
+                &format!("/api/v1/quotes/{quote}/send"),
+                Some(&staff.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        quote
+    }
+
+    /// The accepted quote's certificate as plain text.
+    pub async fn certificate_text(&self, staff: &Staff, quote: &str) -> String {
+        self.http
+            .get(self.url(&format!(
+                "/api/v1/audit/quotes/{quote}/certificate?format=text"
+            )))
+            .bearer_auth(&staff.token)
+            .send()
+            .await
+            .expect("response")
+            .text()
+            .await
+            .expect("body")
+    }
+
     /// Invites the client with these sections; returns the link's token.
     pub async fn invite(
         &self,

@@ -106,14 +106,7 @@ async fn projectors_catch_up_and_follow_on_postgres() {
     support::caught_up(&pg.db, &pg.store).await;
     support::append(&pg.store, history::generate((0..60u8).map(|i| (i, i, i)))).await;
     support::caught_up(&pg.db, &pg.store).await;
-    let head = pg.store.head().await.expect("head");
-    let lags = cma_projections::lag(&pg.db, pg.store.as_ref())
-        .await
-        .expect("lag");
-    assert!(
-        lags.iter().all(|l| l.lag == 0 && l.checkpoint == head),
-        "{lags:?}"
-    );
+    support::assert_no_lag(&pg.db, &pg.store).await;
     running.stop().await;
     pg.db.close().await;
 }

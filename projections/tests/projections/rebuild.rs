@@ -2,9 +2,11 @@
 //! gave, for random valid histories, and swaps in while reads go on.
 
 use crate::support::{self, history};
-use cma_projections::rebuild::{Silent, rebuild};
-use cma_projections::{Projections, RunnerConfig};
+use cma_projections::rebuild::{Rebuilt, Silent, rebuild};
+use cma_projections::{ProjectionError, Projections, ReadDb, RunnerConfig};
+use cma_store::EventStore;
 use proptest::prelude::*;
+use std::sync::Arc;
 use std::time::Duration;
 
 fn live(batch_size: usize) -> RunnerConfig {
@@ -13,6 +15,11 @@ fn live(batch_size: usize) -> RunnerConfig {
         poll_interval: Duration::from_millis(100),
         retry_interval: Duration::from_millis(50),
     }
+}
+
+/// Rebuilds every view from the log, quietly.
+async fn rebuild_all(db: &ReadDb, store: &Arc<dyn EventStore>) -> Result<Rebuilt, ProjectionError> {
+    rebuild(store.clone(), db, &cma_projections::views::all(), &Silent).await
 }
 
 async fn rebuild_equals_live(ops: Vec<history::Op>, batch_size: usize) {
@@ -31,14 +38,7 @@ async fn rebuild_equals_live(ops: Vec<history::Op>, batch_size: usize) {
     support::caught_up(&s.db, &s.store).await;
     running.stop().await;
     let projected = support::dump(&s.db).await;
-    let rebuilt = rebuild(
-        s.store.clone(),
-        &s.db,
-        &cma_projections::views::all(),
-        &Silent,
-    )
-    .await
-    .expect("rebuild");
+    let rebuilt = rebuild_all(&s.db, &s.store).await.expect("rebuild");
     assert_eq!(rebuilt.position, s.store.head().await.expect("head"));
     assert_eq!(support::dump(&s.db).await, projected);
 }
@@ -92,27 +92,15 @@ async fn rebuild_on_postgres_equals_live_and_swaps_while_reads_go_on() {
         }
         answered
     });
-    rebuild(
-        pg.store.clone(),
-        &pg.db,
-        &cma_projections::views::all(),
-        &Silent,
-    )
-    .await
-    .expect("rebuild");
+    rebuild_all(&pg.db, &pg.store).await.expect("rebuild");
     assert_eq!(reads.await.expect("reader"), 100);
     support::caught_up(&pg.db, &pg.store).await;
     running.stop().await;
     assert_eq!(support::dump(&pg.db).await, projected);
     // A second rebuild works on the swapped-in tables too.
-    rebuild(
-        pg.store.clone(),
-        &pg.db,
-        &cma_projections::views::all(),
-        &Silent,
-    )
-    .await
-    .expect("second rebuild");
+    rebuild_all(&pg.db, &pg.store)
+        .await
+        .expect("second rebuild");
     assert_eq!(support::dump(&pg.db).await, projected);
     pg.db.close().await;
 }

@@ -1,15 +1,13 @@
 //! The business's contact address (a team setting): the Reply-To of emails
 //! to clients and the organiser of calendar entries.
 
-use crate::fixtures::{Env, Running, at, config, parse};
+use crate::fixtures::{Env, Running, at, parse};
 use cma_domain::access::{ClientPortal, Sections};
 use cma_domain::diary::{Diary, DiaryCommand};
 use cma_domain::ids::AppointmentId;
 use cma_domain::schedule::Schedule;
 use cma_domain::team::{Team, TeamCommand};
-use cma_store::Clock;
 use cma_testkit::smtp::Smtp;
-use cma_workers::email::TransportSettings;
 
 #[tokio::test]
 async fn emails_to_a_client_answer_to_the_changed_contact_address() {
@@ -46,11 +44,7 @@ async fn emails_to_a_client_answer_to_the_changed_contact_address() {
     )
     .await;
     let smtp = Smtp::start();
-    let worker = Running::start(
-        &env,
-        config(TransportSettings::smtp(smtp.url())),
-        Clock::starting_at(env.now),
-    );
+    let worker = Running::sending_to(&env, &smtp);
     // The invite and the booking to Ann, the booking to Bob.
     let got = smtp.wait_for(3).await;
     worker.stop().await;

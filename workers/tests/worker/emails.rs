@@ -25,11 +25,7 @@ async fn the_invite_follows_the_team_template_and_its_link_sets_the_password() {
     let seed = env.seed(0).await;
     let token = env.invite(&seed).await;
     let smtp = Smtp::start();
-    let worker = Running::start(
-        &env,
-        config(TransportSettings::smtp(smtp.url())),
-        Clock::starting_at(env.now),
-    );
+    let worker = Running::sending_to(&env, &smtp);
     let got = smtp.wait_for(1).await;
     worker.stop().await;
 
@@ -96,11 +92,7 @@ async fn booking_and_cancelling_email_both_sides_with_a_calendar_entry() {
     let seed = env.seed(1).await;
     env.invite(&seed).await;
     let smtp = Smtp::start();
-    let worker = Running::start(
-        &env,
-        config(TransportSettings::smtp(smtp.url())),
-        Clock::starting_at(env.now),
-    );
+    let worker = Running::sending_to(&env, &smtp);
     smtp.wait_for(1).await;
     let appointment = AppointmentId::new();
     let portal = ClientPortal {

@@ -15,6 +15,7 @@ use cma_domain::{Aggregate, Timestamp};
 use cma_store::postgres::PgStore;
 use cma_store::sqlite::SqliteStore;
 use cma_store::{Clock, CommandContext, EventStore, Service};
+use cma_testkit::smtp::Smtp;
 use cma_workers::email::{RetryPolicy, TransportSettings};
 use cma_workers::{ReadDb, WorkerConfig, run_worker};
 use std::collections::BTreeMap;
@@ -165,25 +166,31 @@ impl Env {
     /// Invites the client as the API does: the link's token is derived
     /// from the secret key, and only its SHA-256 is recorded.
     pub async fn invite(&self, seed: &Seed) -> String {
+        self.invite_at(seed, "ann@client.test", 7 * 24 * 3600).await
+    }
+
+    /// Invites the client at `email` with a link valid for `seconds`: the
+    /// link's token.
+    pub async fn invite_at(&self, seed: &Seed, email: &str, seconds: i64) -> String {
         self.run::<Client>(
             seed.client.0,
             seed.owner,
             ClientCommand::Invite {
                 team: seed.team,
                 by: seed.owner,
-                email: "ann@client.test".to_owned(),
+                email: email.to_owned(),
                 sections: Sections::ALL,
             },
         )
         .await;
-        let expires_at = self.now.plus_seconds(7 * 24 * 3600);
+        let expires_at = self.now.plus_seconds(seconds);
         let token = link_token(SECRET, TokenPurpose::Invite, seed.client.0, expires_at);
         self.run::<Credentials>(
             seed.client.0,
             seed.owner,
             CredentialsCommand::IssueInvite {
                 client: seed.client,
-                email: "ann@client.test".to_owned(),
+                email: email.to_owned(),
                 token_sha256: token_sha256(&token),
                 expires_at: Some(expires_at),
                 by: seed.owner,
@@ -351,6 +358,16 @@ pub struct Running {
 impl Running {
     pub fn start(env: &Env, config: WorkerConfig, clock: Clock) -> Running {
         Self::start_on(env.store.clone(), env.db.clone(), config, clock)
+    }
+
+    /// A worker on `env` with the test settings, sending through `smtp`,
+    /// its clock starting at `env.now`.
+    pub fn sending_to(env: &Env, smtp: &Smtp) -> Running {
+        Self::start(
+            env,
+            config(TransportSettings::smtp(smtp.url())),
+            Clock::starting_at(env.now),
+        )
     }
 
     /// A worker on its own store and read database.

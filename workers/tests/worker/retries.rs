@@ -13,11 +13,7 @@ async fn a_refused_email_is_retried_and_then_accepted() {
     let smtp = Smtp::start();
     smtp.refuse_next(2);
     env.invite(&seed).await;
-    let worker = Running::start(
-        &env,
-        config(TransportSettings::smtp(smtp.url())),
-        Clock::starting_at(env.now),
-    );
+    let worker = Running::sending_to(&env, &smtp);
 
     // While refused, staff see the email pending with the server's answer.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);

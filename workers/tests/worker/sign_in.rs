@@ -1,15 +1,11 @@
 //! A link that re-points a portal login to another address tells the
 //! address that had it before, through a real SMTP server.
 
-use crate::fixtures::{Env, Running, SECRET, Seed, at, config, parse};
-use cma_domain::access::Sections;
+use crate::fixtures::{Env, Running, Seed, at, parse};
 use cma_domain::client::{Client, ClientCommand};
-use cma_domain::credentials::{
-    Credentials, CredentialsCommand, TokenPurpose, link_token, token_sha256,
-};
-use cma_store::Clock;
+use cma_domain::credentials::{Credentials, CredentialsCommand, TokenPurpose, token_sha256};
 use cma_testkit::smtp::Smtp;
-use cma_workers::email::{TransportSettings, list_emails};
+use cma_workers::email::list_emails;
 
 const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA";
 
@@ -28,36 +24,13 @@ async fn set_password(env: &Env, seed: &Seed, token: &str) {
 
 /// Staff add `email` to the client and re-invite them there; the link's token.
 async fn re_invite(env: &Env, seed: &Seed, email: &str) -> String {
-    for command in [
-        ClientCommand::AddEmail {
-            team: seed.team,
-            by: seed.owner,
-            email: email.to_owned(),
-        },
-        ClientCommand::Invite {
-            team: seed.team,
-            by: seed.owner,
-            email: email.to_owned(),
-            sections: Sections::ALL,
-        },
-    ] {
-        env.run::<Client>(seed.client.0, seed.owner, command).await;
-    }
-    let expires_at = env.now.plus_seconds(3600);
-    let token = link_token(SECRET, TokenPurpose::Invite, seed.client.0, expires_at);
-    env.run::<Credentials>(
-        seed.client.0,
-        seed.owner,
-        CredentialsCommand::IssueInvite {
-            client: seed.client,
-            email: email.to_owned(),
-            token_sha256: token_sha256(&token),
-            expires_at: Some(expires_at),
-            by: seed.owner,
-        },
-    )
-    .await;
-    token
+    let add = ClientCommand::AddEmail {
+        team: seed.team,
+        by: seed.owner,
+        email: email.to_owned(),
+    };
+    env.run::<Client>(seed.client.0, seed.owner, add).await;
+    env.invite_at(seed, email, 3600).await
 }
 
 #[tokio::test]
@@ -73,11 +46,7 @@ async fn a_re_invite_used_at_a_new_address_tells_the_previous_one() {
     set_password(&env, &seed, &moved).await;
 
     let smtp = Smtp::start();
-    let worker = Running::start(
-        &env,
-        config(TransportSettings::smtp(smtp.url())),
-        Clock::starting_at(env.now),
-    );
+    let worker = Running::sending_to(&env, &smtp);
     // The invites were used before the worker saw them, so only the notice
     // goes out; it is about the last event, so every earlier one was seen
     // (the outbox list below holds all they gave).

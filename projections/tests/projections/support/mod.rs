@@ -132,3 +132,13 @@ pub async fn caught_up(db: &ReadDb, store: &Arc<dyn EventStore>) {
     }
     panic!("projections did not reach position {head}");
 }
+
+/// Asserts every projector's checkpoint is the log's head, with no lag.
+pub async fn assert_no_lag(db: &ReadDb, store: &Arc<dyn EventStore>) {
+    let head = store.head().await.expect("head");
+    let lags = cma_projections::lag(db, store.as_ref()).await.expect("lag");
+    assert!(
+        lags.iter().all(|l| l.lag == 0 && l.checkpoint == head),
+        "{lags:?}"
+    );
+}
