@@ -2,7 +2,7 @@
 //! readers of the values inside bodies: instants, currencies, optional fields.
 
 use crate::app::AppState;
-use crate::http::ApiError;
+use crate::http::{ApiError, Json};
 use cma_domain::Timestamp;
 use cma_domain::ids::{AppointmentId, FileId, MessageId};
 use cma_domain::money;
@@ -63,6 +63,13 @@ pub fn whole_or_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::
 pub struct Positioned {
     /// Global event-log position of the command's last event.
     pub position: u64,
+}
+
+impl Positioned {
+    /// The answer of a command whose last event is at `position`.
+    pub fn at(position: u64) -> Json<Self> {
+        Json(Self { position })
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -53,9 +53,7 @@ pub(super) async fn mark_thread_read(
             match loaded.state.messages.last() {
                 Some(last) => last.message,
                 None => {
-                    return Ok(Json(Positioned {
-                        position: loaded.position,
-                    }));
+                    return Ok(Positioned::at(loaded.position));
                 }
             }
         }
@@ -65,7 +63,5 @@ pub(super) async fn mark_thread_read(
         .service
         .execute::<Conversation>(client.0, ctx, command)
         .await?;
-    Ok(Json(Positioned {
-        position: executed.position,
-    }))
+    Ok(Positioned::at(executed.position))
 }

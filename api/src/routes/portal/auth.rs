@@ -232,8 +232,5 @@ async fn reset(
         &body.password,
     )
     .await?;
-    Ok(Json(Positioned {
-        position: set.position,
-    })
-    .into_response())
+    Ok(Positioned::at(set.position).into_response())
 }

@@ -69,9 +69,7 @@ pub async fn change_notifications(
             },
         )
         .await?;
-    Ok(Json(Positioned {
-        position: executed.position,
-    }))
+    Ok(Positioned::at(executed.position))
 }
 
 /// The business's logo, for any logged-in client of the team whatever

@@ -148,12 +148,7 @@ pub async fn comment(
         .service
         .execute::<Quote>(quote.0, &session.context(&state), command)
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Positioned {
-            position: executed.position,
-        }),
-    ))
+    Ok((StatusCode::CREATED, Positioned::at(executed.position)))
 }
 
 #[utoipa::path(post, path = "/api/v1/portal/quotes/{id}/accept", tag = "portal",

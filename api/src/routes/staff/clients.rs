@@ -161,9 +161,7 @@ async fn add_email(
             },
         )
         .await?;
-    Ok(Json(Positioned {
-        position: executed.position,
-    }))
+    Ok(Positioned::at(executed.position))
 }
 
 /// Invite (or re-invite) a client to the portal: records the invite and
@@ -231,9 +229,7 @@ async fn invite(
         &invite.email,
     )
     .await?;
-    Ok(Json(Positioned {
-        position: issued.position,
-    }))
+    Ok(Positioned::at(issued.position))
 }
 
 /// Save portal access: the master switch and the section toggles. Turning
@@ -269,7 +265,5 @@ async fn change_access(
     if !executed.state.enabled {
         sessions::revoke_client(state.read.pool(), client, state.clock.now()).await?;
     }
-    Ok(Json(Positioned {
-        position: executed.position,
-    }))
+    Ok(Positioned::at(executed.position))
 }

@@ -121,7 +121,5 @@ pub async fn cancel(
         .service
         .execute::<Diary>(session.team.0, &session.context(&state), command)
         .await?;
-    Ok(Json(Positioned {
-        position: executed.position,
-    }))
+    Ok(Positioned::at(executed.position))
 }

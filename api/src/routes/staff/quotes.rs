@@ -210,9 +210,7 @@ pub async fn send(
         by: session.staff,
     };
     let executed = execute(&state, &session, quote, command).await?;
-    Ok(Json(Positioned {
-        position: executed.position,
-    }))
+    Ok(Positioned::at(executed.position))
 }
 
 #[utoipa::path(post, path = "/api/v1/quotes/{id}/withdraw", tag = "quotes",
@@ -228,9 +226,7 @@ pub async fn withdraw(
         by: session.staff,
     };
     let executed = execute(&state, &session, quote, command).await?;
-    Ok(Json(Positioned {
-        position: executed.position,
-    }))
+    Ok(Positioned::at(executed.position))
 }
 
 #[utoipa::path(post, path = "/api/v1/quotes/{id}/lines/{line_id}/comments", tag = "quotes",
@@ -252,12 +248,7 @@ pub async fn comment(
         text: body.text,
     };
     let executed = execute(&state, &session, quote, command).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Positioned {
-            position: executed.position,
-        }),
-    ))
+    Ok((StatusCode::CREATED, Positioned::at(executed.position)))
 }
 
 async fn execute(

@@ -71,9 +71,7 @@ async fn change_logo(
             },
         )
         .await?;
-    Ok(Json(Positioned {
-        position: executed.position,
-    }))
+    Ok(Positioned::at(executed.position))
 }
 
 /// Remove the portal's logo.
@@ -95,9 +93,7 @@ async fn remove_logo(
             TeamCommand::RemoveLogo { by: staff.staff },
         )
         .await?;
-    Ok(Json(Positioned {
-        position: executed.position,
-    }))
+    Ok(Positioned::at(executed.position))
 }
 
 /// The team's logo, for staff (`branding.logo_url` of the team settings).

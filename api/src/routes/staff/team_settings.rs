@@ -146,7 +146,5 @@ async fn change_settings(
             },
         )
         .await?;
-    Ok(Json(Positioned {
-        position: executed.position,
-    }))
+    Ok(Positioned::at(executed.position))
 }
