@@ -182,12 +182,7 @@ impl FromRequestParts<AppState> for ClientSession {
         let Principal::Client { client, team } = session.principal else {
             return Err(wrong_role("this is the client portal; log in as a client"));
         };
-        let record = state
-            .service
-            .load::<Client>(client.0)
-            .await
-            .map_err(ApiError::from)?
-            .state;
+        let record = state.service.load::<Client>(client.0).await?.state;
         match record.portal() {
             Some(portal) if portal.enabled && record.team == team => Ok(ClientSession {
                 session: session.id,

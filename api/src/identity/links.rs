@@ -41,12 +41,7 @@ pub async fn set_password(
         return Err(bad_link(state, &bad_tokens, now).await);
     };
     let token_sha256 = token_sha256(token);
-    let credentials = state
-        .service
-        .load::<Credentials>(login)
-        .await
-        .map_err(ApiError::from)?
-        .state;
+    let credentials = state.service.load::<Credentials>(login).await?.state;
     if !credentials.accepts_link(purpose, &token_sha256, now) {
         return Err(bad_link(state, &bad_tokens, now).await);
     }

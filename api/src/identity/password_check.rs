@@ -23,8 +23,7 @@ pub async fn check_password(
         let credentials = state
             .service
             .load::<Credentials>(principal.id())
-            .await
-            .map_err(ApiError::from)?
+            .await?
             .state;
         // Without a password yet (invited, not set): argon2 runs all the
         // same, against a hash no password matches, so the answer takes as

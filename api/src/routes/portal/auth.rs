@@ -136,12 +136,7 @@ async fn portal_login(
 ) -> Result<Response, ApiError> {
     let (principal, device) = login(&state, &requester, &headers, Kind::Client, &body).await?;
     let client = ClientId(principal.id());
-    let record = state
-        .service
-        .load::<Client>(client.0)
-        .await
-        .map_err(ApiError::from)?
-        .state;
+    let record = state.service.load::<Client>(client.0).await?.state;
     if !record.enabled {
         return Err(suspended());
     }
@@ -184,12 +179,7 @@ async fn reset_request(
     }
     for principal in login_index::find(state.read.pool(), Kind::Client, &body.email).await? {
         let login = principal.id();
-        let credentials = state
-            .service
-            .load::<Credentials>(login)
-            .await
-            .map_err(ApiError::from)?
-            .state;
+        let credentials = state.service.load::<Credentials>(login).await?.state;
         if !credentials.has_password() {
             continue;
         }

@@ -110,8 +110,7 @@ async fn change_settings(
             let current = state
                 .service
                 .load::<Team>(staff.team.0)
-                .await
-                .map_err(ApiError::from)?
+                .await?
                 .state
                 .schedule;
             Some(Box::new(Schedule {

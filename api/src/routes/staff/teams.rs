@@ -105,8 +105,7 @@ async fn claim(state: &AppState, owner: Principal, email: &str) -> Result<bool, 
     let recorded = state
         .service
         .load::<Credentials>(stale.staff.id())
-        .await
-        .map_err(ApiError::from)?
+        .await?
         .version;
     if recorded != 0 {
         // Its signup did record the login; only the mark was not cleared.
