@@ -237,36 +237,21 @@ impl EventStore for KurrentStore {
         since: cma_domain::Timestamp,
     ) -> Result<Option<Recorded>, StoreError> {
         self.ensure_open()?;
-        let mut from = StreamPosition::End;
-        loop {
-            let options = ReadAllOptions::default()
-                .position(from)
-                .backwards()
-                .max_count(PAGE);
-            let page = read_all_page(&self.client, &options).await?;
-            let below = |e: &&RecordedEvent| match from {
-                StreamPosition::Position(p) => e.position < p,
-                _ => true,
+        let found = read_backwards(&self.client, |e| {
+            let recorded = match envelope::from_recorded(e)? {
+                Ok(recorded) => recorded,
+                Err(e) => return Some(Err(e)),
             };
-            let mut oldest = None;
-            for e in page.iter().filter(below) {
-                oldest = Some(e.position);
-                let Some(recorded) = envelope::from_recorded(e) else {
-                    continue;
-                };
-                let recorded = recorded?;
-                if recorded.event.event_id == event_id {
-                    return Ok(Some(recorded));
-                }
-                if recorded.event.recorded_at < since {
-                    return Ok(None);
-                }
+            if recorded.event.event_id == event_id {
+                Some(Ok(Some(recorded)))
+            } else if recorded.event.recorded_at < since {
+                Some(Ok(None))
+            } else {
+                None
             }
-            match oldest {
-                Some(p) if page.len() == PAGE => from = StreamPosition::Position(p),
-                _ => return Ok(None),
-            }
-        }
+        })
+        .await?;
+        Ok(found.flatten())
     }
 
     /// Each append goes to the server on its own, so only a closed store
@@ -375,6 +360,19 @@ async fn stream_head(client: &Client, stream: &StreamId) -> Result<Head, StoreEr
 
 /// The position of the last of our events in `$all` (0 when there is none).
 async fn head_of(client: &Client) -> Result<Position, StoreError> {
+    let last = read_backwards(client, |e| {
+        envelope::from_recorded(e).map(|recorded| recorded.map(|r| r.position))
+    })
+    .await?;
+    Ok(last.unwrap_or(0))
+}
+
+/// Reads `$all` backwards from its end, a page at a time, showing `visit`
+/// each event until it answers (`None` when it never does).
+async fn read_backwards<T>(
+    client: &Client,
+    mut visit: impl FnMut(&RecordedEvent) -> Option<Result<T, StoreError>>,
+) -> Result<Option<T>, StoreError> {
     let mut from = StreamPosition::End;
     loop {
         let options = ReadAllOptions::default()
@@ -388,14 +386,14 @@ async fn head_of(client: &Client) -> Result<Position, StoreError> {
         };
         let mut oldest = None;
         for e in page.iter().filter(below) {
-            if let Some(recorded) = envelope::from_recorded(e) {
-                return recorded.map(|r| r.position);
+            if let Some(answer) = visit(e) {
+                return answer.map(Some);
             }
             oldest = Some(e.position);
         }
         match oldest {
             Some(p) if page.len() == PAGE => from = StreamPosition::Position(p),
-            _ => return Ok(0),
+            _ => return Ok(None),
         }
     }
 }
