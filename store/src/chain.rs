@@ -96,31 +96,30 @@ pub enum Finding {
 }
 
 impl BrokenLink {
-    fn at(e: &StoredRef<'_>, reason: &'static str, expected: Hash, actual: Hash) -> Self {
+    /// A finding at the stored event `e`.
+    fn of(e: &StoredRef<'_>, finding: Finding) -> Self {
         Self {
             stream: Some(StreamId::from_stored(e.hashed.stream.to_owned())),
             version: Some(e.hashed.version),
             position: e.position,
-            finding: Box::new(Finding::Mismatch {
-                reason,
-                expected,
-                actual,
-            }),
+            finding: Box::new(finding),
         }
+    }
+
+    fn at(e: &StoredRef<'_>, reason: &'static str, expected: Hash, actual: Hash) -> Self {
+        let finding = Finding::Mismatch {
+            reason,
+            expected,
+            actual,
+        };
+        Self::of(e, finding)
     }
 
     /// An event after a hole in the log's contiguous positions, which
     /// should have started at `from`.
     pub(crate) fn hole_before(e: &StoredRef<'_>, from: u64) -> Self {
-        Self {
-            stream: Some(StreamId::from_stored(e.hashed.stream.to_owned())),
-            version: Some(e.hashed.version),
-            position: e.position,
-            finding: Box::new(Finding::Missing {
-                from,
-                to: e.position.saturating_sub(1),
-            }),
-        }
+        let to = e.position.saturating_sub(1);
+        Self::of(e, Finding::Missing { from, to })
     }
 
     /// A row the store cannot read as an event.

@@ -313,6 +313,17 @@ pub struct Unreadable {
     pub reason: String,
 }
 
+/// Shows `visitor` one row of a scan: an event, or a row it cannot read.
+pub(crate) fn show(
+    visitor: &mut dyn Visitor,
+    row: Result<StoredRef<'_>, Unreadable>,
+) -> Result<ControlFlow<()>, StoreError> {
+    match row {
+        Ok(event) => Ok(visitor.visit(&event)),
+        Err(unreadable) => visitor.unreadable(unreadable),
+    }
+}
+
 /// Shows `visitor` each of `items`, lent as a stored event by `lend`, on a
 /// blocking thread.
 pub(crate) async fn visit_all<T: Send + 'static>(
@@ -322,11 +333,7 @@ pub(crate) async fn visit_all<T: Send + 'static>(
 ) -> Result<Box<dyn Visitor>, StoreError> {
     tokio::task::spawn_blocking(move || {
         for item in &items {
-            let flow = match lend(item) {
-                Ok(event) => visitor.visit(&event),
-                Err(row) => visitor.unreadable(row)?,
-            };
-            if flow.is_break() {
+            if show(&mut *visitor, lend(item))?.is_break() {
                 break;
             }
         }

@@ -3,10 +3,9 @@
 //! id is our event id, and the custom metadata is a JSON object holding the
 //! rest of the envelope and the chain link.
 
-use crate::envelope::{Actor, Metadata, NewEvent, Recorded, StreamId, Version};
-use crate::sql::to_hash;
+use crate::envelope::{Hashed, NewEvent, Recorded, StoredRef, Version};
+use crate::sql::{recorded, to_hash};
 use crate::store::StoreError;
-use cma_domain::Timestamp;
 use kurrentdb::{EventData, RecordedEvent};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -79,28 +78,27 @@ fn rebuild(e: &RecordedEvent, m: StoredMetadata) -> Result<Recorded, StoreError>
             "stream revision does not match the recorded version",
         ));
     }
-    let hash = |text: &str| hex::decode(text).ok().and_then(|b| to_hash(&b));
-    Ok(Recorded {
+    let from_hex = |text: &str| hex::decode(text).ok().and_then(|b| to_hash(&b));
+    let prev_hash = from_hex(&m.prev_hash).ok_or_else(|| corrupt("bad previous hash"))?;
+    let hash = from_hex(&m.hash).ok_or_else(|| corrupt("bad hash"))?;
+    recorded(&StoredRef {
         position,
-        stream: StreamId::from_stored(e.stream_id().to_owned()),
-        version: m.stream_version,
-        event: NewEvent {
+        hashed: Hashed {
+            stream: e.stream_id(),
+            version: m.stream_version,
             event_id: e.id,
-            event_type: e.event_type.clone(),
+            event_type: &e.event_type,
             schema_version: m.schema_version,
-            recorded_at: Timestamp::from_micros(m.recorded_at)
-                .ok_or_else(|| corrupt("time out of range"))?,
-            actor: Actor::from_parts(&m.actor_kind, m.actor_id)
-                .ok_or_else(|| corrupt("unknown actor"))?,
-            metadata: Metadata {
-                correlation_id: m.correlation_id,
-                causation_id: m.causation_id,
-                ip: m.ip,
-                user_agent: m.user_agent,
-            },
-            payload: e.data.to_vec(),
+            recorded_at: m.recorded_at,
+            actor_kind: &m.actor_kind,
+            actor_id: m.actor_id,
+            correlation_id: m.correlation_id,
+            causation_id: m.causation_id,
+            ip: m.ip.as_deref(),
+            user_agent: m.user_agent.as_deref(),
+            payload: &e.data,
         },
-        prev_hash: hash(&m.prev_hash).ok_or_else(|| corrupt("bad previous hash"))?,
-        hash: hash(&m.hash).ok_or_else(|| corrupt("bad hash"))?,
+        prev_hash: &prev_hash,
+        hash: &hash,
     })
 }

@@ -4,7 +4,7 @@
 
 use crate::envelope::{Position, Recorded, StreamId};
 use crate::sql::{Columns, LogReader, columns, recorded, stored, stored_or_located, to_i64};
-use crate::store::{StoreError, Visitor};
+use crate::store::{StoreError, Visitor, show};
 use rusqlite::types::FromSqlError;
 use rusqlite::{Connection, OpenFlags, Row};
 use std::path::PathBuf;
@@ -194,11 +194,7 @@ impl LogReader for SqliteReader {
             let mut statement = conn.prepare_cached(AFTER)?;
             let mut rows = statement.query([to_i64(after), limit])?;
             while let Some(row) = rows.next()? {
-                let flow = match stored_or_located(&row) {
-                    Ok(event) => visitor.visit(&event),
-                    Err(unreadable) => visitor.unreadable(unreadable)?,
-                };
-                if flow.is_break() {
+                if show(&mut *visitor, stored_or_located(&row))?.is_break() {
                     break;
                 }
             }
