@@ -4,7 +4,7 @@
 //! passes them inside every command a client sends, so each stream's
 //! `decide` can enforce them without reading another stream.
 
-use crate::aggregate::{Refusal, RefusalKind, Rule};
+use crate::aggregate::refusal_enum;
 use crate::ids::{ClientId, StaffId};
 use serde::{Deserialize, Serialize};
 
@@ -102,29 +102,12 @@ pub enum Author {
     Client(ClientId),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, strum::EnumDiscriminants)]
-#[strum_discriminants(
-    name(AccessRule),
-    derive(strum::EnumIter, strum::IntoStaticStr),
-    strum(serialize_all = "kebab-case")
-)]
-pub enum AccessDenied {
-    #[error("the client portal is suspended")]
-    PortalSuspended,
-    #[error("the {0:?} section is off for this client")]
-    SectionOff(Section),
-}
-
-impl Rule for AccessRule {
-    fn kind(self) -> RefusalKind {
-        RefusalKind::Forbidden
-    }
-}
-
-impl Refusal for AccessDenied {
-    type Rule = AccessRule;
-
-    fn rule(&self) -> AccessRule {
-        self.into()
+refusal_enum! {
+    #[derive(Copy)]
+    pub enum AccessDenied: AccessRule {
+        #[error("the client portal is suspended")]
+        PortalSuspended => Forbidden,
+        #[error("the {0:?} section is off for this client")]
+        SectionOff(Section) => Forbidden,
     }
 }

@@ -69,11 +69,85 @@ pub trait Refusal: std::error::Error + Send + Sync + 'static {
     }
 }
 
-/// One rule of an error type: its code and how it is reported. Derived with
-/// `strum::EnumDiscriminants` next to each error type; a variant wrapping
-/// another refusal is left out of [`strum::IntoEnumIterator::iter`]
-/// (`#[strum_discriminants(strum(disabled))]`), since its codes are that
-/// refusal's.
+/// One rule of an error type: its code and how it is reported. Declared with
+/// `refusal_enum!` next to each error type; a variant wrapping another
+/// refusal is left out of [`strum::IntoEnumIterator::iter`], since its codes
+/// are that refusal's.
 pub trait Rule: Copy + Into<&'static str> + strum::IntoEnumIterator {
     fn kind(self) -> RefusalKind;
 }
+
+/// Declares an error type, its rules and how each is reported.
+///
+/// ```text
+/// refusal_enum! {
+///     /// The rules a quote command can break.
+///     pub enum QuoteError: QuoteRule, wrapping Access(AccessDenied) => Forbidden {
+///         #[error("no such quote")]
+///         QuoteNotFound => NotFound,
+///         #[error("line {line}: {reason}")]
+///         InvalidAmount { line: LineId, reason: AmountError } => Unprocessable,
+///     }
+/// }
+/// ```
+/// Each variant names the [`RefusalKind`] it is reported with after `=>`.
+/// The rules type (`QuoteRule`) has one unit variant per error variant,
+/// derived with `strum::EnumDiscriminants`: its code is the variant's name in
+/// kebab case, or the one a variant sets with
+/// `#[strum_discriminants(strum(serialize = "quote-name-missing"))]`.
+/// `wrapping Access(AccessDenied) => Forbidden` adds a variant that carries
+/// another refusal (`From` it, its message, its code); its kind is given
+/// once for all its rules.
+macro_rules! refusal_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $error:ident: $rule:ident
+            $(, wrapping $wrapper:ident($inner:ty) => $wrapper_kind:ident)? {
+            $( $(#[$variant_meta:meta])*
+               $variant:ident $(( $($tuple:tt)* ))? $({ $($named:tt)* })? => $kind:ident ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, strum::EnumDiscriminants)]
+        #[strum_discriminants(
+            name($rule),
+            derive(strum::EnumIter, strum::IntoStaticStr),
+            strum(serialize_all = "kebab-case")
+        )]
+        pub enum $error {
+            $(
+                #[error(transparent)]
+                #[strum_discriminants(strum(disabled))]
+                $wrapper(#[from] $inner),
+            )?
+            $( $(#[$variant_meta])* $variant $(( $($tuple)* ))? $({ $($named)* })?, )+
+        }
+
+        impl $crate::aggregate::Rule for $rule {
+            fn kind(self) -> $crate::aggregate::RefusalKind {
+                match self {
+                    $( Self::$wrapper => $crate::aggregate::RefusalKind::$wrapper_kind, )?
+                    $( Self::$variant => $crate::aggregate::RefusalKind::$kind, )+
+                }
+            }
+        }
+
+        impl $crate::aggregate::Refusal for $error {
+            type Rule = $rule;
+
+            fn rule(&self) -> $rule {
+                self.into()
+            }
+
+            $(
+                fn code(&self) -> &'static str {
+                    match self {
+                        Self::$wrapper(refusal) => $crate::aggregate::Refusal::code(refusal),
+                        other => $crate::aggregate::Refusal::rule(other).into(),
+                    }
+                }
+            )?
+        }
+    };
+}
+pub(crate) use refusal_enum;

@@ -104,6 +104,23 @@ mod tests {
     }
 
     #[test]
+    fn a_wrapping_variant_has_the_kind_of_every_rule_it_wraps() {
+        use crate::{conversation::ConversationRule, diary::DiaryRule, file::FileRule};
+        let access = [
+            ConversationRule::Access.kind(),
+            DiaryRule::Access.kind(),
+            FileRule::Access.kind(),
+            quote::QuoteRule::Access.kind(),
+        ];
+        for rule in of::<access::AccessRule>("AccessDenied") {
+            assert!(access.iter().all(|kind| *kind == rule.kind), "{rule:?}");
+        }
+        for rule in of::<schedule::ScheduleRule>("ScheduleError") {
+            assert_eq!(rule.kind, team::TeamRule::Schedule.kind(), "{rule:?}");
+        }
+    }
+
+    #[test]
     fn codes_are_the_variant_names() {
         assert_eq!(
             crate::quote::QuoteError::AlreadyAccepted.code(),

@@ -27,7 +27,7 @@ mod tests;
 pub use hours::{ClockTime, Weekday, WorkingHours, WorkingInterval};
 pub use slots::{BOOKING_HORIZON_DAYS, NotBookable, Slot, free_slots, is_bookable};
 
-use crate::aggregate::{Refusal, RefusalKind, Rule};
+use crate::aggregate::refusal_enum;
 use serde::{Deserialize, Serialize};
 
 /// Shortest meeting slot, in minutes.
@@ -117,46 +117,28 @@ pub fn time_zone_names() -> Vec<String> {
     names
 }
 
-/// Why team settings for the schedule are refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, strum::EnumDiscriminants)]
-#[strum_discriminants(
-    name(ScheduleRule),
-    derive(strum::EnumIter, strum::IntoStaticStr),
-    strum(serialize_all = "kebab-case")
-)]
-pub enum ScheduleError {
-    #[error("{0:?} is not an IANA time zone")]
-    UnknownTimeZone(String),
-    #[error("a meeting slot must last {MIN_SLOT_MINUTES} to {MAX_SLOT_MINUTES} minutes, not {0}")]
-    SlotLength(u32),
-    #[error("{0:?} is not a weekday (mon, tue, wed, thu, fri, sat, sun)")]
-    UnknownWeekday(String),
-    #[error("{0:?} is not a time of day (HH:MM, 00:00 to 24:00)")]
-    BadClockTime(String),
-    #[error("on {day} working hours {start}–{end} do not start before they end")]
-    EmptyInterval {
-        day: Weekday,
-        start: ClockTime,
-        end: ClockTime,
-    },
-    #[error("on {0} working hours run past midnight")]
-    OutsideDay(Weekday),
-    #[error("on {0} working hours overlap")]
-    Overlap(Weekday),
-    #[error("on {0} there are more than {MAX_INTERVALS_PER_DAY} working intervals")]
-    TooManyIntervals(Weekday),
-}
-
-impl Rule for ScheduleRule {
-    fn kind(self) -> RefusalKind {
-        RefusalKind::Unprocessable
-    }
-}
-
-impl Refusal for ScheduleError {
-    type Rule = ScheduleRule;
-
-    fn rule(&self) -> ScheduleRule {
-        self.into()
+refusal_enum! {
+    /// Why team settings for the schedule are refused.
+    pub enum ScheduleError: ScheduleRule {
+        #[error("{0:?} is not an IANA time zone")]
+        UnknownTimeZone(String) => Unprocessable,
+        #[error("a meeting slot must last {MIN_SLOT_MINUTES} to {MAX_SLOT_MINUTES} minutes, not {0}")]
+        SlotLength(u32) => Unprocessable,
+        #[error("{0:?} is not a weekday (mon, tue, wed, thu, fri, sat, sun)")]
+        UnknownWeekday(String) => Unprocessable,
+        #[error("{0:?} is not a time of day (HH:MM, 00:00 to 24:00)")]
+        BadClockTime(String) => Unprocessable,
+        #[error("on {day} working hours {start}–{end} do not start before they end")]
+        EmptyInterval {
+            day: Weekday,
+            start: ClockTime,
+            end: ClockTime,
+        } => Unprocessable,
+        #[error("on {0} working hours run past midnight")]
+        OutsideDay(Weekday) => Unprocessable,
+        #[error("on {0} working hours overlap")]
+        Overlap(Weekday) => Unprocessable,
+        #[error("on {0} there are more than {MAX_INTERVALS_PER_DAY} working intervals")]
+        TooManyIntervals(Weekday) => Unprocessable,
     }
 }

@@ -10,7 +10,7 @@
 //! (the store fails between the two appends) is left unused: a gap, never
 //! a duplicate.
 
-use crate::aggregate::{Aggregate, Refusal, RefusalKind, Rule};
+use crate::aggregate::{Aggregate, refusal_enum};
 use crate::event_enum;
 use crate::ids::{InvoiceId, StaffId, TeamId};
 use crate::time::Timestamp;
@@ -55,33 +55,12 @@ event_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, strum::EnumDiscriminants)]
-#[strum_discriminants(
-    name(InvoiceNumbersRule),
-    derive(strum::EnumIter, strum::IntoStaticStr),
-    strum(serialize_all = "kebab-case")
-)]
-pub enum InvoiceNumbersError {
-    #[error("the team has used every invoice number")]
-    Exhausted,
-    #[error("the numbers belong to another team")]
-    OtherTeam,
-}
-
-impl Rule for InvoiceNumbersRule {
-    fn kind(self) -> RefusalKind {
-        match self {
-            InvoiceNumbersRule::Exhausted => RefusalKind::Conflict,
-            InvoiceNumbersRule::OtherTeam => RefusalKind::NotFound,
-        }
-    }
-}
-
-impl Refusal for InvoiceNumbersError {
-    type Rule = InvoiceNumbersRule;
-
-    fn rule(&self) -> InvoiceNumbersRule {
-        self.into()
+refusal_enum! {
+    pub enum InvoiceNumbersError: InvoiceNumbersRule {
+        #[error("the team has used every invoice number")]
+        Exhausted => Conflict,
+        #[error("the numbers belong to another team")]
+        OtherTeam => NotFound,
     }
 }
 
