@@ -2,12 +2,10 @@
 
 use super::events::*;
 use crate::access::Sections;
-use crate::ids::{ClientId, StaffId, TeamId};
-use crate::testing::fixtures::after;
-use uuid::Uuid;
+use crate::testing::fixtures::{after, client, staff, team};
 
 pub fn events() -> Vec<ClientEvent> {
-    let staff = StaffId(Uuid::from_u128(0x2));
+    let staff = staff();
     let sections = Sections {
         quotes: true,
         invoices: true,
@@ -17,8 +15,8 @@ pub fn events() -> Vec<ClientEvent> {
     };
     vec![
         ClientEvent::Created(ClientCreated {
-            client: ClientId(Uuid::from_u128(0x3)),
-            team: TeamId(Uuid::from_u128(0x1)),
+            client: client(),
+            team: team(),
             name: "Ada Client".to_owned(),
             emails: vec!["ada@example.com".to_owned()],
             by: staff,
@@ -44,7 +42,7 @@ pub fn events() -> Vec<ClientEvent> {
         }),
         ClientEvent::EmailNotificationsChanged(ClientEmailNotificationsChanged {
             on: false,
-            by: ClientId(Uuid::from_u128(0x3)),
+            by: client(),
             at: after(5),
         }),
     ]

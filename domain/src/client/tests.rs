@@ -3,20 +3,11 @@
 use super::*;
 use crate::access::{ClientPortal, Sections};
 use crate::aggregate::{Aggregate, Refusal, RefusalKind};
-use crate::ids::{ClientId, StaffId, TeamId};
-use crate::testing::fixtures::now;
+use crate::ids::{ClientId, TeamId};
+use crate::testing::fixtures::{client, now, staff, team};
 use crate::testing::given;
 use uuid::Uuid;
 
-fn team() -> TeamId {
-    TeamId(Uuid::from_u128(0x1))
-}
-fn staff() -> StaffId {
-    StaffId(Uuid::from_u128(0x2))
-}
-fn client() -> ClientId {
-    ClientId(Uuid::from_u128(0x3))
-}
 fn quotes_only() -> Sections {
     Sections {
         quotes: true,

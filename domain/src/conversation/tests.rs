@@ -1,32 +1,17 @@
 use super::*;
 use crate::access::{AccessDenied, Author, By, ClientPortal, Section, Sections};
-use crate::ids::{ClientId, MessageId, StaffId};
+use crate::ids::{ClientId, MessageId};
+use crate::testing::fixtures::{alice, bob, portal, staff};
 use crate::testing::given;
 use crate::{Refusal, RefusalKind};
 use uuid::Uuid;
-
-fn alice() -> ClientId {
-    ClientId(Uuid::from_u128(0xa11ce))
-}
-
-fn bob() -> ClientId {
-    ClientId(Uuid::from_u128(0xb0b))
-}
-
-fn staff() -> StaffId {
-    StaffId(Uuid::from_u128(0x57aff))
-}
 
 fn msg(n: u128) -> MessageId {
     MessageId(Uuid::from_u128(n))
 }
 
 fn as_client(client: ClientId) -> By {
-    By::Client(ClientPortal {
-        client,
-        enabled: true,
-        sections: Sections::ALL,
-    })
+    By::Client(portal(client))
 }
 
 fn post(n: u128, by: By, text: &str) -> ConversationCommand {

@@ -2,20 +2,14 @@
 
 use super::*;
 use crate::aggregate::{Aggregate, Refusal, RefusalKind};
-use crate::ids::{ClientId, StaffId, TeamId};
-use crate::testing::fixtures::now;
+use crate::ids::TeamId;
+use crate::testing::fixtures::{client, now, staff};
 use crate::testing::given;
 use crate::time::Timestamp;
 use uuid::Uuid;
 
 const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA";
 
-fn staff() -> StaffId {
-    StaffId(Uuid::from_u128(0x2))
-}
-fn client() -> ClientId {
-    ClientId(Uuid::from_u128(0x3))
-}
 fn hours(n: i64) -> Timestamp {
     now().plus_seconds(n * 3600)
 }

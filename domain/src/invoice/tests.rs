@@ -1,7 +1,7 @@
 use super::*;
-use crate::ids::{ClientId, InvoiceId, PaymentId, StaffId};
+use crate::ids::{InvoiceId, PaymentId};
 use crate::money::{AmountError, Currency};
-use crate::testing::fixtures::{at, d};
+use crate::testing::fixtures::{alice, at, d, staff};
 use crate::testing::given;
 use crate::{Refusal, RefusalKind};
 use jiff::civil::Date;
@@ -13,10 +13,6 @@ fn day(s: &str) -> Date {
 
 fn id() -> InvoiceId {
     InvoiceId(Uuid::from_u128(0x1_0001))
-}
-
-fn staff() -> StaffId {
-    StaffId(Uuid::from_u128(0x57aff))
 }
 
 fn line(description: &str, qty: &str, price: &str, rate: &str) -> LineInput {
@@ -31,7 +27,7 @@ fn line(description: &str, qty: &str, price: &str, rate: &str) -> LineInput {
 fn issue_in(currency: &str, lines: Vec<LineInput>) -> InvoiceCommand {
     InvoiceCommand::Issue {
         invoice: id(),
-        client: ClientId(Uuid::from_u128(0xa11ce)),
+        client: alice(),
         staff: staff(),
         number: " INV-0042 ".into(),
         currency: Currency::from_code(currency).expect("currency"),

@@ -2,16 +2,16 @@
 
 use super::events::*;
 use super::template::default_invite;
-use crate::ids::{FileId, StaffId, TeamId};
+use crate::ids::{FileId, StaffId};
 use crate::schedule::Schedule;
-use crate::testing::fixtures::after;
+use crate::testing::fixtures::{after, staff, team};
 use uuid::Uuid;
 
 pub fn events() -> Vec<TeamEvent> {
-    let owner = StaffId(Uuid::from_u128(0x2));
+    let owner = staff();
     vec![
         TeamEvent::Created(TeamCreated {
-            team: TeamId(Uuid::from_u128(0x1)),
+            team: team(),
             business_name: "Hart Plumbing".to_owned(),
             owner: StaffMember {
                 staff: owner,

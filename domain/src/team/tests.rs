@@ -3,18 +3,12 @@
 use super::template::{InviteValues, default_invite, render};
 use super::*;
 use crate::aggregate::Aggregate;
-use crate::ids::{FileId, StaffId, TeamId};
+use crate::ids::{FileId, StaffId};
 use crate::schedule::{Schedule, ScheduleError};
-use crate::testing::fixtures::now;
+use crate::testing::fixtures::{now, staff as owner, team};
 use crate::testing::given;
 use uuid::Uuid;
 
-fn team() -> TeamId {
-    TeamId(Uuid::from_u128(0x1))
-}
-fn owner() -> StaffId {
-    StaffId(Uuid::from_u128(0x2))
-}
 fn sam() -> StaffMember {
     StaffMember {
         staff: owner(),

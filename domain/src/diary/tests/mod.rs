@@ -1,8 +1,8 @@
 use super::*;
-use crate::access::{AccessDenied, Author, By, ClientPortal, Section, Sections};
-use crate::ids::{AppointmentId, ClientId, StaffId};
+use crate::access::{AccessDenied, Author, By, ClientPortal, Section};
+use crate::ids::{AppointmentId, ClientId};
 use crate::schedule::{NotBookable, Schedule, Weekday};
-use crate::testing::fixtures::at;
+use crate::testing::fixtures::{alice, at, bob, portal, staff};
 use crate::testing::given;
 use crate::time::Timestamp;
 use crate::{Aggregate, Refusal, RefusalKind};
@@ -15,26 +15,6 @@ fn now() -> Timestamp {
 
 fn appt(n: u128) -> AppointmentId {
     AppointmentId(Uuid::from_u128(n))
-}
-
-fn alice() -> ClientId {
-    ClientId(Uuid::from_u128(0xa11ce))
-}
-
-fn bob() -> ClientId {
-    ClientId(Uuid::from_u128(0xb0b))
-}
-
-fn staff() -> StaffId {
-    StaffId(Uuid::from_u128(0x57aff))
-}
-
-fn portal(client: ClientId) -> ClientPortal {
-    ClientPortal {
-        client,
-        enabled: true,
-        sections: Sections::ALL,
-    }
 }
 
 fn book_as(portal: ClientPortal, id: u128, starts_at: &str) -> DiaryCommand {

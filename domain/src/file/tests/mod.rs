@@ -1,20 +1,13 @@
 use super::*;
 use crate::access::{AccessDenied, Author, By, ClientPortal, Section, Sections};
-use crate::ids::{ClientId, FileId, StaffId};
+use crate::ids::{ClientId, FileId};
+use crate::testing::fixtures::{alice, bob, staff};
 use crate::testing::given;
 use crate::{Refusal, RefusalKind};
 use uuid::Uuid;
 
 const MIB_25: u64 = 25 * 1024 * 1024;
 const DIGEST: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
-
-fn alice() -> ClientId {
-    ClientId(Uuid::from_u128(0xa11ce))
-}
-
-fn staff() -> StaffId {
-    StaffId(Uuid::from_u128(0x57aff))
-}
 
 fn file() -> FileId {
     FileId(Uuid::from_u128(0xf11e))

@@ -59,10 +59,9 @@ fn a_suspended_client_cannot_upload() {
 
 #[test]
 fn a_client_cannot_upload_to_another_clients_record() {
-    let bob = ClientId(Uuid::from_u128(0xb0b));
     given::<StoredFile>([])
         .when(upload_by(
-            portal(bob, Sections::ALL, true),
+            portal(bob(), Sections::ALL, true),
             "a.png",
             "image/png",
             1,

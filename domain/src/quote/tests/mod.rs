@@ -10,23 +10,14 @@ use super::samples;
 use super::*;
 use crate::access::{By, ClientPortal, Sections};
 use crate::aggregate::Aggregate;
-use crate::ids::{ClientId, CommentId, LineId, QuoteId, SessionId, StaffId, TeamId};
-use crate::testing::fixtures::{at, d, gbp, now};
-use crate::testing::given;
+use crate::ids::{ClientId, CommentId, LineId, QuoteId, SessionId, TeamId};
+use crate::testing::fixtures::{at, client, d, gbp, now, staff, team};
+use crate::testing::{fixtures, given};
 use jiff::civil::date;
 use jiff::tz::TimeZone;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-fn team() -> TeamId {
-    TeamId(Uuid::from_u128(0x1))
-}
-fn staff() -> StaffId {
-    StaffId(Uuid::from_u128(0x2))
-}
-fn client() -> ClientId {
-    ClientId(Uuid::from_u128(0x3))
-}
 fn boiler() -> LineId {
     LineId(Uuid::from_u128(0x11))
 }
@@ -38,11 +29,7 @@ fn london() -> TimeZone {
 }
 
 fn portal() -> ClientPortal {
-    ClientPortal {
-        client: client(),
-        enabled: true,
-        sections: Sections::ALL,
-    }
+    fixtures::portal(client())
 }
 
 fn line(id: u128, description: &str, qty: &str, price: &str, rate: &str) -> QuoteLine {
