@@ -74,3 +74,43 @@ pub fn stream_id<T: std::str::FromStr>(recorded: &Recorded) -> Result<T, Project
         .and_then(|(_, id)| id.parse().ok())
         .ok_or_else(|| ProjectionError::corrupt("stream id", raw))
 }
+
+/// Events of one kind of stream, in order, each with its stream's id.
+pub type StreamEvents<'r, Id, E> = Vec<(Id, &'r Recorded, E)>;
+
+/// [`StreamEvents`], and the ids of the streams to read back.
+pub type StreamsToLoad<'r, Id, E> = (StreamEvents<'r, Id, E>, Vec<String>);
+
+/// The events of `A`'s streams in a batch, in order, each with the id of
+/// its stream (other streams' events are not even decoded).
+pub fn events_of<A: Aggregate, Id: std::str::FromStr>(
+    events: &[Recorded],
+) -> Result<StreamEvents<'_, Id, A::Event>, ProjectionError> {
+    let mut mine = Vec::new();
+    for recorded in events {
+        if let Some(event) = decode::<A>(recorded)? {
+            mine.push((stream_id(recorded)?, recorded, event));
+        }
+    }
+    Ok(mine)
+}
+
+/// [`events_of`], and the ids of the streams whose first event here does
+/// not start them (`starts` is false for it): a view reads their kept state
+/// back before folding.
+pub fn streams_of<A: Aggregate, Id>(
+    events: &[Recorded],
+    starts: fn(&A::Event) -> bool,
+) -> Result<StreamsToLoad<'_, Id, A::Event>, ProjectionError>
+where
+    Id: std::str::FromStr + std::hash::Hash + Eq + Copy + std::fmt::Display,
+{
+    let mine = events_of::<A, Id>(events)?;
+    let mut seen = std::collections::HashSet::new();
+    let to_load = mine
+        .iter()
+        .filter(|(stream, _, event)| seen.insert(*stream) && !starts(event))
+        .map(|(stream, ..)| stream.to_string())
+        .collect();
+    Ok((mine, to_load))
+}

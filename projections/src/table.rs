@@ -246,6 +246,25 @@ pub async fn insert<R: Record>(
     write(tx, tables, rows, "").await
 }
 
+/// Writes each row as a batch leaves it, by its `key` column's value:
+/// `Some` replaces any row with the same key, `None` deletes it.
+pub async fn upsert_or_delete<R: Record, K: std::fmt::Display>(
+    tx: &mut dyn Tx,
+    tables: &TableNames,
+    key: &str,
+    rows: std::collections::HashMap<K, Option<R>>,
+) -> Result<(), ProjectionError> {
+    let (mut removed, mut kept) = (Vec::new(), Vec::new());
+    for (k, row) in rows {
+        match row {
+            Some(row) => kept.push(row),
+            None => removed.push(k.to_string()),
+        }
+    }
+    delete_where::<R>(tx, tables, key, removed).await?;
+    upsert(tx, tables, kept).await
+}
+
 /// Deletes every row of `R`'s table whose `column` is one of `values`.
 pub async fn delete_where<R: Record>(
     tx: &mut dyn Tx,
@@ -304,6 +323,27 @@ pub async fn select_pairs<R: Record, A: Column, B: Column>(
             let mut values = row.into_iter();
             let mut next = || values.next().unwrap_or(Value::Text(None));
             Ok((A::from_value(next())?, B::from_value(next())?))
+        })
+        .collect()
+}
+
+/// The folded states kept whole in the `state` column ([`State`]) of `R`'s
+/// rows whose `key` is one of `keys`.
+pub async fn select_states<R: Record, S>(
+    tx: &mut dyn Tx,
+    tables: &TableNames,
+    key: &str,
+    keys: Vec<String>,
+) -> Result<Vec<S>, ProjectionError>
+where
+    State<S>: Column,
+{
+    let table = tables.of(R::TABLE.name);
+    let rows = select_in(tx, &table, "state", &[Kind::Blob], key, keys).await?;
+    rows.into_iter()
+        .map(|row| {
+            let value = row.into_iter().next().unwrap_or(Value::Blob(None));
+            Ok(State::<S>::from_value(value)?.0)
         })
         .collect()
 }

@@ -4,8 +4,8 @@
 
 use crate::convert::{id, micros};
 use crate::error::ProjectionError;
-use crate::projector::{Projector, TableNames, decode, stream_id};
-use crate::table::{State, select_pairs, table, upsert};
+use crate::projector::{Projector, TableNames, streams_of};
+use crate::table::{State, select_states, table, upsert};
 use crate::tx::Tx;
 use async_trait::async_trait;
 use cma_domain::Aggregate;
@@ -15,7 +15,7 @@ use cma_domain::client::{Client, ClientEvent};
 use cma_domain::ids::ClientId;
 use cma_store::Recorded;
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 pub struct ClientsView;
 
@@ -137,35 +137,19 @@ impl Projector for ClientsView {
         tables: &TableNames,
         events: &[Recorded],
     ) -> Result<(), ProjectionError> {
-        let mut mine = Vec::new();
-        let mut to_load = Vec::new();
-        let mut seen = HashSet::new();
-        for recorded in events {
-            if let Some(event) = decode::<Client>(recorded)? {
-                let client: ClientId = stream_id(recorded)?;
-                if seen.insert(client) && !matches!(event, ClientEvent::Created(_)) {
-                    to_load.push(id(client.0));
-                }
-                mine.push((client, recorded.event.recorded_at, event));
-            }
-        }
+        let starts = |e: &ClientEvent| matches!(e, ClientEvent::Created(_));
+        let (mine, to_load) = streams_of::<Client, ClientId>(events, starts)?;
         if mine.is_empty() {
             return Ok(());
         }
-        let columns = ("client_id", "state");
-        let stored = select_pairs::<ClientRow, String, State<ClientState>>(
-            tx,
-            tables,
-            columns,
-            "client_id",
-            to_load,
-        )
-        .await?;
-        let mut clients: HashMap<ClientId, ClientState> = HashMap::new();
-        for (_, State(state)) in stored {
-            clients.insert(state.client.id, state);
-        }
-        for (client, at, event) in mine {
+        let stored = select_states::<ClientRow, ClientState>(tx, tables, "client_id", to_load);
+        let mut clients: HashMap<ClientId, ClientState> = stored
+            .await?
+            .into_iter()
+            .map(|state| (state.client.id, state))
+            .collect();
+        for (client, recorded, event) in mine {
+            let at = recorded.event.recorded_at;
             let state = clients.remove(&client).unwrap_or(ClientState {
                 client: Client::default(),
                 created_at: at,

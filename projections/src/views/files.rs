@@ -3,7 +3,7 @@
 use crate::convert::{author, id, micros};
 use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames, decode};
-use crate::table::{delete_where, table, upsert};
+use crate::table::{table, upsert_or_delete};
 use crate::tx::Tx;
 use async_trait::async_trait;
 use cma_domain::file::{FileEvent, StoredFile};
@@ -73,12 +73,6 @@ impl Projector for FilesView {
                 }
             }
         }
-        let removed = files
-            .iter()
-            .filter(|(_, row)| row.is_none())
-            .map(|(id, _)| id.clone())
-            .collect();
-        delete_where::<FileRow>(tx, tables, "file_id", removed).await?;
-        upsert(tx, tables, files.into_values().flatten()).await
+        upsert_or_delete(tx, tables, "file_id", files).await
     }
 }

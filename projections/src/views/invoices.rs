@@ -3,7 +3,7 @@
 
 use crate::convert::{id, micros};
 use crate::error::ProjectionError;
-use crate::projector::{Projector, TableNames, decode, stream_id};
+use crate::projector::{Projector, TableNames, events_of};
 use crate::table::{insert, table};
 use crate::tx::Tx;
 use async_trait::async_trait;
@@ -72,11 +72,7 @@ impl Projector for InvoicesView {
         events: &[Recorded],
     ) -> Result<(), ProjectionError> {
         let (mut invoices, mut lines, mut payments) = (Vec::new(), Vec::new(), Vec::new());
-        for recorded in events {
-            let Some(event) = decode::<Invoice>(recorded)? else {
-                continue;
-            };
-            let invoice: InvoiceId = stream_id(recorded)?;
+        for (invoice, recorded, event) in events_of::<Invoice, InvoiceId>(events)? {
             match event {
                 InvoiceEvent::Issued(e) => {
                     invoices.push(InvoiceRow {

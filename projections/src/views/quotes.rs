@@ -5,8 +5,8 @@
 
 use crate::convert::{author, id, micros};
 use crate::error::ProjectionError;
-use crate::projector::{Projector, TableNames, decode, stream_id};
-use crate::table::{State, delete_where, insert, select_pairs, table, upsert};
+use crate::projector::{Projector, TableNames, streams_of};
+use crate::table::{State, delete_where, insert, select_states, table, upsert};
 use crate::tx::Tx;
 use async_trait::async_trait;
 use cma_domain::Aggregate;
@@ -190,30 +190,17 @@ impl Projector for QuotesView {
         tables: &TableNames,
         events: &[Recorded],
     ) -> Result<(), ProjectionError> {
-        let mut mine = Vec::new();
-        let mut to_load = Vec::new();
-        let mut seen = HashSet::new();
-        for recorded in events {
-            if let Some(event) = decode::<Quote>(recorded)? {
-                let quote: QuoteId = stream_id(recorded)?;
-                if seen.insert(quote) && !matches!(event, QuoteEvent::Drafted(_)) {
-                    to_load.push(id(quote.0));
-                }
-                mine.push((quote, recorded, event));
-            }
-        }
+        let starts = |e: &QuoteEvent| matches!(e, QuoteEvent::Drafted(_));
+        let (mine, to_load) = streams_of::<Quote, QuoteId>(events, starts)?;
         if mine.is_empty() {
             return Ok(());
         }
-        let columns = ("quote_id", "state");
-        let stored = select_pairs::<QuoteRow, String, State<QuoteState>>(
-            tx, tables, columns, "quote_id", to_load,
-        )
-        .await?;
-        let mut quotes: HashMap<QuoteId, QuoteState> = HashMap::new();
-        for (_, State(state)) in stored {
-            quotes.insert(state.quote.id, state);
-        }
+        let stored = select_states::<QuoteRow, QuoteState>(tx, tables, "quote_id", to_load);
+        let mut quotes: HashMap<QuoteId, QuoteState> = stored
+            .await?
+            .into_iter()
+            .map(|state| (state.quote.id, state))
+            .collect();
         // Quotes whose lines were replaced in this batch: their old line rows go.
         let mut edited = HashSet::new();
         let mut comments = Vec::new();

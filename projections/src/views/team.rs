@@ -3,8 +3,8 @@
 
 use crate::convert::id;
 use crate::error::ProjectionError;
-use crate::projector::{Projector, TableNames, decode, stream_id};
-use crate::table::{delete_where, table, upsert};
+use crate::projector::{Projector, TableNames, events_of};
+use crate::table::{table, upsert, upsert_or_delete};
 use crate::tx::Tx;
 use async_trait::async_trait;
 use cma_domain::ids::{StaffId, TeamId};
@@ -153,11 +153,7 @@ impl Projector for TeamView {
         let mut staff: HashMap<StaffId, StaffRow> = HashMap::new();
         let mut contacts: HashMap<TeamId, ContactRow> = HashMap::new();
         let mut logos: HashMap<TeamId, Option<LogoRow>> = HashMap::new();
-        for recorded in events {
-            let Some(event) = decode::<Team>(recorded)? else {
-                continue;
-            };
-            let team: TeamId = stream_id(recorded)?;
+        for (team, _, event) in events_of::<Team, TeamId>(events)? {
             match event {
                 TeamEvent::Created(e) => {
                     let none = Branding::default();
@@ -197,13 +193,7 @@ impl Projector for TeamView {
             }
         }
         upsert(tx, tables, settings.into_values()).await?;
-        let removed = logos
-            .iter()
-            .filter(|(_, row)| row.is_none())
-            .map(|(team, _)| id(team.0))
-            .collect();
-        delete_where::<LogoRow>(tx, tables, "team_id", removed).await?;
-        upsert(tx, tables, logos.into_values().flatten()).await?;
+        upsert_or_delete(tx, tables, "team_id", logos).await?;
         upsert(tx, tables, contacts.into_values()).await?;
         upsert(tx, tables, staff.into_values()).await
     }
