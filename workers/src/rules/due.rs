@@ -16,10 +16,10 @@
 
 use crate::email::facts::Facts;
 use async_trait::async_trait;
-use cma_domain::Event;
 use cma_domain::diary::{DiaryEvent, cancellation_deadline};
 use cma_domain::invoice::Invoice;
 use cma_domain::quote::{Quote, QuoteEvent, QuoteStatus};
+use cma_domain::{Aggregate, Event};
 use cma_domain::{Timestamp, ids::AppointmentId};
 use cma_projections::projector::{decode_event, stream_id};
 use cma_projections::tx::Tx;
@@ -60,36 +60,50 @@ impl DueIndex {
         Self { service }
     }
 
-    async fn quote(&self, tx: &mut dyn Tx, recorded: &Recorded) -> Result<(), ProjectionError> {
+    /// The id of `recorded`'s stream, and the stream's state as `A`.
+    async fn load<A: Aggregate>(&self, recorded: &Recorded) -> Result<(Uuid, A), ProjectionError> {
         let id = stream_id::<Uuid>(recorded)?;
         let facts = Facts {
             service: &self.service,
             position: recorded.position,
         };
-        let quote = facts.load::<Quote>(id).await?;
+        Ok((id, facts.load::<A>(id).await?))
+    }
+
+    async fn quote(&self, tx: &mut dyn Tx, recorded: &Recorded) -> Result<(), ProjectionError> {
+        let (id, quote) = self.load::<Quote>(recorded).await?;
         let earliest = quote
-            .expires_from(&jiff::tz::TimeZone::fixed(jiff::tz::offset(14)))
+            .expires_from(&earliest_zone())
             .filter(|_| quote.status() == QuoteStatus::Sent);
-        match earliest {
-            Some(at) => put(tx, DueKind::ExpireQuote, id, id, at).await,
-            None => remove(tx, DueKind::ExpireQuote, id).await,
-        }
+        set(tx, DueKind::ExpireQuote, id, earliest).await
     }
 
     async fn invoice(&self, tx: &mut dyn Tx, recorded: &Recorded) -> Result<(), ProjectionError> {
-        let id = stream_id::<Uuid>(recorded)?;
-        let facts = Facts {
-            service: &self.service,
-            position: recorded.position,
-        };
-        let invoice = facts.load::<Invoice>(id).await?;
+        let (id, invoice) = self.load::<Invoice>(recorded).await?;
         let earliest = invoice
-            .overdue_from(&jiff::tz::TimeZone::fixed(jiff::tz::offset(14)))
+            .overdue_from(&earliest_zone())
             .filter(|_| invoice.overdue_at.is_none() && invoice.amount_due() > Decimal::ZERO);
-        match earliest {
-            Some(at) => put(tx, DueKind::OverdueInvoice, id, id, at).await,
-            None => remove(tx, DueKind::OverdueInvoice, id).await,
-        }
+        set(tx, DueKind::OverdueInvoice, id, earliest).await
+    }
+}
+
+/// The zone whose days end first (UTC+14): a stream is indexed at the
+/// earliest instant it may fall due, and the job asks the domain again
+/// in the team's own zone.
+fn earliest_zone() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::fixed(jiff::tz::offset(14))
+}
+
+/// Indexes `stream` as due under `kind` at `at`, or takes it out of the index.
+async fn set(
+    tx: &mut dyn Tx,
+    kind: DueKind,
+    stream: Uuid,
+    at: Option<Timestamp>,
+) -> Result<(), ProjectionError> {
+    match at {
+        Some(at) => put(tx, kind, stream, stream, at).await,
+        None => remove(tx, kind, stream).await,
     }
 }
 

@@ -10,9 +10,11 @@ use cma_domain::diary::{Diary, DiaryCommand};
 use cma_domain::invoice::{Invoice, InvoiceCommand, InvoiceError};
 use cma_domain::quote::{Quote, QuoteCommand, QuoteError};
 use cma_domain::team::Team;
+use cma_domain::{Aggregate, Timestamp};
 use cma_projections::ReadDb;
 use cma_store::{Clock, CommandContext, Service, ServiceError};
 use std::sync::Arc;
+use uuid::Uuid;
 
 /// The worker's timed jobs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,16 +81,37 @@ impl Rules {
         }
     }
 
+    /// The state of `A`'s stream `id`.
+    async fn load<A: Aggregate>(&self, id: Uuid) -> Result<A, WorkerError> {
+        Ok(self.service.load::<A>(id).await.map_err(store_error)?.state)
+    }
+
+    /// Runs `command` on `A`'s stream `id` as the system at `now`: how many
+    /// events it recorded. A refusal that `not_yet` accepts (the domain
+    /// finding it not due after all) records nothing and is no error.
+    async fn run_due<A: Aggregate>(
+        &self,
+        id: Uuid,
+        now: Timestamp,
+        command: A::Command,
+        not_yet: fn(&A::Error) -> bool,
+    ) -> Result<usize, WorkerError>
+    where
+        A::Command: Clone,
+    {
+        let ctx = CommandContext::system(now, None);
+        match self.service.execute::<A>(id, &ctx, command).await {
+            Ok(done) => Ok(done.events.len()),
+            Err(ServiceError::Refused(refusal)) if not_yet(&refusal) => Ok(0),
+            Err(e) => Err(store_error(e)),
+        }
+    }
+
     async fn diaries(&self, kind: DueKind) -> Result<usize, WorkerError> {
         let now = self.clock.now();
         let mut changed = 0;
         for team in due_streams(self.db.pool(), kind, now).await? {
-            let diary = self
-                .service
-                .load::<Diary>(team)
-                .await
-                .map_err(store_error)?;
-            let due = diary.state.due_at(now);
+            let due = self.load::<Diary>(team).await?.due_at(now);
             let commands: Vec<DiaryCommand> = match kind {
                 DueKind::CloseWindow => due
                     .close_windows
@@ -103,12 +126,7 @@ impl Rules {
                 DueKind::ExpireQuote | DueKind::OverdueInvoice => Vec::new(),
             };
             for command in commands {
-                let done = self
-                    .service
-                    .execute::<Diary>(team, &CommandContext::system(now, None), command)
-                    .await
-                    .map_err(store_error)?;
-                changed += done.events.len();
+                changed += self.run_due::<Diary>(team, now, command, |_| false).await?;
             }
         }
         Ok(changed)
@@ -118,40 +136,16 @@ impl Rules {
         let now = self.clock.now();
         let mut changed = 0;
         for id in due_streams(self.db.pool(), DueKind::OverdueInvoice, now).await? {
-            let invoice = self
-                .service
-                .load::<Invoice>(id)
-                .await
-                .map_err(store_error)?
-                .state;
+            let invoice = self.load::<Invoice>(id).await?;
             let Some(issued) = invoice.issued.as_ref() else {
                 continue;
             };
-            let client = self
-                .service
-                .load::<Client>(issued.client.0)
-                .await
-                .map_err(store_error)?
-                .state;
-            let team = self
-                .service
-                .load::<Team>(client.team.0)
-                .await
-                .map_err(store_error)?
-                .state;
-            let time_zone = team.schedule.zone();
-            if !invoice.is_past_due(now, &time_zone) {
-                continue;
-            }
-            let command = InvoiceCommand::MarkOverdue { time_zone };
-            match self
-                .service
-                .execute::<Invoice>(id, &CommandContext::system(now, None), command)
-                .await
-            {
-                Ok(done) => changed += done.events.len(),
-                Err(ServiceError::Refused(InvoiceError::NotYetOverdue)) => {}
-                Err(e) => return Err(store_error(e)),
+            let client = self.load::<Client>(issued.client.0).await?;
+            let time_zone = self.load::<Team>(client.team.0).await?.schedule.zone();
+            if invoice.is_past_due(now, &time_zone) {
+                let command = InvoiceCommand::MarkOverdue { time_zone };
+                let not_yet = |e: &InvoiceError| matches!(e, InvoiceError::NotYetOverdue);
+                changed += self.run_due::<Invoice>(id, now, command, not_yet).await?;
             }
         }
         Ok(changed)
@@ -161,31 +155,12 @@ impl Rules {
         let now = self.clock.now();
         let mut changed = 0;
         for id in due_streams(self.db.pool(), DueKind::ExpireQuote, now).await? {
-            let quote = self
-                .service
-                .load::<Quote>(id)
-                .await
-                .map_err(store_error)?
-                .state;
-            let team = self
-                .service
-                .load::<Team>(quote.team.0)
-                .await
-                .map_err(store_error)?
-                .state;
-            let time_zone = team.schedule.zone();
-            if !quote.is_past_expiry(now, &time_zone) {
-                continue;
-            }
-            let command = QuoteCommand::Expire { time_zone };
-            match self
-                .service
-                .execute::<Quote>(id, &CommandContext::system(now, None), command)
-                .await
-            {
-                Ok(done) => changed += done.events.len(),
-                Err(ServiceError::Refused(QuoteError::NotYetExpired)) => {}
-                Err(e) => return Err(store_error(e)),
+            let quote = self.load::<Quote>(id).await?;
+            let time_zone = self.load::<Team>(quote.team.0).await?.schedule.zone();
+            if quote.is_past_expiry(now, &time_zone) {
+                let command = QuoteCommand::Expire { time_zone };
+                let not_yet = |e: &QuoteError| matches!(e, QuoteError::NotYetExpired);
+                changed += self.run_due::<Quote>(id, now, command, not_yet).await?;
             }
         }
         Ok(changed)

@@ -20,30 +20,47 @@ pub const IDEMPOTENCY_KEPT_SECONDS: i64 = 24 * 60 * 60;
 /// Deletes the attempts, sessions and Idempotency-Key answers no limit,
 /// login or retry needs at `now`; how many rows went.
 pub async fn auth_tables(db: &ReadDb, now: Timestamp) -> Result<usize, WorkerError> {
-    let before = now.plus_seconds(-ATTEMPTS_KEPT_SECONDS).as_micros();
-    let attempts = sqlx::query("DELETE FROM auth_attempts WHERE at <= $1")
-        .bind(before)
-        .execute(db.pool())
-        .await?
-        .rows_affected();
-    let sessions =
-        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR revoked_at IS NOT NULL")
-            .bind(now.as_micros())
+    let attempts_before = now.plus_seconds(-ATTEMPTS_KEPT_SECONDS).as_micros();
+    let keys_before = now.plus_seconds(-IDEMPOTENCY_KEPT_SECONDS).as_micros();
+    let deleted = [
+        ("DELETE FROM auth_attempts WHERE at <= $1", attempts_before),
+        (
+            "DELETE FROM sessions WHERE expires_at <= $1 OR revoked_at IS NOT NULL",
+            now.as_micros(),
+        ),
+        (
+            "DELETE FROM idempotency_keys WHERE created_at <= $1",
+            keys_before,
+        ),
+    ];
+    let mut rows = 0;
+    for (sql, at) in deleted {
+        rows += sqlx::query(sql)
+            .bind(at)
             .execute(db.pool())
             .await?
             .rows_affected();
-    let expired = now.plus_seconds(-IDEMPOTENCY_KEPT_SECONDS).as_micros();
-    let keys = sqlx::query("DELETE FROM idempotency_keys WHERE created_at <= $1")
-        .bind(expired)
-        .execute(db.pool())
-        .await?
-        .rows_affected();
-    Ok(usize::try_from(attempts + sessions + keys).unwrap_or(usize::MAX))
+    }
+    Ok(usize::try_from(rows).unwrap_or(usize::MAX))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A migrated read database in `dir`.
+    async fn read_db(dir: &tempfile::TempDir) -> ReadDb {
+        let db = ReadDb::open_sqlite(&dir.path().join("read.db"))
+            .await
+            .expect("read db");
+        db.migrate().await.expect("migrated");
+        db
+    }
+
+    /// The instant the tests purge at.
+    fn now() -> Timestamp {
+        Timestamp::parse_rfc3339("2026-12-07T09:30:00Z").expect("now")
+    }
 
     async fn count(db: &ReadDb, table: &'static str) -> i64 {
         let sql = match table {
@@ -75,11 +92,7 @@ mod tests {
     #[tokio::test]
     async fn old_attempts_and_dead_sessions_go_live_ones_stay() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = ReadDb::open_sqlite(&dir.path().join("read.db"))
-            .await
-            .expect("read db");
-        db.migrate().await.expect("migrated");
-        let now = Timestamp::parse_rfc3339("2026-12-07T09:30:00Z").expect("now");
+        let (db, now) = (read_db(&dir).await, now());
         for (bucket, age) in [("old", ATTEMPTS_KEPT_SECONDS + 1), ("recent", 60)] {
             sqlx::query("INSERT INTO auth_attempts (bucket, at) VALUES ($1, $2)")
                 .bind(bucket)
@@ -107,11 +120,7 @@ mod tests {
     #[tokio::test]
     async fn idempotency_keys_go_after_24_hours() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = ReadDb::open_sqlite(&dir.path().join("read.db"))
-            .await
-            .expect("read db");
-        db.migrate().await.expect("migrated");
-        let now = Timestamp::parse_rfc3339("2026-12-07T09:30:00Z").expect("now");
+        let (db, now) = (read_db(&dir).await, now());
         for (key, age, status) in [
             ("expired", IDEMPOTENCY_KEPT_SECONDS + 1, Some(201_i64)),
             ("expired-running", IDEMPOTENCY_KEPT_SECONDS, None),
