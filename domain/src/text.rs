@@ -22,6 +22,44 @@ pub fn refused_char(text: &str, lines: Lines) -> Option<char> {
     text.chars().find(|c| is_refused(*c, lines))
 }
 
+/// Why [`checked`] refuses a text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// Nothing but white space.
+    Blank,
+    /// More characters than the field takes.
+    TooLong,
+    /// A character [`refused_char`] names.
+    HiddenCharacters,
+}
+
+impl Fault {
+    /// The error a field answers this fault with, of its three.
+    pub fn into_error<E>(self, blank: E, too_long: E, hidden_characters: E) -> E {
+        match self {
+            Fault::Blank => blank,
+            Fault::TooLong => too_long,
+            Fault::HiddenCharacters => hidden_characters,
+        }
+    }
+}
+
+/// A text a person typed into a field of at most `max` characters, trimmed,
+/// if it is not blank, not longer, and holds no refused character (checked
+/// in that order).
+pub fn checked(raw: &str, max: usize, lines: Lines) -> Result<String, Fault> {
+    let text = raw.trim();
+    if text.is_empty() {
+        Err(Fault::Blank)
+    } else if text.chars().count() > max {
+        Err(Fault::TooLong)
+    } else if refused_char(text, lines).is_some() {
+        Err(Fault::HiddenCharacters)
+    } else {
+        Ok(text.to_owned())
+    }
+}
+
 /// Every character refused in a text of one line, in order: the control
 /// characters (C0, DEL, C1), then the bidirectional, invisible and
 /// separator characters. A text of many lines keeps `\t` and `\n`.
@@ -131,6 +169,24 @@ mod tests {
             "\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F\\u061C\\u180E\\u200B\\u200E-\\u200F\\u2028-\\u202E\\u2060\\u2066-\\u2069\\uFEFF"
         );
         assert!(refused_ranges(Lines::One).starts_with("\\u0000-\\u001F\\u007F"));
+    }
+
+    #[test]
+    fn a_typed_text_is_trimmed_then_checked_for_blank_length_and_characters() {
+        assert_eq!(checked("  Ada \t", 3, Lines::One), Ok("Ada".to_owned()));
+        assert_eq!(checked(" \n ", 3, Lines::Many), Err(Fault::Blank));
+        assert_eq!(checked("Adam", 3, Lines::One), Err(Fault::TooLong));
+        assert_eq!(
+            checked("Ad\u{202E}", 3, Lines::One),
+            Err(Fault::HiddenCharacters)
+        );
+        assert_eq!(checked("A\nB", 3, Lines::One), Err(Fault::HiddenCharacters));
+        assert_eq!(checked("A\nB", 3, Lines::Many), Ok("A\nB".to_owned()));
+        assert_eq!(
+            checked("Ádá", 3, Lines::One),
+            Ok("Ádá".to_owned()),
+            "characters, not bytes"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Client names and email addresses as the record keeps them.
 
-use super::errors::ClientError;
+use super::errors::ClientError::{self, NameHasHiddenCharacters, NameMissing, NameTooLong};
+use crate::text::{self, Lines};
 
 pub const MAX_NAME: usize = 200;
 pub const MAX_EMAILS: usize = 20;
@@ -8,17 +9,8 @@ pub const MAX_EMAIL: usize = 254;
 
 /// The name, trimmed, if it is acceptable.
 pub fn name(raw: &str) -> Result<String, ClientError> {
-    let name = raw.trim();
-    if name.is_empty() {
-        return Err(ClientError::NameMissing);
-    }
-    if name.chars().count() > MAX_NAME {
-        return Err(ClientError::NameTooLong);
-    }
-    if crate::text::refused_char(name, crate::text::Lines::One).is_some() {
-        return Err(ClientError::NameHasHiddenCharacters);
-    }
-    Ok(name.to_owned())
+    text::checked(raw, MAX_NAME, Lines::One)
+        .map_err(|fault| fault.into_error(NameMissing, NameTooLong, NameHasHiddenCharacters))
 }
 
 /// The address trimmed and in lower case, if it looks deliverable:

@@ -6,6 +6,7 @@ use super::events::*;
 use super::state::Invoice;
 use crate::ids::{ClientId, InvoiceId, PaymentId, StaffId};
 use crate::money::{Currency, LineAmounts, Totals, check_line};
+use crate::text::{self, Lines};
 use crate::time::Timestamp;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -81,18 +82,15 @@ fn issue(
     due_on: Date,
     lines: &[LineInput],
 ) -> Result<InvoiceIssued, InvoiceError> {
-    let number = number.trim();
-    if number.is_empty() {
-        return Err(InvoiceError::BlankNumber);
-    }
-    if number.chars().count() > MAX_NUMBER_CHARS {
-        return Err(InvoiceError::NumberTooLong {
-            max: MAX_NUMBER_CHARS,
-        });
-    }
-    if crate::text::refused_char(number, crate::text::Lines::One).is_some() {
-        return Err(InvoiceError::NumberHasHiddenCharacters);
-    }
+    let number = text::checked(number, MAX_NUMBER_CHARS, Lines::One).map_err(|fault| {
+        fault.into_error(
+            InvoiceError::BlankNumber,
+            InvoiceError::NumberTooLong {
+                max: MAX_NUMBER_CHARS,
+            },
+            InvoiceError::NumberHasHiddenCharacters,
+        )
+    })?;
     if lines.is_empty() {
         return Err(InvoiceError::NoLines);
     }
@@ -109,7 +107,7 @@ fn issue(
         invoice,
         client,
         by,
-        number: number.to_owned(),
+        number,
         currency,
         due_on,
         lines,
@@ -119,23 +117,21 @@ fn issue(
 
 /// A checked line; `line` counts from 1 for error messages.
 fn line(currency: Currency, line: usize, input: &LineInput) -> Result<InvoiceLine, InvoiceError> {
-    let description = input.description.trim();
-    if description.is_empty() {
-        return Err(InvoiceError::BlankDescription { line });
-    }
-    if description.chars().count() > MAX_DESCRIPTION_CHARS {
-        return Err(InvoiceError::DescriptionTooLong {
-            line,
-            max: MAX_DESCRIPTION_CHARS,
-        });
-    }
-    if crate::text::refused_char(description, crate::text::Lines::Many).is_some() {
-        return Err(InvoiceError::DescriptionHasHiddenCharacters { line });
-    }
+    let description = text::checked(&input.description, MAX_DESCRIPTION_CHARS, Lines::Many)
+        .map_err(|fault| {
+            fault.into_error(
+                InvoiceError::BlankDescription { line },
+                InvoiceError::DescriptionTooLong {
+                    line,
+                    max: MAX_DESCRIPTION_CHARS,
+                },
+                InvoiceError::DescriptionHasHiddenCharacters { line },
+            )
+        })?;
     check_line(input.quantity, input.unit_price, input.tax_rate)
         .map_err(|error| InvoiceError::Amount { line, error })?;
     Ok(InvoiceLine {
-        description: description.to_owned(),
+        description,
         quantity: input.quantity,
         unit_price: input.unit_price,
         tax_rate: input.tax_rate,

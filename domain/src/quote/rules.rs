@@ -1,8 +1,13 @@
 //! Input rules shared by drafting and editing, and when an expiry day ends.
 
-use super::errors::QuoteError;
+use super::errors::QuoteError::{
+    self, CommentEmpty, CommentHasHiddenCharacters, CommentTooLong, DescriptionHasHiddenCharacters,
+    DescriptionMissing, DescriptionTooLong, NameHasHiddenCharacters, NameMissing, NameTooLong,
+    TitleHasHiddenCharacters, TitleMissing, TitleTooLong,
+};
 use super::events::QuoteLine;
 use crate::money::check_line;
+use crate::text::{self, Lines};
 use crate::time::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -16,17 +21,8 @@ pub const MAX_NAME: usize = 200;
 
 /// The title, trimmed, if it is acceptable.
 pub fn title(raw: &str) -> Result<String, QuoteError> {
-    let title = raw.trim();
-    if title.is_empty() {
-        return Err(QuoteError::TitleMissing);
-    }
-    if title.chars().count() > MAX_TITLE {
-        return Err(QuoteError::TitleTooLong);
-    }
-    if crate::text::refused_char(title, crate::text::Lines::One).is_some() {
-        return Err(QuoteError::TitleHasHiddenCharacters);
-    }
-    Ok(title.to_owned())
+    text::checked(raw, MAX_TITLE, Lines::One)
+        .map_err(|fault| fault.into_error(TitleMissing, TitleTooLong, TitleHasHiddenCharacters))
 }
 
 /// The lines with trimmed descriptions, if every one is acceptable: at least
@@ -44,16 +40,14 @@ pub fn lines(raw: Vec<QuoteLine>) -> Result<Vec<QuoteLine>, QuoteError> {
             if !seen.insert(line.id) {
                 return Err(QuoteError::DuplicateLine(line.id));
             }
-            line.description = line.description.trim().to_owned();
-            if line.description.is_empty() {
-                return Err(QuoteError::DescriptionMissing(line.id));
-            }
-            if line.description.chars().count() > MAX_DESCRIPTION {
-                return Err(QuoteError::DescriptionTooLong(line.id));
-            }
-            if crate::text::refused_char(&line.description, crate::text::Lines::Many).is_some() {
-                return Err(QuoteError::DescriptionHasHiddenCharacters(line.id));
-            }
+            line.description = text::checked(&line.description, MAX_DESCRIPTION, Lines::Many)
+                .map_err(|fault| {
+                    fault.into_error(
+                        DescriptionMissing(line.id),
+                        DescriptionTooLong(line.id),
+                        DescriptionHasHiddenCharacters(line.id),
+                    )
+                })?;
             check_line(line.quantity, line.unit_price, line.tax_rate).map_err(|reason| {
                 QuoteError::InvalidAmount {
                     line: line.id,
@@ -70,32 +64,14 @@ pub fn lines(raw: Vec<QuoteLine>) -> Result<Vec<QuoteLine>, QuoteError> {
 
 /// The comment text, trimmed, if it is acceptable.
 pub fn comment(raw: &str) -> Result<String, QuoteError> {
-    let text = raw.trim();
-    if text.is_empty() {
-        return Err(QuoteError::CommentEmpty);
-    }
-    if text.chars().count() > MAX_COMMENT {
-        return Err(QuoteError::CommentTooLong);
-    }
-    if crate::text::refused_char(text, crate::text::Lines::Many).is_some() {
-        return Err(QuoteError::CommentHasHiddenCharacters);
-    }
-    Ok(text.to_owned())
+    text::checked(raw, MAX_COMMENT, Lines::Many)
+        .map_err(|fault| fault.into_error(CommentEmpty, CommentTooLong, CommentHasHiddenCharacters))
 }
 
 /// The typed name, trimmed, if it is acceptable.
 pub fn typed_name(raw: &str) -> Result<String, QuoteError> {
-    let name = raw.trim();
-    if name.is_empty() {
-        return Err(QuoteError::NameMissing);
-    }
-    if name.chars().count() > MAX_NAME {
-        return Err(QuoteError::NameTooLong);
-    }
-    if crate::text::refused_char(name, crate::text::Lines::One).is_some() {
-        return Err(QuoteError::NameHasHiddenCharacters);
-    }
-    Ok(name.to_owned())
+    text::checked(raw, MAX_NAME, Lines::One)
+        .map_err(|fault| fault.into_error(NameMissing, NameTooLong, NameHasHiddenCharacters))
 }
 
 /// The first instant after the expiry day in `time_zone`: the quote is

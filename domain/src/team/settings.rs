@@ -15,15 +15,18 @@ pub const MAX_LOGO_BYTES: u64 = 2 * 1024 * 1024;
 
 /// The business name, trimmed, if acceptable.
 pub fn business_name(raw: &str) -> Result<String, TeamError> {
-    let name = raw.trim();
-    if name.is_empty() {
-        return Err(TeamError::BusinessNameMissing);
-    }
-    if name.chars().count() > MAX_NAME {
-        return Err(TeamError::TooLong("business_name"));
-    }
-    one_line(name, "business_name")?;
-    Ok(name.to_owned())
+    name(raw, "business_name", TeamError::BusinessNameMissing)
+}
+
+/// A name (the field `field`), trimmed, if acceptable; `missing` if blank.
+fn name(raw: &str, field: &'static str, missing: TeamError) -> Result<String, TeamError> {
+    crate::text::checked(raw, MAX_NAME, crate::text::Lines::One).map_err(|fault| {
+        fault.into_error(
+            missing,
+            TeamError::TooLong(field),
+            TeamError::HiddenCharacters(field),
+        )
+    })
 }
 
 /// `text` (the field `field`), if it holds no character refused in one line.
@@ -45,19 +48,12 @@ pub(super) fn checked(
 
 /// The staff member with a trimmed name and a normalised email, if acceptable.
 pub fn staff_member(raw: StaffMember) -> Result<StaffMember, TeamError> {
-    let name = raw.name.trim();
-    if name.is_empty() {
-        return Err(TeamError::StaffNameMissing);
-    }
-    if name.chars().count() > MAX_NAME {
-        return Err(TeamError::TooLong("name"));
-    }
-    one_line(name, "name")?;
+    let name = name(&raw.name, "name", TeamError::StaffNameMissing)?;
     let email = crate::client::email::normalise(&raw.email)
         .map_err(|_| TeamError::InvalidEmail(raw.email.trim().to_owned()))?;
     Ok(StaffMember {
         staff: raw.staff,
-        name: name.to_owned(),
+        name,
         email,
     })
 }
