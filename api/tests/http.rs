@@ -2,6 +2,7 @@
 //! driven over HTTP.
 
 #[path = "http/support.rs"]
+#[allow(dead_code)]
 mod support;
 
 #[path = "http/identity.rs"]

@@ -4,6 +4,12 @@ use crate::support::*;
 use reqwest::StatusCode;
 use serde_json::json;
 
+/// A staff login to `email`: the response as it came, with its cookies.
+async fn staff_login(server: &Server, email: &str) -> reqwest::Response {
+    let login = credentials(email, PASSWORD);
+    server.post_raw("/api/v1/auth/staff/login", &login).await
+}
+
 fn https() -> Options {
     Options {
         extra_args: vec!["--public-url".into(), "https://portal.ace.example".into()],
@@ -15,27 +21,12 @@ fn https() -> Options {
 async fn over_https_the_cookies_are_host_prefixed_and_secure() {
     let server = Server::start_with(https()).await;
     let boss = server.signup("cookies@ace.example").await;
-    let response = server
-        .http
-        .post(server.url("/api/v1/auth/staff/login"))
-        .json(&json!({"email": "cookies@ace.example", "password": PASSWORD}))
-        .send()
-        .await
-        .expect("login");
+    let response = staff_login(&server, "cookies@ace.example").await;
     assert_eq!(response.status(), StatusCode::OK);
     let cookies = set_cookies(&response);
-    let session = cookies
-        .iter()
-        .find(|c| c.starts_with("__Host-cma_session="))
-        .unwrap_or_else(|| panic!("{cookies:?}"));
-    let csrf = cookies
-        .iter()
-        .find(|c| c.starts_with("__Host-cma_csrf="))
-        .unwrap_or_else(|| panic!("{cookies:?}"));
-    let device = cookies
-        .iter()
-        .find(|c| c.starts_with("__Host-cma_device="))
-        .unwrap_or_else(|| panic!("{cookies:?}"));
+    let session = cookie(&cookies, "__Host-cma_session=");
+    let csrf = cookie(&cookies, "__Host-cma_csrf=");
+    let device = cookie(&cookies, "__Host-cma_device=");
     assert!(device.contains("HttpOnly"), "{device}");
     for cookie in [session, csrf, device] {
         assert!(cookie.contains("Secure"), "{cookie}");
@@ -69,15 +60,7 @@ async fn over_https_the_cookies_are_host_prefixed_and_secure() {
     );
     let _ = boss;
     // The web client reads either name.
-    let script = server
-        .http
-        .get(server.url("/assets/api.js"))
-        .send()
-        .await
-        .expect("api.js")
-        .text()
-        .await
-        .expect("text");
+    let script = server.page_text("/assets/api.js").await;
     assert!(
         script.contains("__Host-cma_csrf="),
         "api.js reads the prefixed cookie"
@@ -88,13 +71,7 @@ async fn over_https_the_cookies_are_host_prefixed_and_secure() {
 async fn over_http_the_cookies_keep_their_plain_names() {
     let server = Server::start().await;
     server.signup("plain@ace.example").await;
-    let response = server
-        .http
-        .post(server.url("/api/v1/auth/staff/login"))
-        .json(&json!({"email": "plain@ace.example", "password": PASSWORD}))
-        .send()
-        .await
-        .expect("login");
+    let response = staff_login(&server, "plain@ace.example").await;
     let cookies = set_cookies(&response);
     assert!(
         cookies

@@ -166,7 +166,7 @@ async fn without_a_session_the_key_is_not_kept_and_the_web_client_sends_one() {
             .http
             .post(server.url("/api/v1/auth/staff/login"))
             .header(KEY, "login")
-            .json(&json!({"email": "anon@ace.example", "password": PASSWORD}))
+            .json(&credentials("anon@ace.example", PASSWORD))
             .send()
             .await
             .expect("login");
@@ -176,15 +176,7 @@ async fn without_a_session_the_key_is_not_kept_and_the_web_client_sends_one() {
         tokens.push(text(&body["token"]));
     }
     assert_ne!(tokens[0], tokens[1], "no answer is shared without a caller");
-    let script = server
-        .http
-        .get(server.url("/assets/api.js"))
-        .send()
-        .await
-        .expect("api.js")
-        .text()
-        .await
-        .expect("text");
+    let script = server.page_text("/assets/api.js").await;
     assert!(script.contains("'Idempotency-Key'] = crypto.randomUUID()"));
 }
 
@@ -192,22 +184,18 @@ async fn without_a_session_the_key_is_not_kept_and_the_web_client_sends_one() {
 /// the append and the stored answer leaves: the claim, aged past the time a
 /// request can run, without an answer.
 async fn lose_the_answer(server: &Server, key: &str) {
-    use sqlx::Connection;
-    let url = format!("sqlite://{}", server.data_dir().join("read.db").display());
-    let mut read = sqlx::SqliteConnection::connect(&url)
-        .await
-        .expect("read db");
+    let read = server.read_db().await;
     let cleared = sqlx::query(
         "UPDATE idempotency_keys SET status = NULL, content_type = NULL, body = NULL, \
          created_at = created_at - 120000000 WHERE idem_key = $1",
     )
     .bind(key)
-    .execute(&mut read)
+    .execute(&read)
     .await
     .expect("update")
     .rows_affected();
     assert_eq!(cleared, 1);
-    read.close().await.expect("close");
+    read.close().await;
 }
 
 #[tokio::test]

@@ -19,13 +19,6 @@ async fn post_from(server: &Server, ip: &str, path: &str, body: Value) -> (Statu
     read(response).await
 }
 
-fn behind_a_proxy() -> Options {
-    Options {
-        trusted_proxies: Some("127.0.0.1".to_owned()),
-        ..Options::default()
-    }
-}
-
 /// A token naming `client`'s login whose MAC is wrong.
 fn forged(client: &str) -> String {
     format!("{}.{}", client.replace('-', ""), "A".repeat(43))
@@ -34,33 +27,20 @@ fn forged(client: &str) -> String {
 #[tokio::test]
 async fn a_re_invite_used_elsewhere_logs_out_every_device_and_shows_in_the_evidence() {
     let server = Server::start().await;
-    let staff = server.signup("owner@sparks.test").await;
-    let ada = server
-        .portal_client(&staff, "Ada", "ada@home.test", all_sections())
-        .await;
+    let (staff, ada) = server.staff_and_client("Ada", "ada@home.test").await;
     let (status, other_device) = server.portal_login("ada@home.test").await;
     assert_eq!(status, StatusCode::OK, "{other_device}");
     let other_device = text(&other_device["token"]);
 
     // Staff add an address and re-invite Ada there; the link is used.
-    let (status, body) = server
-        .post(
-            &format!("/api/v1/clients/{}/emails", ada.client_id),
-            Some(&staff.token),
-            json!({"email": "ada@work.test"}),
-        )
-        .await;
+    let emails = format!("/api/v1/clients/{}/emails", ada.client_id);
+    let work = json!({"email": "ada@work.test"});
+    let (status, body) = server.post(&emails, Some(&staff.token), work).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let link = server
         .invite(&staff, &ada.client_id, "ada@work.test", all_sections())
         .await;
-    let (status, set) = server
-        .post(
-            "/api/v1/auth/portal/set-password",
-            None,
-            json!({"token": link, "password": "a new password here"}),
-        )
-        .await;
+    let (status, set) = server.set_password(&link, "a new password here").await;
     assert_eq!(status, StatusCode::OK, "{set}");
     let session = text(&set["token"]);
 
@@ -74,22 +54,12 @@ async fn a_re_invite_used_elsewhere_logs_out_every_device_and_shows_in_the_evide
     assert_eq!(status, StatusCode::OK, "{me}");
 
     // The acceptance records the login it was made with.
-    let quote = server
-        .sent_quote(
-            &staff,
-            &ada.client_id,
-            json!({"title": "Rewire", "currency": "GBP", "lines": [
-                {"description": "Labour", "quantity": "1", "unit_price": "100.00",
-                 "tax_rate": "20", "optional": false, "selected": true}]}),
-        )
-        .await;
-    let (status, body) = server
-        .post(
-            &format!("/api/v1/portal/quotes/{quote}/accept"),
-            Some(&session),
-            json!({"name": "Ada", "signature": signature(), "revision": 1}),
-        )
-        .await;
+    let rewire = json!({"title": "Rewire", "currency": "GBP", "lines": [
+        {"description": "Labour", "quantity": "1", "unit_price": "100.00",
+         "tax_rate": "20", "optional": false, "selected": true}]});
+    let quote = server.sent_quote(&staff, &ada.client_id, rewire).await;
+    let signed = json!({"name": "Ada", "signature": signature(), "revision": 1});
+    let (status, body) = server.accept(&session, &quote, signed).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 
     let (status, audit) = server
@@ -131,7 +101,7 @@ async fn strangers_tokens(server: &Server, client: &str, path: &str) {
 /// A server behind a proxy where Ada is invited at ada@home.test: the
 /// server, her client id and her link's token.
 async fn invited_behind_a_proxy() -> (Server, String, String) {
-    let server = Server::start_with(behind_a_proxy()).await;
+    let server = Server::start_with(Options::default().behind_a_proxy()).await;
     let staff = server.signup("owner@sparks.test").await;
     let client = server.client(&staff, "Ada", &["ada@home.test"]).await;
     let link = server
@@ -200,11 +170,8 @@ async fn bad_tokens_are_limited_per_source_and_a_valid_link_still_works_there() 
 
 #[tokio::test]
 async fn reset_requests_from_strangers_cap_the_links_but_never_answer_429_for_the_address() {
-    let server = Server::start_with(behind_a_proxy()).await;
-    let staff = server.signup("owner@sparks.test").await;
-    let ada = server
-        .portal_client(&staff, "Ada", "ada@home.test", all_sections())
-        .await;
+    let server = Server::start_with(Options::default().behind_a_proxy()).await;
+    let (_, ada) = server.staff_and_client("Ada", "ada@home.test").await;
     let mut links = Vec::new();
     for n in 0..20 {
         let (status, body) = post_from(

@@ -3,17 +3,10 @@
 use crate::support::*;
 use futures::future::join_all;
 use reqwest::StatusCode;
-use serde_json::json;
 
 /// The statuses of `n` parallel staff logins to `email` with `password`.
 pub async fn parallel_logins(server: &Server, email: &str, password: &str, n: usize) -> Vec<u16> {
-    let attempts = (0..n).map(|_| {
-        server.post(
-            "/api/v1/auth/staff/login",
-            None,
-            json!({"email": email, "password": password}),
-        )
-    });
+    let attempts = (0..n).map(|_| server.staff_login(email, password));
     join_all(attempts)
         .await
         .into_iter()
@@ -39,13 +32,7 @@ async fn successful_logins_are_not_counted_as_failures() {
     let server = Server::start().await;
     server.signup("often@ace.example").await;
     for _ in 0..(2 * 10 + 1) {
-        let (status, body) = server
-            .post(
-                "/api/v1/auth/staff/login",
-                None,
-                json!({"email": "often@ace.example", "password": PASSWORD}),
-            )
-            .await;
+        let (status, body) = server.staff_login("often@ace.example", PASSWORD).await;
         assert_eq!(status, StatusCode::OK, "{body}");
     }
 }
@@ -59,31 +46,15 @@ async fn an_email_over_254_bytes_is_refused_before_any_work() {
         "/api/v1/auth/portal/login",
         "/api/v1/auth/portal/reset-request",
     ] {
-        let (status, body) = server
-            .post(
-                path,
-                None,
-                json!({"email": long, "password": "whatever it is"}),
-            )
-            .await;
+        let login = credentials(&long, "whatever it is");
+        let (status, body) = server.post(path, None, login).await;
         assert_problem(status, &body, StatusCode::BAD_REQUEST);
     }
     let at_limit = format!("{}@ace.example", "a".repeat(254 - "@ace.example".len()));
-    let (status, body) = server
-        .post(
-            "/api/v1/auth/staff/login",
-            None,
-            json!({"email": at_limit, "password": "whatever it is"}),
-        )
-        .await;
+    let (status, body) = server.staff_login(&at_limit, "whatever it is").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     // Nothing of the long address was kept: every bucket name is short.
-    let db = sqlx::SqlitePool::connect(&format!(
-        "sqlite://{}",
-        server.data_dir().join("read.db").display()
-    ))
-    .await
-    .expect("read db");
+    let db = server.read_db().await;
     let (longest,): (i64,) =
         sqlx::query_as("SELECT COALESCE(MAX(LENGTH(bucket)), 0) FROM auth_attempts")
             .fetch_one(&db)
@@ -100,13 +71,7 @@ async fn fastest_portal_login(server: &Server, email: &str) -> std::time::Durati
     let mut fastest = std::time::Duration::MAX;
     for _ in 0..3 {
         let started = std::time::Instant::now();
-        let (status, body) = server
-            .post(
-                "/api/v1/auth/portal/login",
-                None,
-                json!({"email": email, "password": "not the password"}),
-            )
-            .await;
+        let (status, body) = server.portal_login_with(email, "not the password").await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
         fastest = fastest.min(started.elapsed());
     }
@@ -141,7 +106,7 @@ async fn login_from(
     let mut request = server
         .http
         .post(server.url("/api/v1/auth/staff/login"))
-        .json(&json!({"email": email, "password": password}));
+        .json(&credentials(email, password));
     if let Some(cookie) = cookie {
         request = request.header("cookie", cookie);
     }
@@ -158,13 +123,8 @@ async fn a_known_device_is_not_locked_out_by_failures_from_elsewhere() {
     let server = Server::start().await;
     server.signup("owner@ace.example").await;
     server.signup("other@ace.example").await;
-    let response = server
-        .http
-        .post(server.url("/api/v1/auth/staff/login"))
-        .json(&json!({"email": "owner@ace.example", "password": PASSWORD}))
-        .send()
-        .await
-        .expect("login");
+    let login = credentials("owner@ace.example", PASSWORD);
+    let response = server.post_raw("/api/v1/auth/staff/login", &login).await;
     assert_eq!(response.status(), StatusCode::OK);
     let set = set_cookies(&response)
         .into_iter()
@@ -230,15 +190,12 @@ async fn a_known_device_is_not_locked_out_by_failures_from_elsewhere() {
 #[tokio::test]
 async fn a_portal_login_sets_a_known_device_cookie_too() {
     let server = Server::start().await;
-    let boss = server.signup("dev@ace.example").await;
-    server
-        .portal_client(&boss, "Pat", "pat@home.example", all_sections())
-        .await;
+    server.staff_and_client("Pat", "pat@home.example").await;
     let login = |cookie: Option<String>, password: &'static str| {
         let mut request = server
             .http
             .post(server.url("/api/v1/auth/portal/login"))
-            .json(&json!({"email": "pat@home.example", "password": password}));
+            .json(&credentials("pat@home.example", password));
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
         }

@@ -18,15 +18,7 @@ async fn unknown_methods_and_paths_share_one_label() {
             assert!(!response.status().is_server_error());
         }
     }
-    let text = server
-        .http
-        .get(server.url("/metrics"))
-        .send()
-        .await
-        .expect("response")
-        .text()
-        .await
-        .expect("text");
+    let text = server.page_text("/metrics").await;
     for invented in ["FOOBARX", "FOOBARY", "PROPFIND", "qq1", "qq2"] {
         assert!(
             !text.contains(invented),

@@ -2,7 +2,7 @@
 //! library would not produce.
 
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 /// Connects to the server at `base` (`http://host:port`).
@@ -16,6 +16,38 @@ pub fn status(answer: &[u8]) -> Option<u16> {
     let text = String::from_utf8_lossy(answer);
     let line = text.lines().next()?;
     line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Asserts that `answer` starts with this status.
+pub fn assert_status(answer: &[u8], expected: u16) {
+    let text = String::from_utf8_lossy(answer);
+    assert_eq!(status(answer), Some(expected), "{text}");
+}
+
+/// Reads from `reader` until the server closes, `done` says the answer has
+/// come, or `deadline` passes: what the server sent, and whether it ended
+/// before the deadline.
+pub async fn read_until(
+    reader: &mut (impl AsyncRead + Unpin),
+    deadline: Duration,
+    done: impl Fn(&[u8]) -> bool,
+) -> (Vec<u8>, bool) {
+    let mut answer = Vec::new();
+    let ended = tokio::time::timeout(deadline, async {
+        let mut buf = [0u8; 4096];
+        loop {
+            match reader.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => answer.extend_from_slice(&buf[..n]),
+            }
+            if done(&answer) {
+                return;
+            }
+        }
+    })
+    .await
+    .is_ok();
+    (answer, ended)
 }
 
 /// Sends `head` and then chunks of `chunk` (chunked transfer encoding) until
@@ -48,27 +80,10 @@ pub async fn stream_chunks(
         }
         Ok::<_, std::io::Error>(())
     });
-    let mut answer = Vec::new();
-    let read = tokio::time::timeout(deadline, async {
-        let mut buf = [0u8; 4096];
-        loop {
-            match reader.read(&mut buf).await {
-                Ok(0) | Err(_) => break,
-                Ok(n) => {
-                    answer.extend_from_slice(&buf[..n]);
-                    if answer.windows(4).any(|w| w == b"\r\n\r\n") {
-                        break;
-                    }
-                }
-            }
-        }
-    })
-    .await;
+    let head_ended = |answer: &[u8]| answer.windows(4).any(|w| w == b"\r\n\r\n");
+    let (answer, ended) = read_until(&mut reader, deadline, head_ended).await;
     writing.abort();
     let sent = *sent_rx.borrow();
-    assert!(
-        read.is_ok(),
-        "no answer within {deadline:?} after {sent} bytes"
-    );
+    assert!(ended, "no answer within {deadline:?} after {sent} bytes");
     (answer, sent)
 }

@@ -7,12 +7,17 @@ use futures::future::join_all;
 use reqwest::StatusCode;
 use serde_json::json;
 
+/// The owner's password of the `i`-th signup.
+fn password_of(i: usize) -> String {
+    format!("the password of signup {i}")
+}
+
 fn signup_body(email: &str, i: usize) -> serde_json::Value {
     json!({
         "business_name": format!("Business {i}"),
         "owner_name": "Sam Sparks",
         "owner_email": email,
-        "owner_password": format!("the password of signup {i}"),
+        "owner_password": password_of(i),
     })
 }
 
@@ -37,23 +42,11 @@ async fn concurrent_signups_with_one_email_make_one_team() {
     );
     let winner = created[0];
     // The one team's owner logs in with the password of the signup that won.
-    let (status, login) = server
-        .post(
-            "/api/v1/auth/staff/login",
-            None,
-            json!({"email": email, "password": format!("the password of signup {winner}")}),
-        )
-        .await;
+    let (status, login) = server.staff_login(email, &password_of(winner)).await;
     assert_eq!(status, StatusCode::OK, "{login}");
     assert_eq!(login["team_id"], answers[winner].1["team_id"]);
     let loser = (winner + 1) % 10;
-    let (status, _) = server
-        .post(
-            "/api/v1/auth/staff/login",
-            None,
-            json!({"email": email, "password": format!("the password of signup {loser}")}),
-        )
-        .await;
+    let (status, _) = server.staff_login(email, &password_of(loser)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     // The eleventh signup for the address in the window is refused unread.
     let (status, body) = server
@@ -81,12 +74,7 @@ async fn a_refused_signup_leaves_the_address_free() {
 /// A claim row as a signup leaves it when its process dies between claiming
 /// the address and recording the team: no credentials, no team.
 async fn leave_claim(server: &Server, email: &str, claimed_at: &str) {
-    let db = sqlx::SqlitePool::connect(&format!(
-        "sqlite://{}",
-        server.data_dir().join("read.db").display()
-    ))
-    .await
-    .expect("read db");
+    let db = server.read_db().await;
     let claimed_at = cma_domain::Timestamp::parse_rfc3339(claimed_at).expect("instant");
     sqlx::query(
         "INSERT INTO logins (principal_kind, email, principal_id, team_id, claimed_at) \
@@ -112,13 +100,7 @@ async fn a_claim_left_by_a_signup_that_died_is_taken_over_once_stale() {
         .post("/api/v1/teams", None, signup_body(email, 0))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
-    let (status, login) = server
-        .post(
-            "/api/v1/auth/staff/login",
-            None,
-            json!({"email": email, "password": "the password of signup 0"}),
-        )
-        .await;
+    let (status, login) = server.staff_login(email, &password_of(0)).await;
     assert_eq!(status, StatusCode::OK, "{login}");
     assert_eq!(login["team_id"], created["team_id"]);
     // The completed signup's login is never taken over, however old.

@@ -5,7 +5,6 @@
 //! or forged) escaped.
 
 use crate::support::*;
-use base64::Engine;
 use clap::Parser;
 use cma_api::audit::command;
 use cma_api::cli::{Audit, Cli, Command};
@@ -27,28 +26,16 @@ use uuid::Uuid;
 /// A sent quote of `description`'s one line: (staff, client, quote id).
 async fn sent_quote(server: &Server, description: &str) -> (Staff, PortalClient, String) {
     let staff = server.signup("owner@text.test").await;
+    let (name, email) = ("Alice Client", "alice@client.test");
     let client = server
-        .portal_client(&staff, "Alice Client", "alice@client.test", all_sections())
+        .portal_client(&staff, name, email, all_sections())
         .await;
-    let quote = server
-        .sent_quote(
-            &staff,
-            &client.client_id,
-            json!({"title": "New boiler", "currency": "GBP", "lines": [
-                {"description": description, "quantity": "1", "unit_price": "1200.00",
-                 "tax_rate": "20", "optional": false, "selected": true},
-            ]}),
-        )
-        .await;
+    let boiler = json!({"title": "New boiler", "currency": "GBP", "lines": [
+        {"description": description, "quantity": "1", "unit_price": "1200.00",
+         "tax_rate": "20", "optional": false, "selected": true},
+    ]});
+    let quote = server.sent_quote(&staff, &client.client_id, boiler).await;
     (staff, client, quote)
-}
-
-fn signature_url() -> String {
-    let png = cma_domain::quote::signature::tiny_png(240, 80);
-    format!(
-        "data:image/png;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(&png)
-    )
 }
 
 async fn accept(
@@ -57,13 +44,9 @@ async fn accept(
     quote: &str,
     name: &str,
 ) -> (StatusCode, Value) {
-    server
-        .post(
-            &format!("/api/v1/portal/quotes/{quote}/accept"),
-            Some(&client.token),
-            json!({"name": name, "signature": signature_url(), "revision": 1}),
-        )
-        .await
+    let png = cma_domain::quote::signature::tiny_png(240, 80);
+    let signed = json!({"name": name, "signature": signature_of(&png), "revision": 1});
+    server.accept(&client.token, quote, signed).await
 }
 
 #[tokio::test]
@@ -80,29 +63,16 @@ async fn forged_lines_escapes_and_overrides_are_refused_in_evidence_text() {
         assert_problem(status, &body, StatusCode::UNPROCESSABLE_ENTITY);
     }
     for text in ["hello \u{202e}dlrow", "hi\u{2066}there", "a\u{feff}b"] {
-        let (status, body) = server
-            .post(
-                "/api/v1/portal/messages",
-                Some(&client.token),
-                json!({"text": text}),
-            )
-            .await;
+        let (status, body) = server.portal_message(&client.token, text).await;
         assert_problem(status, &body, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let (status, body) = server
-        .post(
-            "/api/v1/portal/messages",
-            Some(&client.token),
-            json!({"text": "line one\nline two"}),
-        )
+        .portal_message(&client.token, "line one\nline two")
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
+    let bob = json!({"name": "Bob\u{1b}]0;owned\u{7}", "emails": []});
     let (status, body) = server
-        .post(
-            "/api/v1/clients",
-            Some(&staff.token),
-            json!({"name": "Bob\u{1b}]0;owned\u{7}", "emails": []}),
-        )
+        .post("/api/v1/clients", Some(&staff.token), bob)
         .await;
     assert_problem(status, &body, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, body) = accept(&server, &client, &quote, "Alice Client").await;
@@ -122,14 +92,9 @@ fn assert_refused(status: StatusCode, body: &Value, code: &str) {
 #[tokio::test]
 async fn titles_descriptions_and_settings_refuse_forged_lines_escapes_and_overrides() {
     let server = Server::start().await;
-    let (status, body) = server
-        .post(
-            "/api/v1/teams",
-            None,
-            json!({"business_name": "Sparks\u{1b}[2J", "owner_name": "Sam",
-                   "owner_email": "sam@text.test", "owner_password": "a long enough password"}),
-        )
-        .await;
+    let team = json!({"business_name": "Sparks\u{1b}[2J", "owner_name": "Sam",
+                      "owner_email": "sam@text.test", "owner_password": "a long enough password"});
+    let (status, body) = server.post("/api/v1/teams", None, team).await;
     assert_refused(status, &body, "team-hidden-characters");
     let (staff, client, quote) = sent_quote(&server, "Boiler").await;
     let line = |description: &str| {
@@ -172,11 +137,12 @@ async fn titles_descriptions_and_settings_refuse_forged_lines_escapes_and_overri
         let (status, answer) = server.post(&path, Some(&staff.token), body).await;
         assert_refused(status, &answer, code);
     }
+    let title = json!({"title": "Boiler\u{2066}"});
     let (status, body) = server
         .put(
             &format!("/api/v1/quotes/{quote}"),
             Some(&staff.token),
-            json!({"title": "Boiler\u{2066}"}),
+            title,
         )
         .await;
     assert_refused(status, &body, "quote-title-has-hidden-characters");
@@ -186,26 +152,16 @@ async fn titles_descriptions_and_settings_refuse_forged_lines_escapes_and_overri
         json!({"invite_email": {"subject": "Hi\u{feff}", "body": "{{portal_link}}"}}),
         json!({"invite_email": {"subject": "Hi", "body": "{{portal_link}}\u{1b}[2J"}}),
     ] {
-        let (status, body) = server
-            .put("/api/v1/team/settings", Some(&staff.token), settings)
-            .await;
+        let (status, body) = server.save_settings(&staff.token, settings).await;
         assert_refused(status, &body, "team-hidden-characters");
     }
-    let (status, body) = server
-        .put(
-            "/api/v1/team/settings",
-            Some(&staff.token),
-            json!({"invite_email": {"subject": "Your portal", "body": "Hi,\n\n\t{{portal_link}}\n"}}),
-        )
-        .await;
+    let invite =
+        json!({"invite_email": {"subject": "Your portal", "body": "Hi,\n\n\t{{portal_link}}\n"}});
+    let (status, body) = server.save_settings(&staff.token, invite).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, body) = server
-        .post(
-            &quotes,
-            Some(&staff.token),
-            json!({"title": "Pipes", "currency": "GBP", "lines": [line("Copper pipe\n\t15 mm")]}),
-        )
-        .await;
+    let pipes =
+        json!({"title": "Pipes", "currency": "GBP", "lines": [line("Copper pipe\n\t15 mm")]});
+    let (status, body) = server.post(&quotes, Some(&staff.token), pipes).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
 }
 

@@ -1,35 +1,22 @@
 //! Slow clients: headers and bodies trickled, idle connections, and more
 //! connections than the server serves at once.
 
-use crate::raw::{connect, status};
+use crate::raw::{assert_status, connect, read_until, status};
 use crate::support::*;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::io::{AsyncRead, AsyncWriteExt};
 
 fn with(flags: &[&str]) -> Options {
-    Options {
-        extra_args: flags.iter().map(|f| f.to_string()).collect(),
-        ..Options::default()
-    }
+    Options::default().args(flags)
 }
 
 /// Reads until the server closes the connection or `deadline` passes;
 /// what it sent and whether it closed.
-async fn read_until_closed(stream: &mut TcpStream, deadline: Duration) -> (Vec<u8>, bool) {
-    let mut answer = Vec::new();
-    let closed = tokio::time::timeout(deadline, async {
-        let mut buf = [0u8; 4096];
-        loop {
-            match stream.read(&mut buf).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => answer.extend_from_slice(&buf[..n]),
-            }
-        }
-    })
-    .await
-    .is_ok();
-    (answer, closed)
+async fn read_until_closed(
+    reader: &mut (impl AsyncRead + Unpin),
+    deadline: Duration,
+) -> (Vec<u8>, bool) {
+    read_until(reader, deadline, |_| false).await
 }
 
 #[tokio::test]
@@ -41,7 +28,7 @@ async fn headers_trickled_are_cut_off_at_the_header_timeout() {
     let (mut reader, mut writer) = stream.split();
     let (_, (answer, closed)) = tokio::join!(
         trickle_half(&mut writer, head.as_bytes(), Duration::from_millis(100)),
-        read_half(&mut reader, Duration::from_secs(10)),
+        read_until_closed(&mut reader, Duration::from_secs(10)),
     );
     assert!(closed, "the connection stayed open");
     let took = started.elapsed();
@@ -58,25 +45,6 @@ async fn trickle_half(writer: &mut tokio::net::tcp::WriteHalf<'_>, bytes: &[u8],
         }
         tokio::time::sleep(gap).await;
     }
-}
-
-async fn read_half(
-    reader: &mut tokio::net::tcp::ReadHalf<'_>,
-    deadline: Duration,
-) -> (Vec<u8>, bool) {
-    let mut answer = Vec::new();
-    let closed = tokio::time::timeout(deadline, async {
-        let mut buf = [0u8; 4096];
-        loop {
-            match reader.read(&mut buf).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => answer.extend_from_slice(&buf[..n]),
-            }
-        }
-    })
-    .await
-    .is_ok();
-    (answer, closed)
 }
 
 #[tokio::test]
@@ -126,14 +94,9 @@ async fn a_body_trickled_past_the_body_timeout_is_408() {
     let mut reader = reader;
     let (_, (answer, _)) = tokio::join!(
         trickle_half(&mut writer, body.as_bytes(), Duration::from_millis(100)),
-        read_half(&mut reader, Duration::from_secs(10)),
+        read_until_closed(&mut reader, Duration::from_secs(10)),
     );
-    assert_eq!(
-        status(&answer),
-        Some(408),
-        "{}",
-        String::from_utf8_lossy(&answer)
-    );
+    assert_status(&answer, 408);
     let took = started.elapsed();
     assert!(took < Duration::from_secs(5), "answered after {took:?}");
     drop(stream);
@@ -150,12 +113,7 @@ async fn a_body_that_stops_is_408_after_the_idle_timeout() {
     stream.write_all(br#"{"email":"#).await.expect("start");
     let started = Instant::now();
     let (answer, _) = read_until_closed(&mut stream, Duration::from_secs(10)).await;
-    assert_eq!(
-        status(&answer),
-        Some(408),
-        "{}",
-        String::from_utf8_lossy(&answer)
-    );
+    assert_status(&answer, 408);
     let took = started.elapsed();
     assert!(took < Duration::from_secs(4), "answered after {took:?}");
 }

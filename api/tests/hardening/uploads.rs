@@ -1,6 +1,6 @@
 //! Uploads without `Content-Length`: bounded whatever the framing.
 
-use crate::raw::{status, stream_chunks};
+use crate::raw::{assert_status, stream_chunks};
 use crate::support::*;
 use std::time::Duration;
 
@@ -12,6 +12,25 @@ fn upload_head(server: &Server, client: &str, token: &str) -> String {
          Content-Type: multipart/form-data; boundary=B\r\n\
          Transfer-Encoding: chunked\r\n\r\n"
     )
+}
+
+/// Streams a chunked upload for a new client of a new team (`owner`) to a
+/// server with a 2 KiB upload limit, `first` and then zeros without end:
+/// it is 413 before 4 MiB are read, and the client has no files.
+async fn over_the_limit_stores_nothing(owner: &str, first: &[u8]) {
+    let server = Server::start_with(at(FRIDAY_NOON).max_upload(2048)).await;
+    let boss = server.signup(owner).await;
+    let client = server.client(&boss, "Pat", &["pat@home.example"]).await;
+    let head = upload_head(&server, &client, &boss.token);
+    let zeros = vec![0u8; 16 * 1024];
+    let (answer, sent) =
+        stream_chunks(&server.base, &head, first, &zeros, Duration::from_secs(20)).await;
+    assert_status(&answer, 413);
+    assert!(sent < 4 * 1024 * 1024, "{sent} bytes were read first");
+    let (_, files) = server
+        .fresh(&format!("/api/v1/clients/{client}/files"), &boss.token)
+        .await;
+    assert_eq!(files["files"], serde_json::json!([]));
 }
 
 #[tokio::test]
@@ -29,69 +48,22 @@ async fn part_headers_that_never_end_are_413_at_once() {
         Duration::from_secs(20),
     )
     .await;
-    assert_eq!(
-        status(&answer),
-        Some(413),
-        "{}",
-        String::from_utf8_lossy(&answer)
-    );
+    assert_status(&answer, 413);
     // Refused long before the upload limit (25 MiB) was reached.
     assert!(sent < 8 * 1024 * 1024, "{sent} bytes were read first");
 }
 
 #[tokio::test]
 async fn a_chunked_body_over_the_limit_is_413_without_content_length() {
-    let server = Server::start_with(Options {
-        max_upload_bytes: Some(2048),
-        ..at(FRIDAY_NOON)
-    })
-    .await;
-    let boss = server.signup("chunked@ace.example").await;
-    let client = server.client(&boss, "Pat", &["pat@home.example"]).await;
-    let head = upload_head(&server, &client, &boss.token);
     let first = b"--B\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\n";
-    let zeros = vec![0u8; 16 * 1024];
-    let (answer, sent) =
-        stream_chunks(&server.base, &head, first, &zeros, Duration::from_secs(20)).await;
-    assert_eq!(
-        status(&answer),
-        Some(413),
-        "{}",
-        String::from_utf8_lossy(&answer)
-    );
-    assert!(sent < 4 * 1024 * 1024, "{sent} bytes were read first");
-    let (_, files) = server
-        .fresh(&format!("/api/v1/clients/{client}/files"), &boss.token)
-        .await;
-    assert_eq!(files["files"], serde_json::json!([]));
+    over_the_limit_stores_nothing("chunked@ace.example", first).await;
 }
 
 #[tokio::test]
 async fn a_chunked_body_past_the_limit_after_its_file_part_is_413_and_stores_nothing() {
-    let server = Server::start_with(Options {
-        max_upload_bytes: Some(2048),
-        ..at(FRIDAY_NOON)
-    })
-    .await;
-    let boss = server.signup("after@ace.example").await;
-    let client = server.client(&boss, "Pat", &["pat@home.example"]).await;
-    let head = upload_head(&server, &client, &boss.token);
     // A whole, small file part, then another part that never ends.
     let first = b"--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\
         Content-Type: application/pdf\r\n\r\n%PDF-1.7\n\r\n\
         --B\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\n";
-    let zeros = vec![0u8; 16 * 1024];
-    let (answer, sent) =
-        stream_chunks(&server.base, &head, first, &zeros, Duration::from_secs(20)).await;
-    assert_eq!(
-        status(&answer),
-        Some(413),
-        "{}",
-        String::from_utf8_lossy(&answer)
-    );
-    assert!(sent < 4 * 1024 * 1024, "{sent} bytes were read first");
-    let (_, files) = server
-        .fresh(&format!("/api/v1/clients/{client}/files"), &boss.token)
-        .await;
-    assert_eq!(files["files"], serde_json::json!([]));
+    over_the_limit_stores_nothing("after@ace.example", first).await;
 }

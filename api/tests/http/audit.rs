@@ -52,38 +52,20 @@ async fn verify_output(args: &[&str]) -> Result<Verified, String> {
 /// the client through the portal: (staff, client, quote id, signature PNG).
 async fn accepted_quote(server: &Server) -> (Staff, PortalClient, String, Vec<u8>) {
     let staff = server.signup("owner@sparks.test").await;
+    let (name, email) = ("Alice <Client>", "alice@client.test");
     let client = server
-        .portal_client(
-            &staff,
-            "Alice <Client>",
-            "alice@client.test",
-            all_sections(),
-        )
+        .portal_client(&staff, name, email, all_sections())
         .await;
-    let quote = server
-        .sent_quote(
-            &staff,
-            &client.client_id,
-            json!({"title": "New boiler", "currency": "GBP", "lines": [
-                {"description": "Boiler & fitting", "quantity": "1", "unit_price": "1200.00",
-                 "tax_rate": "20", "optional": false, "selected": true},
-                {"description": "Magnetic filter", "quantity": "1", "unit_price": "95.00",
-                 "tax_rate": "20", "optional": true, "selected": false},
-            ]}),
-        )
-        .await;
+    let boiler = json!({"title": "New boiler", "currency": "GBP", "lines": [
+        {"description": "Boiler & fitting", "quantity": "1", "unit_price": "1200.00",
+         "tax_rate": "20", "optional": false, "selected": true},
+        {"description": "Magnetic filter", "quantity": "1", "unit_price": "95.00",
+         "tax_rate": "20", "optional": true, "selected": false},
+    ]});
+    let quote = server.sent_quote(&staff, &client.client_id, boiler).await;
     let png = tiny_png(240, 80);
-    let signature = format!(
-        "data:image/png;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(&png)
-    );
-    let (status, body) = server
-        .post(
-            &format!("/api/v1/portal/quotes/{quote}/accept"),
-            Some(&client.token),
-            json!({"name": "Alice Client", "signature": signature, "revision": 1}),
-        )
-        .await;
+    let signed = json!({"name": "Alice Client", "signature": signature_of(&png), "revision": 1});
+    let (status, body) = server.accept(&client.token, &quote, signed).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     (staff, client, quote, png)
 }
@@ -190,15 +172,10 @@ async fn the_audit_of_a_quote_not_yet_accepted_has_no_acceptance_and_no_certific
     let server = Server::start().await;
     let staff = server.signup("owner@sparks.test").await;
     let client = server.client(&staff, "Bea", &["bea@client.test"]).await;
-    let (status, created) = server
-        .post(
-            &format!("/api/v1/clients/{client}/quotes"),
-            Some(&staff.token),
-            json!({"title": "Rewire", "currency": "GBP", "lines": [
-                {"description": "Cable", "quantity": "10", "unit_price": "2.50",
-                 "tax_rate": "20", "optional": false, "selected": true}]}),
-        )
-        .await;
+    let rewire = json!({"title": "Rewire", "currency": "GBP", "lines": [
+        {"description": "Cable", "quantity": "10", "unit_price": "2.50",
+         "tax_rate": "20", "optional": false, "selected": true}]});
+    let (status, created) = server.draft_quote(&staff.token, &client, rewire).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let quote = text(&created["quote_id"]);
     let (status, audit) = server

@@ -13,13 +13,8 @@ async fn the_contact_address_is_the_owners_email_until_staff_change_it() {
     assert_eq!(status, StatusCode::OK, "{settings}");
     assert_eq!(settings["contact_email"], json!("owner@contact.example"));
 
-    let (status, saved) = server
-        .put(
-            "/api/v1/team/settings",
-            Some(&boss.token),
-            json!({"contact_email": " Office@Contact.example "}),
-        )
-        .await;
+    let contact = json!({"contact_email": " Office@Contact.example "});
+    let (status, saved) = server.save_settings(&boss.token, contact).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     let (_, settings) = server
         .get_at("/api/v1/team/settings", &boss.token, &saved["position"])
@@ -38,13 +33,8 @@ async fn a_contact_address_that_is_not_an_email_address_is_refused_with_nothing_
     let boss = server.signup("owner@refused.example").await;
     let (_, before) = server.fresh("/api/v1/team/settings", &boss.token).await;
     for bad in ["office", "office@", "two words@refused.example", ""] {
-        let (status, problem) = server
-            .put(
-                "/api/v1/team/settings",
-                Some(&boss.token),
-                json!({"contact_email": bad, "business_name": "Renamed Ltd"}),
-            )
-            .await;
+        let settings = json!({"contact_email": bad, "business_name": "Renamed Ltd"});
+        let (status, problem) = server.save_settings(&boss.token, settings).await;
         assert_problem(status, &problem, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let (_, after) = server.fresh("/api/v1/team/settings", &boss.token).await;

@@ -15,12 +15,7 @@ const GENERATOR: &str = "openapi-python-client==0.29.1";
 #[tokio::test]
 async fn a_client_generated_from_the_document_runs_the_story() {
     let server = Server::start().await;
-    let response = server
-        .http
-        .get(server.url("/api/v1/openapi.json"))
-        .send()
-        .await
-        .expect("the document");
+    let response = server.page("/api/v1/openapi.json").await;
     assert_eq!(response.status(), StatusCode::OK);
     let document = response.bytes().await.expect("the document's bytes");
     let work = tempfile::tempdir().expect("dir");

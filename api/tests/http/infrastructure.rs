@@ -11,80 +11,42 @@ use std::collections::BTreeSet;
 async fn cookie_sessions_need_the_csrf_header_for_unsafe_requests() {
     let server = Server::start().await;
     server.signup("owner@sparks.test").await;
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client");
+    let browser = browser();
     let login = browser
         .post(server.url("/api/v1/auth/staff/login"))
-        .json(&json!({"email": "owner@sparks.test", "password": PASSWORD}))
+        .json(&credentials("owner@sparks.test", PASSWORD))
         .send()
         .await
         .expect("login");
     let cookies = set_cookies(&login);
-    let session = cookies
-        .iter()
-        .find(|c| c.starts_with("cma_session="))
-        .expect("session cookie");
+    let session = cookie(&cookies, "cma_session=");
     assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax"));
     assert!(!session.contains("Secure"), "plain http is not Secure");
-    let csrf_cookie = cookies
-        .iter()
-        .find(|c| c.starts_with("cma_csrf="))
-        .expect("csrf cookie");
-    assert!(!csrf_cookie.contains("HttpOnly"));
+    assert!(!cookie(&cookies, "cma_csrf=").contains("HttpOnly"));
     let (_, body) = read(login).await;
     let csrf = text(&body["csrf_token"]);
-    let (status, _) = read(
-        browser
-            .get(server.url("/api/v1/clients"))
-            .send()
-            .await
-            .expect("list"),
-    )
-    .await;
+    let list = || browser.get(server.url("/api/v1/clients")).send();
+    let (status, _) = read(list().await.expect("list")).await;
     assert_eq!(status, StatusCode::OK, "safe requests need no header");
     let head = server.head().await;
-    let new_client = json!({"name": "Ada", "emails": []});
-    let (status, body) = read(
-        browser
-            .post(server.url("/api/v1/clients"))
-            .json(&new_client)
-            .send()
-            .await
-            .expect("create"),
-    )
-    .await;
-    assert_problem(status, &body, StatusCode::FORBIDDEN);
-    let (status, body) = read(
-        browser
-            .post(server.url("/api/v1/clients"))
-            .header("X-CSRF-Token", "forged")
-            .json(&new_client)
-            .send()
-            .await
-            .expect("create"),
-    )
-    .await;
-    assert_problem(status, &body, StatusCode::FORBIDDEN);
+    // A new client, created with this CSRF header (or none).
+    let create = |csrf: Option<&str>| {
+        let mut request = browser.post(server.url("/api/v1/clients"));
+        if let Some(csrf) = csrf {
+            request = request.header("X-CSRF-Token", csrf);
+        }
+        request.json(&json!({"name": "Ada", "emails": []})).send()
+    };
+    for refused in [None, Some("forged")] {
+        let (status, body) = read(create(refused).await.expect("create")).await;
+        assert_problem(status, &body, StatusCode::FORBIDDEN);
+    }
     assert_eq!(server.head().await, head);
-    let (status, body) = read(
-        browser
-            .post(server.url("/api/v1/clients"))
-            .header("X-CSRF-Token", &csrf)
-            .json(&new_client)
-            .send()
-            .await
-            .expect("create"),
-    )
-    .await;
+    let (status, body) = read(create(Some(&csrf)).await.expect("create")).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let logout = browser
-        .post(server.url("/api/v1/auth/logout"))
-        .header("X-CSRF-Token", &csrf)
-        .send()
-        .await
-        .expect("logout");
+    let logout = browser.post(server.url("/api/v1/auth/logout"));
+    let logout = logout.header("X-CSRF-Token", &csrf).send().await;
+    let logout = logout.expect("logout");
     assert_eq!(logout.status(), StatusCode::NO_CONTENT);
     let cleared = set_cookies(&logout);
     for name in ["cma_session=;", "cma_csrf=;"] {
@@ -95,14 +57,7 @@ async fn cookie_sessions_need_the_csrf_header_for_unsafe_requests() {
             "logout clears {name} {cleared:?}"
         );
     }
-    let (status, _) = read(
-        browser
-            .get(server.url("/api/v1/clients"))
-            .send()
-            .await
-            .expect("list"),
-    )
-    .await;
+    let (status, _) = read(list().await.expect("list")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
@@ -120,11 +75,7 @@ async fn failed_login(server: &Server, from: &str, n: usize) -> StatusCode {
 
 #[tokio::test]
 async fn a_trusted_proxy_forwards_the_client_ip_for_rate_limits() {
-    let server = Server::start_with(Options {
-        trusted_proxies: Some("127.0.0.1".to_owned()),
-        ..Options::default()
-    })
-    .await;
+    let server = Server::start_with(Options::default().behind_a_proxy()).await;
     for n in 0..100 {
         assert_eq!(
             failed_login(&server, "203.0.113.5", n).await,
@@ -177,21 +128,11 @@ async fn without_trusted_proxies_forwarded_for_is_ignored() {
 #[tokio::test]
 async fn json_routes_answer_415_and_400_as_problems() {
     let server = Server::start().await;
-    let response = server
-        .http
-        .post(server.url("/api/v1/teams"))
-        .body(r#"{"business_name": "B"}"#)
-        .send()
-        .await
-        .expect("response");
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let (status, body) = read(response).await;
+    let untyped = server.http.post(server.url("/api/v1/teams"));
+    let untyped = untyped.body(r#"{"business_name": "B"}"#);
+    let (status, body, content_type, _) = problem_of(untyped).await;
     assert_problem(status, &body, StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    assert_eq!(content_type.as_deref(), Some("application/problem+json"));
+    assert_eq!(content_type, "application/problem+json");
     for malformed in [r#"{"business_name": "#, r#"{"business_name": 5}"#, "{}"] {
         let response = server
             .http
@@ -446,12 +387,7 @@ async fn the_openapi_document_describes_every_route() {
 async fn metrics_and_readiness_are_reported() {
     let server = Server::start().await;
     server.signup("owner@sparks.test").await;
-    let response = server
-        .http
-        .get(server.url("/metrics"))
-        .send()
-        .await
-        .expect("metrics");
+    let response = server.page("/metrics").await;
     assert_eq!(response.status(), StatusCode::OK);
     let text = response.text().await.expect("text");
     assert!(text.contains("cma_http_requests_total"), "{text}");

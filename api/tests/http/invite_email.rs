@@ -23,19 +23,11 @@ fn plain_text(data: &[u8]) -> String {
 #[tokio::test]
 async fn the_emailed_invite_link_sets_the_password_and_the_client_logs_in() {
     let smtp = Smtp::start();
-    let server = Server::start_with(Options {
-        smtp_url: Some(smtp.url()),
-        ..Options::default()
-    })
-    .await;
+    let server = Server::start_with(Options::default().smtp(smtp.url())).await;
     let staff = server.signup("owner@sparks.test").await;
     let client = server.client(&staff, "Ada", &["ada@example.test"]).await;
     let (status, body) = server
-        .post(
-            &format!("/api/v1/clients/{client}/portal/invite"),
-            Some(&staff.token),
-            json!({"email": "ada@example.test", "sections": all_sections()}),
-        )
+        .send_invite(&staff.token, &client, "ada@example.test", all_sections())
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
 
@@ -50,13 +42,7 @@ async fn the_emailed_invite_link_sets_the_password_and_the_client_logs_in() {
         .unwrap_or_else(|| panic!("no link starting {prefix} in:\n{body}"));
     let token = &link[prefix.len()..];
 
-    let (status, set) = server
-        .post(
-            "/api/v1/auth/portal/set-password",
-            None,
-            json!({"token": token, "password": PASSWORD}),
-        )
-        .await;
+    let (status, set) = server.set_password(token, PASSWORD).await;
     assert_eq!(status, StatusCode::OK, "{set}");
     assert_eq!(set["client_id"], json!(client));
     let (status, me) = server
@@ -69,13 +55,7 @@ async fn the_emailed_invite_link_sets_the_password_and_the_client_logs_in() {
     assert_eq!(login["client_id"], json!(client));
 
     // The link is spent.
-    let (status, again) = server
-        .post(
-            "/api/v1/auth/portal/set-password",
-            None,
-            json!({"token": token, "password": "another password"}),
-        )
-        .await;
+    let (status, again) = server.set_password(token, "another password").await;
     assert_problem(status, &again, StatusCode::BAD_REQUEST);
 
     // Staff see the invite sent (recorded just after the server took it).

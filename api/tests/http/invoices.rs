@@ -10,6 +10,19 @@ fn labour(price: &str) -> Value {
     json!([{"description": "Labour", "quantity": "1", "unit_price": price, "tax_rate": "20"}])
 }
 
+/// An invoice in GBP due on 31 December 2026 of one line of labour at `price`.
+fn labour_due_at_year_end(price: &str) -> Value {
+    json!({"currency": "GBP", "due_on": "2026-12-31", "lines": labour(price)})
+}
+
+/// The number of the invoice `created` answered with, read as `token`.
+async fn number_of(server: &Server, created: &Value, token: &str) -> Value {
+    let path = format!("/api/v1/invoices/{}", text(&created["invoice_id"]));
+    let (status, view) = server.fresh(&path, token).await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    view["number"].clone()
+}
+
 #[tokio::test]
 async fn automatic_numbers_are_sequential_per_team_and_distinct_under_concurrent_issues() {
     let server = Server::start_with(at(FRIDAY_NOON)).await;
@@ -18,13 +31,8 @@ async fn automatic_numbers_are_sequential_per_team_and_distinct_under_concurrent
     let path = format!("/api/v1/clients/{client}/invoices");
 
     // Refused before a number is taken: no lines.
-    let (status, body) = server
-        .post(
-            &path,
-            Some(&boss.token),
-            json!({"currency": "GBP", "due_on": "2026-12-31", "lines": []}),
-        )
-        .await;
+    let no_lines = json!({"currency": "GBP", "due_on": "2026-12-31", "lines": []});
+    let (status, body) = server.post(&path, Some(&boss.token), no_lines).await;
     assert_problem(status, &body, StatusCode::UNPROCESSABLE_ENTITY);
 
     const N: usize = 12;
@@ -35,8 +43,7 @@ async fn automatic_numbers_are_sequential_per_team_and_distinct_under_concurrent
             let response = http
                 .post(url)
                 .bearer_auth(token)
-                .json(&json!({"currency": "GBP", "due_on": "2026-12-31",
-                    "lines": labour(&format!("{}.00", 10 + i))}))
+                .json(&labour_due_at_year_end(&format!("{}.00", 10 + i)))
                 .send()
                 .await
                 .expect("response");
@@ -71,83 +78,37 @@ async fn automatic_numbers_are_sequential_per_team_and_distinct_under_concurrent
     );
 
     // A typed number is kept and takes no automatic one.
-    let (status, _) = server
-        .post(
-            &path,
-            Some(&boss.token),
-            json!({"number": "JOB-77", "currency": "GBP", "due_on": "2026-12-31", "lines": labour("5.00")}),
-        )
-        .await;
+    let mut typed = labour_due_at_year_end("5.00");
+    typed["number"] = json!("JOB-77");
+    let (status, _) = server.post(&path, Some(&boss.token), typed).await;
     assert_eq!(status, StatusCode::CREATED);
-    let (_, next) = server
-        .post(
-            &path,
-            Some(&boss.token),
-            json!({"currency": "GBP", "due_on": "2026-12-31", "lines": labour("6.00")}),
-        )
-        .await;
-    let (_, view) = server
-        .fresh(
-            &format!("/api/v1/invoices/{}", text(&next["invoice_id"])),
-            &boss.token,
-        )
-        .await;
-    assert_eq!(view["number"], format!("INV-{:04}", N + 1));
+    let next = labour_due_at_year_end("6.00");
+    let (_, next) = server.post(&path, Some(&boss.token), next).await;
+    let number = number_of(&server, &next, &boss.token).await;
+    assert_eq!(number, format!("INV-{:04}", N + 1));
 
     // Another team counts from 1.
     let other = server.signup("numbers@other.example").await;
     let other_client = server.client(&other, "Lee", &["lee@home.example"]).await;
-    let (_, created) = server
-        .post(
-            &format!("/api/v1/clients/{other_client}/invoices"),
-            Some(&other.token),
-            json!({"currency": "GBP", "due_on": "2026-12-31", "lines": labour("7.00")}),
-        )
-        .await;
-    let (_, view) = server
-        .fresh(
-            &format!("/api/v1/invoices/{}", text(&created["invoice_id"])),
-            &other.token,
-        )
-        .await;
-    assert_eq!(view["number"], "INV-0001");
+    let first = labour_due_at_year_end("7.00");
+    let (_, created) = server.invoice(&other.token, &other_client, first).await;
+    let number = number_of(&server, &created, &other.token).await;
+    assert_eq!(number, "INV-0001");
 }
 
 #[tokio::test]
 async fn lists_carry_currency_and_dates_newest_first_and_the_view_its_payments() {
     let server = Server::start_with(at(FRIDAY_NOON)).await;
-    let boss = server.signup("lists@ace.example").await;
-    let staff = boss.token.clone();
-    let client = server.client(&boss, "Kim", &["kim@home.example"]).await;
-    let portal = server
-        .portal(&boss, &client, "kim@home.example", sections_without(&[]))
-        .await;
+    let (boss, kim) = server.staff_and_client("Kim", "kim@home.example").await;
+    let (staff, client, portal) = (boss.token.clone(), kim.client_id, kim.token);
 
     // Quotes: one sent with an expiry, then a later draft without one.
-    let (_, sent) = server
-        .post(
-            &format!("/api/v1/clients/{client}/quotes"),
-            Some(&staff),
-            json!({"title": "Boiler", "currency": "EUR", "expires_on": "2026-12-31", "lines": [
-                {"description": "Fit", "quantity": "1", "unit_price": "100.00", "tax_rate": "20", "optional": false, "selected": true}]}),
-        )
-        .await;
-    let sent = text(&sent["quote_id"]);
-    server
-        .post(
-            &format!("/api/v1/quotes/{sent}/send"),
-            Some(&staff),
-            json!({}),
-        )
-        .await;
-    let (_, draft) = server
-        .post(
-            &format!("/api/v1/clients/{client}/quotes"),
-            Some(&staff),
-            json!({"title": "Extension", "currency": "GBP", "lines": [
-                {"description": "Walls", "quantity": "1", "unit_price": "50.00", "tax_rate": "20", "optional": false, "selected": true}]}),
-        )
-        .await;
+    let boiler = json!({"title": "Boiler", "currency": "EUR", "expires_on": "2026-12-31", "lines": [
+        {"description": "Fit", "quantity": "1", "unit_price": "100.00", "tax_rate": "20", "optional": false, "selected": true}]});
+    let sent = server.sent_quote(&boss, &client, boiler).await;
+    let extension = json!({"title": "Extension", "currency": "GBP", "lines": [
+        {"description": "Walls", "quantity": "1", "unit_price": "50.00", "tax_rate": "20", "optional": false, "selected": true}]});
+    let (_, draft) = server.draft_quote(&staff, &client, extension).await;
     let draft = text(&draft["quote_id"]);
     let (status, list) = server
         .fresh(&format!("/api/v1/clients/{client}/quotes"), &staff)
@@ -173,24 +134,15 @@ async fn lists_carry_currency_and_dates_newest_first_and_the_view_its_payments()
     // Invoices: the first in EUR, the second in GBP.
     let mut ids = Vec::new();
     for (currency, due_on) in [("EUR", "2026-12-20"), ("GBP", "2027-01-15")] {
-        let (status, created) = server
-            .post(
-                &format!("/api/v1/clients/{client}/invoices"),
-                Some(&staff),
-                json!({"currency": currency, "due_on": due_on, "lines": labour("100.00")}),
-            )
-            .await;
+        let invoice = json!({"currency": currency, "due_on": due_on, "lines": labour("100.00")});
+        let (status, created) = server.invoice(&staff, &client, invoice).await;
         assert_eq!(status, StatusCode::CREATED, "{created}");
         ids.push(text(&created["invoice_id"]));
     }
     for (amount, paid_on) in [("50.00", "2026-12-02"), ("20.00", "2026-12-01")] {
-        let (status, body) = server
-            .post(
-                &format!("/api/v1/invoices/{}/payments", ids[0]),
-                Some(&staff),
-                json!({"amount": amount, "paid_on": paid_on}),
-            )
-            .await;
+        let payments = format!("/api/v1/invoices/{}/payments", ids[0]);
+        let payment = json!({"amount": amount, "paid_on": paid_on});
+        let (status, body) = server.post(&payments, Some(&staff), payment).await;
         assert_eq!(status, StatusCode::OK, "{body}");
     }
     for (path, token) in [

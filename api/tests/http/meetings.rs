@@ -11,16 +11,13 @@ async fn two_clients_racing_for_one_slot_get_one_201_and_one_409() {
     let a = server.client(&boss, "Ann", &["ann@home.example"]).await;
     let b = server.client(&boss, "Bob", &["bob@home.example"]).await;
     let ann = server
-        .portal(&boss, &a, "ann@home.example", sections_without(&[]))
+        .portal(&boss, &a, "ann@home.example", all_sections())
         .await;
     let bob = server
-        .portal(&boss, &b, "bob@home.example", sections_without(&[]))
+        .portal(&boss, &b, "bob@home.example", all_sections())
         .await;
-    let slot = json!({"starts_at": "2026-12-08T09:00:00Z"});
-    let (first, second) = tokio::join!(
-        server.post("/api/v1/portal/meetings", Some(&ann), slot.clone()),
-        server.post("/api/v1/portal/meetings", Some(&bob), slot.clone()),
-    );
+    let slot = "2026-12-08T09:00:00Z";
+    let (first, second) = tokio::join!(server.book(&ann, slot), server.book(&bob, slot));
     let mut statuses = [first.0, second.0];
     statuses.sort();
     assert_eq!(statuses, [StatusCode::CREATED, StatusCode::CONFLICT]);
@@ -39,11 +36,8 @@ async fn two_clients_racing_for_one_slot_get_one_201_and_one_409() {
 #[tokio::test]
 async fn times_that_are_not_free_slots_are_refused() {
     let server = Server::start_with(at(FRIDAY_NOON)).await;
-    let boss = server.signup("slots@ace.example").await;
-    let c = server.client(&boss, "Cy", &["cy@home.example"]).await;
-    let cy = server
-        .portal(&boss, &c, "cy@home.example", sections_without(&[]))
-        .await;
+    let (_, cy) = server.staff_and_client("Cy", "cy@home.example").await;
+    let cy = cy.token;
     for refused in [
         "2026-12-05T10:00:00Z", // Saturday
         "2026-12-07T08:00:00Z", // before hours
@@ -51,13 +45,7 @@ async fn times_that_are_not_free_slots_are_refused() {
         "2026-12-04T11:00:00Z", // past
         "2026-12-21T10:00:00Z", // beyond 14 days
     ] {
-        let (status, _) = server
-            .post(
-                "/api/v1/portal/meetings",
-                Some(&cy),
-                json!({"starts_at": refused}),
-            )
-            .await;
+        let (status, _) = server.book(&cy, refused).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     }
     let (_, meetings) = server.fresh("/api/v1/portal/meetings", &cy).await;
@@ -69,26 +57,10 @@ async fn can_cancel_is_false_inside_24_hours_and_staff_may_still_cancel() {
     // Monday 09:00 is 24 hours away as the server starts; the clock runs on,
     // so by the time it is booked the window has just closed.
     let server = Server::start_with(at("2026-12-06T09:00:00Z")).await;
-    let boss = server.signup("cancel@ace.example").await;
-    let staff = boss.token.clone();
-    let c = server.client(&boss, "Di", &["di@home.example"]).await;
-    let di = server
-        .portal(&boss, &c, "di@home.example", sections_without(&[]))
-        .await;
-    let (_, near) = server
-        .post(
-            "/api/v1/portal/meetings",
-            Some(&di),
-            json!({"starts_at": "2026-12-07T09:00:00Z"}),
-        )
-        .await;
-    let (_, far) = server
-        .post(
-            "/api/v1/portal/meetings",
-            Some(&di),
-            json!({"starts_at": "2026-12-08T09:00:00Z"}),
-        )
-        .await;
+    let (boss, di) = server.staff_and_client("Di", "di@home.example").await;
+    let di = di.token;
+    let (_, near) = server.book(&di, "2026-12-07T09:00:00Z").await;
+    let (_, far) = server.book(&di, "2026-12-08T09:00:00Z").await;
     let (_, meetings) = server.fresh("/api/v1/portal/meetings", &di).await;
     assert_eq!(
         meetings["meetings"][0]["can_cancel"], false,
@@ -96,30 +68,12 @@ async fn can_cancel_is_false_inside_24_hours_and_staff_may_still_cancel() {
     );
     assert_eq!(meetings["meetings"][1]["can_cancel"], true);
     let near = text(&near["appointment_id"]);
-    let (status, _) = server
-        .post(
-            &format!("/api/v1/portal/meetings/{near}/cancel"),
-            Some(&di),
-            json!({}),
-        )
-        .await;
+    let (status, _) = server.cancel_meeting(&di, &near).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, _) = server
-        .post(
-            &format!("/api/v1/diary/appointments/{near}/cancel"),
-            Some(&staff),
-            json!({}),
-        )
-        .await;
+    let (status, _) = server.cancel_appointment(&boss.token, &near).await;
     assert_eq!(status, StatusCode::OK, "staff cancel at any time");
     let far = text(&far["appointment_id"]);
-    let (status, _) = server
-        .post(
-            &format!("/api/v1/portal/meetings/{far}/cancel"),
-            Some(&di),
-            json!({}),
-        )
-        .await;
+    let (status, _) = server.cancel_meeting(&di, &far).await;
     assert_eq!(status, StatusCode::OK);
 }
 

@@ -27,12 +27,9 @@ async fn mark_read(server: &Server, thread: &str, token: &str, body: Value) -> V
 #[tokio::test]
 async fn each_side_marks_the_thread_read_up_to_a_message_or_the_latest() {
     let server = Server::start().await;
-    let boss = server.signup("read@ace.example").await;
-    let client = server.client(&boss, "Rae", &["rae@home.example"]).await;
-    let portal = server
-        .portal(&boss, &client, "rae@home.example", all_sections())
-        .await;
-    let staff_thread = format!("/api/v1/clients/{client}/messages");
+    let (boss, rae) = server.staff_and_client("Rae", "rae@home.example").await;
+    let portal = rae.token;
+    let staff_thread = format!("/api/v1/clients/{}/messages", rae.client_id);
     let portal_thread = "/api/v1/portal/messages";
 
     // An empty thread has nothing to mark: the answer changes nothing.

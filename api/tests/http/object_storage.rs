@@ -49,13 +49,8 @@ async fn an_upload_is_kept_in_the_bucket_under_its_sha256_and_served_back() {
     assert_eq!(moto.objects().await, [(key_of(&png()), png().len() as u64)]);
     assert_eq!(staged(&server), Vec::<String>::new());
     let file = text(&uploaded["file_id"]);
-    assert_png_served(
-        &server,
-        &file,
-        [&staff, &portal],
-        "attachment; filename=\"K_che.png\"; filename*=UTF-8''K%C3%BCche.png",
-    )
-    .await;
+    let disposition = "attachment; filename=\"K_che.png\"; filename*=UTF-8''K%C3%BCche.png";
+    assert_png_served(&server, &file, [&staff, &portal], disposition).await;
 }
 
 #[tokio::test]
@@ -86,14 +81,7 @@ async fn identical_content_is_stored_once_in_the_bucket() {
 #[tokio::test]
 async fn refused_uploads_leave_nothing_in_the_bucket() {
     let moto = Moto::start().await;
-    let server = start(
-        &moto,
-        Options {
-            max_upload_bytes: Some(2048),
-            ..at(FRIDAY_NOON)
-        },
-    )
-    .await;
+    let server = start(&moto, at(FRIDAY_NOON).max_upload(2048)).await;
     let (_staff, _client, portal) = client_portal(&server).await;
     let (status, _) = server
         .upload("/api/v1/portal/files", &portal, "big.pdf", pdf(4096))

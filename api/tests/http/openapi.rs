@@ -444,12 +444,7 @@ async fn a_read_whose_position_the_log_has_not_reached_answers_409_not_stale_dat
 #[tokio::test]
 async fn a_401_says_how_to_authenticate() {
     let server = Server::start().await;
-    let response = server
-        .http
-        .get(server.url("/api/v1/clients"))
-        .send()
-        .await
-        .expect("read");
+    let response = server.page("/api/v1/clients").await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert!(header(response.headers(), "www-authenticate").starts_with("Bearer"));
 }
@@ -459,14 +454,11 @@ async fn a_decimal_sent_as_a_json_number_is_a_problem_naming_the_field_and_the_f
     let server = Server::start().await;
     let staff = server.signup("owner@sparks.test").await;
     let client = server.client(&staff, "Ada", &[]).await;
+    let quantity_as_a_number = json!({"title": "Bathroom", "lines": [
+        {"description": "Fit", "quantity": 1, "unit_price": "40.00", "tax_rate": "20",
+         "optional": false, "selected": true}]});
     let (status, body) = server
-        .post(
-            &format!("/api/v1/clients/{client}/quotes"),
-            Some(&staff.token),
-            json!({"title": "Bathroom", "lines": [
-                {"description": "Fit", "quantity": 1, "unit_price": "40.00", "tax_rate": "20",
-                 "optional": false, "selected": true}]}),
-        )
+        .draft_quote(&staff.token, &client, quantity_as_a_number)
         .await;
     assert_problem(status, &body, StatusCode::BAD_REQUEST);
     let detail = text(&body["detail"]);
@@ -484,26 +476,16 @@ async fn a_decimal_sent_as_a_json_number_is_a_problem_naming_the_field_and_the_f
 async fn an_integer_written_with_a_zero_fraction_is_read_as_that_integer() {
     let server = Server::start().await;
     let boss = server.signup("owner@whole.example").await;
-    let (status, saved) = server
-        .put(
-            "/api/v1/team/settings",
-            Some(&boss.token),
-            json!({"slot_minutes": 30.0}),
-        )
-        .await;
+    let whole = json!({"slot_minutes": 30.0});
+    let (status, saved) = server.save_settings(&boss.token, whole).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     let (_, settings) = server
         .get_at("/api/v1/team/settings", &boss.token, &saved["position"])
         .await;
     assert_eq!(settings["slot_minutes"], json!(30));
     for refused in [json!(30.5), json!(-1), json!(4_294_967_296_u64)] {
-        let (status, problem) = server
-            .put(
-                "/api/v1/team/settings",
-                Some(&boss.token),
-                json!({"slot_minutes": refused}),
-            )
-            .await;
+        let slot = json!({"slot_minutes": refused});
+        let (status, problem) = server.save_settings(&boss.token, slot).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}: {problem}");
     }
 }

@@ -28,14 +28,7 @@ async fn fetch(
     token: &str,
     position: &Value,
 ) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
-    let response = server
-        .http
-        .get(server.url(path))
-        .bearer_auth(token)
-        .header("X-Min-Position", position.to_string())
-        .send()
-        .await
-        .expect("response");
+    let response = server.get_at_raw(path, token, position).await;
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = response.bytes().await.expect("body").to_vec();
@@ -47,13 +40,9 @@ async fn a_logo_is_uploaded_shown_to_staff_and_every_client_and_removed() {
     let server = Server::start().await;
     let boss = server.signup("logo@ace.example").await;
     // A client with every section off still sees the business's logo.
+    let off = sections_without(&["quotes", "invoices", "files", "meetings", "messages"]);
     let client = server
-        .portal_client(
-            &boss,
-            "Pat",
-            "pat@home.example",
-            sections_without(&["quotes", "invoices", "files", "meetings", "messages"]),
-        )
+        .portal_client(&boss, "Pat", "pat@home.example", off)
         .await;
     let (status, before) = server.fresh("/api/v1/portal/me", &client.token).await;
     assert_eq!(status, StatusCode::OK, "{before}");
@@ -122,14 +111,7 @@ async fn a_logo_is_uploaded_shown_to_staff_and_every_client_and_removed() {
         .await;
     assert_ne!(me["branding"]["logo"], json!(logo));
 
-    let (status, removed) = server
-        .call(
-            reqwest::Method::DELETE,
-            "/api/v1/team/logo",
-            Some(&boss.token),
-            None,
-        )
-        .await;
+    let (status, removed) = server.delete("/api/v1/team/logo", &boss.token).await;
     assert_eq!(status, StatusCode::OK, "{removed}");
     let position = removed["position"].clone();
     let (_, settings) = server
@@ -148,14 +130,7 @@ async fn a_logo_is_uploaded_shown_to_staff_and_every_client_and_removed() {
     }
     // Removing no logo records nothing.
     let head = server.head().await;
-    let (status, _) = server
-        .call(
-            reqwest::Method::DELETE,
-            "/api/v1/team/logo",
-            Some(&boss.token),
-            None,
-        )
-        .await;
+    let (status, _) = server.delete("/api/v1/team/logo", &boss.token).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(server.head().await, head);
 }
@@ -197,13 +172,8 @@ async fn settings_name_only_the_teams_own_logo() {
     let server = Server::start().await;
     let boss = server.signup("settings@ace.example").await;
     let stranger = uuid::Uuid::new_v4();
-    let (status, problem) = server
-        .put(
-            "/api/v1/team/settings",
-            Some(&boss.token),
-            json!({"branding": {"accent_colour": "#112233", "logo": stranger}}),
-        )
-        .await;
+    let branding = json!({"branding": {"accent_colour": "#112233", "logo": stranger}});
+    let (status, problem) = server.save_settings(&boss.token, branding).await;
     assert_problem(status, &problem, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         text(&problem["detail"]).contains(&stranger.to_string()),
@@ -221,13 +191,8 @@ async fn settings_name_only_the_teams_own_logo() {
     let mut branding = settings["branding"].clone();
     branding["accent_colour"] = json!("#445566");
     for branding in [branding, json!({"tagline": "Bright ideas"})] {
-        let (status, saved) = server
-            .put(
-                "/api/v1/team/settings",
-                Some(&boss.token),
-                json!({ "branding": branding }),
-            )
-            .await;
+        let branding = json!({ "branding": branding });
+        let (status, saved) = server.save_settings(&boss.token, branding).await;
         assert_eq!(status, StatusCode::OK, "{saved}");
         let (_, settings) = server
             .get_at("/api/v1/team/settings", &boss.token, &saved["position"])
@@ -239,21 +204,13 @@ async fn settings_name_only_the_teams_own_logo() {
 #[tokio::test]
 async fn the_portal_knows_the_business_time_zone() {
     let server = Server::start().await;
-    let boss = server.signup("zone@ace.example").await;
-    let client = server
-        .portal_client(&boss, "Pat", "pat@zone.example", all_sections())
-        .await;
+    let (boss, client) = server.staff_and_client("Pat", "pat@zone.example").await;
     let (_, settings) = server.fresh("/api/v1/team/settings", &boss.token).await;
     let (status, me) = server.fresh("/api/v1/portal/me", &client.token).await;
     assert_eq!(status, StatusCode::OK, "{me}");
     assert_eq!(me["time_zone"], settings["time_zone"]);
-    let (status, saved) = server
-        .put(
-            "/api/v1/team/settings",
-            Some(&boss.token),
-            json!({"time_zone": "America/New_York"}),
-        )
-        .await;
+    let zone = json!({"time_zone": "America/New_York"});
+    let (status, saved) = server.save_settings(&boss.token, zone).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     let (_, me) = server
         .get_at("/api/v1/portal/me", &client.token, &saved["position"])
@@ -263,15 +220,8 @@ async fn the_portal_knows_the_business_time_zone() {
 
 #[tokio::test]
 async fn file_lists_say_what_an_upload_may_be() {
-    let server = Server::start_with(Options {
-        max_upload_bytes: Some(4096),
-        ..Options::default()
-    })
-    .await;
-    let boss = server.signup("limits@ace.example").await;
-    let client = server
-        .portal_client(&boss, "Pat", "pat@limits.example", all_sections())
-        .await;
+    let server = Server::start_with(Options::default().max_upload(4096)).await;
+    let (boss, client) = server.staff_and_client("Pat", "pat@limits.example").await;
     let accepted = json!(cma_domain::file::ALLOWED_CONTENT_TYPES);
     for (path, token) in [
         (

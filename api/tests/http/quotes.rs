@@ -7,38 +7,19 @@ use serde_json::json;
 #[tokio::test]
 async fn totals_follow_each_toggle_and_required_lines_stay() {
     let server = Server::start_with(at(FRIDAY_NOON)).await;
-    let boss = server.signup("quotes@ace.example").await;
-    let staff = boss.token.clone();
-    let client = server.client(&boss, "Kim", &["kim@home.example"]).await;
-    let portal = server
-        .portal(&boss, &client, "kim@home.example", sections_without(&[]))
-        .await;
-    let (_, created) = server
-        .post(
-            &format!("/api/v1/clients/{client}/quotes"),
-            Some(&staff),
-            json!({"title": "Bathroom", "currency": "GBP", "lines": [
-                {"description": "Fit", "quantity": "2.5", "unit_price": "40.00", "tax_rate": "20", "optional": false, "selected": true},
-                {"description": "Tiles", "quantity": "3", "unit_price": "10.335", "tax_rate": "5", "optional": true, "selected": true},
-                {"description": "Mirror", "quantity": "1", "unit_price": "19.99", "tax_rate": "20", "optional": true, "selected": false}]}),
-        )
-        .await;
+    let (boss, kim) = server.staff_and_client("Kim", "kim@home.example").await;
+    let (staff, portal) = (boss.token, kim.token);
+    let bathroom = json!({"title": "Bathroom", "currency": "GBP", "lines": [
+        {"description": "Fit", "quantity": "2.5", "unit_price": "40.00", "tax_rate": "20", "optional": false, "selected": true},
+        {"description": "Tiles", "quantity": "3", "unit_price": "10.335", "tax_rate": "5", "optional": true, "selected": true},
+        {"description": "Mirror", "quantity": "1", "unit_price": "19.99", "tax_rate": "20", "optional": true, "selected": false}]});
+    let (_, created) = server.draft_quote(&staff, &kim.client_id, bathroom).await;
     let quote = text(&created["quote_id"]);
-    server
-        .post(
-            &format!("/api/v1/quotes/{quote}/send"),
-            Some(&staff),
-            json!({}),
-        )
-        .await;
-    let (_, view) = server
-        .fresh(&format!("/api/v1/portal/quotes/{quote}"), &portal)
-        .await;
+    server.send_quote(&staff, &quote).await;
+    let shown = format!("/api/v1/portal/quotes/{quote}");
+    let (_, view) = server.fresh(&shown, &portal).await;
     // Fit 100.00 + 20.00; Tiles round(31.005) = 31.01 + round(1.5505) = 1.55.
-    assert_eq!(
-        view["totals"],
-        json!({"subtotal": "131.01", "tax": "21.55", "total": "152.56"})
-    );
+    assert_totals(&view, "131.01", "21.55", "152.56");
     let line = |i: usize| text(&view["lines"][i]["line_id"]);
     let toggle = |i: usize, selected: bool| {
         let path = format!("/api/v1/portal/quotes/{quote}/lines/{}", line(i));
@@ -51,15 +32,9 @@ async fn totals_follow_each_toggle_and_required_lines_stay() {
         }
     };
     let (_, t) = toggle(2, true).await;
-    assert_eq!(
-        t["totals"],
-        json!({"subtotal": "151.00", "tax": "25.55", "total": "176.55"})
-    );
+    assert_totals(&t, "151.00", "25.55", "176.55");
     let (_, t) = toggle(1, false).await;
-    assert_eq!(
-        t["totals"],
-        json!({"subtotal": "119.99", "tax": "24.00", "total": "143.99"})
-    );
+    assert_totals(&t, "119.99", "24.00", "143.99");
     let (status, _) = toggle(0, false).await;
     assert_eq!(
         status,
@@ -76,18 +51,13 @@ async fn totals_follow_each_toggle_and_required_lines_stay() {
     assert_eq!(selected, [true, false, true]);
 
     // Staff edit the sent quote: a new revision, selections back to defaults.
+    let title = json!({"title": "Bathroom refit"});
     let (status, edited) = server
-        .put(
-            &format!("/api/v1/quotes/{quote}"),
-            Some(&staff),
-            json!({"title": "Bathroom refit"}),
-        )
+        .put(&format!("/api/v1/quotes/{quote}"), Some(&staff), title)
         .await;
     assert_eq!(status, StatusCode::OK, "{edited}");
     assert_eq!(edited["revision"], 2);
-    let (_, view) = server
-        .fresh(&format!("/api/v1/portal/quotes/{quote}"), &portal)
-        .await;
+    let (_, view) = server.fresh(&shown, &portal).await;
     assert_eq!(view["title"], "Bathroom refit");
     assert_eq!(view["totals"]["total"], "152.56");
 }

@@ -11,7 +11,7 @@
 use crate::fixture::provision;
 use crate::support::*;
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::path::Path;
 use std::process::Command;
 
@@ -113,43 +113,16 @@ async fn schemathesis_finds_no_server_error_undeclared_answer_or_refused_valid_r
 
 /// A session of `role`: its token and CSRF token.
 async fn login(server: &Server, role: &Role) -> (String, String) {
-    let (status, body) = server
-        .post(
-            role.login,
-            None,
-            json!({"email": role.email, "password": PASSWORD}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let login = credentials(&role.email, PASSWORD);
+    let body = answered(server.post(role.login, None, login).await, StatusCode::OK);
     (text(&body["token"]), text(&body["csrf_token"]))
 }
 
 /// A quote sent and not yet accepted, and its optional line.
 async fn sent_quote(server: &Server, staff: &Staff, client: &str) -> (String, String) {
-    let token = Some(staff.token.as_str());
-    let (status, created) = server
-        .post(
-            &format!("/api/v1/clients/{client}/quotes"),
-            token,
-            json!({"title": "Rewire", "currency": "GBP", "lines": [
-                {"description": "Rewire", "quantity": "1", "unit_price": "900.00", "tax_rate": "20", "optional": false, "selected": true},
-                {"description": "Sockets", "quantity": "4", "unit_price": "35.00", "tax_rate": "20", "optional": true, "selected": true}
-            ]}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{created}");
-    let quote = text(&created["quote_id"]);
-    let (status, sent) = server
-        .post(&format!("/api/v1/quotes/{quote}/send"), token, json!({}))
-        .await;
-    assert_eq!(status, StatusCode::OK, "{sent}");
-    let (status, view): (StatusCode, Value) = server
-        .get_at(
-            &format!("/api/v1/quotes/{quote}"),
-            &staff.token,
-            &sent["position"],
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{view}");
-    (quote, text(&view["lines"][1]["line_id"]))
+    let rewire = json!({"title": "Rewire", "currency": "GBP", "lines": [
+        {"description": "Rewire", "quantity": "1", "unit_price": "900.00", "tax_rate": "20", "optional": false, "selected": true},
+        {"description": "Sockets", "quantity": "4", "unit_price": "35.00", "tax_rate": "20", "optional": true, "selected": true}
+    ]});
+    server.sent_quote_and_line(staff, client, rewire).await
 }

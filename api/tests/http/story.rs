@@ -17,11 +17,7 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
 
     // An invite to an unsaved email is refused; one to a saved email goes out.
     let (status, problem) = server
-        .post(
-            &format!("/api/v1/clients/{client}/portal/invite"),
-            Some(&staff),
-            json!({"email": "someone@else.example", "sections": sections_without(&[])}),
-        )
+        .send_invite(&staff, &client, "someone@else.example", all_sections())
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     let portal = server
@@ -48,17 +44,12 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
     );
 
     // Staff write and send a quote with one optional line, unticked.
-    let (status, created) = server
-        .post(
-            &format!("/api/v1/clients/{client}/quotes"),
-            Some(&staff),
-            json!({"title": "New boiler", "currency": "GBP", "lines": [
-                {"description": "Boiler", "quantity": "1", "unit_price": "1200.00",
-                 "tax_rate": "20", "optional": false, "selected": true},
-                {"description": "Magnetic filter", "quantity": "1", "unit_price": "95.50",
-                 "tax_rate": "20", "optional": true, "selected": false}]}),
-        )
-        .await;
+    let boiler = json!({"title": "New boiler", "currency": "GBP", "lines": [
+        {"description": "Boiler", "quantity": "1", "unit_price": "1200.00",
+         "tax_rate": "20", "optional": false, "selected": true},
+        {"description": "Magnetic filter", "quantity": "1", "unit_price": "95.50",
+         "tax_rate": "20", "optional": true, "selected": false}]});
+    let (status, created) = server.draft_quote(&staff, &client, boiler).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let quote = text(&created["quote_id"]);
     let (status, listed) = server.fresh("/api/v1/portal/quotes", &portal).await;
@@ -68,58 +59,34 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
         json!([]),
         "a draft is not shown to the client"
     );
-    let (status, _) = server
-        .post(
-            &format!("/api/v1/quotes/{quote}/send"),
-            Some(&staff),
-            json!({}),
-        )
-        .await;
+    let (status, _) = server.send_quote(&staff, &quote).await;
     assert_eq!(status, StatusCode::OK);
 
     // The client toggles the optional line and the totals change.
-    let (_, shown) = server
-        .fresh(&format!("/api/v1/portal/quotes/{quote}"), &portal)
-        .await;
-    assert_eq!(
-        shown["totals"],
-        json!({"subtotal": "1200.00", "tax": "240.00", "total": "1440.00"})
-    );
+    let portal_quote = format!("/api/v1/portal/quotes/{quote}");
+    let (_, shown) = server.fresh(&portal_quote, &portal).await;
+    assert_totals(&shown, "1200.00", "240.00", "1440.00");
     let filter = text(&shown["lines"][1]["line_id"]);
     let boiler = text(&shown["lines"][0]["line_id"]);
+    let filter_line = format!("{portal_quote}/lines/{filter}");
     let (status, toggled) = server
-        .put(
-            &format!("/api/v1/portal/quotes/{quote}/lines/{filter}"),
-            Some(&portal),
-            json!({"selected": true}),
-        )
+        .put(&filter_line, Some(&portal), json!({"selected": true}))
         .await;
     assert_eq!(status, StatusCode::OK, "{toggled}");
-    assert_eq!(
-        toggled["totals"],
-        json!({"subtotal": "1295.50", "tax": "259.10", "total": "1554.60"})
-    );
+    assert_totals(&toggled, "1295.50", "259.10", "1554.60");
 
     // The client comments on a line and staff reply in the same thread.
-    let (status, _) = server
-        .post(
-            &format!("/api/v1/portal/quotes/{quote}/lines/{boiler}/comments"),
-            Some(&portal),
-            json!({"text": "Which brand is it?"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let (status, _) = server
-        .post(
-            &format!("/api/v1/quotes/{quote}/lines/{boiler}/comments"),
-            Some(&staff),
-            json!({"text": "A Worcester Bosch."}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let (_, shown) = server
-        .fresh(&format!("/api/v1/portal/quotes/{quote}"), &portal)
-        .await;
+    for (side, token, comment) in [
+        ("/api/v1/portal", &portal, "Which brand is it?"),
+        ("/api/v1", &staff, "A Worcester Bosch."),
+    ] {
+        let comments = format!("{side}/quotes/{quote}/lines/{boiler}/comments");
+        let (status, _) = server
+            .post(&comments, Some(token), json!({"text": comment}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let (_, shown) = server.fresh(&portal_quote, &portal).await;
     let thread: Vec<(String, String)> = shown["lines"][0]["comments"]
         .as_array()
         .map(|cs| {
@@ -138,49 +105,24 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
 
     // The revision the client was shown is required; a signature that is
     // not a PNG is refused; a drawn one accepts the quote.
-    let accept = format!("/api/v1/portal/quotes/{quote}/accept");
-    let (status, _) = server
-        .post(
-            &accept,
-            Some(&portal),
-            json!({"name": "Jo Bloggs", "signature": signature()}),
-        )
-        .await;
+    let no_revision = json!({"name": "Jo Bloggs", "signature": signature()});
+    let (status, _) = server.accept(&portal, &quote, no_revision).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let (status, _) = server
-        .post(
-            &accept,
-            Some(&portal),
-            json!({"name": "Jo Bloggs", "signature": "data:image/png;base64,aGVsbG8=", "revision": 1}),
-        )
-        .await;
+    let not_a_png = "data:image/png;base64,aGVsbG8=";
+    let scribble = json!({"name": "Jo Bloggs", "signature": not_a_png, "revision": 1});
+    let (status, _) = server.accept(&portal, &quote, scribble).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, accepted) = server
-        .post(
-            &accept,
-            Some(&portal),
-            json!({"name": "Jo Bloggs", "signature": signature(), "revision": 1}),
-        )
-        .await;
+    let drawn = json!({"name": "Jo Bloggs", "signature": signature(), "revision": 1});
+    let (status, accepted) = server.accept(&portal, &quote, drawn.clone()).await;
     assert_eq!(status, StatusCode::OK, "{accepted}");
     assert!(text(&accepted["accepted_at"]).starts_with("2026-12-04T12:"));
 
     // Locked: no toggle, no second acceptance; both sides see the evidence.
     let (status, _) = server
-        .put(
-            &format!("/api/v1/portal/quotes/{quote}/lines/{filter}"),
-            Some(&portal),
-            json!({"selected": false}),
-        )
+        .put(&filter_line, Some(&portal), json!({"selected": false}))
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
-    let (status, _) = server
-        .post(
-            &accept,
-            Some(&portal),
-            json!({"name": "Jo Bloggs", "signature": signature(), "revision": 1}),
-        )
-        .await;
+    let (status, _) = server.accept(&portal, &quote, drawn).await;
     assert_eq!(status, StatusCode::CONFLICT);
     for (path, token) in [
         (format!("/api/v1/portal/quotes/{quote}"), &portal),
@@ -212,36 +154,19 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
     assert_eq!(files["files"][0]["uploaded_by"], "client");
 
     // Messages both ways, with the staff inbox's unread count.
-    let (status, _) = server
-        .post(
-            "/api/v1/portal/messages",
-            Some(&portal),
-            json!({"text": "When can you start?"}),
-        )
-        .await;
+    let (status, _) = server.portal_message(&portal, "When can you start?").await;
     assert_eq!(status, StatusCode::CREATED);
     let (_, inbox) = server.fresh("/api/v1/inbox", &staff).await;
     assert_eq!(inbox["threads"][0]["client_name"], "Jo Bloggs");
     assert_eq!(inbox["threads"][0]["unread"], 1);
-    let (_, thread) = server
-        .fresh(&format!("/api/v1/clients/{client}/messages"), &staff)
-        .await;
+    let messages = format!("/api/v1/clients/{client}/messages");
+    let (_, thread) = server.fresh(&messages, &staff).await;
     assert_eq!(thread["messages"][0]["text"], "When can you start?");
-    let (status, _) = server
-        .post(
-            &format!("/api/v1/clients/{client}/messages/read"),
-            Some(&staff),
-            json!({}),
-        )
-        .await;
+    let read = format!("{messages}/read");
+    let (status, _) = server.post(&read, Some(&staff), json!({})).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = server
-        .post(
-            &format!("/api/v1/clients/{client}/messages"),
-            Some(&staff),
-            json!({"text": "Monday."}),
-        )
-        .await;
+    let reply = json!({"text": "Monday."});
+    let (status, _) = server.post(&messages, Some(&staff), reply).await;
     assert_eq!(status, StatusCode::CREATED);
     let (_, inbox) = server.fresh("/api/v1/inbox", &staff).await;
     assert_eq!(inbox["threads"][0]["unread"], 0);
@@ -257,30 +182,12 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
     let (_, slots) = server.fresh("/api/v1/portal/meetings/slots", &portal).await;
     let first = text(&slots["slots"][0]["starts_at"]);
     assert_eq!(first, "2026-12-04T13:00:00Z");
-    let (status, soon) = server
-        .post(
-            "/api/v1/portal/meetings",
-            Some(&portal),
-            json!({"starts_at": first}),
-        )
-        .await;
+    let (status, soon) = server.book(&portal, &first).await;
     assert_eq!(status, StatusCode::CREATED, "{soon}");
     let soon = text(&soon["appointment_id"]);
-    let (status, problem) = server
-        .post(
-            &format!("/api/v1/portal/meetings/{soon}/cancel"),
-            Some(&portal),
-            json!({}),
-        )
-        .await;
+    let (status, problem) = server.cancel_meeting(&portal, &soon).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
-    let (status, monday) = server
-        .post(
-            "/api/v1/portal/meetings",
-            Some(&portal),
-            json!({"starts_at": "2026-12-07T10:00:00Z"}),
-        )
-        .await;
+    let (status, monday) = server.book(&portal, "2026-12-07T10:00:00Z").await;
     assert_eq!(status, StatusCode::CREATED, "{monday}");
     let monday = text(&monday["appointment_id"]);
     let (_, meetings) = server.fresh("/api/v1/portal/meetings", &portal).await;
@@ -289,13 +196,7 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
         .map(|m| m["can_cancel"].as_bool().unwrap_or(true))
         .collect();
     assert_eq!(can_cancel, [false, true]);
-    let (status, _) = server
-        .post(
-            &format!("/api/v1/portal/meetings/{monday}/cancel"),
-            Some(&portal),
-            json!({}),
-        )
-        .await;
+    let (status, _) = server.cancel_meeting(&portal, &monday).await;
     assert_eq!(status, StatusCode::OK);
 
     // Staff see everything: inbox, diary and the client's record.
@@ -326,18 +227,14 @@ async fn the_story_of_a_quote_a_file_a_chat_and_a_meeting() {
 
     // The master switch: off refuses login and the old session; on again,
     // the same password works.
-    let access = format!("/api/v1/clients/{client}/portal/access");
-    let (status, _) = server
-        .put(&access, Some(&staff), json!({"enabled": false}))
-        .await;
+    let enable = |enabled: bool| server.access(&staff, &client, json!({"enabled": enabled}));
+    let (status, _) = enable(false).await;
     assert_eq!(status, StatusCode::OK);
     let (status, _) = server.portal_login("jo@work.example").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = server.fresh("/api/v1/portal/me", &portal).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, _) = server
-        .put(&access, Some(&staff), json!({"enabled": true}))
-        .await;
+    let (status, _) = enable(true).await;
     assert_eq!(status, StatusCode::OK);
     let (status, _) = server.fresh("/api/v1/portal/me", &portal).await;
     assert_eq!(
@@ -361,15 +258,13 @@ fn list(v: &Value) -> Vec<Value> {
 async fn staff_see_their_team_outbox_and_clients_do_not() {
     let server = Server::start_with(at(FRIDAY_NOON)).await;
     let boss = server.signup("mail@ace.example").await;
-    let staff = boss.token.clone();
-    let (status, emails) = server.fresh("/api/v1/emails", &staff).await;
+    let (status, emails) = server.fresh("/api/v1/emails", &boss.token).await;
     assert_eq!(status, StatusCode::OK, "{emails}");
     assert!(emails["emails"].is_array());
-    let client = server.client(&boss, "Max", &["max@home.example"]).await;
-    let portal = server
-        .portal(&boss, &client, "max@home.example", sections_without(&[]))
+    let max = server
+        .portal_client(&boss, "Max", "max@home.example", all_sections())
         .await;
-    let (status, _) = server.fresh("/api/v1/emails", &portal).await;
+    let (status, _) = server.fresh("/api/v1/emails", &max.token).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = server.get("/api/v1/emails", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);

@@ -36,7 +36,7 @@ pub struct Server {
     seen: AtomicU64,
     dir: Arc<TempDir>,
     stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<Result<(), String>>>,
+    task: Option<JoinHandle<anyhow::Result<()>>>,
 }
 
 /// Options a test may change.
@@ -74,6 +74,40 @@ pub fn at(now: &str) -> Options {
     Options {
         now: now.to_owned(),
         ..Options::default()
+    }
+}
+
+impl Options {
+    /// These options with uploads bounded at `bytes`.
+    pub fn max_upload(self, bytes: u64) -> Self {
+        Self {
+            max_upload_bytes: Some(bytes),
+            ..self
+        }
+    }
+
+    /// These options trusting the loopback proxy's `X-Forwarded-For`.
+    pub fn behind_a_proxy(self) -> Self {
+        Self {
+            trusted_proxies: Some("127.0.0.1".to_owned()),
+            ..self
+        }
+    }
+
+    /// These options with the worker sending to the SMTP server at `url`.
+    pub fn smtp(self, url: String) -> Self {
+        Self {
+            smtp_url: Some(url),
+            ..self
+        }
+    }
+
+    /// These options with further command-line flags.
+    pub fn args(self, args: &[&str]) -> Self {
+        Self {
+            extra_args: args.iter().map(|a| (*a).to_owned()).collect(),
+            ..self
+        }
     }
 }
 
@@ -161,14 +195,7 @@ impl Server {
     pub async fn restart_at(mut self, now: &str) -> Server {
         self.shutdown().await;
         let dir = self.dir.clone();
-        Self::start_in(
-            dir,
-            Options {
-                now: now.to_owned(),
-                ..Options::default()
-            },
-        )
-        .await
+        Self::start_in(dir, at(now)).await
     }
 
     async fn shutdown(&mut self) {
@@ -223,13 +250,40 @@ impl Server {
     }
 
     pub async fn fresh_raw(&self, path: &str, token: &str) -> reqwest::Response {
+        let seen = json!(self.seen.load(Ordering::SeqCst));
+        self.get_at_raw(path, token, &seen).await
+    }
+
+    /// The response to a read that waits for the read models to reach `position`.
+    pub async fn get_at_raw(&self, path: &str, token: &str, position: &Value) -> reqwest::Response {
         self.http
             .get(self.url(path))
             .bearer_auth(token)
-            .header(
-                "X-Min-Position",
-                self.seen.load(Ordering::SeqCst).to_string(),
-            )
+            .header("X-Min-Position", position.to_string())
+            .send()
+            .await
+            .expect("response")
+    }
+
+    /// A GET of `path` without a session: the response as it came.
+    pub async fn page(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("response")
+    }
+
+    /// The text of a GET of `path` without a session.
+    pub async fn page_text(&self, path: &str) -> String {
+        self.page(path).await.text().await.expect("text")
+    }
+
+    /// A POST of `body` without a session: the response as it came.
+    pub async fn post_raw(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.http
+            .post(self.url(path))
+            .json(body)
             .send()
             .await
             .expect("response")
@@ -259,12 +313,37 @@ impl Server {
     }
 
     pub async fn portal_login(&self, email: &str) -> (StatusCode, Value) {
-        self.post(
-            "/api/v1/auth/portal/login",
-            None,
-            json!({"email": email, "password": PASSWORD}),
-        )
-        .await
+        self.portal_login_with(email, PASSWORD).await
+    }
+
+    pub async fn portal_login_with(&self, email: &str, password: &str) -> (StatusCode, Value) {
+        let login = credentials(email, password);
+        self.post("/api/v1/auth/portal/login", None, login).await
+    }
+
+    pub async fn staff_login(&self, email: &str, password: &str) -> (StatusCode, Value) {
+        let login = credentials(email, password);
+        self.post("/api/v1/auth/staff/login", None, login).await
+    }
+
+    /// Sets the password from an invite link's token.
+    pub async fn set_password(&self, token: &str, password: &str) -> (StatusCode, Value) {
+        let body = json!({"token": token, "password": password});
+        self.post("/api/v1/auth/portal/set-password", None, body)
+            .await
+    }
+
+    /// Sets the password from a reset link's token.
+    pub async fn reset_password(&self, token: &str, password: &str) -> (StatusCode, Value) {
+        let body = json!({"token": token, "password": password});
+        self.post("/api/v1/auth/portal/reset", None, body).await
+    }
+
+    /// Asks for a reset link to `email`.
+    pub async fn reset_request(&self, email: &str) -> (StatusCode, Value) {
+        let body = json!({"email": email});
+        self.post("/api/v1/auth/portal/reset-request", None, body)
+            .await
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
@@ -279,17 +358,87 @@ impl Server {
         self.call(Method::GET, path, token, None).await
     }
 
+    pub async fn delete(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(Method::DELETE, path, Some(token), None).await
+    }
+
     /// A read that waits for the read models to reach `position`.
     pub async fn get_at(&self, path: &str, token: &str, position: &Value) -> (StatusCode, Value) {
-        let response = self
-            .http
-            .get(self.url(path))
-            .bearer_auth(token)
-            .header("X-Min-Position", position.to_string())
-            .send()
+        read(self.get_at_raw(path, token, position).await).await
+    }
+
+    /// Saves these team settings.
+    pub async fn save_settings(&self, token: &str, settings: Value) -> (StatusCode, Value) {
+        self.put("/api/v1/team/settings", Some(token), settings)
             .await
-            .expect("response");
-        read(response).await
+    }
+
+    /// The client chooses whether to have portal updates by email.
+    pub async fn notifications(&self, token: &str, email: Value) -> (StatusCode, Value) {
+        let choice = json!({"email": email});
+        self.put("/api/v1/portal/notifications", Some(token), choice)
+            .await
+    }
+
+    /// Staff change a client's portal access (`enabled`, `sections`).
+    pub async fn access(&self, token: &str, client: &str, access: Value) -> (StatusCode, Value) {
+        let path = format!("/api/v1/clients/{client}/portal/access");
+        self.put(&path, Some(token), access).await
+    }
+
+    /// A message from the client on their thread.
+    pub async fn portal_message(&self, token: &str, text: &str) -> (StatusCode, Value) {
+        let message = json!({"text": text});
+        self.post("/api/v1/portal/messages", Some(token), message)
+            .await
+    }
+
+    /// Drafts a quote for `client`.
+    pub async fn draft_quote(
+        &self,
+        token: &str,
+        client: &str,
+        quote: Value,
+    ) -> (StatusCode, Value) {
+        let path = format!("/api/v1/clients/{client}/quotes");
+        self.post(&path, Some(token), quote).await
+    }
+
+    /// Sends a drafted quote to its client.
+    pub async fn send_quote(&self, token: &str, quote: &str) -> (StatusCode, Value) {
+        let path = format!("/api/v1/quotes/{quote}/send");
+        self.post(&path, Some(token), json!({})).await
+    }
+
+    /// The client accepts the quote with this acceptance.
+    pub async fn accept(&self, token: &str, quote: &str, acceptance: Value) -> (StatusCode, Value) {
+        let path = format!("/api/v1/portal/quotes/{quote}/accept");
+        self.post(&path, Some(token), acceptance).await
+    }
+
+    /// Issues an invoice to `client`.
+    pub async fn invoice(&self, token: &str, client: &str, invoice: Value) -> (StatusCode, Value) {
+        let path = format!("/api/v1/clients/{client}/invoices");
+        self.post(&path, Some(token), invoice).await
+    }
+
+    /// The client books the slot starting at `starts_at`.
+    pub async fn book(&self, token: &str, starts_at: &str) -> (StatusCode, Value) {
+        let slot = json!({"starts_at": starts_at});
+        self.post("/api/v1/portal/meetings", Some(token), slot)
+            .await
+    }
+
+    /// The client cancels their meeting.
+    pub async fn cancel_meeting(&self, token: &str, appointment: &str) -> (StatusCode, Value) {
+        let path = format!("/api/v1/portal/meetings/{appointment}/cancel");
+        self.post(&path, Some(token), json!({})).await
+    }
+
+    /// Staff cancel an appointment in the diary.
+    pub async fn cancel_appointment(&self, token: &str, appointment: &str) -> (StatusCode, Value) {
+        let path = format!("/api/v1/diary/appointments/{appointment}/cancel");
+        self.post(&path, Some(token), json!({})).await
     }
 
     /// The event log's head, from the readiness report.
@@ -301,26 +450,9 @@ impl Server {
 
     /// Signs up a new team; logs its owner in.
     pub async fn signup(&self, email: &str) -> Staff {
-        let (status, body) = self
-            .post(
-                "/api/v1/teams",
-                None,
-                json!({
-                    "business_name": "Sparks & Sons",
-                    "owner_name": "Sam Sparks",
-                    "owner_email": email,
-                    "owner_password": PASSWORD,
-                }),
-            )
-            .await;
+        let (status, body) = self.post("/api/v1/teams", None, team(email)).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        let (status, login) = self
-            .post(
-                "/api/v1/auth/staff/login",
-                None,
-                json!({"email": email, "password": PASSWORD}),
-            )
-            .await;
+        let (status, login) = self.staff_login(email, PASSWORD).await;
         assert_eq!(status, StatusCode::OK, "{login}");
         assert_eq!(login["team_id"], body["team_id"]);
         Staff {
@@ -328,6 +460,16 @@ impl Server {
             staff_id: text(&login["staff_id"]),
             team_id: text(&login["team_id"]),
         }
+    }
+
+    /// Signs up a team (owner@sparks.test) with one client, `name` at
+    /// `email`, who has set their password and sees every section.
+    pub async fn staff_and_client(&self, name: &str, email: &str) -> (Staff, PortalClient) {
+        let staff = self.signup("owner@sparks.test").await;
+        let client = self
+            .portal_client(&staff, name, email, all_sections())
+            .await;
+        (staff, client)
     }
 
     /// Creates a client with these saved emails.
@@ -345,24 +487,26 @@ impl Server {
 
     /// Drafts a quote for `client` with this body and sends it: its id.
     pub async fn sent_quote(&self, staff: &Staff, client: &str, quote: Value) -> String {
-        let (status, created) = self
-            .post(
-                &format!("/api/v1/clients/{client}/quotes"),
-                Some(&staff.token),
-                quote,
-            )
-            .await;
+        let (status, created) = self.draft_quote(&staff.token, client, quote).await;
         assert_eq!(status, StatusCode::CREATED, "{created}");
         let quote = text(&created["quote_id"]);
-        let (status, body) = self
-            .post(
-                &format!("/api/v1/quotes/{quote}/send"),
-                Some(&staff.token),
-                json!({}),
-            )
-            .await;
+        let (status, body) = self.send_quote(&staff.token, &quote).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         quote
+    }
+
+    /// Drafts a quote for `client` and sends it: its id and the id of its
+    /// second line, read once sent.
+    pub async fn sent_quote_and_line(
+        &self,
+        staff: &Staff,
+        client: &str,
+        quote: Value,
+    ) -> (String, String) {
+        let quote = self.sent_quote(staff, client, quote).await;
+        let path = format!("/api/v1/quotes/{quote}");
+        let view = answered(self.fresh(&path, &staff.token).await, StatusCode::OK);
+        (quote, text(&view["lines"][1]["line_id"]))
     }
 
     /// The accepted quote's certificate as plain text.
@@ -380,6 +524,19 @@ impl Server {
             .expect("body")
     }
 
+    /// Staff invite the client at `email` to the portal with these sections.
+    pub async fn send_invite(
+        &self,
+        token: &str,
+        client: &str,
+        email: &str,
+        sections: Value,
+    ) -> (StatusCode, Value) {
+        let path = format!("/api/v1/clients/{client}/portal/invite");
+        let invite = json!({"email": email, "sections": sections});
+        self.post(&path, Some(token), invite).await
+    }
+
     /// Invites the client with these sections; returns the link's token.
     pub async fn invite(
         &self,
@@ -389,31 +546,29 @@ impl Server {
         sections: Value,
     ) -> String {
         let (status, body) = self
-            .post(
-                &format!("/api/v1/clients/{client}/portal/invite"),
-                Some(&staff.token),
-                json!({"email": email, "sections": sections}),
-            )
+            .send_invite(&staff.token, client, email, sections)
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         self.link(client).await
+    }
+
+    /// The write side over this server's event log.
+    async fn events(&self) -> Service {
+        let store = SqliteStore::open(&self.dir.path().join("events.db"))
+            .await
+            .expect("event log");
+        Service::new(Arc::new(store))
     }
 
     /// The token of the client's pending link, derived from the event as the
     /// email worker derives it.
     pub async fn link(&self, client: &str) -> String {
         let login = uuid::Uuid::parse_str(client).expect("client id");
-        let store = SqliteStore::open(&self.dir.path().join("events.db"))
-            .await
-            .expect("event log");
-        let service = Service::new(Arc::new(store));
-        let credentials = service
-            .load::<Credentials>(login)
-            .await
-            .expect("credentials")
-            .state;
-        let pending = credentials.pending.expect("a pending link");
+        let service = self.events().await;
+        let credentials = service.load::<Credentials>(login).await;
         service.store().close().await;
+        let pending = credentials.expect("credentials").state.pending;
+        let pending = pending.expect("a pending link");
         link_token(
             SECRET.as_bytes(),
             pending.purpose,
@@ -425,18 +580,18 @@ impl Server {
     /// Whether the client's portal is enabled, read from the write side.
     pub async fn portal_enabled(&self, client: &str) -> bool {
         let id = uuid::Uuid::parse_str(client).expect("client id");
-        let store = SqliteStore::open(&self.dir.path().join("events.db"))
-            .await
-            .expect("event log");
-        let service = Service::new(Arc::new(store));
-        let enabled = service
-            .load::<Client>(id)
-            .await
-            .expect("client")
-            .state
-            .enabled;
+        let service = self.events().await;
+        let loaded = service.load::<Client>(id).await;
         service.store().close().await;
-        enabled
+        loaded.expect("client").state.enabled
+    }
+
+    /// The server's read database.
+    pub async fn read_db(&self) -> sqlx::SqlitePool {
+        let path = self.dir.path().join("read.db");
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .expect("read db")
     }
 
     /// An invited client who has set their password: their session token.
@@ -465,13 +620,7 @@ impl Server {
         sections: Value,
     ) -> String {
         let token = self.invite(staff, client, email, sections).await;
-        let (status, body) = self
-            .post(
-                "/api/v1/auth/portal/set-password",
-                None,
-                json!({"token": token, "password": PASSWORD}),
-            )
-            .await;
+        let (status, body) = self.set_password(&token, PASSWORD).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["client_id"], json!(client));
         text(&body["token"])
@@ -506,6 +655,21 @@ pub fn all_sections() -> Value {
     json!({"quotes": true, "invoices": true, "files": true, "meetings": true, "messages": true})
 }
 
+/// The body of a signup of a team owned by `email`.
+pub fn team(email: &str) -> Value {
+    json!({
+        "business_name": "Sparks & Sons",
+        "owner_name": "Sam Sparks",
+        "owner_email": email,
+        "owner_password": PASSWORD,
+    })
+}
+
+/// The body of a login.
+pub fn credentials(email: &str, password: &str) -> Value {
+    json!({"email": email, "password": password})
+}
+
 pub fn text(value: &Value) -> String {
     value.as_str().expect("a string").to_owned()
 }
@@ -518,11 +682,23 @@ pub async fn read(response: reqwest::Response) -> (StatusCode, Value) {
     (status, body)
 }
 
+/// Asserts the status of an answer: its body.
+pub fn answered((status, body): (StatusCode, Value), expected: StatusCode) -> Value {
+    assert_eq!(status, expected, "{body}");
+    body
+}
+
 /// Asserts an RFC 9457 problem with this status.
 pub fn assert_problem(status: StatusCode, body: &Value, expected: StatusCode) {
     assert_eq!(status, expected, "{body}");
     assert_eq!(body["status"], json!(expected.as_u16()), "{body}");
     assert!(body["type"].is_string() && body["title"].is_string() && body["detail"].is_string());
+}
+
+/// Asserts a quote's totals: its subtotal, tax and total.
+pub fn assert_totals(quote: &Value, subtotal: &str, tax: &str, total: &str) {
+    let expected = json!({"subtotal": subtotal, "tax": tax, "total": total});
+    assert_eq!(quote["totals"], expected, "{quote}");
 }
 
 /// Every section on but the named ones.
@@ -544,6 +720,22 @@ pub fn set_cookies(response: &reqwest::Response) -> Vec<String> {
         .collect()
 }
 
+/// The cookie whose `Set-Cookie` value starts with `prefix`.
+pub fn cookie<'a>(cookies: &'a [String], prefix: &str) -> &'a str {
+    cookies
+        .iter()
+        .find(|c| c.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no {prefix} in {cookies:?}"))
+}
+
+/// An HTTP client that keeps cookies, as a browser does.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client")
+}
+
 /// The header's value, or "" when absent.
 pub fn header(headers: &reqwest::header::HeaderMap, name: &str) -> String {
     headers
@@ -555,10 +747,12 @@ pub fn header(headers: &reqwest::header::HeaderMap, name: &str) -> String {
 
 /// A small valid PNG as a data URL.
 pub fn signature() -> String {
+    signature_of(&cma_domain::quote::signature::tiny_png(40, 20))
+}
+
+/// `png` as a data URL.
+pub fn signature_of(png: &[u8]) -> String {
     use base64::Engine;
-    let png = cma_domain::quote::signature::tiny_png(40, 20);
-    format!(
-        "data:image/png;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(png)
-    )
+    let png = base64::engine::general_purpose::STANDARD.encode(png);
+    format!("data:image/png;base64,{png}")
 }

@@ -6,13 +6,8 @@ use reqwest::StatusCode;
 /// A team, one of its clients and that client's portal login: the staff
 /// token, the client id and the portal token.
 pub async fn client_portal(server: &Server) -> (String, String, String) {
-    let boss = server.signup("files@ace.example").await;
-    let staff = boss.token.clone();
-    let client = server.client(&boss, "Pat", &["pat@home.example"]).await;
-    let portal = server
-        .portal(&boss, &client, "pat@home.example", sections_without(&[]))
-        .await;
-    (staff, client, portal)
+    let (boss, pat) = server.staff_and_client("Pat", "pat@home.example").await;
+    (boss.token, pat.client_id, pat.token)
 }
 
 pub fn png() -> Vec<u8> {
@@ -54,11 +49,7 @@ pub async fn assert_png_served(server: &Server, file: &str, tokens: [&str; 2], d
 
 #[tokio::test]
 async fn an_upload_over_the_limit_is_413_and_records_nothing() {
-    let server = Server::start_with(Options {
-        max_upload_bytes: Some(2048),
-        ..at(FRIDAY_NOON)
-    })
-    .await;
+    let server = Server::start_with(at(FRIDAY_NOON).max_upload(2048)).await;
     let (staff, client, portal) = client_portal(&server).await;
     let (status, problem) = server
         .upload("/api/v1/portal/files", &portal, "big.pdf", pdf(4096))
@@ -115,28 +106,20 @@ async fn names_are_sanitised_and_downloads_carry_safe_headers() {
         .fresh(&format!("/api/v1/clients/{client}/files"), &staff)
         .await;
     assert_eq!(files["files"][0]["name"], "Küche plan1.png");
-    assert_png_served(
-        &server,
-        &file,
-        [&staff, &portal],
-        "attachment; filename=\"K_che plan1.png\"; filename*=UTF-8''K%C3%BCche%20plan1.png",
-    )
-    .await;
+    let disposition =
+        "attachment; filename=\"K_che plan1.png\"; filename*=UTF-8''K%C3%BCche%20plan1.png";
+    assert_png_served(&server, &file, [&staff, &portal], disposition).await;
 }
 
 #[tokio::test]
 async fn files_off_refuses_uploads_and_lists() {
     let server = Server::start_with(at(FRIDAY_NOON)).await;
     let boss = server.signup("off@ace.example").await;
-    let client = server.client(&boss, "Lee", &["lee@home.example"]).await;
-    let portal = server
-        .portal(
-            &boss,
-            &client,
-            "lee@home.example",
-            sections_without(&["files"]),
-        )
+    let files_off = sections_without(&["files"]);
+    let lee = server
+        .portal_client(&boss, "Lee", "lee@home.example", files_off)
         .await;
+    let portal = lee.token;
     let (status, _) = server
         .upload("/api/v1/portal/files", &portal, "a.png", png())
         .await;

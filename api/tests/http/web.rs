@@ -4,15 +4,6 @@
 use crate::support::{NOW, Server, header};
 use reqwest::StatusCode;
 
-async fn page(server: &Server, path: &str) -> reqwest::Response {
-    server
-        .http
-        .get(server.url(path))
-        .send()
-        .await
-        .expect("response")
-}
-
 fn assert_protected(response: &reqwest::Response) {
     let csp = header(response.headers(), "content-security-policy");
     for directive in [
@@ -47,7 +38,7 @@ async fn each_app_path_gets_its_shell_and_unknown_paths_an_html_not_found() {
         ("/portal/set-password?token=abc", "/assets/portal/main.js"),
         ("/portal/quotes/anything", "/assets/portal/main.js"),
     ] {
-        let response = page(&server, path).await;
+        let response = server.page(path).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         assert_protected(&response);
         assert_eq!(
@@ -59,7 +50,7 @@ async fn each_app_path_gets_its_shell_and_unknown_paths_an_html_not_found() {
         assert!(!body.contains("<script>"), "{path} has an inline script");
     }
 
-    let missing = page(&server, "/no-such-page").await;
+    let missing = server.page("/no-such-page").await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert_protected(&missing);
     assert!(
@@ -70,7 +61,7 @@ async fn each_app_path_gets_its_shell_and_unknown_paths_an_html_not_found() {
             .contains("Page not found")
     );
 
-    let api = page(&server, "/api/v1/no-such-route").await;
+    let api = server.page("/api/v1/no-such-route").await;
     assert_eq!(api.status(), StatusCode::NOT_FOUND);
     assert_eq!(
         header(api.headers(), "content-type"),
@@ -81,11 +72,11 @@ async fn each_app_path_gets_its_shell_and_unknown_paths_an_html_not_found() {
 #[tokio::test]
 async fn the_portal_without_its_slash_redirects_to_it() {
     let server = Server::start().await;
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
+    let not_following = reqwest::redirect::Policy::none();
+    let http = reqwest::Client::builder().redirect(not_following);
     let response = http
+        .build()
+        .expect("client")
         .get(server.url("/portal"))
         .send()
         .await
@@ -97,7 +88,7 @@ async fn the_portal_without_its_slash_redirects_to_it() {
 #[tokio::test]
 async fn static_files_carry_their_type_and_revalidate_by_etag() {
     let server = Server::start().await;
-    let script = page(&server, "/assets/api.js").await;
+    let script = server.page("/assets/api.js").await;
     assert_eq!(script.status(), StatusCode::OK);
     assert_protected(&script);
     assert_eq!(
@@ -116,13 +107,13 @@ async fn static_files_carry_their_type_and_revalidate_by_etag() {
         .expect("response");
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
 
-    let css = page(&server, "/assets/app.css").await;
+    let css = server.page("/assets/app.css").await;
     assert_eq!(
         header(css.headers(), "content-type"),
         "text/css; charset=utf-8"
     );
 
-    let missing = page(&server, "/assets/nothing-here.js").await;
+    let missing = server.page("/assets/nothing-here.js").await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
 
@@ -133,7 +124,7 @@ async fn every_answer_is_dated_by_the_server_clock() {
         .timestamp_to_rfc9110_string(&NOW.parse::<jiff::Timestamp>().expect("instant"))
         .expect("date");
     for path in ["/healthz", "/portal/", "/api/v1/portal/me"] {
-        let response = page(&server, path).await;
+        let response = server.page(path).await;
         let date = header(response.headers(), "date");
         // The clock starts at NOW and runs on: the same day, minutes later at most.
         assert_eq!(date[..16], expected[..16], "{path}: {date}");
