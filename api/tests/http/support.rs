@@ -36,7 +36,7 @@ pub struct Server {
     seen: AtomicU64,
     dir: Arc<TempDir>,
     stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<anyhow::Result<()>>>,
+    task: Option<JoinHandle<Result<(), String>>>,
 }
 
 /// Options a test may change.
