@@ -29,6 +29,9 @@ struct State {
     transactions: usize,
     /// Set when a held transaction starts waiting.
     holding: bool,
+    /// Transactions between DATA and its answer now, and the most at once.
+    in_data: usize,
+    most_in_data: usize,
     /// The user and password a client must log in with, if any.
     login: Option<(String, String)>,
     /// Logins refused.
@@ -115,6 +118,8 @@ impl Handler for Session {
         let pause = {
             let mut s = lock(&self.state);
             s.transactions += 1;
+            s.in_data += 1;
+            s.most_in_data = s.most_in_data.max(s.in_data);
             match s.hold {
                 Some((from, pause)) if s.transactions >= from => {
                     s.holding = true;
@@ -126,6 +131,7 @@ impl Handler for Session {
         if let Some(pause) = pause {
             std::thread::sleep(pause);
         }
+        lock(&self.state).in_data -= 1;
         response::OK
     }
 
@@ -186,7 +192,7 @@ impl Smtp {
         };
         server
             .with_name("smtp.test")
-            .with_num_threads(16)
+            .with_num_threads(64)
             .with_ssl(ssl)
             .expect("TLS settings")
             .with_tcp_listener(listener);
@@ -225,6 +231,11 @@ impl Smtp {
     /// How many logins were refused.
     pub fn refused_logins(&self) -> usize {
         lock(&self.state).refused_logins
+    }
+
+    /// The most transactions that were at DATA at the same time.
+    pub fn most_at_once(&self) -> usize {
+        lock(&self.state).most_in_data
     }
 
     pub fn is_holding(&self) -> bool {

@@ -28,11 +28,16 @@ pub struct WorkerConfig {
     pub poll: Duration,
     /// How long a claimed email is left to its sender before another may take it.
     pub claim_for: Duration,
+    /// How long one SMTP conversation may take (shorter than `claim_for`).
+    pub deliver_within: Duration,
+    /// SMTP conversations in flight at once.
+    pub send_concurrency: usize,
 }
 
 impl WorkerConfig {
     /// The defaults: 15-minute quiet period, 24-hour email horizon, retries from 30 s doubling to
-    /// 1 h over 10 attempts, jobs every 30 s, claims of 5 minutes.
+    /// 1 h over 10 attempts, jobs every 30 s, claims of 5 minutes, conversations of at most
+    /// 2 minutes, 8 at once.
     pub fn new(public_url: &str, secret_key: Vec<u8>, transport: TransportSettings) -> Self {
         Self {
             email: EmailSettings {
@@ -48,6 +53,8 @@ impl WorkerConfig {
             rules_every: Duration::from_secs(30),
             poll: Duration::from_secs(1),
             claim_for: Duration::from_secs(300),
+            deliver_within: Duration::from_secs(120),
+            send_concurrency: 8,
         }
     }
 }
@@ -107,7 +114,10 @@ impl Parts {
             clock: clock.clone(),
             retry: config.retry,
             claim_for: config.claim_for,
-            batch: 20,
+            // Within the claim, whatever the settings: a conversation that
+            // outlived its claim could be handed over twice.
+            deliver_within: config.deliver_within.min(config.claim_for / 2),
+            concurrency: config.send_concurrency,
         });
         let enqueuer = EmailEnqueuer::new(service.clone(), Arc::new(config.email), clock.clone());
         let mut parts = Parts {

@@ -6,6 +6,8 @@
 mod contact;
 #[path = "worker/crash.rs"]
 mod crash;
+#[path = "worker/delivery.rs"]
+mod delivery;
 #[path = "worker/emails.rs"]
 mod emails;
 #[path = "worker/fixtures.rs"]

@@ -60,7 +60,10 @@ impl Proc {
             .arg(&self.data_dir)
             .args(["--secret-key", SECRET])
             .args(["--smtp-url", &self.smtp_url])
-            .env("RUST_LOG", "warn")
+            .env(
+                "RUST_LOG",
+                std::env::var("CMA_FAULTS_RUST_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("log file"))
             .stderr(log);
@@ -167,7 +170,14 @@ pub struct Faults {
 impl Cluster {
     pub async fn start(mode: Mode) -> Cluster {
         let smtp = Smtp::start();
-        let dir = tempfile::tempdir().expect("temp dir");
+        let keep = std::env::var("CMA_FAULTS_KEEP").is_ok();
+        let dir = tempfile::Builder::new()
+            .disable_cleanup(keep)
+            .tempdir()
+            .expect("temp dir");
+        if keep {
+            eprintln!("{mode:?}: data and logs kept in {}", dir.path().display());
+        }
         let database = match mode {
             Mode::Postgres => {
                 let name = format!("cma_faults_{}", uuid::Uuid::new_v4().simple());

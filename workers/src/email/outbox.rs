@@ -72,20 +72,26 @@ pub struct Claimed {
     pub message: Vec<u8>,
     /// Including this one.
     pub attempts: i64,
+    /// When its event happened (microseconds): a recipient's messages go
+    /// out in this order.
+    pub created_at: i64,
 }
 
-const CLAIM_SQLITE: &str = "UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = $2 \
-     WHERE email_id IN (SELECT email_id FROM email_outbox \
-       WHERE state = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $3) \
-     RETURNING email_id, recipient, sender, message_id, message, attempts";
+/// The claim statement, with what locks the candidate rows.
+macro_rules! claim_sql {
+    ($lock:literal) => {
+        concat!(
+            "UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = $2 \
+             WHERE email_id IN (SELECT email_id FROM email_outbox \
+               WHERE state = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $3",
+            $lock,
+            ") RETURNING email_id, recipient, sender, message_id, message, attempts, created_at"
+        )
+    };
+}
 
-const CLAIM_POSTGRES: &str = "UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = $2 \
-     WHERE email_id IN (SELECT email_id FROM email_outbox \
-       WHERE state = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $3 \
-       FOR UPDATE SKIP LOCKED) \
-     RETURNING email_id, recipient, sender, message_id, message, attempts";
-
-/// Claims up to `limit` rows due at `now`, each until `until`.
+/// Claims up to `limit` rows due at `now`, each until `until`, oldest due
+/// first; on PostgreSQL rows another sender is claiming are skipped.
 pub async fn claim_due(
     db: &ReadDb,
     now: Timestamp,
@@ -93,8 +99,8 @@ pub async fn claim_due(
     limit: i64,
 ) -> Result<Vec<Claimed>, sqlx::Error> {
     let sql = match db.backend() {
-        Backend::Sqlite => CLAIM_SQLITE,
-        Backend::Postgres => CLAIM_POSTGRES,
+        Backend::Sqlite => claim_sql!(""),
+        Backend::Postgres => claim_sql!(" FOR UPDATE SKIP LOCKED"),
     };
     sqlx::query_as(sql)
         .bind(now.as_micros())
@@ -102,6 +108,19 @@ pub async fn claim_due(
         .bind(limit)
         .fetch_all(db.pool())
         .await
+}
+
+/// Gives a claimed row back untried: due at `now`, its attempt uncounted.
+pub async fn release(db: &ReadDb, email_id: &str, now: Timestamp) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE email_outbox SET attempts = attempts - 1, next_attempt_at = $2 \
+         WHERE email_id = $1 AND state = 'pending'",
+    )
+    .bind(email_id)
+    .bind(now.as_micros())
+    .execute(db.pool())
+    .await?;
+    Ok(())
 }
 
 /// Records that the message was handed over.

@@ -3,14 +3,22 @@
 //! at most once however often it is handed over.
 
 use lettre::address::Envelope;
+use lettre::transport::smtp::PoolConfig;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// How long one SMTP conversation may take.
+/// How long connecting to the SMTP server may take. lettre's async
+/// transport bounds only the connect with it (lettre#1027): the sender
+/// puts its own deadline around the whole conversation.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long a connection may sit unused before it is closed (lettre looks
+/// every this often, so up to twice this): a quiet outbox holds none of the
+/// relay's connection slots for long.
+const SMTP_IDLE: Duration = Duration::from_secs(10);
 
 #[derive(Clone, PartialEq, Eq)]
 pub enum TransportSettings {
@@ -122,7 +130,8 @@ fn smtp_transport(
     let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
         .port(url.port().unwrap_or(port))
         .tls(tls)
-        .timeout(Some(SMTP_TIMEOUT));
+        .timeout(Some(SMTP_TIMEOUT))
+        .pool_config(PoolConfig::new().idle_timeout(SMTP_IDLE));
     let decode = |s: &str| {
         percent_encoding::percent_decode_str(s)
             .decode_utf8()

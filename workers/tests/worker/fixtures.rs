@@ -345,7 +345,7 @@ pub fn config(transport: TransportSettings) -> WorkerConfig {
     };
     config.rules_every = Duration::from_secs(1);
     config.poll = Duration::from_millis(100);
-    config.claim_for = Duration::from_secs(2);
+    config.claim_for = Duration::from_secs(6);
     config
 }
 

@@ -115,7 +115,9 @@ async fn taken_over_after(death: Death) {
     first_smtp.hold_from(3, Duration::from_secs(3));
     let second_smtp = Smtp::start();
     let clock = Clock::starting_at(env.now);
-    let settings = config(TransportSettings::smtp(first_smtp.url()));
+    let mut settings = config(TransportSettings::smtp(first_smtp.url()));
+    // One conversation at a time: the two before the held one are done.
+    settings.send_concurrency = 1;
     let kill: Box<dyn FnOnce()> = match death {
         Death::ProcessCrash => {
             let process = start_process(

@@ -1,0 +1,72 @@
+//! How the sender hands messages over: several conversations at once, and
+//! a mail server that stops answering costs one attempt, not the sender.
+
+use crate::fixtures::{Env, Running, at, config};
+use cma_store::Clock;
+use cma_testkit::smtp::Smtp;
+use cma_workers::email::{TransportSettings, list_emails};
+use std::net::TcpListener;
+use std::time::Duration;
+
+#[tokio::test]
+async fn several_conversations_run_at_once() {
+    let env = Env::sqlite(at("2026-12-04T12:00:00Z")).await;
+    let seed = env.seed(5).await;
+    env.invite(&seed).await;
+    env.client_upload(&seed).await;
+    // 1 invite + 6 staff emails, each held for half a second before DATA.
+    let smtp = Smtp::start();
+    smtp.hold_from(1, Duration::from_millis(500));
+    let worker = Running::sending_to(&env, &smtp);
+    smtp.wait_for(7).await;
+    worker.stop().await;
+
+    assert!(
+        smtp.most_at_once() >= 4,
+        "at most {} conversation(s) at once",
+        smtp.most_at_once()
+    );
+    let per_message = smtp.per_message();
+    assert_eq!(per_message.len(), 7, "{per_message:?}");
+    assert!(per_message.values().all(|n| *n == 1), "{per_message:?}");
+}
+
+#[tokio::test]
+async fn a_server_that_stops_answering_costs_an_attempt_within_the_deadline() {
+    let env = Env::sqlite(at("2026-12-04T12:00:00Z")).await;
+    let seed = env.seed(0).await;
+    env.invite(&seed).await;
+    // Takes connections and never says a word (not even the greeting).
+    let silent = TcpListener::bind("127.0.0.1:0").expect("loopback port");
+    let url = format!(
+        "smtp://127.0.0.1:{}?tls=none",
+        silent.local_addr().expect("address").port()
+    );
+    let mut settings = config(TransportSettings::smtp(url));
+    settings.claim_for = Duration::from_secs(60);
+    settings.deliver_within = Duration::from_secs(1);
+    let worker = Running::start(&env, settings, Clock::starting_at(env.now));
+
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let listed = loop {
+        let listed = list_emails(&env.db, seed.team, 10).await.expect("listed");
+        if listed.first().is_some_and(|e| e.last_error.is_some())
+            || tokio::time::Instant::now() > deadline
+        {
+            break listed;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    worker.stop().await;
+    drop(silent);
+
+    assert_eq!(listed[0].state, "pending", "{listed:?}");
+    assert!(
+        listed[0]
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("did not finish within 1 s")),
+        "{:?}",
+        listed[0].last_error
+    );
+}
