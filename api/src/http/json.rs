@@ -29,6 +29,12 @@ where
     }
 }
 
+/// A read model's answer as the response body; 404 when it has none for
+/// the caller (not found, or outside the caller's scope).
+pub fn found<T>(answer: Option<T>) -> Result<Json<T>, ApiError> {
+    answer.map(Json).ok_or_else(ApiError::not_found)
+}
+
 fn refusal(rejection: &JsonRejection) -> ApiError {
     match rejection {
         JsonRejection::MissingJsonContentType(_) => ApiError::new(

@@ -14,8 +14,8 @@ pub(crate) mod session;
 pub(crate) mod timeouts;
 pub(crate) mod upload;
 
-pub(crate) use json::Json;
+pub(crate) use json::{Json, found};
 pub(crate) use path::Path;
 pub(crate) use problem::ApiError;
 pub(crate) use query::Query;
-pub(crate) use session::{ClientSession, Requester, StaffSession};
+pub(crate) use session::{ClientSession, Requester, SendsCommands, StaffSession};

@@ -10,11 +10,13 @@ use crate::identity::tokens::csrf_token;
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
+use cma_domain::Aggregate;
 use cma_domain::access::ClientPortal;
 use cma_domain::client::Client;
 use cma_domain::ids::{ClientId, SessionId, StaffId, TeamId};
 use cma_domain::sha256::digests_equal;
-use cma_store::{Actor, CommandContext, DerivedIds, Metadata};
+use cma_store::{Actor, CommandContext, DerivedIds, Executed, Metadata, ServiceError};
+use uuid::Uuid;
 
 /// A logged-in staff member. Staff routes take this; a client session gets 403.
 #[derive(Clone, Debug)]
@@ -45,15 +47,35 @@ pub struct Requester {
     pub event_ids: Option<DerivedIds>,
 }
 
-impl StaffSession {
-    /// The context a command from this staff member is decided in.
-    pub fn context(&self, state: &AppState) -> CommandContext {
+/// A logged-in caller whose commands a route sends: staff or a client.
+pub trait SendsCommands: Sync {
+    /// The context a command from this caller is decided in.
+    fn context(&self, state: &AppState) -> CommandContext;
+
+    /// Runs `command` on `A`'s stream `id` for this caller, through the
+    /// command runner (load, decide, append).
+    async fn execute<A: Aggregate>(
+        &self,
+        state: &AppState,
+        id: Uuid,
+        command: A::Command,
+    ) -> Result<Executed<A>, ServiceError<A::Error>>
+    where
+        A::Command: Clone,
+    {
+        let ctx = self.context(state);
+        state.service.execute::<A>(id, &ctx, command).await
+    }
+}
+
+impl SendsCommands for StaffSession {
+    fn context(&self, state: &AppState) -> CommandContext {
         self.requester.context(Actor::Staff(self.staff.0), state)
     }
 }
 
-impl ClientSession {
-    pub fn context(&self, state: &AppState) -> CommandContext {
+impl SendsCommands for ClientSession {
+    fn context(&self, state: &AppState) -> CommandContext {
         self.requester.context(Actor::Client(self.client.0), state)
     }
 }

@@ -2,7 +2,7 @@
 
 use super::section::{self, InSection};
 use crate::app::AppState;
-use crate::http::{ApiError, Json, Path};
+use crate::http::{ApiError, Json, Path, SendsCommands};
 use crate::routes::bodies::{FileCreated, FileListing};
 use crate::routes::content::{send_content, store_upload};
 use axum::extract::multipart::MultipartRejection;

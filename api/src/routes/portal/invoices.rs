@@ -2,7 +2,7 @@
 
 use super::section::{self, InSection};
 use crate::app::AppState;
-use crate::http::{ApiError, Json, Path};
+use crate::http::{ApiError, Json, Path, found};
 use axum::extract::State;
 use cma_domain::ids::InvoiceId;
 use cma_projections::queries;
@@ -25,15 +25,8 @@ pub async fn list(
     State(state): State<AppState>,
     session: Caller,
 ) -> Result<Json<InvoiceList>, ApiError> {
-    queries::invoices::list(
-        &state.read,
-        session.scope(),
-        session.client,
-        state.clock.now(),
-    )
-    .await?
-    .map(Json)
-    .ok_or_else(ApiError::not_found)
+    let now = state.clock.now();
+    found(queries::invoices::list(&state.read, session.scope(), session.client, now).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/portal/invoices/{id}", tag = "portal",
@@ -44,8 +37,5 @@ pub async fn view(
     session: Caller,
     Path(invoice): Path<InvoiceId>,
 ) -> Result<Json<InvoiceView>, ApiError> {
-    queries::invoices::get(&state.read, session.scope(), invoice, state.clock.now())
-        .await?
-        .map(Json)
-        .ok_or_else(ApiError::not_found)
+    found(queries::invoices::get(&state.read, session.scope(), invoice, state.clock.now()).await?)
 }

@@ -2,7 +2,7 @@
 //! its branding, logo and the sections that are on; the client's email choice.
 
 use crate::app::AppState;
-use crate::http::{ApiError, ClientSession, Json};
+use crate::http::{ApiError, ClientSession, Json, SendsCommands, found};
 use crate::routes::bodies::Positioned;
 use crate::routes::content::send_logo;
 use axum::extract::State;
@@ -28,10 +28,7 @@ pub async fn me(
     State(state): State<AppState>,
     session: ClientSession,
 ) -> Result<Json<Me>, ApiError> {
-    queries::clients::me(&state.read, session.team, session.client)
-        .await?
-        .map(Json)
-        .ok_or_else(ApiError::not_found)
+    found(queries::clients::me(&state.read, session.team, session.client).await?)
 }
 
 /// The client's choice about portal-update emails.
@@ -58,11 +55,10 @@ pub async fn change_notifications(
     session: ClientSession,
     Json(body): Json<NotificationsChange>,
 ) -> Result<Json<Positioned>, ApiError> {
-    let executed = state
-        .service
+    let executed = session
         .execute::<Client>(
+            &state,
             session.client.0,
-            &session.context(&state),
             ClientCommand::ChangeEmailNotifications {
                 client: session.client,
                 on: body.email,

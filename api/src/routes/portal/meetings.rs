@@ -4,7 +4,7 @@
 use super::section::{self, InSection};
 use super::slots::{free_slots_now, team_schedule};
 use crate::app::AppState;
-use crate::http::{ApiError, Json, Path};
+use crate::http::{ApiError, Json, Path, SendsCommands};
 use crate::routes::bodies::AppointmentCreated;
 use crate::routes::bodies::Positioned;
 use crate::routes::bodies::instant;
@@ -98,9 +98,8 @@ pub async fn book(
         starts_at: instant("starts_at", &body.starts_at)?,
         schedule: team_schedule(&state, session.team).await?,
     };
-    let executed = state
-        .service
-        .execute::<Diary>(session.team.0, &session.context(&state), command)
+    let executed = session
+        .execute::<Diary>(&state, session.team.0, command)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -123,9 +122,8 @@ pub async fn cancel(
         appointment,
         by: By::Client(session.portal),
     };
-    let executed = state
-        .service
-        .execute::<Diary>(session.team.0, &session.context(&state), command)
+    let executed = session
+        .execute::<Diary>(&state, session.team.0, command)
         .await?;
     Ok(Positioned::at(executed.position))
 }

@@ -2,7 +2,7 @@
 
 use super::section::{self, InSection};
 use crate::app::AppState;
-use crate::http::{ApiError, Json};
+use crate::http::{ApiError, Json, SendsCommands, found};
 use crate::routes::bodies::Positioned;
 use crate::routes::bodies::{MessageBody, MessageCreated, ReadMarker};
 use crate::routes::threads::{mark_thread_read, post_in_thread};
@@ -30,10 +30,7 @@ pub async fn thread(
     State(state): State<AppState>,
     session: Caller,
 ) -> Result<Json<MessageList>, ApiError> {
-    queries::messages::list(&state.read, session.scope(), session.client)
-        .await?
-        .map(Json)
-        .ok_or_else(ApiError::not_found)
+    found(queries::messages::list(&state.read, session.scope(), session.client).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/portal/messages", tag = "portal",

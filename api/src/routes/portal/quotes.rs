@@ -4,7 +4,7 @@
 use super::section::{self, InSection};
 use super::slots::team_schedule;
 use crate::app::AppState;
-use crate::http::{ApiError, Json, Path};
+use crate::http::{ApiError, Json, Path, SendsCommands, found};
 use crate::identity::{origin, sessions};
 use crate::routes::bodies::CommentBody;
 use crate::routes::bodies::Positioned;
@@ -73,15 +73,8 @@ pub async fn list(
     State(state): State<AppState>,
     session: Caller,
 ) -> Result<Json<QuoteList>, ApiError> {
-    queries::quotes::list(
-        &state.read,
-        session.scope(),
-        session.client,
-        state.clock.now(),
-    )
-    .await?
-    .map(Json)
-    .ok_or_else(ApiError::not_found)
+    let now = state.clock.now();
+    found(queries::quotes::list(&state.read, session.scope(), session.client, now).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/portal/quotes/{id}", tag = "portal",
@@ -92,10 +85,7 @@ pub async fn view(
     session: Caller,
     Path(quote): Path<QuoteId>,
 ) -> Result<Json<QuoteView>, ApiError> {
-    queries::quotes::get(&state.read, session.scope(), quote, state.clock.now())
-        .await?
-        .map(Json)
-        .ok_or_else(ApiError::not_found)
+    found(queries::quotes::get(&state.read, session.scope(), quote, state.clock.now()).await?)
 }
 
 #[utoipa::path(put, path = "/api/v1/portal/quotes/{id}/lines/{line_id}", tag = "portal",
@@ -116,10 +106,7 @@ pub async fn toggle(
         selected: body.selected,
         time_zone: team_schedule(&state, session.team).await?.zone(),
     };
-    let executed = state
-        .service
-        .execute::<Quote>(quote.0, &session.context(&state), command)
-        .await?;
+    let executed = session.execute::<Quote>(&state, quote.0, command).await?;
     Ok(Json(Toggled {
         totals: executed.state.totals(),
         position: executed.position,
@@ -144,10 +131,7 @@ pub async fn comment(
         line,
         text: body.text,
     };
-    let executed = state
-        .service
-        .execute::<Quote>(quote.0, &session.context(&state), command)
-        .await?;
+    let executed = session.execute::<Quote>(&state, quote.0, command).await?;
     Ok((StatusCode::CREATED, Positioned::at(executed.position)))
 }
 
@@ -183,13 +167,8 @@ pub async fn accept(
             .pop()
             .map(|used| used.invite),
     };
-    let executed = state
-        .service
-        .execute::<Quote>(
-            quote.0,
-            &session.context(&state),
-            QuoteCommand::Accept(Box::new(acceptance)),
-        )
+    let executed = session
+        .execute::<Quote>(&state, quote.0, QuoteCommand::Accept(Box::new(acceptance)))
         .await?;
     let accepted_at = executed
         .state

@@ -1,7 +1,7 @@
 //! Staff login and who is logged in (staff).
 
 use crate::app::AppState;
-use crate::http::{ApiError, Json, Requester, StaffSession, cookies};
+use crate::http::{ApiError, Json, Requester, StaffSession, cookies, found};
 use crate::identity::tokens::csrf_token;
 use crate::identity::{Kind, Principal};
 use crate::routes::bodies::LoginRequest;
@@ -75,8 +75,8 @@ async fn me(
     State(state): State<AppState>,
     staff: StaffSession,
 ) -> Result<Json<StaffIdentity>, ApiError> {
-    cma_projections::queries::team::staff_identity(&state.read, staff.team, staff.staff)
-        .await?
-        .map(Json)
-        .ok_or_else(ApiError::not_found)
+    found(
+        cma_projections::queries::team::staff_identity(&state.read, staff.team, staff.staff)
+            .await?,
+    )
 }

@@ -1,7 +1,7 @@
 //! Clients and their portal access (docs/product.md §3), staff side.
 
 use crate::app::AppState;
-use crate::http::{ApiError, Json, Path, StaffSession};
+use crate::http::{ApiError, Json, Path, SendsCommands, StaffSession, found};
 use crate::identity::{Principal, login_index, sessions};
 use crate::routes::bodies::Positioned;
 use axum::extract::State;
@@ -75,11 +75,10 @@ async fn create_client(
     Json(body): Json<NewClient>,
 ) -> Result<(StatusCode, Json<ClientCreated>), ApiError> {
     let client = ClientId::new();
-    let executed = state
-        .service
+    let executed = staff
         .execute::<Client>(
+            &state,
             client.0,
-            &staff.context(&state),
             ClientCommand::Create {
                 client,
                 team: staff.team,
@@ -126,10 +125,7 @@ async fn get_client(
     staff: StaffSession,
     Path(client): Path<ClientId>,
 ) -> Result<Json<ClientRecord>, ApiError> {
-    clients::get(&state.read, staff.team, client)
-        .await?
-        .map(Json)
-        .ok_or_else(ApiError::not_found)
+    found(clients::get(&state.read, staff.team, client).await?)
 }
 
 /// Save another email address for a client.
@@ -149,11 +145,10 @@ async fn add_email(
     Path(client): Path<ClientId>,
     Json(body): Json<NewEmail>,
 ) -> Result<Json<Positioned>, ApiError> {
-    let executed = state
-        .service
+    let executed = staff
         .execute::<Client>(
+            &state,
             client.0,
-            &staff.context(&state),
             ClientCommand::AddEmail {
                 team: staff.team,
                 by: staff.staff,
@@ -249,11 +244,10 @@ async fn change_access(
     Path(client): Path<ClientId>,
     Json(body): Json<AccessChange>,
 ) -> Result<Json<Positioned>, ApiError> {
-    let executed = state
-        .service
+    let executed = staff
         .execute::<Client>(
+            &state,
             client.0,
-            &staff.context(&state),
             ClientCommand::ChangeAccess {
                 team: staff.team,
                 by: staff.staff,

@@ -2,7 +2,7 @@
 
 use super::team_client;
 use crate::app::AppState;
-use crate::http::{ApiError, Json, Path, Query, StaffSession};
+use crate::http::{ApiError, Json, Path, Query, SendsCommands, StaffSession};
 use crate::routes::bodies::{AppointmentCreated, Positioned, instant};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -92,9 +92,8 @@ pub async fn add(
         starts_at: instant("starts_at", &body.starts_at)?,
         ends_at: instant("ends_at", &body.ends_at)?,
     };
-    let executed = state
-        .service
-        .execute::<Diary>(session.team.0, &session.context(&state), command)
+    let executed = session
+        .execute::<Diary>(&state, session.team.0, command)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -117,9 +116,8 @@ pub async fn cancel(
         appointment,
         by: By::Staff(session.staff),
     };
-    let executed = state
-        .service
-        .execute::<Diary>(session.team.0, &session.context(&state), command)
+    let executed = session
+        .execute::<Diary>(&state, session.team.0, command)
         .await?;
     Ok(Positioned::at(executed.position))
 }

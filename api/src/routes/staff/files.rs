@@ -2,7 +2,7 @@
 
 use super::team_client;
 use crate::app::AppState;
-use crate::http::{ApiError, Json, Path, StaffSession};
+use crate::http::{ApiError, Json, Path, SendsCommands, StaffSession};
 use crate::routes::bodies::{FileCreated, FileListing};
 use crate::routes::content::{send_content, store_upload};
 use axum::extract::multipart::MultipartRejection;

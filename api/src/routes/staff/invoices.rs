@@ -2,7 +2,7 @@
 
 use super::team_client;
 use crate::app::AppState;
-use crate::http::{ApiError, Json, Path, StaffSession};
+use crate::http::{ApiError, Json, Path, SendsCommands, StaffSession, found};
 use crate::routes::bodies::currency;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -184,10 +184,7 @@ pub async fn list(
     Path(client): Path<ClientId>,
 ) -> Result<Json<InvoiceList>, ApiError> {
     let scope = Scope::Team(session.team);
-    queries::invoices::list(&state.read, scope, client, state.clock.now())
-        .await?
-        .map(Json)
-        .ok_or_else(ApiError::not_found)
+    found(queries::invoices::list(&state.read, scope, client, state.clock.now()).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/invoices/{id}", tag = "invoices",
@@ -199,10 +196,7 @@ pub async fn view(
     Path(invoice): Path<InvoiceId>,
 ) -> Result<Json<InvoiceView>, ApiError> {
     let scope = Scope::Team(session.team);
-    queries::invoices::get(&state.read, scope, invoice, state.clock.now())
-        .await?
-        .map(Json)
-        .ok_or_else(ApiError::not_found)
+    found(queries::invoices::get(&state.read, scope, invoice, state.clock.now()).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/invoices/{id}/payments", tag = "invoices",
@@ -229,9 +223,8 @@ pub async fn record_payment(
         amount: body.amount,
         paid_on: body.paid_on,
     };
-    let executed = state
-        .service
-        .execute::<Invoice>(invoice.0, &session.context(&state), command)
+    let executed = session
+        .execute::<Invoice>(&state, invoice.0, command)
         .await?;
     // A retry records nothing and is answered with the invoice's last
     // position, at or after the payment's.

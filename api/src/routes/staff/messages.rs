@@ -5,7 +5,7 @@
 
 use super::team_client;
 use crate::app::AppState;
-use crate::http::{ApiError, Json, Path, StaffSession};
+use crate::http::{ApiError, Json, Path, SendsCommands, StaffSession, found};
 use crate::routes::bodies::{MessageBody, MessageCreated, Positioned, ReadMarker};
 use crate::routes::threads::{mark_thread_read, post_in_thread};
 use axum::extract::State;
@@ -44,10 +44,7 @@ pub async fn thread(
     session: StaffSession,
     Path(client): Path<ClientId>,
 ) -> Result<Json<MessageList>, ApiError> {
-    queries::messages::list(&state.read, Scope::Team(session.team), client)
-        .await?
-        .map(Json)
-        .ok_or_else(ApiError::not_found)
+    found(queries::messages::list(&state.read, Scope::Team(session.team), client).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/clients/{id}/messages", tag = "messages",

@@ -2,7 +2,7 @@
 
 use super::team_client;
 use crate::app::AppState;
-use crate::http::{ApiError, Json, Path, StaffSession};
+use crate::http::{ApiError, Json, Path, SendsCommands, StaffSession, found};
 use crate::routes::bodies::{CommentBody, Positioned, currency, present};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -128,10 +128,7 @@ pub async fn create(
             .map(|l| LineBody { line_id: None, ..l }.into_line())
             .collect(),
     };
-    let executed = state
-        .service
-        .execute::<Quote>(quote.0, &session.context(&state), command)
-        .await?;
+    let executed = session.execute::<Quote>(&state, quote.0, command).await?;
     Ok((
         StatusCode::CREATED,
         Json(QuoteCreated {
@@ -150,10 +147,7 @@ pub async fn view(
     Path(quote): Path<QuoteId>,
 ) -> Result<Json<QuoteView>, ApiError> {
     let scope = Scope::Team(session.team);
-    queries::quotes::get(&state.read, scope, quote, state.clock.now())
-        .await?
-        .map(Json)
-        .ok_or_else(ApiError::not_found)
+    found(queries::quotes::get(&state.read, scope, quote, state.clock.now()).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/clients/{id}/quotes", tag = "quotes",
@@ -165,10 +159,7 @@ pub async fn list(
     Path(client): Path<ClientId>,
 ) -> Result<Json<QuoteList>, ApiError> {
     let scope = Scope::Team(session.team);
-    queries::quotes::list(&state.read, scope, client, state.clock.now())
-        .await?
-        .map(Json)
-        .ok_or_else(ApiError::not_found)
+    found(queries::quotes::list(&state.read, scope, client, state.clock.now()).await?)
 }
 
 #[utoipa::path(put, path = "/api/v1/quotes/{id}", tag = "quotes",
@@ -257,8 +248,5 @@ async fn execute(
     quote: QuoteId,
     command: QuoteCommand,
 ) -> Result<cma_store::Executed<Quote>, ApiError> {
-    Ok(state
-        .service
-        .execute::<Quote>(quote.0, &session.context(state), command)
-        .await?)
+    Ok(session.execute::<Quote>(state, quote.0, command).await?)
 }

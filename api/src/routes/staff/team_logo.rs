@@ -9,7 +9,7 @@
 use crate::app::AppState;
 use crate::file_storage::Accepts;
 use crate::http::upload::receive;
-use crate::http::{ApiError, Json, StaffSession};
+use crate::http::{ApiError, Json, SendsCommands, StaffSession};
 use crate::routes::bodies::Positioned;
 use crate::routes::content::send_logo;
 use axum::extract::multipart::MultipartRejection;
@@ -56,11 +56,10 @@ async fn change_logo(
 ) -> Result<Json<Positioned>, ApiError> {
     let received = receive(&state.files, LOGO, &headers, multipart).await?;
     let stored = received.stored;
-    let executed = state
-        .service
+    let executed = staff
         .execute::<Team>(
+            &state,
             staff.team.0,
-            &staff.context(&state),
             TeamCommand::ChangeLogo {
                 by: staff.staff,
                 file: FileId::new(),
@@ -85,11 +84,10 @@ async fn remove_logo(
     State(state): State<AppState>,
     staff: StaffSession,
 ) -> Result<Json<Positioned>, ApiError> {
-    let executed = state
-        .service
+    let executed = staff
         .execute::<Team>(
+            &state,
             staff.team.0,
-            &staff.context(&state),
             TeamCommand::RemoveLogo { by: staff.staff },
         )
         .await?;

@@ -2,7 +2,7 @@
 //! email template, branding and the contact address for replies.
 
 use crate::app::AppState;
-use crate::http::{ApiError, Json, StaffSession};
+use crate::http::{ApiError, Json, SendsCommands, StaffSession, found};
 use crate::routes::bodies::Positioned;
 use axum::extract::State;
 use cma_domain::ids::FileId;
@@ -79,10 +79,7 @@ async fn settings(
     State(state): State<AppState>,
     staff: StaffSession,
 ) -> Result<Json<TeamSettings>, ApiError> {
-    cma_projections::queries::team::settings(&state.read, staff.team)
-        .await?
-        .map(Json)
-        .ok_or_else(ApiError::not_found)
+    found(cma_projections::queries::team::settings(&state.read, staff.team).await?)
 }
 
 /// Change team settings.
@@ -123,11 +120,10 @@ async fn change_settings(
             }))
         }
     };
-    let executed = state
-        .service
+    let executed = staff
         .execute::<Team>(
+            &state,
             staff.team.0,
-            &staff.context(&state),
             TeamCommand::ChangeSettings {
                 by: staff.staff,
                 business_name: change.business_name,
