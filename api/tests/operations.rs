@@ -4,11 +4,16 @@
 //! Real servers on random ports, real SQLite files, the real PostgreSQL at
 //! 127.0.0.1:5432 (each test on a database of its own).
 
+#[path = "http/support.rs"]
+#[allow(dead_code)]
+mod support;
+
 use clap::Parser;
 use cma_api::app::AppState;
 use cma_api::cli::Cli;
 use cma_api::config::Config;
 use cma_api::roles::Roles;
+use cma_projections::rebuild::{Silent, rebuild};
 use cma_projections::{Projections, ReadDb, RunnerConfig};
 use cma_store::EventStore;
 use cma_store::sqlite::SqliteStore;
@@ -20,10 +25,10 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+use support::{PASSWORD, credentials, read, team, text};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-const PASSWORD: &str = "correct horse battery";
 const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/test";
 
 #[derive(Parser)]
@@ -51,7 +56,9 @@ async fn admin(sql: &str) {
 }
 
 impl PgDatabase {
+    /// A new database, with the test's logs shown.
     async fn create() -> Self {
+        logs();
         let name = format!("cma_t_{}", uuid::Uuid::new_v4().simple());
         admin(&format!("CREATE DATABASE {name}")).await;
         Self {
@@ -66,6 +73,14 @@ impl PgDatabase {
             self.name
         ))
         .await;
+    }
+
+    /// Stops the processes on this database, then drops it.
+    async fn drop_after(self, processes: impl IntoIterator<Item = Process>) {
+        for process in processes {
+            process.stop().await;
+        }
+        self.drop_database().await;
     }
 }
 
@@ -145,13 +160,7 @@ impl Process {
     }
 
     async fn send(&self, request: reqwest::RequestBuilder) -> (StatusCode, Value) {
-        let response = request.send().await.expect("response");
-        let status = response.status();
-        let bytes = response.bytes().await.expect("body");
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
+        read(request.send().await.expect("response")).await
     }
 
     async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
@@ -180,28 +189,17 @@ impl Process {
 
     /// Signs up a team and logs its owner in: the staff token.
     async fn signup(&self, email: &str) -> String {
-        let (status, body) = self
-            .post(
-                "/api/v1/teams",
-                None,
-                json!({
-                    "business_name": "Sparks & Sons",
-                    "owner_name": "Sam Sparks",
-                    "owner_email": email,
-                    "owner_password": PASSWORD,
-                }),
-            )
-            .await;
+        let (status, body) = self.post("/api/v1/teams", None, team(email)).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        let (status, login) = self
-            .post(
-                "/api/v1/auth/staff/login",
-                None,
-                json!({"email": email, "password": PASSWORD}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{login}");
-        login["token"].as_str().expect("token").to_owned()
+        self.login(email).await
+    }
+
+    /// Logs the staff member at `email` in: the staff token.
+    async fn login(&self, email: &str) -> String {
+        let login = credentials(email, PASSWORD);
+        let (status, body) = self.post("/api/v1/auth/staff/login", None, login).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        text(&body["token"])
     }
 
     /// Creates a client: its id and the command's position.
@@ -218,6 +216,15 @@ impl Process {
             body["client_id"].as_str().expect("client id").to_owned(),
             body["position"].as_u64().expect("position"),
         )
+    }
+
+    /// Creates a client and reads it back once the read models have it.
+    async fn client_read_back(&self, token: &str, name: &str) {
+        let (client, position) = self.client(token, name).await;
+        let path = format!("/api/v1/clients/{client}");
+        let (status, body) = self.get_at(&path, token, position).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["name"], json!(name));
     }
 
     /// Uploads `bytes` as a client's file: its id and the command's position.
@@ -267,7 +274,6 @@ fn logs() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_uploaded_through_one_process_downloads_through_another() {
-    logs();
     let database = PgDatabase::create().await;
     let (dir_a, dir_b) = (
         tempfile::tempdir().expect("dir"),
@@ -307,26 +313,17 @@ async fn a_file_uploaded_through_one_process_downloads_through_another() {
     assert_eq!(status, StatusCode::OK);
     assert!(bytes == content, "the bytes differ");
     assert_eq!(b.readiness().await["files"], json!(true));
-
-    a.stop().await;
-    b.stop().await;
-    database.drop_database().await;
+    database.drop_after([a, b]).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_api_process_serves_what_the_projector_process_projects() {
-    logs();
     let database = PgDatabase::create().await;
     let api = Process::on(&database, "api").await;
     let back = Process::on(&database, "projector,worker").await;
 
     let token = api.signup("owner@sparks.example").await;
-    let (client, position) = api.client(&token, "Pat").await;
-    let (status, body) = api
-        .get_at(&format!("/api/v1/clients/{client}"), &token, position)
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["name"], json!("Pat"));
+    api.client_read_back(&token, "Pat").await;
 
     // The API process serves no projector nor worker; the other process
     // runs both (it holds every lease), and serves no API.
@@ -370,21 +367,12 @@ async fn an_api_process_serves_what_the_projector_process_projects() {
 
     // The first goes; the standby takes over, and the API still serves.
     back.stop().await;
-    let (other, position) = api.client(&token, "Lee").await;
-    let (status, body) = api
-        .get_at(&format!("/api/v1/clients/{other}"), &token, position)
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["name"], json!("Lee"));
-
-    api.stop().await;
-    standby.stop().await;
-    database.drop_database().await;
+    api.client_read_back(&token, "Lee").await;
+    database.drop_after([api, standby]).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_read_waits_for_the_projector_process_and_ends_once_it_has_caught_up() {
-    logs();
     let database = PgDatabase::create().await;
     let api = Process::on(&database, "api").await;
     let token = api.signup("owner@later.example").await;
@@ -417,10 +405,7 @@ async fn a_read_waits_for_the_projector_process_and_ends_once_it_has_caught_up()
         "took {:?}",
         started.elapsed()
     );
-
-    api.stop().await;
-    back.stop().await;
-    database.drop_database().await;
+    database.drop_after([api, back]).await;
 }
 
 /// Runs the `cma` command line with these arguments.
@@ -561,14 +546,10 @@ async fn a_backup_under_load_restores_to_a_verified_log_and_matching_read_models
     running.stop().await;
     let projected = dump(&read).await;
     assert!(projected.values().any(|rows| !rows.is_empty()));
-    cma_projections::rebuild::rebuild(
-        store.clone(),
-        &read,
-        &cma_projections::views::all(),
-        &cma_projections::rebuild::Silent,
-    )
-    .await
-    .expect("rebuild");
+    let views = cma_projections::views::all();
+    rebuild(store.clone(), &read, &views, &Silent)
+        .await
+        .expect("rebuild");
     assert_eq!(dump(&read).await, projected);
     read.close().await;
     store.close().await;
@@ -577,15 +558,7 @@ async fn a_backup_under_load_restores_to_a_verified_log_and_matching_read_models
     let again = Process::start(&target, None, Roles::ALL).await;
     let token = again.signup("second@sparks.example").await;
     drop(token);
-    let (status, body) = again
-        .post(
-            "/api/v1/auth/staff/login",
-            None,
-            json!({"email": "owner@sparks.example", "password": PASSWORD}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let token = body["token"].as_str().expect("token").to_owned();
+    let token = again.login("owner@sparks.example").await;
     let (status, bytes) = again.download(&token, &file, head).await;
     assert_eq!(status, StatusCode::OK);
     assert!(bytes == content, "the bytes differ");
