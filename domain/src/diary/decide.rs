@@ -5,8 +5,9 @@ use super::errors::DiaryError;
 use super::events::*;
 use super::state::{Appointment, AppointmentStatus, Diary, cancellation_deadline};
 use crate::access::{By, ClientPortal, Section};
-use crate::ids::{AppointmentId, ClientId, StaffId};
+use crate::ids::AppointmentId;
 use crate::schedule::{Schedule, is_bookable};
+use crate::text::{self, Fault, Lines};
 use crate::time::Timestamp;
 
 /// Longest appointment title, in characters.
@@ -31,12 +32,22 @@ pub fn decide(
             title,
             starts_at,
             ends_at,
-        } => add(diary, appointment, staff, client, title, starts_at, ends_at),
+        } => add(
+            diary,
+            AppointmentAdded {
+                appointment,
+                by: staff,
+                client,
+                title,
+                starts_at,
+                ends_at,
+            },
+        ),
         DiaryCommand::Cancel { appointment, by } => cancel(diary, appointment, by, now),
         DiaryCommand::CloseCancellationWindow { appointment } => {
-            close_window(diary, appointment, now)
+            close_window(found(diary, appointment)?, now)
         }
-        DiaryCommand::Complete { appointment } => complete(diary, appointment, now),
+        DiaryCommand::Complete { appointment } => complete(found(diary, appointment)?, now),
     }
 }
 
@@ -66,46 +77,29 @@ fn book(
     })])
 }
 
-fn add(
-    diary: &Diary,
-    appointment: AppointmentId,
-    staff: StaffId,
-    client: Option<ClientId>,
-    title: Option<String>,
-    starts_at: Timestamp,
-    ends_at: Timestamp,
-) -> Result<Vec<DiaryEvent>, DiaryError> {
-    if starts_at >= ends_at {
+/// An appointment title, trimmed, if acceptable; a blank one is none.
+fn checked_title(title: Option<String>) -> Result<Option<String>, DiaryError> {
+    match title.map(|t| text::checked(&t, MAX_TITLE_CHARS, Lines::One)) {
+        None | Some(Err(Fault::Blank)) => Ok(None),
+        Some(Ok(title)) => Ok(Some(title)),
+        Some(Err(Fault::TooLong)) => Err(DiaryError::TitleTooLong {
+            max: MAX_TITLE_CHARS,
+        }),
+        Some(Err(Fault::HiddenCharacters)) => Err(DiaryError::TitleHasHiddenCharacters),
+    }
+}
+
+/// Staff add an appointment (`added` with its title as typed).
+fn add(diary: &Diary, mut added: AppointmentAdded) -> Result<Vec<DiaryEvent>, DiaryError> {
+    if added.starts_at >= added.ends_at {
         return Err(DiaryError::EmptyRange);
     }
-    let title = title.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
-    if title
-        .as_ref()
-        .is_some_and(|t| t.chars().count() > MAX_TITLE_CHARS)
-    {
-        return Err(DiaryError::TitleTooLong {
-            max: MAX_TITLE_CHARS,
-        });
-    }
-    if title
-        .as_deref()
-        .is_some_and(|t| crate::text::refused_char(t, crate::text::Lines::One).is_some())
-    {
-        return Err(DiaryError::TitleHasHiddenCharacters);
-    }
-    let added = AppointmentAdded {
-        appointment,
-        by: staff,
-        client,
-        title,
-        starts_at,
-        ends_at,
-    };
-    if let Some(existing) = diary.appointment(appointment) {
+    added.title = checked_title(added.title)?;
+    if let Some(existing) = diary.appointment(added.appointment) {
         return if same_as_added(existing, &added) {
             Ok(vec![])
         } else {
-            Err(DiaryError::AppointmentExists(appointment))
+            Err(DiaryError::AppointmentExists(added.appointment))
         };
     }
     Ok(vec![DiaryEvent::Added(added)])
@@ -148,40 +142,33 @@ fn cancel(
     })])
 }
 
-fn close_window(
-    diary: &Diary,
-    appointment: AppointmentId,
-    now: Timestamp,
-) -> Result<Vec<DiaryEvent>, DiaryError> {
-    let a = diary
-        .appointment(appointment)
-        .ok_or(DiaryError::UnknownAppointment(appointment))?;
+/// The appointment `id` names in the diary.
+fn found(diary: &Diary, id: AppointmentId) -> Result<&Appointment, DiaryError> {
+    diary
+        .appointment(id)
+        .ok_or(DiaryError::UnknownAppointment(id))
+}
+
+fn close_window(a: &Appointment, now: Timestamp) -> Result<Vec<DiaryEvent>, DiaryError> {
     if a.status != AppointmentStatus::Scheduled || a.window_closed {
         return Ok(vec![]);
     }
     if now <= cancellation_deadline(a.starts_at) {
-        return Err(DiaryError::WindowStillOpen(appointment));
+        return Err(DiaryError::WindowStillOpen(a.id));
     }
     Ok(vec![DiaryEvent::WindowClosed(CancellationWindowClosed {
-        appointment,
+        appointment: a.id,
     })])
 }
 
-fn complete(
-    diary: &Diary,
-    appointment: AppointmentId,
-    now: Timestamp,
-) -> Result<Vec<DiaryEvent>, DiaryError> {
-    let a = diary
-        .appointment(appointment)
-        .ok_or(DiaryError::UnknownAppointment(appointment))?;
+fn complete(a: &Appointment, now: Timestamp) -> Result<Vec<DiaryEvent>, DiaryError> {
     if a.status != AppointmentStatus::Scheduled {
         return Ok(vec![]);
     }
     if now < a.ends_at {
-        return Err(DiaryError::NotEnded(appointment));
+        return Err(DiaryError::NotEnded(a.id));
     }
     Ok(vec![DiaryEvent::Completed(AppointmentCompleted {
-        appointment,
+        appointment: a.id,
     })])
 }
