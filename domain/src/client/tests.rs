@@ -16,11 +16,15 @@ fn quotes_only() -> Sections {
 }
 
 fn create(emails: &[&str]) -> ClientCommand {
+    create_named(" Ada Client ", emails)
+}
+
+fn create_named(name: &str, emails: &[&str]) -> ClientCommand {
     ClientCommand::Create {
         client: client(),
         team: team(),
         by: staff(),
-        name: " Ada Client ".to_owned(),
+        name: name.to_owned(),
         emails: emails.iter().map(|e| (*e).to_owned()).collect(),
     }
 }
@@ -112,12 +116,8 @@ fn a_malformed_email_is_refused() {
 
 #[test]
 fn a_client_needs_a_name() {
-    let mut cmd = create(&[]);
-    if let ClientCommand::Create { name, .. } = &mut cmd {
-        *name = "  ".to_owned();
-    }
     given::<Client>([])
-        .when(cmd)
+        .when(create_named("  ", &[]))
         .then_refused(ClientError::NameMissing);
 }
 

@@ -2,11 +2,9 @@
 
 use super::*;
 use crate::aggregate::{Aggregate, Refusal, RefusalKind};
-use crate::ids::TeamId;
-use crate::testing::fixtures::{client, now, staff};
+use crate::testing::fixtures::{client, now, staff, team};
 use crate::testing::given;
 use crate::time::Timestamp;
-use uuid::Uuid;
 
 const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA";
 
@@ -15,11 +13,17 @@ fn hours(n: i64) -> Timestamp {
 }
 
 fn issue_invite(token: &str) -> CredentialsCommand {
+    invite_with(token_sha256(token), None)
+}
+
+/// An invite of a link whose token hashes to `token_sha256`, expiring at
+/// `expires_at` (the default lifetime when `None`).
+fn invite_with(token_sha256: String, expires_at: Option<Timestamp>) -> CredentialsCommand {
     CredentialsCommand::IssueInvite {
         client: client(),
         email: "ada@example.com".to_owned(),
-        token_sha256: token_sha256(token),
-        expires_at: None,
+        token_sha256,
+        expires_at,
         by: staff(),
     }
 }
@@ -198,24 +202,16 @@ fn a_reset_needs_an_existing_login() {
 
 #[test]
 fn a_caller_may_choose_the_expiry_but_not_in_the_past() {
-    let mut cmd = issue_invite("tok-1");
-    if let CredentialsCommand::IssueInvite { expires_at, .. } = &mut cmd {
-        *expires_at = Some(now());
-    }
     given::<Credentials>([])
         .at(now())
-        .when(cmd)
+        .when(invite_with(token_sha256("tok-1"), Some(now())))
         .then_refused(CredentialsError::ExpiryNotAfterIssue);
 }
 
 #[test]
 fn a_token_hash_must_be_sha256_hex() {
-    let mut cmd = issue_invite("tok-1");
-    if let CredentialsCommand::IssueInvite { token_sha256, .. } = &mut cmd {
-        *token_sha256 = "tok-1".to_owned();
-    }
     given::<Credentials>([])
-        .when(cmd)
+        .when(invite_with("tok-1".to_owned(), None))
         .then_refused(CredentialsError::MalformedTokenHash);
 }
 
@@ -236,13 +232,13 @@ fn a_password_is_stored_only_as_a_phc_hash() {
 fn staff_set_their_password_at_signup() {
     let cmd = CredentialsCommand::RegisterStaff {
         staff: staff(),
-        team: TeamId(Uuid::from_u128(0x1)),
+        team: team(),
         email: " Owner@Example.com".to_owned(),
         password_hash: HASH.to_owned(),
     };
     let registered = CredentialsEvent::StaffRegistered(CredentialsStaffRegistered {
         staff: staff(),
-        team: TeamId(Uuid::from_u128(0x1)),
+        team: team(),
         email: "owner@example.com".to_owned(),
         password_hash: HASH.to_owned(),
         at: now(),
@@ -261,7 +257,7 @@ fn staff_set_their_password_at_signup() {
 fn a_staff_login_cannot_receive_a_client_invite() {
     let registered = CredentialsEvent::StaffRegistered(CredentialsStaffRegistered {
         staff: staff(),
-        team: TeamId(Uuid::from_u128(0x1)),
+        team: team(),
         email: "owner@example.com".to_owned(),
         password_hash: HASH.to_owned(),
         at: now(),

@@ -20,12 +20,8 @@ fn staff_can_draft_a_quote_with_a_trimmed_title() {
 
 #[test]
 fn a_quote_needs_a_title() {
-    let mut cmd = draft_cmd(samples::lines());
-    if let QuoteCommand::Draft { title, .. } = &mut cmd {
-        *title = "   ".to_owned();
-    }
     given::<Quote>([])
-        .when(cmd)
+        .when(titled("   "))
         .then_refused(QuoteError::TitleMissing);
 }
 

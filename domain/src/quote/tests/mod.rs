@@ -63,6 +63,15 @@ fn draft_cmd(lines: Vec<QuoteLine>) -> QuoteCommand {
     }
 }
 
+/// [`draft_cmd`] with the sample lines and this title.
+fn titled(raw: &str) -> QuoteCommand {
+    let mut cmd = draft_cmd(samples::lines());
+    if let QuoteCommand::Draft { title, .. } = &mut cmd {
+        *title = raw.to_owned();
+    }
+    cmd
+}
+
 /// Drafted with the sample lines: required boiler 1 × 1200.00 @ 20 %,
 /// optional filter 2.5 × 95.50 @ 5 % (unselected by default); expires 2027-03-31.
 fn drafted() -> QuoteEvent {

@@ -3,14 +3,6 @@
 
 use super::*;
 
-fn titled(raw: &str) -> QuoteCommand {
-    let mut cmd = draft_cmd(samples::lines());
-    if let QuoteCommand::Draft { title, .. } = &mut cmd {
-        *title = raw.to_owned();
-    }
-    cmd
-}
-
 fn described(description: &str) -> Vec<QuoteLine> {
     vec![line(7, description, "1", "3.00", "20")]
 }
