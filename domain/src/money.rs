@@ -266,22 +266,18 @@ mod tests {
 
     #[test]
     fn inputs_are_bounded() {
-        assert_eq!(
-            check_line(d("-1"), d("1"), d("0")),
-            Err(AmountError::Negative("quantity"))
-        );
-        assert_eq!(
-            check_line(d("1"), d("1000000001"), d("0")),
-            Err(AmountError::TooLarge("unit_price"))
-        );
-        assert_eq!(
-            check_line(d("1"), d("1"), d("100.01")),
-            Err(AmountError::TooLarge("tax_rate"))
-        );
-        assert_eq!(
-            check_line(d("1"), d("1"), d("0.0000001")),
-            Err(AmountError::TooPrecise("tax_rate"))
-        );
+        for ([quantity, unit_price, tax_rate], refused) in [
+            (["-1", "1", "0"], AmountError::Negative("quantity")),
+            (
+                ["1", "1000000001", "0"],
+                AmountError::TooLarge("unit_price"),
+            ),
+            (["1", "1", "100.01"], AmountError::TooLarge("tax_rate")),
+            (["1", "1", "0.0000001"], AmountError::TooPrecise("tax_rate")),
+        ] {
+            let checked = check_line(d(quantity), d(unit_price), d(tax_rate));
+            assert_eq!(checked, Err(refused));
+        }
         assert_eq!(check_line(d("2.500000000"), d("-0"), d("0")), Ok(()));
     }
 

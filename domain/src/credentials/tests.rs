@@ -236,13 +236,7 @@ fn staff_set_their_password_at_signup() {
         email: " Owner@Example.com".to_owned(),
         password_hash: HASH.to_owned(),
     };
-    let registered = CredentialsEvent::StaffRegistered(CredentialsStaffRegistered {
-        staff: staff(),
-        team: team(),
-        email: "owner@example.com".to_owned(),
-        password_hash: HASH.to_owned(),
-        at: now(),
-    });
+    let registered = staff_registered();
     let state = given::<Credentials>([])
         .at(now())
         .when(cmd.clone())
@@ -255,16 +249,20 @@ fn staff_set_their_password_at_signup() {
 
 #[test]
 fn a_staff_login_cannot_receive_a_client_invite() {
-    let registered = CredentialsEvent::StaffRegistered(CredentialsStaffRegistered {
+    let registered = staff_registered();
+    given::<Credentials>([registered])
+        .when(issue_invite("tok-1"))
+        .then_refused(CredentialsError::OtherPrincipal);
+}
+
+fn staff_registered() -> CredentialsEvent {
+    CredentialsEvent::StaffRegistered(CredentialsStaffRegistered {
         staff: staff(),
         team: team(),
         email: "owner@example.com".to_owned(),
         password_hash: HASH.to_owned(),
         at: now(),
-    });
-    given::<Credentials>([registered])
-        .when(issue_invite("tok-1"))
-        .then_refused(CredentialsError::OtherPrincipal);
+    })
 }
 
 fn invite_to(email: &str, token: &str, at: Timestamp) -> CredentialsEvent {

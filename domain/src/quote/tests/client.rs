@@ -170,13 +170,16 @@ fn toggles_after_the_expiry_day_are_refused_before_the_worker_runs() {
 
 #[test]
 fn a_client_can_comment_on_a_line_and_staff_reply_in_the_same_thread() {
-    let asked = QuoteEvent::LineCommented(QuoteLineCommented {
-        comment: CommentId(Uuid::from_u128(0x51)),
-        line: filter(),
-        text: "Is the filter needed?".to_owned(),
-        by: Author::Client(client()),
-        at: now(),
-    });
+    let filter_comment = |n, by, text: &str| {
+        QuoteEvent::LineCommented(QuoteLineCommented {
+            comment: CommentId(Uuid::from_u128(n)),
+            line: filter(),
+            text: text.to_owned(),
+            by,
+            at: now(),
+        })
+    };
+    let asked = filter_comment(0x51, Author::Client(client()), "Is the filter needed?");
     given::<Quote>([drafted(), sent()])
         .at(now())
         .when(comment(
@@ -186,13 +189,7 @@ fn a_client_can_comment_on_a_line_and_staff_reply_in_the_same_thread() {
             " Is the filter needed? ",
         ))
         .then([asked.clone()]);
-    let reply = QuoteEvent::LineCommented(QuoteLineCommented {
-        comment: CommentId(Uuid::from_u128(0x52)),
-        line: filter(),
-        text: "It protects the boiler.".to_owned(),
-        by: Author::Staff(staff()),
-        at: now(),
-    });
+    let reply = filter_comment(0x52, Author::Staff(staff()), "It protects the boiler.");
     let state = given::<Quote>([drafted(), sent(), asked])
         .at(now())
         .when(comment(
