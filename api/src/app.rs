@@ -7,6 +7,7 @@ use crate::http::consistency::read_your_writes;
 use crate::metrics;
 use crate::roles::Roles;
 use crate::store_args::Stores;
+use anyhow::Context;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
@@ -41,12 +42,12 @@ pub struct AppState {
 
 impl AppState {
     /// Opens the stores the configuration names.
-    pub async fn open(config: Config) -> Result<Self, String> {
-        let clock = Clock::from_setting(config.now.as_deref())?;
-        let secret_key = crate::secrets::secret_key(&config)?;
+    pub async fn open(config: Config) -> anyhow::Result<Self> {
+        let clock = Clock::from_setting(config.now.as_deref()).map_err(anyhow::Error::msg)?;
+        let secret_key = crate::secrets::secret_key(&config).map_err(anyhow::Error::msg)?;
         let store = crate::event_store::open_event_store(&config)
             .await
-            .map_err(|e| format!("cannot open the event log: {e}"))?;
+            .context("cannot open the event log")?;
         let read = crate::read_db::open(&config).await?;
         let files = ContentStore::open(
             &config.stores().files_dir(),
@@ -61,7 +62,7 @@ impl AppState {
             Some(url) => files.in_database(url),
             None => Ok(files),
         })
-        .map_err(|e| format!("cannot open the file store: {e}"))?;
+        .context("cannot open the file store")?;
         Ok(Self {
             files: Arc::new(files),
             service: Arc::new(Service::new(store.clone())),

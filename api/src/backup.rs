@@ -15,6 +15,7 @@
 //! (see `docs/operations.md`).
 
 use crate::store_args::StoreArgs;
+use anyhow::{Context, bail};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection, SqliteConnection};
 use std::io;
@@ -29,37 +30,37 @@ const KEY: &str = "secret.key";
 const MANIFEST: &str = "BACKUP.txt";
 
 /// Refuses configurations whose data is not (all) in the data directory.
-fn embedded_only(config: &StoreArgs, what: &str) -> Result<(), String> {
+fn embedded_only(config: &StoreArgs, what: &str) -> anyhow::Result<()> {
     if config.database_url.is_some() {
-        return Err(format!(
+        bail!(
             "the event log and read models are on PostgreSQL (CMA_DATABASE_URL): {what} \
              them with pg_dump/pg_restore or point-in-time recovery (see docs/operations.md); \
              `cma {what}` is for the embedded default"
-        ));
+        );
     }
     if config.eventstore_url.is_some() {
-        return Err(format!(
+        bail!(
             "the event log is on KurrentDB (CMA_EVENTSTORE_URL): {what} it with KurrentDB's \
              own tools; `cma {what}` is for the embedded default"
-        ));
+        );
     }
     Ok(())
 }
 
 /// Whether `dir` is missing or holds nothing.
-fn is_empty_dir(dir: &Path) -> Result<bool, String> {
+fn is_empty_dir(dir: &Path) -> anyhow::Result<bool> {
     match std::fs::read_dir(dir) {
         Ok(mut entries) => Ok(entries.next().is_none()),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(true),
         Err(e) if e.kind() == io::ErrorKind::NotADirectory => {
-            Err(format!("{} is a file, not a folder", dir.display()))
+            Err(e).with_context(|| format!("{} is a file, not a folder", dir.display()))
         }
-        Err(e) => Err(format!("cannot read {}: {e}", dir.display())),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", dir.display())),
     }
 }
 
 /// Opens an existing SQLite file without creating it.
-async fn open_existing(path: &Path, read_only: bool) -> Result<SqliteConnection, String> {
+async fn open_existing(path: &Path, read_only: bool) -> anyhow::Result<SqliteConnection> {
     SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(false)
@@ -67,68 +68,68 @@ async fn open_existing(path: &Path, read_only: bool) -> Result<SqliteConnection,
         .busy_timeout(Duration::from_secs(30))
         .connect()
         .await
-        .map_err(|e| format!("cannot open {}: {e}", path.display()))
+        .with_context(|| format!("cannot open {}", path.display()))
 }
 
 /// A consistent copy of the SQLite database at `from` written to `to`.
-async fn vacuum_into(from: &Path, to: &Path) -> Result<(), String> {
+async fn vacuum_into(from: &Path, to: &Path) -> anyhow::Result<()> {
     let mut conn = open_existing(from, false).await?;
     let target = to
         .to_str()
-        .ok_or_else(|| format!("{} is not a UTF-8 path", to.display()))?;
+        .with_context(|| format!("{} is not a UTF-8 path", to.display()))?;
     let copied = sqlx::query("VACUUM INTO $1")
         .bind(target)
         .execute(&mut conn)
         .await
-        .map_err(|e| format!("cannot copy {}: {e}", from.display()));
+        .with_context(|| format!("cannot copy {}", from.display()));
     let _closed = conn.close().await;
     copied.map(drop)
 }
 
 /// The last position of the event log in the SQLite file at `path`.
-async fn head(path: &Path) -> Result<i64, String> {
+async fn head(path: &Path) -> anyhow::Result<i64> {
     let mut conn = open_existing(path, true).await?;
     let head = sqlx::query_scalar::<_, Option<i64>>("SELECT max(position) FROM events")
         .fetch_one(&mut conn)
         .await
-        .map_err(|e| format!("{} is not an event log: {e}", path.display()));
+        .with_context(|| format!("{} is not an event log", path.display()));
     let _closed = conn.close().await;
     Ok(head?.unwrap_or(0))
 }
 
 /// Whether the SQLite file at `path` is whole (`PRAGMA quick_check`).
-async fn check_sqlite(path: &Path) -> Result<(), String> {
+async fn check_sqlite(path: &Path) -> anyhow::Result<()> {
     let mut conn = open_existing(path, true).await?;
     let checked = sqlx::query_scalar::<_, String>("PRAGMA quick_check")
         .fetch_one(&mut conn)
         .await
-        .map_err(|e| format!("{} is not an SQLite database: {e}", path.display()));
+        .with_context(|| format!("{} is not an SQLite database", path.display()));
     let _closed = conn.close().await;
     match checked? {
         ok if ok == "ok" => Ok(()),
-        problem => Err(format!("{} is damaged: {problem}", path.display())),
+        problem => bail!("{} is damaged: {problem}", path.display()),
     }
 }
 
 /// Copies the stored content in `from` into `to` (skipping uploads under
 /// way, whose names start with a dot); the number of files copied.
-fn copy_files(from: &Path, to: &Path) -> Result<u64, String> {
+fn copy_files(from: &Path, to: &Path) -> anyhow::Result<u64> {
     let entries = match std::fs::read_dir(from) {
         Ok(entries) => entries,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
-        Err(e) => return Err(format!("cannot read {}: {e}", from.display())),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", from.display())),
     };
-    std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+    std::fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
     let mut copied = 0;
     for entry in entries {
-        let entry = entry.map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+        let entry = entry.with_context(|| format!("cannot read {}", from.display()))?;
         let name = entry.file_name();
         if name.to_string_lossy().starts_with('.') || !entry.path().is_file() {
             continue;
         }
         let target = to.join(&name);
         std::fs::copy(entry.path(), &target)
-            .map_err(|e| format!("cannot copy {}: {e}", entry.path().display()))?;
+            .with_context(|| format!("cannot copy {}", entry.path().display()))?;
         copied += 1;
     }
     Ok(copied)
@@ -140,23 +141,17 @@ pub async fn backup(
     config: &StoreArgs,
     secret_key_set: bool,
     dest: &Path,
-) -> Result<String, String> {
+) -> anyhow::Result<String> {
     embedded_only(config, "back up")?;
     let source = &config.data_dir;
-    let events = config.events_db();
-    if !events.is_file() {
-        return Err(format!(
-            "there is no event log at {}: is the data directory (--data-dir, CMA_DATA_DIR) right?",
-            events.display()
-        ));
-    }
+    let events = config.existing()?.events_db();
     if !is_empty_dir(dest)? {
-        return Err(format!(
+        bail!(
             "{} is not empty: back up into a new or empty folder",
             dest.display()
-        ));
+        );
     }
-    std::fs::create_dir_all(dest).map_err(|e| format!("cannot create {}: {e}", dest.display()))?;
+    std::fs::create_dir_all(dest).with_context(|| format!("cannot create {}", dest.display()))?;
     // The read database first, then the log, then the files (see above).
     let read = config.read_db();
     if read.is_file() {
@@ -169,7 +164,7 @@ pub async fn backup(
         "the secret key is set by CMA_SECRET_KEY: keep it safe beside the backup"
     } else if key.is_file() {
         std::fs::copy(&key, dest.join(KEY))
-            .map_err(|e| format!("cannot copy {}: {e}", key.display()))?;
+            .with_context(|| format!("cannot copy {}", key.display()))?;
         "with the secret key"
     } else {
         "no secret key file to copy"
@@ -188,23 +183,23 @@ pub async fn backup(
         dest.display()
     );
     std::fs::write(dest.join(MANIFEST), manifest)
-        .map_err(|e| format!("cannot write {}: {e}", dest.join(MANIFEST).display()))?;
+        .with_context(|| format!("cannot write {}", dest.join(MANIFEST).display()))?;
     Ok(summary)
 }
 
 /// Brings the backup in `src` back into the data directory named by
 /// `config`: empty or new, unless `force` (the server must be stopped).
-pub async fn restore(config: &StoreArgs, src: &Path, force: bool) -> Result<String, String> {
+pub async fn restore(config: &StoreArgs, src: &Path, force: bool) -> anyhow::Result<String> {
     embedded_only(config, "restore")?;
     let events = src.join(EVENTS);
     if !src.is_dir() {
-        return Err(format!("{} is not a folder", src.display()));
+        bail!("{} is not a folder", src.display());
     }
     if !events.is_file() {
-        return Err(format!(
+        bail!(
             "{} is not a backup: it has no {EVENTS} (make one with `cma backup DEST`)",
             src.display()
-        ));
+        );
     }
     check_sqlite(&events).await?;
     let position = head(&events).await?;
@@ -215,23 +210,23 @@ pub async fn restore(config: &StoreArgs, src: &Path, force: bool) -> Result<Stri
     let dest = &config.data_dir;
     if !is_empty_dir(dest)? {
         if !force {
-            return Err(format!(
+            bail!(
                 "the data directory {} is not empty: restore into a new or empty one, or \
                  replace its data with --force (with the server stopped)",
                 dest.display()
-            ));
+            );
         }
         clear(dest)?;
     }
-    std::fs::create_dir_all(dest).map_err(|e| format!("cannot create {}: {e}", dest.display()))?;
-    let copy = |name: &str| -> Result<bool, String> {
+    std::fs::create_dir_all(dest).with_context(|| format!("cannot create {}", dest.display()))?;
+    let copy = |name: &str| -> anyhow::Result<bool> {
         let from = src.join(name);
         if !from.is_file() {
             return Ok(false);
         }
         std::fs::copy(&from, dest.join(name))
             .map(|_| true)
-            .map_err(|e| format!("cannot copy {}: {e}", from.display()))
+            .with_context(|| format!("cannot copy {}", from.display()))
     };
     copy(EVENTS)?;
     copy(READ)?;
@@ -246,7 +241,7 @@ pub async fn restore(config: &StoreArgs, src: &Path, force: bool) -> Result<Stri
 }
 
 /// Removes what a restore replaces from the data directory `dir`.
-fn clear(dir: &Path) -> Result<(), String> {
+fn clear(dir: &Path) -> anyhow::Result<()> {
     let mut paths: Vec<PathBuf> = [EVENTS, READ]
         .iter()
         .flat_map(|db| ["", "-wal", "-shm"].map(|suffix| dir.join(format!("{db}{suffix}"))))
@@ -256,13 +251,13 @@ fn clear(dir: &Path) -> Result<(), String> {
         match std::fs::remove_file(&path) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(format!("cannot remove {}: {e}", path.display())),
+            Err(e) => return Err(e).with_context(|| format!("cannot remove {}", path.display())),
         }
     }
     let files = dir.join(FILES);
     match std::fs::remove_dir_all(&files) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(format!("cannot remove {}: {e}", files.display())),
+        Err(e) => Err(e).with_context(|| format!("cannot remove {}", files.display())),
     }
 }

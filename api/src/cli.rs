@@ -4,8 +4,10 @@ use crate::audit::command::{self, Format};
 use crate::config::{Config, WorkerArgs};
 use crate::roles::Roles;
 use crate::store_args::StoreArgs;
+use anyhow::{Context, bail};
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand};
+use cma_domain::text::Lines;
 use cma_projections::rebuild;
 use std::path::PathBuf;
 
@@ -124,13 +126,13 @@ fn projector_names() -> PossibleValuesParser {
     PossibleValuesParser::new(cma_projections::views::names())
 }
 
-pub async fn run(cli: Cli) -> Result<(), String> {
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => crate::serve::serve_roles(args.config, args.roles, true).await,
         Command::Migrate(config) => {
             let store = crate::event_store::open_event_store(&config)
                 .await
-                .map_err(|e| format!("migration failed: {e}"))?;
+                .context("migration failed")?;
             store.close().await;
             crate::read_db::open(&config).await?.close().await;
             println!("migrations applied");
@@ -165,22 +167,22 @@ pub async fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
-async fn rebuild_projections(args: RebuildArgs) -> Result<(), String> {
+async fn rebuild_projections(args: RebuildArgs) -> anyhow::Result<()> {
     if args.names.is_empty() && !args.all {
-        return Err(format!(
+        bail!(
             "name the projectors to rebuild ({}), or pass --all to rebuild every one",
             cma_projections::views::names().join(", ")
-        ));
+        );
     }
-    let projectors = rebuild::select(&args.names).map_err(|e| e.to_string())?;
+    let projectors = rebuild::select(&args.names)?;
     let store = crate::event_store::open_event_store(args.config.existing()?)
         .await
-        .map_err(|e| format!("cannot open the event log: {e}"))?;
+        .context("cannot open the event log")?;
     let read = crate::read_db::open(&args.config).await?;
     let outcome = rebuild::rebuild(store.clone(), &read, &projectors, &rebuild::Bar::new()).await;
     read.close().await;
     store.close().await;
-    let rebuilt = outcome.map_err(|e| format!("rebuild failed: {e}"))?;
+    let rebuilt = outcome.context("rebuild failed")?;
     println!(
         "rebuilt {} from {} events up to position {} in {:.1?}",
         rebuilt.projectors.join(", "),
@@ -189,4 +191,24 @@ async fn rebuild_projections(args: RebuildArgs) -> Result<(), String> {
         rebuilt.elapsed
     );
     Ok(())
+}
+
+/// What `cma` prints when a command fails: what went wrong, then each cause
+/// under it, joined by ": " (a cause whose text is already in the message,
+/// as many errors quote their own source, is not repeated). Control and
+/// bidirectional characters are shown as escapes: a message may quote a
+/// path or stored text, which the terminal must never act on.
+pub fn error_message(error: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if text.is_empty() || message.contains(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    cma_domain::text::escaped(&message, Lines::Many)
 }

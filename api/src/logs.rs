@@ -19,19 +19,19 @@ pub enum LogFormat {
 
 impl LogFormat {
     /// The format `CMA_LOG_FORMAT` names (`text` when unset or empty).
-    pub fn from_env(value: Option<&str>) -> Result<Self, String> {
+    pub fn from_env(value: Option<&str>) -> anyhow::Result<Self> {
         match value.map(str::trim).map(str::to_ascii_lowercase).as_deref() {
             None | Some("" | "text") => Ok(Self::Text),
             Some("json") => Ok(Self::Json),
-            Some(other) => Err(format!(
-                "{LOG_FORMAT}={other:?} is not a log format: use `text` or `json`"
-            )),
+            Some(other) => {
+                anyhow::bail!("{LOG_FORMAT}={other:?} is not a log format: use `text` or `json`")
+            }
         }
     }
 }
 
 /// Installs the process's logger.
-pub fn init() -> Result<(), String> {
+pub fn init() -> anyhow::Result<()> {
     let value = std::env::var(LOG_FORMAT).ok();
     let format = LogFormat::from_env(value.as_deref())?;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
@@ -51,10 +51,18 @@ mod tests {
 
     #[test]
     fn the_log_format_is_text_or_json() {
-        assert_eq!(LogFormat::from_env(None), Ok(LogFormat::Text));
-        assert_eq!(LogFormat::from_env(Some("JSON")), Ok(LogFormat::Json));
-        assert_eq!(LogFormat::from_env(Some("text")), Ok(LogFormat::Text));
-        let refused = LogFormat::from_env(Some("xml")).expect_err("refused");
+        assert_eq!(LogFormat::from_env(None).ok(), Some(LogFormat::Text));
+        assert_eq!(
+            LogFormat::from_env(Some("JSON")).ok(),
+            Some(LogFormat::Json)
+        );
+        assert_eq!(
+            LogFormat::from_env(Some("text")).ok(),
+            Some(LogFormat::Text)
+        );
+        let refused = LogFormat::from_env(Some("xml"))
+            .expect_err("refused")
+            .to_string();
         assert!(
             refused.contains("text") && refused.contains("json"),
             "{refused}"

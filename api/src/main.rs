@@ -1,5 +1,4 @@
 use clap::Parser;
-use cma_domain::text::Lines;
 use std::process::ExitCode;
 
 /// mimalloc rather than the system allocator: rows and events are built on
@@ -11,17 +10,16 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = cma_api::cli::Cli::parse();
-    if let Err(message) = cma_api::logs::init() {
-        eprintln!("cma: {message}");
-        return ExitCode::FAILURE;
-    }
-    match cma_api::cli::run(cli).await {
+    let outcome = match cma_api::logs::init() {
+        Ok(()) => cma_api::cli::run(cli).await,
+        Err(e) => Err(e),
+    };
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            // An error may quote stored text (a stream id, a decode error):
-            // shown as escapes, never acted on by the terminal.
-            let message = cma_domain::text::escaped(&message.to_string(), Lines::Many);
-            eprintln!("cma: {message}");
+        Err(error) => {
+            // The whole chain of causes, with what it quotes (a path, a
+            // stream id, a decode error) shown as escapes.
+            eprintln!("cma: {}", cma_api::cli::error_message(&error));
             ExitCode::FAILURE
         }
     }

@@ -3,18 +3,19 @@
 //! database otherwise. One handle, shared with the projectors.
 
 use crate::store_args::Stores;
+use anyhow::Context;
 use cma_projections::ReadDb;
 
 /// Opens the read database the configuration names and migrates it.
-pub async fn open(config: &impl Stores) -> Result<ReadDb, String> {
+pub async fn open(config: &impl Stores) -> anyhow::Result<ReadDb> {
     let config = config.stores();
     let db = match &config.database_url {
         Some(url) => ReadDb::connect_postgres(url).await,
         None => ReadDb::open_sqlite(&config.read_db()).await,
     }
-    .map_err(|e| format!("cannot open the read database: {e}"))?;
+    .context("cannot open the read database")?;
     db.migrate()
         .await
-        .map_err(|e| format!("read database migration failed: {e}"))?;
+        .context("read database migration failed")?;
     Ok(db)
 }

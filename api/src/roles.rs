@@ -51,14 +51,14 @@ impl Roles {
     /// Refuses a set of roles that cannot work with this configuration: on
     /// the embedded SQLite default one process owns the data directory, so
     /// it must take every role.
-    pub fn check(self, config: &Config) -> Result<(), String> {
+    pub fn check(self, config: &Config) -> anyhow::Result<()> {
         if config.database_url.is_none() && self != Roles::ALL {
-            return Err(format!(
+            anyhow::bail!(
                 "roles {self} need the read models on PostgreSQL (CMA_DATABASE_URL): on the \
                  embedded SQLite default one process owns the data directory {} and takes \
                  every role (api,projector,worker)",
                 config.data_dir.display()
-            ));
+            );
         }
         Ok(())
     }

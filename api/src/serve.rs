@@ -4,6 +4,7 @@
 use crate::app::{AppState, router, service_router};
 use crate::config::Config;
 use crate::roles::Roles;
+use anyhow::Context;
 use cma_projections::{Projections, RunnerConfig, views};
 use cma_workers::email::TransportSettings;
 use cma_workers::{WorkerConfig, run_worker};
@@ -12,13 +13,13 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-pub async fn serve(config: Config) -> Result<(), String> {
+pub async fn serve(config: Config) -> anyhow::Result<()> {
     serve_roles(config, Roles::ALL, true).await
 }
 
 /// Runs `roles` until Ctrl-C or SIGTERM; with `listen`, serves HTTP (the
 /// API with the api role, else only `/healthz`, `/readyz` and `/metrics`).
-pub async fn serve_roles(config: Config, roles: Roles, listen: bool) -> Result<(), String> {
+pub async fn serve_roles(config: Config, roles: Roles, listen: bool) -> anyhow::Result<()> {
     roles.check(&config)?;
     let config = crate::roles::name_sessions(config);
     let address = config.listen;
@@ -28,7 +29,7 @@ pub async fn serve_roles(config: Config, roles: Roles, listen: bool) -> Result<(
         true => Some(
             TcpListener::bind(address)
                 .await
-                .map_err(|e| format!("cannot listen on {address}: {e}"))?,
+                .with_context(|| format!("cannot listen on {address}"))?,
         ),
         false => None,
     };
@@ -58,7 +59,7 @@ pub async fn run(
     state: AppState,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> Result<(), String> {
+) -> anyhow::Result<()> {
     run_roles(state, Some(listener), Roles::ALL, shutdown).await
 }
 
@@ -70,7 +71,7 @@ pub async fn run_roles(
     listener: Option<TcpListener>,
     roles: Roles,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> Result<(), String> {
+) -> anyhow::Result<()> {
     state.roles = roles;
     let listening = listener.is_some();
     let projections = roles.projector.then(|| {
@@ -122,7 +123,7 @@ pub async fn run_roles(
             Ok(Ok(())) => {}
             Ok(Err(e)) => {
                 tracing::error!(error = %e, "the worker stopped with an error");
-                worked = Err(format!("worker failed: {e}"));
+                worked = Err(anyhow::Error::new(e).context("worker failed"));
             }
             Err(e) => tracing::error!(error = %e, "the worker task failed"),
         }

@@ -38,15 +38,15 @@ impl StoreArgs {
 
     /// A command that only reads refuses to start on an embedded event log
     /// that is not there, rather than create an empty one.
-    pub fn existing(&self) -> Result<&Self, String> {
+    pub fn existing(&self) -> anyhow::Result<&Self> {
         if self.database_url.is_none() && self.eventstore_url.is_none() {
             let events = self.events_db();
             if !events.is_file() {
-                return Err(format!(
+                anyhow::bail!(
                     "there is no event log at {}: is the data directory (--data-dir, \
                      CMA_DATA_DIR) right?",
                     events.display()
-                ));
+                );
             }
         }
         Ok(self)

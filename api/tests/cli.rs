@@ -342,3 +342,40 @@ fn errors_show_control_characters_as_escapes() {
         "{text:?}"
     );
 }
+
+/// A failure says what `cma` was doing and, after it, what the system or
+/// the database answered, on one line and each only once.
+#[test]
+fn errors_show_their_cause() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).expect("data dir");
+    std::fs::write(
+        data.join("events.db"),
+        "not a database, just text\n".repeat(200),
+    )
+    .expect("not a database");
+    let data = data.display().to_string();
+
+    let audit = cma(&["audit", "verify", "--data-dir", &data], dir.path());
+    assert!(!audit.status.success());
+    let text = said(&audit);
+    assert!(
+        text.contains("cma: cannot open the event log: ")
+            && text.matches("file is not a database").count() == 1,
+        "{text}"
+    );
+
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "").expect("file");
+    let backup = cma(
+        &["backup", &file.display().to_string(), "--data-dir", &data],
+        dir.path(),
+    );
+    assert!(!backup.status.success());
+    let text = said(&backup);
+    assert!(
+        text.contains("is a file, not a folder: ") && text.contains("(os error"),
+        "{text}"
+    );
+}

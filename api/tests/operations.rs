@@ -89,7 +89,7 @@ struct Process {
     base: String,
     http: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<Result<(), String>>>,
+    task: Option<JoinHandle<anyhow::Result<()>>>,
     /// The data directory, when the process made its own.
     dir: Option<tempfile::TempDir>,
 }
@@ -155,7 +155,8 @@ impl Process {
             let _ = stop.send(());
         }
         if let Some(task) = self.task.take() {
-            assert_eq!(task.await.expect("server task"), Ok(()));
+            let served = task.await.expect("server task");
+            assert!(served.is_ok(), "{served:?}");
         }
     }
 
@@ -408,11 +409,14 @@ async fn a_read_waits_for_the_projector_process_and_ends_once_it_has_caught_up()
     database.drop_after([api, back]).await;
 }
 
-/// Runs the `cma` command line with these arguments.
+/// Runs the `cma` command line with these arguments: an error is the
+/// message `cma` prints for it.
 async fn cma(args: &[&str]) -> Result<(), String> {
     let cli = Cli::try_parse_from(std::iter::once("cma").chain(args.iter().copied()))
         .map_err(|e| e.to_string())?;
-    cma_api::cli::run(cli).await
+    cma_api::cli::run(cli)
+        .await
+        .map_err(|e| cma_api::cli::error_message(&e))
 }
 
 #[tokio::test]

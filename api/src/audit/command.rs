@@ -3,8 +3,9 @@
 use super::certificate::Certificate;
 use super::report::QuoteAudit;
 use crate::store_args::Stores;
+use anyhow::{Context, bail, ensure};
 use cma_domain::ids::QuoteId;
-use cma_store::verify::{Verified, VerifyError, verify_log};
+use cma_store::verify::{Verified, verify_log};
 use cma_store::{EventStore, Position, Service};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::fmt::Write;
@@ -23,14 +24,11 @@ pub enum Format {
 }
 
 /// Prints the audit of one quote; fails when the chain or a recorded hash does not check out.
-pub async fn quote(config: &impl Stores, id: &str, format: Format) -> Result<(), String> {
+pub async fn quote(config: &impl Stores, id: &str, format: Format) -> anyhow::Result<()> {
     let (out, verified) = render_quote(config, id, format).await?;
     println!("{out}");
-    if verified {
-        Ok(())
-    } else {
-        Err(format!("quote {id} does not verify"))
-    }
+    ensure!(verified, "quote {id} does not verify");
+    Ok(())
 }
 
 /// The audit of one quote in this format, and whether everything checks out.
@@ -38,9 +36,9 @@ pub async fn render_quote(
     config: &impl Stores,
     id: &str,
     format: Format,
-) -> Result<(String, bool), String> {
+) -> anyhow::Result<(String, bool)> {
     let quote =
-        QuoteId(uuid::Uuid::parse_str(id).map_err(|_| format!("{id:?} is not a quote id"))?);
+        QuoteId(uuid::Uuid::parse_str(id).with_context(|| format!("{id:?} is not a quote id"))?);
     let store = open(config).await?;
     let service = Service::new(store.clone());
     let rendered = render(&service, quote, format).await;
@@ -52,15 +50,11 @@ async fn render(
     service: &Service,
     quote: QuoteId,
     format: Format,
-) -> Result<(String, bool), String> {
-    let audit = QuoteAudit::load(service.store().as_ref(), quote)
-        .await
-        .map_err(|e| e.to_string())?;
-    let certificate = Certificate::load(service, &audit)
-        .await
-        .map_err(|e| e.to_string())?;
+) -> anyhow::Result<(String, bool)> {
+    let audit = QuoteAudit::load(service.store().as_ref(), quote).await?;
+    let certificate = Certificate::load(service, &audit).await?;
     let out = match format {
-        Format::Json => serde_json::to_string_pretty(&audit).map_err(|e| e.to_string())?,
+        Format::Json => serde_json::to_string_pretty(&audit)?,
         // Recorded text reaches a terminal: controls, bidirectional and
         // invisible characters are shown as escapes, never acted on.
         Format::Text => cma_domain::text::escaped(
@@ -68,7 +62,7 @@ async fn render(
             cma_domain::text::Lines::Many,
         ),
         Format::Html => certificate
-            .ok_or_else(|| format!("quote {} has not been accepted", quote.0))?
+            .with_context(|| format!("quote {} has not been accepted", quote.0))?
             .html(),
     };
     Ok((out, audit.verified()))
@@ -126,19 +120,17 @@ fn verdict(matches: bool) -> &'static str {
 
 /// Verifies the hash chain of every stream after `from`, with a progress
 /// bar; the error names the first broken link.
-pub async fn verify(config: &impl Stores, from: Position) -> Result<Verified, String> {
+pub async fn verify(config: &impl Stores, from: Position) -> anyhow::Result<Verified> {
     let store = open(config).await?;
     let verified = verify_with_progress(store.as_ref(), from).await;
     store.close().await;
     verified
 }
 
-async fn verify_with_progress(store: &dyn EventStore, from: Position) -> Result<Verified, String> {
-    let head = store.head().await.map_err(|e| e.to_string())?;
+async fn verify_with_progress(store: &dyn EventStore, from: Position) -> anyhow::Result<Verified> {
+    let head = store.head().await?;
     if from > head {
-        return Err(format!(
-            "--from {from} is beyond the log's head (position {head}): nothing to verify"
-        ));
+        bail!("--from {from} is beyond the log's head (position {head}): nothing to verify");
     }
     let bar = ProgressBar::new(head.saturating_sub(from));
     bar.set_style(
@@ -152,16 +144,14 @@ async fn verify_with_progress(store: &dyn EventStore, from: Position) -> Result<
     })
     .await;
     bar.finish_and_clear();
-    verified.map_err(|e| match e {
-        VerifyError::Broken(link) => format!("hash chain broken: {link}"),
-        VerifyError::Store(e) => e.to_string(),
-    })
+    // A broken link reads "hash chain broken: ..."; a store error is itself.
+    Ok(verified?)
 }
 
 /// The event log, which must exist: an audit never creates one.
-async fn open(config: &impl Stores) -> Result<Arc<dyn EventStore>, String> {
+async fn open(config: &impl Stores) -> anyhow::Result<Arc<dyn EventStore>> {
     let config = config.stores();
     crate::event_store::open_event_store(config.existing()?)
         .await
-        .map_err(|e| format!("cannot open the event log: {e}"))
+        .context("cannot open the event log")
 }

@@ -500,7 +500,7 @@ pub async fn check(
             "every hash chain verifies",
             format!("{} events in {} streams", v.events, v.streams),
         ),
-        Err(e) => report.fail("every hash chain verifies", e),
+        Err(e) => report.fail("every hash chain verifies", cma_api::cli::error_message(&e)),
     }
     cluster.drop_database().await;
     let cluster_mode = cluster.mode;

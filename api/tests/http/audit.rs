@@ -27,14 +27,18 @@ fn parse(args: &[&str]) -> Cli {
 /// Runs `cma` with these arguments as its `main` does: an error means a
 /// non-zero exit with this message.
 async fn cma(args: &[&str]) -> Result<(), String> {
-    cma_api::cli::run(parse(args)).await
+    cma_api::cli::run(parse(args))
+        .await
+        .map_err(|e| cma_api::cli::error_message(&e))
 }
 
 /// What `cma audit quote ...` prints, and whether the quote verifies.
 async fn quote_output(args: &[&str]) -> Result<(String, bool), String> {
     match parse(args).command {
         Command::Audit(Audit::Quote { id, format, config }) => {
-            command::render_quote(&config, &id, format).await
+            command::render_quote(&config, &id, format)
+                .await
+                .map_err(|e| cma_api::cli::error_message(&e))
         }
         other => panic!("not an audit quote command: {other:?}"),
     }
@@ -43,7 +47,9 @@ async fn quote_output(args: &[&str]) -> Result<(String, bool), String> {
 /// What `cma audit verify ...` covered.
 async fn verify_output(args: &[&str]) -> Result<Verified, String> {
     match parse(args).command {
-        Command::Audit(Audit::Verify { from, config }) => command::verify(&config, from).await,
+        Command::Audit(Audit::Verify { from, config }) => command::verify(&config, from)
+            .await
+            .map_err(|e| cma_api::cli::error_message(&e)),
         other => panic!("not an audit verify command: {other:?}"),
     }
 }

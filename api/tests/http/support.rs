@@ -36,7 +36,7 @@ pub struct Server {
     seen: AtomicU64,
     dir: Arc<TempDir>,
     stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<Result<(), String>>>,
+    task: Option<JoinHandle<anyhow::Result<()>>>,
 }
 
 /// Options a test may change.
@@ -204,7 +204,7 @@ impl Server {
         }
         if let Some(task) = self.task.take() {
             let outcome = task.await.expect("server task");
-            assert_eq!(outcome, Ok(()));
+            assert!(outcome.is_ok(), "{outcome:?}");
         }
     }
 
