@@ -2,10 +2,7 @@
 //! to clients and the organiser of calendar entries.
 
 use crate::fixtures::{Env, Running, at, parse};
-use cma_domain::access::{ClientPortal, Sections};
-use cma_domain::diary::{Diary, DiaryCommand};
 use cma_domain::ids::AppointmentId;
-use cma_domain::schedule::Schedule;
 use cma_domain::team::{Team, TeamCommand};
 use cma_testkit::smtp::Smtp;
 
@@ -28,21 +25,7 @@ async fn emails_to_a_client_answer_to_the_changed_contact_address() {
     .await;
     env.invite(&seed).await;
     let appointment = AppointmentId::new();
-    env.run::<Diary>(
-        seed.team.0,
-        seed.owner,
-        DiaryCommand::Book {
-            appointment,
-            portal: ClientPortal {
-                client: seed.client,
-                enabled: true,
-                sections: Sections::ALL,
-            },
-            starts_at: at("2026-12-07T10:00:00Z"),
-            schedule: Schedule::default(),
-        },
-    )
-    .await;
+    env.book(&seed, appointment, "2026-12-07T10:00:00Z").await;
     let smtp = Smtp::start();
     let worker = Running::sending_to(&env, &smtp);
     // The invite and the booking to Ann, the booking to Bob.

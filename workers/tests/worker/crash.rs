@@ -1,7 +1,7 @@
 //! The worker dies in the middle of a batch and starts again: every email
 //! arrives, none twice.
 
-use crate::fixtures::{Env, at, config, open_sqlite, start_process};
+use crate::fixtures::{config, invited, open_sqlite, start_process};
 use cma_store::Clock;
 use cma_testkit::smtp::Smtp;
 use cma_workers::email::{TransportSettings, list_emails};
@@ -9,9 +9,7 @@ use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_worker_killed_mid_batch_and_restarted_sends_each_email_once() {
-    let env = Env::sqlite(at("2026-12-04T12:00:00Z")).await;
-    let seed = env.seed(5).await;
-    env.invite(&seed).await;
+    let (env, seed) = invited("2026-12-04T12:00:00Z", 5).await;
     env.client_upload(&seed).await;
     // 1 invite + 6 staff emails; the third conversation hangs before DATA.
     let smtp = Smtp::start();

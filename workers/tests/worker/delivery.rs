@@ -1,7 +1,7 @@
 //! How the sender hands messages over: several conversations at once, and
 //! a mail server that stops answering costs one attempt, not the sender.
 
-use crate::fixtures::{Env, Running, at, config};
+use crate::fixtures::{Running, assert_pending_after, config, invited};
 use cma_store::Clock;
 use cma_testkit::smtp::Smtp;
 use cma_workers::email::{TransportSettings, list_emails};
@@ -10,9 +10,7 @@ use std::time::Duration;
 
 #[tokio::test]
 async fn several_conversations_run_at_once() {
-    let env = Env::sqlite(at("2026-12-04T12:00:00Z")).await;
-    let seed = env.seed(5).await;
-    env.invite(&seed).await;
+    let (env, seed) = invited("2026-12-04T12:00:00Z", 5).await;
     env.client_upload(&seed).await;
     // 1 invite + 6 staff emails, each held for half a second before DATA.
     let smtp = Smtp::start();
@@ -33,9 +31,7 @@ async fn several_conversations_run_at_once() {
 
 #[tokio::test]
 async fn a_server_that_stops_answering_costs_an_attempt_within_the_deadline() {
-    let env = Env::sqlite(at("2026-12-04T12:00:00Z")).await;
-    let seed = env.seed(0).await;
-    env.invite(&seed).await;
+    let (env, seed) = invited("2026-12-04T12:00:00Z", 0).await;
     // Takes connections and never says a word (not even the greeting).
     let silent = TcpListener::bind("127.0.0.1:0").expect("loopback port");
     let url = format!(
@@ -60,13 +56,5 @@ async fn a_server_that_stops_answering_costs_an_attempt_within_the_deadline() {
     worker.stop().await;
     drop(silent);
 
-    assert_eq!(listed[0].state, "pending", "{listed:?}");
-    assert!(
-        listed[0]
-            .last_error
-            .as_deref()
-            .is_some_and(|e| e.contains("did not finish within 1 s")),
-        "{:?}",
-        listed[0].last_error
-    );
+    assert_pending_after(&listed[0], "did not finish within 1 s");
 }

@@ -1,17 +1,14 @@
 //! Every email of docs/product.md §9.1 through a real SMTP server: who gets it, what
 //! it says, its attachment, and that its link works.
 
-use crate::fixtures::{Env, PUBLIC_URL, Running, at, config, parse};
-use cma_domain::access::{By, ClientPortal, Sections};
-use cma_domain::conversation::{Conversation, ConversationCommand};
+use crate::fixtures::{Env, PUBLIC_URL, Running, at, config, invited, parse};
+use cma_domain::access::By;
 use cma_domain::credentials::{Credentials, CredentialsCommand, TokenPurpose, token_sha256};
 use cma_domain::diary::{Diary, DiaryCommand};
 use cma_domain::file::{FileCommand, StoredFile};
-use cma_domain::ids::{AppointmentId, FileId, LineId, MessageId, QuoteId, SessionId};
+use cma_domain::ids::{AppointmentId, FileId, LineId, SessionId};
 use cma_domain::quote::signature::tiny_png;
 use cma_domain::quote::{Acceptance, Quote, QuoteCommand, QuoteLine};
-use cma_domain::schedule::Schedule;
-use cma_domain::testing::fixtures::gbp;
 use cma_store::Clock;
 use cma_testkit::smtp::Smtp;
 use cma_workers::email::{TransportSettings, list_emails};
@@ -88,29 +85,13 @@ async fn the_invite_follows_the_team_template_and_its_link_sets_the_password() {
 
 #[tokio::test]
 async fn booking_and_cancelling_email_both_sides_with_a_calendar_entry() {
-    let env = Env::sqlite(at("2026-12-04T12:00:00Z")).await;
-    let seed = env.seed(1).await;
-    env.invite(&seed).await;
+    let (env, seed) = invited("2026-12-04T12:00:00Z", 1).await;
     let smtp = Smtp::start();
     let worker = Running::sending_to(&env, &smtp);
     smtp.wait_for(1).await;
     let appointment = AppointmentId::new();
-    let portal = ClientPortal {
-        client: seed.client,
-        enabled: true,
-        sections: Sections::ALL,
-    };
-    env.run::<Diary>(
-        seed.team.0,
-        seed.owner,
-        DiaryCommand::Book {
-            appointment,
-            portal,
-            starts_at: at("2026-12-07T10:00:00Z"),
-            schedule: Schedule::default(),
-        },
-    )
-    .await;
+    let portal = seed.portal();
+    env.book(&seed, appointment, "2026-12-07T10:00:00Z").await;
     let got = smtp.wait_for(1 + 3).await;
     env.run::<Diary>(
         seed.team.0,
@@ -183,15 +164,8 @@ async fn booking_and_cancelling_email_both_sides_with_a_calendar_entry() {
 
 #[tokio::test]
 async fn acceptance_uploads_and_messages_reach_the_other_side_in_the_outbox_folder() {
-    let env = Env::sqlite(at("2026-12-04T12:00:00Z")).await;
-    let seed = env.seed(0).await;
-    env.invite(&seed).await;
-    let portal = ClientPortal {
-        client: seed.client,
-        enabled: true,
-        sections: Sections::ALL,
-    };
-    let quote = QuoteId::new();
+    let (env, seed) = invited("2026-12-04T12:00:00Z", 0).await;
+    let portal = seed.portal();
     let boiler = LineId::new();
     let filter = LineId::new();
     let line = |id, description: &str, price: &str, optional| QuoteLine {
@@ -203,33 +177,11 @@ async fn acceptance_uploads_and_messages_reach_the_other_side_in_the_outbox_fold
         optional,
         selected: true,
     };
-    env.run::<Quote>(
-        quote.0,
-        seed.owner,
-        QuoteCommand::Draft {
-            quote,
-            team: seed.team,
-            client: seed.client,
-            by: seed.owner,
-            title: "New boiler".to_owned(),
-            currency: gbp(),
-            expires_on: None,
-            lines: vec![
-                line(boiler, "Boiler", "1200.00", false),
-                line(filter, "Filter", "95.50", true),
-            ],
-        },
-    )
-    .await;
-    env.run::<Quote>(
-        quote.0,
-        seed.owner,
-        QuoteCommand::Send {
-            team: seed.team,
-            by: seed.owner,
-        },
-    )
-    .await;
+    let lines = vec![
+        line(boiler, "Boiler", "1200.00", false),
+        line(filter, "Filter", "95.50", true),
+    ];
+    let quote = env.sent_quote(&seed, "New boiler", None, lines).await;
     let london = jiff::tz::TimeZone::get("Europe/London").expect("zone");
     env.run::<Quote>(
         quote.0,
@@ -278,29 +230,10 @@ async fn acceptance_uploads_and_messages_reach_the_other_side_in_the_outbox_fold
     )
     .await;
     for text in ["Is Tuesday fine?", "Or Wednesday?"] {
-        env.run::<Conversation>(
-            seed.client.0,
-            seed.owner,
-            ConversationCommand::Post {
-                message: MessageId::new(),
-                client: seed.client,
-                by: By::Client(portal),
-                text: text.to_owned(),
-            },
-        )
-        .await;
+        env.post_message(&seed, By::Client(portal), text).await;
     }
-    env.run::<Conversation>(
-        seed.client.0,
-        seed.owner,
-        ConversationCommand::Post {
-            message: MessageId::new(),
-            client: seed.client,
-            by: By::Staff(seed.owner),
-            text: "Tuesday it is".to_owned(),
-        },
-    )
-    .await;
+    env.post_message(&seed, By::Staff(seed.owner), "Tuesday it is")
+        .await;
 
     let worker = Running::start(
         &env,

@@ -3,21 +3,28 @@
 
 use cma_domain::access::{By, ClientPortal, Sections};
 use cma_domain::client::{Client, ClientCommand};
+use cma_domain::conversation::{Conversation, ConversationCommand};
 use cma_domain::credentials::{
     Credentials, CredentialsCommand, TokenPurpose, link_token, token_sha256,
 };
-use cma_domain::diary::{Diary, DiaryEvent};
+use cma_domain::diary::{Diary, DiaryCommand, DiaryEvent};
 use cma_domain::file::{FileCommand, StoredFile};
-use cma_domain::ids::{AppointmentId, ClientId, FileId, StaffId, TeamId};
+use cma_domain::ids::{
+    AppointmentId, ClientId, FileId, LineId, MessageId, QuoteId, StaffId, TeamId,
+};
+use cma_domain::quote::{Quote, QuoteCommand, QuoteLine};
+use cma_domain::schedule::Schedule;
 use cma_domain::team::{StaffMember, Team, TeamCommand};
 pub use cma_domain::testing::fixtures::at;
+use cma_domain::testing::fixtures::gbp;
 use cma_domain::{Aggregate, Timestamp};
 use cma_store::postgres::PgStore;
 use cma_store::sqlite::SqliteStore;
 use cma_store::{Clock, CommandContext, EventStore, Service};
 use cma_testkit::smtp::Smtp;
-use cma_workers::email::{RetryPolicy, TransportSettings};
+use cma_workers::email::{EmailSummary, RetryPolicy, TransportSettings};
 use cma_workers::{ReadDb, WorkerConfig, run_worker};
+use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::path::PathBuf;
@@ -42,6 +49,17 @@ pub struct Seed {
     pub team: TeamId,
     pub owner: StaffId,
     pub client: ClientId,
+}
+
+impl Seed {
+    /// The client's portal, open with every section on.
+    pub fn portal(&self) -> ClientPortal {
+        ClientPortal {
+            client: self.client,
+            enabled: true,
+            sections: Sections::ALL,
+        }
+    }
 }
 
 impl Env {
@@ -202,28 +220,115 @@ impl Env {
 
     /// Ann uploads a file through the portal: an email to every staff member.
     pub async fn client_upload(&self, seed: &Seed) {
-        let portal = ClientPortal {
-            client: seed.client,
-            enabled: true,
-            sections: Sections::ALL,
+        self.upload(seed, By::Client(seed.portal()), "plan.pdf")
+            .await;
+    }
+
+    /// The seed's client books the slot starting at `starts_at` of the
+    /// default schedule.
+    pub async fn book(&self, seed: &Seed, appointment: AppointmentId, starts_at: &str) {
+        let book = DiaryCommand::Book {
+            appointment,
+            portal: seed.portal(),
+            starts_at: at(starts_at),
+            schedule: Schedule::default(),
         };
+        self.run::<Diary>(seed.team.0, seed.owner, book).await;
+    }
+
+    /// The team's diary as its events leave it.
+    pub async fn diary(&self, team: TeamId) -> Diary {
+        let loaded = self.service.load::<Diary>(team.0).await;
+        loaded.expect("diary").state
+    }
+
+    /// A PDF of 10 bytes named `name`, uploaded for the seed's client `by`
+    /// a staff member or the client.
+    pub async fn upload(&self, seed: &Seed, by: By, name: &str) {
         let file = FileId::new();
-        self.run::<StoredFile>(
-            file.0,
-            seed.owner,
-            FileCommand::Upload {
-                file,
-                client: seed.client,
-                by: By::Client(portal),
-                name: "plan.pdf".to_owned(),
-                content_type: "application/pdf".to_owned(),
-                size: 10,
-                max_size: 1024,
-                sha256: "0".repeat(64),
-                storage_key: "k".to_owned(),
-            },
-        )
-        .await;
+        let upload = FileCommand::Upload {
+            file,
+            client: seed.client,
+            by,
+            name: name.to_owned(),
+            content_type: "application/pdf".to_owned(),
+            size: 10,
+            max_size: 1024,
+            sha256: "0".repeat(64),
+            storage_key: "k".to_owned(),
+        };
+        self.run::<StoredFile>(file.0, seed.owner, upload).await;
+    }
+
+    /// The owner drafts the quote `title` in GBP for the seed's client,
+    /// expiring on `expires_on` if that is some day, and sends it: its id.
+    pub async fn sent_quote(
+        &self,
+        seed: &Seed,
+        title: &str,
+        expires_on: Option<jiff::civil::Date>,
+        lines: Vec<QuoteLine>,
+    ) -> QuoteId {
+        let quote = QuoteId::new();
+        let draft = QuoteCommand::Draft {
+            quote,
+            team: seed.team,
+            client: seed.client,
+            by: seed.owner,
+            title: title.to_owned(),
+            currency: gbp(),
+            expires_on,
+            lines,
+        };
+        self.run::<Quote>(quote.0, seed.owner, draft).await;
+        let send = QuoteCommand::Send {
+            team: seed.team,
+            by: seed.owner,
+        };
+        self.run::<Quote>(quote.0, seed.owner, send).await;
+        quote
+    }
+
+    /// A message on the seed's client's thread, `by` a staff member or the client.
+    pub async fn post_message(&self, seed: &Seed, by: By, text: &str) {
+        let post = ConversationCommand::Post {
+            message: MessageId::new(),
+            client: seed.client,
+            by,
+            text: text.to_owned(),
+        };
+        self.run::<Conversation>(seed.client.0, seed.owner, post)
+            .await;
+    }
+}
+
+/// A business on SQLite at `now` with `extra_staff` staff members besides
+/// its owner, and its client invited to the portal.
+pub async fn invited(now: &str, extra_staff: usize) -> (Env, Seed) {
+    let env = Env::sqlite(at(now)).await;
+    let seed = env.seed(extra_staff).await;
+    env.invite(&seed).await;
+    (env, seed)
+}
+
+/// Asserts that `email` waits to be sent again after an error that says `error`.
+pub fn assert_pending_after(email: &EmailSummary, error: &str) {
+    assert_eq!(email.state, "pending", "{email:?}");
+    let said = email.last_error.as_deref().unwrap_or_default();
+    assert!(said.contains(error), "{:?}", email.last_error);
+}
+
+/// A required quote line: one of `description` at `unit_price`, taxed at
+/// `tax_rate` percent.
+pub fn required_line(description: &str, unit_price: i64, tax_rate: i64) -> QuoteLine {
+    QuoteLine {
+        id: LineId::new(),
+        description: description.to_owned(),
+        quantity: Decimal::ONE,
+        unit_price: Decimal::from(unit_price),
+        tax_rate: Decimal::from(tax_rate),
+        optional: false,
+        selected: true,
     }
 }
 

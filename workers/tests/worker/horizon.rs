@@ -1,7 +1,7 @@
 //! A worker started for the first time on a log with history: emails whose
 //! events are beyond the horizon are listed as not sent, and never sent.
 
-use crate::fixtures::{Env, Running, at, config, parse};
+use crate::fixtures::{Running, at, config, invited, parse};
 use cma_store::Clock;
 use cma_testkit::smtp::Smtp;
 use cma_workers::email::{BEYOND_HORIZON, TransportSettings, list_emails};
@@ -10,9 +10,7 @@ use std::time::Duration;
 #[tokio::test]
 async fn a_first_start_sends_only_what_is_within_the_horizon() {
     // Three days ago: an invite (its link still valid) and an upload.
-    let mut env = Env::sqlite(at("2026-12-01T12:00:00Z")).await;
-    let seed = env.seed(1).await;
-    env.invite(&seed).await;
+    let (mut env, seed) = invited("2026-12-01T12:00:00Z", 1).await;
     env.client_upload(&seed).await;
     // Today, an hour before the worker first starts: another upload.
     env.now = at("2026-12-04T11:00:00Z");

@@ -2,14 +2,13 @@
 //! invoice issued, a file shared by staff, grouped within the quiet period,
 //! only for sections that are on and portals that are theirs.
 
-use crate::fixtures::{Env, PUBLIC_URL, Running, Seed, at, config, parse};
+use crate::fixtures::{
+    Env, PUBLIC_URL, Parsed, Running, Seed, at, config, invited, parse, required_line,
+};
 use cma_domain::access::{By, Sections};
 use cma_domain::client::{Client, ClientCommand};
-use cma_domain::conversation::{Conversation, ConversationCommand};
-use cma_domain::file::{FileCommand, StoredFile};
-use cma_domain::ids::{FileId, InvoiceId, LineId, MessageId, PaymentId, QuoteId};
+use cma_domain::ids::{InvoiceId, PaymentId, QuoteId};
 use cma_domain::invoice::{Invoice, InvoiceCommand, LineInput};
-use cma_domain::quote::{Quote, QuoteCommand, QuoteLine};
 use cma_domain::testing::fixtures::gbp;
 use cma_store::Clock;
 use cma_testkit::smtp::Smtp;
@@ -18,40 +17,16 @@ use rust_decimal::Decimal;
 use std::time::Duration;
 
 async fn send_quote(env: &Env, seed: &Seed) -> QuoteId {
-    let quote = QuoteId::new();
-    env.run::<Quote>(
-        quote.0,
-        seed.owner,
-        QuoteCommand::Draft {
-            quote,
-            team: seed.team,
-            client: seed.client,
-            by: seed.owner,
-            title: "New boiler".to_owned(),
-            currency: gbp(),
-            expires_on: None,
-            lines: vec![QuoteLine {
-                id: LineId::new(),
-                description: "Boiler".to_owned(),
-                quantity: Decimal::ONE,
-                unit_price: Decimal::from(1200),
-                tax_rate: Decimal::from(20),
-                optional: false,
-                selected: true,
-            }],
-        },
-    )
-    .await;
-    env.run::<Quote>(
-        quote.0,
-        seed.owner,
-        QuoteCommand::Send {
-            team: seed.team,
-            by: seed.owner,
-        },
-    )
-    .await;
-    quote
+    let boiler = vec![required_line("Boiler", 1200, 20)];
+    env.sent_quote(seed, "New boiler", None, boiler).await
+}
+
+/// `mail` tells of the quote sent by [`send_quote`] and links to it.
+fn assert_quote_notice(mail: &Parsed, quote: QuoteId) {
+    let subject = mail.header("Subject");
+    assert_eq!(subject, "New quote from Pipe & Co: New boiler");
+    let link = format!("{PUBLIC_URL}/portal/quotes/{quote}");
+    assert!(mail.text.contains(&link), "{link} missing:\n{}", mail.text);
 }
 
 async fn issue_invoice(env: &Env, seed: &Seed) -> InvoiceId {
@@ -79,23 +54,8 @@ async fn issue_invoice(env: &Env, seed: &Seed) -> InvoiceId {
 }
 
 async fn share_file(env: &Env, seed: &Seed) {
-    let file = FileId::new();
-    env.run::<StoredFile>(
-        file.0,
-        seed.owner,
-        FileCommand::Upload {
-            file,
-            client: seed.client,
-            by: By::Staff(seed.owner),
-            name: "warranty.pdf".to_owned(),
-            content_type: "application/pdf".to_owned(),
-            size: 10,
-            max_size: 1024,
-            sha256: "0".repeat(64),
-            storage_key: "k".to_owned(),
-        },
-    )
-    .await;
+    env.upload(seed, By::Staff(seed.owner), "warranty.pdf")
+        .await;
 }
 
 async fn change_access(env: &Env, seed: &Seed, enabled: Option<bool>, sections: Option<Sections>) {
@@ -130,6 +90,17 @@ async fn received(env: &Env, quiet: Duration, n: usize) -> Vec<cma_testkit::smtp
     received_at(env, env.now, quiet, n).await
 }
 
+/// How many emails a worker whose clock starts at `now` sends in 3 s.
+async fn sent_in_three_seconds(env: &Env, now: cma_domain::Timestamp, quiet: Duration) -> usize {
+    let smtp = Smtp::start();
+    let mut settings = config(TransportSettings::smtp(smtp.url()));
+    settings.email.quiet_period = quiet;
+    let worker = Running::start(env, settings, Clock::starting_at(now));
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    worker.stop().await;
+    smtp.received().len()
+}
+
 /// The same with the worker's clock starting at `now`.
 async fn received_at(
     env: &Env,
@@ -152,9 +123,7 @@ async fn received_at(
 
 #[tokio::test]
 async fn a_quote_an_invoice_and_a_shared_file_within_the_quiet_period_make_one_email() {
-    let env = Env::sqlite(at("2026-12-04T12:00:00Z")).await;
-    let seed = env.seed(0).await;
-    env.invite(&seed).await;
+    let (env, seed) = invited("2026-12-04T12:00:00Z", 0).await;
     let quote = send_quote(&env, &seed).await;
     let invoice = issue_invoice(&env, &seed).await;
     share_file(&env, &seed).await;
@@ -193,20 +162,10 @@ async fn a_quote_an_invoice_and_a_shared_file_within_the_quiet_period_make_one_e
 
 #[tokio::test]
 async fn each_kind_alone_names_the_business_and_links_to_its_page() {
-    let env = Env::sqlite(at("2026-12-04T12:00:00Z")).await;
-    let seed = env.seed(0).await;
-    env.invite(&seed).await;
+    let (env, seed) = invited("2026-12-04T12:00:00Z", 0).await;
     let quote = send_quote(&env, &seed).await;
     let got = received(&env, Duration::from_millis(300), 2).await;
-    let mail = parse(&got[1].data);
-    assert_eq!(
-        mail.header("Subject"),
-        "New quote from Pipe & Co: New boiler"
-    );
-    assert!(
-        mail.text
-            .contains(&format!("{PUBLIC_URL}/portal/quotes/{quote}"))
-    );
+    assert_quote_notice(&parse(&got[1].data), quote);
 }
 
 #[tokio::test]
@@ -216,22 +175,11 @@ async fn nothing_for_a_section_that_is_off_a_suspended_portal_or_a_client_not_in
     let seed = env.seed(0).await;
     send_quote(&env, &seed).await;
     share_file(&env, &seed).await;
-    let smtp = Smtp::start();
-    let mut settings = config(TransportSettings::smtp(smtp.url()));
-    settings.email.quiet_period = Duration::from_millis(300);
-    let worker = Running::start(&env, settings, Clock::starting_at(env.now));
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    worker.stop().await;
-    assert_eq!(
-        smtp.received().len(),
-        0,
-        "a client not invited hears nothing"
-    );
+    let sent = sent_in_three_seconds(&env, env.now, Duration::from_millis(300)).await;
+    assert_eq!(sent, 0, "a client not invited hears nothing");
 
     // Quotes off: the invoice is emailed, the quote is not.
-    let env = Env::sqlite(at("2026-12-04T12:00:00Z")).await;
-    let seed = env.seed(0).await;
-    env.invite(&seed).await;
+    let (env, seed) = invited("2026-12-04T12:00:00Z", 0).await;
     change_access(
         &env,
         &seed,
@@ -249,9 +197,7 @@ async fn nothing_for_a_section_that_is_off_a_suspended_portal_or_a_client_not_in
     assert_eq!(mail.header("Subject"), "Invoice INV-0007 from Pipe & Co");
 
     // Suspended: nothing after the invite.
-    let env = Env::sqlite(at("2026-12-04T12:00:00Z")).await;
-    let seed = env.seed(0).await;
-    env.invite(&seed).await;
+    let (env, seed) = invited("2026-12-04T12:00:00Z", 0).await;
     change_access(&env, &seed, Some(false), None).await;
     send_quote(&env, &seed).await;
     issue_invoice(&env, &seed).await;
@@ -266,25 +212,15 @@ async fn nothing_for_a_section_that_is_off_a_suspended_portal_or_a_client_not_in
 
 #[tokio::test]
 async fn a_client_who_turned_notifications_off_gets_no_update_but_still_gets_messages() {
-    let env = Env::sqlite(at("2026-12-04T12:00:00Z")).await;
-    let seed = env.seed(0).await;
-    env.invite(&seed).await;
+    let (env, seed) = invited("2026-12-04T12:00:00Z", 0).await;
     notifications(&env, &seed, false).await;
     send_quote(&env, &seed).await;
     share_file(&env, &seed).await;
     issue_invoice(&env, &seed).await;
     // Messages are not portal updates: the client still hears of them.
-    env.run::<Conversation>(
-        seed.client.0,
-        seed.owner,
-        ConversationCommand::Post {
-            message: MessageId::new(),
-            client: seed.client,
-            by: By::Staff(seed.owner),
-            text: "We have sent the quote".to_owned(),
-        },
-    )
-    .await;
+    let staff = By::Staff(seed.owner);
+    env.post_message(&seed, staff, "We have sent the quote")
+        .await;
     let got = received(&env, Duration::from_millis(300), 2).await;
     let subjects: Vec<String> = got
         .iter()
@@ -298,15 +234,7 @@ async fn a_client_who_turned_notifications_off_gets_no_update_but_still_gets_mes
     notifications(&env, &seed, true).await;
     let quote = send_quote(&env, &seed).await;
     let got = received(&env, Duration::from_millis(300), 1).await;
-    let mail = parse(&got[0].data);
-    assert_eq!(
-        mail.header("Subject"),
-        "New quote from Pipe & Co: New boiler"
-    );
-    assert!(
-        mail.text
-            .contains(&format!("{PUBLIC_URL}/portal/quotes/{quote}"))
-    );
+    assert_quote_notice(&parse(&got[0].data), quote);
 }
 
 async fn overdue_events(env: &Env, invoice: InvoiceId) -> usize {
@@ -323,9 +251,7 @@ async fn overdue_events(env: &Env, invoice: InvoiceId) -> usize {
 async fn an_invoice_past_its_due_day_brings_one_overdue_notice_across_restarts() {
     // Issued on the morning of its due day, 31 December (London: the day
     // ends at midnight UTC).
-    let env = Env::sqlite(at("2026-12-31T10:00:00Z")).await;
-    let seed = env.seed(0).await;
-    env.invite(&seed).await;
+    let (env, seed) = invited("2026-12-31T10:00:00Z", 0).await;
     let invoice = issue_invoice(&env, &seed).await;
     let quiet = Duration::from_millis(300);
     // The invite and the invoice; nothing overdue on the due day itself.
@@ -360,27 +286,16 @@ async fn an_invoice_past_its_due_day_brings_one_overdue_notice_across_restarts()
     assert!(events.state.overdue_at.is_some());
 
     // A restarted worker days later records and sends nothing more.
-    let smtp = Smtp::start();
-    let mut settings = config(TransportSettings::smtp(smtp.url()));
-    settings.email.quiet_period = quiet;
     let head = env.store.head().await.expect("head");
-    let worker = Running::start(
-        &env,
-        settings,
-        Clock::starting_at(at("2027-01-03T09:00:00Z")),
-    );
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    worker.stop().await;
-    assert_eq!(smtp.received().len(), 0, "one notice per invoice");
+    let sent = sent_in_three_seconds(&env, at("2027-01-03T09:00:00Z"), quiet).await;
+    assert_eq!(sent, 0, "one notice per invoice");
     assert_eq!(env.store.head().await.expect("head"), head);
 }
 
 #[tokio::test]
 async fn no_overdue_notice_when_paid_invoices_are_off_or_notifications_are_off() {
     for case in ["paid", "invoices off", "notifications off"] {
-        let env = Env::sqlite(at("2026-12-31T10:00:00Z")).await;
-        let seed = env.seed(0).await;
-        env.invite(&seed).await;
+        let (env, seed) = invited("2026-12-31T10:00:00Z", 0).await;
         let invoice = issue_invoice(&env, &seed).await;
         match case {
             "paid" => {

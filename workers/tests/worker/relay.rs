@@ -6,7 +6,7 @@
 //! These tests never skip: when openssl or dkimpy cannot be had they fail,
 //! saying why.
 
-use crate::fixtures::{Env, Running, at, config, parse};
+use crate::fixtures::{Running, config, invited, parse};
 use cma_store::Clock;
 use cma_testkit::smtp::{Secured, Smtp};
 use cma_workers::email::{Dkim, SmtpSettings, TransportSettings, list_emails};
@@ -59,9 +59,7 @@ async fn signed_emails_pass_an_independent_dkim_verifier() {
     );
     std::fs::write(dir.path().join("record.txt"), &record).expect("record");
 
-    let env = Env::sqlite(at("2026-12-04T12:00:00Z")).await;
-    let seed = env.seed(0).await;
-    env.invite(&seed).await;
+    let (env, _) = invited("2026-12-04T12:00:00Z", 0).await;
     let smtp = Smtp::start();
     let mut settings = config(TransportSettings::smtp(smtp.url()));
     let pem = std::fs::read_to_string(&key).expect("key");
@@ -123,9 +121,7 @@ async fn a_relay_requiring_starttls_and_a_login_takes_the_right_password_only() 
 
     // A wrong password: nothing sent, the email pending with the server's
     // answer, retried with backoff; the worker keeps running.
-    let env = Env::sqlite(at("2026-12-04T12:00:00Z")).await;
-    let seed = env.seed(0).await;
-    env.invite(&seed).await;
+    let (env, seed) = invited("2026-12-04T12:00:00Z", 0).await;
     let worker = Running::start(
         &env,
         config(transport("wrong horse")),

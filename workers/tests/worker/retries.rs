@@ -1,6 +1,6 @@
 //! A refused email is retried with backoff and then delivered, once.
 
-use crate::fixtures::{Env, Running, at, config};
+use crate::fixtures::{Env, Running, assert_pending_after, at, config};
 use cma_store::Clock;
 use cma_testkit::smtp::Smtp;
 use cma_workers::email::{TransportSettings, list_emails};
@@ -28,15 +28,7 @@ async fn a_refused_email_is_retried_and_then_accepted() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    assert_eq!(pending[0].state, "pending");
-    assert!(
-        pending[0]
-            .last_error
-            .as_deref()
-            .is_some_and(|e| e.contains("421")),
-        "{:?}",
-        pending[0].last_error
-    );
+    assert_pending_after(&pending[0], "421");
 
     let got = smtp.wait_for(1).await;
     // give a wrongly repeated send the time to show up

@@ -1,46 +1,21 @@
 //! Timed rules: cancellation windows close, quotes expire, appointments
 //! complete — as events, once, at the instants the domain names.
 
-use crate::fixtures::{Env, Running, at, config};
-use cma_domain::access::{ClientPortal, Sections};
+use crate::fixtures::{Running, at, config, invited, required_line};
 use cma_domain::diary::{Diary, DiaryCommand, DiaryEvent, can_cancel};
-use cma_domain::ids::{AppointmentId, LineId, QuoteId};
-use cma_domain::quote::{Quote, QuoteCommand, QuoteEvent, QuoteLine, QuoteStatus};
-use cma_domain::schedule::Schedule;
-use cma_domain::testing::fixtures::gbp;
+use cma_domain::ids::AppointmentId;
+use cma_domain::quote::{Quote, QuoteEvent, QuoteStatus};
 use cma_store::Clock;
 use cma_workers::email::TransportSettings;
-use rust_decimal::Decimal;
 use std::time::Duration;
 
 #[tokio::test]
 async fn windows_close_quotes_expire_and_past_appointments_complete() {
-    let env = Env::sqlite(at("2026-12-04T12:00:00Z")).await;
-    let seed = env.seed(0).await;
-    env.invite(&seed).await;
+    let (env, seed) = invited("2026-12-04T12:00:00Z", 0).await;
     let booked = AppointmentId::new();
     let later = AppointmentId::new();
-    let portal = ClientPortal {
-        client: seed.client,
-        enabled: true,
-        sections: Sections::ALL,
-    };
-    for (appointment, starts_at) in [
-        (booked, "2026-12-07T10:00:00Z"),
-        (later, "2026-12-08T10:00:00Z"),
-    ] {
-        env.run::<Diary>(
-            seed.team.0,
-            seed.owner,
-            DiaryCommand::Book {
-                appointment,
-                portal,
-                starts_at: at(starts_at),
-                schedule: Schedule::default(),
-            },
-        )
-        .await;
-    }
+    env.book(&seed, booked, "2026-12-07T10:00:00Z").await;
+    env.book(&seed, later, "2026-12-08T10:00:00Z").await;
     let visit = AppointmentId::new();
     env.run::<Diary>(
         seed.team.0,
@@ -55,39 +30,9 @@ async fn windows_close_quotes_expire_and_past_appointments_complete() {
         },
     )
     .await;
-    let quote = QuoteId::new();
-    env.run::<Quote>(
-        quote.0,
-        seed.owner,
-        QuoteCommand::Draft {
-            quote,
-            team: seed.team,
-            client: seed.client,
-            by: seed.owner,
-            title: "Boiler".to_owned(),
-            currency: gbp(),
-            expires_on: Some(jiff::civil::date(2026, 12, 5)),
-            lines: vec![QuoteLine {
-                id: LineId::new(),
-                description: "Boiler".to_owned(),
-                quantity: Decimal::ONE,
-                unit_price: Decimal::from(100),
-                tax_rate: Decimal::ZERO,
-                optional: false,
-                selected: true,
-            }],
-        },
-    )
-    .await;
-    env.run::<Quote>(
-        quote.0,
-        seed.owner,
-        QuoteCommand::Send {
-            team: seed.team,
-            by: seed.owner,
-        },
-    )
-    .await;
+    let expires_on = Some(jiff::civil::date(2026, 12, 5));
+    let boiler = vec![required_line("Boiler", 100, 0)];
+    let quote = env.sent_quote(&seed, "Boiler", expires_on, boiler).await;
 
     // The worker wakes 1 s after the first window closes (10:00 on Sunday),
     // which is after the visit ended and after Saturday 5 December ended in London.
@@ -100,12 +45,7 @@ async fn windows_close_quotes_expire_and_past_appointments_complete() {
     );
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
-        let diary = env
-            .service
-            .load::<Diary>(seed.team.0)
-            .await
-            .expect("diary")
-            .state;
+        let diary = env.diary(seed.team).await;
         let quote = env
             .service
             .load::<Quote>(quote.0)
@@ -135,32 +75,21 @@ async fn windows_close_quotes_expire_and_past_appointments_complete() {
         .iter()
         .map(|r| r.decode().expect("decodes"))
         .collect();
-    let closed: Vec<_> = decoded
-        .iter()
-        .filter_map(|e| match e {
-            DiaryEvent::WindowClosed(w) => Some(w.appointment),
-            _ => None,
-        })
-        .collect();
-    let completed: Vec<_> = decoded
-        .iter()
-        .filter_map(|e| match e {
-            DiaryEvent::Completed(c) => Some(c.appointment),
-            _ => None,
-        })
-        .collect();
+    let (mut closed, mut completed) = (Vec::new(), Vec::new());
+    for event in &decoded {
+        match event {
+            DiaryEvent::WindowClosed(w) => closed.push(w.appointment),
+            DiaryEvent::Completed(c) => completed.push(c.appointment),
+            _ => {}
+        }
+    }
     assert_eq!(
         closed,
         [booked],
         "only the booking within 24 h closes, once"
     );
     assert_eq!(completed, [visit]);
-    let diary = env
-        .service
-        .load::<Diary>(seed.team.0)
-        .await
-        .expect("diary")
-        .state;
+    let diary = env.diary(seed.team).await;
     let later_one = diary.appointment(later).expect("booked");
     assert!(
         can_cancel(later_one, now),
