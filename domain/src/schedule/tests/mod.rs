@@ -38,6 +38,13 @@ fn local(schedule: &Schedule, slots: &[Slot]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Whether every slot of `local` starts in the default working hours, 09:00 to 17:00.
+fn in_default_hours(local: &[(String, String)]) -> bool {
+    local
+        .iter()
+        .all(|(_, t)| ("09:00".."17:00").contains(&t.as_str()))
+}
+
 mod bookable;
 mod free_slots;
 mod settings;
