@@ -20,6 +20,8 @@ mod lifecycle;
 mod lookup;
 #[path = "contract/order.rs"]
 mod order;
+#[allow(dead_code)]
+mod support;
 
 use append::{duplicate_event_ids_fail_only_their_append, empty_append, expectations, round_trip};
 use chain::chain_links;

@@ -8,13 +8,17 @@
 //! Few cases by default; more with `PROPTEST_CASES=100000 cargo test -p
 //! cma-store --test fuzz` (docs/testing.md).
 
+#[allow(dead_code)]
+mod support;
+
 use cma_domain::testing::fixtures;
 use cma_domain::{Event, EventCodec};
 use cma_store::sqlite::{SqliteStore, connect_options};
-use cma_store::{Actor, EventStore, Expected, Metadata, NewEvent, StoreError, StreamId};
+use cma_store::{Actor, EventStore, Expected, NewEvent, StoreError, StreamId};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use sqlx::sqlite::SqlitePoolOptions;
+use support::traced;
 use uuid::Uuid;
 
 /// A value SQLite can hold in any column (its columns take any type).
@@ -55,12 +59,7 @@ async fn seed(store: &SqliteStore) -> usize {
             schema_version: sample.schema_version(),
             recorded_at: fixtures::now(),
             actor: Actor::Staff(Uuid::new_v4()),
-            metadata: Metadata {
-                correlation_id: Uuid::new_v4(),
-                causation_id: Some(Uuid::new_v4()),
-                ip: Some("192.0.2.1".to_owned()),
-                user_agent: Some("Fuzz/1.0".to_owned()),
-            },
+            metadata: traced("192.0.2.1", "Fuzz/1.0"),
             payload: sample.encode(),
         };
         store

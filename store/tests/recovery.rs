@@ -4,12 +4,15 @@
 //! — after PostgreSQL terminates the writer's backend, and after the disk
 //! holding an SQLite log fills up and then has room again.
 
+#[allow(dead_code)]
+mod support;
+
 use cma_domain::Timestamp;
 use cma_store::postgres::PgStore;
 use cma_store::sqlite::SqliteStore;
 use cma_store::verify::verify_log;
 use cma_store::{
-    Actor, AppendError, Appended, EventStore, Expected, Metadata, NewEvent, StoreError, StreamId,
+    Actor, AppendError, Appended, EventStore, Expected, NewEvent, StoreError, StreamId,
 };
 use futures::FutureExt;
 use sqlx::Connection;
@@ -18,6 +21,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
+use support::{admin, untraced};
 use uuid::Uuid;
 
 const SERVER: &str = "postgres://postgres@127.0.0.1:5432";
@@ -33,12 +37,7 @@ fn event(n: usize, payload: usize) -> NewEvent {
         recorded_at: Timestamp::from_micros(1_767_225_600_000_000 + i64::try_from(n).unwrap_or(0))
             .unwrap_or(Timestamp::UNIX_EPOCH),
         actor: Actor::System,
-        metadata: Metadata {
-            correlation_id: Uuid::new_v4(),
-            causation_id: None,
-            ip: None,
-            user_agent: None,
-        },
+        metadata: untraced(),
         payload: vec![u8::try_from(n % 251).unwrap_or(0); payload],
     }
 }
@@ -108,17 +107,6 @@ async fn assert_log(store: &dyn EventStore, kept: &HashSet<Uuid>, lost: &HashSet
 }
 
 // ---------------------------------------------------------------- PostgreSQL
-
-async fn admin(statement: &str) {
-    let mut conn = sqlx::PgConnection::connect(&format!("{SERVER}/test"))
-        .await
-        .expect("the test PostgreSQL server at 127.0.0.1:5432 is reachable");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(statement.to_owned()))
-        .execute(&mut conn)
-        .await
-        .expect(statement);
-    conn.close().await.expect("close the admin connection");
-}
 
 /// Terminates every backend of `database` (as an operator, or a failover,
 /// would) and waits until they are gone.

@@ -1,10 +1,10 @@
 //! The adapters under test, each behind a factory that opens (and, after a
 //! close, reopens) the same log.
 
+use crate::support::admin;
 use cma_store::EventStore;
 use cma_store::postgres::PgStore;
 use cma_store::sqlite::SqliteStore;
-use sqlx::Connection;
 use uuid::Uuid;
 
 pub trait Backend: Sync {
@@ -37,9 +37,6 @@ impl Backend for Sqlite {
     }
 }
 
-/// The test server; the suite fails, never skips, when it is unreachable.
-const POSTGRES_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
-
 /// An event log in a database of its own on the test PostgreSQL server.
 pub struct Postgres {
     name: String,
@@ -59,17 +56,6 @@ impl Postgres {
         ))
         .await;
     }
-}
-
-async fn admin(statement: &str) {
-    let mut conn = sqlx::PgConnection::connect(POSTGRES_ADMIN_URL)
-        .await
-        .expect("the test PostgreSQL server at 127.0.0.1:5432 is reachable");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(statement.to_owned()))
-        .execute(&mut conn)
-        .await
-        .expect(statement);
-    conn.close().await.expect("close the admin connection");
 }
 
 impl Backend for Postgres {

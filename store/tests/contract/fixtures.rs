@@ -1,7 +1,8 @@
 //! Events to append and helpers to read back only what one test wrote.
 
+use crate::support::{traced, untraced};
 use cma_domain::Timestamp;
-use cma_store::{Actor, EventStore, Metadata, NewEvent, Position, Recorded, StreamId};
+use cma_store::{Actor, EventStore, NewEvent, Position, Recorded, StreamId};
 use uuid::Uuid;
 
 /// The streams of one test: a category of its own, so a test sharing its
@@ -53,12 +54,7 @@ pub fn event(n: u32) -> NewEvent {
         recorded_at: Timestamp::from_micros(1_767_225_600_123_456 + i64::from(n))
             .expect("a time in range"),
         actor: Actor::Staff(Uuid::new_v4()),
-        metadata: Metadata {
-            correlation_id: Uuid::new_v4(),
-            causation_id: Some(Uuid::new_v4()),
-            ip: Some("203.0.113.7".to_owned()),
-            user_agent: Some("Mozilla/5.0 (contract) ünïcødé".to_owned()),
-        },
+        metadata: traced("203.0.113.7", "Mozilla/5.0 (contract) ünïcødé"),
         payload: [b"payload-".as_slice(), &n.to_be_bytes(), &[0, 255, 10]].concat(),
     }
 }
@@ -71,12 +67,7 @@ pub fn bare_event() -> NewEvent {
         schema_version: 1,
         recorded_at: Timestamp::UNIX_EPOCH,
         actor: Actor::System,
-        metadata: Metadata {
-            correlation_id: Uuid::new_v4(),
-            causation_id: None,
-            ip: None,
-            user_agent: None,
-        },
+        metadata: untraced(),
         payload: Vec::new(),
     }
 }
