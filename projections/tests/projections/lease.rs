@@ -2,7 +2,7 @@
 //! over within seconds when it dies.
 
 use crate::support::{self, history};
-use cma_projections::{Projections, ReadDb, RunnerConfig};
+use cma_projections::{ReadDb, RunnerConfig};
 use std::time::{Duration, Instant};
 
 fn config() -> RunnerConfig {
@@ -32,24 +32,14 @@ async fn one_runner_is_active_and_a_standby_takes_over_when_it_dies() {
     let other_db = ReadDb::connect_postgres(&pg.database.url)
         .await
         .expect("second connection");
-    let first = Projections::start(
-        pg.db.clone(),
-        pg.store.clone(),
-        cma_projections::views::all(),
-        config(),
-    );
+    let first = support::start_all(&pg.db, &pg.store, config());
     wait_until(
         "the first runner taking every lease",
         Duration::from_secs(10),
         || first.all_active(),
     )
     .await;
-    let second = Projections::start(
-        other_db.clone(),
-        pg.store.clone(),
-        cma_projections::views::all(),
-        config(),
-    );
+    let second = support::start_all(&other_db, &pg.store, config());
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert!(
         !second.any_active(),
@@ -97,12 +87,7 @@ async fn projectors_catch_up_and_follow_on_postgres() {
         history::generate((0..120u8).map(|i| (i, i.wrapping_mul(7), i.wrapping_mul(13)))),
     )
     .await;
-    let running = Projections::start(
-        pg.db.clone(),
-        pg.store.clone(),
-        cma_projections::views::all(),
-        config(),
-    );
+    let running = support::start_all(&pg.db, &pg.store, config());
     support::caught_up(&pg.db, &pg.store).await;
     support::append(&pg.store, history::generate((0..60u8).map(|i| (i, i, i)))).await;
     support::caught_up(&pg.db, &pg.store).await;

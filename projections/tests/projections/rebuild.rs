@@ -3,7 +3,7 @@
 
 use crate::support::{self, history};
 use cma_projections::rebuild::{Rebuilt, Silent, rebuild};
-use cma_projections::{ProjectionError, Projections, ReadDb, RunnerConfig};
+use cma_projections::{ProjectionError, ReadDb, RunnerConfig};
 use cma_store::EventStore;
 use proptest::prelude::*;
 use std::sync::Arc;
@@ -24,12 +24,7 @@ async fn rebuild_all(db: &ReadDb, store: &Arc<dyn EventStore>) -> Result<Rebuilt
 
 async fn rebuild_equals_live(ops: Vec<history::Op>, batch_size: usize) {
     let s = support::sqlite().await;
-    let running = Projections::start(
-        s.db.clone(),
-        s.store.clone(),
-        cma_projections::views::all(),
-        live(batch_size),
-    );
+    let running = support::start_all(&s.db, &s.store, live(batch_size));
     let history = history::generate(ops);
     let half = history.len() / 2;
     let mut history = history.into_iter();
@@ -69,12 +64,7 @@ async fn rebuild_on_postgres_equals_live_and_swaps_while_reads_go_on() {
         })
         .collect();
     support::append(&pg.store, history::generate(ops)).await;
-    let running = Projections::start(
-        pg.db.clone(),
-        pg.store.clone(),
-        cma_projections::views::all(),
-        live(64),
-    );
+    let running = support::start_all(&pg.db, &pg.store, live(64));
     support::caught_up(&pg.db, &pg.store).await;
     let projected = support::dump(&pg.db).await;
 

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use cma_projections::tx::Tx;
 use cma_projections::views::MessagesView;
 use cma_projections::{ProjectionError, Projections, Projector, ReadDb, RunnerConfig, TableNames};
-use cma_store::Recorded;
+use cma_store::{EventStore, Recorded};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -37,24 +37,23 @@ fn posted(history: &history::History) -> i64 {
         .count() as i64
 }
 
+/// Appends a [`chatty`] history of `n`: how many messages it posts.
+async fn chat(store: &Arc<dyn EventStore>, n: u8) -> i64 {
+    let history = chatty(n);
+    let messages = posted(&history);
+    support::append(store, history).await;
+    messages
+}
+
 #[tokio::test]
 async fn projectors_catch_up_then_follow_new_events() {
     let s = support::sqlite().await;
-    let first = chatty(20);
-    let expected_first = posted(&first);
-    support::append(&s.store, first).await;
-    let running = Projections::start(
-        s.db.clone(),
-        s.store.clone(),
-        cma_projections::views::all(),
-        quick(),
-    );
+    let expected_first = chat(&s.store, 20).await;
+    let running = support::start_all(&s.db, &s.store, quick());
     support::caught_up(&s.db, &s.store).await;
     assert_eq!(message_count(&s.db).await, expected_first);
 
-    let second = chatty(15);
-    let expected = expected_first + posted(&second);
-    support::append(&s.store, second).await;
+    let expected = expected_first + chat(&s.store, 15).await;
     support::caught_up(&s.db, &s.store).await;
     assert_eq!(message_count(&s.db).await, expected);
     assert_eq!(running.status("messages").map(|st| st.active), Some(true));
@@ -97,9 +96,7 @@ impl Projector for Flaky {
 #[tokio::test]
 async fn a_batch_that_fails_after_writing_leaves_no_trace_and_is_retried() {
     let s = support::sqlite().await;
-    let history = chatty(30);
-    let expected = posted(&history);
-    support::append(&s.store, history).await;
+    let expected = chat(&s.store, 30).await;
     let flaky: Arc<dyn Projector> = Arc::new(Flaky {
         inner: MessagesView,
         calls: AtomicUsize::new(0),
@@ -126,17 +123,10 @@ async fn a_batch_that_fails_after_writing_leaves_no_trace_and_is_retried() {
 #[tokio::test]
 async fn crashing_at_any_moment_and_restarting_applies_each_event_once() {
     let s = support::sqlite().await;
-    let history = chatty(60);
-    let expected = posted(&history);
-    support::append(&s.store, history).await;
+    let expected = chat(&s.store, 60).await;
     let head = s.store.head().await.expect("head");
     for round in 0..20u64 {
-        let running = Projections::start(
-            s.db.clone(),
-            s.store.clone(),
-            cma_projections::views::all(),
-            quick(),
-        );
+        let running = support::start_all(&s.db, &s.store, quick());
         tokio::time::sleep(Duration::from_millis(3 + round * 2)).await;
         running.abort();
     }
@@ -144,12 +134,7 @@ async fn crashing_at_any_moment_and_restarting_applies_each_event_once() {
     let reopened = ReadDb::open_sqlite(&s.dir.path().join("read.db"))
         .await
         .expect("reopen");
-    let running = Projections::start(
-        reopened.clone(),
-        s.store.clone(),
-        cma_projections::views::all(),
-        quick(),
-    );
+    let running = support::start_all(&reopened, &s.store, quick());
     support::caught_up(&reopened, &s.store).await;
     running.stop().await;
     assert_eq!(message_count(&reopened).await, expected);
@@ -182,12 +167,7 @@ async fn wait_for_returns_once_every_projector_has_the_position_and_gives_up_in_
     assert!(started.elapsed() >= Duration::from_millis(300));
     assert!(started.elapsed() < Duration::from_secs(2));
 
-    let running = Projections::start(
-        s.db.clone(),
-        s.store.clone(),
-        cma_projections::views::all(),
-        quick(),
-    );
+    let running = support::start_all(&s.db, &s.store, quick());
     let seen = cma_projections::wait_for(&s.db, head, Duration::from_secs(60))
         .await
         .expect("wait");

@@ -5,7 +5,7 @@ pub mod history;
 pub use cma_testkit::dump::dump;
 pub use history::append;
 
-use cma_projections::ReadDb;
+use cma_projections::{Projections, ReadDb, RunnerConfig};
 use cma_store::EventStore;
 use std::sync::Arc;
 
@@ -117,6 +117,12 @@ pub async fn postgres() -> PgSetup {
         db,
         database,
     }
+}
+
+/// Every view's projector, running over `store` into `db`.
+pub fn start_all(db: &ReadDb, store: &Arc<dyn EventStore>, config: RunnerConfig) -> Projections {
+    let views = cma_projections::views::all();
+    Projections::start(db.clone(), store.clone(), views, config)
 }
 
 /// Waits (up to 30 s) until every projector has processed the log's head.
