@@ -72,9 +72,6 @@ pub struct Claimed {
     pub message: Vec<u8>,
     /// Including this one.
     pub attempts: i64,
-    /// When its event happened (microseconds): a recipient's messages go
-    /// out in this order.
-    pub created_at: i64,
 }
 
 /// The claim statement, with what locks the candidate rows.
@@ -85,7 +82,7 @@ macro_rules! claim_sql {
              WHERE email_id IN (SELECT email_id FROM email_outbox \
                WHERE state = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $3",
             $lock,
-            ") RETURNING email_id, recipient, sender, message_id, message, attempts, created_at"
+            ") RETURNING email_id, recipient, sender, message_id, message, attempts"
         )
     };
 }
@@ -110,51 +107,41 @@ pub async fn claim_due(
         .await
 }
 
-/// Gives a claimed row back untried: due at `now`, its attempt uncounted.
-pub async fn release(db: &ReadDb, email_id: &str, now: Timestamp) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE email_outbox SET attempts = attempts - 1, next_attempt_at = $2 \
-         WHERE email_id = $1 AND state = 'pending'",
-    )
-    .bind(email_id)
-    .bind(now.as_micros())
-    .execute(db.pool())
-    .await?;
-    Ok(())
+/// What became of a claimed row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Handed over at this time.
+    Sent(Timestamp),
+    /// The attempt failed with this error; what follows.
+    Failed(String, AfterFailure),
 }
 
-/// Records that the message was handed over.
-pub async fn mark_sent(db: &ReadDb, email_id: &str, at: Timestamp) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE email_outbox SET state = 'sent', sent_at = $2 WHERE email_id = $1")
-        .bind(email_id)
-        .bind(at.as_micros())
-        .execute(db.pool())
-        .await?;
-    Ok(())
-}
-
-/// Records a failed attempt and what follows it.
-pub async fn mark_failed(
-    db: &ReadDb,
-    email_id: &str,
-    error: &str,
-    after: AfterFailure,
-) -> Result<(), sqlx::Error> {
-    let query = match after {
-        AfterFailure::RetryAt(at) => sqlx::query(
-            "UPDATE email_outbox SET last_error = $2, next_attempt_at = $3 \
-             WHERE email_id = $1 AND state = 'pending'",
-        )
-        .bind(email_id)
-        .bind(error)
-        .bind(at.as_micros()),
-        AfterFailure::GiveUp => sqlx::query(
-            "UPDATE email_outbox SET state = 'failed', last_error = $2 \
-             WHERE email_id = $1 AND state = 'pending'",
-        )
-        .bind(email_id)
-        .bind(error),
-    };
-    query.execute(db.pool()).await?;
-    Ok(())
+/// Records what became of claimed rows, all in one transaction: one
+/// writer's commit for a whole batch, not one per message.
+pub async fn record(db: &ReadDb, outcomes: &[(String, Outcome)]) -> Result<(), sqlx::Error> {
+    let mut tx = db.pool().begin().await?;
+    for (email_id, outcome) in outcomes {
+        let query = match outcome {
+            Outcome::Sent(at) => sqlx::query(
+                "UPDATE email_outbox SET state = 'sent', sent_at = $2 WHERE email_id = $1",
+            )
+            .bind(email_id)
+            .bind(at.as_micros()),
+            Outcome::Failed(error, AfterFailure::RetryAt(at)) => sqlx::query(
+                "UPDATE email_outbox SET last_error = $2, next_attempt_at = $3 \
+                 WHERE email_id = $1 AND state = 'pending'",
+            )
+            .bind(email_id)
+            .bind(error)
+            .bind(at.as_micros()),
+            Outcome::Failed(error, AfterFailure::GiveUp) => sqlx::query(
+                "UPDATE email_outbox SET state = 'failed', last_error = $2 \
+                 WHERE email_id = $1 AND state = 'pending'",
+            )
+            .bind(email_id)
+            .bind(error),
+        };
+        query.execute(&mut *tx).await?;
+    }
+    tx.commit().await
 }

@@ -2,18 +2,18 @@
 //!
 //! Several conversations run at once: one message at a time would cap
 //! delivery at the pace of one SMTP round trip sequence (tens of
-//! milliseconds each), and a backlog after a busy hour would wait. One
-//! recipient's messages still go out one after another, in the order of
-//! their events, so a client never reads "New message" before the invite.
+//! milliseconds each), and a backlog after a busy hour would wait. Arrival
+//! order does not matter to a reader: each message is dated with its
+//! event's time, which mail programs sort by.
 
-use super::outbox::{self, Claimed};
+use super::outbox::{self, Claimed, Outcome};
 use super::retry::RetryPolicy;
 use super::transport::{DeliveryError, Transport};
 use cma_projections::ReadDb;
 use cma_store::Clock;
 use futures::StreamExt;
-use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::sync::mpsc;
 
 pub struct Sender {
     pub db: ReadDb,
@@ -27,10 +27,9 @@ pub struct Sender {
     /// How long one SMTP conversation may take before it counts as a
     /// failed attempt.
     pub deliver_within: Duration,
-    /// Conversations in flight at once, and so rows claimed at a time.
-    /// A recipient with several rows in a batch gets them one after
-    /// another; a row whose turn comes too late to finish inside its claim
-    /// is given back untried.
+    /// Conversations in flight at once, and so rows claimed at a time: a
+    /// claimed batch is all under way at once, so it is done within
+    /// `deliver_within`, inside its claim.
     pub concurrency: usize,
 }
 
@@ -55,39 +54,48 @@ impl Sender {
             if claimed.is_empty() {
                 return Ok(outcome);
             }
-            let claimed_at = Instant::now();
-            let mut sends = futures::stream::iter(by_recipient(claimed))
-                .map(|emails| self.send_in_order(emails, claimed_at))
-                .buffer_unordered(batch);
-            while let Some(sent) = sends.next().await {
-                let sent = sent?;
-                outcome.sent += sent.sent;
-                outcome.failed += sent.failed;
-            }
+            let sent = self.send_batch(claimed, batch).await?;
+            outcome.sent += sent.sent;
+            outcome.failed += sent.failed;
         }
     }
 
-    /// Sends one recipient's claimed rows in order, giving back those that
-    /// could no longer finish before their claim lapses.
-    async fn send_in_order(
-        &self,
-        emails: Vec<Claimed>,
-        claimed_at: Instant,
-    ) -> Result<Sent, sqlx::Error> {
-        let mut outcome = Sent::default();
-        for email in emails {
-            if claimed_at.elapsed() + self.deliver_within > self.claim_for {
-                outbox::release(&self.db, &email.email_id, self.clock.now()).await?;
-            } else if self.send_one(&email).await? {
-                outcome.sent += 1;
-            } else {
-                outcome.failed += 1;
+    /// Sends a claimed batch, all at once, and records the outcomes as they
+    /// come: whatever has finished since the last commit goes in the next
+    /// one, so the database sees one writer, not one per conversation.
+    async fn send_batch(&self, claimed: Vec<Claimed>, batch: usize) -> Result<Sent, sqlx::Error> {
+        let (done, mut outcomes) = mpsc::unbounded_channel();
+        let sending = async move {
+            futures::stream::iter(claimed)
+                .for_each_concurrent(batch, |email| {
+                    let done = done.clone();
+                    async move {
+                        let outcome = self.send_one(&email).await;
+                        // The receiver outlives every send of the batch.
+                        let _ = done.send((email.email_id, outcome));
+                    }
+                })
+                .await;
+        };
+        let recording = async {
+            let mut tally = Sent::default();
+            let mut finished = Vec::new();
+            while outcomes.recv_many(&mut finished, batch).await > 0 {
+                outbox::record(&self.db, &finished).await?;
+                for (_, outcome) in finished.drain(..) {
+                    match outcome {
+                        Outcome::Sent(_) => tally.sent += 1,
+                        Outcome::Failed(..) => tally.failed += 1,
+                    }
+                }
             }
-        }
-        Ok(outcome)
+            Ok(tally)
+        };
+        let ((), recorded) = tokio::join!(sending, recording);
+        recorded
     }
 
-    async fn send_one(&self, email: &Claimed) -> Result<bool, sqlx::Error> {
+    async fn send_one(&self, email: &Claimed) -> Outcome {
         let delivery = self.transport.deliver(
             &email.sender,
             &email.recipient,
@@ -105,31 +113,15 @@ impl Sender {
         let now = self.clock.now();
         match delivered {
             Ok(()) => {
-                outbox::mark_sent(&self.db, &email.email_id, now).await?;
                 tracing::info!(message_id = %email.message_id, "email sent");
-                Ok(true)
+                Outcome::Sent(now)
             }
             Err(e) => {
                 let attempts = u32::try_from(email.attempts).unwrap_or(u32::MAX);
                 let after = self.retry.after_failure(attempts, now);
                 tracing::warn!(message_id = %email.message_id, attempts, error = %e, ?after, "email not sent");
-                outbox::mark_failed(&self.db, &email.email_id, &e.0, after).await?;
-                Ok(false)
+                Outcome::Failed(e.0, after)
             }
         }
     }
-}
-
-/// The claimed rows by recipient, each recipient's in the order of their
-/// events.
-fn by_recipient(mut claimed: Vec<Claimed>) -> Vec<Vec<Claimed>> {
-    claimed.sort_by_key(|email| email.created_at);
-    let mut groups: BTreeMap<String, Vec<Claimed>> = BTreeMap::new();
-    for email in claimed {
-        groups
-            .entry(email.recipient.clone())
-            .or_default()
-            .push(email);
-    }
-    groups.into_values().collect()
 }

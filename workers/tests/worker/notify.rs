@@ -115,9 +115,12 @@ async fn received_at(
     let got = smtp.wait_for(n).await;
     // Nothing more comes once the quiet period is over.
     tokio::time::sleep(quiet + Duration::from_secs(2)).await;
-    let all = smtp.wait_for(n).await;
+    let mut all = smtp.wait_for(n).await;
     worker.stop().await;
     assert_eq!(all.len(), got.len(), "more emails than expected");
+    // In the order of their events (Message-IDs start with the event's
+    // time-ordered id), whatever order the conversations finished in.
+    all.sort_by_cached_key(|r| parse(&r.data).header("Message-ID").to_owned());
     all
 }
 
