@@ -102,11 +102,7 @@ async fn strangers_tokens(server: &Server, client: &str, path: &str) {
 /// server, her client id and her link's token.
 async fn invited_behind_a_proxy() -> (Server, String, String) {
     let server = Server::start_with(Options::default().behind_a_proxy()).await;
-    let staff = server.signup("owner@sparks.test").await;
-    let client = server.client(&staff, "Ada", &["ada@home.test"]).await;
-    let link = server
-        .invite(&staff, &client, "ada@home.test", all_sections())
-        .await;
+    let (client, link) = server.invited_client("Ada", "ada@home.test").await;
     (server, client, link)
 }
 

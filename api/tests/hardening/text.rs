@@ -25,17 +25,12 @@ use uuid::Uuid;
 
 /// A sent quote of `description`'s one line: (staff, client, quote id).
 async fn sent_quote(server: &Server, description: &str) -> (Staff, PortalClient, String) {
-    let staff = server.signup("owner@text.test").await;
-    let (name, email) = ("Alice Client", "alice@client.test");
-    let client = server
-        .portal_client(&staff, name, email, all_sections())
-        .await;
     let boiler = json!({"title": "New boiler", "currency": "GBP", "lines": [
         {"description": description, "quantity": "1", "unit_price": "1200.00",
          "tax_rate": "20", "optional": false, "selected": true},
     ]});
-    let quote = server.sent_quote(&staff, &client.client_id, boiler).await;
-    (staff, client, quote)
+    let alice = ("Alice Client", "alice@client.test");
+    server.quote_sent_to("owner@text.test", alice, boiler).await
 }
 
 async fn accept(

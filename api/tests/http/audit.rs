@@ -57,18 +57,16 @@ async fn verify_output(args: &[&str]) -> Result<Verified, String> {
 /// A sent quote with a required and an unselected optional line, accepted by
 /// the client through the portal: (staff, client, quote id, signature PNG).
 async fn accepted_quote(server: &Server) -> (Staff, PortalClient, String, Vec<u8>) {
-    let staff = server.signup("owner@sparks.test").await;
-    let (name, email) = ("Alice <Client>", "alice@client.test");
-    let client = server
-        .portal_client(&staff, name, email, all_sections())
-        .await;
     let boiler = json!({"title": "New boiler", "currency": "GBP", "lines": [
         {"description": "Boiler & fitting", "quantity": "1", "unit_price": "1200.00",
          "tax_rate": "20", "optional": false, "selected": true},
         {"description": "Magnetic filter", "quantity": "1", "unit_price": "95.00",
          "tax_rate": "20", "optional": true, "selected": false},
     ]});
-    let quote = server.sent_quote(&staff, &client.client_id, boiler).await;
+    let alice = ("Alice <Client>", "alice@client.test");
+    let (staff, client, quote) = server
+        .quote_sent_to("owner@sparks.test", alice, boiler)
+        .await;
     let png = tiny_png(240, 80);
     let signed = json!({"name": "Alice Client", "signature": signature_of(&png), "revision": 1});
     let (status, body) = server.accept(&client.token, &quote, signed).await;

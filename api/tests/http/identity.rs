@@ -8,11 +8,7 @@ use serde_json::json;
 /// section: the server, her client id and her link's token.
 async fn ada_invited() -> (Server, String, String) {
     let server = Server::start().await;
-    let staff = server.signup("owner@sparks.test").await;
-    let client = server.client(&staff, "Ada", &["ada@example.test"]).await;
-    let token = server
-        .invite(&staff, &client, "ada@example.test", all_sections())
-        .await;
+    let (client, token) = server.invited_client("Ada", "ada@example.test").await;
     (server, client, token)
 }
 

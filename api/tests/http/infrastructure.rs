@@ -61,6 +61,14 @@ async fn cookie_sessions_need_the_csrf_header_for_unsafe_requests() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
+/// 100 failed logins, the `n`-th forwarded for `from(n)`: each is 401.
+async fn hundred_failed_logins(server: &Server, from: impl Fn(usize) -> String) {
+    for n in 0..100 {
+        let status = failed_login(server, &from(n), n).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+}
+
 async fn failed_login(server: &Server, from: &str, n: usize) -> StatusCode {
     let response = server
         .http
@@ -76,16 +84,9 @@ async fn failed_login(server: &Server, from: &str, n: usize) -> StatusCode {
 #[tokio::test]
 async fn a_trusted_proxy_forwards_the_client_ip_for_rate_limits() {
     let server = Server::start_with(Options::default().behind_a_proxy()).await;
-    for n in 0..100 {
-        assert_eq!(
-            failed_login(&server, "203.0.113.5", n).await,
-            StatusCode::UNAUTHORIZED
-        );
-    }
-    assert_eq!(
-        failed_login(&server, "203.0.113.5", 100).await,
-        StatusCode::TOO_MANY_REQUESTS
-    );
+    hundred_failed_logins(&server, |_| "203.0.113.5".to_owned()).await;
+    let status = failed_login(&server, "203.0.113.5", 100).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     // A 429 says when to try again.
     let limited = server
         .http
@@ -101,28 +102,18 @@ async fn a_trusted_proxy_forwards_the_client_ip_for_rate_limits() {
             .parse::<u64>()
             .is_ok_and(|s| s > 0)
     );
-    assert_eq!(
-        failed_login(&server, "203.0.113.6", 101).await,
-        StatusCode::UNAUTHORIZED,
-        "another forwarded client is not limited"
-    );
+    let other = failed_login(&server, "203.0.113.6", 101).await;
+    let why = "another forwarded client is not limited";
+    assert_eq!(other, StatusCode::UNAUTHORIZED, "{why}");
 }
 
 #[tokio::test]
 async fn without_trusted_proxies_forwarded_for_is_ignored() {
     let server = Server::start().await;
-    for n in 0..100 {
-        let from = format!("203.0.113.{}", n % 250);
-        assert_eq!(
-            failed_login(&server, &from, n).await,
-            StatusCode::UNAUTHORIZED
-        );
-    }
-    assert_eq!(
-        failed_login(&server, "192.0.2.200", 100).await,
-        StatusCode::TOO_MANY_REQUESTS,
-        "every attempt counted against the socket's address"
-    );
+    hundred_failed_logins(&server, |n| format!("203.0.113.{}", n % 250)).await;
+    let status = failed_login(&server, "192.0.2.200", 100).await;
+    let why = "every attempt counted against the socket's address";
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{why}");
 }
 
 #[tokio::test]

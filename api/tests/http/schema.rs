@@ -68,21 +68,7 @@ fn check(spec: &Value, schema: &Value, value: &Value, at: &str, found: &mut Vec<
     {
         found.push(format!("{at}: {value} is not one of {}", schema["enum"]));
     }
-    if let Some(text) = value.as_str() {
-        let length = text.chars().count() as u64;
-        if schema["minLength"].as_u64().is_some_and(|min| length < min) {
-            found.push(format!(
-                "{at}: {text:?} is shorter than {}",
-                schema["minLength"]
-            ));
-        }
-        if schema["maxLength"].as_u64().is_some_and(|max| length > max) {
-            found.push(format!(
-                "{at}: {text:?} is longer than {}",
-                schema["maxLength"]
-            ));
-        }
-    }
+    bounds(schema, value, at, found);
     if let (Some(text), Some(pattern)) = (value.as_str(), schema["pattern"].as_str()) {
         let matches = regex::Regex::new(pattern)
             .unwrap_or_else(|e| panic!("{at}: the pattern {pattern:?} is not a regex: {e}"))
@@ -91,34 +77,52 @@ fn check(spec: &Value, schema: &Value, value: &Value, at: &str, found: &mut Vec<
             found.push(format!("{at}: {text:?} does not match {pattern}"));
         }
     }
-    if let Some(n) = value.as_f64() {
-        if schema["minimum"].as_f64().is_some_and(|min| n < min) {
-            found.push(format!("{at}: {n} is below {}", schema["minimum"]));
-        }
-        if schema["maximum"].as_f64().is_some_and(|max| n > max) {
-            found.push(format!("{at}: {n} is above {}", schema["maximum"]));
-        }
-    }
     if let Some(items) = value.as_array() {
-        let count = items.len() as u64;
-        if schema["minItems"].as_u64().is_some_and(|min| count < min) {
-            found.push(format!(
-                "{at}: {count} items, fewer than {}",
-                schema["minItems"]
-            ));
-        }
-        if schema["maxItems"].as_u64().is_some_and(|max| count > max) {
-            found.push(format!(
-                "{at}: {count} items, more than {}",
-                schema["maxItems"]
-            ));
-        }
         for (i, item) in items.iter().enumerate() {
             check(spec, &schema["items"], item, &format!("{at}[{i}]"), found);
         }
     }
     if let Some(object) = value.as_object() {
         object_violations(spec, schema, object, at, found);
+    }
+}
+
+/// The bounds of `schema` that `value` breaks: a string's length in
+/// characters, a number, an array's count of items; each keyword with what
+/// a value under or over it is said to be.
+fn bounds(schema: &Value, value: &Value, at: &str, found: &mut Vec<String>) {
+    let (size, shown, [(low, under), (high, over)]) = match value {
+        Value::String(text) => (
+            text.chars().count() as f64,
+            format!("{text:?}"),
+            [
+                ("minLength", "is shorter than"),
+                ("maxLength", "is longer than"),
+            ],
+        ),
+        Value::Number(n) => {
+            let n = n.as_f64().unwrap_or(f64::NAN);
+            (
+                n,
+                n.to_string(),
+                [("minimum", "is below"), ("maximum", "is above")],
+            )
+        }
+        Value::Array(items) => (
+            items.len() as f64,
+            items.len().to_string(),
+            [
+                ("minItems", "items, fewer than"),
+                ("maxItems", "items, more than"),
+            ],
+        ),
+        _ => return,
+    };
+    if schema[low].as_f64().is_some_and(|min| size < min) {
+        found.push(format!("{at}: {shown} {under} {}", schema[low]));
+    }
+    if schema[high].as_f64().is_some_and(|max| size > max) {
+        found.push(format!("{at}: {shown} {over} {}", schema[high]));
     }
 }
 

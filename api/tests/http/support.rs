@@ -472,6 +472,32 @@ impl Server {
         (staff, client)
     }
 
+    /// Signs up a team (owner@sparks.test) and invites its client `name` at
+    /// `email` with every section: the client's id and the link's token.
+    pub async fn invited_client(&self, name: &str, email: &str) -> (String, String) {
+        let staff = self.signup("owner@sparks.test").await;
+        let client = self.client(&staff, name, &[email]).await;
+        let link = self.invite(&staff, &client, email, all_sections()).await;
+        (client, link)
+    }
+
+    /// Signs up a team at `owner` with a client, `name` at `email`, who has
+    /// set their password and sees every section, and sends them `quote`:
+    /// the staff member, the client and the quote's id.
+    pub async fn quote_sent_to(
+        &self,
+        owner: &str,
+        (name, email): (&str, &str),
+        quote: Value,
+    ) -> (Staff, PortalClient, String) {
+        let staff = self.signup(owner).await;
+        let client = self
+            .portal_client(&staff, name, email, all_sections())
+            .await;
+        let quote = self.sent_quote(&staff, &client.client_id, quote).await;
+        (staff, client, quote)
+    }
+
     /// Creates a client with these saved emails.
     pub async fn client(&self, staff: &Staff, name: &str, emails: &[&str]) -> String {
         let (status, body) = self
