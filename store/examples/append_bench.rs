@@ -18,17 +18,14 @@ use uuid::Uuid;
 
 #[path = "support/mod.rs"]
 mod support;
-use support::{ScratchDb, flag};
+use support::{ScratchDb, count, flag};
 
 const CONCURRENCY: [usize; 3] = [1, 16, 64];
 const PAYLOAD_BYTES: usize = 256;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let ops: usize = flag("--ops")
-        .map(|v| v.parse())
-        .transpose()?
-        .unwrap_or(4000);
+    let ops = count("--ops", 4000)?;
     let server =
         flag("--postgres").unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".to_owned());
 

@@ -17,17 +17,14 @@ use uuid::Uuid;
 
 #[path = "support/mod.rs"]
 mod support;
-use support::{ScratchDb, flag};
+use support::{ScratchDb, count, flag};
 
 /// Events per append and per stream: quote-sized streams.
 const PER_STREAM: usize = 20;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let events: usize = flag("--events")
-        .map(|v| v.parse())
-        .transpose()?
-        .unwrap_or(1_000_000);
+    let events = count("--events", 1_000_000)?;
 
     let dir = tempfile::tempdir()?;
     let path = flag("--sqlite").map_or_else(|| dir.path().join("events.db"), Into::into);

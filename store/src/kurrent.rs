@@ -176,9 +176,19 @@ impl EventStore for KurrentStore {
         }
     }
 
-    async fn read_stream(&self, stream: &StreamId) -> Result<Vec<Recorded>, StoreError> {
+    /// Stream revisions count from 0, versions from 1: the event of
+    /// version `after + 1` is at revision `after`.
+    async fn read_stream_after(
+        &self,
+        stream: &StreamId,
+        after: Version,
+    ) -> Result<Vec<Recorded>, StoreError> {
         self.ensure_open()?;
-        let options = ReadStreamOptions::default().forwards();
+        let from = match after {
+            0 => StreamPosition::Start,
+            v => StreamPosition::Position(v),
+        };
+        let options = ReadStreamOptions::default().forwards().position(from);
         let events = match self.client.read_stream(stream.as_str(), &options).await {
             Ok(read) => collect(read).await,
             Err(e) => Err(e),

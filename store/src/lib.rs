@@ -8,6 +8,7 @@ pub mod clock;
 mod committer;
 pub mod envelope;
 pub mod event_ids;
+mod folded;
 #[cfg(feature = "kurrentdb")]
 pub mod kurrent;
 pub mod migrations;

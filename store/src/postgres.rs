@@ -9,7 +9,7 @@
 //! `NOTIFY cma_events` so followers in other processes wake at once.
 
 use crate::committer::Committer;
-use crate::envelope::{Position, Recorded, StreamId};
+use crate::envelope::{Position, Recorded, StreamId, Version};
 use crate::sql::{Columns, LogReader, columns, recorded, stored, stored_or_located, to_i64};
 use crate::store::{EventStore, StoreError, Visitor, visit_all};
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions, PgRow};
@@ -114,14 +114,19 @@ impl PgReader {
 
 #[async_trait::async_trait]
 impl LogReader for PgReader {
-    async fn read_stream(&self, stream: &StreamId) -> Result<Vec<Recorded>, StoreError> {
+    async fn read_stream_after(
+        &self,
+        stream: &StreamId,
+        after: Version,
+    ) -> Result<Vec<Recorded>, StoreError> {
         let sql = concat!(
             "SELECT ",
             columns!(),
-            " FROM events WHERE stream_id = $1 ORDER BY stream_version"
+            " FROM events WHERE stream_id = $1 AND stream_version > $2 ORDER BY stream_version"
         );
         sqlx::query(sql)
             .bind(stream.as_str())
+            .bind(to_i64(after))
             .fetch_all(&self.0)
             .await?
             .iter()

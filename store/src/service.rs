@@ -6,6 +6,7 @@
 
 use crate::envelope::{Actor, Metadata, NewEvent, Position, StreamId, Version, new_event_id};
 use crate::event_ids::DerivedIds;
+use crate::folded::{DEFAULT_KEPT_STATES, FoldedStates};
 use crate::store::{AppendError, EventStore, Expected, StoreError};
 use cma_domain::{Aggregate, DecodeError, EventCodec, Timestamp};
 use std::sync::Arc;
@@ -42,7 +43,7 @@ impl CommandContext {
     }
 }
 
-/// A stream's state as of its last event.
+/// A stream's state as of its last event (as of `version`).
 #[derive(Clone, Debug)]
 pub struct Loaded<A> {
     pub state: A,
@@ -55,7 +56,8 @@ pub struct Loaded<A> {
 #[derive(Clone, Debug)]
 pub struct Executed<A: Aggregate> {
     pub events: Vec<A::Event>,
-    pub state: A,
+    /// The state after the command (shared with the runner's kept states).
+    pub state: Arc<A>,
     /// Position of the last event appended, or of the stream's last event
     /// when the command changed nothing: a read at this position reflects it.
     pub position: Position,
@@ -78,11 +80,23 @@ pub enum ServiceError<E: std::error::Error + 'static> {
 
 pub struct Service {
     store: Arc<dyn EventStore>,
+    states: FoldedStates,
 }
 
 impl Service {
+    /// A command runner keeping the folded states of the
+    /// [`DEFAULT_KEPT_STATES`] streams it used last.
     pub fn new(store: Arc<dyn EventStore>) -> Self {
-        Self { store }
+        Self::keeping(store, DEFAULT_KEPT_STATES)
+    }
+
+    /// A command runner keeping the folded states of the `streams` streams
+    /// it used last (none for 0: every load folds the whole stream).
+    pub fn keeping(store: Arc<dyn EventStore>, streams: usize) -> Self {
+        Self {
+            store,
+            states: FoldedStates::new(streams),
+        }
     }
 
     pub fn store(&self) -> &Arc<dyn EventStore> {
@@ -93,17 +107,43 @@ impl Service {
         StreamId::new(A::CATEGORY, id)
     }
 
-    /// Folds one stream into its state.
+    /// Folds one stream into its state: from a kept state, the events
+    /// recorded since it; otherwise the whole stream.
     pub async fn load<A: Aggregate>(&self, id: Uuid) -> Result<Loaded<A>, ServiceError<A::Error>> {
-        let recorded = self.store.read_stream(&Self::stream::<A>(id)).await?;
-        let mut state = A::default();
+        let stream = Self::stream::<A>(id);
+        let kept = self.states.get::<A>(&stream);
+        let loaded = self.up_to_date(&stream, kept).await?;
+        self.states.put(&stream, &loaded);
+        Ok(Loaded {
+            state: Arc::unwrap_or_clone(loaded.state),
+            version: loaded.version,
+            position: loaded.position,
+        })
+    }
+
+    /// `kept` (or an empty state) with the stream's events since folded in.
+    async fn up_to_date<A: Aggregate>(
+        &self,
+        stream: &StreamId,
+        kept: Option<Loaded<Arc<A>>>,
+    ) -> Result<Loaded<Arc<A>>, ServiceError<A::Error>> {
+        let loaded = kept.unwrap_or_else(|| Loaded {
+            state: Arc::new(A::default()),
+            version: 0,
+            position: 0,
+        });
+        let recorded = self.store.read_stream_after(stream, loaded.version).await?;
+        let Some(last) = recorded.last() else {
+            return Ok(loaded);
+        };
+        let mut state = Arc::unwrap_or_clone(loaded.state);
         for r in &recorded {
             state = state.evolve(&r.decode::<A::Event>()?);
         }
         Ok(Loaded {
-            state,
-            version: recorded.last().map_or(0, |r| r.version),
-            position: recorded.last().map_or(0, |r| r.position),
+            state: Arc::new(state),
+            version: last.version,
+            position: last.position,
         })
     }
 
@@ -119,12 +159,18 @@ impl Service {
     {
         let stream = Self::stream::<A>(id);
         for _ in 0..MAX_ATTEMPTS {
-            let loaded = self.load::<A>(id).await?;
-            let events = loaded
-                .state
-                .decide(command.clone(), ctx.now)
-                .map_err(ServiceError::Refused)?;
+            // Taken, not copied: the state is kept again below.
+            let kept = self.states.take::<A>(&stream);
+            let loaded = self.up_to_date(&stream, kept).await?;
+            let events = match loaded.state.decide(command.clone(), ctx.now) {
+                Ok(events) => events,
+                Err(refusal) => {
+                    self.states.put(&stream, &loaded);
+                    return Err(ServiceError::Refused(refusal));
+                }
+            };
             if events.is_empty() {
+                self.states.put(&stream, &loaded);
                 return Ok(Executed {
                     events,
                     state: loaded.state,
@@ -150,14 +196,22 @@ impl Service {
                     if let Some(derived) = &ctx.event_ids {
                         derived.take(events.len());
                     }
-                    let state = events.iter().fold(loaded.state, A::evolve);
-                    return Ok(Executed {
+                    let state = events
+                        .iter()
+                        .fold(Arc::unwrap_or_clone(loaded.state), A::evolve);
+                    let now = Loaded {
+                        state: Arc::new(state),
+                        version: appended.version,
                         position: appended.last_position(),
+                    };
+                    self.states.put(&stream, &now);
+                    return Ok(Executed {
+                        position: now.position,
                         events,
-                        state,
+                        state: now.state,
                     });
                 }
-                Err(AppendError::Conflict { .. }) => continue,
+                Err(AppendError::Conflict { .. }) => self.states.put(&stream, &loaded),
                 Err(AppendError::DuplicateEventId(id)) => {
                     return Err(ServiceError::DuplicateEventId(id));
                 }
@@ -248,6 +302,42 @@ mod tests {
         assert_eq!(won, 1);
         let diary = service.load::<Diary>(team).await.expect("load");
         assert_eq!(diary.version, 1);
+    }
+
+    #[tokio::test]
+    async fn a_kept_state_is_brought_up_to_date_with_what_another_runner_appended() {
+        let (_dir, store) = sqlite_store().await;
+        // Two processes' command runners over one log.
+        let here = Service::new(store.clone());
+        let elsewhere = Service::new(store.clone());
+        let team = Uuid::new_v4();
+        let now = Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant");
+        let ten = Timestamp::parse_rfc3339("2026-12-07T10:00:00Z").expect("instant");
+        let eleven = Timestamp::parse_rfc3339("2026-12-07T11:00:00Z").expect("instant");
+        here.execute::<Diary>(team, &context(now), booking(ten))
+            .await
+            .expect("booked here; the diary's state is kept here");
+        elsewhere
+            .execute::<Diary>(team, &context(now), booking(eleven))
+            .await
+            .expect("booked elsewhere");
+
+        // Decided against the kept state and the event appended since:
+        // refused at once, not after a failed append.
+        let again = here
+            .execute::<Diary>(team, &context(now), booking(eleven))
+            .await;
+        assert!(
+            matches!(again, Err(ServiceError::Refused(DiaryError::SlotTaken))),
+            "{again:?}"
+        );
+        let kept = here.load::<Diary>(team).await.expect("load");
+        let fresh = Service::keeping(store.clone(), 0)
+            .load::<Diary>(team)
+            .await
+            .expect("load");
+        assert_eq!((kept.version, kept.position), (2, fresh.position));
+        assert_eq!(kept.state, fresh.state, "the same state as a whole fold");
     }
 
     #[tokio::test]

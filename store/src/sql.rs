@@ -3,7 +3,7 @@
 //! the same code for each driver.
 
 use crate::envelope::{
-    Actor, Hash, Hashed, Metadata, NewEvent, Position, Recorded, StoredRef, StreamId,
+    Actor, Hash, Hashed, Metadata, NewEvent, Position, Recorded, StoredRef, StreamId, Version,
 };
 use crate::store::{StoreError, Unreadable, Visitor};
 use cma_domain::Timestamp;
@@ -194,7 +194,11 @@ pub fn to_i64(n: u64) -> i64 {
 /// The reading half of a relational event log.
 #[async_trait::async_trait]
 pub trait LogReader: Send + Sync + 'static {
-    async fn read_stream(&self, stream: &StreamId) -> Result<Vec<Recorded>, StoreError>;
+    async fn read_stream_after(
+        &self,
+        stream: &StreamId,
+        after: Version,
+    ) -> Result<Vec<Recorded>, StoreError>;
     async fn read_all(&self, after: Position, limit: usize) -> Result<Vec<Recorded>, StoreError>;
     /// The event with this id, if any.
     async fn find_event(&self, event_id: Uuid) -> Result<Option<Recorded>, StoreError>;
@@ -425,11 +429,12 @@ macro_rules! sql_event_log {
                 self.committer.append(stream, expected, events).await
             }
 
-            async fn read_stream(
+            async fn read_stream_after(
                 &self,
                 stream: &$crate::envelope::StreamId,
+                after: $crate::envelope::Version,
             ) -> Result<Vec<$crate::envelope::Recorded>, $crate::store::StoreError> {
-                $crate::sql::LogReader::read_stream(&self.reader, stream).await
+                $crate::sql::LogReader::read_stream_after(&self.reader, stream, after).await
             }
 
             async fn read_all(

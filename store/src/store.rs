@@ -232,7 +232,17 @@ pub trait EventStore: Send + Sync + 'static {
     ) -> Result<Appended, AppendError>;
 
     /// Every event of one stream, oldest first (empty for an absent stream).
-    async fn read_stream(&self, stream: &StreamId) -> Result<Vec<Recorded>, StoreError>;
+    async fn read_stream(&self, stream: &StreamId) -> Result<Vec<Recorded>, StoreError> {
+        self.read_stream_after(stream, 0).await
+    }
+
+    /// The events of one stream with a version above `after`, oldest first:
+    /// what a state folded up to version `after` still lacks.
+    async fn read_stream_after(
+        &self,
+        stream: &StreamId,
+        after: Version,
+    ) -> Result<Vec<Recorded>, StoreError>;
 
     /// Up to `limit` events of the whole log with position > `after`, in position order.
     async fn read_all(&self, after: Position, limit: usize) -> Result<Vec<Recorded>, StoreError>;

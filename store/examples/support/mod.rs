@@ -13,6 +13,11 @@ pub fn flag(name: &str) -> Option<String> {
         .cloned()
 }
 
+/// The number after `--name` on the command line, or `default`.
+pub fn count(name: &str, default: usize) -> Result<usize, std::num::ParseIntError> {
+    flag(name).map_or(Ok(default), |v| v.parse())
+}
+
 /// A database created for one run and dropped after it.
 pub struct ScratchDb {
     server: String,

@@ -2,7 +2,7 @@
 //! one statement step per row and no async hop between rows, so a scan of
 //! the whole log runs at the speed of the file.
 
-use crate::envelope::{Position, Recorded, StreamId};
+use crate::envelope::{Position, Recorded, StreamId, Version};
 use crate::sql::{Columns, LogReader, columns, recorded, stored, stored_or_located, to_i64};
 use crate::store::{StoreError, Visitor, show};
 use rusqlite::types::FromSqlError;
@@ -146,15 +146,19 @@ fn events(
 
 #[async_trait::async_trait]
 impl LogReader for SqliteReader {
-    async fn read_stream(&self, stream: &StreamId) -> Result<Vec<Recorded>, StoreError> {
+    async fn read_stream_after(
+        &self,
+        stream: &StreamId,
+        after: Version,
+    ) -> Result<Vec<Recorded>, StoreError> {
         let stream = stream.as_str().to_owned();
         self.run(move |conn| {
             let sql = concat!(
                 "SELECT ",
                 columns!(),
-                " FROM events WHERE stream_id = ?1 ORDER BY stream_version"
+                " FROM events WHERE stream_id = ?1 AND stream_version > ?2 ORDER BY stream_version"
             );
-            events(conn, sql, [stream])
+            events(conn, sql, rusqlite::params![stream, to_i64(after)])
         })
         .await
     }

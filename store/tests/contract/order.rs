@@ -23,7 +23,8 @@ async fn interleave<S: EventStore>(store: &S, scope: &Scope) -> Vec<Uuid> {
 }
 
 /// `read_all` returns events in position order, which is commit order;
-/// `read_stream` returns a stream's events by version.
+/// `read_stream` returns a stream's events by version, and
+/// `read_stream_after` those above a version.
 pub async fn ordering<B: Backend>(backend: &B) {
     let store = backend.open().await;
     let scope = Scope::new();
@@ -46,7 +47,24 @@ pub async fn ordering<B: Backend>(backend: &B) {
             .cloned()
             .collect();
         assert_eq!(read, in_log, "a stream reads as its part of the log");
+        for after in 0..=read.len() {
+            let tail = store
+                .read_stream_after(stream, after as Version)
+                .await
+                .expect("read_stream_after");
+            assert_eq!(tail, read[after..], "the events after version {after}");
+        }
+        let beyond = store
+            .read_stream_after(stream, read.len() as Version + 5)
+            .await
+            .expect("read_stream_after");
+        assert!(beyond.is_empty(), "nothing after the last version");
     }
+    let absent = store
+        .read_stream_after(&scope.stream(), 0)
+        .await
+        .expect("read_stream_after");
+    assert!(absent.is_empty(), "an absent stream has no events");
     store.close().await;
 }
 

@@ -191,7 +191,7 @@ async fn invite(
             },
         )
         .await?;
-    let Some(invite) = invited.state.invite else {
+    let Some(invite) = invited.state.invite.clone() else {
         return Err(ApiError::internal("an invited client has no invite"));
     };
     let expires_at = ctx.now.plus_seconds(state.config.invite_link_seconds());
