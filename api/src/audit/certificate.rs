@@ -23,6 +23,20 @@ pub struct CertificateLine {
     pub amounts: LineAmounts,
 }
 
+impl CertificateLine {
+    /// Quantity, unit price, tax rate, net, tax and total, as shown.
+    fn figures(&self) -> [String; 6] {
+        [
+            self.quantity.clone(),
+            self.unit_price.clone(),
+            self.tax_rate.clone(),
+            self.amounts.net.to_string(),
+            self.amounts.tax.to_string(),
+            self.amounts.total.to_string(),
+        ]
+    }
+}
+
 /// Everything the certificate states, gathered from the quote's, its team's
 /// and its client's streams.
 #[derive(Debug, Clone)]
@@ -148,16 +162,11 @@ impl Certificate {
         }
         let _ = writeln!(out, "\nAccepted lines ({}):", self.currency);
         for l in &self.lines {
+            let [quantity, unit_price, tax_rate, net, tax, total] = l.figures();
             let _ = writeln!(
                 out,
-                "  - {}: {} x {} + {}% tax = {} + {} = {}",
+                "  - {}: {quantity} x {unit_price} + {tax_rate}% tax = {net} + {tax} = {total}",
                 cma_domain::text::escaped(&l.description, cma_domain::text::Lines::One),
-                l.quantity,
-                l.unit_price,
-                l.tax_rate,
-                l.amounts.net,
-                l.amounts.tax,
-                l.amounts.total
             );
         }
         let _ = writeln!(
@@ -201,17 +210,12 @@ impl Certificate {
             esc(&self.currency)
         );
         for l in &self.lines {
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&l.description),
-                l.quantity,
-                l.unit_price,
-                l.tax_rate,
-                l.amounts.net,
-                l.amounts.tax,
-                l.amounts.total
-            );
+            let cells: String = l
+                .figures()
+                .iter()
+                .map(|f| format!("<td>{f}</td>"))
+                .collect();
+            let _ = writeln!(out, "<tr><td>{}</td>{cells}</tr>", esc(&l.description));
         }
         let _ = write!(
             out,

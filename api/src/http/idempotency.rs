@@ -21,6 +21,7 @@ mod recovery;
 use crate::app::{AppState, JSON_BODY_LIMIT};
 use crate::http::ApiError;
 use crate::http::session::LoggedIn;
+use crate::http::upload::is_multipart;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -89,16 +90,7 @@ pub async fn idempotent(State(state): State<AppState>, request: Request, next: N
         Err(_) => return next.run(Request::from_parts(parts, body)).await,
     };
     // Uploads stream to the content store and are not buffered here.
-    let multipart = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("multipart/")
-        });
-    if multipart {
+    if is_multipart(&parts.headers) {
         return next.run(Request::from_parts(parts, body)).await;
     }
     let bytes = match axum::body::to_bytes(body, JSON_BODY_LIMIT).await {

@@ -32,20 +32,24 @@ enum Bounded {
     PartHeaders(u64),
 }
 
-/// Bounds every request body as it streams: at most the upload limit plus
-/// [`FRAMING_BYTES`], and for `multipart/form-data` the first part's headers
-/// within [`PART_HEADER_BYTES`] (JSON routes keep their own, lower limit).
-pub async fn bound(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let limit = state.files.max_bytes().saturating_add(FRAMING_BYTES);
-    let multipart = request
-        .headers()
+/// Whether the request's body is `multipart/...` (an upload).
+pub fn is_multipart(headers: &HeaderMap) -> bool {
+    headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| {
             v.trim_start()
                 .to_ascii_lowercase()
                 .starts_with("multipart/")
-        });
+        })
+}
+
+/// Bounds every request body as it streams: at most the upload limit plus
+/// [`FRAMING_BYTES`], and for `multipart/form-data` the first part's headers
+/// within [`PART_HEADER_BYTES`] (JSON routes keep their own, lower limit).
+pub async fn bound(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let limit = state.files.max_bytes().saturating_add(FRAMING_BYTES);
+    let multipart = is_multipart(request.headers());
     let (parts, body) = request.into_parts();
     let mut seen: u64 = 0;
     // Bytes of "\r\n\r\n" matched so far; 4 once the part headers ended.

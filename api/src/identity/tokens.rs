@@ -86,28 +86,18 @@ mod tests {
             known_device(b"key", Kind::Staff, "ann@ace.example", &value),
             Some(device.clone())
         );
-        assert_eq!(
-            known_device(b"other", Kind::Staff, "ann@ace.example", &value),
-            None
-        );
-        assert_eq!(
-            known_device(b"key", Kind::Client, "ann@ace.example", &value),
-            None
-        );
-        assert_eq!(
-            known_device(b"key", Kind::Staff, "bob@ace.example", &value),
-            None
-        );
         let other = new_device_id();
         let swapped = format!("{other}{}", &value[device.len()..]);
-        assert_eq!(
-            known_device(b"key", Kind::Staff, "ann@ace.example", &swapped),
-            None
-        );
-        assert_eq!(
-            known_device(b"key", Kind::Staff, "ann@ace.example", &device),
-            None
-        );
+        // Another key, kind or account, a swapped device id or a bare one.
+        for (key, kind, email, cookie) in [
+            (&b"other"[..], Kind::Staff, "ann@ace.example", &value),
+            (b"key", Kind::Client, "ann@ace.example", &value),
+            (b"key", Kind::Staff, "bob@ace.example", &value),
+            (b"key", Kind::Staff, "ann@ace.example", &swapped),
+            (b"key", Kind::Staff, "ann@ace.example", &device),
+        ] {
+            assert_eq!(known_device(key, kind, email, cookie), None, "{cookie}");
+        }
     }
 
     #[test]
