@@ -56,7 +56,7 @@ impl AppState {
             &config.files_options,
         )
         .await
-        .and_then(|files| match &config.database_url {
+        .and_then(|files| match &config.stores.database_url {
             // On PostgreSQL without a bucket, content is kept in the
             // database, so that every process reads what any stored.
             Some(url) => files.in_database(url),

@@ -3,10 +3,10 @@
 
 use crate::email;
 use crate::file_storage::{BucketOption, BucketUrl};
+use crate::store_args::StoreArgs;
 use clap::Args;
 use ipnet::IpNet;
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
 
 #[derive(Args, Clone, Debug)]
 pub struct Config {
@@ -15,28 +15,11 @@ pub struct Config {
     #[arg(long, env = "CMA_LISTEN", default_value = DEFAULT_LISTEN, value_parser = parse_listen)]
     pub listen: SocketAddr,
 
-    /// Embedded SQLite files, stored uploads and the `.eml` outbox.
-    #[arg(long, env = "CMA_DATA_DIR", default_value = "./data")]
-    pub data_dir: PathBuf,
+    #[command(flatten)]
+    pub stores: StoreArgs,
 
-    /// `postgres://...` puts the event log and the read models on PostgreSQL.
-    #[arg(long, env = "CMA_DATABASE_URL")]
-    pub database_url: Option<String>,
-
-    /// `kurrentdb://...` or `esdb://...` puts the event log on KurrentDB.
-    #[arg(long, env = "CMA_EVENTSTORE_URL")]
-    pub eventstore_url: Option<String>,
-
-    /// `smtp://host:port` or `smtps://...` sends email by SMTP instead of the outbox folder.
-    #[arg(long, env = "CMA_SMTP_URL")]
-    pub smtp_url: Option<String>,
-
-    /// An email whose event is older than this many hours when the worker
-    /// first sees it is listed as not sent and never sent, so a worker
-    /// started on an existing log does not email its history.
-    #[arg(long, env = "CMA_EMAIL_HORIZON_HOURS", default_value_t = DEFAULT_EMAIL_HORIZON_HOURS,
-          value_parser = clap::value_parser!(u64).range(1..))]
-    pub email_horizon_hours: u64,
+    #[command(flatten)]
+    pub email: EmailArgs,
 
     /// Base of links in emails (default `http://{listen}`).
     #[arg(long, env = "CMA_PUBLIC_URL")]
@@ -77,40 +60,6 @@ pub struct Config {
     /// CIDRs. By default none: the client IP is the socket's peer.
     #[arg(long, env = "CMA_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_proxy)]
     pub trusted_proxies: Vec<IpNet>,
-
-    /// The address emails come from, in the business's name.
-    #[arg(long, env = "CMA_EMAIL_FROM", default_value = cma_workers::email::DEFAULT_FROM,
-          value_parser = email::parse_from)]
-    pub email_from: String,
-
-    /// A file holding the SMTP password (over any in `CMA_SMTP_URL`).
-    #[arg(long, env = "CMA_SMTP_PASSWORD_FILE", value_parser = email::parse_password_file,
-          requires = "smtp_url")]
-    pub smtp_password_file: Option<email::Secret>,
-
-    /// A PEM certificate trusted for the SMTP server beside the public roots.
-    #[arg(long, env = "CMA_SMTP_CA_FILE", value_parser = email::parse_ca_file,
-          requires = "smtp_url")]
-    pub smtp_ca_file: Option<email::PemFile>,
-
-    /// A PEM RSA private key: emails are DKIM-signed with it.
-    #[arg(long, env = "CMA_DKIM_KEY", value_parser = email::parse_dkim_key,
-          requires_all = ["dkim_selector", "dkim_domain"])]
-    pub dkim_key: Option<email::DkimKey>,
-
-    /// The DKIM selector the public key is published under.
-    #[arg(long, env = "CMA_DKIM_SELECTOR", value_parser = email::parse_dkim_selector,
-          requires_all = ["dkim_key", "dkim_domain"])]
-    pub dkim_selector: Option<String>,
-
-    /// The DKIM signing domain (`d=`), normally the From address's domain.
-    #[arg(long, env = "CMA_DKIM_DOMAIN", value_parser = email::parse_dkim_domain,
-          requires_all = ["dkim_key", "dkim_selector"])]
-    pub dkim_domain: Option<String>,
-
-    /// At most one new-message email per thread and side in this many minutes.
-    #[arg(long, env = "CMA_MESSAGE_QUIET_MINUTES", default_value_t = 15)]
-    pub message_quiet_minutes: u64,
 
     /// How long an invite link works, in hours.
     #[arg(long, env = "CMA_INVITE_LINK_HOURS", default_value_t = DEFAULT_INVITE_LINK_HOURS,
@@ -236,7 +185,7 @@ const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 #[derive(Args, Clone, Debug)]
 pub struct WorkerArgs {
     #[command(flatten)]
-    pub stores: crate::store_args::StoreArgs,
+    pub stores: StoreArgs,
 
     /// Base of links in emails: where clients reach the API (default
     /// `http://127.0.0.1:8080`, `cma serve`'s default address).
@@ -252,6 +201,15 @@ pub struct WorkerArgs {
     #[arg(long, env = "CMA_NOW")]
     pub now: Option<String>,
 
+    #[command(flatten)]
+    pub email: EmailArgs,
+}
+
+/// How email goes out: by SMTP or into the outbox folder, from which
+/// address, DKIM-signed or not, and how often (`cma serve` and `cma worker`
+/// alike).
+#[derive(Args, Clone, Debug)]
+pub struct EmailArgs {
     /// `smtp://host:port` or `smtps://...` sends email by SMTP instead of the outbox folder.
     #[arg(long, env = "CMA_SMTP_URL")]
     pub smtp_url: Option<String>,
@@ -317,21 +275,11 @@ impl WorkerArgs {
     pub fn config(self) -> Config {
         let mut config = Config::defaults();
         config.listen = DEFAULT_LISTEN.parse().expect("the default address");
-        config.data_dir = self.stores.data_dir;
-        config.database_url = self.stores.database_url;
-        config.eventstore_url = self.stores.eventstore_url;
+        config.stores = self.stores;
+        config.email = self.email;
         config.public_url = self.public_url;
         config.secret_key = self.secret_key;
         config.now = self.now;
-        config.smtp_url = self.smtp_url;
-        config.smtp_password_file = self.smtp_password_file;
-        config.smtp_ca_file = self.smtp_ca_file;
-        config.email_from = self.email_from;
-        config.dkim_key = self.dkim_key;
-        config.dkim_selector = self.dkim_selector;
-        config.dkim_domain = self.dkim_domain;
-        config.email_horizon_hours = self.email_horizon_hours;
-        config.message_quiet_minutes = self.message_quiet_minutes;
         config
     }
 }
@@ -340,6 +288,7 @@ impl WorkerArgs {
 mod tests {
     use super::*;
     use clap::Command;
+    use std::path::PathBuf;
 
     fn flags(command: Command) -> Vec<clap::Arg> {
         command.get_arguments().cloned().collect()
@@ -383,7 +332,7 @@ mod tests {
     fn a_worker_takes_its_settings_over_the_defaults() {
         let defaults = Config::defaults();
         assert_eq!(defaults.max_upload_bytes, DEFAULT_MAX_UPLOAD_BYTES);
-        assert_eq!(defaults.data_dir, PathBuf::from("./data"));
+        assert_eq!(defaults.stores.data_dir, PathBuf::from("./data"));
         #[derive(clap::Parser)]
         struct Cli {
             #[command(flatten)]
@@ -401,9 +350,9 @@ mod tests {
         .expect("worker flags")
         .worker
         .config();
-        assert_eq!(worker.data_dir, PathBuf::from("/srv/cma"));
+        assert_eq!(worker.stores.data_dir, PathBuf::from("/srv/cma"));
         assert_eq!(worker.public_url(), "https://portal.example");
-        assert_eq!(worker.email_horizon_hours, 2);
+        assert_eq!(worker.email.email_horizon_hours, 2);
         assert_eq!(worker.listen.to_string(), DEFAULT_LISTEN);
         assert_eq!(worker.max_upload_bytes, DEFAULT_MAX_UPLOAD_BYTES);
     }

@@ -96,26 +96,27 @@ pub struct DkimKey(pub Secret);
 /// The worker's email settings from `config`. Logs a warning when email
 /// goes out by SMTP from the default address, which real servers refuse.
 pub fn apply(config: &Config, worker: &mut WorkerConfig) {
-    worker.transport = match &config.smtp_url {
+    let email = &config.email;
+    worker.transport = match &email.smtp_url {
         Some(url) => TransportSettings::Smtp(SmtpSettings {
             url: url.clone(),
-            password: config.smtp_password_file.as_ref().map(|s| s.0.clone()),
-            ca_pem: config
+            password: email.smtp_password_file.as_ref().map(|s| s.0.clone()),
+            ca_pem: email
                 .smtp_ca_file
                 .as_ref()
                 .map(|p| p.0.clone().into_bytes()),
         }),
-        None => TransportSettings::Folder(config.data_dir.join("outbox")),
+        None => TransportSettings::Folder(config.stores.data_dir.join("outbox")),
     };
-    worker.email.from_address = config.email_from.clone();
-    if config.smtp_url.is_some() && config.email_from == DEFAULT_FROM {
+    worker.email.from_address = email.email_from.clone();
+    if email.smtp_url.is_some() && email.email_from == DEFAULT_FROM {
         tracing::warn!(
             from = DEFAULT_FROM,
             "email goes out by SMTP from the default address, which real mail servers \
              refuse or junk; set CMA_EMAIL_FROM (--email-from) to an address of your domain"
         );
     }
-    worker.email.dkim = match (&config.dkim_key, &config.dkim_selector, &config.dkim_domain) {
+    worker.email.dkim = match (&email.dkim_key, &email.dkim_selector, &email.dkim_domain) {
         (Some(key), Some(selector), Some(domain)) => {
             match Dkim::from_pem(&key.0.0, selector, domain) {
                 Ok(dkim) => Some(dkim),
@@ -127,8 +128,7 @@ pub fn apply(config: &Config, worker: &mut WorkerConfig) {
         }
         _ => None,
     };
-    worker.email.quiet_period =
-        Duration::from_secs(config.message_quiet_minutes.saturating_mul(60));
+    worker.email.quiet_period = Duration::from_secs(email.message_quiet_minutes.saturating_mul(60));
 }
 
 #[cfg(test)]

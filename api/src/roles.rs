@@ -52,12 +52,12 @@ impl Roles {
     /// the embedded SQLite default one process owns the data directory, so
     /// it must take every role.
     pub fn check(self, config: &Config) -> anyhow::Result<()> {
-        if config.database_url.is_none() && self != Roles::ALL {
+        if config.stores.database_url.is_none() && self != Roles::ALL {
             anyhow::bail!(
                 "roles {self} need the read models on PostgreSQL (CMA_DATABASE_URL): on the \
                  embedded SQLite default one process owns the data directory {} and takes \
                  every role (api,projector,worker)",
-                config.data_dir.display()
+                config.stores.data_dir.display()
             );
         }
         Ok(())
@@ -110,7 +110,7 @@ impl FromStr for Roles {
 /// `pg_stat_activity`) unless the URL names them already, so that the
 /// readiness report can tell a lease held here from one held elsewhere.
 pub fn name_sessions(mut config: Config) -> Config {
-    if let Some(url) = &config.database_url
+    if let Some(url) = &config.stores.database_url
         && !url.contains("application_name=")
     {
         let separator = if url.contains('?') { '&' } else { '?' };
@@ -119,7 +119,7 @@ pub fn name_sessions(mut config: Config) -> Config {
             std::process::id(),
             &uuid::Uuid::new_v4().simple().to_string()[..8]
         );
-        config.database_url = Some(format!("{url}{separator}application_name={name}"));
+        config.stores.database_url = Some(format!("{url}{separator}application_name={name}"));
     }
     config
 }

@@ -21,7 +21,7 @@ pub fn secret_key(config: &Config) -> Result<Arc<[u8]>, String> {
         .filter(|k| !k.is_empty())
     {
         Some(text) => Ok(decode(text).into()),
-        None => key_file(&config.data_dir.join(KEY_FILE)).map(Arc::from),
+        None => key_file(&config.stores.data_dir.join(KEY_FILE)).map(Arc::from),
     }
 }
 

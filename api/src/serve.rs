@@ -45,10 +45,11 @@ pub fn worker_config(state: &AppState) -> WorkerConfig {
     let mut worker = WorkerConfig::new(
         &config.public_url(),
         state.secret_key.to_vec(),
-        TransportSettings::Folder(config.data_dir.join("outbox")),
+        TransportSettings::Folder(config.stores.data_dir.join("outbox")),
     );
     crate::email::apply(config, &mut worker);
-    worker.email.horizon = Duration::from_secs(config.email_horizon_hours.saturating_mul(3600));
+    worker.email.horizon =
+        Duration::from_secs(config.email.email_horizon_hours.saturating_mul(3600));
     worker
 }
 

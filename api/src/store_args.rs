@@ -67,10 +67,6 @@ impl Stores for StoreArgs {
 
 impl Stores for Config {
     fn stores(&self) -> StoreArgs {
-        StoreArgs {
-            data_dir: self.data_dir.clone(),
-            database_url: self.database_url.clone(),
-            eventstore_url: self.eventstore_url.clone(),
-        }
+        self.stores.clone()
     }
 }
