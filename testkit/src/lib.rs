@@ -4,6 +4,8 @@
 
 #[cfg(feature = "dump")]
 pub mod dump;
+#[cfg(feature = "program")]
+pub mod program;
 #[cfg(feature = "pypi")]
 pub mod pypi;
 #[cfg(feature = "smtp")]

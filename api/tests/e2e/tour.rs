@@ -44,17 +44,11 @@ impl<'a> Api<'a> {
     }
 
     async fn call(&self, method: Method, path: &str, token: &str, body: Option<Value>) -> Value {
-        let mut request = self
-            .http
-            .request(method.clone(), self.server.url(path))
-            .header("X-Min-Position", self.position.load(Ordering::SeqCst));
-        if !token.is_empty() {
-            request = request.bearer_auth(token);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request
+        let token = (!token.is_empty()).then_some(token);
+        let response = self
+            .server
+            .request(&self.http, &method, path, token, body.as_ref())
+            .header("X-Min-Position", self.position.load(Ordering::SeqCst))
             .send()
             .await
             .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
@@ -107,14 +101,13 @@ impl<'a> Api<'a> {
                    "time_zone": "Europe/London"}),
         )
         .await;
-        let login = self
-            .post(
-                "/api/v1/auth/staff/login",
-                "",
-                json!({"email": OWNER, "password": PASSWORD}),
-            )
-            .await;
-        text(&login["token"])
+        let login = json!({"email": OWNER, "password": PASSWORD});
+        self.session("/api/v1/auth/staff/login", login).await
+    }
+
+    /// The session token a login (or a link's new password) answers with.
+    async fn session(&self, path: &str, body: Value) -> String {
+        text(&self.post(path, "", body).await["token"])
     }
 
     async fn add_client(&self, staff: &str, name: &str, emails: &[&str]) -> String {
@@ -149,14 +142,8 @@ impl<'a> Api<'a> {
             .await
             .link("/portal/set-password");
         let token = link.split("token=").nth(1).expect("a token in the link");
-        let set = self
-            .post(
-                "/api/v1/auth/portal/set-password",
-                "",
-                json!({"token": token, "password": PASSWORD}),
-            )
-            .await;
-        text(&set["token"])
+        let set = json!({"token": token, "password": PASSWORD});
+        self.session("/api/v1/auth/portal/set-password", set).await
     }
 
     async fn quote(&self, staff: &str, client: &str, title: &str, send: bool) -> String {
@@ -265,18 +252,13 @@ async fn seed(api: &Api<'_>) -> Business {
         .get(&format!("/api/v1/portal/quotes/{sent}"), &portal)
         .await;
     let boiler = text(&lines["lines"][0]["line_id"]);
-    api.post(
-        &format!("/api/v1/portal/quotes/{sent}/lines/{boiler}/comments"),
-        &portal,
-        json!({"text": "Which brand is the boiler?"}),
-    )
-    .await;
-    api.post(
-        &format!("/api/v1/quotes/{sent}/lines/{boiler}/comments"),
-        &staff,
-        json!({"text": "A Worcester Bosch, with a ten-year guarantee."}),
-    )
-    .await;
+    let comments = format!("/quotes/{sent}/lines/{boiler}/comments");
+    let asked = json!({"text": "Which brand is the boiler?"});
+    api.post(&format!("/api/v1/portal{comments}"), &portal, asked)
+        .await;
+    let answered = json!({"text": "A Worcester Bosch, with a ten-year guarantee."});
+    api.post(&format!("/api/v1{comments}"), &staff, answered)
+        .await;
 
     let invoice = api
         .post(
@@ -310,18 +292,11 @@ async fn seed(api: &Api<'_>) -> Business {
     )
     .await;
 
-    api.post(
-        &format!("/api/v1/clients/{jo}/messages"),
-        &staff,
-        json!({"text": "Hello Jo, the boiler arrives on Thursday."}),
-    )
-    .await;
-    api.post(
-        "/api/v1/portal/messages",
-        &portal,
-        json!({"text": "Thanks! Could you come in the morning?"}),
-    )
-    .await;
+    let news = json!({"text": "Hello Jo, the boiler arrives on Thursday."});
+    api.post(&format!("/api/v1/clients/{jo}/messages"), &staff, news)
+        .await;
+    let reply = json!({"text": "Thanks! Could you come in the morning?"});
+    api.post("/api/v1/portal/messages", &portal, reply).await;
 
     let slots = api.get("/api/v1/portal/meetings/slots", &portal).await;
     let first = slots["slots"][0]["starts_at"].clone();
@@ -413,20 +388,8 @@ impl Tourist {
         for viewport in Viewport::ALL {
             self.browser.set_viewport(viewport).await;
             self.browser.check_accessibility(&page).await;
-            let widths = self
-                .browser
-                .execute(
-                    "return [document.documentElement.scrollWidth, window.innerWidth];",
-                    vec![],
-                )
-                .await;
-            assert!(
-                widths[0].as_u64() <= widths[1].as_u64(),
-                "{page} scrolls sideways at {} width: the page is {} px wide in a {} px window",
-                viewport.name(),
-                widths[0],
-                widths[1]
-            );
+            let window = format!("{page} at {} width", viewport.name());
+            self.browser.assert_no_sideways_scroll(&window).await;
         }
         self.browser.screenshots(&format!("tour-{name}")).await;
         let (refused, errors): (Vec<String>, Vec<String>) = self
@@ -469,13 +432,16 @@ fn expected_failure(message: &str) -> bool {
 
 // --- The tour ---
 
+/// Sparks & Sons seeded on `server`, and a tourist through `driver`.
+async fn seeded_tour(server: &Server, driver: &Driver) -> (Business, Tourist) {
+    let business = seed(&Api::new(server)).await;
+    (business, Tourist::new(driver, server).await)
+}
+
 #[tokio::test]
 async fn every_staff_page_at_both_widths() {
-    let server = Server::start().await;
-    let api = Api::new(&server);
-    let b = seed(&api).await;
-    let driver = Driver::start().await;
-    let mut t = Tourist::new(&driver, &server).await;
+    let (server, driver) = (Server::start().await, Driver::start().await);
+    let (b, mut t) = seeded_tour(&server, &driver).await;
 
     t.visit("/signup", "Sign up your business", "staff-signup")
         .await;
@@ -485,62 +451,23 @@ async fn every_staff_page_at_both_widths() {
     t.browser.wait_for_text("Pat Partial").await;
 
     let jo = &b.jo;
+    #[rustfmt::skip]
     let pages = [
         (format!("/clients/{jo}"), "Jo Bloggs", "staff-client"),
-        (
-            format!("/clients/{jo}/files"),
-            "Files for Jo Bloggs",
-            "staff-client-files",
-        ),
-        (
-            format!("/clients/{jo}/quotes/new"),
-            "New quote",
-            "staff-quote-new",
-        ),
-        (
-            format!("/quotes/{}", b.draft),
-            "Loft insulation",
-            "staff-quote-draft",
-        ),
-        (
-            format!("/quotes/{}", b.sent),
-            "New boiler",
-            "staff-quote-sent",
-        ),
-        (
-            format!("/quotes/{}", b.accepted),
-            "Radiator upgrade",
-            "staff-quote-accepted",
-        ),
-        (
-            format!("/quotes/{}/edit", b.draft),
-            "Edit quote",
-            "staff-quote-edit",
-        ),
-        (
-            format!("/clients/{jo}/invoices/new"),
-            "New invoice",
-            "staff-invoice-new",
-        ),
-        (
-            format!("/invoices/{}", b.invoice),
-            "Invoice INV-0042",
-            "staff-invoice",
-        ),
+        (format!("/clients/{jo}/files"), "Files for Jo Bloggs", "staff-client-files"),
+        (format!("/clients/{jo}/quotes/new"), "New quote", "staff-quote-new"),
+        (format!("/quotes/{}", b.draft), "Loft insulation", "staff-quote-draft"),
+        (format!("/quotes/{}", b.sent), "New boiler", "staff-quote-sent"),
+        (format!("/quotes/{}", b.accepted), "Radiator upgrade", "staff-quote-accepted"),
+        (format!("/quotes/{}/edit", b.draft), "Edit quote", "staff-quote-edit"),
+        (format!("/clients/{jo}/invoices/new"), "New invoice", "staff-invoice-new"),
+        (format!("/invoices/{}", b.invoice), "Invoice INV-0042", "staff-invoice"),
         ("/inbox".to_owned(), "Messages", "staff-inbox"),
-        (
-            format!("/inbox/{jo}"),
-            "Messages with Jo Bloggs",
-            "staff-thread",
-        ),
+        (format!("/inbox/{jo}"), "Messages with Jo Bloggs", "staff-thread"),
         ("/diary?week=2026-12-07".to_owned(), "Diary", "staff-diary"),
         ("/settings".to_owned(), "Settings", "staff-settings"),
         ("/emails".to_owned(), "Emails", "staff-emails"),
-        (
-            "/no-such-page".to_owned(),
-            "Page not found",
-            "staff-not-found",
-        ),
+        ("/no-such-page".to_owned(), "Page not found", "staff-not-found"),
     ];
     for (path, heading, name) in &pages {
         t.visit(path, heading, name).await;
@@ -550,11 +477,8 @@ async fn every_staff_page_at_both_widths() {
 
 #[tokio::test]
 async fn every_portal_page_at_both_widths() {
-    let server = Server::start().await;
-    let api = Api::new(&server);
-    let b = seed(&api).await;
-    let driver = Driver::start().await;
-    let mut t = Tourist::new(&driver, &server).await;
+    let (server, driver) = (Server::start().await, Driver::start().await);
+    let (b, mut t) = seeded_tour(&server, &driver).await;
 
     for (path, heading, name) in [
         ("/portal/login", "Log in to your portal", "portal-login"),
@@ -575,40 +499,17 @@ async fn every_portal_page_at_both_widths() {
 
     t.portal_login(JO).await;
     t.check("Welcome, Jo Bloggs", "portal-home").await;
+    #[rustfmt::skip]
     let pages = [
         ("/portal/quotes".to_owned(), "Quotes", "portal-quotes"),
-        (
-            format!("/portal/quotes/{}", b.sent),
-            "New boiler",
-            "portal-quote-sent",
-        ),
-        (
-            format!("/portal/quotes/{}", b.accepted),
-            "Radiator upgrade",
-            "portal-quote-accepted",
-        ),
+        (format!("/portal/quotes/{}", b.sent), "New boiler", "portal-quote-sent"),
+        (format!("/portal/quotes/{}", b.accepted), "Radiator upgrade", "portal-quote-accepted"),
         ("/portal/invoices".to_owned(), "Invoices", "portal-invoices"),
-        (
-            format!("/portal/invoices/{}", b.invoice),
-            "Invoice INV-0042",
-            "portal-invoice",
-        ),
-        (
-            "/portal/files".to_owned(),
-            "Project Files & Inspiration",
-            "portal-files",
-        ),
+        (format!("/portal/invoices/{}", b.invoice), "Invoice INV-0042", "portal-invoice"),
+        ("/portal/files".to_owned(), "Project Files & Inspiration", "portal-files"),
         ("/portal/messages".to_owned(), "Messages", "portal-messages"),
-        (
-            "/portal/meetings".to_owned(),
-            "Book a meeting",
-            "portal-meetings",
-        ),
-        (
-            "/portal/no/such/page".to_owned(),
-            "Page not found",
-            "portal-not-found",
-        ),
+        ("/portal/meetings".to_owned(), "Book a meeting", "portal-meetings"),
+        ("/portal/no/such/page".to_owned(), "Page not found", "portal-not-found"),
     ];
     for (path, heading, name) in &pages {
         t.visit(path, heading, name).await;

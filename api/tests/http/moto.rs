@@ -5,13 +5,12 @@
 //! These tests never skip: when moto cannot be installed or started they
 //! fail, saying why.
 
+use cma_testkit::program::{Program, free_port};
 use object_store::ObjectStore;
 use object_store::aws::{AmazonS3, AmazonS3Builder};
 use object_store::path::Path as Key;
-use std::fs::File;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 use tempfile::TempDir;
 
 /// What the virtual environment installs.
@@ -28,8 +27,7 @@ const SECRET_KEY: &str = "test-secret-key";
 /// A running moto server with one empty bucket.
 pub struct Moto {
     pub endpoint: String,
-    child: Child,
-    log: PathBuf,
+    program: Program,
     _dir: TempDir,
 }
 
@@ -41,52 +39,36 @@ impl Moto {
         .await
         .expect("installing moto");
         let dir = tempfile::tempdir().expect("temp dir");
-        let log = dir.path().join("moto.log");
         let port = free_port();
-        let output = File::create(&log).expect("moto log");
-        let child = Command::new(&python)
-            .args([
-                "-m",
-                "moto.server",
-                "-H",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-            ])
-            .stdin(Stdio::null())
-            .stdout(output.try_clone().expect("moto log"))
-            .stderr(output)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start moto ({}): {e}", python.display()));
+        let mut serve = Command::new(&python);
+        serve.args([
+            "-m",
+            "moto.server",
+            "-H",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+        ]);
+        let name = format!("moto ({})", python.display());
+        let log = dir.path().join("moto.log");
         let mut moto = Moto {
             endpoint: format!("http://127.0.0.1:{port}"),
-            child,
-            log,
+            program: Program::start(&name, &mut serve, log),
             _dir: dir,
         };
-        moto.wait_until_up().await;
+        let (http, api) = (
+            reqwest::Client::new(),
+            format!("{}/moto-api/", moto.endpoint),
+        );
+        let (within, every) = (Duration::from_secs(60), Duration::from_millis(100));
+        moto.program
+            .wait_until(within, every, async || {
+                let answer = http.get(&api).send().await;
+                answer.is_ok_and(|r| r.status().is_success())
+            })
+            .await;
         moto.create_bucket().await;
         moto
-    }
-
-    async fn wait_until_up(&mut self) {
-        let started = Instant::now();
-        let http = reqwest::Client::new();
-        while started.elapsed() < Duration::from_secs(60) {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("moto stopped ({status}):\n{}", self.log_text());
-            }
-            if let Ok(r) = http
-                .get(format!("{}/moto-api/", self.endpoint))
-                .send()
-                .await
-                && r.status().is_success()
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("moto did not answer within 60 s:\n{}", self.log_text());
     }
 
     async fn create_bucket(&self) {
@@ -100,10 +82,6 @@ impl Moto {
             "cannot create the bucket: {}",
             response.status()
         );
-    }
-
-    fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
     /// The server's `--files-url`.
@@ -148,19 +126,4 @@ impl Moto {
         objects.sort();
         objects
     }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A loopback port nothing listens on just now.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
 }

@@ -306,6 +306,12 @@ impl Browser {
             matches!(ready, Ok(Value::Bool(true))).then_some(())
         })
         .await;
+        self.two_frames().await;
+    }
+
+    /// Waits for the browser to draw twice, so a layout just changed is on
+    /// the screen.
+    async fn two_frames(&self) {
         let _ = self
             .client
             .execute_async(
@@ -314,6 +320,23 @@ impl Browser {
                 vec![],
             )
             .await;
+    }
+
+    /// Asserts that the page is no wider than the window, so it does not
+    /// scroll sideways; `what` names the page and the window.
+    pub async fn assert_no_sideways_scroll(&self, what: &str) {
+        let widths = self
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth];",
+                vec![],
+            )
+            .await;
+        assert!(
+            widths[0].as_u64() <= widths[1].as_u64(),
+            "{what} scrolls sideways: the page is {} px wide in a {} px window",
+            widths[0],
+            widths[1]
+        );
     }
 
     // --- Finding elements as a person does ---
@@ -540,14 +563,7 @@ impl Browser {
             .map_or(height, |h| (h.ceil() as u32).clamp(height, 10_000));
         if full > height {
             self.resize(width, full).await;
-            let _ = self
-                .client
-                .execute_async(
-                    "const done = arguments[arguments.length - 1]; \
-                     requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
-                    vec![],
-                )
-                .await;
+            self.two_frames().await;
         }
         let png = self.client.screenshot().await;
         if full > height {

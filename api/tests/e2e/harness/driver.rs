@@ -3,14 +3,14 @@
 
 use super::browser::{Browser, Viewport};
 use super::server::Server;
-use super::{free_port, tools};
+use super::tools;
+use cma_testkit::program::{Program, free_port};
 use fantoccini::ClientBuilder;
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
-use std::fs::File;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 use tempfile::TempDir;
 
 /// Chromium's switches: headless, and nothing that reaches the network or
@@ -34,8 +34,7 @@ const CHROMIUM_ARGS: &[&str] = &[
 pub struct Driver {
     pub url: String,
     chromium: PathBuf,
-    child: Child,
-    log: PathBuf,
+    program: Program,
     dir: TempDir,
 }
 
@@ -44,51 +43,35 @@ impl Driver {
         let chromium = tools::chromium();
         let chromedriver = tools::chromedriver();
         let dir = tempfile::tempdir().expect("temp dir");
-        let log = dir.path().join("chromedriver.log");
-        let output = File::create(&log).expect("chromedriver log");
         let port = free_port();
-        let child = Command::new(&chromedriver)
+        let mut serve = Command::new(&chromedriver);
+        serve
             .arg(format!("--port={port}"))
-            .arg("--allowed-ips=127.0.0.1")
-            .stdin(Stdio::null())
-            .stdout(output.try_clone().expect("chromedriver log"))
-            .stderr(output)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", chromedriver.display()));
+            .arg("--allowed-ips=127.0.0.1");
+        let name = format!("chromedriver ({})", chromedriver.display());
+        let log = dir.path().join("chromedriver.log");
         let mut driver = Driver {
             url: format!("http://127.0.0.1:{port}"),
             chromium,
-            child,
-            log,
+            program: Program::start(&name, &mut serve, log),
             dir,
         };
-        driver.wait_until_ready().await;
+        let (http, status) = (reqwest::Client::new(), format!("{}/status", driver.url));
+        let (within, every) = (Duration::from_secs(30), Duration::from_millis(50));
+        driver
+            .program
+            .wait_until(within, every, async || {
+                let answer = http.get(&status).send().await;
+                let Ok(answer) = answer else { return false };
+                let state = answer.json::<serde_json::Value>().await;
+                state.is_ok_and(|s| s["value"]["ready"] == json!(true))
+            })
+            .await;
         driver
     }
 
-    async fn wait_until_ready(&mut self) {
-        let started = Instant::now();
-        let http = reqwest::Client::new();
-        while started.elapsed() < Duration::from_secs(30) {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("chromedriver stopped ({status}):\n{}", self.log_text());
-            }
-            if let Ok(r) = http.get(format!("{}/status", self.url)).send().await
-                && let Ok(status) = r.json::<serde_json::Value>().await
-                && status["value"]["ready"] == json!(true)
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!(
-            "chromedriver was not ready within 30 s:\n{}",
-            self.log_text()
-        );
-    }
-
     fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
+        self.program.log_text()
     }
 
     /// A new browser (its own fresh profile: no cookies, no storage) at
@@ -130,12 +113,5 @@ impl Driver {
             profile,
         )
         .await
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }

@@ -54,11 +54,3 @@ pub fn target_dir() -> PathBuf {
             .expect("the target directory"),
     }
 }
-
-/// A loopback port nothing listens on just now.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}

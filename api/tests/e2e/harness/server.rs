@@ -2,11 +2,11 @@
 //! SQLite, the `.eml` outbox), on a free loopback port, with the clock
 //! started at a fixed instant.
 
+use super::WAIT;
 use super::email::Email;
-use super::{WAIT, free_port};
-use std::fs::File;
+use cma_testkit::program::{Program, free_port};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
@@ -22,8 +22,7 @@ pub struct Server {
     pub base: String,
     /// `CMA_DATA_DIR`.
     pub data_dir: PathBuf,
-    child: Child,
-    log: PathBuf,
+    program: Program,
     _dir: TempDir,
 }
 
@@ -42,51 +41,33 @@ impl Server {
     pub async fn start_with(now: &str, env: &[(&str, &str)]) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let data_dir = dir.path().join("data");
-        let log = dir.path().join("cma.log");
-        let output = File::create(&log).expect("server log");
         let port = free_port();
-        let child = Command::new(env!("CARGO_BIN_EXE_cma"))
+        let mut serve = Command::new(env!("CARGO_BIN_EXE_cma"));
+        serve
             .arg("serve")
             .env("CMA_DATA_DIR", &data_dir)
             .env("CMA_LISTEN", format!("127.0.0.1:{port}"))
             .env("CMA_NOW", now)
             .env("CMA_SECRET_KEY", SECRET_KEY)
             .env("RUST_LOG", "info")
-            .envs(env.iter().copied())
-            .stdin(Stdio::null())
-            .stdout(output.try_clone().expect("server log"))
-            .stderr(output)
-            .spawn()
-            .expect("starting `cma serve`");
+            .envs(env.iter().copied());
+        let program = Program::start("`cma serve`", &mut serve, dir.path().join("cma.log"));
         let mut server = Server {
             base: format!("http://127.0.0.1:{port}"),
             data_dir,
-            child,
-            log,
+            program,
             _dir: dir,
         };
-        server.wait_until_healthy().await;
+        let (http, healthz) = (reqwest::Client::new(), server.url("/healthz"));
+        let (within, every) = (Duration::from_secs(60), Duration::from_millis(50));
         server
-    }
-
-    async fn wait_until_healthy(&mut self) {
-        let started = Instant::now();
-        let http = reqwest::Client::new();
-        while started.elapsed() < Duration::from_secs(60) {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("`cma serve` stopped ({status}):\n{}", self.log_text());
-            }
-            if let Ok(r) = http.get(self.url("/healthz")).send().await
-                && r.status().is_success()
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!(
-            "`cma serve` did not answer /healthz within 60 s:\n{}",
-            self.log_text()
-        );
+            .program
+            .wait_until(within, every, async || {
+                let answer = http.get(&healthz).send().await;
+                answer.is_ok_and(|r| r.status().is_success())
+            })
+            .await;
+        server
     }
 
     /// The absolute URL of a path on this server.
@@ -103,14 +84,9 @@ impl Server {
         token: Option<&str>,
         body: Option<serde_json::Value>,
     ) -> (reqwest::StatusCode, serde_json::Value) {
-        let mut request = reqwest::Client::new().request(method.clone(), self.url(path));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request
+        let http = reqwest::Client::new();
+        let response = self
+            .request(&http, &method, path, token, body.as_ref())
             .send()
             .await
             .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
@@ -119,9 +95,29 @@ impl Server {
         (status, body)
     }
 
+    /// A JSON request to the API through `http`, with a session's `token`
+    /// and a `body` when given.
+    pub fn request(
+        &self,
+        http: &reqwest::Client,
+        method: &reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&serde_json::Value>,
+    ) -> reqwest::RequestBuilder {
+        let mut request = http.request(method.clone(), self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request
+    }
+
     /// What the server has logged so far.
     pub fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
+        self.program.log_text()
     }
 
     /// The folder the worker writes emails to as `.eml` files.
@@ -193,8 +189,7 @@ fn emails_in(dir: &Path) -> Vec<Email> {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.program.stop();
         if std::thread::panicking() {
             let log = self.log_text();
             let tail: Vec<&str> = log.lines().rev().take(40).collect();
