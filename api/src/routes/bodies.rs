@@ -2,13 +2,14 @@
 //! readers of the values inside bodies: instants, currencies, optional fields.
 
 use crate::app::AppState;
-use crate::http::{ApiError, Json};
-use cma_domain::Timestamp;
+use crate::http::{ApiError, Json, SendsCommands};
 use cma_domain::ids::{AppointmentId, FileId, MessageId};
 use cma_domain::money;
+use cma_domain::{Aggregate, Timestamp};
 use cma_projections::queries::files::{FileEntry, FileList};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
+use uuid::Uuid;
 
 /// An RFC 3339 instant from a request (`2026-03-30T09:00:00+01:00`).
 pub fn instant(field: &str, text: &str) -> Result<Timestamp, ApiError> {
@@ -70,6 +71,22 @@ impl Positioned {
     pub fn at(position: u64) -> Json<Self> {
         Json(Self { position })
     }
+}
+
+/// Runs `command` on `A`'s stream `id` for `caller`, answering where its
+/// events landed.
+pub async fn positioned<A: Aggregate>(
+    state: &AppState,
+    caller: &impl SendsCommands,
+    id: Uuid,
+    command: A::Command,
+) -> Result<Json<Positioned>, ApiError>
+where
+    A::Command: Clone,
+{
+    let ctx = caller.context(state);
+    let executed = state.service.execute::<A>(id, &ctx, command).await?;
+    Ok(Positioned::at(executed.position))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

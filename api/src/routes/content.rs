@@ -6,16 +6,28 @@ use crate::app::AppState;
 use crate::file_storage::ContentStream;
 use crate::http::download::{attachment, inline};
 use crate::http::upload::receive;
-use crate::http::{ApiError, Json};
-use axum::extract::Multipart;
+use crate::http::{ApiError, Json, SendsCommands};
 use axum::extract::multipart::MultipartRejection;
+use axum::extract::{DefaultBodyLimit, Multipart};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use cma_domain::access::By;
 use cma_domain::file::{FileCommand, StoredFile};
 use cma_domain::ids::{ClientId, FileId, TeamId};
 use cma_projections::queries::{self, Scope};
-use cma_store::CommandContext;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
+
+/// `routes` and the `upload` route, whose body streams to the content
+/// store under the upload limit rather than the JSON body limit.
+pub(super) fn with_upload(
+    routes: OpenApiRouter<AppState>,
+    upload: UtoipaMethodRouter<AppState>,
+) -> OpenApiRouter<AppState> {
+    let uploads = OpenApiRouter::new()
+        .routes(upload)
+        .layer(DefaultBodyLimit::disable());
+    routes.merge(uploads)
+}
 
 /// The stored bytes of a file in `scope`.
 pub(super) async fn send_content(
@@ -48,10 +60,10 @@ async fn stored(
     Ok((content, size))
 }
 
-/// Receives the content, then records the upload for `client`.
+/// Receives the content, then records the upload for `client` by `caller`.
 pub(super) async fn store_upload(
     state: &AppState,
-    ctx: &CommandContext,
+    caller: &impl SendsCommands,
     client: ClientId,
     by: By,
     headers: &HeaderMap,
@@ -72,7 +84,7 @@ pub(super) async fn store_upload(
     };
     let executed = state
         .service
-        .execute::<StoredFile>(file.0, ctx, command)
+        .execute::<StoredFile>(file.0, &caller.context(state), command)
         .await?;
     Ok((
         StatusCode::CREATED,

@@ -4,9 +4,11 @@
 //! sits beside them. Each group's `mod.rs` builds its router; every handler
 //! carries `#[utoipa::path]`, so registering a route documents it.
 
+mod appointments;
 mod bodies;
 mod content;
 mod portal;
+mod responses;
 pub(crate) mod service;
 mod sessions;
 mod staff;

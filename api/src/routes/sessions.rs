@@ -79,6 +79,19 @@ pub(super) fn with_session_cookies(
     (headers, body).into_response()
 }
 
+/// A login's answer: `body` with the cookies of session `token` and the
+/// known-device cookie `device`.
+pub(super) fn logged_in(
+    state: &AppState,
+    token: &str,
+    device: String,
+    body: impl IntoResponse,
+) -> Response {
+    let mut response = with_session_cookies(state, token, body);
+    cookies::known_device(response.headers_mut(), device, state.config.is_https());
+    response
+}
+
 /// Log out: ends the session the request presents (staff or client).
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
     responses(

@@ -2,23 +2,24 @@
 //! and reset a forgotten password.
 
 use crate::app::AppState;
-use crate::http::{ApiError, Json, Requester, cookies};
+use crate::http::{ApiError, Json, Requester};
 use crate::identity::links::set_password as use_link;
 use crate::identity::rate_limit::{Action, Limiter, RESET_LINKS_PER_ADDRESS, check_email_length};
 use crate::identity::tokens::csrf_token;
 use crate::identity::{Kind, Principal, login_index};
 use crate::routes::bodies::LoginRequest;
 use crate::routes::bodies::Positioned;
-use crate::routes::sessions::{login, open_session, with_session_cookies};
+use crate::routes::responses::{LinkRefusals, LoginRefusals};
+use crate::routes::sessions::{logged_in, login, open_session, with_session_cookies};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use cma_domain::client::{Client, ClientCommand};
 use cma_domain::credentials::{
     Credentials, CredentialsCommand, Principal as Login, TokenPurpose, link_token, token_sha256,
 };
 use cma_domain::ids::ClientId;
-use cma_store::Actor;
+use cma_store::{Actor, Executed};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -38,6 +39,18 @@ pub struct LinkPasswordRequest {
     /// The token from the invite or reset link.
     pub token: String,
     pub password: String,
+}
+
+impl LinkPasswordRequest {
+    /// Sets the password from the link, which must be one for `purpose`.
+    async fn set(
+        &self,
+        state: &AppState,
+        requester: &Requester,
+        purpose: TokenPurpose,
+    ) -> Result<Executed<Credentials>, ApiError> {
+        use_link(state, requester, purpose, &self.token, &self.password).await
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -72,24 +85,15 @@ fn suspended() -> ApiError {
     request_body = LinkPasswordRequest,
     responses(
         (status = 200, body = SetPasswordResponse, description = "password set and logged in"),
-        (status = 400, description = "unknown, used or expired link, or malformed request"),
         (status = 403, description = "the portal is suspended"),
-        (status = 422, description = "password too short or too long"),
-        (status = 429, description = "too many attempts"),
+        LinkRefusals,
     ))]
 async fn set_password(
     State(state): State<AppState>,
     requester: Requester,
     Json(body): Json<LinkPasswordRequest>,
 ) -> Result<Response, ApiError> {
-    let set = use_link(
-        &state,
-        &requester,
-        TokenPurpose::Invite,
-        &body.token,
-        &body.password,
-    )
-    .await?;
+    let set = body.set(&state, &requester, TokenPurpose::Invite).await?;
     let Some(Login::Client(client)) = set.state.principal else {
         return Err(ApiError::invalid_link());
     };
@@ -123,10 +127,8 @@ async fn set_password(
     request_body = LoginRequest,
     responses(
         (status = 200, body = PortalLoginResponse, description = "logged in; sets the cma_session, cma_csrf and cma_device cookies"),
-        (status = 400, description = "malformed request"),
-        (status = 401, description = "wrong email or password"),
         (status = 403, description = "the portal is suspended"),
-        (status = 429, description = "too many failed attempts"),
+        LoginRefusals,
     ))]
 async fn portal_login(
     State(state): State<AppState>,
@@ -146,9 +148,7 @@ async fn portal_login(
         token: token.clone(),
         client_id: client.0,
     };
-    let mut response = with_session_cookies(&state, &token, Json(body));
-    cookies::known_device(response.headers_mut(), device, state.config.is_https());
-    Ok(response)
+    Ok(logged_in(&state, &token, device, Json(body)))
 }
 
 /// Ask for a password reset link by email. The answer is the same whether
@@ -205,22 +205,13 @@ async fn reset_request(
     request_body = LinkPasswordRequest,
     responses(
         (status = 200, body = Positioned, description = "password changed; log in with it"),
-        (status = 400, description = "unknown, used or expired link, or malformed request"),
-        (status = 422, description = "password too short or too long"),
-        (status = 429, description = "too many attempts"),
+        LinkRefusals,
     ))]
 async fn reset(
     State(state): State<AppState>,
     requester: Requester,
     Json(body): Json<LinkPasswordRequest>,
-) -> Result<Response, ApiError> {
-    let set = use_link(
-        &state,
-        &requester,
-        TokenPurpose::Reset,
-        &body.token,
-        &body.password,
-    )
-    .await?;
-    Ok(Positioned::at(set.position).into_response())
+) -> Result<Json<Positioned>, ApiError> {
+    let set = body.set(&state, &requester, TokenPurpose::Reset).await?;
+    Ok(Positioned::at(set.position))
 }

@@ -2,11 +2,11 @@
 
 use super::section::{self, InSection};
 use crate::app::AppState;
-use crate::http::{ApiError, Json, Path, SendsCommands};
+use crate::http::{ApiError, Json, Path};
 use crate::routes::bodies::{FileCreated, FileListing};
-use crate::routes::content::{send_content, store_upload};
+use crate::routes::content::{send_content, store_upload, with_upload};
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use cma_domain::access::By;
@@ -16,13 +16,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
-    let uploads = OpenApiRouter::new()
-        .routes(routes!(upload))
-        .layer(DefaultBodyLimit::disable());
-    OpenApiRouter::new()
+    let reads = OpenApiRouter::new()
         .routes(routes!(list))
-        .routes(routes!(download))
-        .merge(uploads)
+        .routes(routes!(download));
+    with_upload(reads, routes!(upload))
 }
 
 /// Who calls these routes: a client with the files section on.
@@ -61,7 +58,6 @@ pub async fn upload(
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<FileCreated>), ApiError> {
-    let ctx = session.context(&state);
     let by = By::Client(session.portal);
-    store_upload(&state, &ctx, session.client, by, &headers, multipart).await
+    store_upload(&state, &session, session.client, by, &headers, multipart).await
 }

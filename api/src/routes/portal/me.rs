@@ -2,8 +2,9 @@
 //! its branding, logo and the sections that are on; the client's email choice.
 
 use crate::app::AppState;
-use crate::http::{ApiError, ClientSession, Json, SendsCommands, found};
+use crate::http::{ApiError, ClientSession, Json, found};
 use crate::routes::bodies::Positioned;
+use crate::routes::bodies::positioned;
 use crate::routes::content::send_logo;
 use axum::extract::State;
 use axum::response::Response;
@@ -55,17 +56,16 @@ pub async fn change_notifications(
     session: ClientSession,
     Json(body): Json<NotificationsChange>,
 ) -> Result<Json<Positioned>, ApiError> {
-    let executed = session
-        .execute::<Client>(
-            &state,
-            session.client.0,
-            ClientCommand::ChangeEmailNotifications {
-                client: session.client,
-                on: body.email,
-            },
-        )
-        .await?;
-    Ok(Positioned::at(executed.position))
+    positioned::<Client>(
+        &state,
+        &session,
+        session.client.0,
+        ClientCommand::ChangeEmailNotifications {
+            client: session.client,
+            on: body.email,
+        },
+    )
+    .await
 }
 
 /// The business's logo, for any logged-in client of the team whatever

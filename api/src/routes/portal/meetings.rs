@@ -4,14 +4,15 @@
 use super::section::{self, InSection};
 use super::slots::{free_slots_now, team_schedule};
 use crate::app::AppState;
-use crate::http::{ApiError, Json, Path, SendsCommands};
+use crate::http::{ApiError, Json, Path};
+use crate::routes::appointments;
 use crate::routes::bodies::AppointmentCreated;
 use crate::routes::bodies::Positioned;
 use crate::routes::bodies::instant;
 use axum::extract::State;
 use axum::http::StatusCode;
 use cma_domain::access::By;
-use cma_domain::diary::{Diary, DiaryCommand};
+use cma_domain::diary::DiaryCommand;
 use cma_domain::ids::AppointmentId;
 use cma_projections::queries;
 use cma_projections::queries::diary::Meetings;
@@ -98,16 +99,7 @@ pub async fn book(
         starts_at: instant("starts_at", &body.starts_at)?,
         schedule: team_schedule(&state, session.team).await?,
     };
-    let executed = session
-        .execute::<Diary>(&state, session.team.0, command)
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(AppointmentCreated {
-            appointment_id: appointment,
-            position: executed.position,
-        }),
-    ))
+    appointments::add(&state, &session, session.team, appointment, command).await
 }
 
 #[utoipa::path(post, path = "/api/v1/portal/meetings/{id}/cancel", tag = "portal",
@@ -118,12 +110,6 @@ pub async fn cancel(
     session: Caller,
     Path(appointment): Path<AppointmentId>,
 ) -> Result<Json<Positioned>, ApiError> {
-    let command = DiaryCommand::Cancel {
-        appointment,
-        by: By::Client(session.portal),
-    };
-    let executed = session
-        .execute::<Diary>(&state, session.team.0, command)
-        .await?;
-    Ok(Positioned::at(executed.position))
+    let by = By::Client(session.portal);
+    appointments::cancel(&state, &session, session.team, appointment, by).await
 }

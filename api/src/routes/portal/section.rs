@@ -4,11 +4,12 @@
 //! caller is refused (403) before it runs when the section is off.
 
 use crate::app::AppState;
-use crate::http::{ApiError, ClientSession};
+use crate::http::{ApiError, ClientSession, SendsCommands};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use cma_domain::access::Section;
 use cma_projections::queries::Scope;
+use cma_store::CommandContext;
 use std::marker::PhantomData;
 use std::ops::Deref;
 
@@ -43,6 +44,12 @@ impl<S> InSection<S> {
             team: self.session.team,
             client: self.session.client,
         }
+    }
+}
+
+impl<S: Sync> SendsCommands for InSection<S> {
+    fn context(&self, state: &AppState) -> CommandContext {
+        self.session.context(state)
     }
 }
 

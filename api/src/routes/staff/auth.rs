@@ -1,11 +1,12 @@
 //! Staff login and who is logged in (staff).
 
 use crate::app::AppState;
-use crate::http::{ApiError, Json, Requester, StaffSession, cookies, found};
+use crate::http::{ApiError, Json, Requester, StaffSession, found};
 use crate::identity::tokens::csrf_token;
 use crate::identity::{Kind, Principal};
 use crate::routes::bodies::LoginRequest;
-use crate::routes::sessions::{login, open_session, with_session_cookies};
+use crate::routes::responses::LoginRefusals;
+use crate::routes::sessions::{logged_in, login, open_session};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -37,10 +38,8 @@ pub struct StaffLoginResponse {
     request_body = LoginRequest,
     responses(
         (status = 200, body = StaffLoginResponse, description = "logged in; sets the cma_session, cma_csrf and cma_device cookies"),
-        (status = 400, description = "malformed request"),
-        (status = 401, description = "wrong email or password"),
         (status = 415, description = "not JSON"),
-        (status = 429, description = "too many failed attempts"),
+        LoginRefusals,
     ))]
 async fn staff_login(
     State(state): State<AppState>,
@@ -59,9 +58,7 @@ async fn staff_login(
         staff_id: staff.0,
         team_id: team.0,
     };
-    let mut response = with_session_cookies(&state, &token, Json(body));
-    cookies::known_device(response.headers_mut(), device, state.config.is_https());
-    Ok(response)
+    Ok(logged_in(&state, &token, device, Json(body)))
 }
 
 /// The logged-in staff member and their business (a page's header).

@@ -3,7 +3,8 @@
 use crate::app::AppState;
 use crate::http::{ApiError, Json, Path, SendsCommands, StaffSession, found};
 use crate::identity::{Principal, login_index, sessions};
-use crate::routes::bodies::Positioned;
+use crate::routes::bodies::{Positioned, positioned};
+use crate::routes::responses::{NoSuchClient, StaffOnly};
 use axum::extract::State;
 use axum::http::StatusCode;
 use cma_domain::access::Sections;
@@ -65,8 +66,7 @@ pub struct AccessChange {
     responses(
         (status = 201, body = ClientCreated),
         (status = 400, description = "malformed request"),
-        (status = 401, description = "not logged in"),
-        (status = 403, description = "not staff"),
+        StaffOnly,
         (status = 422, description = "invalid name or email"),
     ))]
 async fn create_client(
@@ -101,8 +101,7 @@ async fn create_client(
 #[utoipa::path(get, path = "/api/v1/clients", tag = "clients",
     responses(
         (status = 200, body = ClientList),
-        (status = 401, description = "not logged in"),
-        (status = 403, description = "not staff"),
+        StaffOnly,
     ))]
 async fn list_clients(
     State(state): State<AppState>,
@@ -116,9 +115,8 @@ async fn list_clients(
     params(("id" = Uuid, Path, description = "client id")),
     responses(
         (status = 200, body = ClientRecord),
-        (status = 401, description = "not logged in"),
-        (status = 403, description = "not staff"),
-        (status = 404, description = "no such client in this team"),
+        StaffOnly,
+        NoSuchClient,
     ))]
 async fn get_client(
     State(state): State<AppState>,
@@ -134,9 +132,8 @@ async fn get_client(
     request_body = NewEmail,
     responses(
         (status = 200, body = Positioned),
-        (status = 401, description = "not logged in"),
-        (status = 403, description = "not staff"),
-        (status = 404, description = "no such client in this team"),
+        StaffOnly,
+        NoSuchClient,
         (status = 422, description = "invalid email or too many"),
     ))]
 async fn add_email(
@@ -145,18 +142,12 @@ async fn add_email(
     Path(client): Path<ClientId>,
     Json(body): Json<NewEmail>,
 ) -> Result<Json<Positioned>, ApiError> {
-    let executed = staff
-        .execute::<Client>(
-            &state,
-            client.0,
-            ClientCommand::AddEmail {
-                team: staff.team,
-                by: staff.staff,
-                email: body.email,
-            },
-        )
-        .await?;
-    Ok(Positioned::at(executed.position))
+    let command = ClientCommand::AddEmail {
+        team: staff.team,
+        by: staff.staff,
+        email: body.email,
+    };
+    positioned::<Client>(&state, &staff, client.0, command).await
 }
 
 /// Invite (or re-invite) a client to the portal: records the invite and
@@ -166,9 +157,8 @@ async fn add_email(
     request_body = InviteRequest,
     responses(
         (status = 200, body = Positioned),
-        (status = 401, description = "not logged in"),
-        (status = 403, description = "not staff"),
-        (status = 404, description = "no such client in this team"),
+        StaffOnly,
+        NoSuchClient,
         (status = 422, description = "the client has no saved email, or `email` is not one of them"),
     ))]
 async fn invite(
@@ -234,9 +224,8 @@ async fn invite(
     request_body = AccessChange,
     responses(
         (status = 200, body = Positioned),
-        (status = 401, description = "not logged in"),
-        (status = 403, description = "not staff"),
-        (status = 404, description = "no such client in this team"),
+        StaffOnly,
+        NoSuchClient,
     ))]
 async fn change_access(
     State(state): State<AppState>,

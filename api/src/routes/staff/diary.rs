@@ -2,12 +2,13 @@
 
 use super::team_client;
 use crate::app::AppState;
-use crate::http::{ApiError, Json, Path, Query, SendsCommands, StaffSession};
+use crate::http::{ApiError, Json, Path, Query, StaffSession};
+use crate::routes::appointments;
 use crate::routes::bodies::{AppointmentCreated, Positioned, instant};
 use axum::extract::State;
 use axum::http::StatusCode;
 use cma_domain::access::By;
-use cma_domain::diary::{Diary, DiaryCommand};
+use cma_domain::diary::DiaryCommand;
 use cma_domain::ids::{AppointmentId, ClientId};
 use cma_projections::queries;
 use serde::Deserialize;
@@ -92,16 +93,7 @@ pub async fn add(
         starts_at: instant("starts_at", &body.starts_at)?,
         ends_at: instant("ends_at", &body.ends_at)?,
     };
-    let executed = session
-        .execute::<Diary>(&state, session.team.0, command)
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(AppointmentCreated {
-            appointment_id: appointment,
-            position: executed.position,
-        }),
-    ))
+    appointments::add(&state, &session, session.team, appointment, command).await
 }
 
 #[utoipa::path(post, path = "/api/v1/diary/appointments/{id}/cancel", tag = "diary",
@@ -112,12 +104,6 @@ pub async fn cancel(
     session: StaffSession,
     Path(appointment): Path<AppointmentId>,
 ) -> Result<Json<Positioned>, ApiError> {
-    let command = DiaryCommand::Cancel {
-        appointment,
-        by: By::Staff(session.staff),
-    };
-    let executed = session
-        .execute::<Diary>(&state, session.team.0, command)
-        .await?;
-    Ok(Positioned::at(executed.position))
+    let by = By::Staff(session.staff);
+    appointments::cancel(&state, &session, session.team, appointment, by).await
 }

@@ -2,11 +2,11 @@
 
 use super::team_client;
 use crate::app::AppState;
-use crate::http::{ApiError, Json, Path, SendsCommands, StaffSession};
+use crate::http::{ApiError, Json, Path, StaffSession};
 use crate::routes::bodies::{FileCreated, FileListing};
-use crate::routes::content::{send_content, store_upload};
+use crate::routes::content::{send_content, store_upload, with_upload};
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use cma_domain::access::By;
@@ -16,13 +16,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
-    let uploads = OpenApiRouter::new()
-        .routes(routes!(upload))
-        .layer(DefaultBodyLimit::disable());
-    OpenApiRouter::new()
+    let reads = OpenApiRouter::new()
         .routes(routes!(list))
-        .routes(routes!(download))
-        .merge(uploads)
+        .routes(routes!(download));
+    with_upload(reads, routes!(upload))
 }
 
 #[utoipa::path(get, path = "/api/v1/clients/{id}/files", tag = "files",
@@ -63,10 +60,9 @@ pub async fn upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<FileCreated>), ApiError> {
     team_client(&state, session.team, client).await?;
-    let ctx = session.context(&state);
     store_upload(
         &state,
-        &ctx,
+        &session,
         client,
         By::Staff(session.staff),
         &headers,

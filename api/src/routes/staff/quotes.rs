@@ -3,7 +3,7 @@
 use super::team_client;
 use crate::app::AppState;
 use crate::http::{ApiError, Json, Path, SendsCommands, StaffSession, found};
-use crate::routes::bodies::{CommentBody, Positioned, currency, present};
+use crate::routes::bodies::{CommentBody, Positioned, currency, positioned, present};
 use axum::extract::State;
 use axum::http::StatusCode;
 use cma_domain::access::By;
@@ -200,8 +200,7 @@ pub async fn send(
         team: session.team,
         by: session.staff,
     };
-    let executed = execute(&state, &session, quote, command).await?;
-    Ok(Positioned::at(executed.position))
+    positioned::<Quote>(&state, &session, quote.0, command).await
 }
 
 #[utoipa::path(post, path = "/api/v1/quotes/{id}/withdraw", tag = "quotes",
@@ -216,8 +215,7 @@ pub async fn withdraw(
         team: session.team,
         by: session.staff,
     };
-    let executed = execute(&state, &session, quote, command).await?;
-    Ok(Positioned::at(executed.position))
+    positioned::<Quote>(&state, &session, quote.0, command).await
 }
 
 #[utoipa::path(post, path = "/api/v1/quotes/{id}/lines/{line_id}/comments", tag = "quotes",

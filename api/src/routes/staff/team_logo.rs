@@ -9,11 +9,13 @@
 use crate::app::AppState;
 use crate::file_storage::Accepts;
 use crate::http::upload::receive;
-use crate::http::{ApiError, Json, SendsCommands, StaffSession};
+use crate::http::{ApiError, Json, StaffSession};
 use crate::routes::bodies::Positioned;
-use crate::routes::content::send_logo;
+use crate::routes::bodies::positioned;
+use crate::routes::content::{send_logo, with_upload};
+use crate::routes::responses::StaffOnly;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{Multipart, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use cma_domain::ids::FileId;
@@ -22,12 +24,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
-    let uploads = OpenApiRouter::new()
-        .routes(routes!(change_logo))
-        .layer(DefaultBodyLimit::disable());
-    OpenApiRouter::new()
-        .routes(routes!(logo, remove_logo))
-        .merge(uploads)
+    let reads = OpenApiRouter::new().routes(routes!(logo, remove_logo));
+    with_upload(reads, routes!(change_logo))
 }
 
 /// What a logo may be.
@@ -43,8 +41,7 @@ pub const LOGO: Accepts = Accepts {
     responses(
         (status = 200, body = Positioned, description = "the logo is recorded; the same image again records nothing"),
         (status = 400, description = "malformed request or no `file` field"),
-        (status = 401, description = "not logged in"),
-        (status = 403, description = "not staff"),
+        StaffOnly,
         (status = 413, description = "larger than 2 MiB"),
         (status = 415, description = "not multipart, or not a PNG, JPEG, WebP or GIF image"),
     ))]
@@ -56,42 +53,39 @@ async fn change_logo(
 ) -> Result<Json<Positioned>, ApiError> {
     let received = receive(&state.files, LOGO, &headers, multipart).await?;
     let stored = received.stored;
-    let executed = staff
-        .execute::<Team>(
-            &state,
-            staff.team.0,
-            TeamCommand::ChangeLogo {
-                by: staff.staff,
-                file: FileId::new(),
-                content_type: stored.content_type.to_owned(),
-                size: stored.size,
-                storage_key: stored.sha256.clone(),
-                sha256: stored.sha256,
-            },
-        )
-        .await?;
-    Ok(Positioned::at(executed.position))
+    positioned::<Team>(
+        &state,
+        &staff,
+        staff.team.0,
+        TeamCommand::ChangeLogo {
+            by: staff.staff,
+            file: FileId::new(),
+            content_type: stored.content_type.to_owned(),
+            size: stored.size,
+            storage_key: stored.sha256.clone(),
+            sha256: stored.sha256,
+        },
+    )
+    .await
 }
 
 /// Remove the portal's logo.
 #[utoipa::path(delete, path = "/api/v1/team/logo", tag = "team",
     responses(
         (status = 200, body = Positioned, description = "there is no logo now (removing none records nothing)"),
-        (status = 401, description = "not logged in"),
-        (status = 403, description = "not staff"),
+        StaffOnly,
     ))]
 async fn remove_logo(
     State(state): State<AppState>,
     staff: StaffSession,
 ) -> Result<Json<Positioned>, ApiError> {
-    let executed = staff
-        .execute::<Team>(
-            &state,
-            staff.team.0,
-            TeamCommand::RemoveLogo { by: staff.staff },
-        )
-        .await?;
-    Ok(Positioned::at(executed.position))
+    positioned::<Team>(
+        &state,
+        &staff,
+        staff.team.0,
+        TeamCommand::RemoveLogo { by: staff.staff },
+    )
+    .await
 }
 
 /// The team's logo, for staff (`branding.logo_url` of the team settings).
@@ -100,8 +94,7 @@ async fn remove_logo(
     responses(
         (status = 200, description = "the image, with its stored Content-Type and `X-Content-Type-Options: nosniff`",
             content_type = "image/*"),
-        (status = 401, description = "not logged in"),
-        (status = 403, description = "not staff"),
+        StaffOnly,
         (status = 404, description = "the team has no logo"),
     ))]
 async fn logo(State(state): State<AppState>, staff: StaffSession) -> Result<Response, ApiError> {

@@ -2,8 +2,10 @@
 //! email template, branding and the contact address for replies.
 
 use crate::app::AppState;
-use crate::http::{ApiError, Json, SendsCommands, StaffSession, found};
+use crate::http::{ApiError, Json, StaffSession, found};
 use crate::routes::bodies::Positioned;
+use crate::routes::bodies::positioned;
+use crate::routes::responses::StaffOnly;
 use axum::extract::State;
 use cma_domain::ids::FileId;
 use cma_domain::schedule::{Schedule, ScheduleError, WorkingHours};
@@ -72,8 +74,7 @@ pub fn working_hours(body: &WorkingHoursBody) -> Result<WorkingHours, ScheduleEr
 #[utoipa::path(get, path = "/api/v1/team/settings", tag = "team",
     responses(
         (status = 200, body = TeamSettings),
-        (status = 401, description = "not logged in"),
-        (status = 403, description = "not staff"),
+        StaffOnly,
     ))]
 async fn settings(
     State(state): State<AppState>,
@@ -88,8 +89,7 @@ async fn settings(
     responses(
         (status = 200, body = Positioned),
         (status = 400, description = "malformed request"),
-        (status = 401, description = "not logged in"),
-        (status = 403, description = "not staff"),
+        StaffOnly,
         (status = 422, description = "a setting breaks a rule"),
     ))]
 async fn change_settings(
@@ -120,26 +120,25 @@ async fn change_settings(
             }))
         }
     };
-    let executed = staff
-        .execute::<Team>(
-            &state,
-            staff.team.0,
-            TeamCommand::ChangeSettings {
-                by: staff.staff,
-                business_name: change.business_name,
-                branding: change.branding.map(|b| Branding {
-                    accent_colour: b.accent_colour,
-                    logo: b.logo.map(FileId),
-                    tagline: b.tagline,
-                }),
-                schedule,
-                invite_email: change.invite_email.map(|t| EmailTemplate {
-                    subject: t.subject,
-                    body: t.body,
-                }),
-                contact_email: change.contact_email,
-            },
-        )
-        .await?;
-    Ok(Positioned::at(executed.position))
+    positioned::<Team>(
+        &state,
+        &staff,
+        staff.team.0,
+        TeamCommand::ChangeSettings {
+            by: staff.staff,
+            business_name: change.business_name,
+            branding: change.branding.map(|b| Branding {
+                accent_colour: b.accent_colour,
+                logo: b.logo.map(FileId),
+                tagline: b.tagline,
+            }),
+            schedule,
+            invite_email: change.invite_email.map(|t| EmailTemplate {
+                subject: t.subject,
+                body: t.body,
+            }),
+            contact_email: change.contact_email,
+        },
+    )
+    .await
 }
