@@ -44,7 +44,7 @@ impl AppState {
     /// Opens the stores the configuration names.
     pub async fn open(config: Config) -> anyhow::Result<Self> {
         let clock = Clock::from_setting(config.now.as_deref()).map_err(anyhow::Error::msg)?;
-        let secret_key = crate::secrets::secret_key(&config).map_err(anyhow::Error::msg)?;
+        let secret_key = crate::secrets::secret_key(&config)?;
         let store = crate::event_store::open_event_store(&config)
             .await
             .context("cannot open the event log")?;

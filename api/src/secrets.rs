@@ -6,6 +6,7 @@
 //! and read from there on every start.
 
 use crate::config::Config;
+use anyhow::Context;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -13,7 +14,7 @@ const KEY_FILE: &str = "secret.key";
 const GENERATED_BYTES: usize = 32;
 
 /// The key the configuration names, generating the key file if needed.
-pub fn secret_key(config: &Config) -> Result<Arc<[u8]>, String> {
+pub fn secret_key(config: &Config) -> anyhow::Result<Arc<[u8]>> {
     match config
         .secret_key
         .as_deref()
@@ -30,20 +31,19 @@ fn decode(text: &str) -> Vec<u8> {
     hex::decode(text).unwrap_or_else(|_| text.as_bytes().to_vec())
 }
 
-fn key_file(path: &Path) -> Result<Vec<u8>, String> {
+fn key_file(path: &Path) -> anyhow::Result<Vec<u8>> {
     match std::fs::read_to_string(path) {
         Ok(text) if !text.trim().is_empty() => return Ok(decode(text.trim())),
         Ok(_) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let key: [u8; GENERATED_BYTES] = rand::random();
     write_private(path, &hex::encode(key))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(key.to_vec())
 }
 
@@ -75,6 +75,23 @@ mod tests {
         let first = key_file(&path).expect("generated");
         assert_eq!(first.len(), GENERATED_BYTES);
         assert_eq!(key_file(&path).expect("read back"), first);
+    }
+
+    #[test]
+    fn a_key_file_that_cannot_be_read_says_where_and_why() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let blocker = dir.path().join("data");
+        std::fs::write(&blocker, "a file where the folder should be").expect("file");
+        let path = blocker.join(KEY_FILE);
+        let Err(e) = key_file(&path) else {
+            panic!("a key file under a file was read");
+        };
+        assert_eq!(e.to_string(), format!("cannot read {}", path.display()));
+        let cause = e.source().map(ToString::to_string).unwrap_or_default();
+        assert!(
+            cause.contains("os error"),
+            "the OS's reason is kept: {cause:?}"
+        );
     }
 
     #[test]

@@ -77,16 +77,15 @@ impl Certificate {
         let Some((before, _)) = &audit.accepted else {
             return Ok(None);
         };
-        let loaded = |e: &dyn std::fmt::Display| AuditError::Load(e.to_string());
         let team = service
             .load::<Team>(audit.team.0)
             .await
-            .map_err(|e| loaded(&e))?
+            .map_err(|e| AuditError::Load(e.into()))?
             .state;
         let client = service
             .load::<Client>(before.client.0)
             .await
-            .map_err(|e| loaded(&e))?
+            .map_err(|e| AuditError::Load(e.into()))?
             .state;
         let Some(mut certificate) = Self::of(
             audit,
@@ -99,7 +98,7 @@ impl Certificate {
         if let Some(invite) = certificate.login_invite {
             certificate.repointed_from = invites_used(service, before.client.0)
                 .await
-                .map_err(|e| loaded(&e))?
+                .map_err(|e| AuditError::Load(e.into()))?
                 .into_iter()
                 .find(|used| used.invite == invite)
                 .and_then(|used| used.repointed_from);

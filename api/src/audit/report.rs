@@ -103,8 +103,9 @@ pub enum AuditError {
     NotFound(QuoteId),
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("{0}")]
-    Load(String),
+    /// The team's or client's stream, or the invites used, could not be read.
+    #[error("cannot read what the certificate names: {0}")]
+    Load(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl QuoteAudit {
