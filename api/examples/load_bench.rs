@@ -1,0 +1,700 @@
+//! HTTP throughput and latency of the portal's commands and reads, through
+//! the real `cma serve` process, beside a GET ceiling measured in the same
+//! run by the same load generator.
+//!
+//! ```text
+//! cargo run --release -p cma-api --example load_bench -- [--seconds N] [--postgres URL]
+//! ```
+//! The bench first runs `cargo build --release -p cma-api --bin cma` itself
+//! (with the `cargo` that started it, so `CARGO_TARGET_DIR` is honoured) and
+//! starts the `cma` binary beside its own `examples/` folder, on a fresh
+//! temporary data directory (embedded SQLite, emails to the outbox folder)
+//! on a free loopback port. With `--postgres URL` (a server database, e.g.
+//! `postgres://postgres@127.0.0.1:5432/test`) a second run puts the event log
+//! and read models on a scratch database created and dropped by the bench.
+//!
+//! Seeding goes only through the HTTP API: a staff signup, 30-minute meeting
+//! slots, then 64 clients, each invited (the link's token read from the
+//! invite email in the outbox), with a password set from it, logged in, and
+//! sent a quote of one fixed and one optional line. Every session is a
+//! cookie session as in a browser: unsafe requests carry `X-CSRF-Token`.
+//!
+//! The load is closed-loop: each of C workers (C = 1, 16, 64) sends its next
+//! request when the previous one answered, for `--seconds` (default 5) per
+//! cell; portal worker `i` is client `i`, staff worker `i` has a staff
+//! session of its own. The GET ceiling is a constant axum handler in this
+//! process answering the bytes of a real quote view.
+
+use hdrhistogram::Histogram;
+use reqwest::{Client, RequestBuilder, StatusCode};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::error::Error as StdError;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+#[path = "../../store/examples/support/mod.rs"]
+mod support;
+use support::{ScratchDb, count, flag};
+
+type Error = Box<dyn StdError + Send + Sync>;
+type Result<T, E = Error> = std::result::Result<T, E>;
+
+const CLIENTS: usize = 64;
+const CONCURRENCY: [usize; 3] = [1, 16, CLIENTS];
+const PASSWORD: &str = "correct horse battery";
+const OWNER: &str = "owner@bench.test";
+const CSRF_HEADER: &str = "X-CSRF-Token";
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let seconds = count("--seconds", 5)?;
+    let cell = Duration::from_secs(u64::try_from(seconds)?);
+    let cma = build_server()?;
+
+    println!("closed loop, {seconds} s per cell, {CLIENTS} seeded clients");
+    println!(
+        "| backend | workload | C | requests/s | p50 ms | p99 ms | max ms | non-2xx | of which 5xx | no answer | × GET ceiling |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    run_backend(&cma, "SQLite", None, cell).await?;
+    if let Some(server) = flag("--postgres") {
+        let db = ScratchDb::create(&server)
+            .await
+            .map_err(|e| format!("creating a scratch database on {server}: {e}"))?;
+        let outcome = run_backend(&cma, "PostgreSQL", Some(&db.url), cell).await;
+        db.drop()
+            .await
+            .map_err(|e| format!("dropping the scratch database: {e}"))?;
+        outcome?;
+    }
+    Ok(())
+}
+
+/// Builds the `cma` binary of this checkout; its path.
+fn build_server() -> Result<PathBuf> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = Command::new(&cargo)
+        .args(["build", "--release", "-p", "cma-api", "--bin", "cma"])
+        .status()
+        .map_err(|e| format!("running {cargo} build: {e}"))?;
+    if !status.success() {
+        return Err(format!("cargo build of the cma binary failed ({status})").into());
+    }
+    let exe = std::env::current_exe()?;
+    let release = exe
+        .parent()
+        .and_then(Path::parent)
+        .ok_or("the bench is not inside a target directory")?;
+    let cma = release.join("cma");
+    if !cma.is_file() {
+        return Err(format!("no cma binary at {}", cma.display()).into());
+    }
+    Ok(cma)
+}
+
+async fn run_backend(
+    cma: &Path,
+    backend: &str,
+    database: Option<&str>,
+    cell: Duration,
+) -> Result<()> {
+    let server = Server::start(cma, database).await?;
+    let seeded = Arc::new(seed(&server).await?);
+    let ceiling = Ceiling::start(seeded.quote_view.clone()).await?;
+    let mut baseline = Vec::new();
+    let ceiling = Workload::Ceiling(ceiling.url);
+    for c in CONCURRENCY {
+        let figures = drive(&seeded, ceiling.clone(), c, cell).await?;
+        print_row(backend, ceiling.name(), c, &figures, None);
+        baseline.push(figures.per_second());
+    }
+    for workload in [
+        Workload::Toggle,
+        Workload::Message,
+        Workload::BookCancel,
+        Workload::QuoteView,
+        Workload::Inbox,
+    ] {
+        for (c, ceiling) in CONCURRENCY.into_iter().zip(&baseline) {
+            let figures = drive(&seeded, workload.clone(), c, cell).await?;
+            print_row(backend, workload.name(), c, &figures, Some(*ceiling));
+        }
+    }
+    server.stop()
+}
+
+fn print_row(backend: &str, workload: &str, c: usize, f: &Figures, ceiling: Option<f64>) {
+    let ms = |micros: u64| micros as f64 / 1000.0;
+    let ratio = ceiling.map_or("1".to_owned(), |ceiling| {
+        format!("{:.3}", f.per_second() / ceiling)
+    });
+    let non_2xx: u64 = f.non_2xx.values().sum();
+    let statuses: Vec<String> = f.non_2xx.iter().map(|(s, n)| format!("{s}: {n}")).collect();
+    let non_2xx = if statuses.is_empty() {
+        "0".to_owned()
+    } else {
+        format!("{non_2xx} ({})", statuses.join(", "))
+    };
+    println!(
+        "| {backend} | {workload} | {c} | {:.0} | {:.2} | {:.2} | {:.2} | {non_2xx} | {} | {} | {ratio} |",
+        f.per_second(),
+        ms(f.latency.value_at_quantile(0.5)),
+        ms(f.latency.value_at_quantile(0.99)),
+        ms(f.latency.max()),
+        f.server_errors,
+        f.no_answer,
+    );
+}
+
+/// A running `cma serve` over a temporary data directory; killed when stopped
+/// or dropped.
+struct Server {
+    base: String,
+    data_dir: PathBuf,
+    log: PathBuf,
+    child: Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    async fn start(cma: &Path, database: Option<&str>) -> Result<Server> {
+        let dir = tempfile::tempdir()?;
+        let data_dir = dir.path().join("data");
+        let log = dir.path().join("cma.log");
+        let output = std::fs::File::create(&log)?;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let mut command = Command::new(cma);
+        command
+            .arg("serve")
+            .env("CMA_DATA_DIR", &data_dir)
+            .env("CMA_LISTEN", format!("127.0.0.1:{port}"))
+            .stdin(Stdio::null())
+            .stdout(output.try_clone()?)
+            .stderr(output);
+        if let Some(url) = database {
+            command.env("CMA_DATABASE_URL", url);
+        }
+        let child = command
+            .spawn()
+            .map_err(|e| format!("starting {}: {e}", cma.display()))?;
+        let mut server = Server {
+            base: format!("http://127.0.0.1:{port}"),
+            data_dir,
+            log,
+            child,
+            _dir: dir,
+        };
+        server.wait_until_healthy().await?;
+        Ok(server)
+    }
+
+    async fn wait_until_healthy(&mut self) -> Result<()> {
+        let started = Instant::now();
+        let http = Client::new();
+        while started.elapsed() < Duration::from_secs(60) {
+            if let Some(status) = self.child.try_wait()? {
+                return Err(format!("`cma serve` stopped ({status}):\n{}", self.log_tail()).into());
+            }
+            if let Ok(r) = http.get(self.url("/healthz")).send().await
+                && r.status().is_success()
+            {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Err(format!(
+            "`cma serve` did not answer /healthz within 60 s:\n{}",
+            self.log_tail()
+        )
+        .into())
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn log_tail(&self) -> String {
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = log.lines().collect();
+        lines[lines.len().saturating_sub(40)..].join("\n")
+    }
+
+    /// The link token of the invite emailed to `address`, once the worker
+    /// has written it to the outbox folder.
+    async fn invite_token(&self, address: &str) -> Result<String> {
+        let started = Instant::now();
+        let outbox = self.data_dir.join("outbox");
+        while started.elapsed() < Duration::from_secs(60) {
+            if let Some(token) = token_in(&outbox, address)? {
+                return Ok(token);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Err(format!(
+            "no invite email to {address} in {} after 60 s",
+            outbox.display()
+        )
+        .into())
+    }
+
+    fn stop(mut self) -> Result<()> {
+        self.child.kill()?;
+        self.child.wait()?;
+        Ok(())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // Already stopped when `stop` ran: then both calls fail harmlessly.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The token of the set-password link in an email to `address` in `outbox`.
+fn token_in(outbox: &Path, address: &str) -> Result<Option<String>> {
+    let Ok(entries) = std::fs::read_dir(outbox) else {
+        return Ok(None);
+    };
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().is_none_or(|e| e != "eml") {
+            continue;
+        }
+        let bytes = std::fs::read(&path)?;
+        let mail = mailparse::parse_mail(&bytes)?;
+        let to = mailparse::MailHeaderMap::get_first_value(mail.headers.as_slice(), "To");
+        if !to.is_some_and(|to| to.contains(address)) {
+            continue;
+        }
+        let mut parts = vec![&mail];
+        while let Some(part) = parts.pop() {
+            if part.ctype.mimetype == "text/plain" {
+                let text = part.get_body()?;
+                let marker = "/portal/set-password?token=";
+                if let Some((_, after)) = text.split_once(marker) {
+                    let token: String = after
+                        .chars()
+                        .take_while(|c| {
+                            c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '%')
+                        })
+                        .collect();
+                    return Ok(Some(token));
+                }
+            }
+            parts.extend(&part.subparts);
+        }
+    }
+    Ok(None)
+}
+
+/// A logged-in browser: its cookies and the CSRF token of its session.
+struct Session {
+    http: Client,
+    csrf: String,
+}
+
+impl Session {
+    async fn login(server: &Server, kind: &str, email: &str) -> Result<Session> {
+        let http = Client::builder().cookie_store(true).build()?;
+        let body = json!({"email": email, "password": PASSWORD});
+        let path = format!("/api/v1/auth/{kind}/login");
+        let answer = expect(http.post(server.url(&path)).json(&body), StatusCode::OK).await?;
+        let csrf = answer["csrf_token"]
+            .as_str()
+            .ok_or("a login answered no csrf_token")?
+            .to_owned();
+        Ok(Session { http, csrf })
+    }
+
+    /// An unsafe request with a JSON body and the CSRF header.
+    fn command(&self, method: reqwest::Method, url: String, body: &Value) -> RequestBuilder {
+        self.http
+            .request(method, url)
+            .header(CSRF_HEADER, &self.csrf)
+            .json(body)
+    }
+}
+
+/// Sends a set-up request: its JSON answer, or an error unless `expected`.
+async fn expect(request: RequestBuilder, expected: StatusCode) -> Result<Value> {
+    let response = request.send().await?;
+    let status = response.status();
+    let url = response.url().path().to_owned();
+    let bytes = response.bytes().await?;
+    let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    if status != expected {
+        return Err(format!("{url}: {status} (expected {expected}): {body}").into());
+    }
+    Ok(body)
+}
+
+fn text(value: &Value, what: &str) -> Result<String> {
+    Ok(value
+        .as_str()
+        .ok_or_else(|| format!("no {what} in the answer"))?
+        .to_owned())
+}
+
+/// A seeded client with its own session, quote and meeting slot.
+struct PortalClient {
+    session: Session,
+    quote: String,
+    line: String,
+    /// Whether the optional line is chosen now.
+    selected: AtomicBool,
+    slot: String,
+}
+
+struct Seeded {
+    base: String,
+    clients: Vec<PortalClient>,
+    staff: Vec<Session>,
+    /// The bytes of a quote view, as the portal answers it.
+    quote_view: bytes::Bytes,
+}
+
+async fn seed(server: &Server) -> Result<Seeded> {
+    let http = Client::new();
+    let team = json!({"business_name": "Bench Plumbing", "owner_name": "Bea Bench",
+                      "owner_email": OWNER, "owner_password": PASSWORD});
+    expect(
+        http.post(server.url("/api/v1/teams")).json(&team),
+        StatusCode::CREATED,
+    )
+    .await?;
+    let mut staff = Vec::with_capacity(CLIENTS);
+    for _ in 0..CLIENTS {
+        staff.push(Session::login(server, "staff", OWNER).await?);
+    }
+    let owner = &staff[0];
+    let settings = json!({"slot_minutes": 30});
+    let url = server.url("/api/v1/team/settings");
+    expect(
+        owner.command(reqwest::Method::PUT, url, &settings),
+        StatusCode::OK,
+    )
+    .await?;
+
+    let sections = json!({"quotes": true, "invoices": true, "files": true,
+                          "meetings": true, "messages": true});
+    let mut ids = Vec::with_capacity(CLIENTS);
+    for i in 0..CLIENTS {
+        let email = format!("client{i}@bench.test");
+        let client = json!({"name": format!("Client {i}"), "emails": [email]});
+        let url = server.url("/api/v1/clients");
+        let created = expect(
+            owner.command(reqwest::Method::POST, url, &client),
+            StatusCode::CREATED,
+        )
+        .await?;
+        let id = text(&created["client_id"], "client_id")?;
+        let invite = json!({"email": email, "sections": sections});
+        let url = server.url(&format!("/api/v1/clients/{id}/portal/invite"));
+        expect(
+            owner.command(reqwest::Method::POST, url, &invite),
+            StatusCode::OK,
+        )
+        .await?;
+        ids.push((id, email));
+    }
+
+    let quote = json!({"title": "Bathroom refit", "currency": "GBP", "lines": [
+        {"description": "Fit the new suite", "quantity": "1", "unit_price": "1450.00",
+         "tax_rate": "20", "optional": false, "selected": true},
+        {"description": "Heated towel rail", "quantity": "1", "unit_price": "185.50",
+         "tax_rate": "20", "optional": true, "selected": false}]});
+    let mut clients = Vec::with_capacity(CLIENTS);
+    let mut quote_view = bytes::Bytes::new();
+    for (id, email) in &ids {
+        let token = server.invite_token(email).await?;
+        let body = json!({"token": token, "password": PASSWORD});
+        expect(
+            http.post(server.url("/api/v1/auth/portal/set-password"))
+                .json(&body),
+            StatusCode::OK,
+        )
+        .await?;
+        let session = Session::login(server, "portal", email).await?;
+        let url = server.url(&format!("/api/v1/clients/{id}/quotes"));
+        let drafted = expect(
+            owner.command(reqwest::Method::POST, url, &quote),
+            StatusCode::CREATED,
+        )
+        .await?;
+        let quote_id = text(&drafted["quote_id"], "quote_id")?;
+        let url = server.url(&format!("/api/v1/quotes/{quote_id}/send"));
+        let sent = expect(
+            owner.command(reqwest::Method::POST, url, &json!({})),
+            StatusCode::OK,
+        )
+        .await?;
+        let position = sent["position"]
+            .as_u64()
+            .ok_or("a send answered no position")?;
+        let response = session
+            .http
+            .get(server.url(&format!("/api/v1/portal/quotes/{quote_id}")))
+            .header("X-Min-Position", position.to_string())
+            .send()
+            .await?
+            .error_for_status()?;
+        quote_view = response.bytes().await?;
+        let view: Value = serde_json::from_slice(&quote_view)?;
+        clients.push(PortalClient {
+            line: text(&view["lines"][1]["line_id"], "the optional line's id")?,
+            quote: quote_id,
+            session,
+            selected: AtomicBool::new(false),
+            slot: String::new(),
+        });
+    }
+
+    let slots = free_slots(server, &clients[0].session).await?;
+    if slots.len() < CLIENTS {
+        return Err(format!("only {} free slots more than a day ahead", slots.len()).into());
+    }
+    for (client, slot) in clients.iter_mut().zip(slots) {
+        client.slot = slot;
+    }
+    Ok(Seeded {
+        base: server.base.clone(),
+        clients,
+        staff,
+        quote_view,
+    })
+}
+
+/// The free slots that start more than 26 hours from now (a meeting can be
+/// cancelled until 24 hours before it).
+async fn free_slots(server: &Server, session: &Session) -> Result<Vec<String>> {
+    let answer = session
+        .http
+        .get(server.url("/api/v1/portal/meetings/slots"))
+        .send()
+        .await?
+        .error_for_status()?
+        .json::<Value>()
+        .await?;
+    let earliest = jiff::Timestamp::now().checked_add(jiff::SignedDuration::from_hours(26))?;
+    let mut slots = Vec::new();
+    for slot in answer["slots"].as_array().ok_or("no slots in the answer")? {
+        let starts_at = text(&slot["starts_at"], "starts_at")?;
+        if starts_at.parse::<jiff::Timestamp>()? > earliest {
+            slots.push(starts_at);
+        }
+    }
+    Ok(slots)
+}
+
+/// The GET ceiling: an axum router in this process answering a constant body.
+struct Ceiling {
+    url: String,
+}
+
+impl Ceiling {
+    async fn start(body: bytes::Bytes) -> Result<Ceiling> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}/quote", listener.local_addr()?);
+        let app = axum::Router::new().route(
+            "/quote",
+            axum::routing::get(move || {
+                let body = body.clone();
+                async move {
+                    (
+                        [(axum::http::header::CONTENT_TYPE, "application/json")],
+                        body,
+                    )
+                }
+            }),
+        );
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Ok(Ceiling { url })
+    }
+}
+
+#[derive(Clone)]
+enum Workload {
+    Ceiling(String),
+    Toggle,
+    Message,
+    BookCancel,
+    QuoteView,
+    Inbox,
+}
+
+impl Workload {
+    fn name(&self) -> &'static str {
+        match self {
+            Workload::Ceiling(_) => "GET ceiling (axum, constant body)",
+            Workload::Toggle => "portal line toggle (PUT)",
+            Workload::Message => "portal message post",
+            Workload::BookCancel => "portal booking + cancel",
+            Workload::QuoteView => "portal quote view (GET)",
+            Workload::Inbox => "staff inbox (GET)",
+        }
+    }
+
+    /// One iteration of worker `i`: one request, or two for a booking and
+    /// its cancellation.
+    async fn step(&self, seeded: &Seeded, i: usize, n: u64, figures: &mut Figures) {
+        let client = &seeded.clients[i];
+        let session = &client.session;
+        let url = |path: String| format!("{}{path}", seeded.base);
+        match self {
+            Workload::Ceiling(ceiling) => {
+                figures.send(session.http.get(ceiling)).await;
+            }
+            Workload::Toggle => {
+                let selected = !client.selected.load(Ordering::Relaxed);
+                let path = format!(
+                    "/api/v1/portal/quotes/{}/lines/{}",
+                    client.quote, client.line
+                );
+                let body = json!({"selected": selected});
+                let request = session.command(reqwest::Method::PUT, url(path), &body);
+                if figures.send(request).await.is_some() {
+                    client.selected.store(selected, Ordering::Relaxed);
+                }
+            }
+            Workload::Message => {
+                let body = json!({"text": format!("Message {n} about the refit")});
+                let path = "/api/v1/portal/messages".to_owned();
+                figures
+                    .send(session.command(reqwest::Method::POST, url(path), &body))
+                    .await;
+            }
+            Workload::BookCancel => {
+                let body = json!({"starts_at": client.slot});
+                let path = "/api/v1/portal/meetings".to_owned();
+                let request = session.command(reqwest::Method::POST, url(path), &body);
+                let booked = figures.send(request).await;
+                let appointment = booked
+                    .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+                    .and_then(|b| b["appointment_id"].as_str().map(str::to_owned));
+                if let Some(appointment) = appointment {
+                    let path = format!("/api/v1/portal/meetings/{appointment}/cancel");
+                    figures
+                        .send(session.command(reqwest::Method::POST, url(path), &json!({})))
+                        .await;
+                }
+            }
+            Workload::QuoteView => {
+                let path = format!("/api/v1/portal/quotes/{}", client.quote);
+                figures.send(session.http.get(url(path))).await;
+            }
+            Workload::Inbox => {
+                let path = "/api/v1/inbox".to_owned();
+                figures.send(seeded.staff[i].http.get(url(path))).await;
+            }
+        }
+    }
+}
+
+/// What one cell measured.
+struct Figures {
+    /// Latency of every answered request, in microseconds.
+    latency: Histogram<u64>,
+    requests: u64,
+    /// Answers other than 2xx, by status.
+    non_2xx: BTreeMap<u16, u64>,
+    server_errors: u64,
+    /// Requests with no answer (connection refused, reset, ...).
+    no_answer: u64,
+    elapsed: Duration,
+}
+
+impl Figures {
+    fn new() -> Result<Figures> {
+        Ok(Figures {
+            latency: Histogram::new_with_bounds(1, 60_000_000, 3)?,
+            requests: 0,
+            non_2xx: BTreeMap::new(),
+            server_errors: 0,
+            no_answer: 0,
+            elapsed: Duration::ZERO,
+        })
+    }
+
+    fn per_second(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+
+    /// Sends a request, timing it to the end of its body: the body when
+    /// answered 2xx.
+    async fn send(&mut self, request: RequestBuilder) -> Option<bytes::Bytes> {
+        let started = Instant::now();
+        self.requests += 1;
+        let answered = match request.send().await {
+            Ok(response) => {
+                let status = response.status();
+                response.bytes().await.map(|body| (status, body))
+            }
+            Err(e) => Err(e),
+        };
+        let Ok((status, body)) = answered else {
+            self.no_answer += 1;
+            return None;
+        };
+        let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        self.latency.saturating_record(micros);
+        if status.is_server_error() {
+            self.server_errors += 1;
+        }
+        if status.is_success() {
+            Some(body)
+        } else {
+            *self.non_2xx.entry(status.as_u16()).or_default() += 1;
+            None
+        }
+    }
+
+    fn merge(&mut self, other: &Figures) -> Result<()> {
+        self.latency.add(&other.latency)?;
+        self.requests += other.requests;
+        for (status, n) in &other.non_2xx {
+            *self.non_2xx.entry(*status).or_default() += n;
+        }
+        self.server_errors += other.server_errors;
+        self.no_answer += other.no_answer;
+        Ok(())
+    }
+}
+
+/// Runs `workload` with `c` closed-loop workers for `cell`.
+async fn drive(
+    seeded: &Arc<Seeded>,
+    workload: Workload,
+    c: usize,
+    cell: Duration,
+) -> Result<Figures> {
+    let started = Instant::now();
+    let deadline = started + cell;
+    let mut workers = Vec::with_capacity(c);
+    for i in 0..c {
+        let seeded = seeded.clone();
+        let workload = workload.clone();
+        workers.push(tokio::spawn(async move {
+            let mut figures = Figures::new()?;
+            let mut n = 0;
+            while Instant::now() < deadline {
+                workload.step(&seeded, i, n, &mut figures).await;
+                n += 1;
+            }
+            Ok::<_, Error>(figures)
+        }));
+    }
+    let mut total = Figures::new()?;
+    for worker in workers {
+        total.merge(&worker.await??)?;
+    }
+    total.elapsed = started.elapsed();
+    Ok(total)
+}
