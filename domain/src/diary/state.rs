@@ -8,7 +8,7 @@ use crate::aggregate::Aggregate;
 use crate::ids::{AppointmentId, ClientId};
 use crate::schedule::Slot;
 use crate::time::Timestamp;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A client may cancel until this long before the start (24 hours).
 pub const CANCELLATION_NOTICE_SECONDS: i64 = 24 * 3600;
@@ -78,6 +78,10 @@ pub struct DueWork {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Diary {
     appointments: BTreeMap<AppointmentId, Appointment>,
+    /// The Scheduled ones among them: what bookings and the worker look
+    /// at, so their cost follows the diary's open appointments, not its
+    /// whole history.
+    scheduled: BTreeSet<AppointmentId>,
 }
 
 impl Diary {
@@ -89,27 +93,29 @@ impl Diary {
         self.appointments.values()
     }
 
+    /// The Scheduled appointments.
+    fn scheduled(&self) -> impl Iterator<Item = &Appointment> {
+        self.scheduled
+            .iter()
+            .filter_map(|id| self.appointments.get(id))
+    }
+
     /// The time ranges of Scheduled appointments: what free slots must avoid.
     pub fn busy(&self) -> Vec<Slot> {
-        self.appointments()
-            .filter(|a| a.status == AppointmentStatus::Scheduled)
-            .map(Appointment::slot)
-            .collect()
+        self.scheduled().map(Appointment::slot).collect()
     }
 
     /// Windows to close and appointments to complete at `now`.
     pub fn due_at(&self, now: Timestamp) -> DueWork {
-        let scheduled = || {
-            self.appointments()
-                .filter(|a| a.status == AppointmentStatus::Scheduled)
-        };
         DueWork {
-            close_windows: scheduled()
+            close_windows: self
+                .scheduled()
                 .filter(|a| a.client.is_some() && !a.window_closed)
                 .filter(|a| now > cancellation_deadline(a.starts_at))
                 .map(|a| a.id)
                 .collect(),
-            complete: scheduled()
+            complete: self
+                .scheduled()
                 .filter(|a| now >= a.ends_at)
                 .map(|a| a.id)
                 .collect(),
@@ -120,21 +126,28 @@ impl Diary {
     /// have new work, so the worker can sleep until then.
     pub fn next_due_after(&self, now: Timestamp) -> Option<Timestamp> {
         let closes = self
-            .appointments()
-            .filter(|a| a.status == AppointmentStatus::Scheduled)
+            .scheduled()
             .filter(|a| a.client.is_some() && !a.window_closed)
             .map(|a| just_after(cancellation_deadline(a.starts_at)));
-        let ends = self
-            .appointments()
-            .filter(|a| a.status == AppointmentStatus::Scheduled)
-            .map(|a| a.ends_at);
+        let ends = self.scheduled().map(|a| a.ends_at);
         closes.chain(ends).filter(|t| *t > now).min()
     }
 
     fn with(mut self, id: AppointmentId, change: impl FnOnce(&mut Appointment)) -> Self {
         if let Some(a) = self.appointments.get_mut(&id) {
             change(a);
+            if a.status != AppointmentStatus::Scheduled {
+                self.scheduled.remove(&id);
+            }
         }
+        self
+    }
+
+    fn insert(mut self, appointment: Appointment) -> Self {
+        if appointment.status == AppointmentStatus::Scheduled {
+            self.scheduled.insert(appointment.id);
+        }
+        self.appointments.insert(appointment.id, appointment);
         self
     }
 }
@@ -149,40 +162,28 @@ impl Aggregate for Diary {
         super::decide::decide(self, command, now)
     }
 
-    fn evolve(mut self, event: &DiaryEvent) -> Self {
+    fn evolve(self, event: &DiaryEvent) -> Self {
         match event {
-            DiaryEvent::Booked(e) => {
-                self.appointments.insert(
-                    e.appointment,
-                    Appointment {
-                        id: e.appointment,
-                        client: Some(e.client),
-                        title: None,
-                        starts_at: e.starts_at,
-                        ends_at: e.ends_at,
-                        status: AppointmentStatus::Scheduled,
-                        booked_by: Author::Client(e.client),
-                        window_closed: false,
-                    },
-                );
-                self
-            }
-            DiaryEvent::Added(e) => {
-                self.appointments.insert(
-                    e.appointment,
-                    Appointment {
-                        id: e.appointment,
-                        client: e.client,
-                        title: e.title.clone(),
-                        starts_at: e.starts_at,
-                        ends_at: e.ends_at,
-                        status: AppointmentStatus::Scheduled,
-                        booked_by: Author::Staff(e.by),
-                        window_closed: false,
-                    },
-                );
-                self
-            }
+            DiaryEvent::Booked(e) => self.insert(Appointment {
+                id: e.appointment,
+                client: Some(e.client),
+                title: None,
+                starts_at: e.starts_at,
+                ends_at: e.ends_at,
+                status: AppointmentStatus::Scheduled,
+                booked_by: Author::Client(e.client),
+                window_closed: false,
+            }),
+            DiaryEvent::Added(e) => self.insert(Appointment {
+                id: e.appointment,
+                client: e.client,
+                title: e.title.clone(),
+                starts_at: e.starts_at,
+                ends_at: e.ends_at,
+                status: AppointmentStatus::Scheduled,
+                booked_by: Author::Staff(e.by),
+                window_closed: false,
+            }),
             DiaryEvent::Cancelled(e) => {
                 self.with(e.appointment, |a| a.status = AppointmentStatus::Cancelled)
             }

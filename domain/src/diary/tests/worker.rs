@@ -98,3 +98,32 @@ fn busy_ranges_are_the_scheduled_appointments_only() {
     let busy: Vec<_> = diary.busy().iter().map(|s| s.starts_at).collect();
     assert_eq!(busy, vec![at("2026-03-26T09:00:00Z")]);
 }
+
+#[test]
+fn the_busy_ranges_follow_every_status_change_in_a_long_diary() {
+    // An hour on each day of April 1–28: every third cancelled, every
+    // fifth of the others completed.
+    let mut history = Vec::new();
+    for n in 1..=28u128 {
+        let day = format!("2026-04-{n:02}");
+        history.push(booked(
+            n,
+            bob(),
+            &format!("{day}T09:00:00Z"),
+            &format!("{day}T10:00:00Z"),
+        ));
+        if n % 3 == 0 {
+            history.push(cancelled(n, Author::Client(bob())));
+        } else if n % 5 == 0 {
+            history.push(completed(n));
+        }
+    }
+    let diary = given::<Diary>(history).state().clone();
+    let expected: Vec<_> = diary
+        .appointments()
+        .filter(|a| a.status == AppointmentStatus::Scheduled)
+        .map(Appointment::slot)
+        .collect();
+    assert_eq!(expected.len(), 28 - 9 - 4, "9 cancelled, 4 completed");
+    assert_eq!(diary.busy(), expected);
+}
