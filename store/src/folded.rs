@@ -63,10 +63,21 @@ impl FoldedStates {
         .loaded()
     }
 
-    /// The kept state of `stream`, no longer kept: a command folds its new
-    /// events into it without a copy, then keeps it again with [`put`](Self::put).
-    pub fn take<A: Aggregate>(&self, stream: &StreamId) -> Option<Loaded<Arc<A>>> {
-        self.cache()?.pop(stream)?.loaded()
+    /// `state` as a value to fold new events into: the kept copy is let go
+    /// first when it is this very state, so that, unless a reader holds it
+    /// meanwhile, no copy is made (the caller keeps the result again with
+    /// [`put`](Self::put)).
+    pub fn owned<A: Aggregate>(&self, stream: &StreamId, state: Arc<A>) -> A {
+        if let Some(mut cache) = self.cache()
+            && cache.peek(stream).is_some_and(|kept| {
+                kept.state
+                    .downcast_ref::<A>()
+                    .is_some_and(|kept| std::ptr::eq(kept, Arc::as_ptr(&state)))
+            })
+        {
+            cache.pop(stream);
+        }
+        Arc::unwrap_or_clone(state)
     }
 
     /// Keeps `folded` for `stream`, unless a later version is kept already.

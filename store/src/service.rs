@@ -81,7 +81,13 @@ pub enum ServiceError<E: std::error::Error + 'static> {
 pub struct Service {
     store: Arc<dyn EventStore>,
     states: FoldedStates,
+    /// Commands take turns per stream (by a hash of its id into these).
+    turns: Box<[tokio::sync::Mutex<()>]>,
 }
+
+/// How many turns commands are spread over: streams sharing one wait for
+/// each other, so enough that unrelated streams rarely do.
+const TURNS: usize = 1024;
 
 impl Service {
     /// A command runner keeping the folded states of the
@@ -96,7 +102,14 @@ impl Service {
         Self {
             store,
             states: FoldedStates::new(streams),
+            turns: (0..TURNS).map(|_| tokio::sync::Mutex::new(())).collect(),
         }
+    }
+
+    fn turn_of(&self, stream: &StreamId) -> usize {
+        let mut hasher = std::hash::DefaultHasher::new();
+        std::hash::Hash::hash(stream, &mut hasher);
+        usize::try_from(std::hash::Hasher::finish(&hasher) % TURNS as u64).unwrap_or(0)
     }
 
     pub fn store(&self) -> &Arc<dyn EventStore> {
@@ -113,7 +126,6 @@ impl Service {
         let stream = Self::stream::<A>(id);
         let kept = self.states.get::<A>(&stream);
         let loaded = self.up_to_date(&stream, kept).await?;
-        self.states.put(&stream, &loaded);
         Ok(Loaded {
             state: Arc::unwrap_or_clone(loaded.state),
             version: loaded.version,
@@ -121,7 +133,8 @@ impl Service {
         })
     }
 
-    /// `kept` (or an empty state) with the stream's events since folded in.
+    /// `kept` (or an empty state) with the stream's events since folded in,
+    /// kept again when there were any.
     async fn up_to_date<A: Aggregate>(
         &self,
         stream: &StreamId,
@@ -136,15 +149,17 @@ impl Service {
         let Some(last) = recorded.last() else {
             return Ok(loaded);
         };
-        let mut state = Arc::unwrap_or_clone(loaded.state);
+        let mut state = self.states.owned(stream, loaded.state);
         for r in &recorded {
             state = state.evolve(&r.decode::<A::Event>()?);
         }
-        Ok(Loaded {
+        let loaded = Loaded {
             state: Arc::new(state),
             version: last.version,
             position: last.position,
-        })
+        };
+        self.states.put(stream, &loaded);
+        Ok(loaded)
     }
 
     /// Decides `command` against the stream `id` and appends what it records.
@@ -158,19 +173,17 @@ impl Service {
         A::Command: Clone,
     {
         let stream = Self::stream::<A>(id);
+        // One command of a stream at a time in this process: they would
+        // only conflict, and the losers decide again.
+        let _turn = self.turns[self.turn_of(&stream)].lock().await;
         for _ in 0..MAX_ATTEMPTS {
-            // Taken, not copied: the state is kept again below.
-            let kept = self.states.take::<A>(&stream);
+            let kept = self.states.get::<A>(&stream);
             let loaded = self.up_to_date(&stream, kept).await?;
-            let events = match loaded.state.decide(command.clone(), ctx.now) {
-                Ok(events) => events,
-                Err(refusal) => {
-                    self.states.put(&stream, &loaded);
-                    return Err(ServiceError::Refused(refusal));
-                }
-            };
+            let events = loaded
+                .state
+                .decide(command.clone(), ctx.now)
+                .map_err(ServiceError::Refused)?;
             if events.is_empty() {
-                self.states.put(&stream, &loaded);
                 return Ok(Executed {
                     events,
                     state: loaded.state,
@@ -198,7 +211,7 @@ impl Service {
                     }
                     let state = events
                         .iter()
-                        .fold(Arc::unwrap_or_clone(loaded.state), A::evolve);
+                        .fold(self.states.owned(&stream, loaded.state), A::evolve);
                     let now = Loaded {
                         state: Arc::new(state),
                         version: appended.version,
@@ -211,7 +224,7 @@ impl Service {
                         state: now.state,
                     });
                 }
-                Err(AppendError::Conflict { .. }) => self.states.put(&stream, &loaded),
+                Err(AppendError::Conflict { .. }) => continue,
                 Err(AppendError::DuplicateEventId(id)) => {
                     return Err(ServiceError::DuplicateEventId(id));
                 }
@@ -302,6 +315,40 @@ mod tests {
         assert_eq!(won, 1);
         let diary = service.load::<Diary>(team).await.expect("load");
         assert_eq!(diary.version, 1);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn many_commands_on_one_stream_at_once_all_succeed_in_turn() {
+        use cma_domain::access::By;
+        use cma_domain::conversation::{Conversation, ConversationCommand};
+        use cma_domain::ids::{MessageId, StaffId};
+
+        let (_dir, store) = sqlite_store().await;
+        let service = Arc::new(Service::new(store));
+        let client = ClientId::new();
+        let now = Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant");
+        let posters: Vec<_> = (0..32)
+            .map(|n| {
+                let service = service.clone();
+                tokio::spawn(async move {
+                    let post = ConversationCommand::Post {
+                        message: MessageId::new(),
+                        client,
+                        by: By::Staff(StaffId::new()),
+                        text: format!("Message {n}"),
+                    };
+                    service
+                        .execute::<Conversation>(client.0, &context(now), post)
+                        .await
+                })
+            })
+            .collect();
+        for poster in posters {
+            let posted = poster.await.expect("task");
+            assert!(posted.is_ok(), "{posted:?}");
+        }
+        let thread = service.load::<Conversation>(client.0).await.expect("load");
+        assert_eq!(thread.version, 32, "every message recorded once");
     }
 
     #[tokio::test]
