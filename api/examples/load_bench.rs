@@ -36,9 +36,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-#[path = "../../store/examples/support/mod.rs"]
-mod support;
-use support::{ScratchDb, count, flag};
+use cma_testkit::bench::{ScratchDb, count, flag};
 
 type Error = Box<dyn StdError + Send + Sync>;
 type Result<T, E = Error> = std::result::Result<T, E>;

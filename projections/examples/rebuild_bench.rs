@@ -19,8 +19,8 @@ use clap::Parser;
 use cma_projections::ReadDb;
 use cma_projections::rebuild::{Bar, rebuild};
 use cma_store::EventStore;
+use cma_testkit::bench::ScratchDb;
 use rand::{Rng, SeedableRng};
-use sqlx::Connection;
 use std::sync::Arc;
 
 #[derive(Parser)]
@@ -158,34 +158,19 @@ async fn main() {
     measure("sqlite", Arc::new(store), &db, history.clone()).await;
 
     if let Some(admin_url) = args.postgres {
-        sqlx::any::install_default_drivers();
-        let name = format!("cma_bench_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = sqlx::AnyConnection::connect(&admin_url)
-            .await
-            .unwrap_or_else(|e| fail("postgres", e));
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut admin)
+        let scratch = ScratchDb::create(&admin_url)
             .await
             .unwrap_or_else(|e| fail("create database", e));
-        let base = admin_url
-            .rsplit_once('/')
-            .map_or(admin_url.as_str(), |(b, _)| b);
-        let url = format!("{base}/{name}");
-        let store = cma_store::postgres::PgStore::connect(&url)
+        let store = cma_store::postgres::PgStore::connect(&scratch.url)
             .await
             .unwrap_or_else(|e| fail("event log", e));
-        let db = ReadDb::connect_postgres(&url)
+        let db = ReadDb::connect_postgres(&scratch.url)
             .await
             .unwrap_or_else(|e| fail("read database", e));
         db.migrate().await.unwrap_or_else(|e| fail("migrate", e));
         measure("postgres", Arc::new(store), &db, history).await;
-        let dropped = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE {name} WITH (FORCE)"
-        )))
-        .execute(&mut admin)
-        .await;
-        if let Err(e) = dropped {
-            eprintln!("could not drop {name}: {e}");
+        if let Err(e) = scratch.drop().await {
+            eprintln!("could not drop the scratch database: {e}");
         }
     }
 }

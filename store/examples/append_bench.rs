@@ -16,9 +16,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
-#[path = "support/mod.rs"]
-mod support;
-use support::{ScratchDb, count, flag};
+use cma_testkit::bench::{ScratchDb, count, flag};
 
 const CONCURRENCY: [usize; 3] = [1, 16, 64];
 const PAYLOAD_BYTES: usize = 256;

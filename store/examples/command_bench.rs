@@ -21,9 +21,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
-#[path = "support/mod.rs"]
-mod support;
-use support::{ScratchDb, count, flag};
+use cma_testkit::bench::{ScratchDb, count, flag};
 
 /// Events appended per batch while writing a history.
 const HISTORY_BATCH: usize = 1_000;

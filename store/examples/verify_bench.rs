@@ -15,9 +15,7 @@ use std::sync::Arc;
 use std::time::Instant;
 use uuid::Uuid;
 
-#[path = "support/mod.rs"]
-mod support;
-use support::{ScratchDb, count, flag};
+use cma_testkit::bench::{ScratchDb, count, flag};
 
 /// Events per append and per stream: quote-sized streams.
 const PER_STREAM: usize = 20;

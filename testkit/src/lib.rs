@@ -2,6 +2,8 @@
 //! `cma-testkit = { path = "../testkit", features = [...] }`. Each module
 //! is behind the feature of its name. See docs/testing.md.
 
+#[cfg(feature = "bench")]
+pub mod bench;
 #[cfg(feature = "dump")]
 pub mod dump;
 #[cfg(feature = "program")]

@@ -1,5 +1,5 @@
-//! What the benchmark examples share: command-line flags and a scratch
-//! PostgreSQL database.
+//! What the benchmark examples share (store, projections and api
+//! examples): command-line flags and a scratch PostgreSQL database.
 
 use sqlx::{Connection, Executor, PgConnection};
 use uuid::Uuid;
