@@ -23,7 +23,13 @@
 //! request when the previous one answered, for `--seconds` (default 5) per
 //! cell; portal worker `i` is client `i`, staff worker `i` has a staff
 //! session of its own. The GET ceiling is a constant axum handler in this
-//! process answering the bytes of a real quote view.
+//! process answering the bytes of a real quote view; the write ceiling an
+//! axum handler in this process inserting the request's bytes (the size of
+//! one stored event) into a bare table of the same database kind with the
+//! same durability (SQLite in WAL with `synchronous=FULL`, or PostgreSQL),
+//! group-committed as the event log's writer does: whatever inserts wait
+//! when a transaction ends go into the next one. Commands are shown as a
+//! ratio to the write ceiling, reads to the GET ceiling.
 
 use hdrhistogram::Histogram;
 use reqwest::{Client, RequestBuilder, StatusCode};
@@ -55,7 +61,7 @@ async fn main() -> Result<()> {
 
     println!("closed loop, {seconds} s per cell, {CLIENTS} seeded clients");
     println!(
-        "| backend | workload | C | requests/s | p50 ms | p99 ms | max ms | non-2xx | of which 5xx | no answer | × GET ceiling |"
+        "| backend | workload | C | requests/s | p50 ms | p99 ms | max ms | non-2xx | of which 5xx | no answer | × its ceiling |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|");
     run_backend(&cma, "SQLite", None, cell).await?;
@@ -103,12 +109,15 @@ async fn run_backend(
     let server = Server::start(cma, database).await?;
     let seeded = Arc::new(seed(&server).await?);
     let ceiling = Ceiling::start(seeded.quote_view.clone()).await?;
-    let mut baseline = Vec::new();
-    let ceiling = Workload::Ceiling(ceiling.url);
-    for c in CONCURRENCY {
-        let figures = drive(&seeded, ceiling.clone(), c, cell).await?;
-        print_row(backend, ceiling.name(), c, &figures, None);
-        baseline.push(figures.per_second());
+    let scratch = tempfile::tempdir()?;
+    let writes = WriteCeiling::start(database, &scratch.path().join("raw.db")).await?;
+    let mut ceilings = BTreeMap::new();
+    for baseline in [Workload::Ceiling(ceiling.url), Workload::Writes(writes.url)] {
+        for c in CONCURRENCY {
+            let figures = drive(&seeded, baseline.clone(), c, cell).await?;
+            print_row(backend, baseline.name(), c, &figures, None);
+            ceilings.insert((baseline.is_write(), c), figures.per_second());
+        }
     }
     for workload in [
         Workload::Toggle,
@@ -117,9 +126,10 @@ async fn run_backend(
         Workload::QuoteView,
         Workload::Inbox,
     ] {
-        for (c, ceiling) in CONCURRENCY.into_iter().zip(&baseline) {
+        for c in CONCURRENCY {
             let figures = drive(&seeded, workload.clone(), c, cell).await?;
-            print_row(backend, workload.name(), c, &figures, Some(*ceiling));
+            let ceiling = ceilings.get(&(workload.is_write(), c)).copied();
+            print_row(backend, workload.name(), c, &figures, ceiling);
         }
     }
     server.stop()
@@ -518,9 +528,94 @@ impl Ceiling {
     }
 }
 
+/// The write ceiling: an axum router in this process inserting each
+/// request's bytes into a bare table, group-committed.
+struct WriteCeiling {
+    url: String,
+}
+
+/// An insert waiting for its transaction, and who to tell.
+type Insert = (bytes::Bytes, tokio::sync::oneshot::Sender<()>);
+
+impl WriteCeiling {
+    /// On PostgreSQL at `database`, else on a SQLite file at `sqlite`.
+    async fn start(database: Option<&str>, sqlite: &Path) -> Result<WriteCeiling> {
+        sqlx::any::install_default_drivers();
+        let (url, table) = match database {
+            Some(url) => (
+                url.to_owned(),
+                "CREATE TABLE raw_events (payload BYTEA NOT NULL)",
+            ),
+            None => (
+                format!("sqlite://{}?mode=rwc", sqlite.display()),
+                "CREATE TABLE raw_events (payload BLOB NOT NULL)",
+            ),
+        };
+        let pool = sqlx::any::AnyPoolOptions::new()
+            .max_connections(1)
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    if conn.backend_name() == "SQLite" {
+                        use sqlx::Executor;
+                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL")
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await?;
+        sqlx::query(table).execute(&pool).await?;
+        let (inserts, mut waiting) = tokio::sync::mpsc::channel::<Insert>(4096);
+        tokio::spawn(async move {
+            let mut batch = Vec::new();
+            while waiting.recv_many(&mut batch, 1024).await > 0 {
+                let committed = async {
+                    let mut tx = pool.begin().await?;
+                    for (payload, _) in &batch {
+                        sqlx::query("INSERT INTO raw_events (payload) VALUES ($1)")
+                            .bind(payload.to_vec())
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    tx.commit().await
+                }
+                .await;
+                for (_, done) in batch.drain(..) {
+                    if committed.is_ok() {
+                        let _ = done.send(());
+                    }
+                }
+            }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}/events", listener.local_addr()?);
+        let app = axum::Router::new().route(
+            "/events",
+            axum::routing::post(move |payload: bytes::Bytes| {
+                let inserts = inserts.clone();
+                async move {
+                    let (done, committed) = tokio::sync::oneshot::channel();
+                    if inserts.send((payload, done)).await.is_err() || committed.await.is_err() {
+                        return axum::http::StatusCode::SERVICE_UNAVAILABLE;
+                    }
+                    axum::http::StatusCode::NO_CONTENT
+                }
+            }),
+        );
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Ok(WriteCeiling { url })
+    }
+}
+
+/// The bytes the write ceiling stores per request: about one stored
+/// message-posted event with its envelope.
+const EVENT_BYTES: usize = 320;
+
 #[derive(Clone)]
 enum Workload {
     Ceiling(String),
+    Writes(String),
     Toggle,
     Message,
     BookCancel,
@@ -532,12 +627,21 @@ impl Workload {
     fn name(&self) -> &'static str {
         match self {
             Workload::Ceiling(_) => "GET ceiling (axum, constant body)",
+            Workload::Writes(_) => "write ceiling (axum, group-committed inserts)",
             Workload::Toggle => "portal line toggle (PUT)",
             Workload::Message => "portal message post",
             Workload::BookCancel => "portal booking + cancel",
             Workload::QuoteView => "portal quote view (GET)",
             Workload::Inbox => "staff inbox (GET)",
         }
+    }
+
+    /// Whether it changes state (and is compared with the write ceiling).
+    fn is_write(&self) -> bool {
+        matches!(
+            self,
+            Workload::Writes(_) | Workload::Toggle | Workload::Message | Workload::BookCancel
+        )
     }
 
     /// One iteration of worker `i`: one request, or two for a booking and
@@ -549,6 +653,10 @@ impl Workload {
         match self {
             Workload::Ceiling(ceiling) => {
                 figures.send(session.http.get(ceiling)).await;
+            }
+            Workload::Writes(writes) => {
+                let payload = vec![b'e'; EVENT_BYTES];
+                figures.send(session.http.post(writes).body(payload)).await;
             }
             Workload::Toggle => {
                 let selected = !client.selected.load(Ordering::Relaxed);
