@@ -1,6 +1,8 @@
 //! Speaking HTTP/1.1 by hand over TCP, for framings and timings a client
 //! library would not produce.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -66,10 +68,18 @@ pub async fn stream_chunks(
     let first = first.to_vec();
     let chunk = chunk.to_vec();
     let (sent_tx, sent_rx) = tokio::sync::watch::channel(0u64);
+    // Set when the answer begins: the writer stops there, so `sent` counts
+    // what was sent before the server answered, not what a busy machine
+    // let the writer push before the reader ran.
+    let answered = Arc::new(AtomicBool::new(false));
+    let seen = answered.clone();
     let writing = tokio::spawn(async move {
         writer.write_all(head.as_bytes()).await?;
         let mut sent = 0u64;
         for piece in std::iter::once(&first).chain(std::iter::repeat(&chunk)) {
+            if seen.load(Ordering::Relaxed) {
+                break;
+            }
             writer
                 .write_all(format!("{:x}\r\n", piece.len()).as_bytes())
                 .await?;
@@ -80,7 +90,10 @@ pub async fn stream_chunks(
         }
         Ok::<_, std::io::Error>(())
     });
-    let head_ended = |answer: &[u8]| answer.windows(4).any(|w| w == b"\r\n\r\n");
+    let head_ended = |answer: &[u8]| {
+        answered.store(true, Ordering::Relaxed);
+        answer.windows(4).any(|w| w == b"\r\n\r\n")
+    };
     let (answer, ended) = read_until(&mut reader, deadline, head_ended).await;
     writing.abort();
     let sent = *sent_rx.borrow();
