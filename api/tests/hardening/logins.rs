@@ -67,13 +67,20 @@ async fn an_email_over_254_bytes_is_refused_before_any_work() {
 }
 
 /// The fastest of three portal logins to `email`.
-async fn fastest_portal_login(server: &Server, email: &str) -> std::time::Duration {
-    let mut fastest = std::time::Duration::MAX;
-    for _ in 0..3 {
-        let started = std::time::Instant::now();
-        let (status, body) = server.portal_login_with(email, "not the password").await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
-        fastest = fastest.min(started.elapsed());
+/// The fastest of five failed portal logins to each of `emails`, taken in
+/// turns so that a busy moment of the machine slows both alike.
+async fn fastest_portal_logins<const N: usize>(
+    server: &Server,
+    emails: [&str; N],
+) -> [std::time::Duration; N] {
+    let mut fastest = [std::time::Duration::MAX; N];
+    for _ in 0..5 {
+        for (email, fastest) in emails.iter().zip(&mut fastest) {
+            let started = std::time::Instant::now();
+            let (status, body) = server.portal_login_with(email, "not the password").await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+            *fastest = (*fastest).min(started.elapsed());
+        }
     }
     fastest
 }
@@ -86,8 +93,8 @@ async fn an_invited_client_without_a_password_takes_as_long_as_anyone() {
     server
         .invite(&boss, &client, "pat@home.example", all_sections())
         .await;
-    let unknown = fastest_portal_login(&server, "nobody@home.example").await;
-    let invited = fastest_portal_login(&server, "pat@home.example").await;
+    let [unknown, invited] =
+        fastest_portal_logins(&server, ["nobody@home.example", "pat@home.example"]).await;
     // Both run argon2 once; without it the invited answer is many times faster.
     assert!(
         invited * 2 > unknown,
