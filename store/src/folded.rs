@@ -28,9 +28,9 @@ struct Entry {
 }
 
 impl Entry {
-    fn loaded<A: Aggregate>(self) -> Option<Loaded<Arc<A>>> {
+    fn loaded<A: Aggregate>(&self) -> Option<Loaded<Arc<A>>> {
         Some(Loaded {
-            state: self.state.downcast::<A>().ok()?,
+            state: self.state.clone().downcast::<A>().ok()?,
             version: self.version,
             position: self.position,
         })
@@ -53,14 +53,7 @@ impl FoldedStates {
 
     /// The kept state of `stream`, shared with the keeper.
     pub fn get<A: Aggregate>(&self, stream: &StreamId) -> Option<Loaded<Arc<A>>> {
-        let mut cache = self.cache()?;
-        let entry = cache.get(stream)?;
-        Entry {
-            version: entry.version,
-            position: entry.position,
-            state: entry.state.clone(),
-        }
-        .loaded()
+        self.cache()?.get(stream)?.loaded()
     }
 
     /// `state` as a value to fold new events into: the kept copy is let go
