@@ -19,10 +19,16 @@
 //! sent a quote of one fixed and one optional line. Every session is a
 //! cookie session as in a browser: unsafe requests carry `X-CSRF-Token`.
 //!
-//! The load is closed-loop: each of C workers (C = 1, 16, 64) sends its next
-//! request when the previous one answered, for `--seconds` (default 5) per
-//! cell; portal worker `i` is client `i`, staff worker `i` has a staff
-//! session of its own. The GET ceiling is a constant axum handler in this
+//! Throughput cells are closed-loop: each of C workers (C = 1, 16, 64) sends
+//! its next request when the previous one answered, for `--seconds` (default
+//! 5) per cell; portal worker `i` is client `i`, staff worker `i` has a staff
+//! session of its own. Latency cells are open-loop: requests arrive at a
+//! fixed rate (`--rates`, default 1000,2500,5000 per second) spread over the
+//! 64 clients whatever the answers' pace, at most 512 in flight, and each
+//! latency is counted from the moment its request was due, so a stalled
+//! server shows as latency instead of as fewer requests (no coordinated
+//! omission). After each backend's cells the server's resident memory (now
+//! and its peak) is printed with the number of events in its log. The GET ceiling is a constant axum handler in this
 //! process answering the bytes of a real quote view; the write ceiling an
 //! axum handler in this process inserting the request's bytes (the size of
 //! one stored event) into a bare table of the same database kind with the
@@ -57,6 +63,12 @@ const CSRF_HEADER: &str = "X-CSRF-Token";
 async fn main() -> Result<()> {
     let seconds = count("--seconds", 5)?;
     let cell = Duration::from_secs(u64::try_from(seconds)?);
+    let rates: Vec<u32> = flag("--rates")
+        .unwrap_or_else(|| "1000,2500,5000".to_owned())
+        .split(',')
+        .map(|r| r.trim().parse())
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("--rates takes requests per second, comma-separated: {e}"))?;
     let cma = build_server()?;
 
     println!("closed loop, {seconds} s per cell, {CLIENTS} seeded clients");
@@ -64,18 +76,42 @@ async fn main() -> Result<()> {
         "| backend | workload | C | requests/s | p50 ms | p99 ms | max ms | non-2xx | of which 5xx | no answer | × its ceiling |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|");
-    run_backend(&cma, "SQLite", None, cell).await?;
+    let mut reports = vec![run_backend(&cma, "SQLite", None, cell, &rates).await?];
     if let Some(server) = flag("--postgres") {
         let db = ScratchDb::create(&server)
             .await
             .map_err(|e| format!("creating a scratch database on {server}: {e}"))?;
-        let outcome = run_backend(&cma, "PostgreSQL", Some(&db.url), cell).await;
+        let outcome = run_backend(&cma, "PostgreSQL", Some(&db.url), cell, &rates).await;
         db.drop()
             .await
             .map_err(|e| format!("dropping the scratch database: {e}"))?;
-        outcome?;
+        reports.push(outcome?);
+    }
+
+    println!();
+    println!("open loop, {seconds} s per cell, latency from each request's due time");
+    println!(
+        "| backend | workload | offered/s | answered/s | p50 ms | p99 ms | max ms | non-2xx | of which 5xx | no answer |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    for report in &reports {
+        for row in &report.open_loop {
+            println!("{row}");
+        }
+    }
+    println!();
+    println!("| backend | events in the log | server RSS at the end | server peak RSS |");
+    println!("|---|---|---|---|");
+    for report in &reports {
+        println!("{}", report.memory);
     }
     Ok(())
+}
+
+/// What a backend's run prints after every backend's closed-loop rows.
+struct Report {
+    open_loop: Vec<String>,
+    memory: String,
 }
 
 /// Builds the `cma` binary of this checkout; its path.
@@ -105,14 +141,18 @@ async fn run_backend(
     backend: &str,
     database: Option<&str>,
     cell: Duration,
-) -> Result<()> {
+    rates: &[u32],
+) -> Result<Report> {
     let server = Server::start(cma, database).await?;
     let seeded = Arc::new(seed(&server).await?);
     let ceiling = Ceiling::start(seeded.quote_view.clone()).await?;
     let scratch = tempfile::tempdir()?;
     let writes = WriteCeiling::start(database, &scratch.path().join("raw.db")).await?;
     let mut ceilings = BTreeMap::new();
-    for baseline in [Workload::Ceiling(ceiling.url), Workload::Writes(writes.url)] {
+    for baseline in [
+        Workload::Ceiling(ceiling.url.clone()),
+        Workload::Writes(writes.url),
+    ] {
         for c in CONCURRENCY {
             let figures = drive(&seeded, baseline.clone(), c, cell).await?;
             print_row(backend, baseline.name(), c, &figures, None);
@@ -132,30 +172,42 @@ async fn run_backend(
             print_row(backend, workload.name(), c, &figures, ceiling);
         }
     }
-    server.stop()
+    let mut open_loop = Vec::new();
+    for workload in [
+        Workload::Ceiling(ceiling.url),
+        Workload::QuoteView,
+        Workload::Message,
+    ] {
+        for &rate in rates {
+            let figures = drive_open(&seeded, &workload, rate, cell).await?;
+            open_loop.push(open_row(backend, workload.name(), rate, &figures));
+        }
+    }
+    let memory = server.memory(&seeded.staff[0]).await?;
+    server.stop()?;
+    Ok(Report {
+        open_loop,
+        memory: format!("| {backend} | {memory} |"),
+    })
 }
 
 fn print_row(backend: &str, workload: &str, c: usize, f: &Figures, ceiling: Option<f64>) {
-    let ms = |micros: u64| micros as f64 / 1000.0;
     let ratio = ceiling.map_or("1".to_owned(), |ceiling| {
         format!("{:.3}", f.per_second() / ceiling)
     });
-    let non_2xx: u64 = f.non_2xx.values().sum();
-    let statuses: Vec<String> = f.non_2xx.iter().map(|(s, n)| format!("{s}: {n}")).collect();
-    let non_2xx = if statuses.is_empty() {
-        "0".to_owned()
-    } else {
-        format!("{non_2xx} ({})", statuses.join(", "))
-    };
     println!(
-        "| {backend} | {workload} | {c} | {:.0} | {:.2} | {:.2} | {:.2} | {non_2xx} | {} | {} | {ratio} |",
+        "| {backend} | {workload} | {c} | {:.0} | {} | {ratio} |",
         f.per_second(),
-        ms(f.latency.value_at_quantile(0.5)),
-        ms(f.latency.value_at_quantile(0.99)),
-        ms(f.latency.max()),
-        f.server_errors,
-        f.no_answer,
+        f.columns()
     );
+}
+
+fn open_row(backend: &str, workload: &str, rate: u32, f: &Figures) -> String {
+    format!(
+        "| {backend} | {workload} | {rate} | {:.0} | {} |",
+        f.per_second(),
+        f.columns()
+    )
 }
 
 /// A running `cma serve` over a temporary data directory; killed when stopped
@@ -249,6 +301,40 @@ impl Server {
             outbox.display()
         )
         .into())
+    }
+
+    /// The events in the log (from the staff readiness answer), and the
+    /// server's resident memory now and at its peak, from /proc.
+    async fn memory(&self, staff: &Session) -> Result<String> {
+        let ready = staff
+            .http
+            .get(self.url("/readyz"))
+            .send()
+            .await?
+            .json::<Value>()
+            .await?;
+        let head = ready["event_log_head"]
+            .as_u64()
+            .ok_or("the readiness answer has no event_log_head")?;
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))?;
+        let field = |name: &str| -> Result<String> {
+            let line = status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .ok_or_else(|| format!("no {name} in /proc/<pid>/status"))?;
+            let kib: f64 = line
+                .trim_start_matches(name)
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse()?;
+            Ok(format!("{:.0} MB", kib / 1024.0))
+        };
+        Ok(format!(
+            "{head} | {} | {}",
+            field("VmRSS:")?,
+            field("VmHWM:")?
+        ))
     }
 
     fn stop(mut self) -> Result<()> {
@@ -644,20 +730,37 @@ impl Workload {
         )
     }
 
+    /// The `n`th request of client `i` for a workload of one request per
+    /// iteration (not a line toggle, which depends on the last answer, nor
+    /// a booking, which is followed by its cancellation).
+    fn request(&self, seeded: &Seeded, i: usize, n: u64) -> Result<RequestBuilder> {
+        let client = &seeded.clients[i];
+        let session = &client.session;
+        let url = |path: &str| format!("{}{path}", seeded.base);
+        Ok(match self {
+            Workload::Ceiling(ceiling) => session.http.get(ceiling),
+            Workload::Writes(writes) => session.http.post(writes).body(vec![b'e'; EVENT_BYTES]),
+            Workload::Message => {
+                let body = json!({"text": format!("Message {n} about the refit")});
+                session.command(reqwest::Method::POST, url("/api/v1/portal/messages"), &body)
+            }
+            Workload::QuoteView => session
+                .http
+                .get(url(&format!("/api/v1/portal/quotes/{}", client.quote))),
+            Workload::Inbox => seeded.staff[i].http.get(url("/api/v1/inbox")),
+            Workload::Toggle | Workload::BookCancel => {
+                return Err(format!("{} takes more than one request", self.name()).into());
+            }
+        })
+    }
+
     /// One iteration of worker `i`: one request, or two for a booking and
     /// its cancellation.
-    async fn step(&self, seeded: &Seeded, i: usize, n: u64, figures: &mut Figures) {
+    async fn step(&self, seeded: &Seeded, i: usize, n: u64, figures: &mut Figures) -> Result<()> {
         let client = &seeded.clients[i];
         let session = &client.session;
         let url = |path: String| format!("{}{path}", seeded.base);
         match self {
-            Workload::Ceiling(ceiling) => {
-                figures.send(session.http.get(ceiling)).await;
-            }
-            Workload::Writes(writes) => {
-                let payload = vec![b'e'; EVENT_BYTES];
-                figures.send(session.http.post(writes).body(payload)).await;
-            }
             Workload::Toggle => {
                 let selected = !client.selected.load(Ordering::Relaxed);
                 let path = format!(
@@ -669,13 +772,6 @@ impl Workload {
                 if figures.send(request).await.is_some() {
                     client.selected.store(selected, Ordering::Relaxed);
                 }
-            }
-            Workload::Message => {
-                let body = json!({"text": format!("Message {n} about the refit")});
-                let path = "/api/v1/portal/messages".to_owned();
-                figures
-                    .send(session.command(reqwest::Method::POST, url(path), &body))
-                    .await;
             }
             Workload::BookCancel => {
                 let body = json!({"starts_at": client.slot});
@@ -692,15 +788,11 @@ impl Workload {
                         .await;
                 }
             }
-            Workload::QuoteView => {
-                let path = format!("/api/v1/portal/quotes/{}", client.quote);
-                figures.send(session.http.get(url(path))).await;
-            }
-            Workload::Inbox => {
-                let path = "/api/v1/inbox".to_owned();
-                figures.send(seeded.staff[i].http.get(url(path))).await;
+            _ => {
+                figures.send(self.request(seeded, i, n)?).await;
             }
         }
+        Ok(())
     }
 }
 
@@ -733,23 +825,50 @@ impl Figures {
         self.requests as f64 / self.elapsed.as_secs_f64()
     }
 
+    /// The latency and error columns of a row.
+    fn columns(&self) -> String {
+        let ms = |micros: u64| micros as f64 / 1000.0;
+        let non_2xx: u64 = self.non_2xx.values().sum();
+        let statuses: Vec<String> = self
+            .non_2xx
+            .iter()
+            .map(|(s, n)| format!("{s}: {n}"))
+            .collect();
+        let non_2xx = if statuses.is_empty() {
+            "0".to_owned()
+        } else {
+            format!("{non_2xx} ({})", statuses.join(", "))
+        };
+        format!(
+            "{:.2} | {:.2} | {:.2} | {non_2xx} | {} | {}",
+            ms(self.latency.value_at_quantile(0.5)),
+            ms(self.latency.value_at_quantile(0.99)),
+            ms(self.latency.max()),
+            self.server_errors,
+            self.no_answer,
+        )
+    }
+
     /// Sends a request, timing it to the end of its body: the body when
     /// answered 2xx.
     async fn send(&mut self, request: RequestBuilder) -> Option<bytes::Bytes> {
         let started = Instant::now();
+        let answer = answer(request).await;
+        self.record(started, answer)
+    }
+
+    /// Counts a request due at `due` and its answer: the body when 2xx.
+    fn record(
+        &mut self,
+        due: Instant,
+        answer: Option<(StatusCode, bytes::Bytes)>,
+    ) -> Option<bytes::Bytes> {
         self.requests += 1;
-        let answered = match request.send().await {
-            Ok(response) => {
-                let status = response.status();
-                response.bytes().await.map(|body| (status, body))
-            }
-            Err(e) => Err(e),
-        };
-        let Ok((status, body)) = answered else {
+        let Some((status, body)) = answer else {
             self.no_answer += 1;
             return None;
         };
-        let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        let micros = u64::try_from(due.elapsed().as_micros()).unwrap_or(u64::MAX);
         self.latency.saturating_record(micros);
         if status.is_server_error() {
             self.server_errors += 1;
@@ -774,6 +893,55 @@ impl Figures {
     }
 }
 
+/// Sends a request and reads its whole body: its status and body, or `None`
+/// when there was no answer.
+async fn answer(request: RequestBuilder) -> Option<(StatusCode, bytes::Bytes)> {
+    let response = request.send().await.ok()?;
+    let status = response.status();
+    response.bytes().await.ok().map(|body| (status, body))
+}
+
+/// Requests in flight at most in an open-loop cell; a request due while
+/// that many wait is sent late, and its lateness counts in its latency.
+const OPEN_LOOP_IN_FLIGHT: usize = 512;
+
+/// Offers `workload` at `rate` requests/s for `cell`, round-robin over the
+/// clients, whatever the answers' pace.
+async fn drive_open(
+    seeded: &Arc<Seeded>,
+    workload: &Workload,
+    rate: u32,
+    cell: Duration,
+) -> Result<Figures> {
+    let figures = Arc::new(std::sync::Mutex::new(Figures::new()?));
+    let in_flight = Arc::new(tokio::sync::Semaphore::new(OPEN_LOOP_IN_FLIGHT));
+    let total = (cell.as_secs_f64() * f64::from(rate)) as u64;
+    let started = Instant::now();
+    let mut requests = tokio::task::JoinSet::new();
+    for n in 0..total {
+        let due = started + Duration::from_secs_f64(n as f64 / f64::from(rate));
+        tokio::time::sleep_until(due.into()).await;
+        let permit = in_flight.clone().acquire_owned().await?;
+        let i = usize::try_from(n)? % CLIENTS;
+        let request = workload.request(seeded, i, n)?;
+        let figures = figures.clone();
+        requests.spawn(async move {
+            let answer = answer(request).await;
+            drop(permit);
+            if let Ok(mut figures) = figures.lock() {
+                figures.record(due, answer);
+            }
+        });
+    }
+    requests.join_all().await;
+    let mut figures = Arc::try_unwrap(figures)
+        .map_err(|_| "open-loop requests still running")?
+        .into_inner()
+        .map_err(|_| "an open-loop request panicked")?;
+    figures.elapsed = started.elapsed();
+    Ok(figures)
+}
+
 /// Runs `workload` with `c` closed-loop workers for `cell`.
 async fn drive(
     seeded: &Arc<Seeded>,
@@ -791,7 +959,7 @@ async fn drive(
             let mut figures = Figures::new()?;
             let mut n = 0;
             while Instant::now() < deadline {
-                workload.step(&seeded, i, n, &mut figures).await;
+                workload.step(&seeded, i, n, &mut figures).await?;
                 n += 1;
             }
             Ok::<_, Error>(figures)
