@@ -5,8 +5,13 @@
 //! after the commit is visible, so positions are gap-free and increase in
 //! commit order across every process: a reader that has seen N never later
 //! sees a new event below N. Within a process, the group committer puts all
-//! waiting appends into one such transaction. Commits are announced with
-//! `NOTIFY cma_events` so followers in other processes wake at once.
+//! waiting appends into one such transaction: one call of the stored function
+//! `cma_append` in autocommit (`postgres/writer.rs`), which takes the lock,
+//! checks each append, chains and inserts its events, and announces the
+//! commit with `NOTIFY cma_events` so followers in other processes wake at
+//! once.
+
+mod writer;
 
 use crate::committer::Committer;
 use crate::envelope::{Position, Recorded, StreamId, Version};
@@ -18,19 +23,17 @@ use std::str::FromStr;
 use tokio::sync::watch;
 use uuid::Uuid;
 
-/// The notification channel carrying the new head after each commit.
+/// The notification channel carrying the new head after each commit (named
+/// again in `cma_append`, migrations/postgres/events/0002_append_function.sql).
 pub const CHANNEL: &str = "cma_events";
 
 crate::sql::sql_event_log!(
     PgWriter,
     PgStore,
-    sqlx::Postgres,
     PgConnection,
     PgConnectOptions,
     PgReader,
-    // The advisory-lock key that orders appends is "CMA-LOG" in ASCII.
-    Some("SELECT pg_advisory_xact_lock(18943765767802695)"),
-    Some("SELECT pg_notify('cma_events', $1)"),
+    (),
     probe
 );
 

@@ -1,6 +1,7 @@
 //! The SQL the two relational adapters share. Both accept `$N` parameters,
 //! so one text serves SQLite and PostgreSQL; [`sql_event_log!`] instantiates
-//! the same code for each driver.
+//! the same writer connection handling and store for each driver, around
+//! each adapter's own way of committing a batch.
 
 use crate::envelope::{
     Actor, Hash, Hashed, Metadata, NewEvent, Position, Recorded, StoredRef, StreamId, Version,
@@ -19,12 +20,6 @@ macro_rules! columns {
 }
 
 pub(crate) use columns;
-
-/// Stream heads a writer remembers before starting afresh.
-pub const MAX_CACHED_HEADS: usize = 100_000;
-
-/// Rows inserted per statement (15 parameters each, within both databases' limits).
-pub const INSERT_CHUNK: usize = 1000;
 
 /// A stored event made owned, with the checks a decoded event needs (a
 /// known actor, a time in range).
@@ -212,24 +207,22 @@ pub trait LogReader: Send + Sync + 'static {
     async fn close(&self);
 }
 
-/// Implements the batch writer for one sqlx driver, and the store around
-/// it reading through `$reader` (a [`LogReader`]).
-/// `$lock` runs first in every append transaction (to order writers across
-/// processes); `$announce` runs last with the new head (to wake listeners);
-/// `$probe` (an async fn of the transaction's connection) makes the small
-/// write that tells a failing writer the database takes commits again.
+/// Implements the batch writer's connection handling for one sqlx driver,
+/// and the store around it reading through `$reader` (a [`LogReader`]).
+/// The writer keeps a `$cache` (a `Default` type) of what it remembers
+/// of the log between batches, dropped with its connection after a failure;
+/// each adapter commits a batch in its own `try_commit`. `$probe` (an async
+/// fn of a transaction's connection) makes the small write that tells a
+/// failing writer the database takes commits again.
 macro_rules! sql_event_log {
-    ($writer:ident, $store:ident, $db:ty, $conn:ty, $options:ty, $reader:ty, $lock:expr, $announce:expr, $probe:path) => {
-        /// The single writer of this process. It remembers the stream heads
-        /// it wrote; they stay valid while the log's head is the one this
-        /// writer last committed (nobody else appended in between). After a
-        /// failure it forgets them and its connection, and connects afresh
-        /// for its next transaction.
+    ($writer:ident, $store:ident, $conn:ty, $options:ty, $reader:ty, $cache:ty, $probe:path) => {
+        /// The single writer of this process. After a failure it forgets
+        /// what it remembered and its connection, and connects afresh for
+        /// its next batch.
         pub struct $writer {
             options: $options,
             conn: Option<$conn>,
-            heads: std::collections::HashMap<$crate::envelope::StreamId, $crate::committer::Head>,
-            last_head: Option<$crate::envelope::Position>,
+            cache: $cache,
         }
 
         impl $writer {
@@ -237,34 +230,36 @@ macro_rules! sql_event_log {
                 Self {
                     options,
                     conn: Some(conn),
-                    heads: std::collections::HashMap::new(),
-                    last_head: None,
+                    cache: <$cache>::default(),
                 }
             }
 
-            /// Drops everything read before a failure: the cached heads and
-            /// the connection (its transaction, if any, rolls back on close).
+            /// Drops everything read before a failure: the cache and the
+            /// connection (its transaction, if any, rolls back on close).
             async fn forget(&mut self) {
-                self.heads.clear();
-                self.last_head = None;
+                std::mem::take(&mut self.cache);
                 if let Some(conn) = self.conn.take() {
                     let closing = sqlx::Connection::close(conn);
                     let _ = tokio::time::timeout(std::time::Duration::from_secs(2), closing).await;
                 }
             }
 
-            /// The writer's connection, opened again if a failure dropped it.
-            async fn connection(&mut self) -> Result<&mut $conn, $crate::store::StoreError> {
+            /// The writer's connection, opened again if a failure dropped
+            /// it, and its cache.
+            async fn connection(
+                &mut self,
+            ) -> Result<(&mut $conn, &mut $cache), $crate::store::StoreError> {
                 let conn = match self.conn.take() {
                     Some(conn) => conn,
                     None => sqlx::ConnectOptions::connect(&self.options).await?,
                 };
-                Ok(self.conn.insert(conn))
+                Ok((self.conn.insert(conn), &mut self.cache))
             }
 
             async fn try_probe(&mut self) -> Result<(), $crate::store::StoreError> {
                 use sqlx::Connection;
-                let mut tx = self.connection().await?.begin().await?;
+                let (conn, _) = self.connection().await?;
+                let mut tx = conn.begin().await?;
                 $probe(&mut *tx).await?;
                 tx.commit().await?;
                 Ok(())
@@ -275,7 +270,10 @@ macro_rules! sql_event_log {
             async fn commit(
                 &mut self,
                 requests: &[$crate::committer::Request],
-            ) -> Result<(Vec<$crate::committer::Outcome>, $crate::envelope::Position), $crate::store::StoreError> {
+            ) -> Result<
+                (Vec<$crate::committer::Outcome>, $crate::envelope::Position),
+                $crate::store::StoreError,
+            > {
                 let outcome = self.try_commit(requests).await;
                 if outcome.is_err() {
                     self.forget().await;
@@ -289,109 +287,6 @@ macro_rules! sql_event_log {
                     self.forget().await;
                 }
                 outcome
-            }
-        }
-
-        impl $writer {
-            async fn try_commit(
-                &mut self,
-                requests: &[$crate::committer::Request],
-            ) -> Result<(Vec<$crate::committer::Outcome>, $crate::envelope::Position), $crate::store::StoreError> {
-                use sqlx::Connection;
-                use $crate::sql::{to_hash, to_i64};
-                if self.conn.is_none() {
-                    self.conn = Some(sqlx::ConnectOptions::connect(&self.options).await?);
-                }
-                let Some(conn) = self.conn.as_mut() else {
-                    return Err($crate::store::StoreError::Closed);
-                };
-                let mut tx = conn.begin().await?;
-                if let Some(lock) = $lock {
-                    sqlx::query(lock).execute(&mut *tx).await?;
-                }
-                let max: Option<i64> = sqlx::query_scalar("SELECT MAX(position) FROM events")
-                    .fetch_one(&mut *tx)
-                    .await?;
-                let current = u64::try_from(max.unwrap_or(0)).unwrap_or(0);
-                if self.last_head != Some(current) || self.heads.len() > $crate::sql::MAX_CACHED_HEADS {
-                    self.heads.clear();
-                }
-                for r in requests {
-                    if self.heads.contains_key(&r.stream) {
-                        continue;
-                    }
-                    let row: Option<(i64, Vec<u8>)> = sqlx::query_as(
-                        "SELECT stream_version, hash FROM events WHERE stream_id = $1 \
-                         ORDER BY stream_version DESC LIMIT 1",
-                    )
-                    .bind(r.stream.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    let head = match row {
-                        None => $crate::committer::Head::EMPTY,
-                        Some((version, hash)) => $crate::committer::Head {
-                            version: u64::try_from(version).unwrap_or(0),
-                            hash: to_hash(&hash).unwrap_or($crate::chain::GENESIS),
-                        },
-                    };
-                    self.heads.insert(r.stream.clone(), head);
-                }
-                // Event ids are the callers': one already recorded fails
-                // only its own append, not the batch (on the unique index).
-                let mut recorded = std::collections::HashSet::new();
-                let ids = $crate::committer::event_ids(requests);
-                for chunk in ids.chunks($crate::sql::INSERT_CHUNK) {
-                    let mut q = sqlx::QueryBuilder::<$db>::new(
-                        "SELECT event_id FROM events WHERE event_id IN (",
-                    );
-                    let mut list = q.separated(", ");
-                    for id in chunk {
-                        list.push_bind(*id);
-                    }
-                    q.push(")");
-                    let found: Vec<uuid::Uuid> =
-                        q.build_query_scalar().fetch_all(&mut *tx).await?;
-                    recorded.extend(found);
-                }
-                let heads = &mut self.heads;
-                let next = current + 1;
-                let (rows, outcomes) = $crate::committer::plan(requests, heads, &recorded, next);
-                let head = rows.last().map_or(next - 1, |r| r.position);
-                for chunk in rows.chunks($crate::sql::INSERT_CHUNK) {
-                    let mut q = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO events (position, stream_id, stream_version, event_id, \
-                         event_type, schema_version, recorded_at, actor_kind, actor_id, \
-                         correlation_id, causation_id, ip, user_agent, payload, prev_hash, hash) ",
-                    );
-                    q.push_values(chunk, |mut b, r| {
-                        let e = r.event;
-                        b.push_bind(to_i64(r.position))
-                            .push_bind(r.stream.as_str().to_owned())
-                            .push_bind(to_i64(r.version))
-                            .push_bind(e.event_id)
-                            .push_bind(e.event_type.clone())
-                            .push_bind(i32::from(e.schema_version))
-                            .push_bind(e.recorded_at.as_micros())
-                            .push_bind(e.actor.kind())
-                            .push_bind(e.actor.id())
-                            .push_bind(e.metadata.correlation_id)
-                            .push_bind(e.metadata.causation_id)
-                            .push_bind(e.metadata.ip.clone())
-                            .push_bind(e.metadata.user_agent.clone())
-                            .push_bind(e.payload.clone())
-                            .push_bind(r.prev_hash.to_vec())
-                            .push_bind(r.hash.to_vec());
-                    });
-                    q.build().execute(&mut *tx).await?;
-                }
-                if let Some(announce) = $announce {
-                    if !rows.is_empty() {
-                        sqlx::query(announce).bind(head.to_string()).execute(&mut *tx).await?;
-                    }
-                }
-                tx.commit().await?;
-                self.last_head = Some(head);
-                Ok((outcomes, head))
             }
         }
 

@@ -1,8 +1,9 @@
 //! The embedded default: the event log in one SQLite file (WAL, full sync).
-//! One writer connection group-commits every append; reads go through
-//! [`reader::SqliteReader`].
+//! One writer connection group-commits every append (`sqlite/writer.rs`);
+//! reads go through [`reader::SqliteReader`].
 
 mod reader;
+mod writer;
 
 use crate::committer::Committer;
 use crate::envelope::Position;
@@ -16,12 +17,10 @@ use tokio::sync::watch;
 crate::sql::sql_event_log!(
     SqliteWriter,
     SqliteStore,
-    sqlx::Sqlite,
     SqliteConnection,
     SqliteConnectOptions,
     reader::SqliteReader,
-    None::<&'static str>,
-    None::<&'static str>,
+    writer::Heads,
     probe
 );
 

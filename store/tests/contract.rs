@@ -2,12 +2,15 @@
 //! [`Backend`](backend::Backend), run against each adapter — SQLite always,
 //! PostgreSQL always (the test server must be up), KurrentDB when
 //! `CMA_TEST_KURRENTDB_URL` names a server (and the crate is built with
-//! `--features kurrentdb`).
+//! `--features kurrentdb`); and a few properties of PostgreSQL alone, whose
+//! log is shared by the writers of several processes.
 
 #[path = "contract/append.rs"]
 mod append;
 #[path = "contract/backend.rs"]
 mod backend;
+#[path = "contract/batch.rs"]
+mod batch;
 #[path = "contract/chain.rs"]
 mod chain;
 #[path = "contract/concurrency.rs"]
@@ -22,13 +25,17 @@ mod lookup;
 mod order;
 #[allow(dead_code)]
 mod support;
+#[path = "contract/writers.rs"]
+mod writers;
 
 use append::{duplicate_event_ids_fail_only_their_append, empty_append, expectations, round_trip};
+use batch::conflicts_fail_only_their_append;
 use chain::chain_links;
 use concurrency::concurrent_appenders;
 use lifecycle::{reopen, subscribe_advances};
 use lookup::events_are_found_by_id;
 use order::{contiguous_positions, ordering, paging};
+use writers::{several_writers_share_one_log, the_database_hashes_events_as_the_chain_does};
 
 /// One test per property on SQLite and on PostgreSQL.
 macro_rules! relational {
@@ -42,7 +49,15 @@ macro_rules! relational {
             )*
         }
 
-        mod postgres {
+        postgres!(postgres: $($property),*);
+    };
+}
+
+/// One test per property in `$module`, each on a database of its own on
+/// the test PostgreSQL server.
+macro_rules! postgres {
+    ($module:ident: $($property:ident),* $(,)?) => {
+        mod $module {
             use futures::FutureExt;
 
             $(
@@ -98,6 +113,7 @@ macro_rules! kurrentdb {
 relational!(
     round_trip,
     duplicate_event_ids_fail_only_their_append,
+    conflicts_fail_only_their_append,
     events_are_found_by_id,
     expectations,
     empty_append,
@@ -108,6 +124,11 @@ relational!(
     concurrent_appenders,
     subscribe_advances,
     reopen,
+);
+
+postgres!(
+    postgres_only: several_writers_share_one_log,
+    the_database_hashes_events_as_the_chain_does,
 );
 
 kurrentdb!(

@@ -49,6 +49,11 @@ impl Postgres {
         Self { name }
     }
 
+    /// The URL of its database.
+    pub fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:5432/{}", self.name)
+    }
+
     pub async fn drop_database(self) {
         admin(&format!(
             "DROP DATABASE IF EXISTS {} WITH (FORCE)",
@@ -62,7 +67,7 @@ impl Backend for Postgres {
     type Store = PgStore;
 
     async fn open(&self) -> PgStore {
-        PgStore::connect(&format!("postgres://postgres@127.0.0.1:5432/{}", self.name))
+        PgStore::connect(&self.url())
             .await
             .expect("connect to the PostgreSQL event log")
     }

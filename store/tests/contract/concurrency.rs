@@ -2,23 +2,22 @@
 //! ever sees the log fill in behind it.
 
 use crate::backend::Backend;
-use crate::fixtures::{Scope, assert_increasing, event};
-use cma_store::chain::ChainVerifier;
+use crate::fixtures::{Scope, assert_increasing, assert_streams_whole, event};
 use cma_store::{AppendError, EventStore, Expected, Position, StreamId, Version};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::task::JoinSet;
 use uuid::Uuid;
 
 const TASKS: u32 = 16;
-const EVENTS_PER_TASK: u32 = 50;
+pub const EVENTS_PER_TASK: u32 = 50;
 const SHARED_STREAMS: u32 = 2;
 const READER_DEADLINE: Duration = Duration::from_secs(20);
 
 /// Appends one event at a time at the version last seen, retrying at the
 /// stream's actual version after each conflict; returns the ids written.
-async fn appender<S: EventStore>(store: Arc<S>, stream: StreamId, first: u32) -> Vec<Uuid> {
+pub async fn appender<S: EventStore>(store: Arc<S>, stream: StreamId, first: u32) -> Vec<Uuid> {
     let mut written = Vec::new();
     let mut version: Version = 0;
     for n in first..first + EVENTS_PER_TASK {
@@ -110,22 +109,6 @@ pub async fn concurrent_appenders<B: Backend>(backend: &B) {
     assert_eq!(seen, logged, "the reader saw the log as it stands");
     assert_increasing(&log);
 
-    let mut versions: HashMap<&StreamId, Vec<Version>> = HashMap::new();
-    for e in &log {
-        versions.entry(&e.stream).or_default().push(e.version);
-    }
-    for (stream, v) in &versions {
-        assert_eq!(
-            v,
-            &(1..=v.len() as Version).collect::<Vec<_>>(),
-            "versions of {stream}"
-        );
-    }
-    let mut verifier = ChainVerifier::default();
-    for e in &log {
-        verifier
-            .check(e)
-            .unwrap_or_else(|broken| panic!("{broken}"));
-    }
+    assert_streams_whole(&log);
     store.close().await;
 }

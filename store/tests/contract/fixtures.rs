@@ -2,7 +2,9 @@
 
 use crate::support::{traced, untraced};
 use cma_domain::Timestamp;
-use cma_store::{Actor, EventStore, NewEvent, Position, Recorded, StreamId};
+use cma_store::chain::ChainVerifier;
+use cma_store::{Actor, EventStore, NewEvent, Position, Recorded, StreamId, Version};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// The streams of one test: a category of its own, so a test sharing its
@@ -86,5 +88,28 @@ pub fn assert_increasing(log: &[Recorded]) {
             pair[1].position,
             pair[0].position
         );
+    }
+}
+
+/// Asserts that every stream of `log` (a log read from its start, or the
+/// events of streams begun after where it starts) holds versions 1, 2, 3, …
+/// without a gap, and that its hash chain verifies.
+pub fn assert_streams_whole(log: &[Recorded]) {
+    let mut versions: HashMap<&StreamId, Vec<Version>> = HashMap::new();
+    for e in log {
+        versions.entry(&e.stream).or_default().push(e.version);
+    }
+    for (stream, v) in &versions {
+        assert_eq!(
+            v,
+            &(1..=v.len() as Version).collect::<Vec<_>>(),
+            "versions of {stream}"
+        );
+    }
+    let mut verifier = ChainVerifier::default();
+    for e in log {
+        verifier
+            .check(e)
+            .unwrap_or_else(|broken| panic!("{broken}"));
     }
 }
