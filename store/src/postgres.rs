@@ -11,12 +11,13 @@
 //! commit with `NOTIFY cma_events` so followers in other processes wake at
 //! once.
 
+mod copy;
 mod writer;
 
 use crate::committer::Committer;
 use crate::envelope::{Position, Recorded, StreamId, Version};
-use crate::sql::{Columns, LogReader, columns, recorded, stored, stored_or_located, to_i64};
-use crate::store::{EventStore, StoreError, Visitor, visit_all};
+use crate::sql::{Columns, LogReader, columns, recorded, stored, to_i64};
+use crate::store::{EventStore, StoreError, Visitor};
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions, PgRow};
 use sqlx::{ConnectOptions, PgConnection, PgPool, Row};
 use std::str::FromStr;
@@ -71,13 +72,6 @@ impl PgStore {
     }
 }
 
-/// Events after a position, in order, up to a limit.
-const AFTER: &str = concat!(
-    "SELECT ",
-    columns!(),
-    " FROM events WHERE position > $1 ORDER BY position LIMIT $2"
-);
-
 impl<'r> Columns<'r> for &'r PgRow {
     fn int(&self, i: usize) -> Result<i64, StoreError> {
         Ok(self.try_get(i)?)
@@ -101,19 +95,9 @@ impl<'r> Columns<'r> for &'r PgRow {
     }
 }
 
-/// Reads the log through a connection pool.
+/// Reads the log through a connection pool; the log in position order as
+/// binary `COPY` (`postgres/copy.rs`).
 pub struct PgReader(PgPool);
-
-impl PgReader {
-    /// The rows of up to `limit` events after `after`, in order.
-    async fn rows_after(&self, after: Position, limit: usize) -> Result<Vec<PgRow>, StoreError> {
-        Ok(sqlx::query(AFTER)
-            .bind(to_i64(after))
-            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-            .fetch_all(&self.0)
-            .await?)
-    }
-}
 
 #[async_trait::async_trait]
 impl LogReader for PgReader {
@@ -138,11 +122,7 @@ impl LogReader for PgReader {
     }
 
     async fn read_all(&self, after: Position, limit: usize) -> Result<Vec<Recorded>, StoreError> {
-        self.rows_after(after, limit)
-            .await?
-            .iter()
-            .map(|row| recorded(&stored(&row)?))
-            .collect()
+        copy::read_all(&self.0, after, limit).await
     }
 
     async fn find_event(&self, event_id: Uuid) -> Result<Option<Recorded>, StoreError> {
@@ -163,15 +143,14 @@ impl LogReader for PgReader {
     }
 
     /// The rows are fetched whole but not decoded; the visitor is shown
-    /// them on a blocking thread, lent from the rows' protocol buffers.
+    /// them on a blocking thread, lent from the COPY's buffer.
     async fn scan(
         &self,
         after: Position,
         limit: usize,
         visitor: Box<dyn Visitor>,
     ) -> Result<Box<dyn Visitor>, StoreError> {
-        let rows = self.rows_after(after, limit).await?;
-        visit_all(rows, |row| stored_or_located(&row), visitor).await
+        copy::scan(&self.0, after, limit, visitor).await
     }
 
     async fn close(&self) {

@@ -129,15 +129,21 @@ impl From<FromSqlError> for StoreError {
     }
 }
 
-/// Runs `sql` with `params` and turns every row into a recorded event.
+/// Events room is made for at once: a long read's vector is not grown
+/// (and copied) again and again.
+const RESERVED: usize = 50_000;
+
+/// Runs `sql` with `params` and turns every row into a recorded event
+/// (room made for `expected` of them, up to [`RESERVED`]).
 fn events(
     conn: &Connection,
     sql: &str,
     params: impl rusqlite::Params,
+    expected: usize,
 ) -> Result<Vec<Recorded>, StoreError> {
     let mut statement = conn.prepare_cached(sql)?;
     let mut rows = statement.query(params)?;
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(expected.min(RESERVED));
     while let Some(row) = rows.next()? {
         out.push(recorded(&stored(&row)?)?);
     }
@@ -158,21 +164,22 @@ impl LogReader for SqliteReader {
                 columns!(),
                 " FROM events WHERE stream_id = ?1 AND stream_version > ?2 ORDER BY stream_version"
             );
-            events(conn, sql, rusqlite::params![stream, to_i64(after)])
+            events(conn, sql, rusqlite::params![stream, to_i64(after)], 0)
         })
         .await
     }
 
     async fn read_all(&self, after: Position, limit: usize) -> Result<Vec<Recorded>, StoreError> {
+        let expected = limit;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        self.run(move |conn| events(conn, AFTER, [to_i64(after), limit]))
+        self.run(move |conn| events(conn, AFTER, [to_i64(after), limit], expected))
             .await
     }
 
     async fn find_event(&self, event_id: Uuid) -> Result<Option<Recorded>, StoreError> {
         self.run(move |conn| {
             let sql = concat!("SELECT ", columns!(), " FROM events WHERE event_id = ?1");
-            Ok(events(conn, sql, [event_id.as_bytes().to_vec()])?.pop())
+            Ok(events(conn, sql, [event_id.as_bytes().to_vec()], 1)?.pop())
         })
         .await
     }
