@@ -7,7 +7,8 @@ use crate::error::ProjectionError;
 use crate::tx::{PgTx, SqliteWriter, Transaction};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
-use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor, PgPool};
 use std::borrow::Cow;
 use std::path::Path;
 use std::str::FromStr;
@@ -44,7 +45,8 @@ pub struct ReadDb {
 enum Writer {
     /// One plain connection: SQLite has a single writer anyway.
     Sqlite(SqliteWriter),
-    Postgres(AnyPool),
+    /// sqlx's own PostgreSQL driver, for typed array parameters.
+    Postgres(PgPool),
 }
 
 impl ReadDb {
@@ -90,7 +92,10 @@ impl ReadDb {
                 .max_connections(max)
                 .connect_with(options.clone())
         };
-        let writers = pool(8).await?;
+        let writers = PgPoolOptions::new()
+            .max_connections(8)
+            .connect_with(PgConnectOptions::from_str(url)?)
+            .await?;
         let readers = pool(8).await?;
         Ok(Self {
             backend: Backend::Postgres,

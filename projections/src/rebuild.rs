@@ -4,7 +4,7 @@
 //! swap commits; live runners then go on from the rebuilt position.
 
 use crate::checkpoint;
-use crate::db::ReadDb;
+use crate::db::{Backend, ReadDb};
 use crate::error::ProjectionError;
 use crate::projector::{Projector, TableNames};
 use crate::shadow::Shadow;
@@ -13,6 +13,7 @@ use cma_store::{EventStore, Position, Recorded, StoreError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 
 /// Events read and applied at a time.
 pub const REBUILD_BATCH: usize = 50_000;
@@ -123,27 +124,16 @@ pub async fn rebuild(
     tx.commit().await?;
     progress.start(store.head().await?);
     let mut batches = read_ahead(store);
+    let mut writers = Writers::new(db, projectors.len());
     let (mut position, mut events) = (0, 0);
-    let mut open: Option<(Box<dyn Transaction>, Instant)> = None;
     while let Some(batch) = batches.recv().await {
         let batch = Arc::new(batch?);
-        let (tx, began) = match open.take() {
-            Some(open) => open,
-            None => (db.begin().await?, Instant::now()),
-        };
-        let tx = apply_together(projectors, tx, &batch).await?;
-        if began.elapsed() < COMMIT_EVERY {
-            open = Some((tx, began));
-        } else {
-            tx.commit().await?;
-        }
+        writers.apply(db, projectors, &batch).await?;
         position = batch.last().map_or(position, |e| e.position);
         events += batch.len() as u64;
         progress.advance(position);
     }
-    if let Some((tx, _)) = open {
-        tx.commit().await?;
-    }
+    writers.commit().await?;
     let mut tx = db.begin().await?;
     for projector in projectors {
         checkpoint::lock(tx.as_mut(), projector.name()).await?;
@@ -164,33 +154,133 @@ pub async fn rebuild(
     })
 }
 
-/// Applies `batch` to every projector's shadow tables in `tx`, the
-/// projectors running side by side (each writes only its own tables).
-async fn apply_together(
-    projectors: &[Arc<dyn Projector>],
+/// A rebuild transaction and when it began.
+struct Open {
     tx: Box<dyn Transaction>,
-    batch: &Arc<Vec<Recorded>>,
-) -> Result<Box<dyn Transaction>, ProjectionError> {
-    let shared = Shared::new(tx);
-    let running: Vec<_> = projectors
-        .iter()
-        .map(|projector| {
-            let (projector, mut tx, batch) = (projector.clone(), shared.clone(), batch.clone());
-            tokio::spawn(async move { projector.apply(&mut tx, &TableNames::SHADOW, &batch).await })
+    began: Instant,
+}
+
+impl Open {
+    async fn begin(db: &ReadDb) -> Result<Self, ProjectionError> {
+        Ok(Self {
+            tx: db.begin().await?,
+            began: Instant::now(),
         })
-        .collect();
-    let mut outcome = Ok(());
-    for applied in running {
-        let applied = applied
-            .await
-            .map_err(ProjectionError::Writer)
-            .and_then(|applied| applied);
-        if outcome.is_ok() {
-            outcome = applied;
+    }
+
+    /// Commits once it has run [`COMMIT_EVERY`]; otherwise it stays open.
+    async fn commit_when_due(self) -> Result<Option<Self>, ProjectionError> {
+        if self.began.elapsed() < COMMIT_EVERY {
+            return Ok(Some(self));
+        }
+        self.tx.commit().await?;
+        Ok(None)
+    }
+}
+
+/// The transactions the projectors of a rebuild write their shadow tables
+/// in. The projectors apply each batch side by side (each writes only its
+/// own tables): on SQLite, which has one writer, through one shared
+/// transaction, so one folds while another's statements run; on
+/// PostgreSQL each through a transaction of its own on its own connection,
+/// so the server runs their statements at the same time too.
+enum Writers {
+    Shared(Option<Open>),
+    Each(Vec<Option<Open>>),
+}
+
+impl Writers {
+    fn new(db: &ReadDb, projectors: usize) -> Self {
+        match db.backend() {
+            Backend::Sqlite => Writers::Shared(None),
+            Backend::Postgres => Writers::Each((0..projectors).map(|_| None).collect()),
         }
     }
-    outcome?;
-    shared.into_inner()
+
+    /// Applies `batch` to every projector's shadow tables.
+    async fn apply(
+        &mut self,
+        db: &ReadDb,
+        projectors: &[Arc<dyn Projector>],
+        batch: &Arc<Vec<Recorded>>,
+    ) -> Result<(), ProjectionError> {
+        match self {
+            Writers::Shared(open) => {
+                let Open { tx, began } = match open.take() {
+                    Some(open) => open,
+                    None => Open::begin(db).await?,
+                };
+                let shared = Shared::new(tx);
+                let running = projectors.iter().map(|projector| {
+                    let (projector, mut tx, batch) =
+                        (projector.clone(), shared.clone(), batch.clone());
+                    tokio::spawn(async move {
+                        projector.apply(&mut tx, &TableNames::SHADOW, &batch).await
+                    })
+                });
+                all(running.collect()).await?;
+                let tx = shared.into_inner()?;
+                *open = Open { tx, began }.commit_when_due().await?;
+            }
+            Writers::Each(opens) => {
+                let running = projectors
+                    .iter()
+                    .zip(opens.iter_mut())
+                    .map(|(projector, open)| {
+                        let (projector, open, batch, db) =
+                            (projector.clone(), open.take(), batch.clone(), db.clone());
+                        tokio::spawn(async move {
+                            let mut open = match open {
+                                Some(open) => open,
+                                None => Open::begin(&db).await?,
+                            };
+                            projector
+                                .apply(open.tx.as_mut(), &TableNames::SHADOW, &batch)
+                                .await?;
+                            open.commit_when_due().await
+                        })
+                    });
+                let applied = all(running.collect()).await?;
+                for (open, applied) in opens.iter_mut().zip(applied) {
+                    *open = applied;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Commits what is still open.
+    async fn commit(self) -> Result<(), ProjectionError> {
+        let opens = match self {
+            Writers::Shared(open) => vec![open],
+            Writers::Each(opens) => opens,
+        };
+        for open in opens.into_iter().flatten() {
+            open.tx.commit().await?;
+        }
+        Ok(())
+    }
+}
+
+/// Waits for every task; their outcomes in order, or the first failure.
+async fn all<T>(
+    running: Vec<JoinHandle<Result<T, ProjectionError>>>,
+) -> Result<Vec<T>, ProjectionError> {
+    let mut outcomes = Vec::with_capacity(running.len());
+    let mut failed = None;
+    for task in running {
+        match task
+            .await
+            .map_err(ProjectionError::Writer)
+            .and_then(|done| done)
+        {
+            Ok(done) => outcomes.push(done),
+            Err(e) => {
+                failed.get_or_insert(e);
+            }
+        }
+    }
+    failed.map_or(Ok(outcomes), Err)
 }
 
 /// Reads the log from the start in batches, one batch ahead of the

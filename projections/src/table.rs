@@ -359,6 +359,6 @@ async fn select_in(
     if values.is_empty() {
         return Ok(Vec::new());
     }
-    let select = format!("SELECT {select_list} FROM {table} WHERE {column} IN ");
+    let select = format!("SELECT {select_list} FROM {table} WHERE {column}");
     tx.select_in(&select, kinds, values).await
 }

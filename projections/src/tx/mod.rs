@@ -48,7 +48,7 @@ pub trait Tx: Send {
         kinds: &[Kind],
     ) -> Result<Vec<Row>, ProjectionError>;
 
-    /// The rows `select` (which ends in `... IN `) finds for any of `keys`.
+    /// The rows `select` (which ends in `WHERE {column}`) finds for any of `keys`.
     async fn select_in(
         &mut self,
         select: &str,

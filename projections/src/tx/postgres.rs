@@ -1,21 +1,22 @@
-//! Read-model transactions on PostgreSQL through sqlx: multi-row statements,
-//! as each statement is a round trip to the server.
+//! Read-model transactions on PostgreSQL through sqlx's own PostgreSQL
+//! driver: a table's rows go in one statement, one array per column
+//! (`INSERT … SELECT * FROM UNNEST($1::text[], $2::int8[], …)`), and keyed
+//! reads and deletes take their keys as one array, so a statement's text —
+//! and so its prepared statement — is the same whatever the number of rows,
+//! and each is one round trip.
 
 use super::{Kind, Row, Transaction, Tx, Value, read_as};
 use crate::error::ProjectionError;
 use async_trait::async_trait;
-use sqlx::any::{AnyArguments, AnyRow};
-use sqlx::{Any, AssertSqlSafe, Row as _};
+use sqlx::postgres::{PgArguments, PgRow};
+use sqlx::{AssertSqlSafe, Postgres, Row as _};
 
-/// Parameters per statement, within PostgreSQL's limit of 65,535.
-const MAX_PARAMS: usize = 30_000;
-/// Rows per multi-row insert: few enough that most statements share one
-/// text, and so one cached prepared statement.
-const MAX_ROWS: usize = 500;
+/// Rows per statement: bounds the size of one message to the server.
+const MAX_ROWS: usize = 50_000;
 
-pub(crate) struct PgTx(pub(crate) sqlx::Transaction<'static, Any>);
+pub(crate) struct PgTx(pub(crate) sqlx::Transaction<'static, Postgres>);
 
-type Query = sqlx::query::Query<'static, Any, AnyArguments>;
+type Query = sqlx::query::Query<'static, Postgres, PgArguments>;
 
 fn statement(sql: String, params: impl IntoIterator<Item = Value>) -> Query {
     params
@@ -27,15 +28,7 @@ fn statement(sql: String, params: impl IntoIterator<Item = Value>) -> Query {
         })
 }
 
-/// `$from+1, ..., $from+count`.
-fn list(from: usize, count: usize) -> String {
-    (from + 1..=from + count)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn read(row: &AnyRow, kinds: &[Kind]) -> Result<Row, sqlx::Error> {
+fn read(row: &PgRow, kinds: &[Kind]) -> Result<Row, sqlx::Error> {
     kinds
         .iter()
         .enumerate()
@@ -48,6 +41,88 @@ fn read(row: &AnyRow, kinds: &[Kind]) -> Result<Row, sqlx::Error> {
             )
         })
         .collect()
+}
+
+/// One column's values, as the array bound for it.
+enum Column {
+    Text(Vec<Option<String>>),
+    Int(Vec<Option<i64>>),
+    Blob(Vec<Option<Vec<u8>>>),
+}
+
+impl Column {
+    /// An empty column of `value`'s type.
+    fn like(value: &Value, rows: usize) -> Self {
+        match value {
+            Value::Text(_) => Column::Text(Vec::with_capacity(rows)),
+            Value::Int(_) => Column::Int(Vec::with_capacity(rows)),
+            Value::Blob(_) => Column::Blob(Vec::with_capacity(rows)),
+        }
+    }
+
+    /// The array's type in SQL.
+    fn array_type(&self) -> &'static str {
+        match self {
+            Column::Text(_) => "text[]",
+            Column::Int(_) => "int8[]",
+            Column::Blob(_) => "bytea[]",
+        }
+    }
+
+    fn push(&mut self, value: Value) -> Result<(), ProjectionError> {
+        match (self, value) {
+            (Column::Text(c), Value::Text(v)) => c.push(v),
+            (Column::Int(c), Value::Int(v)) => c.push(v),
+            (Column::Blob(c), Value::Blob(v)) => c.push(v),
+            (column, value) => {
+                return Err(ProjectionError::Corrupt(format!(
+                    "a {} column given {value:?}",
+                    column.array_type()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn bind(self, query: Query) -> Query {
+        match self {
+            Column::Text(c) => query.bind(c),
+            Column::Int(c) => query.bind(c),
+            Column::Blob(c) => query.bind(c),
+        }
+    }
+}
+
+/// `rows` as one array per column, in column order.
+fn by_column(rows: Vec<Row>) -> Result<Vec<Column>, ProjectionError> {
+    let Some(first) = rows.first() else {
+        return Ok(Vec::new());
+    };
+    let mut columns: Vec<Column> = first.iter().map(|v| Column::like(v, rows.len())).collect();
+    for row in rows {
+        if row.len() != columns.len() {
+            return Err(ProjectionError::Corrupt(format!(
+                "a row of {} values for {} columns",
+                row.len(),
+                columns.len()
+            )));
+        }
+        for (column, value) in columns.iter_mut().zip(row) {
+            column.push(value)?;
+        }
+    }
+    Ok(columns)
+}
+
+impl PgTx {
+    /// Runs `query`; its rows, each column read as `kinds` says.
+    async fn fetch(&mut self, query: Query, kinds: &[Kind]) -> Result<Vec<Row>, ProjectionError> {
+        let rows = query.fetch_all(&mut *self.0).await?;
+        Ok(rows
+            .iter()
+            .map(|r| read(r, kinds))
+            .collect::<Result<_, _>>()?)
+    }
 }
 
 #[async_trait]
@@ -65,13 +140,7 @@ impl Tx for PgTx {
         params: Vec<Value>,
         kinds: &[Kind],
     ) -> Result<Vec<Row>, ProjectionError> {
-        let rows = statement(sql.to_owned(), params)
-            .fetch_all(&mut *self.0)
-            .await?;
-        Ok(rows
-            .iter()
-            .map(|r| read(r, kinds))
-            .collect::<Result<_, _>>()?)
+        self.fetch(statement(sql.to_owned(), params), kinds).await
     }
 
     async fn select_in(
@@ -80,13 +149,9 @@ impl Tx for PgTx {
         kinds: &[Kind],
         keys: Vec<String>,
     ) -> Result<Vec<Row>, ProjectionError> {
-        let mut out = Vec::new();
-        for chunk in keys.chunks(MAX_PARAMS) {
-            let sql = format!("{select}({})", list(0, chunk.len()));
-            let params = chunk.iter().map(|k| Value::Text(Some(k.clone())));
-            out.extend(self.query(&sql, params.collect(), kinds).await?);
-        }
-        Ok(out)
+        let sql = format!("{select} = ANY($1::text[])");
+        self.fetch(sqlx::query(AssertSqlSafe(sql)).bind(keys), kinds)
+            .await
     }
 
     async fn insert(
@@ -96,21 +161,22 @@ impl Tx for PgTx {
         mut rows: Vec<Row>,
         suffix: &str,
     ) -> Result<(), ProjectionError> {
-        let width = columns.len().max(1);
-        let per_statement = (MAX_PARAMS / width).clamp(1, MAX_ROWS);
         while !rows.is_empty() {
-            let rest = rows.split_off(rows.len().min(per_statement));
-            let tuples: Vec<String> = (0..rows.len())
-                .map(|r| format!("({})", list(r * width, width)))
+            let rest = rows.split_off(rows.len().min(MAX_ROWS));
+            let values = by_column(rows)?;
+            let arrays: Vec<String> = values
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("${}::{}", i + 1, c.array_type()))
                 .collect();
             let sql = format!(
-                "INSERT INTO {table} ({}) VALUES {}{suffix}",
+                "INSERT INTO {table} ({}) SELECT * FROM UNNEST({}){suffix}",
                 columns.join(", "),
-                tuples.join(", ")
+                arrays.join(", ")
             );
-            statement(sql, rows.into_iter().flatten())
-                .execute(&mut *self.0)
-                .await?;
+            let query = sqlx::query(AssertSqlSafe(sql));
+            let query = values.into_iter().fold(query, |q, c| c.bind(q));
+            query.execute(&mut *self.0).await?;
             rows = rest;
         }
         Ok(())
@@ -122,14 +188,11 @@ impl Tx for PgTx {
         column: &str,
         values: Vec<String>,
     ) -> Result<(), ProjectionError> {
-        for chunk in values.chunks(MAX_PARAMS) {
-            let sql = format!(
-                "DELETE FROM {table} WHERE {column} IN ({})",
-                list(0, chunk.len())
-            );
-            let params = chunk.iter().map(|v| Value::Text(Some(v.clone())));
-            statement(sql, params).execute(&mut *self.0).await?;
-        }
+        let sql = format!("DELETE FROM {table} WHERE {column} = ANY($1::text[])");
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(values)
+            .execute(&mut *self.0)
+            .await?;
         Ok(())
     }
 }

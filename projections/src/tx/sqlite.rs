@@ -23,9 +23,9 @@ const CACHE_KIB: i64 = 256 * 1024;
 /// Statements kept prepared: every projector's few, and the checkpoint's.
 const CACHED_STATEMENTS: usize = 256;
 
-/// WAL pages before an automatic checkpoint (SQLite's default is 1,000):
-/// fewer, larger checkpoints while a projector or rebuild writes a lot.
-const AUTOCHECKPOINT_PAGES: i64 = 10_000;
+/// How long the checkpointer lets commits gather after the first one it
+/// hears of before it copies the WAL back into the database file.
+const CHECKPOINT_PAUSE: Duration = Duration::from_millis(500);
 
 /// The one writing connection to the SQLite read database.
 #[derive(Debug, Clone)]
@@ -34,6 +34,54 @@ pub(crate) struct SqliteWriter {
     /// Held for the length of a transaction; `None` until first used, or
     /// after a connection was lost with its transaction.
     slot: Arc<Mutex<Option<Connection>>>,
+    checkpointer: Checkpointer,
+}
+
+/// Copies the WAL back into the database file on a thread of its own, a
+/// moment after commits, instead of inside a commit (SQLite's automatic
+/// checkpoint, off on the writing connection): a commit only appends to
+/// the WAL, and the writer goes on with its next transaction while the
+/// pages are copied on another core. Passive checkpoints never wait for
+/// or block the writer or readers.
+#[derive(Debug, Clone)]
+struct Checkpointer(std::sync::mpsc::SyncSender<()>);
+
+impl Checkpointer {
+    /// The thread ends once every writer handle is gone.
+    fn start(path: PathBuf) -> Self {
+        let (wake, woken) = std::sync::mpsc::sync_channel::<()>(1);
+        let spawned = std::thread::Builder::new()
+            .name("read-db-checkpoint".to_owned())
+            .spawn(move || {
+                while woken.recv().is_ok() {
+                    std::thread::sleep(CHECKPOINT_PAUSE);
+                    while woken.try_recv().is_ok() {}
+                    if let Err(e) = checkpoint(&path) {
+                        tracing::debug!(error = %e, "read database checkpoint skipped");
+                    }
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "no checkpoint thread; the WAL is copied back on close");
+        }
+        Self(wake)
+    }
+
+    /// A commit happened; never waits.
+    fn wake(&self) {
+        let _pending_or_gone = self.0.try_send(());
+    }
+}
+
+/// A passive checkpoint through a short-lived connection (never creating
+/// the file: a database removed in the meantime is left alone).
+fn checkpoint(path: &Path) -> rusqlite::Result<()> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
 }
 
 fn open(path: &Path) -> Result<Connection, rusqlite::Error> {
@@ -47,7 +95,8 @@ fn open(path: &Path) -> Result<Connection, rusqlite::Error> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
-    conn.pragma_update(None, "wal_autocheckpoint", AUTOCHECKPOINT_PAGES)?;
+    // The checkpointer's thread copies the WAL back (see `Checkpointer`).
+    conn.pragma_update(None, "wal_autocheckpoint", 0)?;
     // Sorts (index builds in a rebuild's swap) may use helper threads.
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     conn.pragma_update(None, "threads", i64::try_from(cores).unwrap_or(1))?;
@@ -58,6 +107,7 @@ fn open(path: &Path) -> Result<Connection, rusqlite::Error> {
 impl SqliteWriter {
     pub(crate) fn new(path: PathBuf) -> Self {
         Self {
+            checkpointer: Checkpointer::start(path.clone()),
             path,
             slot: Arc::new(Mutex::new(None)),
         }
@@ -81,6 +131,7 @@ impl SqliteWriter {
             conn: Some(conn),
             running: None,
             slot,
+            checkpointer: self.checkpointer.clone(),
         }))
     }
 
@@ -112,6 +163,7 @@ struct SqliteTx {
     /// The write running on a blocking thread, holding the connection.
     running: Option<JoinHandle<(Connection, rusqlite::Result<()>)>>,
     slot: OwnedMutexGuard<Option<Connection>>,
+    checkpointer: Checkpointer,
 }
 
 /// A write still running when the transaction is dropped keeps its
@@ -269,7 +321,7 @@ impl Tx for SqliteTx {
         kinds: &[Kind],
         keys: Vec<String>,
     ) -> Result<Vec<Row>, ProjectionError> {
-        let (sql, kinds) = (format!("{select}(?)"), kinds.to_vec());
+        let (sql, kinds) = (format!("{select} = ?"), kinds.to_vec());
         self.run(move |conn| {
             let mut statement = conn.prepare_cached(&sql)?;
             let mut out = Vec::with_capacity(keys.len());
@@ -326,7 +378,10 @@ impl Tx for SqliteTx {
 #[async_trait]
 impl Transaction for SqliteTx {
     async fn commit(self: Box<Self>) -> Result<(), ProjectionError> {
-        self.finish("COMMIT").await
+        let checkpointer = self.checkpointer.clone();
+        self.finish("COMMIT").await?;
+        checkpointer.wake();
+        Ok(())
     }
 
     async fn rollback(self: Box<Self>) -> Result<(), ProjectionError> {
