@@ -100,8 +100,10 @@ async fn main() -> Result<()> {
         }
     }
     println!();
-    println!("| backend | events in the log | server RSS at the end | server peak RSS |");
-    println!("|---|---|---|---|");
+    println!(
+        "| backend | events in the log | server RSS at the end | of which anonymous | of which file-backed | server peak RSS |"
+    );
+    println!("|---|---|---|---|---|---|");
     for report in &reports {
         println!("{}", report.memory);
     }
@@ -304,7 +306,9 @@ impl Server {
     }
 
     /// The events in the log (from the staff readiness answer), and the
-    /// server's resident memory now and at its peak, from /proc.
+    /// server's resident memory now (anonymous: heap and SQLite page
+    /// caches; file-backed: the binary and memory-mapped database files)
+    /// and at its peak, from /proc.
     async fn memory(&self, staff: &Session) -> Result<String> {
         let ready = staff
             .http
@@ -331,8 +335,10 @@ impl Server {
             Ok(format!("{:.0} MB", kib / 1024.0))
         };
         Ok(format!(
-            "{head} | {} | {}",
+            "{head} | {} | {} | {} | {}",
             field("VmRSS:")?,
+            field("RssAnon:")?,
+            field("RssFile:")?,
             field("VmHWM:")?
         ))
     }
