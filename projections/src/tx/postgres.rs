@@ -125,6 +125,42 @@ impl PgTx {
     }
 }
 
+/// `rows` as binary `COPY` data: a header, then per row its number of
+/// columns and each value as a length (-1 for NULL) and its bytes (text as
+/// UTF-8, integers as 8 bytes big-endian, bytes as they are), then -1.
+fn copy_data(rows: &[Row]) -> Result<Vec<u8>, ProjectionError> {
+    let too_large = || ProjectionError::Corrupt("a value too large for COPY".to_owned());
+    let mut out = Vec::with_capacity(19 + rows.len() * 128);
+    out.extend_from_slice(b"PGCOPY\n\xff\r\n\0");
+    out.extend_from_slice(&[0; 8]);
+    for row in rows {
+        let width = i16::try_from(row.len()).map_err(|_| too_large())?;
+        out.extend_from_slice(&width.to_be_bytes());
+        for value in row {
+            let int;
+            let bytes: Option<&[u8]> = match value {
+                Value::Text(t) => t.as_ref().map(String::as_bytes),
+                Value::Int(Some(i)) => {
+                    int = i.to_be_bytes();
+                    Some(&int[..])
+                }
+                Value::Int(None) => None,
+                Value::Blob(b) => b.as_deref(),
+            };
+            match bytes {
+                Some(bytes) => {
+                    let length = i32::try_from(bytes.len()).map_err(|_| too_large())?;
+                    out.extend_from_slice(&length.to_be_bytes());
+                    out.extend_from_slice(bytes);
+                }
+                None => out.extend_from_slice(&(-1i32).to_be_bytes()),
+            }
+        }
+    }
+    out.extend_from_slice(&(-1i16).to_be_bytes());
+    Ok(out)
+}
+
 #[async_trait]
 impl Tx for PgTx {
     async fn execute(&mut self, sql: &str, params: Vec<Value>) -> Result<u64, ProjectionError> {
@@ -154,6 +190,9 @@ impl Tx for PgTx {
             .await
     }
 
+    /// New rows (no `suffix`) go in as binary `COPY`, which the server
+    /// stores without running a statement per row; upserts as one
+    /// `INSERT … SELECT * FROM UNNEST(…) ON CONFLICT …` per 50,000 rows.
     async fn insert(
         &mut self,
         table: &str,
@@ -161,6 +200,17 @@ impl Tx for PgTx {
         mut rows: Vec<Row>,
         suffix: &str,
     ) -> Result<(), ProjectionError> {
+        if suffix.is_empty() && !rows.is_empty() {
+            let data = copy_data(&rows)?;
+            let sql = format!(
+                "COPY {table} ({}) FROM STDIN (FORMAT binary)",
+                columns.join(", ")
+            );
+            let mut copy = self.0.copy_in_raw(&sql).await?;
+            copy.send(data).await?;
+            copy.finish().await?;
+            return Ok(());
+        }
         while !rows.is_empty() {
             let rest = rows.split_off(rows.len().min(MAX_ROWS));
             let values = by_column(rows)?;
