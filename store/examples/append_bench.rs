@@ -1,5 +1,6 @@
 //! Append throughput and latency of the event stores, each beside a raw-insert
-//! baseline of the same bytes measured in the same run.
+//! baseline of the same bytes measured in the same run, and PostgreSQL's bare
+//! round trip (`SELECT 1`) on one connection.
 //!
 //! ```text
 //! cargo run --release -p cma-store --example append_bench -- [--ops N] [--postgres URL]
@@ -28,8 +29,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         flag("--postgres").unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".to_owned());
 
     println!("appends of one {PAYLOAD_BYTES}-byte event, {ops} per run");
-    println!("| store | appenders | appends/s | p50 ms | p99 ms | raw inserts/s | raw p99 ms |");
-    println!("|---|---|---|---|---|---|---|");
+    println!(
+        "| store | appenders | appends/s | p50 ms | p99 ms | raw inserts/s | raw p50 ms | raw p99 ms |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
     for n in CONCURRENCY {
         let dir = tempfile::tempdir()?;
         let store = Arc::new(SqliteStore::open(&dir.path().join("events.db")).await?);
@@ -55,7 +58,30 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         print_row("PostgreSQL", n, &ours, &raw);
         db.drop().await?;
     }
+    let trip = round_trips(&server, ops).await?;
+    println!(
+        "PostgreSQL round trip (SELECT 1 on one connection): p50 {:.3} ms, p99 {:.3} ms",
+        ms(trip.p50),
+        ms(trip.p99)
+    );
     Ok(())
+}
+
+/// `SELECT 1` one after another on one connection: what a statement costs
+/// before it does any work.
+async fn round_trips(server: &str, ops: usize) -> Result<Figures, Box<dyn std::error::Error>> {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(server).await?;
+    let mut latencies = Vec::with_capacity(ops);
+    let started = Instant::now();
+    for _ in 0..ops {
+        let t = Instant::now();
+        sqlx::query("SELECT 1").execute(&mut conn).await?;
+        latencies.push(t.elapsed());
+    }
+    let figures = figures(latencies, started.elapsed());
+    conn.close().await?;
+    Ok(figures)
 }
 
 struct Figures {
@@ -66,11 +92,12 @@ struct Figures {
 
 fn print_row(store: &str, n: usize, ours: &Figures, raw: &Figures) {
     println!(
-        "| {store} | {n} | {:.0} | {:.2} | {:.2} | {:.0} | {:.2} |",
+        "| {store} | {n} | {:.0} | {:.2} | {:.2} | {:.0} | {:.2} | {:.2} |",
         ours.per_second,
         ms(ours.p50),
         ms(ours.p99),
         raw.per_second,
+        ms(raw.p50),
         ms(raw.p99)
     );
 }
