@@ -3,7 +3,7 @@
 //! run by the same load generator.
 //!
 //! ```text
-//! cargo run --release -p cma-api --example load_bench -- [--seconds N] [--postgres URL]
+//! cargo run --release -p cma-api --example load_bench -- [--seconds N] [--postgres URL] [--log FILE]
 //! ```
 //! The bench first runs `cargo build --release -p cma-api --bin cma` itself
 //! (with the `cargo` that started it, so `CARGO_TARGET_DIR` is honoured) and
@@ -12,6 +12,10 @@
 //! on a free loopback port. With `--postgres URL` (a server database, e.g.
 //! `postgres://postgres@127.0.0.1:5432/test`) a second run puts the event log
 //! and read models on a scratch database created and dropped by the bench.
+//! With `--log FILE` the SQLite server starts on a copy of that event log
+//! (for example the `events.db` that `rebuild_bench --dir` leaves, of a
+//! million events), builds its read models from it, and is seeded once
+//! they have caught up.
 //!
 //! Seeding goes only through the HTTP API: a staff signup, 30-minute meeting
 //! slots, then 64 clients, each invited (the link's token read from the
@@ -27,8 +31,8 @@
 //! 64 clients whatever the answers' pace, at most 512 in flight, and each
 //! latency is counted from the moment its request was due, so a stalled
 //! server shows as latency instead of as fewer requests (no coordinated
-//! omission). After each backend's cells the server's resident memory (now
-//! and its peak) is printed with the number of events in its log. The GET ceiling is a constant axum handler in this
+//! omission). The server's resident memory (now and its peak) is printed
+//! with the number of events in its log after seeding and after the cells. The GET ceiling is a constant axum handler in this
 //! process answering the bytes of a real quote view; the write ceiling an
 //! axum handler in this process inserting the request's bytes (the size of
 //! one stored event) into a bare table of the same database kind with the
@@ -69,6 +73,7 @@ async fn main() -> Result<()> {
         .map(|r| r.trim().parse())
         .collect::<Result<_, _>>()
         .map_err(|e| format!("--rates takes requests per second, comma-separated: {e}"))?;
+    let log = flag("--log").map(PathBuf::from);
     let cma = build_server()?;
 
     println!("closed loop, {seconds} s per cell, {CLIENTS} seeded clients");
@@ -76,12 +81,12 @@ async fn main() -> Result<()> {
         "| backend | workload | C | requests/s | p50 ms | p99 ms | max ms | non-2xx | of which 5xx | no answer | × its ceiling |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|");
-    let mut reports = vec![run_backend(&cma, "SQLite", None, cell, &rates).await?];
+    let mut reports = vec![run_backend(&cma, "SQLite", None, log.as_deref(), cell, &rates).await?];
     if let Some(server) = flag("--postgres") {
         let db = ScratchDb::create(&server)
             .await
             .map_err(|e| format!("creating a scratch database on {server}: {e}"))?;
-        let outcome = run_backend(&cma, "PostgreSQL", Some(&db.url), cell, &rates).await;
+        let outcome = run_backend(&cma, "PostgreSQL", Some(&db.url), None, cell, &rates).await;
         db.drop()
             .await
             .map_err(|e| format!("dropping the scratch database: {e}"))?;
@@ -101,11 +106,13 @@ async fn main() -> Result<()> {
     }
     println!();
     println!(
-        "| backend | events in the log | server RSS at the end | of which anonymous | of which file-backed | server peak RSS |"
+        "| backend | when | events in the log | server RSS | of which anonymous | of which file-backed | server peak RSS |"
     );
-    println!("|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|");
     for report in &reports {
-        println!("{}", report.memory);
+        for row in &report.memory {
+            println!("{row}");
+        }
     }
     Ok(())
 }
@@ -113,7 +120,7 @@ async fn main() -> Result<()> {
 /// What a backend's run prints after every backend's closed-loop rows.
 struct Report {
     open_loop: Vec<String>,
-    memory: String,
+    memory: [String; 2],
 }
 
 /// Builds the `cma` binary of this checkout; its path.
@@ -142,11 +149,13 @@ async fn run_backend(
     cma: &Path,
     backend: &str,
     database: Option<&str>,
+    log: Option<&Path>,
     cell: Duration,
     rates: &[u32],
 ) -> Result<Report> {
-    let server = Server::start(cma, database).await?;
+    let server = Server::start(cma, database, log).await?;
     let seeded = Arc::new(seed(&server).await?);
+    let seeded_memory = server.memory(&seeded.staff[0]).await?;
     let ceiling = Ceiling::start(seeded.quote_view.clone()).await?;
     let scratch = tempfile::tempdir()?;
     let writes = WriteCeiling::start(database, &scratch.path().join("raw.db")).await?;
@@ -189,7 +198,10 @@ async fn run_backend(
     server.stop()?;
     Ok(Report {
         open_loop,
-        memory: format!("| {backend} | {memory} |"),
+        memory: [
+            format!("| {backend} | after seeding | {seeded_memory} |"),
+            format!("| {backend} | after the cells | {memory} |"),
+        ],
     })
 }
 
@@ -223,9 +235,14 @@ struct Server {
 }
 
 impl Server {
-    async fn start(cma: &Path, database: Option<&str>) -> Result<Server> {
+    async fn start(cma: &Path, database: Option<&str>, log: Option<&Path>) -> Result<Server> {
         let dir = tempfile::tempdir()?;
         let data_dir = dir.path().join("data");
+        if let Some(log) = log {
+            std::fs::create_dir_all(&data_dir)?;
+            std::fs::copy(log, data_dir.join("events.db"))
+                .map_err(|e| format!("copying the event log {}: {e}", log.display()))?;
+        }
         let log = dir.path().join("cma.log");
         let output = std::fs::File::create(&log)?;
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
@@ -414,6 +431,21 @@ impl Session {
         Ok(Session { http, csrf })
     }
 
+    /// The owner's first login, once the read models hold the new team:
+    /// on a copied log they first catch up with its events.
+    async fn first_login(server: &Server) -> Result<Session> {
+        let started = Instant::now();
+        loop {
+            match Self::login(server, "staff", OWNER).await {
+                Ok(session) => return Ok(session),
+                Err(e) if started.elapsed() > Duration::from_secs(1800) => {
+                    return Err(format!("no login after 30 min: {e}").into());
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(500)).await,
+            }
+        }
+    }
+
     /// An unsafe request with a JSON body and the CSRF header.
     fn command(&self, method: reqwest::Method, url: String, body: &Value) -> RequestBuilder {
         self.http
@@ -470,8 +502,8 @@ async fn seed(server: &Server) -> Result<Seeded> {
         StatusCode::CREATED,
     )
     .await?;
-    let mut staff = Vec::with_capacity(CLIENTS);
-    for _ in 0..CLIENTS {
+    let mut staff = vec![Session::first_login(server).await?];
+    for _ in 1..CLIENTS {
         staff.push(Session::login(server, "staff", OWNER).await?);
     }
     let owner = &staff[0];

@@ -77,7 +77,12 @@ pub(crate) async fn team_zone(
             .bind(team.to_string())
             .fetch_optional(db.pool())
             .await?;
-    Ok(name
-        .and_then(|n| jiff::tz::TimeZone::get(&n).ok())
-        .unwrap_or(jiff::tz::TimeZone::UTC))
+    Ok(zone_named(name.as_deref()))
+}
+
+/// The time zone of that name; UTC for none (a team not projected yet)
+/// or a name this build does not know.
+pub(crate) fn zone_named(name: Option<&str>) -> jiff::tz::TimeZone {
+    name.and_then(|n| jiff::tz::TimeZone::get(n).ok())
+        .unwrap_or(jiff::tz::TimeZone::UTC)
 }

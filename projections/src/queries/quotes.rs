@@ -2,7 +2,7 @@
 //! quote lists (`GET /clients/{id}/quotes`, `GET /portal/quotes`).
 //! Clients see a quote only once sent.
 
-use super::{Scope, client_in_scope, team_zone};
+use super::{Scope, client_in_scope, team_zone, zone_named};
 use crate::convert::{date, rfc3339, timestamp, totals};
 use crate::db::ReadDb;
 use crate::error::ProjectionError;
@@ -12,7 +12,6 @@ use cma_domain::money::Totals;
 use cma_domain::quote::QuoteStatus;
 use jiff::tz::TimeZone;
 use serde::Serialize;
-use std::collections::HashMap;
 use utoipa::ToSchema;
 
 /// `GET /clients/{id}/quotes`, `GET /portal/quotes`.
@@ -134,8 +133,10 @@ struct Row {
     sent_at: Option<i64>,
 }
 
-const COLUMNS: &str = "quote_id, client_id, title, currency, expires_on, revision, status, \
-     subtotal, tax, total, accepted_name, accepted_at, accepted_ip, created_at, sent_at";
+/// The quote's own columns, of the table aliased `q`.
+const COLUMNS: &str = "q.quote_id, q.client_id, q.title, q.currency, q.expires_on, q.revision, \
+     q.status, q.subtotal, q.tax, q.total, q.accepted_name, q.accepted_at, q.accepted_ip, \
+     q.created_at, q.sent_at";
 
 impl Row {
     /// The recorded status, or `expired` once the expiry day has ended in
@@ -163,8 +164,8 @@ pub async fn list(
         return Ok(None);
     }
     let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM quotes WHERE team_id = $1 AND client_id = $2 \
-         AND (sent = 1 OR $3 = 0) ORDER BY created_at DESC, quote_id DESC"
+        "SELECT {COLUMNS} FROM quotes q WHERE q.team_id = $1 AND q.client_id = $2 \
+         AND (q.sent = 1 OR $3 = 0) ORDER BY q.created_at DESC, q.quote_id DESC"
     )))
     .bind(scope.team().to_string())
     .bind(client.to_string())
@@ -191,38 +192,80 @@ pub async fn list(
     Ok(Some(QuoteList { quotes }))
 }
 
+/// One row of the quote view's query: the quote (with the team's time
+/// zone), joined with one of its lines and one of that line's comments,
+/// when it has any.
 #[derive(sqlx::FromRow)]
-struct LineRow {
-    line_id: String,
-    description: String,
-    quantity: String,
-    unit_price: String,
-    tax_rate: String,
-    optional: i64,
-    selected: i64,
-    net: String,
-    tax: String,
-    total: String,
+struct ViewRow {
+    #[sqlx(flatten)]
+    quote: Row,
+    time_zone: Option<String>,
+    line_id: Option<String>,
+    description: Option<String>,
+    quantity: Option<String>,
+    unit_price: Option<String>,
+    tax_rate: Option<String>,
+    optional: Option<i64>,
+    selected: Option<i64>,
+    line_net: Option<String>,
+    line_tax: Option<String>,
+    line_total: Option<String>,
+    author: Option<String>,
+    text: Option<String>,
+    at: Option<i64>,
 }
 
-#[derive(sqlx::FromRow)]
-struct CommentRow {
-    line_id: String,
-    author: String,
-    text: String,
-    at: i64,
+impl ViewRow {
+    /// The line this row carries, without comments; `None` for a quote
+    /// without lines.
+    fn line(&self) -> Option<Line> {
+        Some(Line {
+            line_id: self.line_id.clone()?,
+            description: self.description.clone()?,
+            quantity: self.quantity.clone()?,
+            unit_price: self.unit_price.clone()?,
+            tax_rate: self.tax_rate.clone()?,
+            optional: self.optional? != 0,
+            selected: self.selected? != 0,
+            net: self.line_net.clone()?,
+            tax: self.line_tax.clone()?,
+            total: self.line_total.clone()?,
+            comments: Vec::new(),
+        })
+    }
+
+    /// The comment this row carries, if any.
+    fn comment(&self) -> Result<Option<Comment>, ProjectionError> {
+        match (&self.author, &self.text, self.at) {
+            (Some(author), Some(text), Some(at)) => Ok(Some(Comment {
+                author: author.clone(),
+                text: text.clone(),
+                at: rfc3339(at)?,
+            })),
+            _ => Ok(None),
+        }
+    }
 }
 
-/// One quote as its reader may see it; `None` when out of scope.
+/// One quote as its reader may see it; `None` when out of scope. One query:
+/// the quote, its lines in order and each line's comments in thread order.
 pub async fn get(
     db: &ReadDb,
     scope: Scope,
     quote: QuoteId,
     now: Timestamp,
 ) -> Result<Option<QuoteView>, ProjectionError> {
-    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM quotes WHERE quote_id = $1 AND team_id = $2 \
-         AND (sent = 1 OR $3 = 0) AND (client_id = $4 OR $3 = 0)"
+    let rows: Vec<ViewRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS}, s.time_zone, l.line_id, l.description, l.quantity, \
+         l.unit_price, l.tax_rate, l.optional, l.selected, l.net AS line_net, \
+         l.tax AS line_tax, l.total AS line_total, c.author, c.text, c.at \
+         FROM quotes q \
+         LEFT JOIN team_settings s ON s.team_id = q.team_id \
+         LEFT JOIN quote_lines l ON l.quote_id = q.quote_id \
+         LEFT JOIN quote_comments c ON c.quote_id = q.quote_id AND c.line_id = l.line_id \
+         WHERE q.quote_id = $1 AND q.team_id = $2 \
+         AND (q.sent = 1 OR $3 = 0) AND (q.client_id = $4 OR $3 = 0) \
+         ORDER BY l.ord, c.position"
     )))
     .bind(quote.to_string())
     .bind(scope.team().to_string())
@@ -231,33 +274,25 @@ pub async fn get(
         Scope::Client { client, .. } => client.to_string(),
         Scope::Team(_) => String::new(),
     })
-    .fetch_optional(db.pool())
+    .fetch_all(db.pool())
     .await?;
-    let Some(row) = row else {
+    let mut rows = rows.into_iter();
+    let Some(first) = rows.next() else {
         return Ok(None);
     };
-    let lines: Vec<LineRow> = sqlx::query_as(
-        "SELECT line_id, description, quantity, unit_price, tax_rate, optional, selected, net, \
-         tax, total FROM quote_lines WHERE quote_id = $1 ORDER BY ord",
-    )
-    .bind(quote.to_string())
-    .fetch_all(db.pool())
-    .await?;
-    let comment_rows: Vec<CommentRow> = sqlx::query_as(
-        "SELECT line_id, author, text, at FROM quote_comments WHERE quote_id = $1 ORDER BY position",
-    )
-    .bind(quote.to_string())
-    .fetch_all(db.pool())
-    .await?;
-    let mut comments: HashMap<String, Vec<Comment>> = HashMap::new();
-    for c in comment_rows {
-        comments.entry(c.line_id).or_default().push(Comment {
-            author: c.author,
-            text: c.text,
-            at: rfc3339(c.at)?,
-        });
+    let zone = zone_named(first.time_zone.as_deref());
+    let mut lines: Vec<Line> = Vec::new();
+    for r in std::iter::once(&first).chain(rows.as_slice()) {
+        if lines.last().map(|l| &l.line_id) != r.line_id.as_ref()
+            && let Some(line) = r.line()
+        {
+            lines.push(line);
+        }
+        if let (Some(comment), Some(line)) = (r.comment()?, lines.last_mut()) {
+            line.comments.push(comment);
+        }
     }
-    let zone = team_zone(db, scope.team()).await?;
+    let row = first.quote;
     let acceptance = match (&row.accepted_name, row.accepted_at, &row.accepted_ip) {
         (Some(name), Some(at), Some(ip)) => Some(Acceptance {
             name: name.clone(),
@@ -269,22 +304,7 @@ pub async fn get(
     Ok(Some(QuoteView {
         status: row.status_at(now, &zone)?,
         totals: row.totals()?,
-        lines: lines
-            .into_iter()
-            .map(|l| Line {
-                comments: comments.remove(&l.line_id).unwrap_or_default(),
-                line_id: l.line_id,
-                description: l.description,
-                quantity: l.quantity,
-                unit_price: l.unit_price,
-                tax_rate: l.tax_rate,
-                optional: l.optional != 0,
-                selected: l.selected != 0,
-                net: l.net,
-                tax: l.tax,
-                total: l.total,
-            })
-            .collect(),
+        lines,
         acceptance,
         quote_id: row.quote_id,
         client_id: row.client_id,
