@@ -5,7 +5,7 @@
 //! ```text
 //! cargo run --release -p cma-api --example load_bench -- [--seconds N] [--postgres URL] [--log FILE]
 //! ```
-//! The bench first runs `cargo build --release -p cma-api --bin cma` itself
+//! The bench first runs `cargo build --release -p cma-api --bin cma --example load_bench` itself
 //! (with the `cargo` that started it, so `CARGO_TARGET_DIR` is honoured) and
 //! starts the `cma` binary beside its own `examples/` folder, on a fresh
 //! temporary data directory (embedded SQLite, emails to the outbox folder)
@@ -123,11 +123,22 @@ struct Report {
     memory: [String; 2],
 }
 
-/// Builds the `cma` binary of this checkout; its path.
+/// Builds the `cma` binary of this checkout; its path. Built together with
+/// this bench, as `cargo run --example load_bench` builds it, so both
+/// builds select the same dependency features and neither undoes the other.
 fn build_server() -> Result<PathBuf> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let status = Command::new(&cargo)
-        .args(["build", "--release", "-p", "cma-api", "--bin", "cma"])
+        .args([
+            "build",
+            "--release",
+            "-p",
+            "cma-api",
+            "--bin",
+            "cma",
+            "--example",
+            "load_bench",
+        ])
         .status()
         .map_err(|e| format!("running {cargo} build: {e}"))?;
     if !status.success() {

@@ -23,8 +23,10 @@ const AFTER: &str = concat!(
 /// compile-time maximum, 2 GiB by default).
 const MMAP_BYTES: i64 = 1 << 31;
 
-/// Idle connections kept for the next read.
-const IDLE: usize = 4;
+/// Connections reading at once; further reads wait for one. Each is kept
+/// open for the next read: opening one costs a schema parse and its own
+/// caches, which a busy server would otherwise pay again and again.
+const READERS: usize = 8;
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
@@ -41,6 +43,8 @@ struct Pool {
     path: PathBuf,
     /// `None` once closed.
     idle: Mutex<Option<Vec<Connection>>>,
+    /// One per connection in use, held until it is given back.
+    turns: Arc<tokio::sync::Semaphore>,
 }
 
 impl Pool {
@@ -57,7 +61,7 @@ impl Pool {
 
     fn give_back(&self, conn: Connection) {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(conns) = idle.as_mut().filter(|c| c.len() < IDLE) {
+        if let Some(conns) = idle.as_mut() {
             conns.push(conn);
         }
     }
@@ -82,6 +86,7 @@ impl SqliteReader {
             inner: Arc::new(Pool {
                 path,
                 idle: Mutex::new(Some(Vec::new())),
+                turns: Arc::new(tokio::sync::Semaphore::new(READERS)),
             }),
         }
     }
@@ -92,10 +97,18 @@ impl SqliteReader {
         read: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
         let pool = self.inner.clone();
+        let turn = self
+            .inner
+            .turns
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| StoreError::Closed)?;
         tokio::task::spawn_blocking(move || {
             let conn = pool.take()?;
             let out = read(&conn);
             pool.give_back(conn);
+            drop(turn);
             out
         })
         .await
@@ -215,10 +228,71 @@ impl LogReader for SqliteReader {
     }
 
     async fn close(&self) {
+        self.inner.turns.close();
         self.inner
             .idle
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sqlite::SqliteStore;
+    use crate::store::EventStore;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn reads_beyond_the_connection_bound_wait_their_turn() {
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("events.db");
+        SqliteStore::open(&path).await.expect("open").close().await;
+        let reader = Arc::new(SqliteReader::new(path));
+        let started = Arc::new(AtomicUsize::new(0));
+        let open = Arc::new(AtomicBool::new(false));
+        let reads: Vec<_> = (0..=READERS)
+            .map(|_| {
+                let (reader, started, open) = (reader.clone(), started.clone(), open.clone());
+                tokio::spawn(async move {
+                    reader
+                        .run(move |_| {
+                            started.fetch_add(1, Ordering::SeqCst);
+                            while !open.load(Ordering::SeqCst) {
+                                std::thread::sleep(Duration::from_millis(1));
+                            }
+                            Ok(())
+                        })
+                        .await
+                })
+            })
+            .collect();
+        let since = std::time::Instant::now();
+        while started.load(Ordering::SeqCst) < READERS && since.elapsed() < Duration::from_secs(10)
+        {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert_eq!(started.load(Ordering::SeqCst), READERS, "one read waits");
+        open.store(true, Ordering::SeqCst);
+        for read in reads {
+            read.await.expect("task").expect("read");
+        }
+        assert_eq!(started.load(Ordering::SeqCst), READERS + 1);
+        let kept = reader
+            .inner
+            .idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .map_or(0, Vec::len);
+        assert_eq!(kept, READERS, "every connection kept for the next read");
+
+        reader.close().await;
+        let stream = StreamId::new("quote", Uuid::new_v4());
+        let closed = reader.read_stream_after(&stream, 0).await;
+        assert!(matches!(closed, Err(StoreError::Closed)), "{closed:?}");
     }
 }
