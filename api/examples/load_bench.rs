@@ -3,7 +3,7 @@
 //! run by the same load generator.
 //!
 //! ```text
-//! cargo run --release -p cma-api --example load_bench -- [--seconds N] [--postgres URL] [--log FILE]
+//! cargo run --release -p cma-api --example load_bench -- [--seconds N] [--postgres URL] [--log FILE] [--cma PATH]
 //! ```
 //! The bench first runs `cargo build --release -p cma-api --bin cma --example load_bench` itself
 //! (with the `cargo` that started it, so `CARGO_TARGET_DIR` is honoured) and
@@ -15,7 +15,9 @@
 //! With `--log FILE` the SQLite server starts on a copy of that event log
 //! (for example the `events.db` that `rebuild_bench --dir` leaves, of a
 //! million events), builds its read models from it, and is seeded once
-//! they have caught up.
+//! they have caught up. With `--cma PATH` the bench runs that server
+//! program instead of building this checkout's (another commit's build, for
+//! a comparison in turns, or a script starting it under a profiler).
 //!
 //! Seeding goes only through the HTTP API: a staff signup, 30-minute meeting
 //! slots, then 64 clients, each invited (the link's token read from the
@@ -74,7 +76,10 @@ async fn main() -> Result<()> {
         .collect::<Result<_, _>>()
         .map_err(|e| format!("--rates takes requests per second, comma-separated: {e}"))?;
     let log = flag("--log").map(PathBuf::from);
-    let cma = build_server()?;
+    let cma = match flag("--cma") {
+        Some(path) => PathBuf::from(path),
+        None => build_server()?,
+    };
 
     println!("closed loop, {seconds} s per cell, {CLIENTS} seeded clients");
     println!(

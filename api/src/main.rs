@@ -3,7 +3,10 @@ use std::process::ExitCode;
 
 /// mimalloc rather than the system allocator: rows and events are built on
 /// one thread and freed on another, which glibc's allocator handles poorly
-/// (a projection rebuild runs at half the speed with it).
+/// (a projection rebuild runs at half the speed with it). Built without
+/// transparent huge pages (`no_thp`): backing its regions with 2 MiB pages
+/// kept pages that held little in memory, and `cma serve` under load held
+/// about 100 MB more (docs/benchmarks.md, "Memory").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
