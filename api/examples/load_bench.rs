@@ -14,8 +14,9 @@
 //! and read models on a scratch database created and dropped by the bench.
 //! With `--log FILE` the SQLite server starts on a copy of that event log
 //! (for example the `events.db` that `rebuild_bench --dir` leaves, of a
-//! million events), builds its read models from it, and is seeded once
-//! they have caught up. With `--cma PATH` the bench runs that server
+//! million events) and of the `read.db` beside it when there is one (the
+//! read models rebuilt from it), and is seeded once its projectors have
+//! caught up with the log. With `--cma PATH` the bench runs that server
 //! program instead of building this checkout's (another commit's build, for
 //! a comparison in turns, or a script starting it under a profiler).
 //!
@@ -251,13 +252,18 @@ struct Server {
 }
 
 impl Server {
-    async fn start(cma: &Path, database: Option<&str>, log: Option<&Path>) -> Result<Server> {
+    async fn start(cma: &Path, database: Option<&str>, events: Option<&Path>) -> Result<Server> {
         let dir = tempfile::tempdir()?;
         let data_dir = dir.path().join("data");
-        if let Some(log) = log {
+        if let Some(events) = events {
             std::fs::create_dir_all(&data_dir)?;
-            std::fs::copy(log, data_dir.join("events.db"))
-                .map_err(|e| format!("copying the event log {}: {e}", log.display()))?;
+            std::fs::copy(events, data_dir.join("events.db"))
+                .map_err(|e| format!("copying the event log {}: {e}", events.display()))?;
+            let rebuilt = events.with_file_name("read.db");
+            if rebuilt.is_file() {
+                std::fs::copy(&rebuilt, data_dir.join("read.db"))
+                    .map_err(|e| format!("copying {}: {e}", rebuilt.display()))?;
+            }
         }
         let log = dir.path().join("cma.log");
         let output = std::fs::File::create(&log)?;
@@ -286,7 +292,39 @@ impl Server {
             _dir: dir,
         };
         server.wait_until_healthy().await?;
+        if events.is_some() {
+            server.wait_until_caught_up().await?;
+        }
         Ok(server)
+    }
+
+    /// Waits until every projector has caught up with the copied log;
+    /// prints how long that took.
+    async fn wait_until_caught_up(&mut self) -> Result<()> {
+        let started = Instant::now();
+        let http = Client::new();
+        while started.elapsed() < Duration::from_secs(1800) {
+            if let Some(status) = self.child.try_wait()? {
+                return Err(format!("`cma serve` stopped ({status}):\n{}", self.log_tail()).into());
+            }
+            let ready: Value = http.get(self.url("/readyz")).send().await?.json().await?;
+            let lags = ready["projectors"].as_array().map(|ps| {
+                ps.iter()
+                    .map(|p| p["lag"].as_u64().unwrap_or(u64::MAX))
+                    .max()
+                    .unwrap_or(0)
+            });
+            if lags == Some(0) {
+                println!(
+                    "the read models caught up with {} events in {:.1?}",
+                    ready["event_log_head"],
+                    started.elapsed()
+                );
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        Err("the read models did not catch up with the copied log in 30 min".into())
     }
 
     async fn wait_until_healthy(&mut self) -> Result<()> {
@@ -447,21 +485,6 @@ impl Session {
         Ok(Session { http, csrf })
     }
 
-    /// The owner's first login, once the read models hold the new team:
-    /// on a copied log they first catch up with its events.
-    async fn first_login(server: &Server) -> Result<Session> {
-        let started = Instant::now();
-        loop {
-            match Self::login(server, "staff", OWNER).await {
-                Ok(session) => return Ok(session),
-                Err(e) if started.elapsed() > Duration::from_secs(1800) => {
-                    return Err(format!("no login after 30 min: {e}").into());
-                }
-                Err(_) => tokio::time::sleep(Duration::from_millis(500)).await,
-            }
-        }
-    }
-
     /// An unsafe request with a JSON body and the CSRF header.
     fn command(&self, method: reqwest::Method, url: String, body: &Value) -> RequestBuilder {
         self.http
@@ -472,8 +495,22 @@ impl Session {
 }
 
 /// Sends a set-up request: its JSON answer, or an error unless `expected`.
+/// A 503 (the server busy, for example its worker catching up with a copied
+/// log) is sent again a second later, for up to 30 minutes.
 async fn expect(request: RequestBuilder, expected: StatusCode) -> Result<Value> {
-    let response = request.send().await?;
+    let started = Instant::now();
+    let response = loop {
+        let attempt = request
+            .try_clone()
+            .ok_or("a set-up request that cannot be sent again")?;
+        let response = attempt.send().await?;
+        if response.status() != StatusCode::SERVICE_UNAVAILABLE
+            || started.elapsed() > Duration::from_secs(1800)
+        {
+            break response;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    };
     let status = response.status();
     let url = response.url().path().to_owned();
     let bytes = response.bytes().await?;
@@ -518,8 +555,8 @@ async fn seed(server: &Server) -> Result<Seeded> {
         StatusCode::CREATED,
     )
     .await?;
-    let mut staff = vec![Session::first_login(server).await?];
-    for _ in 1..CLIENTS {
+    let mut staff = Vec::with_capacity(CLIENTS);
+    for _ in 0..CLIENTS {
         staff.push(Session::login(server, "staff", OWNER).await?);
     }
     let owner = &staff[0];

@@ -131,6 +131,15 @@ impl ReadDb {
         }
     }
 
+    /// Sizes the writer for a rebuild (`true`) or for live projectors
+    /// again: on SQLite, its page cache.
+    pub(crate) async fn size_for_rebuild(&self, rebuilding: bool) -> Result<(), ProjectionError> {
+        match &self.writer {
+            Writer::Sqlite(writer) => writer.size_cache(rebuilding).await,
+            Writer::Postgres(_) => Ok(()),
+        }
+    }
+
     /// A connection of its own, outside both pools, for a session-level
     /// lock (a projector's lease, a worker job's lock): it never returns to
     /// a pool, and closing or dropping it releases the lock.

@@ -106,8 +106,21 @@ pub fn select(names: &[String]) -> Result<Vec<Arc<dyn Projector>>, ProjectionErr
         .collect()
 }
 
-/// Rebuilds `projectors` from position 0 and swaps the result in.
+/// Rebuilds `projectors` from position 0 and swaps the result in. The
+/// writer has a rebuild's page cache meanwhile.
 pub async fn rebuild(
+    store: Arc<dyn EventStore>,
+    db: &ReadDb,
+    projectors: &[Arc<dyn Projector>],
+    progress: &dyn Progress,
+) -> Result<Rebuilt, ProjectionError> {
+    db.size_for_rebuild(true).await?;
+    let rebuilt = rebuild_and_swap(store, db, projectors, progress).await;
+    db.size_for_rebuild(false).await?;
+    rebuilt
+}
+
+async fn rebuild_and_swap(
     store: Arc<dyn EventStore>,
     db: &ReadDb,
     projectors: &[Arc<dyn Projector>],

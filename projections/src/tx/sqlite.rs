@@ -10,15 +10,22 @@ use rusqlite::types::{ToSql, ToSqlOutput, Value as SqliteValue, ValueRef};
 use rusqlite::{Connection, OpenFlags, Statement};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 use tokio::task::JoinHandle;
 
-/// Page cache of the writing connection (negative: KiB). The read models'
-/// indexes are keyed by random ids, so their working set is the whole
-/// index; SQLite's default of 2 MiB would make large rebuilds read pages
-/// back again and again.
-const CACHE_KIB: i64 = 256 * 1024;
+/// Page cache of the writing connection while a rebuild runs (KiB). The
+/// read models' indexes are keyed by random ids, so a rebuild's working set
+/// is the whole index; SQLite's default of 2 MiB would make large rebuilds
+/// read pages back again and again.
+const REBUILD_CACHE_KIB: i64 = 256 * 1024;
+
+/// Page cache of the writing connection otherwise (KiB): live projectors
+/// write a few rows per event, and pages not cached are read back from the
+/// operating system's file cache, so the server's own memory stays small
+/// however large the read models grow.
+const LIVE_CACHE_KIB: i64 = 16 * 1024;
 
 /// Statements kept prepared: every projector's few, and the checkpoint's.
 const CACHED_STATEMENTS: usize = 256;
@@ -31,6 +38,8 @@ const CHECKPOINT_PAUSE: Duration = Duration::from_millis(500);
 #[derive(Debug, Clone)]
 pub(crate) struct SqliteWriter {
     path: PathBuf,
+    /// The page cache the connection has, or gets when opened (KiB).
+    cache_kib: Arc<AtomicI64>,
     /// Held for the length of a transaction; `None` until first used, or
     /// after a connection was lost with its transaction.
     slot: Arc<Mutex<Option<Connection>>>,
@@ -84,7 +93,7 @@ fn checkpoint(path: &Path) -> rusqlite::Result<()> {
     conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
 }
 
-fn open(path: &Path) -> Result<Connection, rusqlite::Error> {
+fn open(path: &Path, cache_kib: i64) -> Result<Connection, rusqlite::Error> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -94,7 +103,7 @@ fn open(path: &Path) -> Result<Connection, rusqlite::Error> {
     conn.busy_timeout(Duration::from_secs(10))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
+    conn.pragma_update(None, "cache_size", -cache_kib)?;
     // The checkpointer's thread copies the WAL back (see `Checkpointer`).
     conn.pragma_update(None, "wal_autocheckpoint", 0)?;
     // Sorts (index builds in a rebuild's swap) may use helper threads.
@@ -109,6 +118,7 @@ impl SqliteWriter {
         Self {
             checkpointer: Checkpointer::start(path.clone()),
             path,
+            cache_kib: Arc::new(AtomicI64::new(LIVE_CACHE_KIB)),
             slot: Arc::new(Mutex::new(None)),
         }
     }
@@ -118,10 +128,11 @@ impl SqliteWriter {
         let mut slot = self.slot.clone().lock_owned().await;
         let held = slot.take();
         let path = self.path.clone();
+        let cache_kib = self.cache_kib.load(Ordering::Relaxed);
         let conn = blocking(move || {
             let conn = match held {
                 Some(conn) => conn,
-                None => open(&path)?,
+                None => open(&path, cache_kib)?,
             };
             conn.execute_batch("BEGIN IMMEDIATE")?;
             Ok(conn)
@@ -133,6 +144,28 @@ impl SqliteWriter {
             slot,
             checkpointer: self.checkpointer.clone(),
         }))
+    }
+
+    /// Gives the connection the page cache of a rebuild, or of live
+    /// projectors again (a smaller cache lets go of the pages beyond it).
+    pub(crate) async fn size_cache(&self, rebuilding: bool) -> Result<(), ProjectionError> {
+        let kib = if rebuilding {
+            REBUILD_CACHE_KIB
+        } else {
+            LIVE_CACHE_KIB
+        };
+        self.cache_kib.store(kib, Ordering::Relaxed);
+        let mut slot = self.slot.clone().lock_owned().await;
+        let Some(conn) = slot.take() else {
+            return Ok(());
+        };
+        let conn = blocking(move || {
+            conn.pragma_update(None, "cache_size", -kib)?;
+            Ok(conn)
+        })
+        .await?;
+        *slot = Some(conn);
+        Ok(())
     }
 
     /// Waits for the connection and closes it (a later transaction opens it again).
@@ -386,5 +419,45 @@ impl Transaction for SqliteTx {
 
     async fn rollback(self: Box<Self>) -> Result<(), ProjectionError> {
         self.finish("ROLLBACK").await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The writing connection's page cache (KiB), opening it if needed.
+    async fn cache_of(writer: &SqliteWriter) -> i64 {
+        writer
+            .begin()
+            .await
+            .expect("begin")
+            .commit()
+            .await
+            .expect("commit");
+        let mut slot = writer.slot.lock().await;
+        let conn = slot
+            .as_mut()
+            .expect("a connection kept for the next transaction");
+        let pages: i64 = conn
+            .pragma_query_value(None, "cache_size", |row| row.get(0))
+            .expect("cache_size");
+        -pages
+    }
+
+    #[tokio::test]
+    async fn the_writer_has_a_rebuilds_page_cache_only_while_one_runs() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let writer = SqliteWriter::new(dir.path().join("read.db"));
+        assert_eq!(cache_of(&writer).await, LIVE_CACHE_KIB);
+        writer.size_cache(true).await.expect("sized");
+        assert_eq!(cache_of(&writer).await, REBUILD_CACHE_KIB);
+        writer.size_cache(false).await.expect("sized");
+        assert_eq!(cache_of(&writer).await, LIVE_CACHE_KIB);
+
+        // A connection opened afresh (after a failure) gets the size in force.
+        writer.size_cache(true).await.expect("sized");
+        writer.close().await;
+        assert_eq!(cache_of(&writer).await, REBUILD_CACHE_KIB);
     }
 }
