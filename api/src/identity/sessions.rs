@@ -7,6 +7,7 @@ use super::principal::Principal;
 use super::tokens::{new_session_token, session_key};
 use cma_domain::Timestamp;
 use cma_domain::ids::{ClientId, SessionId};
+use cma_projections::{ProjectionError, ReadDb};
 use sqlx::AnyPool;
 use uuid::Uuid;
 
@@ -64,10 +65,10 @@ pub async fn login_email(db: &AnyPool, id: SessionId) -> Result<Option<String>, 
 /// The live session `token` opens, if any (not revoked, not expired); using
 /// it extends its life.
 pub async fn find(
-    db: &AnyPool,
+    db: &ReadDb,
     token: &str,
     now: Timestamp,
-) -> Result<Option<Session>, sqlx::Error> {
+) -> Result<Option<Session>, ProjectionError> {
     let key = session_key(token);
     let row: Option<(String, String, String, String, i64)> = sqlx::query_as(
         "SELECT session_id, principal_kind, principal_id, team_id, last_seen_at FROM sessions \
@@ -75,7 +76,7 @@ pub async fn find(
     )
     .bind(&key)
     .bind(now.as_micros())
-    .fetch_optional(db)
+    .fetch_optional(db.pool())
     .await?;
     let Some((id, kind, principal, team, last_seen)) = row else {
         return Ok(None);
@@ -87,20 +88,33 @@ pub async fn find(
         return Ok(None);
     };
     if now.as_micros() - last_seen > TOUCH_EVERY_SECONDS * 1_000_000 {
-        sqlx::query(
-            "UPDATE sessions SET last_seen_at = $2, expires_at = $3 \
-             WHERE token_sha256 = $1 AND revoked_at IS NULL",
-        )
-        .bind(&key)
-        .bind(now.as_micros())
-        .bind(now.plus_seconds(IDLE_LIFETIME_SECONDS).as_micros())
-        .execute(db)
-        .await?;
+        touch(db, key, now).await?;
     }
     Ok(Some(Session {
         id: SessionId(id),
         principal,
     }))
+}
+
+/// Extends the life of the session whose token has the digest `key`,
+/// through the read database's one writer, in turn with the projectors'
+/// transactions. From the query pool, on SQLite, every session due at once
+/// (each is touched once a minute) would wait in SQLite's busy handler,
+/// which sleeps up to 100 ms at a time while holding one of the pool's few
+/// connections: requests stalled for up to a second under load.
+async fn touch(db: &ReadDb, key: String, now: Timestamp) -> Result<(), ProjectionError> {
+    let mut tx = db.begin().await?;
+    tx.execute(
+        "UPDATE sessions SET last_seen_at = $2, expires_at = $3 \
+         WHERE token_sha256 = $1 AND revoked_at IS NULL",
+        vec![
+            key.into(),
+            now.as_micros().into(),
+            now.plus_seconds(IDLE_LIFETIME_SECONDS).as_micros().into(),
+        ],
+    )
+    .await?;
+    tx.commit().await
 }
 
 /// Ends the session `token` opens (logout).
@@ -131,4 +145,40 @@ pub async fn revoke_client(
     .execute(db)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cma_domain::ids::{StaffId, TeamId};
+
+    #[tokio::test]
+    async fn using_a_session_extends_its_life() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = ReadDb::open_sqlite(&dir.path().join("read.db"))
+            .await
+            .expect("read database");
+        db.migrate().await.expect("migrate");
+        let principal = Principal::Staff {
+            staff: StaffId::new(),
+            team: TeamId::new(),
+        };
+        let opened_at = Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant");
+        let (session, token) = open(db.pool(), principal, "owner@example.test", opened_at)
+            .await
+            .expect("opened");
+
+        // Used 13 days on, it lives 14 days from then: 20 days on it is
+        // still live, though it would have ended on day 14 unused.
+        let used = opened_at.plus_seconds(13 * 24 * 3600);
+        assert_eq!(find(&db, &token, used).await.expect("found"), Some(session));
+        let later = opened_at.plus_seconds(20 * 24 * 3600);
+        assert_eq!(
+            find(&db, &token, later).await.expect("found"),
+            Some(session)
+        );
+        let beyond = later.plus_seconds(IDLE_LIFETIME_SECONDS + 1);
+        assert_eq!(find(&db, &token, beyond).await.expect("looked up"), None);
+        db.close().await;
+    }
 }
