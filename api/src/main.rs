@@ -6,7 +6,8 @@ use std::process::ExitCode;
 /// (a projection rebuild runs at half the speed with it). Built without
 /// transparent huge pages (`no_thp`): backing its regions with 2 MiB pages
 /// kept pages that held little in memory, and `cma serve` under load held
-/// about 100 MB more (docs/benchmarks.md, "Memory").
+/// about 100 MB more (docs/benchmarks.md, "Fewer reads per command, bounded
+/// log readers, memory").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
