@@ -304,9 +304,7 @@ impl Server {
         let started = Instant::now();
         let http = Client::new();
         while started.elapsed() < Duration::from_secs(1800) {
-            if let Some(status) = self.child.try_wait()? {
-                return Err(format!("`cma serve` stopped ({status}):\n{}", self.log_tail()).into());
-            }
+            self.still_running()?;
             let ready: Value = http.get(self.url("/readyz")).send().await?.json().await?;
             let lags = ready["projectors"].as_array().map(|ps| {
                 ps.iter()
@@ -327,13 +325,21 @@ impl Server {
         Err("the read models did not catch up with the copied log in 30 min".into())
     }
 
+    /// An error with the end of its log once `cma serve` has stopped.
+    fn still_running(&mut self) -> Result<()> {
+        match self.child.try_wait()? {
+            Some(status) => {
+                Err(format!("`cma serve` stopped ({status}):\n{}", self.log_tail()).into())
+            }
+            None => Ok(()),
+        }
+    }
+
     async fn wait_until_healthy(&mut self) -> Result<()> {
         let started = Instant::now();
         let http = Client::new();
         while started.elapsed() < Duration::from_secs(60) {
-            if let Some(status) = self.child.try_wait()? {
-                return Err(format!("`cma serve` stopped ({status}):\n{}", self.log_tail()).into());
-            }
+            self.still_running()?;
             if let Ok(r) = http.get(self.url("/healthz")).send().await
                 && r.status().is_success()
             {
