@@ -4,6 +4,7 @@ use crate::config::Config;
 use crate::file_storage::ContentStore;
 use crate::http::ApiError;
 use crate::http::consistency::read_your_writes;
+use crate::identity::sessions::Touches;
 use crate::metrics;
 use crate::roles::Roles;
 use crate::store_args::Stores;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub clock: Clock,
     /// The read-side database: read models, sessions, logins, rate limits.
     pub read: ReadDb,
+    /// Sessions used, to be extended in the background.
+    pub touches: Touches,
     /// Key of link tokens (shared with the worker).
     pub secret_key: Arc<[u8]>,
     pub config: Arc<Config>,
@@ -68,6 +71,7 @@ impl AppState {
             service: Arc::new(Service::new(store.clone())),
             store,
             clock,
+            touches: Touches::start(read.clone()),
             read,
             secret_key,
             config: Arc::new(config),

@@ -123,7 +123,7 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<LoggedIn, A
     let token = match &presented {
         Presented::Bearer(t) | Presented::Cookie(t) => t.clone(),
     };
-    let session = sessions::find(&state.read, &token, state.clock.now())
+    let session = sessions::find(&state.read, &state.touches, &token, state.clock.now())
         .await?
         .ok_or_else(ApiError::unauthorized)?;
     if matches!(presented, Presented::Cookie(_)) && !parts.method.is_safe() {

@@ -9,6 +9,7 @@ use cma_domain::Timestamp;
 use cma_domain::ids::{ClientId, SessionId};
 use cma_projections::{ProjectionError, ReadDb};
 use sqlx::AnyPool;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// A session lasts this long after its last use.
@@ -63,9 +64,10 @@ pub async fn login_email(db: &AnyPool, id: SessionId) -> Result<Option<String>, 
 }
 
 /// The live session `token` opens, if any (not revoked, not expired); using
-/// it extends its life.
+/// it extends its life (through `touches`).
 pub async fn find(
     db: &ReadDb,
+    touches: &Touches,
     token: &str,
     now: Timestamp,
 ) -> Result<Option<Session>, ProjectionError> {
@@ -88,7 +90,7 @@ pub async fn find(
         return Ok(None);
     };
     if now.as_micros() - last_seen > TOUCH_EVERY_SECONDS * 1_000_000 {
-        touch(db, key, now).await?;
+        touches.request(key, now);
     }
     Ok(Some(Session {
         id: SessionId(id),
@@ -96,24 +98,57 @@ pub async fn find(
     }))
 }
 
-/// Extends the life of the session whose token has the digest `key`,
-/// through the read database's one writer, in turn with the projectors'
-/// transactions. From the query pool, on SQLite, every session due at once
-/// (each is touched once a minute) would wait in SQLite's busy handler,
-/// which sleeps up to 100 ms at a time while holding one of the pool's few
-/// connections: requests stalled for up to a second under load.
-async fn touch(db: &ReadDb, key: String, now: Timestamp) -> Result<(), ProjectionError> {
+/// Sessions waiting to have their life extended, at most this many; a
+/// use beyond it asks again on its session's next use.
+const TOUCHES_QUEUED: usize = 4096;
+
+/// Extends the lives of used sessions in the background, many in one
+/// transaction of the read database's one writer, in turn with the
+/// projectors'. A request never waits for it: sessions opened together come
+/// due together (each is touched once a minute), and each request waiting
+/// for a writer's turn of its own held every client up for a few hundred
+/// milliseconds under load. From the query pool instead, on SQLite, each
+/// would wait in SQLite's busy handler, sleeping up to 100 ms at a time.
+#[derive(Clone, Debug)]
+pub struct Touches(tokio::sync::mpsc::Sender<(String, Timestamp)>);
+
+impl Touches {
+    /// Starts the task that writes touches to `db`; it ends with the last handle.
+    pub fn start(db: ReadDb) -> Self {
+        let (send, mut due) = tokio::sync::mpsc::channel(TOUCHES_QUEUED);
+        tokio::spawn(async move {
+            let mut batch = Vec::new();
+            while due.recv_many(&mut batch, TOUCHES_QUEUED).await > 0 {
+                let latest: HashMap<String, Timestamp> = batch.drain(..).collect();
+                if let Err(e) = touch(&db, latest).await {
+                    tracing::warn!(error = %e, "session lives not extended");
+                }
+            }
+        });
+        Self(send)
+    }
+
+    /// Asks for the session whose token has the digest `key` to live on from `now`.
+    fn request(&self, key: String, now: Timestamp) {
+        let _queued_or_full = self.0.try_send((key, now));
+    }
+}
+
+/// Extends the life of each session (by token digest) from its time of use.
+async fn touch(db: &ReadDb, used: HashMap<String, Timestamp>) -> Result<(), ProjectionError> {
     let mut tx = db.begin().await?;
-    tx.execute(
-        "UPDATE sessions SET last_seen_at = $2, expires_at = $3 \
-         WHERE token_sha256 = $1 AND revoked_at IS NULL",
-        vec![
-            key.into(),
-            now.as_micros().into(),
-            now.plus_seconds(IDLE_LIFETIME_SECONDS).as_micros().into(),
-        ],
-    )
-    .await?;
+    for (key, now) in used {
+        tx.execute(
+            "UPDATE sessions SET last_seen_at = $2, expires_at = $3 \
+             WHERE token_sha256 = $1 AND revoked_at IS NULL AND last_seen_at < $2",
+            vec![
+                key.into(),
+                now.as_micros().into(),
+                now.plus_seconds(IDLE_LIFETIME_SECONDS).as_micros().into(),
+            ],
+        )
+        .await?;
+    }
     tx.commit().await
 }
 
@@ -170,15 +205,40 @@ mod tests {
 
         // Used 13 days on, it lives 14 days from then: 20 days on it is
         // still live, though it would have ended on day 14 unused.
+        let touches = Touches::start(db.clone());
         let used = opened_at.plus_seconds(13 * 24 * 3600);
-        assert_eq!(find(&db, &token, used).await.expect("found"), Some(session));
+        assert_eq!(
+            find(&db, &touches, &token, used).await.expect("found"),
+            Some(session)
+        );
+        // The touch is written in the background.
+        let since = std::time::Instant::now();
+        loop {
+            let (seen,): (i64,) = sqlx::query_as("SELECT last_seen_at FROM sessions")
+                .fetch_one(db.pool())
+                .await
+                .expect("last seen");
+            if seen == used.as_micros() {
+                break;
+            }
+            assert!(
+                since.elapsed() < std::time::Duration::from_secs(10),
+                "never touched"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
         let later = opened_at.plus_seconds(20 * 24 * 3600);
         assert_eq!(
-            find(&db, &token, later).await.expect("found"),
+            find(&db, &touches, &token, later).await.expect("found"),
             Some(session)
         );
         let beyond = later.plus_seconds(IDLE_LIFETIME_SECONDS + 1);
-        assert_eq!(find(&db, &token, beyond).await.expect("looked up"), None);
+        assert_eq!(
+            find(&db, &touches, &token, beyond)
+                .await
+                .expect("looked up"),
+            None
+        );
         db.close().await;
     }
 }

@@ -10,7 +10,7 @@
 use super::retry::AfterFailure;
 use cma_domain::Timestamp;
 use cma_projections::ProjectionError;
-use cma_projections::tx::{Tx, Value};
+use cma_projections::tx::{Fields, Kind, Row, Tx, Value};
 use cma_projections::{Backend, ReadDb};
 use uuid::Uuid;
 
@@ -63,7 +63,7 @@ pub async fn insert(tx: &mut dyn Tx, email: &NewEmail<'_>) -> Result<bool, Proje
 }
 
 /// A claimed row, ready to send.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct Claimed {
     pub email_id: String,
     pub recipient: String,
@@ -72,6 +72,30 @@ pub struct Claimed {
     pub message: Vec<u8>,
     /// Including this one.
     pub attempts: i64,
+}
+
+impl Claimed {
+    /// The columns the claim returns, in order.
+    const KINDS: [Kind; 6] = [
+        Kind::Text,
+        Kind::Text,
+        Kind::Text,
+        Kind::Text,
+        Kind::Blob,
+        Kind::Int,
+    ];
+
+    fn from_row(row: Row) -> Result<Self, ProjectionError> {
+        let mut f = Fields::new(row);
+        Ok(Self {
+            email_id: f.text()?,
+            recipient: f.text()?,
+            sender: f.text()?,
+            message_id: f.text()?,
+            message: f.opt_blob()?.unwrap_or_default(),
+            attempts: f.int()?,
+        })
+    }
 }
 
 /// The claim statement, with what locks the candidate rows.
@@ -89,22 +113,45 @@ macro_rules! claim_sql {
 
 /// Claims up to `limit` rows due at `now`, each until `until`, oldest due
 /// first; on PostgreSQL rows another sender is claiming are skipped.
+///
+/// The sender looks after every move of the log, so it first asks the
+/// query pool whether anything is due at all, and only then writes, through
+/// the read database's one writer: on SQLite a write from the query pool
+/// would wait in SQLite's busy handler (sleeping up to 100 ms at a time)
+/// while the projectors hold the database, and hold them up in turn.
 pub async fn claim_due(
     db: &ReadDb,
     now: Timestamp,
     until: Timestamp,
     limit: i64,
-) -> Result<Vec<Claimed>, sqlx::Error> {
+) -> Result<Vec<Claimed>, ProjectionError> {
+    let due: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM email_outbox WHERE state = 'pending' AND next_attempt_at <= $1 LIMIT 1",
+    )
+    .bind(now.as_micros())
+    .fetch_optional(db.pool())
+    .await?;
+    if due.is_none() {
+        return Ok(Vec::new());
+    }
     let sql = match db.backend() {
         Backend::Sqlite => claim_sql!(""),
         Backend::Postgres => claim_sql!(" FOR UPDATE SKIP LOCKED"),
     };
-    sqlx::query_as(sql)
-        .bind(now.as_micros())
-        .bind(until.as_micros())
-        .bind(limit)
-        .fetch_all(db.pool())
-        .await
+    let mut tx = db.begin().await?;
+    let rows = tx
+        .query(
+            sql,
+            vec![
+                now.as_micros().into(),
+                until.as_micros().into(),
+                limit.into(),
+            ],
+            &Claimed::KINDS,
+        )
+        .await?;
+    tx.commit().await?;
+    rows.into_iter().map(Claimed::from_row).collect()
 }
 
 /// What became of a claimed row.
@@ -116,32 +163,33 @@ pub enum Outcome {
     Failed(String, AfterFailure),
 }
 
-/// Records what became of claimed rows, all in one transaction: one
-/// writer's commit for a whole batch, not one per message.
-pub async fn record(db: &ReadDb, outcomes: &[(String, Outcome)]) -> Result<(), sqlx::Error> {
-    let mut tx = db.pool().begin().await?;
+/// Records what became of claimed rows, all in one transaction of the
+/// read database's writer: one commit for a whole batch, not one per
+/// message.
+pub async fn record(db: &ReadDb, outcomes: &[(String, Outcome)]) -> Result<(), ProjectionError> {
+    let mut tx = db.begin().await?;
     for (email_id, outcome) in outcomes {
-        let query = match outcome {
-            Outcome::Sent(at) => sqlx::query(
+        let (sql, params): (&str, Vec<Value>) = match outcome {
+            Outcome::Sent(at) => (
                 "UPDATE email_outbox SET state = 'sent', sent_at = $2 WHERE email_id = $1",
-            )
-            .bind(email_id)
-            .bind(at.as_micros()),
-            Outcome::Failed(error, AfterFailure::RetryAt(at)) => sqlx::query(
+                vec![email_id.as_str().into(), at.as_micros().into()],
+            ),
+            Outcome::Failed(error, AfterFailure::RetryAt(at)) => (
                 "UPDATE email_outbox SET last_error = $2, next_attempt_at = $3 \
                  WHERE email_id = $1 AND state = 'pending'",
-            )
-            .bind(email_id)
-            .bind(error)
-            .bind(at.as_micros()),
-            Outcome::Failed(error, AfterFailure::GiveUp) => sqlx::query(
+                vec![
+                    email_id.as_str().into(),
+                    error.as_str().into(),
+                    at.as_micros().into(),
+                ],
+            ),
+            Outcome::Failed(error, AfterFailure::GiveUp) => (
                 "UPDATE email_outbox SET state = 'failed', last_error = $2 \
                  WHERE email_id = $1 AND state = 'pending'",
-            )
-            .bind(email_id)
-            .bind(error),
+                vec![email_id.as_str().into(), error.as_str().into()],
+            ),
         };
-        query.execute(&mut *tx).await?;
+        tx.execute(sql, params).await?;
     }
     tx.commit().await
 }

@@ -9,7 +9,7 @@
 use super::outbox::{self, Claimed, Outcome};
 use super::retry::RetryPolicy;
 use super::transport::{DeliveryError, Transport};
-use cma_projections::ReadDb;
+use cma_projections::{ProjectionError, ReadDb};
 use cma_store::Clock;
 use futures::StreamExt;
 use std::time::Duration;
@@ -42,7 +42,7 @@ pub struct Sent {
 
 impl Sender {
     /// Sends every row that is due now.
-    pub async fn send_due(&self) -> Result<Sent, sqlx::Error> {
+    pub async fn send_due(&self) -> Result<Sent, ProjectionError> {
         let mut outcome = Sent::default();
         loop {
             let now = self.clock.now();
@@ -63,7 +63,11 @@ impl Sender {
     /// Sends a claimed batch, all at once, and records the outcomes as they
     /// come: whatever has finished since the last commit goes in the next
     /// one, so the database sees one writer, not one per conversation.
-    async fn send_batch(&self, claimed: Vec<Claimed>, batch: usize) -> Result<Sent, sqlx::Error> {
+    async fn send_batch(
+        &self,
+        claimed: Vec<Claimed>,
+        batch: usize,
+    ) -> Result<Sent, ProjectionError> {
         let (done, mut outcomes) = mpsc::unbounded_channel();
         let sending = async move {
             futures::stream::iter(claimed)
