@@ -24,7 +24,9 @@
 //! slots, then 64 clients, each invited (the link's token read from the
 //! invite email in the outbox), with a password set from it, logged in, and
 //! sent a quote of one fixed and one optional line. Every session is a
-//! cookie session as in a browser: unsafe requests carry `X-CSRF-Token`.
+//! cookie session as in a browser: unsafe requests carry `X-CSRF-Token`, and
+//! one message-post workload a fresh `Idempotency-Key` too, as the web
+//! portal's POSTs do.
 //!
 //! Throughput cells are closed-loop: each of C workers (C = 1, 16, 64) sends
 //! its next request when the previous one answered, for `--seconds` (default
@@ -190,6 +192,7 @@ async fn run_backend(
     for workload in [
         Workload::Toggle,
         Workload::Message,
+        Workload::KeyedMessage,
         Workload::BookCancel,
         Workload::QuoteView,
         Workload::Inbox,
@@ -801,6 +804,9 @@ enum Workload {
     Writes(String),
     Toggle,
     Message,
+    /// A message post carrying a fresh Idempotency-Key, as the web portal
+    /// sends every POST.
+    KeyedMessage,
     BookCancel,
     QuoteView,
     Inbox,
@@ -813,6 +819,7 @@ impl Workload {
             Workload::Writes(_) => "write ceiling (axum, group-committed inserts)",
             Workload::Toggle => "portal line toggle (PUT)",
             Workload::Message => "portal message post",
+            Workload::KeyedMessage => "portal message post with Idempotency-Key",
             Workload::BookCancel => "portal booking + cancel",
             Workload::QuoteView => "portal quote view (GET)",
             Workload::Inbox => "staff inbox (GET)",
@@ -823,7 +830,11 @@ impl Workload {
     fn is_write(&self) -> bool {
         matches!(
             self,
-            Workload::Writes(_) | Workload::Toggle | Workload::Message | Workload::BookCancel
+            Workload::Writes(_)
+                | Workload::Toggle
+                | Workload::Message
+                | Workload::KeyedMessage
+                | Workload::BookCancel
         )
     }
 
@@ -837,9 +848,16 @@ impl Workload {
         Ok(match self {
             Workload::Ceiling(ceiling) => session.http.get(ceiling),
             Workload::Writes(writes) => session.http.post(writes).body(vec![b'e'; EVENT_BYTES]),
-            Workload::Message => {
+            Workload::Message | Workload::KeyedMessage => {
                 let body = json!({"text": format!("Message {n} about the refit")});
-                session.command(reqwest::Method::POST, url("/api/v1/portal/messages"), &body)
+                let post =
+                    session.command(reqwest::Method::POST, url("/api/v1/portal/messages"), &body);
+                match self {
+                    Workload::KeyedMessage => {
+                        post.header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+                    }
+                    _ => post,
+                }
             }
             Workload::QuoteView => session
                 .http
