@@ -852,11 +852,10 @@ impl Workload {
                 let body = json!({"text": format!("Message {n} about the refit")});
                 let post =
                     session.command(reqwest::Method::POST, url("/api/v1/portal/messages"), &body);
-                match self {
-                    Workload::KeyedMessage => {
-                        post.header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
-                    }
-                    _ => post,
+                if matches!(self, Workload::KeyedMessage) {
+                    post.header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+                } else {
+                    post
                 }
             }
             Workload::QuoteView => session

@@ -103,12 +103,11 @@ pub async fn find(
 const TOUCHES_QUEUED: usize = 4096;
 
 /// Extends the lives of used sessions in the background, many in one
-/// transaction of the read database's one writer, in turn with the
-/// projectors'. A request never waits for it: sessions opened together come
-/// due together (each is touched once a minute), and each request waiting
-/// for a writer's turn of its own held every client up for a few hundred
-/// milliseconds under load. From the query pool instead, on SQLite, each
-/// would wait in SQLite's busy handler, sleeping up to 100 ms at a time.
+/// transaction of the read database's one writer (docs/projections.md,
+/// "Where the read models live"). A request never waits for it: sessions
+/// opened together come due together (each is touched once a minute), and
+/// each request waiting for a writer's turn of its own held every client up
+/// for a few hundred milliseconds under load.
 #[derive(Clone, Debug)]
 pub struct Touches(tokio::sync::mpsc::Sender<(String, Timestamp)>);
 

@@ -98,13 +98,21 @@ impl Claimed {
     }
 }
 
+/// The rows due to be sent at `$1`.
+macro_rules! due_rows {
+    () => {
+        "FROM email_outbox WHERE state = 'pending' AND next_attempt_at <= $1"
+    };
+}
+
 /// The claim statement, with what locks the candidate rows.
 macro_rules! claim_sql {
     ($lock:literal) => {
         concat!(
             "UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = $2 \
-             WHERE email_id IN (SELECT email_id FROM email_outbox \
-               WHERE state = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $3",
+             WHERE email_id IN (SELECT email_id ",
+            due_rows!(),
+            " ORDER BY next_attempt_at LIMIT $3",
             $lock,
             ") RETURNING email_id, recipient, sender, message_id, message, attempts"
         )
@@ -115,22 +123,19 @@ macro_rules! claim_sql {
 /// first; on PostgreSQL rows another sender is claiming are skipped.
 ///
 /// The sender looks after every move of the log, so it first asks the
-/// query pool whether anything is due at all, and only then writes, through
-/// the read database's one writer: on SQLite a write from the query pool
-/// would wait in SQLite's busy handler (sleeping up to 100 ms at a time)
-/// while the projectors hold the database, and hold them up in turn.
+/// query pool whether anything is due at all, and only then writes,
+/// through the read database's one writer (docs/projections.md, "Where the
+/// read models live").
 pub async fn claim_due(
     db: &ReadDb,
     now: Timestamp,
     until: Timestamp,
     limit: i64,
 ) -> Result<Vec<Claimed>, ProjectionError> {
-    let due: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM email_outbox WHERE state = 'pending' AND next_attempt_at <= $1 LIMIT 1",
-    )
-    .bind(now.as_micros())
-    .fetch_optional(db.pool())
-    .await?;
+    let due: Option<i64> = sqlx::query_scalar(concat!("SELECT 1 ", due_rows!(), " LIMIT 1"))
+        .bind(now.as_micros())
+        .fetch_optional(db.pool())
+        .await?;
     if due.is_none() {
         return Ok(Vec::new());
     }

@@ -33,10 +33,8 @@ pub async fn auth_tables(db: &ReadDb, now: Timestamp) -> Result<usize, WorkerErr
             keys_before,
         ),
     ];
-    // Through the read database's one writer: on SQLite a delete from the
-    // query pool waits in SQLite's busy handler (sleeping up to 100 ms at a
-    // time) while the projectors write, and once it holds the database the
-    // projectors sleep in turn: whole seconds without progress under load.
+    // Through the read database's one writer, never the query pool
+    // (docs/projections.md, "Where the read models live").
     let mut tx = db.begin().await?;
     let mut rows = 0;
     for (sql, at) in deleted {
