@@ -14,7 +14,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, Uri, header};
 use axum::response::{IntoResponse, Response};
-use cma_projections::{ReadDb, RunnerWatch};
+use cma_projections::{ReadDb, Records, RunnerWatch};
 use cma_store::{Clock, EventStore, Service};
 use std::sync::Arc;
 use tower_http::trace::TraceLayer;
@@ -28,8 +28,11 @@ pub struct AppState {
     pub store: Arc<dyn EventStore>,
     pub service: Arc<Service>,
     pub clock: Clock,
-    /// The read-side database: read models, sessions, logins, rate limits.
+    /// The read models.
     pub read: ReadDb,
+    /// The API's own records: sessions, logins, rate limits,
+    /// Idempotency-Key answers (the read database's).
+    pub records: Records,
     /// Sessions used, to be extended in the background.
     pub touches: Touches,
     /// Key of link tokens (shared with the worker).
@@ -71,7 +74,8 @@ impl AppState {
             service: Arc::new(Service::new(store.clone())),
             store,
             clock,
-            touches: Touches::start(read.clone()),
+            touches: Touches::start(read.records().clone()),
+            records: read.records().clone(),
             read,
             secret_key,
             config: Arc::new(config),

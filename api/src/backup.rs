@@ -1,13 +1,15 @@
 //! `cma backup DEST` and `cma restore SRC`: a consistent online copy of the
-//! embedded default (the SQLite event log and read database, the stored
-//! files, the secret key), taken while `cma serve` runs, and bringing it
+//! embedded default (the SQLite event log, read database and API records,
+//! the stored files, the secret key), taken while `cma serve` runs, and bringing it
 //! back into an empty data directory.
 //!
 //! Each database is copied with `VACUUM INTO`, a consistent snapshot that
 //! neither stops nor waits for the server's writers. The copies are taken
 //! in an order that keeps them consistent with one another: the read
-//! database first, then the event log (so the log holds every event the
-//! read models have applied; the projectors catch up the rest on start),
+//! database and the API's records first, then the event log (so the log
+//! holds every event the read models have applied, and every login the
+//! records name, which is written after its event; the projectors catch up
+//! the rest on start),
 //! then the files (stored before their events are appended, and never
 //! removed, so every content the log names is there).
 //!
@@ -24,6 +26,7 @@ use std::time::Duration;
 
 const EVENTS: &str = "events.db";
 const READ: &str = "read.db";
+const RECORDS: &str = cma_projections::records::RECORDS_FILE;
 const FILES: &str = "files";
 const KEY: &str = "secret.key";
 /// What a backup folder says about itself.
@@ -152,10 +155,13 @@ pub async fn backup(
         );
     }
     std::fs::create_dir_all(dest).with_context(|| format!("cannot create {}", dest.display()))?;
-    // The read database first, then the log, then the files (see above).
-    let read = config.read_db();
-    if read.is_file() {
-        vacuum_into(&read, &dest.join(READ)).await?;
+    // The read database and records first, then the log, then the files
+    // (see above).
+    for name in [READ, RECORDS] {
+        let db = source.join(name);
+        if db.is_file() {
+            vacuum_into(&db, &dest.join(name)).await?;
+        }
     }
     vacuum_into(&events, &dest.join(EVENTS)).await?;
     let files = copy_files(&config.files_dir(), &dest.join(FILES))?;
@@ -203,9 +209,11 @@ pub async fn restore(config: &StoreArgs, src: &Path, force: bool) -> anyhow::Res
     }
     check_sqlite(&events).await?;
     let position = head(&events).await?;
-    let read = src.join(READ);
-    if read.is_file() {
-        check_sqlite(&read).await?;
+    for name in [READ, RECORDS] {
+        let db = src.join(name);
+        if db.is_file() {
+            check_sqlite(&db).await?;
+        }
     }
     let dest = &config.data_dir;
     if !is_empty_dir(dest)? {
@@ -230,6 +238,7 @@ pub async fn restore(config: &StoreArgs, src: &Path, force: bool) -> anyhow::Res
     };
     copy(EVENTS)?;
     copy(READ)?;
+    copy(RECORDS)?;
     let key = copy(KEY)?;
     let files = copy_files(&src.join(FILES), &config.files_dir())?;
     Ok(format!(
@@ -242,7 +251,7 @@ pub async fn restore(config: &StoreArgs, src: &Path, force: bool) -> anyhow::Res
 
 /// Removes what a restore replaces from the data directory `dir`.
 fn clear(dir: &Path) -> anyhow::Result<()> {
-    let mut paths: Vec<PathBuf> = [EVENTS, READ]
+    let mut paths: Vec<PathBuf> = [EVENTS, READ, RECORDS]
         .iter()
         .flat_map(|db| ["", "-wal", "-shm"].map(|suffix| dir.join(format!("{db}{suffix}"))))
         .collect();

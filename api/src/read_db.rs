@@ -1,5 +1,6 @@
-//! The read-side database (read models, sessions, logins, rate-limit
-//! counters): `data/read.db` on the embedded default, the PostgreSQL
+//! The read-side database: the read models in `data/read.db` and the
+//! API's own records (sessions, logins, rate-limit counters, Idempotency-Key
+//! answers) in `data/api.db` on the embedded default, both in the PostgreSQL
 //! database otherwise. One handle, shared with the projectors.
 
 use crate::store_args::Stores;

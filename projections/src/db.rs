@@ -1,9 +1,11 @@
 //! The read database: an SQLite file (`data/read.db`, WAL) on the embedded
 //! default, or the PostgreSQL database the event log lives in. Queries go
 //! through one sqlx `Any` pool for both, so every statement is written once
-//! with `$N` parameters; projector transactions go through [`Tx`].
+//! with `$N` parameters; projector transactions go through [`Tx`]. The
+//! API's own records come with it ([`Records`]).
 
 use crate::error::ProjectionError;
+use crate::records::{RECORDS_FILE, Records};
 use crate::tx::{PgTx, SqliteWriter, Transaction};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
@@ -30,6 +32,36 @@ pub enum Backend {
     Postgres,
 }
 
+/// How sqlx connects to the SQLite file at `path` (created if missing).
+pub(crate) fn sqlite_options(path: &Path) -> Result<AnyConnectOptions, ProjectionError> {
+    Ok(AnyConnectOptions::from_str(&format!(
+        "sqlite://{}?mode=rwc",
+        path.display()
+    ))?)
+}
+
+/// A pool of up to `max` sqlx connections to an SQLite file in WAL mode.
+pub(crate) async fn sqlite_pool(
+    options: &AnyConnectOptions,
+    max: u32,
+) -> Result<AnyPool, ProjectionError> {
+    Ok(AnyPoolOptions::new()
+        .max_connections(max)
+        // A connection is checked when it fails, not with a round trip
+        // before every statement.
+        .test_before_acquire(false)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute("PRAGMA journal_mode = WAL").await?;
+                conn.execute("PRAGMA synchronous = NORMAL").await?;
+                conn.execute("PRAGMA busy_timeout = 10000").await?;
+                Ok(())
+            })
+        })
+        .connect_with(options.clone())
+        .await?)
+}
+
 /// A handle on the read database, cheap to clone.
 #[derive(Clone, Debug)]
 pub struct ReadDb {
@@ -39,6 +71,8 @@ pub struct ReadDb {
     readers: AnyPool,
     /// Projector and rebuild transactions.
     writer: Writer,
+    /// The API's records: on SQLite a file of their own beside this one.
+    records: Records,
 }
 
 #[derive(Clone, Debug)]
@@ -59,27 +93,14 @@ impl ReadDb {
             })?;
         }
         sqlx::any::install_default_drivers();
-        let options =
-            AnyConnectOptions::from_str(&format!("sqlite://{}?mode=rwc", path.display()))?;
-        let pool = |max: u32| {
-            AnyPoolOptions::new()
-                .max_connections(max)
-                .after_connect(|conn, _| {
-                    Box::pin(async move {
-                        conn.execute("PRAGMA journal_mode = WAL").await?;
-                        conn.execute("PRAGMA synchronous = NORMAL").await?;
-                        conn.execute("PRAGMA busy_timeout = 10000").await?;
-                        Ok(())
-                    })
-                })
-                .connect_with(options.clone())
-        };
-        let readers = pool(4).await?;
+        let options = sqlite_options(path)?;
+        let readers = sqlite_pool(&options, 4).await?;
         Ok(Self {
             backend: Backend::Sqlite,
             options,
             readers,
             writer: Writer::Sqlite(SqliteWriter::new(path.to_owned())),
+            records: Records::open_sqlite(&path.with_file_name(RECORDS_FILE)).await?,
         })
     }
 
@@ -90,6 +111,9 @@ impl ReadDb {
         let pool = |max: u32| {
             AnyPoolOptions::new()
                 .max_connections(max)
+                // A connection is checked when it fails, not with a round
+                // trip before every statement.
+                .test_before_acquire(false)
                 .connect_with(options.clone())
         };
         let writers = PgPoolOptions::new()
@@ -100,15 +124,20 @@ impl ReadDb {
         Ok(Self {
             backend: Backend::Postgres,
             options,
+            records: Records::postgres(readers.clone()),
             readers,
             writer: Writer::Postgres(writers),
         })
     }
 
-    /// Applies the read-side migrations (tracked in `_cma_migrations_read`).
+    /// Applies the read-side migrations (tracked in `_cma_migrations_read`),
+    /// and the records' own on SQLite.
     pub async fn migrate(&self) -> Result<(), ProjectionError> {
         match &self.writer {
-            Writer::Sqlite(_) => SQLITE.run(&self.readers).await?,
+            Writer::Sqlite(writer) => {
+                SQLITE.run(&self.readers).await?;
+                self.records.migrate(writer.path()).await?;
+            }
             Writer::Postgres(writers) => POSTGRES.run(writers).await?,
         }
         Ok(())
@@ -121,6 +150,11 @@ impl ReadDb {
     /// The pool queries read from.
     pub fn pool(&self) -> &AnyPool {
         &self.readers
+    }
+
+    /// The API's own records.
+    pub fn records(&self) -> &Records {
+        &self.records
     }
 
     /// Begins a projector transaction.
@@ -149,6 +183,7 @@ impl ReadDb {
 
     /// Closes the pools.
     pub async fn close(&self) {
+        self.records.close().await;
         self.readers.close().await;
         match &self.writer {
             Writer::Sqlite(writer) => writer.close().await,

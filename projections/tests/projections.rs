@@ -10,5 +10,7 @@ mod lease;
 mod queries;
 #[path = "projections/rebuild.rs"]
 mod rebuild;
+#[path = "projections/records.rs"]
+mod records;
 #[path = "projections/runner.rs"]
 mod runner;

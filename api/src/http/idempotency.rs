@@ -2,7 +2,7 @@
 //!
 //! A logged-in caller's POST that carries the header is run at most once per
 //! caller and key: the first answer (status, `Content-Type` and body) is kept
-//! in the read database for at least [`KEPT_SECONDS`], and the same key with
+//! among the API's records for at least [`KEPT_SECONDS`], and the same key with
 //! the same method, path and body is answered with it again (with
 //! `Idempotent-Replayed: true`) without running the command. The same key
 //! with another request is 422 (`.../idempotency-key-reused`); while the
@@ -27,6 +27,7 @@ use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use cma_projections::ProjectionError;
 use cma_store::DerivedIds;
 use sha2::{Digest, Sha256};
 
@@ -188,35 +189,29 @@ fn fingerprint(method: &Method, uri: &axum::http::Uri, body: &Bytes) -> String {
 /// fingerprint, status, content_type, body, created_at.
 type KeptRow = (String, Option<i64>, Option<String>, Option<String>, i64);
 
-/// Takes the key for this request, or finds what holds it.
+/// Takes the key for this request, or finds what holds it. Most claims
+/// are one insert; a key's answer past [`KEPT_SECONDS`] is dropped and the
+/// claim tried again.
 async fn claim(
     state: &AppState,
     caller: &str,
     key: &str,
     fingerprint: &str,
 ) -> Result<Claim, ApiError> {
-    let pool = state.read.pool();
+    let records = &state.records;
     let now = state.clock.now();
-    let expired = now.plus_seconds(-KEPT_SECONDS).as_micros();
-    sqlx::query(
-        "DELETE FROM idempotency_keys WHERE caller = $1 AND idem_key = $2 AND created_at <= $3",
-    )
-    .bind(caller)
-    .bind(key)
-    .bind(expired)
-    .execute(pool)
-    .await?;
-    let inserted = sqlx::query(
-        "INSERT INTO idempotency_keys (caller, idem_key, fingerprint, created_at) \
-         VALUES ($1, $2, $3, $4) ON CONFLICT (caller, idem_key) DO NOTHING",
-    )
-    .bind(caller)
-    .bind(key)
-    .bind(fingerprint)
-    .bind(now.as_micros())
-    .execute(pool)
-    .await?
-    .rows_affected();
+    let inserted = records
+        .execute(
+            "INSERT INTO idempotency_keys (caller, idem_key, fingerprint, created_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (caller, idem_key) DO NOTHING",
+            vec![
+                caller.into(),
+                key.into(),
+                fingerprint.into(),
+                now.as_micros().into(),
+            ],
+        )
+        .await?;
     if inserted == 1 {
         return Ok(Claim::Mine);
     }
@@ -226,9 +221,20 @@ async fn claim(
     )
     .bind(caller)
     .bind(key)
-    .fetch_optional(pool)
+    .fetch_optional(records.reads())
     .await?;
+    let expired = now.plus_seconds(-KEPT_SECONDS).as_micros();
     Ok(match row {
+        Some((_, _, _, _, created_at)) if created_at <= expired => {
+            records
+                .execute(
+                    "DELETE FROM idempotency_keys \
+                     WHERE caller = $1 AND idem_key = $2 AND created_at <= $3",
+                    vec![caller.into(), key.into(), expired.into()],
+                )
+                .await?;
+            Box::pin(claim(state, caller, key, fingerprint)).await?
+        }
         // Released between the insert and the select: the retry may run.
         None => Box::pin(claim(state, caller, key, fingerprint)).await?,
         Some((kept, _, _, _, _)) if kept != fingerprint => Claim::Different,
@@ -248,29 +254,33 @@ async fn record(
     status: StatusCode,
     content_type: Option<&str>,
     body: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE idempotency_keys SET status = $1, content_type = $2, body = $3 \
-         WHERE caller = $4 AND idem_key = $5",
-    )
-    .bind(i64::from(status.as_u16()))
-    .bind(content_type)
-    .bind(body)
-    .bind(caller)
-    .bind(key)
-    .execute(state.read.pool())
-    .await?;
+) -> Result<(), ProjectionError> {
+    state
+        .records
+        .execute(
+            "UPDATE idempotency_keys SET status = $1, content_type = $2, body = $3 \
+             WHERE caller = $4 AND idem_key = $5",
+            vec![
+                i64::from(status.as_u16()).into(),
+                content_type.map(str::to_owned).into(),
+                body.into(),
+                caller.into(),
+                key.into(),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
-async fn release(state: &AppState, caller: &str, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "DELETE FROM idempotency_keys WHERE caller = $1 AND idem_key = $2 AND status IS NULL",
-    )
-    .bind(caller)
-    .bind(key)
-    .execute(state.read.pool())
-    .await?;
+async fn release(state: &AppState, caller: &str, key: &str) -> Result<(), ProjectionError> {
+    state
+        .records
+        .execute(
+            "DELETE FROM idempotency_keys \
+             WHERE caller = $1 AND idem_key = $2 AND status IS NULL",
+            vec![caller.into(), key.into()],
+        )
+        .await?;
     Ok(())
 }
 

@@ -123,7 +123,7 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<LoggedIn, A
     let token = match &presented {
         Presented::Bearer(t) | Presented::Cookie(t) => t.clone(),
     };
-    let session = sessions::find(&state.read, &state.touches, &token, state.clock.now())
+    let session = sessions::find(&state.records, &state.touches, &token, state.clock.now())
         .await?
         .ok_or_else(ApiError::unauthorized)?;
     if matches!(presented, Presented::Cookie(_)) && !parts.method.is_safe() {
@@ -214,7 +214,7 @@ impl FromRequestParts<AppState> for ClientSession {
                 requester: requester(parts, &state.config),
             }),
             _ => {
-                sessions::revoke(state.read.pool(), &token, state.clock.now()).await?;
+                sessions::revoke(&state.records, &token, state.clock.now()).await?;
                 Err(ApiError::unauthorized())
             }
         }

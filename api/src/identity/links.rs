@@ -66,14 +66,14 @@ pub async fn set_password(
         other => other.map_err(ApiError::from)?,
     };
     if let Some(Principal::Client(client)) = set.state.principal {
-        sessions::revoke_client(state.read.pool(), client, state.clock.now()).await?;
+        sessions::revoke_client(&state.records, client, state.clock.now()).await?;
     }
     Ok(set)
 }
 
 /// Counts a bad token against its source: 400, or 429 over the limit.
 async fn bad_link(state: &AppState, bad_tokens: &Limiter, now: Timestamp) -> ApiError {
-    match bad_tokens.reserve(&state.read, now).await {
+    match bad_tokens.reserve(&state.records, now).await {
         Ok(()) => ApiError::invalid_link(),
         Err(refused) => refused,
     }

@@ -8,6 +8,7 @@
 
 use super::principal::{Kind, Principal};
 use cma_domain::Timestamp;
+use cma_projections::Records;
 use sqlx::AnyPool;
 
 /// The address as logins are keyed: trimmed, lower-case.
@@ -16,7 +17,7 @@ pub fn normalise(email: &str) -> String {
 }
 
 /// Makes `email` the login address of `principal` (replacing any earlier one).
-pub async fn record(db: &AnyPool, principal: Principal, email: &str) -> Result<(), sqlx::Error> {
+pub async fn record(db: &Records, principal: Principal, email: &str) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
     sqlx::query("DELETE FROM logins WHERE principal_kind = $1 AND principal_id = $2")
         .bind(principal.kind().as_str())

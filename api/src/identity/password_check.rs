@@ -14,7 +14,7 @@ pub async fn check_password(
     email: &str,
     password: &str,
 ) -> Result<Option<Principal>, ApiError> {
-    let candidates = login_index::find(state.read.pool(), kind, email).await?;
+    let candidates = login_index::find(state.records.reads(), kind, email).await?;
     if candidates.is_empty() {
         passwords::verify(password.to_owned(), None).await?;
         return Ok(None);

@@ -28,7 +28,7 @@
 
 use crate::http::ApiError;
 use cma_domain::Timestamp;
-use cma_projections::{Backend, ReadDb};
+use cma_projections::{Backend, Records};
 use sha2::{Digest, Sha256};
 
 /// Longest email address accepted (RFC 5321's path limit less the angle
@@ -151,7 +151,7 @@ impl Limiter {
 
     /// Counts one attempt against every counter, or refuses (429, counting
     /// nothing) when any is already at its limit.
-    pub async fn reserve(&self, db: &ReadDb, now: Timestamp) -> Result<(), ApiError> {
+    pub async fn reserve(&self, db: &Records, now: Timestamp) -> Result<(), ApiError> {
         match self.try_reserve(db, now).await? {
             true => Ok(()),
             false => Err(ApiError::too_many_requests()),
@@ -160,10 +160,10 @@ impl Limiter {
 
     /// Counts one attempt against every counter: false (counting nothing)
     /// when any is already at its limit.
-    pub async fn try_reserve(&self, db: &ReadDb, now: Timestamp) -> Result<bool, ApiError> {
+    pub async fn try_reserve(&self, db: &Records, now: Timestamp) -> Result<bool, ApiError> {
         let _serial = RESERVING.lock().await;
         let since = now.plus_seconds(-WINDOW_SECONDS).as_micros();
-        let mut tx = db.pool().begin().await?;
+        let mut tx = db.begin().await?;
         for (bucket, _) in self.buckets() {
             if db.backend() == Backend::Postgres {
                 sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))::text")
@@ -200,7 +200,7 @@ impl Limiter {
 
     /// Gives back the attempt [`Limiter::reserve`] counted at `now` (it
     /// succeeded, so it is not a failure to count).
-    pub async fn release(&self, db: &ReadDb, now: Timestamp) -> Result<(), ApiError> {
+    pub async fn release(&self, db: &Records, now: Timestamp) -> Result<(), ApiError> {
         let one_row = match db.backend() {
             Backend::Sqlite => {
                 "DELETE FROM auth_attempts WHERE rowid IN \
@@ -215,7 +215,7 @@ impl Limiter {
             sqlx::query(one_row)
                 .bind(bucket)
                 .bind(now.as_micros())
-                .execute(db.pool())
+                .execute(db.writes())
                 .await?;
         }
         Ok(())

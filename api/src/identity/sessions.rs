@@ -1,5 +1,5 @@
-//! Server-side sessions (docs/product.md §11.1): a row per login in the read-side
-//! database, found by the SHA-256 of its token, so any API process can
+//! Server-side sessions (docs/product.md §11.1): a row per login among the
+//! API's records, found by the SHA-256 of its token, so any API process can
 //! serve any request.
 
 use super::login_index::normalise;
@@ -7,7 +7,7 @@ use super::principal::Principal;
 use super::tokens::{new_session_token, session_key};
 use cma_domain::Timestamp;
 use cma_domain::ids::{ClientId, SessionId};
-use cma_projections::{ProjectionError, ReadDb};
+use cma_projections::{ProjectionError, Records};
 use sqlx::AnyPool;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -27,27 +27,28 @@ pub struct Session {
 /// Opens a session for `principal`, signed in with `login_email`; returns
 /// it with its token (shown once).
 pub async fn open(
-    db: &AnyPool,
+    db: &Records,
     principal: Principal,
     login_email: &str,
     now: Timestamp,
-) -> Result<(Session, String), sqlx::Error> {
+) -> Result<(Session, String), ProjectionError> {
     let token = new_session_token();
     let id = SessionId::new();
-    sqlx::query(
+    db.execute(
         "INSERT INTO sessions (token_sha256, session_id, principal_kind, principal_id, team_id, \
          created_at, last_seen_at, expires_at, revoked_at, login_email) \
          VALUES ($1, $2, $3, $4, $5, $6, $6, $7, NULL, $8)",
+        vec![
+            session_key(&token).into(),
+            id.to_string().into(),
+            principal.kind().as_str().into(),
+            principal.id().to_string().into(),
+            principal.team().to_string().into(),
+            now.as_micros().into(),
+            now.plus_seconds(IDLE_LIFETIME_SECONDS).as_micros().into(),
+            normalise(login_email).into(),
+        ],
     )
-    .bind(session_key(&token))
-    .bind(id.to_string())
-    .bind(principal.kind().as_str())
-    .bind(principal.id().to_string())
-    .bind(principal.team().to_string())
-    .bind(now.as_micros())
-    .bind(now.plus_seconds(IDLE_LIFETIME_SECONDS).as_micros())
-    .bind(normalise(login_email))
-    .execute(db)
     .await?;
     Ok((Session { id, principal }, token))
 }
@@ -66,11 +67,11 @@ pub async fn login_email(db: &AnyPool, id: SessionId) -> Result<Option<String>, 
 /// The live session `token` opens, if any (not revoked, not expired); using
 /// it extends its life (through `touches`).
 pub async fn find(
-    db: &ReadDb,
+    db: &Records,
     touches: &Touches,
     token: &str,
     now: Timestamp,
-) -> Result<Option<Session>, ProjectionError> {
+) -> Result<Option<Session>, sqlx::Error> {
     let key = session_key(token);
     let row: Option<(String, String, String, String, i64)> = sqlx::query_as(
         "SELECT session_id, principal_kind, principal_id, team_id, last_seen_at FROM sessions \
@@ -78,7 +79,7 @@ pub async fn find(
     )
     .bind(&key)
     .bind(now.as_micros())
-    .fetch_optional(db.pool())
+    .fetch_optional(db.reads())
     .await?;
     let Some((id, kind, principal, team, last_seen)) = row else {
         return Ok(None);
@@ -102,9 +103,9 @@ pub async fn find(
 /// use beyond it asks again on its session's next use.
 const TOUCHES_QUEUED: usize = 4096;
 
-/// Extends the lives of used sessions in the background, many in one
-/// transaction of the read database's one writer (docs/projections.md,
-/// "Where the read models live"). A request never waits for it: sessions
+/// Extends the lives of used sessions in the background (many to a
+/// transaction: docs/projections.md, "Where the read models live"). A
+/// request never waits for it: sessions
 /// opened together come due together (each is touched once a minute), and
 /// each request waiting for a writer's turn of its own held every client up
 /// for a few hundred milliseconds under load.
@@ -113,7 +114,7 @@ pub struct Touches(tokio::sync::mpsc::Sender<(String, Timestamp)>);
 
 impl Touches {
     /// Starts the task that writes touches to `db`; it ends with the last handle.
-    pub fn start(db: ReadDb) -> Self {
+    pub fn start(db: Records) -> Self {
         let (send, mut due) = tokio::sync::mpsc::channel(TOUCHES_QUEUED);
         tokio::spawn(async move {
             let mut batch = Vec::new();
@@ -134,10 +135,9 @@ impl Touches {
 }
 
 /// Extends the life of each session (by token digest) from its time of use.
-async fn touch(db: &ReadDb, used: HashMap<String, Timestamp>) -> Result<(), ProjectionError> {
-    let mut tx = db.begin().await?;
-    for (key, now) in used {
-        tx.execute(
+async fn touch(db: &Records, used: HashMap<String, Timestamp>) -> Result<(), ProjectionError> {
+    futures::future::try_join_all(used.into_iter().map(|(key, now)| {
+        db.execute(
             "UPDATE sessions SET last_seen_at = $2, expires_at = $3 \
              WHERE token_sha256 = $1 AND revoked_at IS NULL AND last_seen_at < $2",
             vec![
@@ -146,19 +146,17 @@ async fn touch(db: &ReadDb, used: HashMap<String, Timestamp>) -> Result<(), Proj
                 now.plus_seconds(IDLE_LIFETIME_SECONDS).as_micros().into(),
             ],
         )
-        .await?;
-    }
-    tx.commit().await
+    }))
+    .await?;
+    Ok(())
 }
 
 /// Ends the session `token` opens (logout).
-pub async fn revoke(db: &AnyPool, token: &str, now: Timestamp) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn revoke(db: &Records, token: &str, now: Timestamp) -> Result<(), ProjectionError> {
+    db.execute(
         "UPDATE sessions SET revoked_at = $2 WHERE token_sha256 = $1 AND revoked_at IS NULL",
+        vec![session_key(token).into(), now.as_micros().into()],
     )
-    .bind(session_key(token))
-    .bind(now.as_micros())
-    .execute(db)
     .await?;
     Ok(())
 }
@@ -166,17 +164,15 @@ pub async fn revoke(db: &AnyPool, token: &str, now: Timestamp) -> Result<(), sql
 /// Ends every session of a client (their portal was suspended, or a
 /// password was set from a link).
 pub async fn revoke_client(
-    db: &AnyPool,
+    db: &Records,
     client: ClientId,
     now: Timestamp,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<(), ProjectionError> {
+    db.execute(
         "UPDATE sessions SET revoked_at = $2 \
          WHERE principal_kind = 'client' AND principal_id = $1 AND revoked_at IS NULL",
+        vec![client.to_string().into(), now.as_micros().into()],
     )
-    .bind(client.to_string())
-    .bind(now.as_micros())
-    .execute(db)
     .await?;
     Ok(())
 }
@@ -185,6 +181,7 @@ pub async fn revoke_client(
 mod tests {
     use super::*;
     use cma_domain::ids::{StaffId, TeamId};
+    use cma_projections::ReadDb;
 
     #[tokio::test]
     async fn using_a_session_extends_its_life() {
@@ -193,28 +190,29 @@ mod tests {
             .await
             .expect("read database");
         db.migrate().await.expect("migrate");
+        let records = db.records().clone();
         let principal = Principal::Staff {
             staff: StaffId::new(),
             team: TeamId::new(),
         };
         let opened_at = Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant");
-        let (session, token) = open(db.pool(), principal, "owner@example.test", opened_at)
+        let (session, token) = open(&records, principal, "owner@example.test", opened_at)
             .await
             .expect("opened");
 
         // Used 13 days on, it lives 14 days from then: 20 days on it is
         // still live, though it would have ended on day 14 unused.
-        let touches = Touches::start(db.clone());
+        let touches = Touches::start(records.clone());
         let used = opened_at.plus_seconds(13 * 24 * 3600);
         assert_eq!(
-            find(&db, &touches, &token, used).await.expect("found"),
+            find(&records, &touches, &token, used).await.expect("found"),
             Some(session)
         );
         // The touch is written in the background.
         let since = std::time::Instant::now();
         loop {
             let (seen,): (i64,) = sqlx::query_as("SELECT last_seen_at FROM sessions")
-                .fetch_one(db.pool())
+                .fetch_one(records.reads())
                 .await
                 .expect("last seen");
             if seen == used.as_micros() {
@@ -228,12 +226,14 @@ mod tests {
         }
         let later = opened_at.plus_seconds(20 * 24 * 3600);
         assert_eq!(
-            find(&db, &touches, &token, later).await.expect("found"),
+            find(&records, &touches, &token, later)
+                .await
+                .expect("found"),
             Some(session)
         );
         let beyond = later.plus_seconds(IDLE_LIFETIME_SECONDS + 1);
         assert_eq!(
-            find(&db, &touches, &token, beyond)
+            find(&records, &touches, &token, beyond)
                 .await
                 .expect("looked up"),
             None

@@ -44,10 +44,10 @@ pub(super) async fn login(
         None => Limiter::new(action, &body.email, ip),
     };
     let now = state.clock.now();
-    limiter.reserve(&state.read, now).await?;
+    limiter.reserve(&state.records, now).await?;
     match check_password(state, kind, &body.email, &body.password).await? {
         Some(principal) => {
-            limiter.release(&state.read, now).await?;
+            limiter.release(&state.records, now).await?;
             let device = known.unwrap_or_else(new_device_id);
             let cookie = device_cookie(&state.secret_key, kind, &body.email, &device);
             Ok((principal, cookie))
@@ -65,7 +65,7 @@ pub(super) async fn open_session(
     principal: Principal,
     login_email: &str,
 ) -> Result<(sessions::Session, String), ApiError> {
-    Ok(sessions::open(state.read.pool(), principal, login_email, state.clock.now()).await?)
+    Ok(sessions::open(&state.records, principal, login_email, state.clock.now()).await?)
 }
 
 /// `body` with the cookies that carry session `token` in a browser.
@@ -100,7 +100,7 @@ pub(super) fn logged_in(
         (status = 403, description = "cookie request without X-CSRF-Token"),
     ))]
 async fn logout(State(state): State<AppState>, logged_in: LoggedIn) -> Result<Response, ApiError> {
-    sessions::revoke(state.read.pool(), &logged_in.token, state.clock.now()).await?;
+    sessions::revoke(&state.records, &logged_in.token, state.clock.now()).await?;
     let mut headers = HeaderMap::new();
     cookies::logout(&mut headers, state.config.is_https());
     Ok((StatusCode::NO_CONTENT, headers).into_response())

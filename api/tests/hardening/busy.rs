@@ -90,19 +90,19 @@ async fn many_concurrent_commands_on_sqlite_get_no_500() {
     assert!(served > statuses.len() / 2, "{statuses:?}");
 }
 
-/// Another process holds the read database's write lock longer than the
-/// busy timeout: the requests that must write there (a login's session and
-/// rate-limit rows) answer 503 with Retry-After, and work once it is free.
+/// Another process holds the write lock of the API's records longer than
+/// the busy timeout: the requests that must write there (a login's session
+/// and rate-limit rows) answer 503 with Retry-After, and work once it is free.
 #[tokio::test]
-async fn a_read_database_locked_past_the_busy_timeout_is_503() {
+async fn the_api_records_locked_past_the_busy_timeout_is_503() {
     let server = Server::start().await;
     server.signup("locked@ace.example").await;
     let mut lock = sqlx::SqliteConnection::connect(&format!(
         "sqlite://{}",
-        server.data_dir().join("read.db").display()
+        server.data_dir().join("api.db").display()
     ))
     .await
-    .expect("read db");
+    .expect("api records");
     sqlx::query("BEGIN EXCLUSIVE")
         .execute(&mut lock)
         .await

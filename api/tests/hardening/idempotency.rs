@@ -180,22 +180,22 @@ async fn without_a_session_the_key_is_not_kept_and_the_web_client_sends_one() {
     assert!(script.contains("'Idempotency-Key'] = crypto.randomUUID()"));
 }
 
-/// Puts the read database's record of `key` back to what a crash between
+/// Puts the API's record of `key` back to what a crash between
 /// the append and the stored answer leaves: the claim, aged past the time a
 /// request can run, without an answer.
 async fn lose_the_answer(server: &Server, key: &str) {
-    let read = server.read_db().await;
+    let records = server.records_db().await;
     let cleared = sqlx::query(
         "UPDATE idempotency_keys SET status = NULL, content_type = NULL, body = NULL, \
          created_at = created_at - 120000000 WHERE idem_key = $1",
     )
     .bind(key)
-    .execute(&read)
+    .execute(&records)
     .await
     .expect("update")
     .rows_affected();
     assert_eq!(cleared, 1);
-    read.close().await;
+    records.close().await;
 }
 
 #[tokio::test]

@@ -54,7 +54,7 @@ async fn an_email_over_254_bytes_is_refused_before_any_work() {
     let (status, body) = server.staff_login(&at_limit, "whatever it is").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     // Nothing of the long address was kept: every bucket name is short.
-    let db = server.read_db().await;
+    let db = server.records_db().await;
     let (longest,): (i64,) =
         sqlx::query_as("SELECT COALESCE(MAX(LENGTH(bucket)), 0) FROM auth_attempts")
             .fetch_one(&db)

@@ -74,7 +74,7 @@ async fn a_refused_signup_leaves_the_address_free() {
 /// A claim row as a signup leaves it when its process dies between claiming
 /// the address and recording the team: no credentials, no team.
 async fn leave_claim(server: &Server, email: &str, claimed_at: &str) {
-    let db = server.read_db().await;
+    let db = server.records_db().await;
     let claimed_at = cma_domain::Timestamp::parse_rfc3339(claimed_at).expect("instant");
     sqlx::query(
         "INSERT INTO logins (principal_kind, email, principal_id, team_id, claimed_at) \

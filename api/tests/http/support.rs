@@ -613,11 +613,13 @@ impl Server {
     }
 
     /// The server's read database.
-    pub async fn read_db(&self) -> sqlx::SqlitePool {
-        let path = self.dir.path().join("read.db");
+    /// The server's own records (`api.db`: sessions, logins, rate-limit
+    /// attempts, Idempotency-Key answers).
+    pub async fn records_db(&self) -> sqlx::SqlitePool {
+        let path = self.dir.path().join("api.db");
         sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
             .await
-            .expect("read db")
+            .expect("api records")
     }
 
     /// An invited client who has set their password: their session token.

@@ -9,7 +9,7 @@ mod postgres;
 mod sqlite;
 
 pub(crate) use postgres::PgTx;
-pub(crate) use sqlite::SqliteWriter;
+pub(crate) use sqlite::{SqliteWriter, bind, open_wal};
 
 use crate::error::ProjectionError;
 use async_trait::async_trait;

@@ -93,7 +93,9 @@ fn checkpoint(path: &Path) -> rusqlite::Result<()> {
     conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
 }
 
-fn open(path: &Path, cache_kib: i64) -> Result<Connection, rusqlite::Error> {
+/// A writing connection to the SQLite file at `path` (created if missing),
+/// in WAL mode, waiting up to 10 s for another writer's lock.
+pub(crate) fn open_wal(path: &Path) -> Result<Connection, rusqlite::Error> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -103,6 +105,11 @@ fn open(path: &Path, cache_kib: i64) -> Result<Connection, rusqlite::Error> {
     conn.busy_timeout(Duration::from_secs(10))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(conn)
+}
+
+fn open(path: &Path, cache_kib: i64) -> Result<Connection, rusqlite::Error> {
+    let conn = open_wal(path)?;
     conn.pragma_update(None, "cache_size", -cache_kib)?;
     // The checkpointer's thread copies the WAL back (see `Checkpointer`).
     conn.pragma_update(None, "wal_autocheckpoint", 0)?;
@@ -121,6 +128,11 @@ impl SqliteWriter {
             cache_kib: Arc::new(AtomicI64::new(LIVE_CACHE_KIB)),
             slot: Arc::new(Mutex::new(None)),
         }
+    }
+
+    /// The database file written.
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
     }
 
     /// Waits for the connection and begins a write transaction on it.
@@ -280,7 +292,7 @@ impl ToSql for Value {
 }
 
 /// Binds `params` to `$1..$N` (by name) or to anonymous `?` (by place).
-fn bind(statement: &mut Statement<'_>, params: &[Value]) -> rusqlite::Result<()> {
+pub(crate) fn bind(statement: &mut Statement<'_>, params: &[Value]) -> rusqlite::Result<()> {
     let named = statement
         .parameter_name(1)
         .is_some_and(|name| name.starts_with('$'));

@@ -77,7 +77,9 @@ impl Rules {
             TimedJob::ExpireQuotes => self.expire_quotes().await,
             TimedJob::OverdueInvoices => self.overdue_invoices().await,
             TimedJob::SendRetries => Ok(self.sender.send_due().await?.sent),
-            TimedJob::PurgeAuth => super::purge::auth_tables(&self.db, self.clock.now()).await,
+            TimedJob::PurgeAuth => {
+                super::purge::auth_tables(self.db.records(), self.clock.now()).await
+            }
         }
     }
 

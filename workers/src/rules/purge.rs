@@ -6,7 +6,7 @@
 
 use crate::WorkerError;
 use cma_domain::Timestamp;
-use cma_projections::ReadDb;
+use cma_projections::Records;
 
 /// How long a counted login or link attempt is kept: longer than the
 /// longest rate-limit window (15 minutes).
@@ -19,7 +19,7 @@ pub const IDEMPOTENCY_KEPT_SECONDS: i64 = 24 * 60 * 60;
 
 /// Deletes the attempts, sessions and Idempotency-Key answers no limit,
 /// login or retry needs at `now`; how many rows went.
-pub async fn auth_tables(db: &ReadDb, now: Timestamp) -> Result<usize, WorkerError> {
+pub async fn auth_tables(db: &Records, now: Timestamp) -> Result<usize, WorkerError> {
     let attempts_before = now.plus_seconds(-ATTEMPTS_KEPT_SECONDS).as_micros();
     let keys_before = now.plus_seconds(-IDEMPOTENCY_KEPT_SECONDS).as_micros();
     let deleted = [
@@ -33,20 +33,17 @@ pub async fn auth_tables(db: &ReadDb, now: Timestamp) -> Result<usize, WorkerErr
             keys_before,
         ),
     ];
-    // Through the read database's one writer, never the query pool
-    // (docs/projections.md, "Where the read models live").
-    let mut tx = db.begin().await?;
     let mut rows = 0;
     for (sql, at) in deleted {
-        rows += tx.execute(sql, vec![at.into()]).await?;
+        rows += db.execute(sql, vec![at.into()]).await?;
     }
-    tx.commit().await?;
     Ok(usize::try_from(rows).unwrap_or(usize::MAX))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cma_projections::ReadDb;
 
     /// A migrated read database in `dir`.
     async fn read_db(dir: &tempfile::TempDir) -> ReadDb {
@@ -69,7 +66,7 @@ mod tests {
             _ => "SELECT COUNT(*) FROM auth_attempts",
         };
         let (n,): (i64,) = sqlx::query_as(sql)
-            .fetch_one(db.pool())
+            .fetch_one(db.records().reads())
             .await
             .expect("count");
         n
@@ -84,7 +81,7 @@ mod tests {
         .bind(id)
         .bind(expires_at)
         .bind(revoked_at)
-        .execute(db.pool())
+        .execute(db.records().writes())
         .await
         .expect("session");
     }
@@ -97,7 +94,7 @@ mod tests {
             sqlx::query("INSERT INTO auth_attempts (bucket, at) VALUES ($1, $2)")
                 .bind(bucket)
                 .bind(now.plus_seconds(-age).as_micros())
-                .execute(db.pool())
+                .execute(db.records().writes())
                 .await
                 .expect("attempt");
         }
@@ -106,11 +103,11 @@ mod tests {
         session(&db, "revoked", later, Some(now.as_micros())).await;
         session(&db, "live", later, None).await;
 
-        assert_eq!(auth_tables(&db, now).await.expect("purged"), 3);
+        assert_eq!(auth_tables(db.records(), now).await.expect("purged"), 3);
         assert_eq!(count(&db, "auth_attempts").await, 1);
         assert_eq!(count(&db, "sessions").await, 1);
         let (left,): (String,) = sqlx::query_as("SELECT session_id FROM sessions")
-            .fetch_one(db.pool())
+            .fetch_one(db.records().reads())
             .await
             .expect("left");
         assert_eq!(left, "live");
@@ -134,16 +131,16 @@ mod tests {
             .bind(key)
             .bind(now.plus_seconds(-age).as_micros())
             .bind(status)
-            .execute(db.pool())
+            .execute(db.records().writes())
             .await
             .expect("key");
         }
 
-        assert_eq!(auth_tables(&db, now).await.expect("purged"), 2);
+        assert_eq!(auth_tables(db.records(), now).await.expect("purged"), 2);
         assert_eq!(count(&db, "idempotency_keys").await, 2);
         let left: Vec<(String,)> =
             sqlx::query_as("SELECT idem_key FROM idempotency_keys ORDER BY idem_key")
-                .fetch_all(db.pool())
+                .fetch_all(db.records().reads())
                 .await
                 .expect("left");
         assert_eq!(left, [("kept".to_owned(),), ("running".to_owned(),)]);

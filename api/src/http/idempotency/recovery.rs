@@ -36,17 +36,19 @@ pub(super) async fn settle(
     let since = Timestamp::from_micros(claimed_at).unwrap_or(Timestamp::UNIX_EPOCH);
     let store = state.service.store();
     let Some(first) = store.find_event(ids.id(0), since).await? else {
-        let taken = sqlx::query(
-            "UPDATE idempotency_keys SET created_at = $1 \
-             WHERE caller = $2 AND idem_key = $3 AND status IS NULL AND created_at = $4",
-        )
-        .bind(now.as_micros())
-        .bind(caller)
-        .bind(key)
-        .bind(claimed_at)
-        .execute(state.read.pool())
-        .await?
-        .rows_affected();
+        let taken = state
+            .records
+            .execute(
+                "UPDATE idempotency_keys SET created_at = $1 \
+                 WHERE caller = $2 AND idem_key = $3 AND status IS NULL AND created_at = $4",
+                vec![
+                    now.as_micros().into(),
+                    caller.into(),
+                    key.into(),
+                    claimed_at.into(),
+                ],
+            )
+            .await?;
         // Another retry may have taken it over a moment ago.
         return Ok(if taken == 1 {
             Claim::Mine

@@ -171,13 +171,13 @@ async fn reset_request(
     let now = state.clock.now();
     check_email_length(&body.email)?;
     Limiter::per_ip(Action::ResetRequest, requester.ip.as_deref())
-        .reserve(&state.read, now)
+        .reserve(&state.records, now)
         .await?;
     let links = Limiter::per_account(Action::ResetRequest, &body.email, RESET_LINKS_PER_ADDRESS);
-    if !links.try_reserve(&state.read, now).await? {
+    if !links.try_reserve(&state.records, now).await? {
         return Ok(StatusCode::ACCEPTED);
     }
-    for principal in login_index::find(state.read.pool(), Kind::Client, &body.email).await? {
+    for principal in login_index::find(state.records.reads(), Kind::Client, &body.email).await? {
         let login = principal.id();
         let credentials = state.service.load::<Credentials>(login).await?.state;
         if !credentials.has_password() {

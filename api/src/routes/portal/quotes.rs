@@ -161,7 +161,7 @@ pub async fn accept(
         user_agent: session.requester.user_agent.clone().unwrap_or_default(),
         revision: Some(body.revision),
         time_zone: team_schedule(&state, session.team).await?.zone(),
-        login_email: sessions::login_email(state.read.pool(), session.session).await?,
+        login_email: sessions::login_email(state.records.reads(), session.session).await?,
         login_invite: origin::invites_used(&state.service, session.client.0)
             .await?
             .pop()

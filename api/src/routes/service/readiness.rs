@@ -169,7 +169,11 @@ pub(super) async fn readyz(State(state): State<AppState>, mut parts: Parts) -> R
         }
         Err(_) => false,
     };
-    let read_db = match sqlx::query("SELECT 1").execute(state.read.pool()).await {
+    let reachable = async |pool: &sqlx::AnyPool| sqlx::query("SELECT 1").execute(pool).await;
+    let read_db = match reachable(state.read.pool())
+        .await
+        .and(reachable(state.records.reads()).await)
+    {
         Ok(_) => true,
         Err(e) => {
             problems.push("read database unavailable", e);

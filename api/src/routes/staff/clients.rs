@@ -206,7 +206,7 @@ async fn invite(
         )
         .await?;
     login_index::record(
-        state.read.pool(),
+        &state.records,
         Principal::Client {
             client,
             team: staff.team,
@@ -246,7 +246,7 @@ async fn change_access(
         )
         .await?;
     if !executed.state.enabled {
-        sessions::revoke_client(state.read.pool(), client, state.clock.now()).await?;
+        sessions::revoke_client(&state.records, client, state.clock.now()).await?;
     }
     Ok(Positioned::at(executed.position))
 }

@@ -59,7 +59,7 @@ async fn signup(
     // Counted like a login: at most 10 signups per address and 100 per IP
     // address in 15 minutes, which bounds what the 409 below tells.
     Limiter::new(Action::Signup, &owner_email, requester.ip.as_deref())
-        .reserve(&state.read, state.clock.now())
+        .reserve(&state.records, state.clock.now())
         .await?;
     let (team, staff) = (TeamId::new(), StaffId::new());
     let owner = Principal::Staff { staff, team };
@@ -74,12 +74,12 @@ async fn signup(
         // The address is free again; a failure to free it leaves it
         // claimed, which the original error still explains (and a later
         // signup takes the claim over once it is stale).
-        let _ = login_index::unclaim(state.read.pool(), owner).await;
+        let _ = login_index::unclaim(state.records.writes(), owner).await;
     }
     let registered = created?;
     // The login is complete; should this fail, the credentials recorded
     // above still keep the claim from being taken over.
-    let _ = login_index::confirm(state.read.pool(), owner).await;
+    let _ = login_index::confirm(state.records.writes(), owner).await;
     Ok((
         StatusCode::CREATED,
         Json(SignupResponse {
@@ -96,7 +96,7 @@ async fn signup(
 /// credentials in the event store) is taken over; of concurrent signups
 /// doing so, the database's unique index lets one through.
 async fn claim(state: &AppState, owner: Principal, email: &str) -> Result<bool, ApiError> {
-    let pool = state.read.pool();
+    let pool = state.records.writes();
     let stale = match login_index::claim_staff(pool, owner, email, state.clock.now()).await? {
         login_index::Claim::Mine => return Ok(true),
         login_index::Claim::Taken => return Ok(false),
