@@ -19,8 +19,8 @@ use crate::db::{Backend, sqlite_options, sqlite_pool};
 use crate::error::ProjectionError;
 use crate::tx::Value;
 use batched::Batched;
-use sqlx::migrate::Migrator;
 use sqlx::AnyPool;
+use sqlx::migrate::Migrator;
 use std::borrow::Cow;
 use std::path::Path;
 
