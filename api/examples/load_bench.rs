@@ -208,6 +208,7 @@ async fn run_backend(
         Workload::Ceiling(ceiling.url),
         Workload::QuoteView,
         Workload::Message,
+        Workload::KeyedMessage,
     ] {
         for &rate in rates {
             let figures = drive_open(&seeded, &workload, rate, cell).await?;
