@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use std::path::Path;
 use std::str::FromStr;
 
-static SQLITE: Migrator = Migrator {
+pub(crate) static SQLITE: Migrator = Migrator {
     table_name: Cow::Borrowed("_cma_migrations_read"),
     ..sqlx::migrate!("../migrations/sqlite/read")
 };

@@ -27,10 +27,28 @@ use std::path::Path;
 /// The records' file on the embedded default, beside the read database.
 pub const RECORDS_FILE: &str = "api.db";
 
-static SQLITE: Migrator = Migrator {
-    table_name: Cow::Borrowed("_cma_migrations_api"),
-    ..sqlx::migrate!("../migrations/sqlite/api")
-};
+/// Versions of the read-side migrations that make the API's identity
+/// tables (`migrations/sqlite/read/2000_sessions.sql` to `2999`).
+const IDENTITY: std::ops::Range<i64> = 2000..3000;
+
+/// The identity tables' migrations of the read database, applied to the
+/// records' file and tracked there in `_cma_migrations_api`.
+fn migrator() -> Migrator {
+    let read = &crate::db::SQLITE;
+    Migrator {
+        migrations: read
+            .migrations
+            .iter()
+            .filter(|m| IDENTITY.contains(&m.version))
+            .cloned()
+            .collect(),
+        table_name: Cow::Borrowed("_cma_migrations_api"),
+        ignore_missing: read.ignore_missing,
+        locking: read.locking,
+        no_tx: read.no_tx,
+        create_schemas: read.create_schemas.clone(),
+    }
+}
 
 /// The tables, with their columns, that earlier versions kept in
 /// `read.db`; [`Records::migrate`] moves them here.
@@ -54,13 +72,13 @@ const MOVED: [(&str, &str); 4] = [
 /// A handle on the API's records, cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Records {
-    backend: Backend,
     /// Look-ups (a session on every request).
     reads: AnyPool,
     /// Statements and transactions outside the batches: one connection on
     /// SQLite.
     writes: AnyPool,
-    /// Single statements, many to a transaction (SQLite only).
+    /// Single statements, many to a transaction: on SQLite only, so it
+    /// also tells the backend.
     batched: Option<Batched>,
 }
 
@@ -69,7 +87,6 @@ impl Records {
     pub(crate) async fn open_sqlite(path: &Path) -> Result<Self, ProjectionError> {
         let options = sqlite_options(path)?;
         Ok(Self {
-            backend: Backend::Sqlite,
             writes: sqlite_pool(&options, 1).await?,
             reads: sqlite_pool(&options, 4).await?,
             batched: Some(Batched::start(path.to_owned())?),
@@ -79,7 +96,6 @@ impl Records {
     /// The records in the PostgreSQL read database `pool` reaches.
     pub(crate) fn postgres(pool: AnyPool) -> Self {
         Self {
-            backend: Backend::Postgres,
             reads: pool.clone(),
             writes: pool,
             batched: None,
@@ -87,7 +103,10 @@ impl Records {
     }
 
     pub fn backend(&self) -> Backend {
-        self.backend
+        match self.batched {
+            Some(_) => Backend::Sqlite,
+            None => Backend::Postgres,
+        }
     }
 
     /// The pool look-ups read from.
@@ -107,7 +126,7 @@ impl Records {
     /// because another connection wrote in between would fail at once
     /// instead of waiting its turn.
     pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-        match self.backend {
+        match self.backend() {
             Backend::Sqlite => self.writes.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.writes.begin().await,
         }
@@ -134,17 +153,16 @@ impl Records {
         Ok(query.execute(&self.writes).await?.rows_affected())
     }
 
-    /// On SQLite, applies the records' migrations (tracked in
-    /// `_cma_migrations_api`) and moves in the rows an earlier version kept
+    /// On SQLite, applies the records' migrations ([`migrator`]) and moves in the rows an earlier version kept
     /// in the read database at `read_db`, dropping its tables there. Safe
     /// to repeat: rows already here are kept, and a table is dropped only
     /// once its rows are copied. On PostgreSQL the read migrations made
     /// the tables.
     pub(crate) async fn migrate(&self, read_db: &Path) -> Result<(), ProjectionError> {
-        if self.backend == Backend::Postgres {
+        if self.backend() == Backend::Postgres {
             return Ok(());
         }
-        SQLITE.run(&self.writes).await?;
+        migrator().run(&self.writes).await?;
         let mut conn = self.writes.acquire().await?;
         sqlx::query("ATTACH DATABASE $1 AS earlier")
             .bind(read_db.display().to_string())
