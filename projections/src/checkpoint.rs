@@ -85,3 +85,37 @@ pub async fn set(tx: &mut dyn Tx, name: &str, position: Position) -> Result<(), 
     .await?;
     Ok(())
 }
+
+/// Inside a transaction: moves the checkpoint from `from` to `to` (a
+/// projector without a row yet is at 0); false (nothing changed) when it
+/// is no longer at `from`.
+pub async fn advance(
+    tx: &mut dyn Tx,
+    name: &str,
+    from: Position,
+    to: Position,
+) -> Result<bool, ProjectionError> {
+    let moved = tx
+        .execute(
+            "UPDATE projection_checkpoints SET position = $2, updated_at = $3 \
+             WHERE name = $1 AND position = $4",
+            vec![
+                name.into(),
+                to_i64(to).into(),
+                now().into(),
+                to_i64(from).into(),
+            ],
+        )
+        .await?;
+    if moved == 0 && from == 0 {
+        let created = tx
+            .execute(
+                "INSERT INTO projection_checkpoints (name, position, updated_at) \
+                 VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+                vec![name.into(), to_i64(to).into(), now().into()],
+            )
+            .await?;
+        return Ok(created == 1);
+    }
+    Ok(moved == 1)
+}

@@ -26,6 +26,10 @@ pub enum ProjectionError {
     },
     #[error("read-model row is unreadable: {0}")]
     Corrupt(String),
+    /// A projector's checkpoint moved under its batch (a rebuild swapped
+    /// its tables in, or another runner wrote it): the batch is read again.
+    #[error("the projector's checkpoint moved under its batch")]
+    CheckpointMoved,
     #[error("unknown projector {0:?}")]
     UnknownProjector(String),
     #[error("cannot create {path}: {source}")]

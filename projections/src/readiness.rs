@@ -68,7 +68,7 @@ async fn wait(
     loop {
         let here = runners.as_ref().and_then(|r| r.processed(&names));
         let behind_here = here.is_some_and(|p| p < position);
-        if !behind_here && processed(db, &names).await? >= position {
+        if !behind_here && confirmed(db, runners.as_ref(), &names, position).await? {
             return Ok(true);
         }
         let now = Instant::now();
@@ -88,6 +88,22 @@ async fn wait(
             None => tokio::time::sleep_until(look_again.min(deadline)).await,
         }
     }
+}
+
+/// Whether every projector in `names` has processed `position`, by its
+/// stored checkpoint, or by an active runner here that went on from that
+/// checkpoint past events with nothing for it (crate::runner).
+async fn confirmed(
+    db: &ReadDb,
+    runners: Option<&RunnerWatch>,
+    names: &[&str],
+    position: Position,
+) -> Result<bool, ProjectionError> {
+    let all = checkpoint::all(db.pool()).await?;
+    Ok(names.iter().all(|name| {
+        let stored = all.get(*name).copied().unwrap_or(0);
+        stored >= position || runners.is_some_and(|r| r.reached(name, stored, position))
+    }))
 }
 
 /// One projector's distance behind the log.

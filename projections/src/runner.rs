@@ -1,9 +1,17 @@
 //! Runs projectors: each catches up from its checkpoint, then follows the
 //! log (store notifications, with polling as a fallback), one batch per
 //! transaction. The checkpoint moves in the batch's own transaction, and
-//! only from the position the batch was read after, so a crash at any
-//! point neither loses nor repeats an event, and a second writer (a
-//! rebuild's swap, a lease that changed hands) makes the batch retry.
+//! only from the position stored when the batch was read, so a crash at
+//! any point neither loses nor repeats an event, and a second writer (a
+//! rebuild's swap, a lease that changed hands) makes the batch read again.
+//!
+//! A batch with nothing for the projector (most of them: each command
+//! concerns one or two of the views) begins no transaction: the runner
+//! moves past it in memory, reports that position at once (this process's
+//! read-your-writes waits on it), and stores it within
+//! [`RunnerConfig::store_within`], with the same fence. While idle it reads
+//! its stored checkpoint again every poll interval, so a rebuild swapped in
+//! meanwhile is followed from where it left the tables.
 //!
 //! On PostgreSQL each projector runs only while its process holds the
 //! projector's lease; on SQLite the runner is in-process only.
@@ -13,12 +21,14 @@ use crate::db::{Backend, ReadDb};
 use crate::error::ProjectionError;
 use crate::lease::Lease;
 use crate::projector::{Projector, TableNames};
+use crate::tx::{Deferred, Outcome};
 use cma_store::{EventStore, Position, Recorded};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 #[derive(Clone, Debug)]
@@ -29,6 +39,9 @@ pub struct RunnerConfig {
     pub poll_interval: Duration,
     /// How often a standby asks for the lease, and the pause after an error.
     pub retry_interval: Duration,
+    /// The longest a runner keeps unstored a position it moved to past
+    /// events with nothing for its projector.
+    pub store_within: Duration,
 }
 
 impl Default for RunnerConfig {
@@ -37,6 +50,7 @@ impl Default for RunnerConfig {
             batch_size: 1_000,
             poll_interval: Duration::from_secs(1),
             retry_interval: Duration::from_secs(1),
+            store_within: Duration::from_millis(50),
         }
     }
 }
@@ -46,8 +60,12 @@ impl Default for RunnerConfig {
 pub struct RunnerStatus {
     /// Running here (it holds the lease, on PostgreSQL).
     pub active: bool,
-    /// The last checkpoint this runner saw or wrote.
+    /// Every event up to here is in the projector's tables (or had
+    /// nothing for them).
     pub position: Position,
+    /// The checkpoint as stored, when this runner last read or wrote it;
+    /// `position` runs ahead of it past events with nothing to write.
+    pub stored: Position,
 }
 
 /// The projector runners of this process.
@@ -167,6 +185,17 @@ impl RunnerWatch {
             .try_fold(Position::MAX, |low, p| Some(low.min(p?)))
     }
 
+    /// Whether an active runner here has processed `position`, going on
+    /// from `stored`, the checkpoint of projector `name` read just now (a
+    /// rebuild's swap or another runner moves it from where this runner
+    /// left it).
+    pub fn reached(&self, name: &str, stored: Position, position: Position) -> bool {
+        self.status.get(name).is_some_and(|rx| {
+            let status = *rx.borrow();
+            status.active && status.stored == stored && status.position >= position
+        })
+    }
+
     /// Resolves when any runner's status changes; never once the runners
     /// have all ended.
     pub async fn changed(&mut self) {
@@ -190,8 +219,39 @@ struct Runner {
 enum Step {
     /// Applied a batch (or found the checkpoint moved): look again at once.
     Busy,
-    /// Nothing new after the checkpoint.
+    /// Nothing new after the position.
     Idle,
+}
+
+/// Where a runner is in the log.
+#[derive(Clone, Copy, Debug)]
+struct Cursor {
+    /// The checkpoint as stored.
+    stored: Position,
+    /// Past `stored` by events with nothing for the projector.
+    position: Position,
+    /// Since when `position` has been ahead of `stored`.
+    unstored_since: Option<Instant>,
+}
+
+impl Cursor {
+    fn at(stored: Position) -> Self {
+        Self {
+            stored,
+            position: stored,
+            unstored_since: None,
+        }
+    }
+
+    fn skip_to(&mut self, position: Position) {
+        self.position = position;
+        self.unstored_since.get_or_insert_with(Instant::now);
+    }
+
+    /// When the position must be stored by; None when it is.
+    fn store_by(&self, within: Duration) -> Option<Instant> {
+        self.unstored_since.map(|since| since + within)
+    }
 }
 
 impl Runner {
@@ -211,29 +271,54 @@ impl Runner {
         }
     }
 
+    fn report_at(&self, cursor: &Cursor) {
+        self.report(|s| {
+            s.position = cursor.position;
+            s.stored = cursor.stored;
+        });
+    }
+
     async fn run(self) {
         let mut wake = self.store.subscribe();
         let mut lease: Option<Lease> = None;
+        // None: read the stored checkpoint before the next batch.
+        let mut cursor: Option<Cursor> = None;
         while !self.cancel.is_cancelled() {
             if self.db.backend() == Backend::Postgres && !self.hold(&mut lease).await {
+                cursor = None;
                 self.pause(self.config.retry_interval).await;
                 continue;
             }
             self.report(|s| s.active = true);
-            match self.step().await {
+            match self.step(&mut cursor).await {
                 Ok(Step::Busy) => {}
                 Ok(Step::Idle) => {
+                    let store_by = cursor.and_then(|c| c.store_by(self.config.store_within));
+                    let poll = tokio::time::sleep(self.config.poll_interval);
                     tokio::select! {
                         _ = wake.changed() => {}
-                        _ = tokio::time::sleep(self.config.poll_interval) => {}
-                        _ = self.cancel.cancelled() => {}
+                        () = sleep_until(store_by) => {}
+                        () = poll => {
+                            // Nothing for a while: look at the stored
+                            // checkpoint again, in case a rebuild moved it.
+                            if cursor.is_some_and(|c| c.unstored_since.is_none()) {
+                                cursor = None;
+                            }
+                        }
+                        () = self.cancel.cancelled() => {}
                     }
                 }
                 Err(e) => {
+                    cursor = None;
                     tracing::error!(projector = self.name(), error = %e, "projection failed; retrying");
                     self.pause(self.config.retry_interval).await;
                 }
             }
+        }
+        if let Some(c) = cursor
+            && let Err(e) = self.store(c).await
+        {
+            tracing::warn!(projector = self.name(), error = %e, "checkpoint not stored at stop");
         }
         if let Some(lease) = lease {
             lease.release().await;
@@ -244,7 +329,7 @@ impl Runner {
     /// Keeps or takes the lease; false while another process holds it.
     async fn hold(&self, lease: &mut Option<Lease>) -> bool {
         if let Some(held) = lease.as_mut() {
-            if held.is_held().await {
+            if held.is_held(self.config.retry_interval).await {
                 return true;
             }
             tracing::warn!(projector = self.name(), "lease lost");
@@ -272,41 +357,96 @@ impl Runner {
         }
     }
 
-    async fn step(&self) -> Result<Step, ProjectionError> {
-        let after = checkpoint::read(self.db.pool(), self.name()).await?;
-        self.report(|s| s.position = after);
-        let events = self.store.read_all(after, self.config.batch_size).await?;
+    async fn step(&self, cursor: &mut Option<Cursor>) -> Result<Step, ProjectionError> {
+        let mut at = match *cursor {
+            Some(at) => at,
+            None => Cursor::at(checkpoint::read(self.db.pool(), self.name()).await?),
+        };
+        *cursor = Some(at);
+        self.report_at(&at);
+        if at
+            .store_by(self.config.store_within)
+            .is_some_and(|by| by <= Instant::now())
+        {
+            *cursor = self.store(at).await?;
+            return Ok(Step::Busy);
+        }
+        let events = self
+            .store
+            .read_all(at.position, self.config.batch_size)
+            .await?;
         let Some(last) = events.last().map(|e| e.position) else {
             return Ok(Step::Idle);
         };
-        if apply_batch(&self.db, self.projector.as_ref(), after, &events).await? {
-            self.report(|s| s.position = last);
+        match apply_batch(&self.db, self.projector.as_ref(), at.stored, &events).await? {
+            Applied::Written => at = Cursor::at(last),
+            Applied::Nothing => at.skip_to(last),
+            Applied::Moved => {
+                *cursor = None;
+                return Ok(Step::Busy);
+            }
         }
+        *cursor = Some(at);
+        self.report_at(&at);
         Ok(Step::Busy)
+    }
+
+    /// Stores the position `at` moved to past events with nothing to
+    /// write: where the runner is then, or None when the checkpoint had
+    /// moved meanwhile (read it again).
+    async fn store(&self, at: Cursor) -> Result<Option<Cursor>, ProjectionError> {
+        if at.unstored_since.is_none() {
+            return Ok(Some(at));
+        }
+        let mut tx = self.db.begin().await?;
+        let stored = checkpoint::advance(tx.as_mut(), self.name(), at.stored, at.position).await?;
+        tx.commit().await?;
+        Ok(stored.then(|| Cursor::at(at.position)))
     }
 }
 
-/// Applies `events` (read after `after`) and moves the checkpoint to the
-/// last of them, in one transaction; false (nothing written) when the
-/// checkpoint is no longer at `after`.
+/// Sleeps until `deadline`; forever without one.
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// What [`apply_batch`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applied {
+    /// Wrote the batch and moved the checkpoint to its last event.
+    Written,
+    /// The batch had nothing for the projector: no transaction was begun,
+    /// the checkpoint is where it was.
+    Nothing,
+    /// The checkpoint was no longer at the position given: nothing written.
+    Moved,
+}
+
+/// Applies `events` and moves the checkpoint to the last of them, in one
+/// transaction begun at the projector's first statement, and only while
+/// the stored checkpoint is `stored`.
 pub async fn apply_batch(
     db: &ReadDb,
     projector: &dyn Projector,
-    after: Position,
+    stored: Position,
     events: &[Recorded],
-) -> Result<bool, ProjectionError> {
+) -> Result<Applied, ProjectionError> {
     let Some(last) = events.last().map(|e| e.position) else {
-        return Ok(true);
+        return Ok(Applied::Nothing);
     };
-    let mut tx = db.begin().await?;
-    if checkpoint::lock(tx.as_mut(), projector.name()).await? != after {
-        tx.rollback().await?;
-        return Ok(false);
+    let mut tx = Deferred::new(db, projector.name(), stored);
+    let applied = projector.apply(&mut tx, &TableNames::LIVE, events).await;
+    match (tx.finish(), applied) {
+        (Outcome::Moved, _) => Ok(Applied::Moved),
+        (_, Err(e)) => Err(e),
+        (Outcome::Nothing, Ok(())) => Ok(Applied::Nothing),
+        (Outcome::Written(mut tx), Ok(())) => {
+            checkpoint::set(tx.as_mut(), projector.name(), last).await?;
+            tx.commit().await?;
+            Ok(Applied::Written)
+        }
     }
-    projector
-        .apply(tx.as_mut(), &TableNames::LIVE, events)
-        .await?;
-    checkpoint::set(tx.as_mut(), projector.name(), last).await?;
-    tx.commit().await?;
-    Ok(true)
 }

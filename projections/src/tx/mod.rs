@@ -5,8 +5,70 @@
 //!
 //! Statements use `$1..$N` parameters, which both databases read.
 
+/// Implements [`Tx`] for `$ty` by running each statement on the
+/// transaction `$target` reaches from `$this` (the value itself).
+macro_rules! forward_tx {
+    ($ty:ty, |$this:ident| $target:expr) => {
+        #[async_trait::async_trait]
+        impl $crate::tx::Tx for $ty {
+            async fn execute(
+                &mut self,
+                sql: &str,
+                params: Vec<$crate::tx::Value>,
+            ) -> Result<u64, $crate::error::ProjectionError> {
+                let $this = self;
+                $target.execute(sql, params).await
+            }
+
+            async fn query(
+                &mut self,
+                sql: &str,
+                params: Vec<$crate::tx::Value>,
+                kinds: &[$crate::tx::Kind],
+            ) -> Result<Vec<$crate::tx::Row>, $crate::error::ProjectionError> {
+                let $this = self;
+                $target.query(sql, params, kinds).await
+            }
+
+            async fn select_in(
+                &mut self,
+                select: &str,
+                kinds: &[$crate::tx::Kind],
+                keys: Vec<String>,
+            ) -> Result<Vec<$crate::tx::Row>, $crate::error::ProjectionError> {
+                let $this = self;
+                $target.select_in(select, kinds, keys).await
+            }
+
+            async fn insert(
+                &mut self,
+                table: &str,
+                columns: &[&str],
+                rows: Vec<$crate::tx::Row>,
+                suffix: &str,
+            ) -> Result<(), $crate::error::ProjectionError> {
+                let $this = self;
+                $target.insert(table, columns, rows, suffix).await
+            }
+
+            async fn delete_in(
+                &mut self,
+                table: &str,
+                column: &str,
+                values: Vec<String>,
+            ) -> Result<(), $crate::error::ProjectionError> {
+                let $this = self;
+                $target.delete_in(table, column, values).await
+            }
+        }
+    };
+}
+
+mod deferred;
 mod postgres;
 mod sqlite;
+
+pub(crate) use deferred::{Deferred, Outcome};
 
 pub(crate) use postgres::PgTx;
 pub(crate) use sqlite::{SqliteWriter, bind, open_wal};
@@ -102,53 +164,7 @@ impl Shared {
     }
 }
 
-#[async_trait]
-impl Tx for Shared {
-    async fn execute(&mut self, sql: &str, params: Vec<Value>) -> Result<u64, ProjectionError> {
-        self.0.lock().await.execute(sql, params).await
-    }
-
-    async fn query(
-        &mut self,
-        sql: &str,
-        params: Vec<Value>,
-        kinds: &[Kind],
-    ) -> Result<Vec<Row>, ProjectionError> {
-        self.0.lock().await.query(sql, params, kinds).await
-    }
-
-    async fn select_in(
-        &mut self,
-        select: &str,
-        kinds: &[Kind],
-        keys: Vec<String>,
-    ) -> Result<Vec<Row>, ProjectionError> {
-        self.0.lock().await.select_in(select, kinds, keys).await
-    }
-
-    async fn insert(
-        &mut self,
-        table: &str,
-        columns: &[&str],
-        rows: Vec<Row>,
-        suffix: &str,
-    ) -> Result<(), ProjectionError> {
-        self.0
-            .lock()
-            .await
-            .insert(table, columns, rows, suffix)
-            .await
-    }
-
-    async fn delete_in(
-        &mut self,
-        table: &str,
-        column: &str,
-        values: Vec<String>,
-    ) -> Result<(), ProjectionError> {
-        self.0.lock().await.delete_in(table, column, values).await
-    }
-}
+forward_tx!(Shared, |shared| shared.0.lock().await);
 
 /// Reads a row's values in order, each of the expected type.
 pub struct Fields(std::vec::IntoIter<Value>);

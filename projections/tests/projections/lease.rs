@@ -10,6 +10,7 @@ fn config() -> RunnerConfig {
         batch_size: 50,
         poll_interval: Duration::from_millis(200),
         retry_interval: Duration::from_millis(500),
+        ..RunnerConfig::default()
     }
 }
 

@@ -14,6 +14,7 @@ fn live(batch_size: usize) -> RunnerConfig {
         batch_size,
         poll_interval: Duration::from_millis(100),
         retry_interval: Duration::from_millis(50),
+        ..RunnerConfig::default()
     }
 }
 

@@ -2,6 +2,9 @@
 
 use crate::support::{self, history};
 use async_trait::async_trait;
+use cma_domain::Aggregate;
+use cma_domain::conversation::Conversation;
+use cma_projections::runner::{Applied, apply_batch};
 use cma_projections::tx::Tx;
 use cma_projections::views::MessagesView;
 use cma_projections::{ProjectionError, Projections, Projector, ReadDb, RunnerConfig, TableNames};
@@ -15,6 +18,7 @@ fn quick() -> RunnerConfig {
         batch_size: 7,
         poll_interval: Duration::from_millis(200),
         retry_interval: Duration::from_millis(50),
+        ..RunnerConfig::default()
     }
 }
 
@@ -185,5 +189,109 @@ async fn wait_for_returns_once_every_projector_has_the_position_and_gives_up_in_
         capped.elapsed() < Duration::from_secs(6),
         "waits are capped at 5 s"
     );
+    running.stop().await;
+}
+
+async fn stored_checkpoints(db: &ReadDb) -> std::collections::HashMap<String, u64> {
+    cma_projections::checkpoint::all(db.pool())
+        .await
+        .expect("checkpoints")
+}
+
+#[tokio::test]
+async fn a_batch_with_nothing_for_its_projector_begins_no_transaction() {
+    let s = support::sqlite().await;
+    let expected = chat(&s.store, 12).await;
+    let events = s.store.read_all(0, 10_000).await.expect("read the log");
+    let last = events.last().map(|e| e.position).expect("events");
+    let (posts, others): (Vec<Recorded>, Vec<Recorded>) = events
+        .iter()
+        .cloned()
+        .partition(|e| e.stream.is_in(Conversation::CATEGORY));
+    assert!(!posts.is_empty() && !others.is_empty());
+
+    // Under a load of message posts, every view but the messages view sees
+    // batches of conversation events only: none of them writes.
+    for view in cma_projections::views::all() {
+        if view.name() == MessagesView.name() {
+            continue;
+        }
+        let applied = apply_batch(&s.db, view.as_ref(), 0, &posts).await;
+        assert_eq!(applied.expect("apply"), Applied::Nothing, "{}", view.name());
+    }
+    let applied = apply_batch(&s.db, &MessagesView, 0, &others).await;
+    assert_eq!(applied.expect("apply"), Applied::Nothing);
+    assert!(stored_checkpoints(&s.db).await.values().all(|p| *p == 0));
+    assert_eq!(message_count(&s.db).await, 0);
+
+    let applied = apply_batch(&s.db, &MessagesView, 0, &events).await;
+    assert_eq!(applied.expect("apply"), Applied::Written);
+    assert_eq!(stored_checkpoints(&s.db).await.get("messages"), Some(&last));
+    // Read from a checkpoint no longer stored: nothing is written.
+    let applied = apply_batch(&s.db, &MessagesView, 0, &events).await;
+    assert_eq!(applied.expect("apply"), Applied::Moved);
+    assert_eq!(message_count(&s.db).await, expected);
+}
+
+#[tokio::test]
+async fn runners_here_answer_at_once_and_store_what_they_skipped_within_the_bound() {
+    let s = support::sqlite().await;
+    let store_within = Duration::from_secs(3);
+    let running = support::start_all(
+        &s.db,
+        &s.store,
+        RunnerConfig {
+            store_within,
+            ..quick()
+        },
+    );
+    chat(&s.store, 20).await;
+    let head = s.store.head().await.expect("head");
+    let answered =
+        cma_projections::wait_watching(&s.db, &running.watch(), head, Duration::from_secs(2))
+            .await
+            .expect("wait");
+    assert!(answered, "this process's runners answer from memory");
+    // The last batches were message posts: the other views moved past
+    // them without storing yet, so a wait from another process (which
+    // sees only stored checkpoints) does not answer yet...
+    let stored = stored_checkpoints(&s.db).await;
+    assert!(stored.values().any(|p| *p < head), "{stored:?}");
+    assert_eq!(stored.get("messages"), Some(&head));
+    let elsewhere = cma_projections::wait_for(&s.db, head, Duration::from_millis(100))
+        .await
+        .expect("wait");
+    assert!(!elsewhere);
+    // ...and does once they have stored it, within the bound.
+    let started = std::time::Instant::now();
+    let elsewhere = cma_projections::wait_for(&s.db, head, store_within + Duration::from_secs(1))
+        .await
+        .expect("wait");
+    assert!(elsewhere, "stored within {store_within:?}");
+    assert!(started.elapsed() <= store_within + Duration::from_millis(500));
+    support::assert_no_lag(&s.db, &s.store).await;
+    running.stop().await;
+}
+
+#[tokio::test]
+async fn a_checkpoint_moved_back_while_idle_is_followed_from_there() {
+    let s = support::sqlite().await;
+    let expected = chat(&s.store, 20).await;
+    let running = support::start_all(&s.db, &s.store, quick());
+    support::caught_up(&s.db, &s.store).await;
+    assert_eq!(message_count(&s.db).await, expected);
+    // What a rebuild's swap does when the log moved on while it ran: the
+    // tables and the checkpoint of an earlier position (here, the start).
+    let mut tx = s.db.begin().await.expect("begin");
+    for sql in [
+        "DELETE FROM messages",
+        "DELETE FROM message_threads",
+        "UPDATE projection_checkpoints SET position = 0 WHERE name = 'messages'",
+    ] {
+        tx.execute(sql, Vec::new()).await.expect("swap");
+    }
+    tx.commit().await.expect("commit");
+    support::caught_up(&s.db, &s.store).await;
+    assert_eq!(message_count(&s.db).await, expected);
     running.stop().await;
 }
