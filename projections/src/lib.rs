@@ -17,6 +17,7 @@ pub mod records;
 pub mod runner;
 mod shadow;
 mod table;
+pub mod tail;
 pub mod tx;
 pub mod views;
 

@@ -21,6 +21,7 @@ use crate::db::{Backend, ReadDb};
 use crate::error::ProjectionError;
 use crate::lease::Lease;
 use crate::projector::{Projector, TableNames};
+use crate::tail::{self, Tail};
 use crate::tx::{Deferred, Outcome};
 use cma_store::{EventStore, Position, Recorded};
 use std::collections::HashMap;
@@ -90,12 +91,14 @@ impl Projections {
         let mut status = HashMap::new();
         let (progress, progress_rx) = watch::channel(());
         let progress = Arc::new(progress);
+        let tail = Arc::new(Tail::new(store.clone(), tail::KEPT));
         for projector in projectors {
             let (tx, rx) = watch::channel(RunnerStatus::default());
             status.insert(projector.name(), rx);
             let runner = Runner {
                 db: db.clone(),
                 store: store.clone(),
+                tail: tail.clone(),
                 projector,
                 config: config.clone(),
                 status: tx,
@@ -207,7 +210,10 @@ impl RunnerWatch {
 
 struct Runner {
     db: ReadDb,
+    /// For its notifications.
     store: Arc<dyn EventStore>,
+    /// Where the events come from, shared by the runners of a process.
+    tail: Arc<Tail>,
     projector: Arc<dyn Projector>,
     config: RunnerConfig,
     status: watch::Sender<RunnerStatus>,
@@ -217,9 +223,10 @@ struct Runner {
 
 /// What one step of a runner did.
 enum Step {
-    /// Applied a batch (or found the checkpoint moved): look again at once.
+    /// Applied a full batch, stored a position or found the checkpoint
+    /// moved: look again at once.
     Busy,
-    /// Nothing new after the position.
+    /// Nothing more in the log when it was read.
     Idle,
 }
 
@@ -372,8 +379,8 @@ impl Runner {
             return Ok(Step::Busy);
         }
         let events = self
-            .store
-            .read_all(at.position, self.config.batch_size)
+            .tail
+            .read_after(at.position, self.config.batch_size)
             .await?;
         let Some(last) = events.last().map(|e| e.position) else {
             return Ok(Step::Idle);
@@ -388,7 +395,13 @@ impl Runner {
         }
         *cursor = Some(at);
         self.report_at(&at);
-        Ok(Step::Busy)
+        // Fewer than asked for: the log had no more when read. Anything
+        // appended since has changed the store's notification.
+        Ok(if events.len() < self.config.batch_size {
+            Step::Idle
+        } else {
+            Step::Busy
+        })
     }
 
     /// Stores the position `at` moved to past events with nothing to

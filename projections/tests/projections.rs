@@ -14,3 +14,5 @@ mod rebuild;
 mod records;
 #[path = "projections/runner.rs"]
 mod runner;
+#[path = "projections/tail.rs"]
+mod tail;

@@ -8,7 +8,9 @@
 //! with another request is 422 (`.../idempotency-key-reused`); while the
 //! first request is still running, 409 (`.../idempotency-key-in-use`).
 //! A 5xx answer is not kept (nothing was done, or it is not known): the key
-//! is released so that the retry runs.
+//! is released so that the retry runs. The answer is kept without holding
+//! up the response ([`cma_projections::Records::execute_soon`]): any later
+//! request's claim runs after it.
 //!
 //! The events a keyed request appends get ids derived from the caller, key
 //! and request ([`DerivedIds`]), so the log itself says whether the request
@@ -257,7 +259,7 @@ async fn record(
 ) -> Result<(), ProjectionError> {
     state
         .records
-        .execute(
+        .execute_soon(
             "UPDATE idempotency_keys SET status = $1, content_type = $2, body = $3 \
              WHERE caller = $4 AND idem_key = $5",
             vec![
@@ -275,7 +277,7 @@ async fn record(
 async fn release(state: &AppState, caller: &str, key: &str) -> Result<(), ProjectionError> {
     state
         .records
-        .execute(
+        .execute_soon(
             "DELETE FROM idempotency_keys \
              WHERE caller = $1 AND idem_key = $2 AND status IS NULL",
             vec![caller.into(), key.into()],

@@ -14,10 +14,10 @@ use tokio::sync::oneshot;
 /// Most statements in one transaction.
 const MAX_BATCH: usize = 1024;
 
-/// One statement and who waits for its outcome.
+/// One statement (none: only a mark, to learn that every statement queued
+/// before it is committed) and who waits for its outcome.
 struct Write {
-    sql: &'static str,
-    params: Vec<Value>,
+    statement: Option<(&'static str, Vec<Value>)>,
     done: oneshot::Sender<Result<u64, ProjectionError>>,
 }
 
@@ -46,13 +46,33 @@ impl Batched {
         sql: &'static str,
         params: Vec<Value>,
     ) -> Result<u64, ProjectionError> {
-        let stopped = || ProjectionError::WriterState("the records' writer has stopped");
+        self.queue(Some((sql, params)))?
+            .await
+            .map_err(|_| stopped())?
+    }
+
+    /// Waits until every statement queued so far is committed.
+    pub(crate) async fn flush(&self) -> Result<(), ProjectionError> {
+        self.queue(None)?.await.map_err(|_| stopped())?.map(drop)
+    }
+
+    /// Queues `statement` (its SQL and parameters) behind every statement
+    /// queued before it and ahead of every one queued after; its outcome,
+    /// once committed.
+    pub(crate) fn queue(
+        &self,
+        statement: Option<(&'static str, Vec<Value>)>,
+    ) -> Result<oneshot::Receiver<Result<u64, ProjectionError>>, ProjectionError> {
         let (done, outcome) = oneshot::channel();
         self.0
-            .send(Write { sql, params, done })
+            .send(Write { statement, done })
             .map_err(|_| stopped())?;
-        outcome.await.map_err(|_| stopped())?
+        Ok(outcome)
     }
+}
+
+fn stopped() -> ProjectionError {
+    ProjectionError::WriterState("the records' writer has stopped")
 }
 
 fn run(path: &Path, writes: &Receiver<Write>) {
@@ -95,8 +115,12 @@ fn write(conn: &Connection, batch: &[Write]) -> rusqlite::Result<Vec<rusqlite::R
     conn.execute_batch("BEGIN IMMEDIATE")?;
     let mut changed = Vec::with_capacity(batch.len());
     for write in batch {
-        let outcome = conn.prepare_cached(write.sql).and_then(|mut statement| {
-            bind(&mut statement, &write.params)?;
+        let Some((sql, params)) = &write.statement else {
+            changed.push(Ok(0));
+            continue;
+        };
+        let outcome = conn.prepare_cached(sql).and_then(|mut statement| {
+            bind(&mut statement, params)?;
             statement.raw_execute()
         });
         // Most failures undo their own statement only; some end the

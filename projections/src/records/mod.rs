@@ -153,6 +153,27 @@ impl Records {
         Ok(query.execute(&self.writes).await?.rows_affected())
     }
 
+    /// [`Records::execute`] without waiting for the commit: returns once
+    /// the statement is sure to run before any statement given after it
+    /// (on SQLite, queued for the writing thread; on PostgreSQL, which has
+    /// no queue, once committed). A failure to commit is logged.
+    pub async fn execute_soon(
+        &self,
+        sql: &'static str,
+        params: Vec<Value>,
+    ) -> Result<(), ProjectionError> {
+        let Some(batched) = &self.batched else {
+            return self.execute(sql, params).await.map(drop);
+        };
+        let outcome = batched.queue(Some((sql, params)))?;
+        tokio::spawn(async move {
+            if let Ok(Err(e)) = outcome.await {
+                tracing::warn!(error = %e, "a record was not written");
+            }
+        });
+        Ok(())
+    }
+
     /// On SQLite, applies the records' migrations ([`migrator`]) and moves in the rows an earlier version kept
     /// in the read database at `read_db`, dropping its tables there. Safe
     /// to repeat: rows already here are kept, and a table is dropped only
@@ -177,8 +198,15 @@ impl Records {
         Ok(())
     }
 
-    /// Closes the pools (on PostgreSQL, the read database's own).
+    /// Waits for the statements given to [`Records::execute_soon`] to be
+    /// written, then closes the pools (on PostgreSQL, the read database's
+    /// own).
     pub(crate) async fn close(&self) {
+        if let Some(batched) = &self.batched
+            && let Err(e) = batched.flush().await
+        {
+            tracing::warn!(error = %e, "records queued before closing may not be written");
+        }
         self.reads.close().await;
         self.writes.close().await;
     }

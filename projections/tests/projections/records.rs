@@ -58,6 +58,30 @@ async fn a_failing_statement_leaves_the_others_be(records: &Records) {
     assert_eq!(kept, 3);
 }
 
+/// Statements given to `execute_soon` run before any given after them,
+/// whether or not their commit was waited for: a later claim of each key
+/// finds it taken.
+async fn given_soon_runs_before_what_follows(records: &Records) {
+    let claim = |n: i64| vec!["client:s".into(), format!("soon-{n}").into(), n.into()];
+    for n in 0..100 {
+        records.execute_soon(CLAIM, claim(n)).await.expect("queued");
+        let again = records.execute(CLAIM, claim(n)).await.expect("claim again");
+        assert_eq!(again, 0, "key {n} was already claimed");
+    }
+    for n in 100..200 {
+        records.execute_soon(CLAIM, claim(n)).await.expect("queued");
+    }
+}
+
+async fn soon_claims(records: &Records) -> i64 {
+    let (kept,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM idempotency_keys WHERE caller = 'client:s'")
+            .fetch_one(records.reads())
+            .await
+            .expect("count");
+    kept
+}
+
 #[tokio::test]
 async fn sqlite_records_keep_each_statements_outcome() {
     let setup = support::sqlite().await;
@@ -68,7 +92,14 @@ async fn sqlite_records_keep_each_statements_outcome() {
     );
     one_claim_per_key_wins(records).await;
     a_failing_statement_leaves_the_others_be(records).await;
+    given_soon_runs_before_what_follows(records).await;
+    // Closing writes what was given soon before it.
     setup.db.close().await;
+    let reopened = cma_projections::ReadDb::open_sqlite(&setup.dir.path().join("read.db"))
+        .await
+        .expect("reopen");
+    assert_eq!(soon_claims(reopened.records()).await, 200);
+    reopened.close().await;
 }
 
 #[tokio::test]
@@ -77,5 +108,7 @@ async fn postgres_records_keep_each_statements_outcome() {
     let records = setup.db.records();
     one_claim_per_key_wins(records).await;
     a_failing_statement_leaves_the_others_be(records).await;
+    given_soon_runs_before_what_follows(records).await;
+    assert_eq!(soon_claims(records).await, 200);
     setup.db.close().await;
 }
