@@ -12,7 +12,7 @@ use cma_store::{EventStore, Position, Recorded, StoreError};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
 
-/// Most events a runner's tail keeps.
+/// Most events the runners' tail keeps.
 pub const KEPT: usize = 4_096;
 
 pub struct Tail {

@@ -92,7 +92,7 @@ fn run(path: &Path, writes: &Receiver<Write>) {
         match outcome {
             Ok(changed) => {
                 for (write, changed) in batch.into_iter().zip(changed) {
-                    let _gone = write.done.send(changed.map_err(ProjectionError::from));
+                    tell(write, changed.map_err(ProjectionError::from));
                 }
             }
             Err(e) => {
@@ -102,10 +102,18 @@ fn run(path: &Path, writes: &Receiver<Write>) {
                     conn = None;
                 }
                 for write in batch {
-                    let _gone = write.done.send(Err(ProjectionError::Sqlite(again(&e))));
+                    tell(write, Err(ProjectionError::Sqlite(again(&e))));
                 }
             }
         }
+    }
+}
+
+/// Tells the statement's outcome to whoever waits for it; logs a failure
+/// nobody waits for (a statement given with `Records::execute_soon`).
+fn tell(write: Write, outcome: Result<u64, ProjectionError>) {
+    if let Err(Err(e)) = write.done.send(outcome) {
+        tracing::warn!(error = %e, "a record was not written");
     }
 }
 

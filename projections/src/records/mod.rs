@@ -17,7 +17,7 @@ mod batched;
 
 use crate::db::{Backend, sqlite_options, sqlite_pool};
 use crate::error::ProjectionError;
-use crate::tx::Value;
+use crate::tx::{Value, bind_values};
 use batched::Batched;
 use sqlx::AnyPool;
 use sqlx::migrate::Migrator;
@@ -142,21 +142,16 @@ impl Records {
         if let Some(batched) = &self.batched {
             return batched.execute(sql, params).await;
         }
-        let mut query = sqlx::query(sql);
-        for value in params {
-            query = match value {
-                Value::Text(text) => query.bind(text),
-                Value::Int(int) => query.bind(int),
-                Value::Blob(blob) => query.bind(blob),
-            };
-        }
-        Ok(query.execute(&self.writes).await?.rows_affected())
+        Ok(bind_values(sqlx::query(sql), params)
+            .execute(&self.writes)
+            .await?
+            .rows_affected())
     }
 
     /// [`Records::execute`] without waiting for the commit: returns once
     /// the statement is sure to run before any statement given after it
     /// (on SQLite, queued for the writing thread; on PostgreSQL, which has
-    /// no queue, once committed). A failure to commit is logged.
+    /// no queue, once committed). A failure to write it is logged.
     pub async fn execute_soon(
         &self,
         sql: &'static str,
@@ -165,12 +160,8 @@ impl Records {
         let Some(batched) = &self.batched else {
             return self.execute(sql, params).await.map(drop);
         };
-        let outcome = batched.queue(Some((sql, params)))?;
-        tokio::spawn(async move {
-            if let Ok(Err(e)) = outcome.await {
-                tracing::warn!(error = %e, "a record was not written");
-            }
-        });
+        // Nobody waits for the outcome: the writing thread logs a failure.
+        drop(batched.queue(Some((sql, params)))?);
         Ok(())
     }
 

@@ -86,6 +86,24 @@ pub enum Value {
     Blob(Option<Vec<u8>>),
 }
 
+/// Binds `params` to `query` in order, each as its own type (nulls too).
+pub(crate) fn bind_values<'q, DB>(
+    query: sqlx::query::Query<'q, DB, DB::Arguments>,
+    params: impl IntoIterator<Item = Value>,
+) -> sqlx::query::Query<'q, DB, DB::Arguments>
+where
+    DB: sqlx::Database,
+    for<'t> Option<String>: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    for<'t> Option<i64>: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    for<'t> Option<Vec<u8>>: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    params.into_iter().fold(query, |query, value| match value {
+        Value::Text(text) => query.bind(text),
+        Value::Int(int) => query.bind(int),
+        Value::Blob(blob) => query.bind(blob),
+    })
+}
+
 /// How a column is read back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {

@@ -5,7 +5,7 @@
 //! and so its prepared statement — is the same whatever the number of rows,
 //! and each is one round trip.
 
-use super::{Kind, Row, Transaction, Tx, Value, read_as};
+use super::{Kind, Row, Transaction, Tx, Value, bind_values, read_as};
 use crate::error::ProjectionError;
 use async_trait::async_trait;
 use sqlx::postgres::{PgArguments, PgRow};
@@ -19,13 +19,7 @@ pub(crate) struct PgTx(pub(crate) sqlx::Transaction<'static, Postgres>);
 type Query = sqlx::query::Query<'static, Postgres, PgArguments>;
 
 fn statement(sql: String, params: impl IntoIterator<Item = Value>) -> Query {
-    params
-        .into_iter()
-        .fold(sqlx::query(AssertSqlSafe(sql)), |query, v| match v {
-            Value::Text(t) => query.bind(t),
-            Value::Int(i) => query.bind(i),
-            Value::Blob(b) => query.bind(b),
-        })
+    bind_values(sqlx::query(AssertSqlSafe(sql)), params)
 }
 
 fn read(row: &PgRow, kinds: &[Kind]) -> Result<Row, sqlx::Error> {
