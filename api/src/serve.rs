@@ -5,6 +5,7 @@ use crate::app::{AppState, router, service_router};
 use crate::config::Config;
 use crate::roles::Roles;
 use anyhow::Context;
+use cma_projections::tail::Tail;
 use cma_projections::{Projections, RunnerConfig, views};
 use cma_workers::email::TransportSettings;
 use cma_workers::{WorkerConfig, run_worker};
@@ -75,10 +76,12 @@ pub async fn run_roles(
 ) -> anyhow::Result<()> {
     state.roles = roles;
     let listening = listener.is_some();
+    // The projectors and the worker's followers read the log once.
+    let tail = Tail::of(&state.store);
     let projections = roles.projector.then(|| {
         Projections::start(
             state.read.clone(),
-            state.store.clone(),
+            &tail,
             views::all(),
             RunnerConfig::default(),
         )
@@ -89,7 +92,7 @@ pub async fn run_roles(
     let worker = roles.worker.then(|| {
         tokio::spawn(run_worker(
             worker_config(&state),
-            state.store.clone(),
+            tail,
             state.read.clone(),
             state.clock.clone(),
             async {

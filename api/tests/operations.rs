@@ -537,7 +537,7 @@ async fn a_backup_under_load_restores_to_a_verified_log_and_matching_read_models
     );
     let running = Projections::start(
         read.clone(),
-        store.clone(),
+        &cma_projections::tail::Tail::of(&store),
         cma_projections::views::all(),
         RunnerConfig::default(),
     );

@@ -108,17 +108,29 @@ impl ReadDb {
     pub async fn connect_postgres(url: &str) -> Result<Self, ProjectionError> {
         sqlx::any::install_default_drivers();
         let options = AnyConnectOptions::from_str(url)?;
+        // What the read side writes is kept as SQLite keeps it with
+        // `synchronous = NORMAL`: a commit does not wait for the WAL to
+        // reach the disk. A crash of the server (not of this process) may
+        // lose the last moments of commits, each whole: read models with
+        // their checkpoints, which the runners then apply again from the
+        // log (docs/projections.md, "Durability of the read side").
         let pool = |max: u32| {
             AnyPoolOptions::new()
                 .max_connections(max)
                 // A connection is checked when it fails, not with a round
                 // trip before every statement.
                 .test_before_acquire(false)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute("SET synchronous_commit = off").await?;
+                        Ok(())
+                    })
+                })
                 .connect_with(options.clone())
         };
         let writers = PgPoolOptions::new()
             .max_connections(8)
-            .connect_with(PgConnectOptions::from_str(url)?)
+            .connect_with(PgConnectOptions::from_str(url)?.options([("synchronous_commit", "off")]))
             .await?;
         let readers = pool(8).await?;
         Ok(Self {

@@ -21,7 +21,7 @@ use crate::db::{Backend, ReadDb};
 use crate::error::ProjectionError;
 use crate::lease::Lease;
 use crate::projector::{Projector, TableNames};
-use crate::tail::{self, Tail};
+use crate::tail::Tail;
 use crate::tx::{Deferred, Outcome};
 use cma_store::{EventStore, Position, Recorded};
 use std::collections::HashMap;
@@ -67,6 +67,9 @@ pub struct RunnerStatus {
     /// The checkpoint as stored, when this runner last read or wrote it;
     /// `position` runs ahead of it past events with nothing to write.
     pub stored: Position,
+    /// The last event of the last batch that wrote to the projector's
+    /// tables here (0 before one): a follower's readers wake when it moves.
+    pub written: Position,
 }
 
 /// The projector runners of this process.
@@ -79,10 +82,11 @@ pub struct Projections {
 }
 
 impl Projections {
-    /// Starts one runner task per projector.
+    /// Starts one runner task per projector, reading the log through
+    /// `tail` (shared with the process's other runners).
     pub fn start(
         db: ReadDb,
-        store: Arc<dyn EventStore>,
+        tail: &Arc<Tail>,
         projectors: Vec<Arc<dyn Projector>>,
         config: RunnerConfig,
     ) -> Self {
@@ -91,13 +95,11 @@ impl Projections {
         let mut status = HashMap::new();
         let (progress, progress_rx) = watch::channel(());
         let progress = Arc::new(progress);
-        let tail = Arc::new(Tail::new(store.clone(), tail::KEPT));
         for projector in projectors {
             let (tx, rx) = watch::channel(RunnerStatus::default());
             status.insert(projector.name(), rx);
             let runner = Runner {
                 db: db.clone(),
-                store: store.clone(),
                 tail: tail.clone(),
                 projector,
                 config: config.clone(),
@@ -199,6 +201,11 @@ impl RunnerWatch {
         })
     }
 
+    /// Runner `name`'s status, as it changes.
+    pub fn of(&self, name: &str) -> Option<watch::Receiver<RunnerStatus>> {
+        self.status.get(name).cloned()
+    }
+
     /// Resolves when any runner's status changes; never once the runners
     /// have all ended.
     pub async fn changed(&mut self) {
@@ -210,8 +217,6 @@ impl RunnerWatch {
 
 struct Runner {
     db: ReadDb,
-    /// For its notifications.
-    store: Arc<dyn EventStore>,
     /// Where the events come from, shared by the runners of a process.
     tail: Arc<Tail>,
     projector: Arc<dyn Projector>,
@@ -278,15 +283,17 @@ impl Runner {
         }
     }
 
-    fn report_at(&self, cursor: &Cursor) {
+    /// Reports where `cursor` is, and the end of a batch just `written`.
+    fn report_at(&self, cursor: &Cursor, written: Option<Position>) {
         self.report(|s| {
             s.position = cursor.position;
             s.stored = cursor.stored;
+            s.written = written.unwrap_or(s.written);
         });
     }
 
     async fn run(self) {
-        let mut wake = self.store.subscribe();
+        let mut wake = self.tail.store().subscribe();
         let mut lease: Option<Lease> = None;
         // None: read the stored checkpoint before the next batch.
         let mut cursor: Option<Cursor> = None;
@@ -370,7 +377,7 @@ impl Runner {
             None => Cursor::at(checkpoint::read(self.db.pool(), self.name()).await?),
         };
         *cursor = Some(at);
-        self.report_at(&at);
+        self.report_at(&at, None);
         if at
             .store_by(self.config.store_within)
             .is_some_and(|by| by <= Instant::now())
@@ -385,16 +392,23 @@ impl Runner {
         let Some(last) = events.last().map(|e| e.position) else {
             return Ok(Step::Idle);
         };
-        match apply_batch(&self.db, self.projector.as_ref(), at.stored, &events).await? {
-            Applied::Written => at = Cursor::at(last),
-            Applied::Nothing => at.skip_to(last),
-            Applied::Moved => {
-                *cursor = None;
-                return Ok(Step::Busy);
-            }
-        }
+        let written =
+            match apply_batch(&self.db, self.projector.as_ref(), at.stored, &events).await? {
+                Applied::Written => {
+                    at = Cursor::at(last);
+                    Some(last)
+                }
+                Applied::Nothing => {
+                    at.skip_to(last);
+                    None
+                }
+                Applied::Moved => {
+                    *cursor = None;
+                    return Ok(Step::Busy);
+                }
+            };
         *cursor = Some(at);
-        self.report_at(&at);
+        self.report_at(&at, written);
         // Fewer than asked for: the log had no more when read. Anything
         // appended since has changed the store's notification.
         Ok(if events.len() < self.config.batch_size {

@@ -1,6 +1,8 @@
-//! The log's newest events, read once for all the runners of a process.
-//! Every append wakes every runner; without this each would read the same
-//! new events from the store, ten reads of one event per command.
+//! The log's newest events, read once for all the runners of a process
+//! (the projectors' and the worker's followers alike: `cma serve` gives
+//! them one). Every append wakes every runner; without this each would
+//! read the same new events from the store, ten reads of one event per
+//! command.
 //!
 //! The tail keeps a window of the newest events read (every event after
 //! `from` up to `to`). A runner whose position is in the window is served
@@ -76,6 +78,12 @@ impl Window {
 }
 
 impl Tail {
+    /// The tail the runners of a process share: of `store`, keeping at
+    /// most [`KEPT`] events.
+    pub fn of(store: &Arc<dyn EventStore>) -> Arc<Self> {
+        Arc::new(Self::new(store.clone(), KEPT))
+    }
+
     /// A tail of `store` keeping at most `kept` events.
     pub fn new(store: Arc<dyn EventStore>, kept: usize) -> Self {
         Self {
@@ -84,6 +92,11 @@ impl Tail {
             window: Mutex::new(Window::default()),
             reading: tokio::sync::Mutex::new(()),
         }
+    }
+
+    /// The store it reads.
+    pub fn store(&self) -> &Arc<dyn EventStore> {
+        &self.store
     }
 
     fn find(&self, after: Position, max: usize) -> Found {

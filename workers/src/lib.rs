@@ -9,6 +9,7 @@ pub mod email;
 pub mod rules;
 mod worker;
 
+pub use cma_projections::tail::Tail;
 pub use cma_projections::{Backend, ProjectionError, ReadDb};
 pub use worker::{WorkerConfig, run_worker};
 

@@ -9,11 +9,13 @@ use crate::email::{
     TransportSettings,
 };
 use crate::rules::{DueIndex, Jobs, Rules};
-use cma_projections::{Projections, ReadDb, RunnerConfig};
-use cma_store::{Clock, EventStore, Service};
+use cma_projections::tail::Tail;
+use cma_projections::{Projections, ReadDb, RunnerConfig, RunnerStatus};
+use cma_store::{Clock, Service};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -24,7 +26,8 @@ pub struct WorkerConfig {
     pub retry: RetryPolicy,
     /// How often each timed job runs.
     pub rules_every: Duration,
-    /// How often the send loop looks for new email when the log is quiet.
+    /// How often the send loop looks for due email when no new email was
+    /// queued here (retries come due, another process queued some).
     pub poll: Duration,
     /// How long a claimed email is left to its sender before another may take it.
     pub claim_for: Duration,
@@ -59,15 +62,17 @@ impl WorkerConfig {
     }
 }
 
-/// Runs the worker until `shutdown` resolves. Migrates the read database
-/// first (its tables live beside the read models).
+/// Runs the worker until `shutdown` resolves, following the log through
+/// `tail` (shared with the projectors where they run in the same process).
+/// Migrates the read database first (its tables live beside the read
+/// models).
 ///
 /// Nothing of the worker outlives this future: dropped before `shutdown`
 /// resolves (its task aborted), it ends every part at once, as a crash
 /// would, and its leases and locks go with their connections.
 pub async fn run_worker(
     config: WorkerConfig,
-    store: Arc<dyn EventStore>,
+    tail: Arc<Tail>,
     db: ReadDb,
     clock: Clock,
     shutdown: impl Future<Output = ()> + Send,
@@ -85,7 +90,7 @@ pub async fn run_worker(
             tracing::info!(outbox = %dir.display(), "email written to the outbox folder");
         }
     }
-    let parts = Parts::start(config, store, db, clock, transport).await?;
+    let parts = Parts::start(config, tail, db, clock, transport).await?;
     tracing::info!("worker running");
     shutdown.await;
     parts.stop().await
@@ -102,12 +107,12 @@ struct Parts {
 impl Parts {
     async fn start(
         config: WorkerConfig,
-        store: Arc<dyn EventStore>,
+        tail: Arc<Tail>,
         db: ReadDb,
         clock: Clock,
         transport: Transport,
     ) -> Result<Parts, WorkerError> {
-        let service = Arc::new(Service::new(store.clone()));
+        let service = Arc::new(Service::new(tail.store().clone()));
         let sender = Arc::new(Sender {
             db: db.clone(),
             transport,
@@ -126,18 +131,19 @@ impl Parts {
             send: None,
             jobs: None,
         };
-        parts.followers = Some(Projections::start(
+        let followers = Projections::start(
             db.clone(),
-            store.clone(),
+            &tail,
             vec![Arc::new(enqueuer), Arc::new(DueIndex::new(service.clone()))],
             RunnerConfig::default(),
-        ));
+        );
         parts.send = Some(tokio::spawn(send_loop(
             sender.clone(),
-            store,
+            followers.watch().of(EmailEnqueuer::NAME),
             config.poll,
             parts.cancel.clone(),
         )));
+        parts.followers = Some(followers);
         let rules = Arc::new(Rules {
             db,
             service,
@@ -180,22 +186,35 @@ impl Drop for Parts {
     }
 }
 
-/// Sends new email soon after the log moves, and looks again every `poll`.
+/// Sends new email as soon as the enqueuer's runner here (`queued`) has
+/// written to the outbox, and looks again every `poll`.
 async fn send_loop(
     sender: Arc<Sender>,
-    store: Arc<dyn EventStore>,
+    mut queued: Option<watch::Receiver<RunnerStatus>>,
     poll: Duration,
     cancel: CancellationToken,
 ) {
-    let mut wake = store.subscribe();
     while !cancel.is_cancelled() {
+        // Read before looking, so email queued while looking wakes the
+        // next wait at once.
+        let seen = queued.as_mut().map(|rx| rx.borrow_and_update().written);
         if let Err(e) = sender.send_due().await {
             tracing::error!(error = %e, "sending failed");
         }
+        let more = async {
+            let woken = match queued.as_mut() {
+                Some(rx) => rx.wait_for(|s| Some(s.written) != seen).await.is_ok(),
+                None => false,
+            };
+            if !woken {
+                // No enqueuer here, or its runner has ended: poll only.
+                std::future::pending::<()>().await;
+            }
+        };
         tokio::select! {
-            _ = wake.changed() => {}
-            _ = tokio::time::sleep(poll) => {}
-            _ = cancel.cancelled() => {}
+            () = more => {}
+            () = tokio::time::sleep(poll) => {}
+            () = cancel.cancelled() => {}
         }
     }
 }

@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use cma_domain::Aggregate;
 use cma_domain::conversation::Conversation;
 use cma_projections::runner::{Applied, apply_batch};
+use cma_projections::tail::Tail;
 use cma_projections::tx::Tx;
 use cma_projections::views::MessagesView;
 use cma_projections::{ProjectionError, Projections, Projector, ReadDb, RunnerConfig, TableNames};
@@ -105,7 +106,7 @@ async fn a_batch_that_fails_after_writing_leaves_no_trace_and_is_retried() {
         inner: MessagesView,
         calls: AtomicUsize::new(0),
     });
-    let running = Projections::start(s.db.clone(), s.store.clone(), vec![flaky], quick());
+    let running = Projections::start(s.db.clone(), &Tail::of(&s.store), vec![flaky], quick());
     let head = s.store.head().await.expect("head");
     let mut reached = false;
     for _ in 0..200 {

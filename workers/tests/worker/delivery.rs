@@ -30,6 +30,33 @@ async fn several_conversations_run_at_once() {
 }
 
 #[tokio::test]
+async fn email_queued_while_running_goes_out_without_waiting_for_the_poll() {
+    let (env, seed) = invited("2026-12-04T12:00:00Z", 2).await;
+    let smtp = Smtp::start();
+    let mut settings = config(TransportSettings::smtp(smtp.url()));
+    // Neither the send loop's poll nor the retry job comes round during
+    // the test: only the enqueuer's writes can wake the sender.
+    settings.poll = Duration::from_secs(3600);
+    settings.rules_every = Duration::from_secs(3600);
+    let worker = Running::start(&env, settings, Clock::starting_at(env.now));
+    let invite = smtp.wait_for(1).await;
+    assert_eq!(invite.len(), 1, "the invite was not sent");
+
+    env.client_upload(&seed).await;
+    let started = tokio::time::Instant::now();
+    // The upload tells the three staff members.
+    let all = smtp.wait_for(4).await;
+    let waited = started.elapsed();
+    worker.stop().await;
+
+    assert_eq!(all.len(), 4, "sent: {all:?}");
+    assert!(
+        waited < Duration::from_secs(10),
+        "the upload's email took {waited:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_server_that_stops_answering_costs_an_attempt_within_the_deadline() {
     let (env, seed) = invited("2026-12-04T12:00:00Z", 0).await;
     // Takes connections and never says a word (not even the greeting).

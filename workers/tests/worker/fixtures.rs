@@ -23,7 +23,7 @@ use cma_store::sqlite::SqliteStore;
 use cma_store::{Clock, CommandContext, EventStore, Service};
 use cma_testkit::smtp::Smtp;
 use cma_workers::email::{EmailSummary, RetryPolicy, TransportSettings};
-use cma_workers::{ReadDb, WorkerConfig, run_worker};
+use cma_workers::{ReadDb, Tail, WorkerConfig, run_worker};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -391,7 +391,7 @@ pub fn start_process(
         .expect("runtime");
     runtime.spawn(async move {
         let (store, db) = open.await;
-        run_worker(config, store, db, clock, std::future::pending()).await
+        run_worker(config, Tail::of(&store), db, clock, std::future::pending()).await
     });
     runtime
 }
@@ -483,9 +483,15 @@ impl Running {
         clock: Clock,
     ) -> Running {
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(run_worker(config, store, db, clock, async move {
-            let _ = stopped.await;
-        }));
+        let task = tokio::spawn(run_worker(
+            config,
+            Tail::of(&store),
+            db,
+            clock,
+            async move {
+                let _ = stopped.await;
+            },
+        ));
         Running {
             stop: Some(stop),
             task,

@@ -5,6 +5,7 @@ pub mod history;
 pub use cma_testkit::dump::dump;
 pub use history::append;
 
+use cma_projections::tail::Tail;
 use cma_projections::{Projections, ReadDb, RunnerConfig};
 use cma_store::EventStore;
 use std::sync::Arc;
@@ -122,7 +123,7 @@ pub async fn postgres() -> PgSetup {
 /// Every view's projector, running over `store` into `db`.
 pub fn start_all(db: &ReadDb, store: &Arc<dyn EventStore>, config: RunnerConfig) -> Projections {
     let views = cma_projections::views::all();
-    Projections::start(db.clone(), store.clone(), views, config)
+    Projections::start(db.clone(), &Tail::of(store), views, config)
 }
 
 /// Waits (up to 30 s) until every projector has processed the log's head.
