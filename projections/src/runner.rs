@@ -23,7 +23,7 @@ use crate::lease::Lease;
 use crate::projector::{Projector, TableNames};
 use crate::tail::Tail;
 use crate::tx::{Deferred, Outcome};
-use cma_store::{EventStore, Position, Recorded};
+use cma_store::{Position, Recorded};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
