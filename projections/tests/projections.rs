@@ -4,6 +4,8 @@
 #[path = "projections/support/mod.rs"]
 mod support;
 
+#[path = "projections/durability.rs"]
+mod durability;
 #[path = "projections/lease.rs"]
 mod lease;
 #[path = "projections/queries.rs"]
