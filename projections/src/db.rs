@@ -20,6 +20,15 @@ pub(crate) static SQLITE: Migrator = Migrator {
     ..sqlx::migrate!("../migrations/sqlite/read")
 };
 
+/// Run on every PostgreSQL connection of the read side as it connects.
+/// What the read side writes is kept as SQLite keeps it with `synchronous =
+/// NORMAL`: a commit does not wait for the WAL to reach the disk. A crash of
+/// the server (not of this process) may lose the last moments of commits,
+/// each whole: read models with their checkpoints, which the runners then
+/// apply again from the log (docs/projections.md, "Durability of the read
+/// side").
+const NO_FLUSH: &str = "SET synchronous_commit = off";
+
 static POSTGRES: Migrator = Migrator {
     table_name: Cow::Borrowed("_cma_migrations_read"),
     ..sqlx::migrate!("../migrations/postgres/read")
@@ -108,29 +117,19 @@ impl ReadDb {
     pub async fn connect_postgres(url: &str) -> Result<Self, ProjectionError> {
         sqlx::any::install_default_drivers();
         let options = AnyConnectOptions::from_str(url)?;
-        // What the read side writes is kept as SQLite keeps it with
-        // `synchronous = NORMAL`: a commit does not wait for the WAL to
-        // reach the disk. A crash of the server (not of this process) may
-        // lose the last moments of commits, each whole: read models with
-        // their checkpoints, which the runners then apply again from the
-        // log (docs/projections.md, "Durability of the read side").
         let pool = |max: u32| {
             AnyPoolOptions::new()
                 .max_connections(max)
                 // A connection is checked when it fails, not with a round
                 // trip before every statement.
                 .test_before_acquire(false)
-                .after_connect(|conn, _| {
-                    Box::pin(async move {
-                        conn.execute("SET synchronous_commit = off").await?;
-                        Ok(())
-                    })
-                })
+                .after_connect(|conn, _| Box::pin(async { conn.execute(NO_FLUSH).await.map(drop) }))
                 .connect_with(options.clone())
         };
         let writers = PgPoolOptions::new()
             .max_connections(8)
-            .connect_with(PgConnectOptions::from_str(url)?.options([("synchronous_commit", "off")]))
+            .after_connect(|conn, _| Box::pin(async { conn.execute(NO_FLUSH).await.map(drop) }))
+            .connect_with(PgConnectOptions::from_str(url)?)
             .await?;
         let readers = pool(8).await?;
         Ok(Self {
