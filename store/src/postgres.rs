@@ -95,6 +95,10 @@ impl<'r> Columns<'r> for &'r PgRow {
     }
 }
 
+/// Where `read_streams_after`'s rows carry the number of the pair they
+/// answer: after the event's own columns.
+const WANTED_COLUMN: usize = crate::sql::COLUMN_NAMES.len();
+
 /// Reads the log through a connection pool; the log in position order as
 /// binary `COPY` (`postgres/copy.rs`).
 pub struct PgReader(PgPool);
@@ -119,6 +123,41 @@ impl LogReader for PgReader {
             .iter()
             .map(|row| recorded(&stored(&row)?))
             .collect()
+    }
+
+    /// One statement: the asked pairs as two arrays, numbered, joined to
+    /// the events by the stream's unique (stream, version) index.
+    async fn read_streams_after(
+        &self,
+        streams: &[(StreamId, Version)],
+    ) -> Result<Vec<Vec<Recorded>>, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            columns!(),
+            ", wanted.n FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY \
+             AS wanted(wanted_stream, wanted_after, n) \
+             JOIN events ON stream_id = wanted_stream AND stream_version > wanted_after \
+             ORDER BY wanted.n, stream_version"
+        );
+        let (ids, afters): (Vec<&str>, Vec<i64>) = streams
+            .iter()
+            .map(|(stream, after)| (stream.as_str(), to_i64(*after)))
+            .unzip();
+        let rows = sqlx::query(sql)
+            .bind(ids)
+            .bind(afters)
+            .fetch_all(&self.0)
+            .await?;
+        let mut out = vec![Vec::new(); streams.len()];
+        for row in &rows {
+            let asked = row.try_get::<i64, _>(WANTED_COLUMN)?;
+            let list = usize::try_from(asked - 1)
+                .ok()
+                .and_then(|i| out.get_mut(i))
+                .ok_or_else(|| StoreError::backend(format!("no stream was asked as {asked}")))?;
+            list.push(recorded(&stored(&row)?)?);
+        }
+        Ok(out)
     }
 
     async fn read_all(&self, after: Position, limit: usize) -> Result<Vec<Recorded>, StoreError> {

@@ -4,7 +4,9 @@
 //! (a second booking of a slot then fails as "slot taken", a second
 //! acceptance as "already accepted").
 
-use crate::envelope::{Actor, Metadata, NewEvent, Position, StreamId, Version, new_event_id};
+use crate::envelope::{
+    Actor, Metadata, NewEvent, Position, Recorded, StreamId, Version, new_event_id,
+};
 use crate::event_ids::DerivedIds;
 use crate::folded::{DEFAULT_KEPT_STATES, FoldedStates};
 use crate::store::{AppendError, EventStore, Expected, StoreError};
@@ -126,11 +128,43 @@ impl Service {
         let stream = Self::stream::<A>(id);
         let kept = self.states.get::<A>(&stream);
         let loaded = self.up_to_date(&stream, kept).await?;
-        Ok(Loaded {
+        Ok(Self::unshared(loaded))
+    }
+
+    /// Folds two streams of different kinds, as [`Service::load`] does
+    /// each, reading what both lack in one read of the log (one round trip
+    /// on a relational log): a request that checks one stream and decides
+    /// with another pays for one read, not two.
+    pub async fn load_two<A: Aggregate, B: Aggregate>(
+        &self,
+        a: Uuid,
+        b: Uuid,
+    ) -> Result<(Loaded<A>, Loaded<B>), ServiceError<A::Error>> {
+        let (stream_a, stream_b) = (Self::stream::<A>(a), Self::stream::<B>(b));
+        let (kept_a, kept_b) = (
+            self.states.get::<A>(&stream_a),
+            self.states.get::<B>(&stream_b),
+        );
+        let asked = [
+            (stream_a.clone(), kept_a.as_ref().map_or(0, |k| k.version)),
+            (stream_b.clone(), kept_b.as_ref().map_or(0, |k| k.version)),
+        ];
+        let mut read = self.store.read_streams_after(&asked).await?.into_iter();
+        let (Some(since_a), Some(since_b)) = (read.next(), read.next()) else {
+            return Err(StoreError::backend("the log answered fewer streams than asked").into());
+        };
+        let loaded_a = self.folded(&stream_a, kept_a, &since_a)?;
+        let loaded_b = self.folded(&stream_b, kept_b, &since_b)?;
+        Ok((Self::unshared(loaded_a), Self::unshared(loaded_b)))
+    }
+
+    /// A loaded state of the caller's own (a copy only when it is kept too).
+    fn unshared<A: Aggregate>(loaded: Loaded<Arc<A>>) -> Loaded<A> {
+        Loaded {
             state: Arc::unwrap_or_clone(loaded.state),
             version: loaded.version,
             position: loaded.position,
-        })
+        }
     }
 
     /// `kept` (or an empty state) with the stream's events since folded in,
@@ -140,17 +174,29 @@ impl Service {
         stream: &StreamId,
         kept: Option<Loaded<Arc<A>>>,
     ) -> Result<Loaded<Arc<A>>, ServiceError<A::Error>> {
+        let after = kept.as_ref().map_or(0, |k| k.version);
+        let recorded = self.store.read_stream_after(stream, after).await?;
+        Ok(self.folded(stream, kept, &recorded)?)
+    }
+
+    /// `kept` (or an empty state) with `recorded`, the stream's events
+    /// since it, folded in; kept again when there were any.
+    fn folded<A: Aggregate>(
+        &self,
+        stream: &StreamId,
+        kept: Option<Loaded<Arc<A>>>,
+        recorded: &[Recorded],
+    ) -> Result<Loaded<Arc<A>>, DecodeError> {
         let loaded = kept.unwrap_or_else(|| Loaded {
             state: Arc::new(A::default()),
             version: 0,
             position: 0,
         });
-        let recorded = self.store.read_stream_after(stream, loaded.version).await?;
         let Some(last) = recorded.last() else {
             return Ok(loaded);
         };
         let mut state = self.states.owned(stream, loaded.state);
-        for r in &recorded {
+        for r in recorded {
             state = state.evolve(&r.decode::<A::Event>()?);
         }
         let loaded = Loaded {
@@ -323,6 +369,70 @@ mod tests {
         assert_eq!(won, 1);
         let diary = service.load::<Diary>(team).await.expect("load");
         assert_eq!(diary.version, 1);
+    }
+
+    #[tokio::test]
+    async fn loading_two_streams_at_once_gives_what_loading_each_gives() {
+        use cma_domain::access::By;
+        use cma_domain::conversation::{Conversation, ConversationCommand};
+        use cma_domain::ids::{MessageId, StaffId};
+
+        let (_dir, store) = sqlite_store().await;
+        let writer = Service::new(store.clone());
+        let reader = Service::new(store.clone());
+        let (team, client) = (Uuid::new_v4(), ClientId::new());
+        let now = Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant");
+        let book = |at: &str| booking(Timestamp::parse_rfc3339(at).expect("instant"));
+        let post = ConversationCommand::Post {
+            message: MessageId::new(),
+            client,
+            by: By::Staff(StaffId::new()),
+            text: "Hello".to_owned(),
+        };
+        let shown = |loaded: &Loaded<Diary>| format!("{:?} {:?}", loaded.state, loaded.version);
+        writer
+            .execute::<Diary>(team, &context(now), book("2026-12-07T10:00:00Z"))
+            .await
+            .expect("book");
+        writer
+            .execute::<Conversation>(client.0, &context(now), post)
+            .await
+            .expect("post");
+
+        for booked in ["2026-12-07T11:00:00Z", "2026-12-07T12:00:00Z"] {
+            writer
+                .execute::<Diary>(team, &context(now), book(booked))
+                .await
+                .expect("book");
+            let (diary, thread) = reader
+                .load_two::<Diary, Conversation>(team, client.0)
+                .await
+                .expect("load two");
+            let whole = Service::keeping(store.clone(), 0);
+            let alone = whole.load::<Diary>(team).await.expect("load diary");
+            assert_eq!(shown(&diary), shown(&alone), "the diary as a load folds it");
+            assert_eq!(diary.position, alone.position);
+            let thread_alone = whole
+                .load::<Conversation>(client.0)
+                .await
+                .expect("load thread");
+            assert_eq!(
+                format!("{:?}", thread.state),
+                format!("{:?}", thread_alone.state)
+            );
+            assert_eq!(
+                (thread.version, thread.position),
+                (thread_alone.version, thread_alone.position)
+            );
+        }
+        let (diary, _) = reader
+            .load_two::<Diary, Conversation>(team, client.0)
+            .await
+            .expect("load two");
+        assert_eq!(
+            diary.version, 3,
+            "kept states caught up with the last booking"
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

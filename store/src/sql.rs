@@ -110,7 +110,7 @@ pub fn stored_or_located<'r>(row: &impl Columns<'r>) -> Result<StoredRef<'r>, Un
 }
 
 /// The event columns, in [`columns!`]'s order.
-const COLUMN_NAMES: [&str; 16] = [
+pub(crate) const COLUMN_NAMES: [&str; 16] = [
     "position",
     "stream_id",
     "stream_version",
@@ -194,6 +194,12 @@ pub trait LogReader: Send + Sync + 'static {
         stream: &StreamId,
         after: Version,
     ) -> Result<Vec<Recorded>, StoreError>;
+    /// What [`EventStore::read_streams_after`](crate::store::EventStore::read_streams_after)
+    /// answers, in one round trip to the database.
+    async fn read_streams_after(
+        &self,
+        streams: &[(StreamId, Version)],
+    ) -> Result<Vec<Vec<Recorded>>, StoreError>;
     async fn read_all(&self, after: Position, limit: usize) -> Result<Vec<Recorded>, StoreError>;
     /// The event with this id, if any.
     async fn find_event(&self, event_id: Uuid) -> Result<Option<Recorded>, StoreError>;
@@ -330,6 +336,13 @@ macro_rules! sql_event_log {
                 after: $crate::envelope::Version,
             ) -> Result<Vec<$crate::envelope::Recorded>, $crate::store::StoreError> {
                 $crate::sql::LogReader::read_stream_after(&self.reader, stream, after).await
+            }
+
+            async fn read_streams_after(
+                &self,
+                streams: &[($crate::envelope::StreamId, $crate::envelope::Version)],
+            ) -> Result<Vec<Vec<$crate::envelope::Recorded>>, $crate::store::StoreError> {
+                $crate::sql::LogReader::read_streams_after(&self.reader, streams).await
             }
 
             async fn read_all(

@@ -34,7 +34,7 @@ use chain::chain_links;
 use concurrency::concurrent_appenders;
 use lifecycle::{reopen, subscribe_advances};
 use lookup::events_are_found_by_id;
-use order::{contiguous_positions, ordering, paging};
+use order::{contiguous_positions, ordering, paging, several_streams};
 use writers::{several_writers_share_one_log, the_database_hashes_events_as_the_chain_does};
 
 /// One test per property on SQLite and on PostgreSQL.
@@ -118,6 +118,7 @@ relational!(
     expectations,
     empty_append,
     ordering,
+    several_streams,
     paging,
     contiguous_positions,
     chain_links,
@@ -137,6 +138,7 @@ kurrentdb!(
     expectations,
     empty_append,
     ordering,
+    several_streams,
     paging,
     chain_links,
     concurrent_appenders,

@@ -14,7 +14,9 @@ use cma_domain::Aggregate;
 use cma_domain::access::ClientPortal;
 use cma_domain::client::Client;
 use cma_domain::ids::{ClientId, SessionId, StaffId, TeamId};
+use cma_domain::schedule::Schedule;
 use cma_domain::sha256::digests_equal;
+use cma_domain::team::Team;
 use cma_store::{Actor, CommandContext, DerivedIds, Executed, Metadata, ServiceError};
 use uuid::Uuid;
 
@@ -34,6 +36,10 @@ pub struct ClientSession {
     pub client: ClientId,
     pub team: TeamId,
     pub portal: ClientPortal,
+    /// The team's schedule (time zone, working hours, slot length) as the
+    /// write side holds it, read with the client's stream: commands are
+    /// decided against the hours and zone in force at this moment.
+    pub schedule: Schedule,
     pub requester: Requester,
 }
 
@@ -199,18 +205,24 @@ impl FromRequestParts<AppState> for ClientSession {
 
     /// Reads the client's stream (the write side), so a portal suspended a
     /// moment ago is refused at once; such a session is revoked for good.
+    /// The team's stream is read with it, in one read of the log.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let LoggedIn { session, token } = authenticate(parts, state).await?;
         let Principal::Client { client, team } = session.principal else {
             return Err(wrong_role("this is the client portal; log in as a client"));
         };
-        let record = state.service.load::<Client>(client.0).await?.state;
+        let (record, business) = state
+            .service
+            .load_two::<Client, Team>(client.0, team.0)
+            .await?;
+        let (record, business) = (record.state, business.state);
         match record.portal() {
             Some(portal) if portal.enabled && record.team == team => Ok(ClientSession {
                 session: session.id,
                 client,
                 team,
                 portal,
+                schedule: business.schedule,
                 requester: requester(parts, &state.config),
             }),
             _ => {

@@ -163,6 +163,20 @@ fn events(
     Ok(out)
 }
 
+/// The events of `stream` with a version above `after`, oldest first.
+fn stream_after(
+    conn: &Connection,
+    stream: &str,
+    after: Version,
+) -> Result<Vec<Recorded>, StoreError> {
+    let sql = concat!(
+        "SELECT ",
+        columns!(),
+        " FROM events WHERE stream_id = ?1 AND stream_version > ?2 ORDER BY stream_version"
+    );
+    events(conn, sql, rusqlite::params![stream, to_i64(after)], 0)
+}
+
 #[async_trait::async_trait]
 impl LogReader for SqliteReader {
     async fn read_stream_after(
@@ -171,13 +185,24 @@ impl LogReader for SqliteReader {
         after: Version,
     ) -> Result<Vec<Recorded>, StoreError> {
         let stream = stream.as_str().to_owned();
+        self.run(move |conn| stream_after(conn, &stream, after))
+            .await
+    }
+
+    /// Each stream's read on one connection, in one trip to a blocking thread.
+    async fn read_streams_after(
+        &self,
+        streams: &[(StreamId, Version)],
+    ) -> Result<Vec<Vec<Recorded>>, StoreError> {
+        let streams: Vec<(String, Version)> = streams
+            .iter()
+            .map(|(stream, after)| (stream.as_str().to_owned(), *after))
+            .collect();
         self.run(move |conn| {
-            let sql = concat!(
-                "SELECT ",
-                columns!(),
-                " FROM events WHERE stream_id = ?1 AND stream_version > ?2 ORDER BY stream_version"
-            );
-            events(conn, sql, rusqlite::params![stream, to_i64(after)], 0)
+            streams
+                .iter()
+                .map(|(stream, after)| stream_after(conn, stream, *after))
+                .collect()
         })
         .await
     }

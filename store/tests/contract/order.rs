@@ -68,6 +68,51 @@ pub async fn ordering<B: Backend>(backend: &B) {
     store.close().await;
 }
 
+/// `read_streams_after` answers each `(stream, version)` pair as
+/// `read_stream_after` does, in the order asked: a stream asked twice, an
+/// absent stream and a version past the end included.
+pub async fn several_streams<B: Backend>(backend: &B) {
+    let store = backend.open().await;
+    let scope = Scope::new();
+    let streams = [scope.stream(), scope.stream(), scope.stream()];
+    for (round, stream) in (0..).zip([0, 1, 2, 0, 1]) {
+        store
+            .append(&streams[stream], Expected::Any, events(round * 10, 3))
+            .await
+            .expect("append");
+    }
+    let asked = vec![
+        (streams[1].clone(), 2),
+        (scope.stream(), 0),
+        (streams[0].clone(), 0),
+        (streams[2].clone(), 100),
+        (streams[1].clone(), 5),
+    ];
+
+    let read = store
+        .read_streams_after(&asked)
+        .await
+        .expect("read_streams_after");
+
+    assert_eq!(read.len(), asked.len(), "one list per pair asked");
+    for ((stream, after), got) in asked.iter().zip(&read) {
+        let one = store
+            .read_stream_after(stream, *after)
+            .await
+            .expect("read_stream_after");
+        assert_eq!(got, &one, "{stream} after version {after}");
+    }
+    assert!(!read[0].is_empty() && !read[2].is_empty() && !read[4].is_empty());
+    assert!(read[1].is_empty(), "an absent stream has no events");
+    assert!(read[3].is_empty(), "nothing after the last version");
+    let none = store
+        .read_streams_after(&[])
+        .await
+        .expect("read_streams_after of nothing");
+    assert!(none.is_empty());
+    store.close().await;
+}
+
 /// `read_all(after, limit)` starts just after `after` and returns at most
 /// `limit` events; paging through it yields the whole log.
 pub async fn paging<B: Backend>(backend: &B) {

@@ -2,7 +2,7 @@
 //! cancel up to 24 hours before it starts.
 
 use super::section::{self, InSection};
-use super::slots::{free_slots_now, team_schedule};
+use super::slots::free_slots_now;
 use crate::app::AppState;
 use crate::http::{ApiError, Json, Path};
 use crate::routes::appointments;
@@ -97,7 +97,7 @@ pub async fn book(
         appointment,
         portal: session.portal,
         starts_at: instant("starts_at", &body.starts_at)?,
-        schedule: team_schedule(&state, session.team).await?,
+        schedule: session.schedule.clone(),
     };
     appointments::add(&state, &session, session.team, appointment, command).await
 }

@@ -2,7 +2,6 @@
 //! comment on a line, accept with a typed name and a drawn signature.
 
 use super::section::{self, InSection};
-use super::slots::team_schedule;
 use crate::app::AppState;
 use crate::http::{ApiError, Json, Path, SendsCommands, found};
 use crate::identity::{origin, sessions};
@@ -104,7 +103,7 @@ pub async fn toggle(
         by: session.portal,
         line,
         selected: body.selected,
-        time_zone: team_schedule(&state, session.team).await?.zone(),
+        time_zone: session.schedule.zone(),
     };
     let executed = session.execute::<Quote>(&state, quote.0, command).await?;
     Ok(Json(Toggled {
@@ -160,7 +159,7 @@ pub async fn accept(
         ip,
         user_agent: session.requester.user_agent.clone().unwrap_or_default(),
         revision: Some(body.revision),
-        time_zone: team_schedule(&state, session.team).await?.zone(),
+        time_zone: session.schedule.zone(),
         login_email: sessions::login_email(state.records.reads(), session.session).await?,
         login_invite: origin::invites_used(&state.service, session.client.0)
             .await?

@@ -1,6 +1,5 @@
-//! The team's schedule from the write side, and free meeting slots from the
-//! read models: the team's schedule and the diary's Scheduled appointments,
-//! through the domain's one slot rule.
+//! Free meeting slots from the read models (the team's schedule and the
+//! diary's Scheduled appointments), through the domain's one slot rule.
 
 use crate::app::AppState;
 use crate::http::ApiError;
@@ -8,7 +7,6 @@ use crate::routes::bodies::instant;
 use crate::routes::staff::{self, WorkingHoursBody};
 use cma_domain::ids::TeamId;
 use cma_domain::schedule::{BOOKING_HORIZON_DAYS, Schedule, Slot, free_slots};
-use cma_domain::team::Team;
 use cma_projections::queries;
 
 /// The free slots of `team` at the clock's now.
@@ -37,18 +35,6 @@ pub(super) async fn free_slots_now(state: &AppState, team: TeamId) -> Result<Vec
         .collect::<Result<Vec<_>, ApiError>>()
         .map_err(|e| ApiError::internal(e.detail))?;
     Ok(free_slots(&schedule, &busy, now))
-}
-
-/// The team's current schedule (time zone, working hours, slot length),
-/// as the write side holds it: a command is decided against the hours in
-/// force at this moment.
-pub(super) async fn team_schedule(state: &AppState, team: TeamId) -> Result<Schedule, ApiError> {
-    let loaded = state.service.load::<Team>(team.0).await?;
-    if loaded.state.exists {
-        Ok(loaded.state.schedule)
-    } else {
-        Err(ApiError::not_found())
-    }
 }
 
 /// The schedule as the team read model holds it.
