@@ -125,29 +125,43 @@ impl LogReader for PgReader {
             .collect()
     }
 
-    /// One statement: the asked pairs as two arrays, numbered, joined to
-    /// the events by the stream's unique (stream, version) index.
+    /// One statement: each pair's read as `read_stream_after` makes it,
+    /// numbered, joined by `UNION ALL`. Each part is planned as that read
+    /// is, by the stream index, whatever the server's statistics say (a
+    /// join with the pairs as arrays was planned as a scan of the whole log
+    /// while the table had none).
     async fn read_streams_after(
         &self,
         streams: &[(StreamId, Version)],
     ) -> Result<Vec<Vec<Recorded>>, StoreError> {
-        let sql = concat!(
-            "SELECT ",
-            columns!(),
-            ", wanted.n FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY \
-             AS wanted(wanted_stream, wanted_after, n) \
-             JOIN events ON stream_id = wanted_stream AND stream_version > wanted_after \
-             ORDER BY wanted.n, stream_version"
+        if streams.is_empty() {
+            return Ok(Vec::new());
+        }
+        let parts: Vec<String> = (1..=streams.len())
+            .map(|n| {
+                format!(
+                    concat!(
+                        "(SELECT ",
+                        columns!(),
+                        ", {n}::BIGINT AS wanted FROM events \
+                         WHERE stream_id = ${stream} AND stream_version > ${after})"
+                    ),
+                    n = n,
+                    stream = 2 * n - 1,
+                    after = 2 * n
+                )
+            })
+            .collect();
+        let sql = format!(
+            "{} ORDER BY wanted, stream_version",
+            parts.join(" UNION ALL ")
         );
-        let (ids, afters): (Vec<&str>, Vec<i64>) = streams
-            .iter()
-            .map(|(stream, after)| (stream.as_str(), to_i64(*after)))
-            .unzip();
-        let rows = sqlx::query(sql)
-            .bind(ids)
-            .bind(afters)
-            .fetch_all(&self.0)
-            .await?;
+        // Built from constant text and numbered placeholders only.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (stream, after) in streams {
+            query = query.bind(stream.as_str()).bind(to_i64(*after));
+        }
+        let rows = query.fetch_all(&self.0).await?;
         let mut out = vec![Vec::new(); streams.len()];
         for row in &rows {
             let asked = row.try_get::<i64, _>(WANTED_COLUMN)?;
