@@ -11,12 +11,30 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+/// Threads the runtime may start for blocking work (SQLite reads and
+/// projector statements, password hashing, file writes). Each thread that
+/// allocates keeps pages of its own in the allocators (mimalloc's, and
+/// glibc's arenas for SQLite's page caches), so a pool that grows with
+/// every burst of short tasks holds memory that little uses (tokio's
+/// default allows 512). The work beyond it waits for a thread: the event
+/// log's readers are 8 at most and the projectors' writer one, and no
+/// blocking task waits for another.
+const BLOCKING_THREADS: usize = 16;
+
+fn main() -> ExitCode {
     let cli = cma_api::cli::Cli::parse();
-    let outcome = match cma_api::logs::init() {
-        Ok(()) => cma_api::cli::run(cli).await,
-        Err(e) => Err(e),
+    let outcome = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(BLOCKING_THREADS)
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(async {
+            match cma_api::logs::init() {
+                Ok(()) => cma_api::cli::run(cli).await,
+                Err(e) => Err(e),
+            }
+        }),
+        Err(e) => Err(e.into()),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
