@@ -182,9 +182,29 @@ async fn without_a_session_the_key_is_not_kept_and_the_web_client_sends_one() {
 
 /// Puts the API's record of `key` back to what a crash between
 /// the append and the stored answer leaves: the claim, aged past the time a
-/// request can run, without an answer.
+/// request can run, without an answer. The answer is written after the
+/// response has gone (queued for the records' writer), so it is waited for
+/// first: clearing it before it lands would be undone by its write.
 async fn lose_the_answer(server: &Server, key: &str) {
     let records = server.records_db().await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let status: Option<i64> =
+            sqlx::query_scalar("SELECT status FROM idempotency_keys WHERE idem_key = $1")
+                .bind(key)
+                .fetch_optional(&records)
+                .await
+                .expect("read the record")
+                .flatten();
+        if status.is_some() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the answer of {key} was not stored within 10 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
     let cleared = sqlx::query(
         "UPDATE idempotency_keys SET status = NULL, content_type = NULL, body = NULL, \
          created_at = created_at - 120000000 WHERE idem_key = $1",
