@@ -105,31 +105,21 @@ pub struct PgReader(PgPool);
 
 #[async_trait::async_trait]
 impl LogReader for PgReader {
+    /// The one-pair case of `read_streams_after`: one statement text for
+    /// every read of streams.
     async fn read_stream_after(
         &self,
         stream: &StreamId,
         after: Version,
     ) -> Result<Vec<Recorded>, StoreError> {
-        let sql = concat!(
-            "SELECT ",
-            columns!(),
-            " FROM events WHERE stream_id = $1 AND stream_version > $2 ORDER BY stream_version"
-        );
-        sqlx::query(sql)
-            .bind(stream.as_str())
-            .bind(to_i64(after))
-            .fetch_all(&self.0)
-            .await?
-            .iter()
-            .map(|row| recorded(&stored(&row)?))
-            .collect()
+        let mut read = self.read_streams_after(&[(stream.clone(), after)]).await?;
+        Ok(read.pop().unwrap_or_default())
     }
 
-    /// One statement: each pair's read as `read_stream_after` makes it,
-    /// numbered, joined by `UNION ALL`. Each part is planned as that read
-    /// is, by the stream index, whatever the server's statistics say (a
-    /// join with the pairs as arrays was planned as a scan of the whole log
-    /// while the table had none).
+    /// One statement: each pair's read of one stream, numbered, joined by
+    /// `UNION ALL`. Each part is planned by the stream index whatever the
+    /// server's statistics say (a join with the pairs as arrays was planned
+    /// as a scan of the whole log while the table had none).
     async fn read_streams_after(
         &self,
         streams: &[(StreamId, Version)],
