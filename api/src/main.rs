@@ -12,20 +12,26 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Threads the runtime may start for blocking work (SQLite reads and
-/// projector statements, password hashing, file writes). Each thread that
-/// allocates keeps pages of its own in the allocators (mimalloc's, and
-/// glibc's arenas for SQLite's page caches), so a pool that grows with
-/// every burst of short tasks holds memory that little uses (tokio's
-/// default allows 512). The work beyond it waits for a thread: the event
-/// log's readers are 8 at most and the projectors' writer one, and no
-/// blocking task waits for another.
-const BLOCKING_THREADS: usize = 16;
+/// projector statements, password hashing, file writes): four for each
+/// core, at least 8 and at most 16. Each thread that allocates keeps pages
+/// of its own in the allocators (mimalloc's, and a glibc arena for SQLite's
+/// allocations), so a pool that grows with every burst of short tasks holds
+/// memory that little uses: tokio's default allows 512, and on two cores
+/// 8 threads held about 20 MB less than 16 under the same load, with the
+/// same throughput (docs/benchmarks.md, "What holds the memory"). The work
+/// is short and mostly on the processor, so more threads than this would
+/// only take turns on the cores; work beyond them waits for a thread, and
+/// no blocking task waits for another.
+fn blocking_threads(cores: usize) -> usize {
+    cores.saturating_mul(4).clamp(8, 16)
+}
 
 fn main() -> ExitCode {
     let cli = cma_api::cli::Cli::parse();
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     let outcome = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .max_blocking_threads(BLOCKING_THREADS)
+        .max_blocking_threads(blocking_threads(cores))
         .build()
     {
         Ok(runtime) => runtime.block_on(async {
@@ -44,5 +50,20 @@ fn main() -> ExitCode {
             eprintln!("cma: {}", cma_api::cli::error_message(&error));
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::blocking_threads;
+
+    #[test]
+    fn blocking_threads_are_four_a_core_between_8_and_16() {
+        assert_eq!(blocking_threads(1), 8);
+        assert_eq!(blocking_threads(2), 8);
+        assert_eq!(blocking_threads(3), 12);
+        assert_eq!(blocking_threads(4), 16);
+        assert_eq!(blocking_threads(64), 16);
+        assert_eq!(blocking_threads(usize::MAX), 16);
     }
 }
