@@ -49,6 +49,13 @@ pub(crate) fn sqlite_options(path: &Path) -> Result<AnyConnectOptions, Projectio
     ))?)
 }
 
+/// Query connections to each SQLite file (the read models, the API's
+/// records). Each runs on a thread of its own with its own page cache,
+/// prepared statements and allocator arena; two keep both cores of a small
+/// server busy, and four held about 30 MB more under load for no more
+/// throughput (docs/benchmarks.md, "Fewer SQLite connections").
+pub(crate) const SQLITE_READERS: u32 = 2;
+
 /// A pool of up to `max` sqlx connections to an SQLite file in WAL mode.
 pub(crate) async fn sqlite_pool(
     options: &AnyConnectOptions,
@@ -103,7 +110,7 @@ impl ReadDb {
         }
         sqlx::any::install_default_drivers();
         let options = sqlite_options(path)?;
-        let readers = sqlite_pool(&options, 4).await?;
+        let readers = sqlite_pool(&options, SQLITE_READERS).await?;
         Ok(Self {
             backend: Backend::Sqlite,
             options,
