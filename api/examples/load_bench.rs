@@ -16,9 +16,11 @@
 //! (for example the `events.db` that `rebuild_bench --dir` leaves, of a
 //! million events) and of the `read.db` beside it when there is one (the
 //! read models rebuilt from it), and is seeded once its projectors have
-//! caught up with the log. With `--cma PATH` the bench runs that server
-//! program instead of building this checkout's (another commit's build, for
-//! a comparison in turns, or a script starting it under a profiler).
+//! caught up with the log; its first invite email waits (up to 15 min)
+//! for the email worker, which starts from the log's first event. With
+//! `--cma PATH` the bench runs that server program instead of building this
+//! checkout's (another commit's build, for a comparison in turns, or a
+//! script starting it under a profiler).
 //!
 //! Seeding goes only through the HTTP API: a staff signup, 30-minute meeting
 //! slots, then 64 clients, each invited (the link's token read from the
@@ -252,6 +254,10 @@ struct Server {
     data_dir: PathBuf,
     log: PathBuf,
     child: Child,
+    /// How long an invite email may take to reach the outbox: on a copied
+    /// log the email worker first works through the log from its start
+    /// (its position is not part of a rebuild).
+    invite_wait: Duration,
     _dir: tempfile::TempDir,
 }
 
@@ -293,6 +299,7 @@ impl Server {
             data_dir,
             log,
             child,
+            invite_wait: Duration::from_secs(if events.is_some() { 900 } else { 60 }),
             _dir: dir,
         };
         server.wait_until_healthy().await?;
@@ -373,15 +380,16 @@ impl Server {
     async fn invite_token(&self, address: &str) -> Result<String> {
         let started = Instant::now();
         let outbox = self.data_dir.join("outbox");
-        while started.elapsed() < Duration::from_secs(60) {
+        while started.elapsed() < self.invite_wait {
             if let Some(token) = token_in(&outbox, address)? {
                 return Ok(token);
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         Err(format!(
-            "no invite email to {address} in {} after 60 s",
-            outbox.display()
+            "no invite email to {address} in {} after {:?}",
+            outbox.display(),
+            self.invite_wait
         )
         .into())
     }

@@ -19,9 +19,13 @@ const AFTER: &str = concat!(
     " FROM events WHERE position > ?1 ORDER BY position LIMIT ?2"
 );
 
-/// How much of the file a connection maps into memory (SQLite caps it at its
-/// compile-time maximum, 2 GiB by default).
-const MMAP_BYTES: i64 = 1 << 31;
+/// How much of the file a connection maps into memory: none. Mapped pages
+/// of the file count in the process's resident memory, once for each
+/// connection that touched them, so a reader that went through a log of a
+/// million events held about 900 MB; read(2) into SQLite's bounded page
+/// cache (the kernel's file cache keeps the rest) held about 100 MB and
+/// read as fast (docs/benchmarks.md, "The log read without a memory map").
+const MMAP_BYTES: i64 = 0;
 
 /// Connections reading at once; further reads wait for one. Each is kept
 /// open for the next read: opening one costs a schema parse and its own
@@ -74,7 +78,8 @@ fn open(path: &std::path::Path) -> Result<Connection, StoreError> {
     )?;
     conn.busy_timeout(Duration::from_secs(10))?;
     conn.pragma_update(None, "query_only", true)?;
-    // Pages are read from a memory map rather than copied in by read(2).
+    // Set, not left to the build's default: the library may be built with
+    // a map.
     conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
     Ok(conn)
 }
