@@ -51,9 +51,10 @@ pub(crate) fn sqlite_options(path: &Path) -> Result<AnyConnectOptions, Projectio
 
 /// Query connections to each SQLite file (the read models, the API's
 /// records). Each runs on a thread of its own with its own page cache,
-/// prepared statements and allocator arena; two keep both cores of a small
-/// server busy, and four held about 30 MB more under load for no more
-/// throughput (docs/benchmarks.md, "Fewer SQLite connections").
+/// prepared statements and allocator arena: four held about 27 MB more
+/// under the load bench, where two answered every workload within the
+/// runs' spread but quote views at 16 clients, a little slower
+/// (docs/benchmarks.md, "Fewer SQLite connections").
 pub(crate) const SQLITE_READERS: u32 = 2;
 
 /// A pool of up to `max` sqlx connections to an SQLite file in WAL mode.

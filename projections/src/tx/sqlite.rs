@@ -24,8 +24,9 @@ const REBUILD_CACHE_KIB: i64 = 256 * 1024;
 /// Page cache of the writing connection otherwise (KiB): live projectors
 /// write a few rows per event, and pages not cached are read back from the
 /// operating system's file cache, so the server's own memory stays small
-/// however large the read models grow (16 MiB held memory for no measured
-/// gain: docs/benchmarks.md, "Fewer SQLite connections").
+/// however large the read models grow (16 MiB before, measured together
+/// with fewer query connections: docs/benchmarks.md, "Fewer SQLite
+/// connections").
 const LIVE_CACHE_KIB: i64 = 4 * 1024;
 
 /// Statements kept prepared: every projector's few, and the checkpoint's.
