@@ -55,7 +55,7 @@ pub(crate) fn sqlite_options(path: &Path) -> Result<AnyConnectOptions, Projectio
 /// under the load bench, where two answered every workload within the
 /// runs' spread but quote views at 16 clients, a little slower
 /// (docs/benchmarks.md, "Fewer SQLite connections").
-pub(crate) const SQLITE_READERS: u32 = 2;
+pub(crate) const SQLITE_QUERY_CONNECTIONS: u32 = 2;
 
 /// A pool of up to `max` sqlx connections to an SQLite file in WAL mode.
 pub(crate) async fn sqlite_pool(
@@ -111,7 +111,7 @@ impl ReadDb {
         }
         sqlx::any::install_default_drivers();
         let options = sqlite_options(path)?;
-        let readers = sqlite_pool(&options, SQLITE_READERS).await?;
+        let readers = sqlite_pool(&options, SQLITE_QUERY_CONNECTIONS).await?;
         Ok(Self {
             backend: Backend::Sqlite,
             options,

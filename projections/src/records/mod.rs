@@ -15,7 +15,7 @@
 
 mod batched;
 
-use crate::db::{Backend, SQLITE_READERS, sqlite_options, sqlite_pool};
+use crate::db::{Backend, SQLITE_QUERY_CONNECTIONS, sqlite_options, sqlite_pool};
 use crate::error::ProjectionError;
 use crate::tx::{Value, bind_values};
 use batched::Batched;
@@ -88,7 +88,7 @@ impl Records {
         let options = sqlite_options(path)?;
         Ok(Self {
             writes: sqlite_pool(&options, 1).await?,
-            reads: sqlite_pool(&options, SQLITE_READERS).await?,
+            reads: sqlite_pool(&options, SQLITE_QUERY_CONNECTIONS).await?,
             batched: Some(Batched::start(path.to_owned())?),
         })
     }
