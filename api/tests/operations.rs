@@ -346,6 +346,24 @@ async fn an_api_process_serves_what_the_projector_process_projects() {
     assert_eq!(ready["projector"]["state"], json!("active"), "{ready}");
     assert_eq!(ready["worker"]["state"], json!("active"), "{ready}");
     assert!(ready.get("api").is_none());
+    // Each follower says how far behind the log it is; the worker here
+    // catches up with the two commands above.
+    let head = ready["event_log_head"].as_u64().expect("the log's head");
+    for _ in 0..100 {
+        if ready["worker"]["lag"] == json!(0) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        ready = back.readiness().await;
+    }
+    assert_eq!(ready["worker"]["lag"], json!(0), "{ready}");
+    for follower in ready["worker"]["followers"].as_array().expect("followers") {
+        assert_eq!(follower["lag"], json!(0), "{ready}");
+        assert!(
+            follower["checkpoint"].as_u64().is_some_and(|c| c >= head),
+            "{ready}"
+        );
+    }
     let (status, _) = back
         .send(
             back.http

@@ -25,6 +25,6 @@ pub use db::{Backend, ReadDb};
 pub use error::ProjectionError;
 pub use lease::{advisory_try_lock, advisory_unlock};
 pub use projector::{Projector, TableNames};
-pub use readiness::{Lag, MAX_WAIT, lag, wait_for, wait_watching};
+pub use readiness::{Lag, MAX_WAIT, lag, lag_of, wait_for, wait_watching};
 pub use records::Records;
 pub use runner::{Projections, RunnerConfig, RunnerStatus, RunnerWatch};

@@ -17,7 +17,11 @@ pub trait Projector: Send + Sync + 'static {
     fn tables(&self) -> &'static [&'static str];
 
     /// Applies `events` (in position order, possibly none of interest) to
-    /// the tables named by `tables`, inside a transaction.
+    /// the tables named by `tables`, inside a transaction. The transaction
+    /// begins at the first statement and holds the read database's one
+    /// writer until the batch commits: a projector that needs more than the
+    /// events (the worker's followers read the log) gets it before its first
+    /// statement.
     async fn apply(
         &self,
         tx: &mut dyn Tx,

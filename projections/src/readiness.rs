@@ -119,9 +119,18 @@ pub struct Lag {
 
 /// The lag of every projector: the store's head less its checkpoint.
 pub async fn lag(db: &ReadDb, store: &dyn EventStore) -> Result<Vec<Lag>, ProjectionError> {
-    let head = store.head().await?;
+    lag_of(db, store.head().await?, crate::views::names()).await
+}
+
+/// The lag behind `head` of each runner named (projectors or the worker's
+/// followers: their checkpoints are kept alike).
+pub async fn lag_of(
+    db: &ReadDb,
+    head: Position,
+    names: impl IntoIterator<Item = &'static str>,
+) -> Result<Vec<Lag>, ProjectionError> {
     let all = checkpoint::all(db.pool()).await?;
-    Ok(crate::views::names()
+    Ok(names
         .into_iter()
         .map(|projector| {
             let checkpoint = all.get(projector).copied().unwrap_or(0);

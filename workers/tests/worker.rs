@@ -2,6 +2,8 @@
 //! log and read database, and a real PostgreSQL server (several workers on
 //! one database; a test fails, never skips, when it is unreachable).
 
+#[path = "worker/batch.rs"]
+mod batch;
 #[path = "worker/contact.rs"]
 mod contact;
 #[path = "worker/crash.rs"]

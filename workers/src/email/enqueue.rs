@@ -7,8 +7,8 @@ use super::compose::notify::{self, Update};
 use super::compose::{self, access, booking, message, quote, upload};
 use super::dkim::Dkim;
 use super::draft::Draft;
-use super::facts::{Facts, client_address};
-use super::message::build;
+use super::facts::{BatchStates, Facts, client_address};
+use super::message::{Built, build, message_id};
 use super::outbox::{self, NewEmail};
 use async_trait::async_trait;
 use cma_domain::Event;
@@ -91,22 +91,91 @@ impl EmailEnqueuer {
         }
     }
 
-    async fn drafts(
+    /// What `event` asks of the outbox, worked out from the log: reads
+    /// the log, writes nothing.
+    async fn plan(
         &self,
-        tx: &mut dyn Tx,
         recorded: &Recorded,
         event: Event,
-    ) -> Result<Vec<Draft>, ProjectionError> {
+        batch: &BatchStates,
+    ) -> Result<Plan, ProjectionError> {
         let facts = Facts {
             service: &self.service,
             position: recorded.position,
+            batch,
         };
+        match event {
+            Event::Conversation(ConversationEvent::Posted(e)) => self.new_message(&facts, e).await,
+            Event::Quote(QuoteEvent::Sent(_)) => {
+                let quote = facts.load::<Quote>(stream_id::<Uuid>(recorded)?).await?;
+                let update = Update::QuoteSent {
+                    quote: quote.id,
+                    title: quote.title.clone(),
+                    revised: quote.revision > 1,
+                };
+                self.portal_update(&facts, quote.client, Section::Quotes, update)
+                    .await
+            }
+            Event::Invoice(InvoiceEvent::Issued(e)) => {
+                let update = Update::InvoiceIssued {
+                    invoice: e.invoice,
+                    number: e.number.clone(),
+                };
+                self.portal_update(&facts, e.client, Section::Invoices, update)
+                    .await
+            }
+            Event::Invoice(InvoiceEvent::BecameOverdue(e)) => {
+                let invoice = facts.load::<Invoice>(e.invoice.0).await?;
+                let Some(issued) = invoice.issued.clone() else {
+                    return Ok(Plan::NOTHING);
+                };
+                // A notice the worker records long after the due day (it was
+                // down, or first met an old log) is not sent late.
+                if let Some((_, team)) = facts.client(issued.client).await? {
+                    let from = invoice.overdue_from(&team.schedule.zone());
+                    let horizon =
+                        i64::try_from(self.settings.horizon.as_micros()).unwrap_or(i64::MAX);
+                    if from.is_some_and(|from| {
+                        e.at.as_micros().saturating_sub(from.as_micros()) > horizon
+                    }) {
+                        tracing::info!(
+                            position = recorded.position,
+                            "overdue notice beyond the email horizon; not sent"
+                        );
+                        return Ok(Plan::NOTHING);
+                    }
+                }
+                let update = Update::InvoiceOverdue {
+                    invoice: e.invoice,
+                    number: issued.number.clone(),
+                };
+                self.portal_update(&facts, issued.client, Section::Invoices, update)
+                    .await
+            }
+            Event::File(FileEvent::Uploaded(e)) if matches!(e.by, Author::Staff(_)) => {
+                let update = Update::FileShared {
+                    name: e.name.clone(),
+                };
+                self.portal_update(&facts, e.client, Section::Files, update)
+                    .await
+            }
+            event => Ok(Plan::Emails(self.drafts(&facts, recorded, event).await?)),
+        }
+    }
+
+    /// The emails `event` asks for as they are (no quiet period joins them).
+    async fn drafts(
+        &self,
+        facts: &Facts<'_>,
+        recorded: &Recorded,
+        event: Event,
+    ) -> Result<Vec<Draft>, ProjectionError> {
         match event {
             Event::Credentials(CredentialsEvent::InviteIssued(e)) => {
                 let login = stream_id::<Uuid>(recorded)?;
                 let Some((link, _)) = self
                     .live_link(
-                        &facts,
+                        facts,
                         TokenPurpose::Invite,
                         login,
                         &e.token_sha256,
@@ -134,7 +203,7 @@ impl EmailEnqueuer {
                 let login = stream_id::<Uuid>(recorded)?;
                 let Some((link, credentials)) = self
                     .live_link(
-                        &facts,
+                        facts,
                         TokenPurpose::Reset,
                         login,
                         &e.token_sha256,
@@ -199,15 +268,15 @@ impl EmailEnqueuer {
                 })
             }
             Event::Diary(DiaryEvent::Booked(e)) => {
-                self.booking(&facts, recorded, e.appointment, Some(e.client), false)
+                self.booking(facts, recorded, e.appointment, Some(e.client), false)
                     .await
             }
             Event::Diary(DiaryEvent::Added(e)) if e.client.is_some() => {
-                self.booking(&facts, recorded, e.appointment, e.client, false)
+                self.booking(facts, recorded, e.appointment, e.client, false)
                     .await
             }
             Event::Diary(DiaryEvent::Cancelled(e)) => {
-                self.booking(&facts, recorded, e.appointment, None, true)
+                self.booking(facts, recorded, e.appointment, None, true)
                     .await
             }
             Event::Quote(QuoteEvent::Accepted(e)) => {
@@ -227,73 +296,6 @@ impl EmailEnqueuer {
                     &e,
                     &certificate,
                 )])
-            }
-            Event::Conversation(ConversationEvent::Posted(e)) => {
-                self.new_message(tx, &facts, recorded, &e).await
-            }
-            Event::Quote(QuoteEvent::Sent(_)) => {
-                let quote = facts.load::<Quote>(stream_id::<Uuid>(recorded)?).await?;
-                let update = Update::QuoteSent {
-                    quote: quote.id,
-                    title: quote.title.clone(),
-                    revised: quote.revision > 1,
-                };
-                self.portal_update(tx, &facts, recorded, quote.client, Section::Quotes, update)
-                    .await?;
-                Ok(vec![])
-            }
-            Event::Invoice(InvoiceEvent::Issued(e)) => {
-                let update = Update::InvoiceIssued {
-                    invoice: e.invoice,
-                    number: e.number.clone(),
-                };
-                self.portal_update(tx, &facts, recorded, e.client, Section::Invoices, update)
-                    .await?;
-                Ok(vec![])
-            }
-            Event::Invoice(InvoiceEvent::BecameOverdue(e)) => {
-                let invoice = facts.load::<Invoice>(e.invoice.0).await?;
-                let Some(issued) = invoice.issued.clone() else {
-                    return Ok(vec![]);
-                };
-                // A notice the worker records long after the due day (it was
-                // down, or first met an old log) is not sent late.
-                if let Some((_, team)) = facts.client(issued.client).await? {
-                    let from = invoice.overdue_from(&team.schedule.zone());
-                    let horizon =
-                        i64::try_from(self.settings.horizon.as_micros()).unwrap_or(i64::MAX);
-                    if from.is_some_and(|from| {
-                        e.at.as_micros().saturating_sub(from.as_micros()) > horizon
-                    }) {
-                        tracing::info!(
-                            position = recorded.position,
-                            "overdue notice beyond the email horizon; not sent"
-                        );
-                        return Ok(vec![]);
-                    }
-                }
-                let update = Update::InvoiceOverdue {
-                    invoice: e.invoice,
-                    number: issued.number.clone(),
-                };
-                self.portal_update(
-                    tx,
-                    &facts,
-                    recorded,
-                    issued.client,
-                    Section::Invoices,
-                    update,
-                )
-                .await?;
-                Ok(vec![])
-            }
-            Event::File(FileEvent::Uploaded(e)) if matches!(e.by, Author::Staff(_)) => {
-                let update = Update::FileShared {
-                    name: e.name.clone(),
-                };
-                self.portal_update(tx, &facts, recorded, e.client, Section::Files, update)
-                    .await?;
-                Ok(vec![])
             }
             _ => Ok(vec![]),
         }
@@ -376,95 +378,197 @@ impl EmailEnqueuer {
         })
     }
 
-    /// A message tells the other side, unless that side had one from this
-    /// thread within the quiet period.
+    /// A message tells the other side (unless that side had one from this
+    /// thread within the quiet period: the writing half looks).
     async fn new_message(
         &self,
-        tx: &mut dyn Tx,
         facts: &Facts<'_>,
-        recorded: &Recorded,
-        posted: &MessagePosted,
-    ) -> Result<Vec<Draft>, ProjectionError> {
+        posted: MessagePosted,
+    ) -> Result<Plan, ProjectionError> {
         let Some((client, team)) = facts.client(posted.client).await? else {
-            return Ok(vec![]);
+            return Ok(Plan::NOTHING);
         };
-        let draft = match posted.author {
-            Author::Client(_) => compose::message::to_staff(
-                &team,
-                &client.name,
-                client_address(&client),
-                &posted.text,
+        let (draft, side) = match posted.author {
+            Author::Client(_) => (
+                compose::message::to_staff(
+                    &team,
+                    &client.name,
+                    client_address(&client),
+                    &posted.text,
+                ),
+                "staff",
             ),
             Author::Staff(_) => {
                 let reachable = client
                     .portal()
                     .is_some_and(|p| p.require(Section::Messages).is_ok());
                 match client_address(&client).filter(|_| reachable) {
-                    Some(to) => message::to_client(
-                        &team,
-                        to,
-                        &posted.text,
-                        &format!("{}/portal/messages", self.settings.public_url),
+                    Some(to) => (
+                        message::to_client(
+                            &team,
+                            to,
+                            &posted.text,
+                            &format!("{}/portal/messages", self.settings.public_url),
+                        ),
+                        "client",
                     ),
-                    None => return Ok(vec![]),
+                    None => return Ok(Plan::NOTHING),
                 }
             }
         };
-        let side = match posted.author {
-            Author::Client(_) => "staff",
-            Author::Staff(_) => "client",
+        Ok(Plan::Message {
+            draft: Box::new(draft),
+            client: posted.client,
+            side,
+        })
+    }
+
+    /// Something waits for the client in `section` of their portal: they
+    /// hear of it if the portal is theirs (invited, not suspended) with that
+    /// section on, they have an address and they let the business email
+    /// them about updates.
+    async fn portal_update(
+        &self,
+        facts: &Facts<'_>,
+        client: ClientId,
+        section: Section,
+        update: Update,
+    ) -> Result<Plan, ProjectionError> {
+        let Some((client, team)) = facts.client(client).await? else {
+            return Ok(Plan::NOTHING);
         };
+        let reachable = client.portal().is_some_and(|p| p.require(section).is_ok());
+        let Some(to) = client_address(&client).filter(|_| reachable) else {
+            return Ok(Plan::NOTHING);
+        };
+        if !notifications_on(&client) {
+            return Ok(Plan::NOTHING);
+        }
+        Ok(Plan::Update {
+            to: to.to_owned(),
+            client: client.id,
+            team: Box::new(team),
+            update,
+        })
+    }
+}
+
+/// What one event asks of the outbox, worked out from the log before the
+/// batch's transaction begins: the read database has one writer, held by
+/// a transaction from its first statement, and is never held while the
+/// log is read (a worker catching up with a long log would otherwise keep
+/// the projectors, and the reads that wait for them, waiting).
+enum Plan {
+    /// Emails to put in the outbox as they are (none: nothing to do).
+    Emails(Vec<Draft>),
+    /// A new-message email for `side` of the client's thread.
+    Message {
+        draft: Box<Draft>,
+        client: ClientId,
+        side: &'static str,
+    },
+    /// A portal update for the client at address `to`.
+    Update {
+        to: String,
+        client: ClientId,
+        team: Box<Team>,
+        update: Update,
+    },
+}
+
+impl Plan {
+    const NOTHING: Plan = Plan::Emails(Vec::new());
+}
+
+/// The writing half: puts what the plans ask in the outbox, in the
+/// batch's transaction, without reading the log.
+struct Outbox<'a> {
+    settings: &'a EmailSettings,
+    /// When the batch is written: an email whose event is older than the
+    /// horizon then is recorded as not sent.
+    now: Timestamp,
+}
+
+impl Outbox<'_> {
+    async fn write(
+        &self,
+        tx: &mut dyn Tx,
+        recorded: &Recorded,
+        plan: Plan,
+    ) -> Result<(), ProjectionError> {
+        match plan {
+            Plan::Emails(drafts) => self.enqueue(tx, recorded, &drafts).await,
+            Plan::Message {
+                draft,
+                client,
+                side,
+            } => {
+                if self.quiet(tx, recorded, client, side).await? {
+                    return Ok(());
+                }
+                self.enqueue(tx, recorded, std::slice::from_ref(&*draft))
+                    .await
+            }
+            Plan::Update {
+                to,
+                client,
+                team,
+                update,
+            } => {
+                self.portal_update(tx, recorded, &to, client, &team, update)
+                    .await
+            }
+        }
+    }
+
+    /// Whether `side` of the client's thread had a new-message email within
+    /// the quiet period before `recorded`; if not, this one starts a new period.
+    async fn quiet(
+        &self,
+        tx: &mut dyn Tx,
+        recorded: &Recorded,
+        client: ClientId,
+        side: &str,
+    ) -> Result<bool, ProjectionError> {
         let quiet = i64::try_from(self.settings.quiet_period.as_micros()).unwrap_or(i64::MAX);
         let at = recorded.event.recorded_at.as_micros();
         let rows = tx
             .query(
                 "SELECT last_at FROM email_quiet_periods WHERE client_id = $1 AND side = $2",
-                vec![posted.client.to_string().into(), side.into()],
+                vec![client.to_string().into(), side.into()],
                 &[Kind::Int],
             )
             .await?;
         if let Some(row) = rows.into_iter().next() {
             let last = Fields::new(row).int()?;
             if at < last.saturating_add(quiet) {
-                return Ok(vec![]);
+                return Ok(true);
             }
         }
         tx.execute(
             "INSERT INTO email_quiet_periods (client_id, side, last_at) VALUES ($1, $2, $3) \
              ON CONFLICT (client_id, side) DO UPDATE SET last_at = excluded.last_at",
-            vec![posted.client.to_string().into(), side.into(), at.into()],
+            vec![client.to_string().into(), side.into(), at.into()],
         )
         .await?;
-        Ok(vec![draft])
+        Ok(false)
     }
 
-    /// Something waits for the client in `section` of their portal: they
-    /// hear of it if the portal is theirs (invited, not suspended) with that
-    /// section on and they have an address. Updates within the quiet period
-    /// after a client's first one join its email, which is held in the
-    /// outbox until that period ends, while it has not been tried yet.
+    /// Updates within the quiet period after a client's first one join its
+    /// email, which is held in the outbox until that period ends, while it
+    /// has not been tried yet; otherwise the update starts a new email.
     async fn portal_update(
         &self,
         tx: &mut dyn Tx,
-        facts: &Facts<'_>,
         recorded: &Recorded,
+        to: &str,
         client: ClientId,
-        section: Section,
+        team: &Team,
         update: Update,
     ) -> Result<(), ProjectionError> {
-        let Some((client, team)) = facts.client(client).await? else {
-            return Ok(());
-        };
-        let reachable = client.portal().is_some_and(|p| p.require(section).is_ok());
-        let Some(to) = client_address(&client).filter(|_| reachable) else {
-            return Ok(());
-        };
-        if !notifications_on(&client) {
-            return Ok(());
-        }
         let quiet = i64::try_from(self.settings.quiet_period.as_micros()).unwrap_or(i64::MAX);
         let at = recorded.event.recorded_at.as_micros();
-        let client_id = client.id.to_string();
+        let client_id = client.to_string();
         let open = tx
             .query(
                 "SELECT event_id, recipient, first_at, updates FROM email_portal_updates \
@@ -490,7 +594,7 @@ impl EmailEnqueuer {
                 let created = Timestamp::from_micros(first_at)
                     .ok_or_else(|| ProjectionError::Corrupt(format!("time {first_at}")))?;
                 if self
-                    .rewrite_update(tx, &team, to, &updates, first, created)
+                    .rewrite_update(tx, team, to, &updates, first, created)
                     .await?
                 {
                     let list = serde_json::to_string(&updates)
@@ -506,7 +610,7 @@ impl EmailEnqueuer {
         }
         // A new email for this update, held for the quiet period.
         let draft = notify::updates(
-            &team,
+            team,
             to,
             std::slice::from_ref(&update),
             &self.settings.public_url,
@@ -593,25 +697,36 @@ impl EmailEnqueuer {
         let event = &recorded.event;
         let horizon = i64::try_from(self.settings.horizon.as_micros()).unwrap_or(i64::MAX);
         let age = self
-            .clock
-            .now()
+            .now
             .as_micros()
             .saturating_sub(event.recorded_at.as_micros());
         let not_sent = (age > horizon).then_some(BEYOND_HORIZON);
         for draft in drafts {
             for recipient in &draft.recipients {
-                let built = match build(
-                    draft,
-                    recipient,
-                    event.event_id,
-                    event.recorded_at,
-                    &self.settings.from_address,
-                    self.settings.dkim.as_ref(),
-                ) {
-                    Ok(built) => built,
-                    Err(e) => {
-                        tracing::error!(position = recorded.position, error = %e, "email not built");
-                        continue;
+                let built = if not_sent.is_some() {
+                    // Never sent, so never built (nor signed): the row
+                    // lists it, and nothing reads a message that is not
+                    // sent. A worker first started on a long history
+                    // records its emails this way.
+                    Built {
+                        message_id: message_id(event.event_id, recipient),
+                        sender: self.settings.from_address.clone(),
+                        bytes: Vec::new(),
+                    }
+                } else {
+                    match build(
+                        draft,
+                        recipient,
+                        event.event_id,
+                        event.recorded_at,
+                        &self.settings.from_address,
+                        self.settings.dkim.as_ref(),
+                    ) {
+                        Ok(built) => built,
+                        Err(e) => {
+                            tracing::error!(position = recorded.position, error = %e, "email not built");
+                            continue;
+                        }
                     }
                 };
                 outbox::insert(
@@ -663,9 +778,17 @@ impl Projector for EmailEnqueuer {
         _tables: &TableNames,
         events: &[Recorded],
     ) -> Result<(), ProjectionError> {
+        let batch = BatchStates::default();
+        let mut plans = Vec::with_capacity(events.len());
         for recorded in events {
-            let drafts = self.drafts(tx, recorded, decode_event(recorded)?).await?;
-            self.enqueue(tx, recorded, &drafts).await?;
+            plans.push(self.plan(recorded, decode_event(recorded)?, &batch).await?);
+        }
+        let outbox = Outbox {
+            settings: &self.settings,
+            now: self.clock.now(),
+        };
+        for (recorded, plan) in events.iter().zip(plans) {
+            outbox.write(tx, recorded, plan).await?;
         }
         Ok(())
     }

@@ -7,19 +7,51 @@ use cma_domain::ids::{ClientId, TeamId};
 use cma_domain::team::Team;
 use cma_projections::ProjectionError;
 use cma_store::{Position, Service, ServiceError, Version};
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use uuid::Uuid;
 
 pub struct Facts<'a> {
     pub service: &'a Service,
     /// The event being emailed about (for error reports).
     pub position: Position,
+    /// What this event's batch has loaded already.
+    pub batch: &'a BatchStates,
+}
+
+/// The states a batch of events has loaded, by stream. A follower works
+/// out a whole batch within moments, and each load reads the stream's
+/// current state, so one read of a stream serves every event of the batch
+/// (a worker working through a long log reads each client and team once a
+/// batch, not once an event).
+#[derive(Default)]
+pub struct BatchStates(Mutex<HashMap<(TypeId, Uuid), Arc<dyn Any + Send + Sync>>>);
+
+impl BatchStates {
+    fn get<A: Aggregate>(&self, id: Uuid) -> Option<A> {
+        let kept = self.0.lock().ok()?.get(&(TypeId::of::<A>(), id))?.clone();
+        kept.downcast::<A>().ok().map(Arc::unwrap_or_clone)
+    }
+
+    fn keep<A: Aggregate>(&self, id: Uuid, state: &A) {
+        if let Ok(mut states) = self.0.lock() {
+            states.insert((TypeId::of::<A>(), id), Arc::new(state.clone()));
+        }
+    }
 }
 
 impl Facts<'_> {
     /// The current state of stream `id`.
     pub async fn load<A: Aggregate>(&self, id: Uuid) -> Result<A, ProjectionError> {
+        if let Some(state) = self.batch.get::<A>(id) {
+            return Ok(state);
+        }
         match self.service.load::<A>(id).await {
-            Ok(loaded) => Ok(loaded.state),
+            Ok(loaded) => {
+                self.batch.keep(id, &loaded.state);
+                Ok(loaded.state)
+            }
             Err(ServiceError::Store(e)) => Err(e.into()),
             Err(ServiceError::Decode(source)) => Err(ProjectionError::Decode {
                 position: self.position,

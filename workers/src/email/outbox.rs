@@ -2,7 +2,8 @@
 //! marked by the sender, listed for staff.
 //!
 //! A row is `pending` until it is sent (`sent`) or its last attempt failed
-//! (`failed`); a row beyond the email horizon starts `failed`, unsent. Claiming a row counts an attempt and moves its
+//! (`failed`); a row beyond the email horizon starts `failed`, unsent, its
+//! message never built (no bytes). Claiming a row counts an attempt and moves its
 //! `next_attempt_at` past the claim's end in one statement, so no other
 //! sender takes it while it is in flight, and a sender that dies mid-send
 //! leaves it to be tried again once the claim has lapsed.

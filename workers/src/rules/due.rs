@@ -14,7 +14,7 @@
 //! Rows go when the event that settles them arrives. The index is derived
 //! from events alone, so it can be rebuilt at any time.
 
-use crate::email::facts::Facts;
+use crate::email::facts::{BatchStates, Facts};
 use async_trait::async_trait;
 use cma_domain::diary::{DiaryEvent, cancellation_deadline};
 use cma_domain::invoice::Invoice;
@@ -61,29 +61,79 @@ impl DueIndex {
     }
 
     /// The id of `recorded`'s stream, and the stream's state as `A`.
-    async fn load<A: Aggregate>(&self, recorded: &Recorded) -> Result<(Uuid, A), ProjectionError> {
+    async fn load<A: Aggregate>(
+        &self,
+        recorded: &Recorded,
+        batch: &BatchStates,
+    ) -> Result<(Uuid, A), ProjectionError> {
         let id = stream_id::<Uuid>(recorded)?;
         let facts = Facts {
             service: &self.service,
             position: recorded.position,
+            batch,
         };
         Ok((id, facts.load::<A>(id).await?))
     }
 
-    async fn quote(&self, tx: &mut dyn Tx, recorded: &Recorded) -> Result<(), ProjectionError> {
-        let (id, quote) = self.load::<Quote>(recorded).await?;
+    /// Where a quote falls due: at its expiry while it is sent.
+    async fn quote(
+        &self,
+        recorded: &Recorded,
+        batch: &BatchStates,
+    ) -> Result<Change, ProjectionError> {
+        let (id, quote) = self.load::<Quote>(recorded, batch).await?;
         let earliest = quote
             .expires_from(&earliest_zone())
             .filter(|_| quote.status() == QuoteStatus::Sent);
-        set(tx, DueKind::ExpireQuote, id, earliest).await
+        Ok(Change::Set(DueKind::ExpireQuote, id, earliest))
     }
 
-    async fn invoice(&self, tx: &mut dyn Tx, recorded: &Recorded) -> Result<(), ProjectionError> {
-        let (id, invoice) = self.load::<Invoice>(recorded).await?;
+    /// Where an invoice falls due: at its due day's end while unpaid and
+    /// not yet marked overdue.
+    async fn invoice(
+        &self,
+        recorded: &Recorded,
+        batch: &BatchStates,
+    ) -> Result<Change, ProjectionError> {
+        let (id, invoice) = self.load::<Invoice>(recorded, batch).await?;
         let earliest = invoice
             .overdue_from(&earliest_zone())
             .filter(|_| invoice.overdue_at.is_none() && invoice.amount_due() > Decimal::ZERO);
-        set(tx, DueKind::OverdueInvoice, id, earliest).await
+        Ok(Change::Set(DueKind::OverdueInvoice, id, earliest))
+    }
+
+    /// What `recorded` changes in the index, worked out from the log
+    /// before the batch's transaction begins (the read database's one
+    /// writer is never held while the log is read).
+    async fn change(
+        &self,
+        recorded: &Recorded,
+        batch: &BatchStates,
+    ) -> Result<Option<Change>, ProjectionError> {
+        Ok(match decode_event(recorded)? {
+            Event::Diary(e) => Some(Change::Diary(stream_id::<Uuid>(recorded)?, e)),
+            Event::Quote(QuoteEvent::LineToggled(_) | QuoteEvent::LineCommented(_)) => None,
+            Event::Quote(_) => Some(self.quote(recorded, batch).await?),
+            Event::Invoice(_) => Some(self.invoice(recorded, batch).await?),
+            _ => None,
+        })
+    }
+}
+
+/// One event's change to the index.
+enum Change {
+    /// A team's diary event.
+    Diary(Uuid, DiaryEvent),
+    /// A stream indexed as due under a kind at an instant, or taken out.
+    Set(DueKind, Uuid, Option<Timestamp>),
+}
+
+impl Change {
+    async fn write(self, tx: &mut dyn Tx) -> Result<(), ProjectionError> {
+        match self {
+            Change::Diary(team, event) => diary(tx, team, &event).await,
+            Change::Set(kind, stream, at) => set(tx, kind, stream, at).await,
+        }
     }
 }
 
@@ -123,14 +173,13 @@ impl Projector for DueIndex {
         _tables: &TableNames,
         events: &[Recorded],
     ) -> Result<(), ProjectionError> {
+        let batch = BatchStates::default();
+        let mut changes = Vec::new();
         for recorded in events {
-            match decode_event(recorded)? {
-                Event::Diary(e) => diary(tx, stream_id::<Uuid>(recorded)?, &e).await?,
-                Event::Quote(QuoteEvent::LineToggled(_) | QuoteEvent::LineCommented(_)) => {}
-                Event::Quote(_) => self.quote(tx, recorded).await?,
-                Event::Invoice(_) => self.invoice(tx, recorded).await?,
-                _ => {}
-            }
+            changes.extend(self.change(recorded, &batch).await?);
+        }
+        for change in changes {
+            change.write(tx).await?;
         }
         Ok(())
     }

@@ -60,4 +60,15 @@ async fn a_first_start_sends_only_what_is_within_the_horizon() {
             .iter()
             .all(|e| e.state != "failed" || e.sent_at.is_none())
     );
+    // What is never sent is never built: only the sent rows hold a message.
+    let sizes: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT state, LENGTH(message) FROM email_outbox ORDER BY state, LENGTH(message)",
+    )
+    .fetch_all(env.db.pool())
+    .await
+    .expect("outbox");
+    assert_eq!(sizes.len(), 5, "{sizes:?}");
+    for (state, size) in &sizes {
+        assert_eq!(state == "sent", *size > 0, "{sizes:?}");
+    }
 }

@@ -116,14 +116,28 @@ pub struct ProjectorRole {
 #[derive(Serialize, ToSchema)]
 pub struct WorkerRole {
     state: RoleState,
-    /// Each follower of the worker and who holds its lease.
+    /// Each follower of the worker, who holds its lease and how far behind
+    /// the log it is.
     followers: Vec<FollowerLease>,
+    /// The most events any follower has yet to read (left out when the
+    /// log's head or the checkpoints are unknown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lag: Option<u64>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct FollowerLease {
     name: &'static str,
     holder: crate::roles::Holder,
+    /// The last log position it has read (with the lag, left out when
+    /// unknown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<u64>)]
+    checkpoint: Option<cma_store::Position>,
+    /// Events in the log it has not read yet: a worker started on a long
+    /// log it has not followed works through it first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lag: Option<u64>,
 }
 
 /// The worker's followers, each run where its lease is held.
@@ -226,10 +240,28 @@ pub(super) async fn readyz(State(state): State<AppState>, mut parts: Parts) -> R
     let worker = match roles.worker {
         false => None,
         true => {
+            let lags = match head {
+                Some(head) => {
+                    match cma_projections::lag_of(&state.read, head, WORKER_FOLLOWERS).await {
+                        Ok(lags) => lags,
+                        Err(e) => {
+                            problems.push("worker lag unavailable", e);
+                            Vec::new()
+                        }
+                    }
+                }
+                None => Vec::new(),
+            };
             let mut followers = Vec::new();
             for name in WORKER_FOLLOWERS {
+                let lag = lags.iter().find(|l| l.projector == name);
                 match crate::roles::lease_holder(&state.read, name).await {
-                    Ok(holder) => followers.push(FollowerLease { name, holder }),
+                    Ok(holder) => followers.push(FollowerLease {
+                        name,
+                        holder,
+                        checkpoint: lag.map(|l| l.checkpoint),
+                        lag: lag.map(|l| l.lag),
+                    }),
                     Err(e) => problems.push(format!("worker lease of {name} unknown"), e),
                 }
             }
@@ -239,6 +271,7 @@ pub(super) async fn readyz(State(state): State<AppState>, mut parts: Parts) -> R
                 .count();
             Some(WorkerRole {
                 state: RoleState::of(here, followers.len()),
+                lag: lags.iter().map(|l| l.lag).max(),
                 followers,
             })
         }
