@@ -29,6 +29,7 @@ use cma_projections::projector::{decode_event, stream_id};
 use cma_projections::tx::{Fields, Kind, Tx};
 use cma_projections::{ProjectionError, Projector, TableNames};
 use cma_store::{Clock, Recorded, Service};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
@@ -487,11 +488,15 @@ struct Outbox<'a> {
     /// When the batch is written: an email whose event is older than the
     /// horizon then is recorded as not sent.
     now: Timestamp,
+    /// When each side of a thread was last told of a message, as this
+    /// batch has read or written it (this follower alone writes it), so a
+    /// thread's later messages in the batch do not ask again.
+    last_told: HashMap<(ClientId, &'static str), i64>,
 }
 
 impl Outbox<'_> {
     async fn write(
-        &self,
+        &mut self,
         tx: &mut dyn Tx,
         recorded: &Recorded,
         plan: Plan,
@@ -524,27 +529,37 @@ impl Outbox<'_> {
     /// Whether `side` of the client's thread had a new-message email within
     /// the quiet period before `recorded`; if not, this one starts a new period.
     async fn quiet(
-        &self,
+        &mut self,
         tx: &mut dyn Tx,
         recorded: &Recorded,
         client: ClientId,
-        side: &str,
+        side: &'static str,
     ) -> Result<bool, ProjectionError> {
         let quiet = i64::try_from(self.settings.quiet_period.as_micros()).unwrap_or(i64::MAX);
         let at = recorded.event.recorded_at.as_micros();
-        let rows = tx
-            .query(
-                "SELECT last_at FROM email_quiet_periods WHERE client_id = $1 AND side = $2",
-                vec![client.to_string().into(), side.into()],
-                &[Kind::Int],
-            )
-            .await?;
-        if let Some(row) = rows.into_iter().next() {
-            let last = Fields::new(row).int()?;
+        let last = match self.last_told.get(&(client, side)) {
+            Some(last) => Some(*last),
+            None => {
+                let rows = tx
+                    .query(
+                        "SELECT last_at FROM email_quiet_periods WHERE client_id = $1 AND side = $2",
+                        vec![client.to_string().into(), side.into()],
+                        &[Kind::Int],
+                    )
+                    .await?;
+                match rows.into_iter().next() {
+                    Some(row) => Some(Fields::new(row).int()?),
+                    None => None,
+                }
+            }
+        };
+        if let Some(last) = last {
+            self.last_told.insert((client, side), last);
             if at < last.saturating_add(quiet) {
                 return Ok(true);
             }
         }
+        self.last_told.insert((client, side), at);
         tx.execute(
             "INSERT INTO email_quiet_periods (client_id, side, last_at) VALUES ($1, $2, $3) \
              ON CONFLICT (client_id, side) DO UPDATE SET last_at = excluded.last_at",
@@ -783,9 +798,10 @@ impl Projector for EmailEnqueuer {
         for recorded in events {
             plans.push(self.plan(recorded, decode_event(recorded)?, &batch).await?);
         }
-        let outbox = Outbox {
+        let mut outbox = Outbox {
             settings: &self.settings,
             now: self.clock.now(),
+            last_told: HashMap::new(),
         };
         for (recorded, plan) in events.iter().zip(plans) {
             outbox.write(tx, recorded, plan).await?;
