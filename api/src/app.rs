@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::file_storage::ContentStore;
 use crate::http::ApiError;
 use crate::http::consistency::read_your_writes;
-use crate::identity::sessions::Touches;
+use crate::identity::sessions::Sessions;
 use crate::metrics;
 use crate::roles::Roles;
 use crate::store_args::Stores;
@@ -33,8 +33,8 @@ pub struct AppState {
     /// The API's own records: sessions, logins, rate limits,
     /// Idempotency-Key answers (the read database's).
     pub records: Records,
-    /// Sessions used, to be extended in the background.
-    pub touches: Touches,
+    /// The sessions (kept in memory on the embedded default).
+    pub sessions: Sessions,
     /// Key of link tokens (shared with the worker).
     pub secret_key: Arc<[u8]>,
     pub config: Arc<Config>,
@@ -51,7 +51,7 @@ impl AppState {
     pub async fn open(config: Config) -> anyhow::Result<Self> {
         let clock = Clock::from_setting(config.now.as_deref()).map_err(anyhow::Error::msg)?;
         let secret_key = crate::secrets::secret_key(&config)?;
-        let store = crate::event_store::open_event_store(&config)
+        let store = crate::event_store::open_served_event_store(&config)
             .await
             .context("cannot open the event log")?;
         let read = crate::read_db::open(&config).await?;
@@ -74,7 +74,7 @@ impl AppState {
             service: Arc::new(Service::new(store.clone())),
             store,
             clock,
-            touches: Touches::start(read.records().clone()),
+            sessions: Sessions::start(read.records().clone()),
             records: read.records().clone(),
             read,
             secret_key,

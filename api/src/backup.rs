@@ -50,10 +50,12 @@ fn embedded_only(config: &StoreArgs, what: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Whether `dir` is missing or holds nothing.
+/// Whether `dir` is missing or holds nothing (but the owner's lock file).
 fn is_empty_dir(dir: &Path) -> anyhow::Result<bool> {
     match std::fs::read_dir(dir) {
-        Ok(mut entries) => Ok(entries.next().is_none()),
+        Ok(entries) => Ok(entries
+            .filter_map(Result::ok)
+            .all(|entry| entry.file_name() == crate::owner::LOCK_FILE)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(true),
         Err(e) if e.kind() == io::ErrorKind::NotADirectory => {
             Err(e).with_context(|| format!("{} is a file, not a folder", dir.display()))
@@ -194,7 +196,7 @@ pub async fn backup(
 }
 
 /// Brings the backup in `src` back into the data directory named by
-/// `config`: empty or new, unless `force` (the server must be stopped).
+/// `config`: empty or new, unless `force`; never while a `cma serve` runs on it.
 pub async fn restore(config: &StoreArgs, src: &Path, force: bool) -> anyhow::Result<String> {
     embedded_only(config, "restore")?;
     let events = src.join(EVENTS);
@@ -216,14 +218,17 @@ pub async fn restore(config: &StoreArgs, src: &Path, force: bool) -> anyhow::Res
         }
     }
     let dest = &config.data_dir;
-    if !is_empty_dir(dest)? {
-        if !force {
-            bail!(
-                "the data directory {} is not empty: restore into a new or empty one, or \
-                 replace its data with --force (with the server stopped)",
-                dest.display()
-            );
-        }
+    let empty = is_empty_dir(dest)?;
+    if !empty && !force {
+        bail!(
+            "the data directory {} is not empty: restore into a new or empty one, or \
+             replace its data with --force (with the server stopped)",
+            dest.display()
+        );
+    }
+    // Refused while a `cma serve` runs on it.
+    let _owner = crate::owner::own_data_directory(config)?;
+    if !empty {
         clear(dest)?;
     }
     std::fs::create_dir_all(dest).with_context(|| format!("cannot create {}", dest.display()))?;

@@ -1,6 +1,7 @@
 //! Opens the event log the configuration names.
 
 use crate::store_args::Stores;
+use cma_store::owned::OwnedLog;
 use cma_store::postgres::PgStore;
 use cma_store::sqlite::SqliteStore;
 use cma_store::{EventStore, StoreError};
@@ -17,6 +18,22 @@ pub async fn open_event_store(config: &impl Stores) -> Result<Arc<dyn EventStore
         Some(url) => Ok(Arc::new(PgStore::connect(url).await?)),
         None => Ok(Arc::new(SqliteStore::open(&config.events_db()).await?)),
     }
+}
+
+/// The event log of the process that serves the portal: on the embedded
+/// default that process owns the data directory (docs/operations.md, "Two
+/// deployments"), so every append goes through the handle returned, which
+/// therefore knows its streams' versions ([`OwnedLog`]). The maintenance
+/// commands, which may run beside it, open the log with
+/// [`open_event_store`] and know nothing.
+pub async fn open_served_event_store(
+    config: &impl Stores,
+) -> Result<Arc<dyn EventStore>, StoreError> {
+    let log = open_event_store(config).await?;
+    Ok(match config.stores().log_is_embedded() {
+        true => Arc::new(OwnedLog::new(log)),
+        false => log,
+    })
 }
 
 #[cfg(feature = "kurrentdb")]

@@ -13,6 +13,7 @@ pub(crate) mod identity;
 pub mod logs;
 pub(crate) mod metrics;
 pub mod openapi;
+pub(crate) mod owner;
 pub(crate) mod read_db;
 pub mod roles;
 pub(crate) mod routes;

@@ -22,6 +22,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 /// API with the api role, else only `/healthz`, `/readyz` and `/metrics`).
 pub async fn serve_roles(config: Config, roles: Roles, listen: bool) -> anyhow::Result<()> {
     roles.check(&config)?;
+    let _owner = crate::owner::own_data_directory(&config.stores)?;
     let config = crate::roles::name_sessions(config);
     let address = config.listen;
     let public_url = config.public_url();

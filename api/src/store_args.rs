@@ -36,10 +36,15 @@ impl StoreArgs {
         self.data_dir.join("files")
     }
 
+    /// Whether the event log is the SQLite file in the data directory.
+    pub fn log_is_embedded(&self) -> bool {
+        self.database_url.is_none() && self.eventstore_url.is_none()
+    }
+
     /// A command that only reads refuses to start on an embedded event log
     /// that is not there, rather than create an empty one.
     pub fn existing(&self) -> anyhow::Result<&Self> {
-        if self.database_url.is_none() && self.eventstore_url.is_none() {
+        if self.log_is_embedded() {
             let events = self.events_db();
             if !events.is_file() {
                 anyhow::bail!(

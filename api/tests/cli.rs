@@ -202,7 +202,7 @@ struct Serve {
     child: Child,
     lines: std::sync::mpsc::Receiver<String>,
     port: u16,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl Serve {
@@ -238,7 +238,7 @@ impl Serve {
             child,
             lines,
             port,
-            _dir: dir,
+            dir,
         }
     }
 
@@ -282,6 +282,49 @@ impl Drop for Serve {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// One `cma serve` owns its data directory: a second server, or a forced
+/// restore, on the same directory is refused while it runs, and free to go
+/// once it has stopped.
+#[test]
+fn a_running_server_owns_its_data_directory() {
+    let mut serve = Serve::start("127.0.0.1", None);
+    assert_eq!(serve.get("/healthz"), "ok");
+    let data = serve.dir.path().join("data");
+    let data_text = data.display().to_string();
+    let backup = serve.dir.path().join("backup");
+    let backup_text = backup.display().to_string();
+    let made = cma(
+        &["backup", &backup_text, "--data-dir", &data_text],
+        serve.dir.path(),
+    );
+    assert!(made.status.success(), "{}", said(&made));
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port()
+        .to_string();
+    let listen = format!("127.0.0.1:{port}");
+    let restore = ["restore", &backup_text, "--data-dir", &data_text, "--force"];
+    let second = ["serve", "--data-dir", &data_text, "--listen", &listen];
+    for refused in [&restore[..], &second[..]] {
+        let output = cma(refused, serve.dir.path());
+        assert!(!output.status.success(), "{refused:?}");
+        assert!(
+            said(&output).contains("a cma serve is running"),
+            "{refused:?}: {}",
+            said(&output)
+        );
+    }
+    assert_eq!(serve.get("/healthz"), "ok", "the server is untouched");
+
+    // Once it is gone (killed, as a crash would), the directory is free.
+    let _ = serve.child.kill();
+    let _ = serve.child.wait();
+    let restored = cma(&restore, serve.dir.path());
+    assert!(restored.status.success(), "{}", said(&restored));
 }
 
 #[test]

@@ -12,6 +12,7 @@ mod folded;
 #[cfg(feature = "kurrentdb")]
 pub mod kurrent;
 pub mod migrations;
+pub mod owned;
 pub mod postgres;
 pub mod service;
 mod sql;

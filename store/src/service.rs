@@ -123,7 +123,8 @@ impl Service {
     }
 
     /// Folds one stream into its state: from a kept state, the events
-    /// recorded since it; otherwise the whole stream.
+    /// recorded since it (none to read when the log is known to be at its
+    /// version); otherwise the whole stream.
     pub async fn load<A: Aggregate>(&self, id: Uuid) -> Result<Loaded<A>, ServiceError<A::Error>> {
         let stream = Self::stream::<A>(id);
         let kept = self.states.get::<A>(&stream);
@@ -134,7 +135,8 @@ impl Service {
     /// Folds two streams of different kinds, as [`Service::load`] does
     /// each, reading what both lack in one read of the log (one round trip
     /// on a relational log): a request that checks one stream and decides
-    /// with another pays for one read, not two.
+    /// with another pays for one read, not two, and none when both kept
+    /// states are known to be current.
     pub async fn load_two<A: Aggregate, B: Aggregate>(
         &self,
         a: Uuid,
@@ -145,17 +147,38 @@ impl Service {
             self.states.get::<A>(&stream_a),
             self.states.get::<B>(&stream_b),
         );
-        let asked = [
-            (stream_a.clone(), kept_a.as_ref().map_or(0, |k| k.version)),
-            (stream_b.clone(), kept_b.as_ref().map_or(0, |k| k.version)),
-        ];
-        let mut read = self.store.read_streams_after(&asked).await?.into_iter();
-        let (Some(since_a), Some(since_b)) = (read.next(), read.next()) else {
-            return Err(StoreError::backend("the log answered fewer streams than asked").into());
+        let (read_a, read_b) = (
+            !self.is_current(&stream_a, kept_a.as_ref()),
+            !self.is_current(&stream_b, kept_b.as_ref()),
+        );
+        let mut asked = Vec::with_capacity(2);
+        if read_a {
+            asked.push((stream_a.clone(), kept_a.as_ref().map_or(0, |k| k.version)));
+        }
+        if read_b {
+            asked.push((stream_b.clone(), kept_b.as_ref().map_or(0, |k| k.version)));
+        }
+        let read = if asked.is_empty() {
+            Vec::new()
+        } else {
+            self.store.read_streams_after(&asked).await?
         };
-        let loaded_a = self.folded(&stream_a, kept_a, &since_a)?;
-        let loaded_b = self.folded(&stream_b, kept_b, &since_b)?;
+        if read.len() != asked.len() {
+            return Err(StoreError::backend("the log answered fewer streams than asked").into());
+        }
+        let mut read = read.into_iter();
+        let since_a = if read_a { read.next() } else { None };
+        let since_b = if read_b { read.next() } else { None };
+        let loaded_a = self.folded(&stream_a, kept_a, since_a.as_deref().unwrap_or_default())?;
+        let loaded_b = self.folded(&stream_b, kept_b, since_b.as_deref().unwrap_or_default())?;
         Ok((Self::unshared(loaded_a), Self::unshared(loaded_b)))
+    }
+
+    /// Whether `kept` is the stream's state as the log holds it now, known
+    /// without reading the log (only where this process alone appends to
+    /// it: [`EventStore::known_version`]).
+    fn is_current<A>(&self, stream: &StreamId, kept: Option<&Loaded<Arc<A>>>) -> bool {
+        kept.is_some_and(|k| self.store.known_version(stream) == Some(k.version))
     }
 
     /// A loaded state of the caller's own (a copy only when it is kept too).
@@ -175,7 +198,11 @@ impl Service {
         kept: Option<Loaded<Arc<A>>>,
     ) -> Result<Loaded<Arc<A>>, ServiceError<A::Error>> {
         let after = kept.as_ref().map_or(0, |k| k.version);
-        let recorded = self.store.read_stream_after(stream, after).await?;
+        let recorded = if self.is_current(stream, kept.as_ref()) {
+            Vec::new()
+        } else {
+            self.store.read_stream_after(stream, after).await?
+        };
         Ok(self.folded(stream, kept, &recorded)?)
     }
 
@@ -337,38 +364,108 @@ mod tests {
         (dir, Arc::new(store))
     }
 
+    /// Fresh SQLite logs as a command runner meets them: read to know a
+    /// stream's version, and owned by this process, which knows it.
+    async fn sqlite_logs() -> [(tempfile::TempDir, Arc<dyn EventStore>); 2] {
+        let (dir, read) = sqlite_store().await;
+        let (owned_dir, owned) = sqlite_store().await;
+        [
+            (dir, read),
+            (owned_dir, Arc::new(crate::owned::OwnedLog::new(owned))),
+        ]
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_state_another_runner_moves_on_is_never_taken_as_current() {
+        use cma_domain::access::By;
+        use cma_domain::conversation::{Conversation, ConversationCommand};
+        use cma_domain::ids::{MessageId, StaffId};
+        use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+        let (_dir, log) = sqlite_store().await;
+        let store: Arc<dyn EventStore> = Arc::new(crate::owned::OwnedLog::new(log));
+        let writer = Service::new(store.clone());
+        let reader = Arc::new(Service::new(store.clone()));
+        let client = ClientId::new();
+        let now = Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant");
+        let post = || ConversationCommand::Post {
+            message: MessageId::new(),
+            client,
+            by: By::Staff(StaffId::new()),
+            text: "Hello".to_owned(),
+        };
+        // The position of the last post whose append was acknowledged: a
+        // load begun after it must hold it.
+        let acknowledged = Arc::new(AtomicU64::new(0));
+        let done = Arc::new(AtomicBool::new(false));
+        let loads = tokio::spawn({
+            let (reader, acknowledged, done) = (reader.clone(), acknowledged.clone(), done.clone());
+            async move {
+                let mut loads = 0;
+                while !done.load(Ordering::SeqCst) {
+                    let floor = acknowledged.load(Ordering::SeqCst);
+                    let loaded = reader.load::<Conversation>(client.0).await.expect("load");
+                    assert!(
+                        loaded.position >= floor,
+                        "a load begun after position {floor} was acknowledged folded only up to {}",
+                        loaded.position
+                    );
+                    loads += 1;
+                    tokio::task::yield_now().await;
+                }
+                loads
+            }
+        });
+        for _ in 0..300 {
+            let executed = writer
+                .execute::<Conversation>(client.0, &context(now), post())
+                .await
+                .expect("post");
+            acknowledged.store(executed.position, Ordering::SeqCst);
+        }
+        done.store(true, Ordering::SeqCst);
+        assert!(loads.await.expect("loads") > 0);
+
+        // Once read, the stream's version is known and the kept state taken as current.
+        let stream = Service::stream::<Conversation>(client.0);
+        let loaded = reader.load::<Conversation>(client.0).await.expect("load");
+        assert_eq!(loaded.version, 300);
+        assert_eq!(store.known_version(&stream), Some(300));
+    }
+
     #[tokio::test]
     async fn two_clients_racing_for_one_slot_leave_exactly_one_booking() {
-        let (_dir, store) = sqlite_store().await;
-        let service = Arc::new(Service::new(store));
-        let team = Uuid::new_v4();
-        // Monday 2026-12-07 10:00 London, decided on the Friday before.
-        let now = Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant");
-        let slot = Timestamp::parse_rfc3339("2026-12-07T10:00:00Z").expect("instant");
-        let racers: Vec<_> = (0..8)
-            .map(|_| {
-                let service = service.clone();
-                tokio::spawn(async move {
-                    service
-                        .execute::<Diary>(team, &context(now), booking(slot))
-                        .await
+        for (_dir, store) in sqlite_logs().await {
+            let service = Arc::new(Service::new(store));
+            let team = Uuid::new_v4();
+            // Monday 2026-12-07 10:00 London, decided on the Friday before.
+            let now = Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant");
+            let slot = Timestamp::parse_rfc3339("2026-12-07T10:00:00Z").expect("instant");
+            let racers: Vec<_> = (0..8)
+                .map(|_| {
+                    let service = service.clone();
+                    tokio::spawn(async move {
+                        service
+                            .execute::<Diary>(team, &context(now), booking(slot))
+                            .await
+                    })
                 })
-            })
-            .collect();
-        let mut won = 0;
-        for racer in racers {
-            match racer.await.expect("task") {
-                Ok(executed) => {
-                    assert_eq!(executed.events.len(), 1);
-                    won += 1;
+                .collect();
+            let mut won = 0;
+            for racer in racers {
+                match racer.await.expect("task") {
+                    Ok(executed) => {
+                        assert_eq!(executed.events.len(), 1);
+                        won += 1;
+                    }
+                    Err(ServiceError::Refused(DiaryError::SlotTaken)) => {}
+                    Err(other) => panic!("unexpected outcome {other:?}"),
                 }
-                Err(ServiceError::Refused(DiaryError::SlotTaken)) => {}
-                Err(other) => panic!("unexpected outcome {other:?}"),
             }
+            assert_eq!(won, 1);
+            let diary = service.load::<Diary>(team).await.expect("load");
+            assert_eq!(diary.version, 1);
         }
-        assert_eq!(won, 1);
-        let diary = service.load::<Diary>(team).await.expect("load");
-        assert_eq!(diary.version, 1);
     }
 
     #[tokio::test]
@@ -377,62 +474,63 @@ mod tests {
         use cma_domain::conversation::{Conversation, ConversationCommand};
         use cma_domain::ids::{MessageId, StaffId};
 
-        let (_dir, store) = sqlite_store().await;
-        let writer = Service::new(store.clone());
-        let reader = Service::new(store.clone());
-        let (team, client) = (Uuid::new_v4(), ClientId::new());
-        let now = Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant");
-        let book = |at: &str| booking(Timestamp::parse_rfc3339(at).expect("instant"));
-        let post = ConversationCommand::Post {
-            message: MessageId::new(),
-            client,
-            by: By::Staff(StaffId::new()),
-            text: "Hello".to_owned(),
-        };
-        let shown = |loaded: &Loaded<Diary>| format!("{:?} {:?}", loaded.state, loaded.version);
-        writer
-            .execute::<Diary>(team, &context(now), book("2026-12-07T10:00:00Z"))
-            .await
-            .expect("book");
-        writer
-            .execute::<Conversation>(client.0, &context(now), post)
-            .await
-            .expect("post");
-
-        for booked in ["2026-12-07T11:00:00Z", "2026-12-07T12:00:00Z"] {
+        for (_dir, store) in sqlite_logs().await {
+            let writer = Service::new(store.clone());
+            let reader = Service::new(store.clone());
+            let (team, client) = (Uuid::new_v4(), ClientId::new());
+            let now = Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant");
+            let book = |at: &str| booking(Timestamp::parse_rfc3339(at).expect("instant"));
+            let post = ConversationCommand::Post {
+                message: MessageId::new(),
+                client,
+                by: By::Staff(StaffId::new()),
+                text: "Hello".to_owned(),
+            };
+            let shown = |loaded: &Loaded<Diary>| format!("{:?} {:?}", loaded.state, loaded.version);
             writer
-                .execute::<Diary>(team, &context(now), book(booked))
+                .execute::<Diary>(team, &context(now), book("2026-12-07T10:00:00Z"))
                 .await
                 .expect("book");
-            let (diary, thread) = reader
+            writer
+                .execute::<Conversation>(client.0, &context(now), post)
+                .await
+                .expect("post");
+
+            for booked in ["2026-12-07T11:00:00Z", "2026-12-07T12:00:00Z"] {
+                writer
+                    .execute::<Diary>(team, &context(now), book(booked))
+                    .await
+                    .expect("book");
+                let (diary, thread) = reader
+                    .load_two::<Diary, Conversation>(team, client.0)
+                    .await
+                    .expect("load two");
+                let whole = Service::keeping(store.clone(), 0);
+                let alone = whole.load::<Diary>(team).await.expect("load diary");
+                assert_eq!(shown(&diary), shown(&alone), "the diary as a load folds it");
+                assert_eq!(diary.position, alone.position);
+                let thread_alone = whole
+                    .load::<Conversation>(client.0)
+                    .await
+                    .expect("load thread");
+                assert_eq!(
+                    format!("{:?}", thread.state),
+                    format!("{:?}", thread_alone.state)
+                );
+                assert_eq!(
+                    (thread.version, thread.position),
+                    (thread_alone.version, thread_alone.position)
+                );
+            }
+            let (diary, _) = reader
                 .load_two::<Diary, Conversation>(team, client.0)
                 .await
                 .expect("load two");
-            let whole = Service::keeping(store.clone(), 0);
-            let alone = whole.load::<Diary>(team).await.expect("load diary");
-            assert_eq!(shown(&diary), shown(&alone), "the diary as a load folds it");
-            assert_eq!(diary.position, alone.position);
-            let thread_alone = whole
-                .load::<Conversation>(client.0)
-                .await
-                .expect("load thread");
             assert_eq!(
-                format!("{:?}", thread.state),
-                format!("{:?}", thread_alone.state)
-            );
-            assert_eq!(
-                (thread.version, thread.position),
-                (thread_alone.version, thread_alone.position)
+                diary.version, 3,
+                "kept states caught up with the last booking"
             );
         }
-        let (diary, _) = reader
-            .load_two::<Diary, Conversation>(team, client.0)
-            .await
-            .expect("load two");
-        assert_eq!(
-            diary.version, 3,
-            "kept states caught up with the last booking"
-        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -441,125 +539,128 @@ mod tests {
         use cma_domain::conversation::{Conversation, ConversationCommand};
         use cma_domain::ids::{MessageId, StaffId};
 
-        let (_dir, store) = sqlite_store().await;
-        let service = Arc::new(Service::new(store));
-        let client = ClientId::new();
-        let now = Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant");
-        let posters: Vec<_> = (0..32)
-            .map(|n| {
-                let service = service.clone();
-                tokio::spawn(async move {
-                    let post = ConversationCommand::Post {
-                        message: MessageId::new(),
-                        client,
-                        by: By::Staff(StaffId::new()),
-                        text: format!("Message {n}"),
-                    };
-                    service
-                        .execute::<Conversation>(client.0, &context(now), post)
-                        .await
+        for (_dir, store) in sqlite_logs().await {
+            let service = Arc::new(Service::new(store));
+            let client = ClientId::new();
+            let now = Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant");
+            let posters: Vec<_> = (0..32)
+                .map(|n| {
+                    let service = service.clone();
+                    tokio::spawn(async move {
+                        let post = ConversationCommand::Post {
+                            message: MessageId::new(),
+                            client,
+                            by: By::Staff(StaffId::new()),
+                            text: format!("Message {n}"),
+                        };
+                        service
+                            .execute::<Conversation>(client.0, &context(now), post)
+                            .await
+                    })
                 })
-            })
-            .collect();
-        for poster in posters {
-            let posted = poster.await.expect("task");
-            assert!(posted.is_ok(), "{posted:?}");
+                .collect();
+            for poster in posters {
+                let posted = poster.await.expect("task");
+                assert!(posted.is_ok(), "{posted:?}");
+            }
+            let thread = service.load::<Conversation>(client.0).await.expect("load");
+            assert_eq!(thread.version, 32, "every message recorded once");
         }
-        let thread = service.load::<Conversation>(client.0).await.expect("load");
-        assert_eq!(thread.version, 32, "every message recorded once");
     }
 
     #[tokio::test]
     async fn a_kept_state_another_runner_moved_past_never_settles_an_outcome() {
-        let (_dir, store) = sqlite_store().await;
-        // Two processes' command runners over one log.
-        let here = Service::new(store.clone());
-        let elsewhere = Service::new(store.clone());
-        let team = Uuid::new_v4();
-        let now = Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant");
-        let ten = Timestamp::parse_rfc3339("2026-12-07T10:00:00Z").expect("instant");
-        let eleven = Timestamp::parse_rfc3339("2026-12-07T11:00:00Z").expect("instant");
-        here.execute::<Diary>(team, &context(now), booking(ten))
-            .await
-            .expect("booked here; the diary's state is kept here");
-        let booked_elsewhere = booking(eleven);
-        let DiaryCommand::Book { appointment, .. } = booked_elsewhere else {
-            unreachable!()
-        };
-        elsewhere
-            .execute::<Diary>(team, &context(now), booked_elsewhere)
-            .await
-            .expect("booked elsewhere");
+        for (_dir, store) in sqlite_logs().await {
+            // Two processes' command runners over one log.
+            let here = Service::new(store.clone());
+            let elsewhere = Service::new(store.clone());
+            let team = Uuid::new_v4();
+            let now = Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant");
+            let ten = Timestamp::parse_rfc3339("2026-12-07T10:00:00Z").expect("instant");
+            let eleven = Timestamp::parse_rfc3339("2026-12-07T11:00:00Z").expect("instant");
+            here.execute::<Diary>(team, &context(now), booking(ten))
+                .await
+                .expect("booked here; the diary's state is kept here");
+            let booked_elsewhere = booking(eleven);
+            let DiaryCommand::Book { appointment, .. } = booked_elsewhere else {
+                unreachable!()
+            };
+            elsewhere
+                .execute::<Diary>(team, &context(now), booked_elsewhere)
+                .await
+                .expect("booked elsewhere");
 
-        // Decided first against the kept state, whose append then fails
-        // on the version the other runner moved past; decided again
-        // against the log: refused.
-        let again = here
-            .execute::<Diary>(team, &context(now), booking(eleven))
-            .await;
-        assert!(
-            matches!(again, Err(ServiceError::Refused(DiaryError::SlotTaken))),
-            "{again:?}"
-        );
+            // Decided first against the kept state, whose append then fails
+            // on the version the other runner moved past; decided again
+            // against the log: refused.
+            let again = here
+                .execute::<Diary>(team, &context(now), booking(eleven))
+                .await;
+            assert!(
+                matches!(again, Err(ServiceError::Refused(DiaryError::SlotTaken))),
+                "{again:?}"
+            );
 
-        // Kept here: eleven o'clock taken. The other runner frees it; a
-        // refusal judged on the kept state would be wrong.
-        elsewhere
-            .execute::<Diary>(
-                team,
-                &context(now),
-                DiaryCommand::Cancel {
-                    appointment,
-                    by: cma_domain::access::By::Staff(cma_domain::ids::StaffId::new()),
-                },
-            )
-            .await
-            .expect("cancelled elsewhere");
-        let rebooked = here
-            .execute::<Diary>(team, &context(now), booking(eleven))
-            .await
-            .expect("booked: the slot is free in the log");
-        assert_eq!(rebooked.events.len(), 1);
+            // Kept here: eleven o'clock taken. The other runner frees it; a
+            // refusal judged on the kept state would be wrong.
+            elsewhere
+                .execute::<Diary>(
+                    team,
+                    &context(now),
+                    DiaryCommand::Cancel {
+                        appointment,
+                        by: cma_domain::access::By::Staff(cma_domain::ids::StaffId::new()),
+                    },
+                )
+                .await
+                .expect("cancelled elsewhere");
+            let rebooked = here
+                .execute::<Diary>(team, &context(now), booking(eleven))
+                .await
+                .expect("booked: the slot is free in the log");
+            assert_eq!(rebooked.events.len(), 1);
 
-        let kept = here.load::<Diary>(team).await.expect("load");
-        let fresh = Service::keeping(store.clone(), 0)
-            .load::<Diary>(team)
-            .await
-            .expect("load");
-        assert_eq!((kept.version, kept.position), (4, fresh.position));
-        assert_eq!(kept.state, fresh.state, "the same state as a whole fold");
+            let kept = here.load::<Diary>(team).await.expect("load");
+            let fresh = Service::keeping(store.clone(), 0)
+                .load::<Diary>(team)
+                .await
+                .expect("load");
+            assert_eq!((kept.version, kept.position), (4, fresh.position));
+            assert_eq!(kept.state, fresh.state, "the same state as a whole fold");
+        }
     }
 
     #[tokio::test]
     async fn a_command_that_changes_nothing_appends_nothing_and_reports_the_stream_position() {
-        let (_dir, store) = sqlite_store().await;
-        let service = Service::new(store.clone());
-        let team = Uuid::new_v4();
-        let now = Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant");
-        let slot = Timestamp::parse_rfc3339("2026-12-07T10:00:00Z").expect("instant");
-        let cmd = booking(slot);
-        let first = service
-            .execute::<Diary>(team, &context(now), cmd.clone())
-            .await
-            .expect("booked");
-        let DiaryCommand::Book { appointment, .. } = cmd else {
-            unreachable!()
-        };
-        let close = DiaryCommand::CloseCancellationWindow { appointment };
-        let late = Timestamp::parse_rfc3339("2026-12-06T11:00:00Z").expect("instant");
-        let closed = service
-            .execute::<Diary>(team, &context(late), close.clone())
-            .await
-            .expect("closed");
-        assert_eq!(closed.events.len(), 1);
-        let again = service
-            .execute::<Diary>(team, &context(late), close)
-            .await
-            .expect("idempotent");
-        assert!(again.events.is_empty());
-        assert_eq!(again.position, closed.position);
-        assert!(closed.position > first.position);
-        assert_eq!(store.head().await.expect("head"), closed.position);
+        for (_dir, store) in sqlite_logs().await {
+            let service = Service::new(store.clone());
+            let team = Uuid::new_v4();
+            let now = Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant");
+            let slot = Timestamp::parse_rfc3339("2026-12-07T10:00:00Z").expect("instant");
+            let cmd = booking(slot);
+            let first = service
+                .execute::<Diary>(team, &context(now), cmd.clone())
+                .await
+                .expect("booked");
+            let DiaryCommand::Book { appointment, .. } = cmd else {
+                unreachable!()
+            };
+            let close = DiaryCommand::CloseCancellationWindow { appointment };
+            let late = Timestamp::parse_rfc3339("2026-12-06T11:00:00Z").expect("instant");
+            let closed = service
+                .execute::<Diary>(team, &context(late), close.clone())
+                .await
+                .expect("closed");
+            assert_eq!(closed.events.len(), 1);
+            let again = service
+                .execute::<Diary>(team, &context(late), close)
+                .await
+                .expect("idempotent");
+            assert!(again.events.is_empty());
+            assert_eq!(again.position, closed.position);
+            assert!(closed.position > first.position);
+            assert_eq!(store.head().await.expect("head"), closed.position);
+        }
     }
 
     #[tokio::test]
@@ -568,76 +669,77 @@ mod tests {
         use cma_domain::quote::signature::tiny_png;
         use cma_domain::quote::{Acceptance, Quote, QuoteCommand, QuoteError, samples};
 
-        let (_dir, store) = sqlite_store().await;
-        let service = Arc::new(Service::new(store));
-        let (quote, team, client, staff) = (
-            QuoteId::new(),
-            TeamId::new(),
-            ClientId::new(),
-            StaffId::new(),
-        );
-        let now = Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant");
-        let draft = QuoteCommand::Draft {
-            quote,
-            team,
-            client,
-            by: staff,
-            title: "New boiler".to_owned(),
-            currency: cma_domain::testing::fixtures::gbp(),
-            expires_on: None,
-            lines: samples::lines(),
-        };
-        service
-            .execute::<Quote>(quote.0, &context(now), draft)
-            .await
-            .expect("drafted");
-        let send = QuoteCommand::Send { team, by: staff };
-        service
-            .execute::<Quote>(quote.0, &context(now), send)
-            .await
-            .expect("sent");
-        let accept = move |name: &str| {
-            QuoteCommand::Accept(Box::new(Acceptance {
+        for (_dir, store) in sqlite_logs().await {
+            let service = Arc::new(Service::new(store));
+            let (quote, team, client, staff) = (
+                QuoteId::new(),
+                TeamId::new(),
+                ClientId::new(),
+                StaffId::new(),
+            );
+            let now = Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant");
+            let draft = QuoteCommand::Draft {
+                quote,
                 team,
-                by: ClientPortal {
-                    client,
-                    enabled: true,
-                    sections: Sections::ALL,
-                },
-                session: SessionId::new(),
-                name: name.to_owned(),
-                signature_png: tiny_png(4, 2),
-                ip: std::net::IpAddr::from([192, 0, 2, 7]),
-                user_agent: "Test/1.0".to_owned(),
-                revision: None,
-                time_zone: jiff::tz::TimeZone::UTC,
-                login_email: None,
-                login_invite: None,
-            }))
-        };
-        let racers: Vec<_> = (0..6)
-            .map(|i| {
-                let service = service.clone();
-                let command = accept(&format!("Signer {i}"));
-                tokio::spawn(async move {
-                    service
-                        .execute::<Quote>(quote.0, &context(now), command)
-                        .await
+                client,
+                by: staff,
+                title: "New boiler".to_owned(),
+                currency: cma_domain::testing::fixtures::gbp(),
+                expires_on: None,
+                lines: samples::lines(),
+            };
+            service
+                .execute::<Quote>(quote.0, &context(now), draft)
+                .await
+                .expect("drafted");
+            let send = QuoteCommand::Send { team, by: staff };
+            service
+                .execute::<Quote>(quote.0, &context(now), send)
+                .await
+                .expect("sent");
+            let accept = move |name: &str| {
+                QuoteCommand::Accept(Box::new(Acceptance {
+                    team,
+                    by: ClientPortal {
+                        client,
+                        enabled: true,
+                        sections: Sections::ALL,
+                    },
+                    session: SessionId::new(),
+                    name: name.to_owned(),
+                    signature_png: tiny_png(4, 2),
+                    ip: std::net::IpAddr::from([192, 0, 2, 7]),
+                    user_agent: "Test/1.0".to_owned(),
+                    revision: None,
+                    time_zone: jiff::tz::TimeZone::UTC,
+                    login_email: None,
+                    login_invite: None,
+                }))
+            };
+            let racers: Vec<_> = (0..6)
+                .map(|i| {
+                    let service = service.clone();
+                    let command = accept(&format!("Signer {i}"));
+                    tokio::spawn(async move {
+                        service
+                            .execute::<Quote>(quote.0, &context(now), command)
+                            .await
+                    })
                 })
-            })
-            .collect();
-        let mut accepted = 0;
-        for racer in racers {
-            match racer.await.expect("task") {
-                Ok(executed) if executed.events.len() == 1 => accepted += 1,
-                Err(ServiceError::Refused(QuoteError::AlreadyAccepted)) => {}
-                other => panic!("unexpected outcome {other:?}"),
+                .collect();
+            let mut accepted = 0;
+            for racer in racers {
+                match racer.await.expect("task") {
+                    Ok(executed) if executed.events.len() == 1 => accepted += 1,
+                    Err(ServiceError::Refused(QuoteError::AlreadyAccepted)) => {}
+                    other => panic!("unexpected outcome {other:?}"),
+                }
             }
+            assert_eq!(accepted, 1);
+            assert_eq!(
+                service.load::<Quote>(quote.0).await.expect("load").version,
+                3
+            );
         }
-        assert_eq!(accepted, 1);
-        assert_eq!(
-            service.load::<Quote>(quote.0).await.expect("load").version,
-            3
-        );
     }
 }

@@ -231,6 +231,13 @@ pub trait EventStore: Send + Sync + 'static {
         events: Vec<NewEvent>,
     ) -> Result<Appended, AppendError>;
 
+    /// The version of `stream` when this handle knows it without reading
+    /// the log: only a handle through which every append to its log goes
+    /// can ([`crate::owned::OwnedLog`]). `None`: read the log to know.
+    fn known_version(&self, _stream: &StreamId) -> Option<Version> {
+        None
+    }
+
     /// Every event of one stream, oldest first (empty for an absent stream).
     async fn read_stream(&self, stream: &StreamId) -> Result<Vec<Recorded>, StoreError> {
         self.read_stream_after(stream, 0).await

@@ -17,6 +17,8 @@ mod chain;
 mod concurrency;
 #[path = "contract/fixtures.rs"]
 mod fixtures;
+#[path = "contract/known.rs"]
+mod known;
 #[path = "contract/lifecycle.rs"]
 mod lifecycle;
 #[path = "contract/lookup.rs"]
@@ -32,12 +34,14 @@ use append::{duplicate_event_ids_fail_only_their_append, empty_append, expectati
 use batch::conflicts_fail_only_their_append;
 use chain::chain_links;
 use concurrency::concurrent_appenders;
+use known::known_versions_are_the_logs;
 use lifecycle::{reopen, subscribe_advances};
 use lookup::events_are_found_by_id;
 use order::{contiguous_positions, ordering, paging, several_streams};
 use writers::{several_writers_share_one_log, the_database_hashes_events_as_the_chain_does};
 
-/// One test per property on SQLite and on PostgreSQL.
+/// One test per property on SQLite (as read by any handle, and as owned
+/// by the one handle every append goes through) and on PostgreSQL.
 macro_rules! relational {
     ($($property:ident),* $(,)?) => {
         mod sqlite {
@@ -45,6 +49,16 @@ macro_rules! relational {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $property() {
                     super::$property(&crate::backend::Sqlite::new()).await;
+                }
+            )*
+        }
+
+        mod owned_sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $property() {
+                    super::$property(&crate::backend::OwnedSqlite(crate::backend::Sqlite::new()))
+                        .await;
                 }
             )*
         }
@@ -125,6 +139,7 @@ relational!(
     concurrent_appenders,
     subscribe_advances,
     reopen,
+    known_versions_are_the_logs,
 );
 
 postgres!(
@@ -144,4 +159,5 @@ kurrentdb!(
     concurrent_appenders,
     subscribe_advances,
     reopen,
+    known_versions_are_the_logs,
 );

@@ -5,7 +5,7 @@ use crate::http::ApiError;
 use crate::http::cookies;
 use crate::http::requester::requester;
 use crate::identity::Principal;
-use crate::identity::sessions::{self, Session};
+use crate::identity::sessions::Session;
 use crate::identity::tokens::csrf_token;
 use axum::extract::FromRequestParts;
 use axum::http::header;
@@ -129,7 +129,9 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<LoggedIn, A
     let token = match &presented {
         Presented::Bearer(t) | Presented::Cookie(t) => t.clone(),
     };
-    let session = sessions::find(&state.records, &state.touches, &token, state.clock.now())
+    let session = state
+        .sessions
+        .find(&token, state.clock.now())
         .await?
         .ok_or_else(ApiError::unauthorized)?;
     if matches!(presented, Presented::Cookie(_)) && !parts.method.is_safe() {
@@ -226,7 +228,7 @@ impl FromRequestParts<AppState> for ClientSession {
                 requester: requester(parts, &state.config),
             }),
             _ => {
-                sessions::revoke(&state.records, &token, state.clock.now()).await?;
+                state.sessions.revoke(&token, state.clock.now()).await?;
                 Err(ApiError::unauthorized())
             }
         }

@@ -9,7 +9,6 @@
 
 use super::passwords;
 use super::rate_limit::{Action, Limiter};
-use super::sessions;
 use crate::app::AppState;
 use crate::http::{ApiError, Requester};
 use cma_domain::Timestamp;
@@ -66,7 +65,10 @@ pub async fn set_password(
         other => other.map_err(ApiError::from)?,
     };
     if let Some(Principal::Client(client)) = set.state.principal {
-        sessions::revoke_client(&state.records, client, state.clock.now()).await?;
+        state
+            .sessions
+            .revoke_client(client, state.clock.now())
+            .await?;
     }
     Ok(set)
 }

@@ -1,5 +1,6 @@
 //! Identity: passwords and their check, sessions, the login index and rate limits.
 
+mod kept_sessions;
 pub(crate) mod links;
 pub(crate) mod login_index;
 pub(crate) mod origin;

@@ -47,6 +47,14 @@ impl Principal {
         }
     }
 
+    /// The client, for a client's principal.
+    pub fn client(&self) -> Option<ClientId> {
+        match self {
+            Principal::Client { client, .. } => Some(*client),
+            Principal::Staff { .. } => None,
+        }
+    }
+
     /// Rebuilds a principal from its stored columns.
     pub fn from_columns(kind: &str, id: &str, team: &str) -> Option<Self> {
         let id = Uuid::try_parse(id).ok()?;

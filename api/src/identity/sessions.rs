@@ -1,15 +1,18 @@
 //! Server-side sessions (docs/product.md §11.1): a row per login among the
 //! API's records, found by the SHA-256 of its token, so any API process can
-//! serve any request.
+//! serve any request. On the embedded default, where one process writes
+//! them all, the sessions found are also kept in memory (`kept_sessions`).
 
+use super::kept_sessions::{Kept, KeptSessions};
 use super::login_index::normalise;
 use super::principal::Principal;
 use super::tokens::{new_session_token, session_key};
 use cma_domain::Timestamp;
 use cma_domain::ids::{ClientId, SessionId};
-use cma_projections::{ProjectionError, Records};
+use cma_projections::{Backend, ProjectionError, Records};
 use sqlx::AnyPool;
 use std::collections::HashMap;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// A session lasts this long after its last use.
@@ -24,33 +27,163 @@ pub struct Session {
     pub principal: Principal,
 }
 
-/// Opens a session for `principal`, signed in with `login_email`; returns
-/// it with its token (shown once).
-pub async fn open(
-    db: &Records,
-    principal: Principal,
-    login_email: &str,
-    now: Timestamp,
-) -> Result<(Session, String), ProjectionError> {
-    let token = new_session_token();
-    let id = SessionId::new();
-    db.execute(
-        "INSERT INTO sessions (token_sha256, session_id, principal_kind, principal_id, team_id, \
-         created_at, last_seen_at, expires_at, revoked_at, login_email) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6, $7, NULL, $8)",
-        vec![
-            session_key(&token).into(),
-            id.to_string().into(),
-            principal.kind().as_str().into(),
-            principal.id().to_string().into(),
-            principal.team().to_string().into(),
-            now.as_micros().into(),
-            now.plus_seconds(IDLE_LIFETIME_SECONDS).as_micros().into(),
-            normalise(login_email).into(),
-        ],
-    )
-    .await?;
-    Ok((Session { id, principal }, token))
+/// The sessions of this process: opened, found, extended and ended. Cheap
+/// to clone.
+#[derive(Clone)]
+pub struct Sessions {
+    records: Records,
+    touches: Touches,
+    /// On the embedded default, the sessions found (module `kept_sessions`).
+    kept: Option<Arc<KeptSessions>>,
+}
+
+impl Sessions {
+    /// The sessions among `records`; starts the task that extends their lives.
+    pub fn start(records: Records) -> Self {
+        let kept = (records.backend() == Backend::Sqlite).then(Arc::default);
+        Self {
+            touches: Touches::start(records.clone()),
+            records,
+            kept,
+        }
+    }
+
+    /// Opens a session for `principal`, signed in with `login_email`;
+    /// returns it with its token (shown once).
+    pub async fn open(
+        &self,
+        principal: Principal,
+        login_email: &str,
+        now: Timestamp,
+    ) -> Result<(Session, String), ProjectionError> {
+        let token = new_session_token();
+        let key = session_key(&token);
+        let session = Session {
+            id: SessionId::new(),
+            principal,
+        };
+        let expires_at = now.plus_seconds(IDLE_LIFETIME_SECONDS);
+        let seen = self.kept.as_ref().map(|kept| kept.seen());
+        self.records
+            .execute(
+                "INSERT INTO sessions (token_sha256, session_id, principal_kind, principal_id, \
+                 team_id, created_at, last_seen_at, expires_at, revoked_at, login_email) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $6, $7, NULL, $8)",
+                vec![
+                    key.clone().into(),
+                    session.id.to_string().into(),
+                    principal.kind().as_str().into(),
+                    principal.id().to_string().into(),
+                    principal.team().to_string().into(),
+                    now.as_micros().into(),
+                    expires_at.as_micros().into(),
+                    normalise(login_email).into(),
+                ],
+            )
+            .await?;
+        if let (Some(kept), Some(seen)) = (&self.kept, seen) {
+            let opened = Kept {
+                session,
+                last_seen: now,
+                expires_at,
+            };
+            kept.keep(key, opened, seen);
+        }
+        Ok((session, token))
+    }
+
+    /// The live session `token` opens, if any (not revoked, not expired);
+    /// using it extends its life (in the background, at most once a
+    /// minute).
+    pub async fn find(&self, token: &str, now: Timestamp) -> Result<Option<Session>, sqlx::Error> {
+        let key = session_key(token);
+        let seen = match &self.kept {
+            Some(kept) => match kept.find(&key, now, |k| self.touched(&key, k, now)) {
+                Ok(session) => return Ok(Some(session)),
+                Err(seen) => Some(seen),
+            },
+            None => None,
+        };
+        let row: Option<(String, String, String, String, i64, i64)> = sqlx::query_as(
+            "SELECT session_id, principal_kind, principal_id, team_id, last_seen_at, expires_at \
+             FROM sessions WHERE token_sha256 = $1 AND revoked_at IS NULL AND expires_at > $2",
+        )
+        .bind(&key)
+        .bind(now.as_micros())
+        .fetch_optional(self.records.reads())
+        .await?;
+        let Some((id, kind, principal, team, last_seen, expires_at)) = row else {
+            return Ok(None);
+        };
+        let (Ok(id), Some(principal), Some(last_seen), Some(expires_at)) = (
+            Uuid::try_parse(&id),
+            Principal::from_columns(&kind, &principal, &team),
+            Timestamp::from_micros(last_seen),
+            Timestamp::from_micros(expires_at),
+        ) else {
+            return Ok(None);
+        };
+        let session = Session {
+            id: SessionId(id),
+            principal,
+        };
+        let found = Kept {
+            session,
+            last_seen,
+            expires_at,
+        };
+        let found = self.touched(&key, found, now);
+        if let (Some(kept), Some(seen)) = (&self.kept, seen) {
+            kept.keep(key, found, seen);
+        }
+        Ok(Some(session))
+    }
+
+    /// `found`, used at `now`: extended from then when its last use is over
+    /// a minute old and the extension could be queued.
+    fn touched(&self, key: &str, found: Kept, now: Timestamp) -> Kept {
+        let due = now.as_micros() - found.last_seen.as_micros() > TOUCH_EVERY_SECONDS * 1_000_000;
+        if due && self.touches.request(key.to_owned(), now) {
+            found.used(now)
+        } else {
+            found
+        }
+    }
+
+    /// Ends the session `token` opens (logout).
+    pub async fn revoke(&self, token: &str, now: Timestamp) -> Result<(), ProjectionError> {
+        let key = session_key(token);
+        self.records
+            .execute(
+                "UPDATE sessions SET revoked_at = $2 WHERE token_sha256 = $1 AND revoked_at IS NULL",
+                vec![key.clone().into(), now.as_micros().into()],
+            )
+            .await?;
+        if let Some(kept) = &self.kept {
+            kept.ended(&key);
+        }
+        Ok(())
+    }
+
+    /// Ends every session of a client (their portal was suspended, or a
+    /// password was set from a link).
+    pub async fn revoke_client(
+        &self,
+        client: ClientId,
+        now: Timestamp,
+    ) -> Result<(), ProjectionError> {
+        self.records
+            .execute(
+                "UPDATE sessions SET revoked_at = $2 \
+                 WHERE principal_kind = 'client' AND principal_id = $1 AND revoked_at IS NULL",
+                vec![client.to_string().into(), now.as_micros().into()],
+            )
+            .await?;
+        if let Some(kept) = &self.kept {
+            kept.client_ended(client);
+        }
+        Ok(())
+    }
 }
 
 /// The login email session `id` was opened with (`None` for a session
@@ -64,41 +197,6 @@ pub async fn login_email(db: &AnyPool, id: SessionId) -> Result<Option<String>, 
     Ok(row.and_then(|(email,)| email))
 }
 
-/// The live session `token` opens, if any (not revoked, not expired); using
-/// it extends its life (through `touches`).
-pub async fn find(
-    db: &Records,
-    touches: &Touches,
-    token: &str,
-    now: Timestamp,
-) -> Result<Option<Session>, sqlx::Error> {
-    let key = session_key(token);
-    let row: Option<(String, String, String, String, i64)> = sqlx::query_as(
-        "SELECT session_id, principal_kind, principal_id, team_id, last_seen_at FROM sessions \
-         WHERE token_sha256 = $1 AND revoked_at IS NULL AND expires_at > $2",
-    )
-    .bind(&key)
-    .bind(now.as_micros())
-    .fetch_optional(db.reads())
-    .await?;
-    let Some((id, kind, principal, team, last_seen)) = row else {
-        return Ok(None);
-    };
-    let (Ok(id), Some(principal)) = (
-        Uuid::try_parse(&id),
-        Principal::from_columns(&kind, &principal, &team),
-    ) else {
-        return Ok(None);
-    };
-    if now.as_micros() - last_seen > TOUCH_EVERY_SECONDS * 1_000_000 {
-        touches.request(key, now);
-    }
-    Ok(Some(Session {
-        id: SessionId(id),
-        principal,
-    }))
-}
-
 /// Sessions waiting to have their life extended, at most this many; a
 /// use beyond it asks again on its session's next use.
 const TOUCHES_QUEUED: usize = 4096;
@@ -110,11 +208,11 @@ const TOUCHES_QUEUED: usize = 4096;
 /// each request waiting for a writer's turn of its own held every client up
 /// for a few hundred milliseconds under load.
 #[derive(Clone, Debug)]
-pub struct Touches(tokio::sync::mpsc::Sender<(String, Timestamp)>);
+struct Touches(tokio::sync::mpsc::Sender<(String, Timestamp)>);
 
 impl Touches {
     /// Starts the task that writes touches to `db`; it ends with the last handle.
-    pub fn start(db: Records) -> Self {
+    fn start(db: Records) -> Self {
         let (send, mut due) = tokio::sync::mpsc::channel(TOUCHES_QUEUED);
         tokio::spawn(async move {
             let mut batch = Vec::new();
@@ -128,9 +226,10 @@ impl Touches {
         Self(send)
     }
 
-    /// Asks for the session whose token has the digest `key` to live on from `now`.
-    fn request(&self, key: String, now: Timestamp) {
-        let _queued_or_full = self.0.try_send((key, now));
+    /// Asks for the session whose token has the digest `key` to live on
+    /// from `now`; whether it was queued.
+    fn request(&self, key: String, now: Timestamp) -> bool {
+        self.0.try_send((key, now)).is_ok()
     }
 }
 
@@ -151,61 +250,48 @@ async fn touch(db: &Records, used: HashMap<String, Timestamp>) -> Result<(), Pro
     Ok(())
 }
 
-/// Ends the session `token` opens (logout).
-pub async fn revoke(db: &Records, token: &str, now: Timestamp) -> Result<(), ProjectionError> {
-    db.execute(
-        "UPDATE sessions SET revoked_at = $2 WHERE token_sha256 = $1 AND revoked_at IS NULL",
-        vec![session_key(token).into(), now.as_micros().into()],
-    )
-    .await?;
-    Ok(())
-}
-
-/// Ends every session of a client (their portal was suspended, or a
-/// password was set from a link).
-pub async fn revoke_client(
-    db: &Records,
-    client: ClientId,
-    now: Timestamp,
-) -> Result<(), ProjectionError> {
-    db.execute(
-        "UPDATE sessions SET revoked_at = $2 \
-         WHERE principal_kind = 'client' AND principal_id = $1 AND revoked_at IS NULL",
-        vec![client.to_string().into(), now.as_micros().into()],
-    )
-    .await?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use cma_domain::ids::{StaffId, TeamId};
     use cma_projections::ReadDb;
 
-    #[tokio::test]
-    async fn using_a_session_extends_its_life() {
-        let dir = tempfile::tempdir().expect("temp dir");
+    async fn sqlite_records(dir: &tempfile::TempDir) -> ReadDb {
         let db = ReadDb::open_sqlite(&dir.path().join("read.db"))
             .await
             .expect("read database");
         db.migrate().await.expect("migrate");
-        let records = db.records().clone();
-        let principal = Principal::Staff {
+        db
+    }
+
+    fn staff() -> Principal {
+        Principal::Staff {
             staff: StaffId::new(),
             team: TeamId::new(),
-        };
-        let opened_at = Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant");
-        let (session, token) = open(&records, principal, "owner@example.test", opened_at)
+        }
+    }
+
+    fn at(instant: &str) -> Timestamp {
+        Timestamp::parse_rfc3339(instant).expect("instant")
+    }
+
+    #[tokio::test]
+    async fn using_a_session_extends_its_life() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = sqlite_records(&dir).await;
+        let records = db.records().clone();
+        let sessions = Sessions::start(records.clone());
+        let opened_at = at("2026-12-04T12:00:00Z");
+        let (session, token) = sessions
+            .open(staff(), "owner@example.test", opened_at)
             .await
             .expect("opened");
 
         // Used 13 days on, it lives 14 days from then: 20 days on it is
         // still live, though it would have ended on day 14 unused.
-        let touches = Touches::start(records.clone());
         let used = opened_at.plus_seconds(13 * 24 * 3600);
         assert_eq!(
-            find(&records, &touches, &token, used).await.expect("found"),
+            sessions.find(&token, used).await.expect("found"),
             Some(session)
         );
         // The touch is written in the background.
@@ -224,20 +310,93 @@ mod tests {
             );
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
+        // As kept in memory, and as the file holds it (a process that
+        // has kept nothing yet, as after a restart).
+        let restarted = Sessions::start(records.clone());
         let later = opened_at.plus_seconds(20 * 24 * 3600);
-        assert_eq!(
-            find(&records, &touches, &token, later)
-                .await
-                .expect("found"),
-            Some(session)
-        );
+        for sessions in [&sessions, &restarted] {
+            assert_eq!(
+                sessions.find(&token, later).await.expect("found"),
+                Some(session)
+            );
+        }
         let beyond = later.plus_seconds(IDLE_LIFETIME_SECONDS + 1);
+        for sessions in [&sessions, &restarted] {
+            assert_eq!(
+                sessions.find(&token, beyond).await.expect("looked up"),
+                None
+            );
+        }
+        db.close().await;
+    }
+
+    #[tokio::test]
+    async fn an_ended_session_is_not_found_again_though_it_was_kept() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = sqlite_records(&dir).await;
+        let sessions = Sessions::start(db.records().clone());
+        let now = at("2026-12-04T12:00:00Z");
+        let team = TeamId::new();
+        let (alice, bob) = (ClientId::new(), ClientId::new());
+        let client = |client| Principal::Client { client, team };
+        let mut opened = Vec::new();
+        for principal in [staff(), client(alice), client(alice), client(bob)] {
+            opened.push(
+                sessions
+                    .open(principal, "someone@example.test", now)
+                    .await
+                    .expect("opened"),
+            );
+        }
+        // Found once from the file too, by a second handle on the records.
+        let other = Sessions::start(db.records().clone());
+        for (session, token) in &opened {
+            for sessions in [&sessions, &other] {
+                assert_eq!(
+                    sessions.find(token, now).await.expect("found"),
+                    Some(*session)
+                );
+            }
+        }
+
+        sessions
+            .revoke(&opened[0].1, now)
+            .await
+            .expect("logged out");
+        sessions
+            .revoke_client(alice, now)
+            .await
+            .expect("alice's sessions ended");
+        let live: Vec<bool> = {
+            let mut live = Vec::new();
+            for (_, token) in &opened {
+                live.push(
+                    sessions
+                        .find(token, now)
+                        .await
+                        .expect("looked up")
+                        .is_some(),
+                );
+            }
+            live
+        };
         assert_eq!(
-            find(&records, &touches, &token, beyond)
-                .await
-                .expect("looked up"),
-            None
+            live,
+            [false, false, false, true],
+            "only bob's session lives on"
         );
+        let restarted = Sessions::start(db.records().clone());
+        for (i, (_, token)) in opened.iter().enumerate() {
+            assert_eq!(
+                restarted
+                    .find(token, now)
+                    .await
+                    .expect("looked up")
+                    .is_some(),
+                live[i],
+                "the file agrees on session {i}"
+            );
+        }
         db.close().await;
     }
 }

@@ -65,7 +65,10 @@ pub(super) async fn open_session(
     principal: Principal,
     login_email: &str,
 ) -> Result<(sessions::Session, String), ApiError> {
-    Ok(sessions::open(&state.records, principal, login_email, state.clock.now()).await?)
+    Ok(state
+        .sessions
+        .open(principal, login_email, state.clock.now())
+        .await?)
 }
 
 /// `body` with the cookies that carry session `token` in a browser.
@@ -100,7 +103,10 @@ pub(super) fn logged_in(
         (status = 403, description = "cookie request without X-CSRF-Token"),
     ))]
 async fn logout(State(state): State<AppState>, logged_in: LoggedIn) -> Result<Response, ApiError> {
-    sessions::revoke(&state.records, &logged_in.token, state.clock.now()).await?;
+    state
+        .sessions
+        .revoke(&logged_in.token, state.clock.now())
+        .await?;
     let mut headers = HeaderMap::new();
     cookies::logout(&mut headers, state.config.is_https());
     Ok((StatusCode::NO_CONTENT, headers).into_response())

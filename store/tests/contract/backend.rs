@@ -3,6 +3,7 @@
 
 use crate::support::admin;
 use cma_store::EventStore;
+use cma_store::owned::OwnedLog;
 use cma_store::postgres::PgStore;
 use cma_store::sqlite::SqliteStore;
 use uuid::Uuid;
@@ -34,6 +35,18 @@ impl Backend for Sqlite {
         SqliteStore::open(&self.dir.path().join("events.db"))
             .await
             .expect("open the SQLite event log")
+    }
+}
+
+/// The same SQLite log through the one handle every append goes through,
+/// which knows its streams' versions.
+pub struct OwnedSqlite(pub Sqlite);
+
+impl Backend for OwnedSqlite {
+    type Store = OwnedLog;
+
+    async fn open(&self) -> OwnedLog {
+        OwnedLog::new(std::sync::Arc::new(self.0.open().await))
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::app::AppState;
 use crate::http::{ApiError, Json, Path, SendsCommands, StaffSession, found};
-use crate::identity::{Principal, login_index, sessions};
+use crate::identity::{Principal, login_index};
 use crate::routes::bodies::{Positioned, positioned};
 use crate::routes::responses::{NoSuchClient, StaffOnly};
 use axum::extract::State;
@@ -246,7 +246,10 @@ async fn change_access(
         )
         .await?;
     if !executed.state.enabled {
-        sessions::revoke_client(&state.records, client, state.clock.now()).await?;
+        state
+            .sessions
+            .revoke_client(client, state.clock.now())
+            .await?;
     }
     Ok(Positioned::at(executed.position))
 }

@@ -1,0 +1,285 @@
+//! The log of a process that alone appends to it: the embedded default,
+//! whose data directory one `cma serve` owns (docs/operations.md, "Two
+//! deployments"). Every append goes through this process, so it knows each
+//! stream's version as of its last append or read of it, and a command
+//! runner holding a state folded up to that version knows the state is
+//! current without reading the log ([`EventStore::known_version`]).
+//!
+//! What is known is only ever a version the log held: an append's own
+//! outcome, or what a read found when no append finished during it. A
+//! version only grows, so the larger of two facts is the later one; a
+//! read's fact is dropped when a known version was let go during the read,
+//! since a later append's fact may have been let go with it.
+
+use crate::envelope::{NewEvent, Position, Recorded, StreamId, Version};
+use crate::store::{AppendError, Appended, EventStore, Expected, StoreError, Visitor};
+use async_trait::async_trait;
+use cma_domain::Timestamp;
+use lru::LruCache;
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use tokio::sync::watch;
+use uuid::Uuid;
+
+/// How many streams' versions are known; the least recently used beyond
+/// it are read from the log again when next needed.
+const KNOWN: NonZeroUsize = NonZeroUsize::new(100_000).expect("not zero");
+
+/// An event log this process alone appends to, knowing its streams' versions.
+pub struct OwnedLog {
+    log: Arc<dyn EventStore>,
+    known: Mutex<Known>,
+}
+
+struct Known {
+    /// How many versions were let go (evicted, or forgotten after an
+    /// append whose outcome is unknown).
+    let_go: u64,
+    versions: LruCache<StreamId, Version>,
+}
+
+/// What was let go before a read: the read's facts are learnt only if
+/// nothing was let go since.
+#[derive(Clone, Copy)]
+struct Before(u64);
+
+impl OwnedLog {
+    /// `log`, which no other process (nor any other handle in this one)
+    /// appends to.
+    pub fn new(log: Arc<dyn EventStore>) -> Self {
+        Self {
+            log,
+            known: Mutex::new(Known {
+                let_go: 0,
+                versions: LruCache::new(KNOWN),
+            }),
+        }
+    }
+
+    fn known(&self) -> MutexGuard<'_, Known> {
+        self.known.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn before(&self) -> Before {
+        Before(self.known().let_go)
+    }
+
+    /// Learns that `stream` was at `version` at least.
+    fn learn(known: &mut Known, stream: &StreamId, version: Version) {
+        if let Some(v) = known.versions.get_mut(stream) {
+            *v = (*v).max(version);
+        } else if known.versions.push(stream.clone(), version).is_some() {
+            // Absent, so what came back is the least recently used, evicted.
+            known.let_go += 1;
+        }
+    }
+
+    /// Learns what a read that began at `before` found: `after` asked, the
+    /// stream's events since it read.
+    fn learn_read(&self, before: Before, stream: &StreamId, after: Version, read: &[Recorded]) {
+        let mut known = self.known();
+        if known.let_go == before.0 {
+            let version = read.last().map_or(after, |r| r.version);
+            Self::learn(&mut known, stream, version);
+        }
+    }
+
+    /// Lets go of `stream`'s version: an append's outcome is not known.
+    fn forget(&self, stream: &StreamId) {
+        let mut known = self.known();
+        known.versions.pop(stream);
+        known.let_go += 1;
+    }
+}
+
+#[async_trait]
+impl EventStore for OwnedLog {
+    async fn append(
+        &self,
+        stream: &StreamId,
+        expected: Expected,
+        events: Vec<NewEvent>,
+    ) -> Result<Appended, AppendError> {
+        let outcome = self.log.append(stream, expected, events).await;
+        match &outcome {
+            Ok(appended) => Self::learn(&mut self.known(), stream, appended.version),
+            Err(AppendError::DuplicateEventId(_)) => {}
+            // A conflict means a version was known wrongly; a failure may
+            // have been committed.
+            Err(AppendError::Conflict { .. } | AppendError::Store(_)) => self.forget(stream),
+        }
+        outcome
+    }
+
+    fn known_version(&self, stream: &StreamId) -> Option<Version> {
+        self.known().versions.get(stream).copied()
+    }
+
+    async fn read_stream_after(
+        &self,
+        stream: &StreamId,
+        after: Version,
+    ) -> Result<Vec<Recorded>, StoreError> {
+        let before = self.before();
+        let read = self.log.read_stream_after(stream, after).await?;
+        self.learn_read(before, stream, after, &read);
+        Ok(read)
+    }
+
+    async fn read_streams_after(
+        &self,
+        streams: &[(StreamId, Version)],
+    ) -> Result<Vec<Vec<Recorded>>, StoreError> {
+        let before = self.before();
+        let read = self.log.read_streams_after(streams).await?;
+        for ((stream, after), events) in streams.iter().zip(&read) {
+            self.learn_read(before, stream, *after, events);
+        }
+        Ok(read)
+    }
+
+    async fn read_all(&self, after: Position, limit: usize) -> Result<Vec<Recorded>, StoreError> {
+        self.log.read_all(after, limit).await
+    }
+
+    async fn scan(
+        &self,
+        after: Position,
+        limit: usize,
+        visitor: Box<dyn Visitor>,
+    ) -> Result<Box<dyn Visitor>, StoreError> {
+        self.log.scan(after, limit, visitor).await
+    }
+
+    async fn find_event(
+        &self,
+        event_id: Uuid,
+        since: Timestamp,
+    ) -> Result<Option<Recorded>, StoreError> {
+        self.log.find_event(event_id, since).await
+    }
+
+    async fn head(&self) -> Result<Position, StoreError> {
+        self.log.head().await
+    }
+
+    fn subscribe(&self) -> watch::Receiver<Position> {
+        self.log.subscribe()
+    }
+
+    fn can_append(&self) -> Result<(), StoreError> {
+        self.log.can_append()
+    }
+
+    async fn close(&self) {
+        self.log.close().await;
+    }
+
+    fn positions_are_contiguous(&self) -> bool {
+        self.log.positions_are_contiguous()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::envelope::{Actor, Metadata, new_event_id};
+    use crate::sqlite::SqliteStore;
+
+    fn event() -> NewEvent {
+        NewEvent {
+            event_id: new_event_id(),
+            event_type: "Noted".to_owned(),
+            schema_version: 1,
+            recorded_at: Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant"),
+            actor: Actor::System,
+            metadata: Metadata::default(),
+            payload: vec![1, 2, 3],
+        }
+    }
+
+    async fn sqlite_log(dir: &tempfile::TempDir) -> Arc<dyn EventStore> {
+        Arc::new(
+            SqliteStore::open(&dir.path().join("events.db"))
+                .await
+                .expect("open"),
+        )
+    }
+
+    #[tokio::test]
+    async fn versions_are_known_from_appends_and_reads_and_let_go_on_a_failed_append() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let log = sqlite_log(&dir).await;
+        let owned = OwnedLog::new(log.clone());
+        let (a, b) = (
+            StreamId::new("note", Uuid::new_v4()),
+            StreamId::new("note", Uuid::new_v4()),
+        );
+        assert_eq!(owned.known_version(&a), None, "neither appended nor read");
+        owned
+            .append(&a, Expected::NoStream, vec![event(), event()])
+            .await
+            .expect("appended");
+        assert_eq!(owned.known_version(&a), Some(2));
+
+        // Another handle on the same log learns by reading: nothing after
+        // the version asked, or the last event read.
+        let other = OwnedLog::new(log.clone());
+        assert_eq!(other.known_version(&a), None);
+        other.read_stream_after(&a, 2).await.expect("read");
+        assert_eq!(other.known_version(&a), Some(2));
+        let fresh = OwnedLog::new(log.clone());
+        fresh
+            .read_streams_after(&[(a.clone(), 1), (b.clone(), 0)])
+            .await
+            .expect("read");
+        assert_eq!(fresh.known_version(&a), Some(2));
+        assert_eq!(fresh.known_version(&b), Some(0), "an absent stream is at 0");
+
+        // A conflict says what was known was wrong: it is let go.
+        let conflict = owned.append(&a, Expected::Exactly(1), vec![event()]).await;
+        assert!(
+            matches!(conflict, Err(AppendError::Conflict { .. })),
+            "{conflict:?}"
+        );
+        assert_eq!(owned.known_version(&a), None);
+        log.close().await;
+    }
+
+    #[tokio::test]
+    async fn a_read_during_which_a_version_was_let_go_teaches_nothing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let owned = OwnedLog::new(sqlite_log(&dir).await);
+        let (a, b) = (
+            StreamId::new("note", Uuid::new_v4()),
+            StreamId::new("note", Uuid::new_v4()),
+        );
+        owned
+            .append(&a, Expected::NoStream, vec![event()])
+            .await
+            .expect("appended");
+        owned.forget(&a);
+
+        // The read began before another version was let go (which may have
+        // been a later append's): what it found is not learnt.
+        let before = owned.before();
+        let read = owned.log.read_stream_after(&a, 0).await.expect("read");
+        owned.forget(&b);
+        owned.learn_read(before, &a, 0, &read);
+        assert_eq!(owned.known_version(&a), None);
+
+        // Begun after, it is.
+        let before = owned.before();
+        owned.learn_read(before, &a, 0, &read);
+        assert_eq!(owned.known_version(&a), Some(1));
+
+        // A later version is never lowered by an earlier fact.
+        owned
+            .append(&a, Expected::Exactly(1), vec![event()])
+            .await
+            .expect("appended");
+        owned.learn_read(before, &a, 0, &read);
+        assert_eq!(owned.known_version(&a), Some(2));
+        owned.close().await;
+    }
+}
