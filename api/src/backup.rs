@@ -53,9 +53,15 @@ fn embedded_only(config: &StoreArgs, what: &str) -> anyhow::Result<()> {
 /// Whether `dir` is missing or holds nothing (but the owner's lock file).
 fn is_empty_dir(dir: &Path) -> anyhow::Result<bool> {
     match std::fs::read_dir(dir) {
-        Ok(entries) => Ok(entries
-            .filter_map(Result::ok)
-            .all(|entry| entry.file_name() == crate::owner::LOCK_FILE)),
+        Ok(entries) => {
+            for entry in entries {
+                let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+                if entry.file_name() != crate::owner::LOCK_FILE {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(true),
         Err(e) if e.kind() == io::ErrorKind::NotADirectory => {
             Err(e).with_context(|| format!("{} is a file, not a folder", dir.display()))

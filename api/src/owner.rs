@@ -40,8 +40,9 @@ pub fn own_data_directory(stores: &StoreArgs) -> anyhow::Result<Option<Owner>> {
     match file.try_lock() {
         Ok(()) => Ok(Some(Owner { _lock: file })),
         Err(TryLockError::WouldBlock) => anyhow::bail!(
-            "a cma serve is running on the data directory {}: one process owns it on the \
-             embedded default (stop that one first, or give this one its own CMA_DATA_DIR)",
+            "the data directory {} is in use by another cma serve or cma restore: one process \
+             owns it on the embedded default (stop that one first, or give this one its own \
+             CMA_DATA_DIR)",
             dir.display()
         ),
         Err(TryLockError::Error(e)) => {
@@ -72,7 +73,7 @@ mod tests {
         let first = own_data_directory(&stores).expect("owned").expect("a lock");
         let refused = own_data_directory(&stores).expect_err("a second owner");
         assert!(
-            refused.to_string().contains("a cma serve is running"),
+            refused.to_string().contains("is in use by another cma"),
             "{refused}"
         );
         drop(first);

@@ -313,7 +313,7 @@ fn a_running_server_owns_its_data_directory() {
         let output = cma(refused, serve.dir.path());
         assert!(!output.status.success(), "{refused:?}");
         assert!(
-            said(&output).contains("a cma serve is running"),
+            said(&output).contains("is in use by another cma"),
             "{refused:?}: {}",
             said(&output)
         );

@@ -28,7 +28,7 @@ const KNOWN: NonZeroUsize = NonZeroUsize::new(100_000).expect("not zero");
 /// An event log this process alone appends to, knowing its streams' versions.
 pub struct OwnedLog {
     log: Arc<dyn EventStore>,
-    known: Mutex<Known>,
+    known: Arc<Mutex<Known>>,
 }
 
 struct Known {
@@ -49,15 +49,15 @@ impl OwnedLog {
     pub fn new(log: Arc<dyn EventStore>) -> Self {
         Self {
             log,
-            known: Mutex::new(Known {
+            known: Arc::new(Mutex::new(Known {
                 let_go: 0,
                 versions: LruCache::new(KNOWN),
-            }),
+            })),
         }
     }
 
     fn known(&self) -> MutexGuard<'_, Known> {
-        self.known.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.known)
     }
 
     fn before(&self) -> Before {
@@ -85,11 +85,27 @@ impl OwnedLog {
     }
 
     /// Lets go of `stream`'s version: an append's outcome is not known.
-    fn forget(&self, stream: &StreamId) {
-        let mut known = self.known();
+    fn forget(known: &mut Known, stream: &StreamId) {
         known.versions.pop(stream);
         known.let_go += 1;
     }
+
+    /// Learns what an append's `outcome` says of `stream`.
+    fn learn_append(known: &mut Known, stream: &StreamId, outcome: &Result<Appended, AppendError>) {
+        match outcome {
+            Ok(appended) => Self::learn(known, stream, appended.version),
+            Err(AppendError::DuplicateEventId(_)) => {}
+            // A conflict means a version was known wrongly; a failure may
+            // have been committed.
+            Err(AppendError::Conflict { .. } | AppendError::Store(_)) => {
+                Self::forget(known, stream)
+            }
+        }
+    }
+}
+
+fn lock(known: &Mutex<Known>) -> MutexGuard<'_, Known> {
+    known.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 #[async_trait]
@@ -100,15 +116,17 @@ impl EventStore for OwnedLog {
         expected: Expected,
         events: Vec<NewEvent>,
     ) -> Result<Appended, AppendError> {
-        let outcome = self.log.append(stream, expected, events).await;
-        match &outcome {
-            Ok(appended) => Self::learn(&mut self.known(), stream, appended.version),
-            Err(AppendError::DuplicateEventId(_)) => {}
-            // A conflict means a version was known wrongly; a failure may
-            // have been committed.
-            Err(AppendError::Conflict { .. } | AppendError::Store(_)) => self.forget(stream),
-        }
-        outcome
+        // The writer commits an append whether or not its caller still
+        // waits (a request dropped by its client), so its outcome is
+        // learnt by a task of its own, which no caller can drop.
+        let (log, known, stream) = (self.log.clone(), self.known.clone(), stream.clone());
+        tokio::spawn(async move {
+            let outcome = log.append(&stream, expected, events).await;
+            Self::learn_append(&mut lock(&known), &stream, &outcome);
+            outcome
+        })
+        .await
+        .map_err(|e| AppendError::Store(StoreError::because("append stopped", e)))?
     }
 
     fn known_version(&self, stream: &StreamId) -> Option<Version> {
@@ -246,6 +264,45 @@ mod tests {
         log.close().await;
     }
 
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_append_whose_caller_gave_up_is_learnt_all_the_same() {
+        use std::time::{Duration, Instant};
+
+        let dir = tempfile::tempdir().expect("temp dir");
+        let owned = OwnedLog::new(sqlite_log(&dir).await);
+        let a = StreamId::new("note", Uuid::new_v4());
+        owned.read_stream_after(&a, 0).await.expect("read");
+        assert_eq!(owned.known_version(&a), Some(0));
+
+        // The caller gives up once its append is on its way (as a request
+        // dropped by its client does); the log commits it all the same.
+        {
+            let append = owned.append(&a, Expected::NoStream, vec![event()]);
+            tokio::pin!(append);
+            assert!(futures::poll!(append.as_mut()).is_pending());
+        }
+        let mut committed = owned.subscribe();
+        tokio::time::timeout(
+            Duration::from_secs(10),
+            committed.wait_for(|head| *head >= 1),
+        )
+        .await
+        .expect("committed in time")
+        .expect("the log still open");
+
+        // What is known follows the log, never staying at the version before.
+        let since = Instant::now();
+        while owned.known_version(&a) != Some(1) {
+            assert!(
+                since.elapsed() < Duration::from_secs(10),
+                "known {:?} after the append was committed",
+                owned.known_version(&a)
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        owned.close().await;
+    }
+
     #[tokio::test]
     async fn a_read_during_which_a_version_was_let_go_teaches_nothing() {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -258,13 +315,13 @@ mod tests {
             .append(&a, Expected::NoStream, vec![event()])
             .await
             .expect("appended");
-        owned.forget(&a);
+        OwnedLog::forget(&mut owned.known(), &a);
 
         // The read began before another version was let go (which may have
         // been a later append's): what it found is not learnt.
         let before = owned.before();
         let read = owned.log.read_stream_after(&a, 0).await.expect("read");
-        owned.forget(&b);
+        OwnedLog::forget(&mut owned.known(), &b);
         owned.learn_read(before, &a, 0, &read);
         assert_eq!(owned.known_version(&a), None);
 

@@ -106,6 +106,13 @@ impl KeptSessions {
         Seen(self.inner().ends)
     }
 
+    /// Forgets the session of token digest `key`: the file holds it other
+    /// than kept (its extension was not written); it is read again when
+    /// next used.
+    pub fn forget(&self, key: &str) {
+        self.inner().sessions.pop(key);
+    }
+
     /// Forgets the session of token digest `key`, once the file holds it ended.
     pub fn ended(&self, key: &str) {
         let mut inner = self.inner();

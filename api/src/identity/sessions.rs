@@ -9,6 +9,7 @@ use super::principal::Principal;
 use super::tokens::{new_session_token, session_key};
 use cma_domain::Timestamp;
 use cma_domain::ids::{ClientId, SessionId};
+use cma_projections::tx::Value;
 use cma_projections::{Backend, ProjectionError, Records};
 use sqlx::AnyPool;
 use std::collections::HashMap;
@@ -40,9 +41,10 @@ pub struct Sessions {
 impl Sessions {
     /// The sessions among `records`; starts the task that extends their lives.
     pub fn start(records: Records) -> Self {
-        let kept = (records.backend() == Backend::Sqlite).then(Arc::default);
+        let kept: Option<Arc<KeptSessions>> =
+            (records.backend() == Backend::Sqlite).then(Arc::default);
         Self {
-            touches: Touches::start(records.clone()),
+            touches: Touches::start(records.clone(), kept.clone()),
             records,
             kept,
         }
@@ -153,16 +155,10 @@ impl Sessions {
     /// Ends the session `token` opens (logout).
     pub async fn revoke(&self, token: &str, now: Timestamp) -> Result<(), ProjectionError> {
         let key = session_key(token);
-        self.records
-            .execute(
-                "UPDATE sessions SET revoked_at = $2 WHERE token_sha256 = $1 AND revoked_at IS NULL",
-                vec![key.clone().into(), now.as_micros().into()],
-            )
-            .await?;
-        if let Some(kept) = &self.kept {
-            kept.ended(&key);
-        }
-        Ok(())
+        let sql =
+            "UPDATE sessions SET revoked_at = $2 WHERE token_sha256 = $1 AND revoked_at IS NULL";
+        let params = vec![key.clone().into(), now.as_micros().into()];
+        self.end(sql, params, move |kept| kept.ended(&key)).await
     }
 
     /// Ends every session of a client (their portal was suspended, or a
@@ -172,17 +168,34 @@ impl Sessions {
         client: ClientId,
         now: Timestamp,
     ) -> Result<(), ProjectionError> {
-        self.records
-            .execute(
-                "UPDATE sessions SET revoked_at = $2 \
-                 WHERE principal_kind = 'client' AND principal_id = $1 AND revoked_at IS NULL",
-                vec![client.to_string().into(), now.as_micros().into()],
-            )
-            .await?;
-        if let Some(kept) = &self.kept {
-            kept.client_ended(client);
-        }
-        Ok(())
+        let sql = "UPDATE sessions SET revoked_at = $2 \
+                   WHERE principal_kind = 'client' AND principal_id = $1 AND revoked_at IS NULL";
+        let params = vec![client.to_string().into(), now.as_micros().into()];
+        self.end(sql, params, move |kept| kept.client_ended(client))
+            .await
+    }
+
+    /// Ends sessions with `sql`, then lets `forget` forget them in memory,
+    /// whether the write succeeded or not. In a task of its own: the
+    /// records' writer commits whether or not its caller still waits (a
+    /// request dropped by its client), and an ended session must never
+    /// stay kept.
+    async fn end(
+        &self,
+        sql: &'static str,
+        params: Vec<Value>,
+        forget: impl FnOnce(&KeptSessions) + Send + 'static,
+    ) -> Result<(), ProjectionError> {
+        let (records, kept) = (self.records.clone(), self.kept.clone());
+        tokio::spawn(async move {
+            let written = records.execute(sql, params).await;
+            if let Some(kept) = &kept {
+                forget(kept);
+            }
+            written.map(drop)
+        })
+        .await
+        .map_err(ProjectionError::Writer)?
     }
 }
 
@@ -211,15 +224,21 @@ const TOUCHES_QUEUED: usize = 4096;
 struct Touches(tokio::sync::mpsc::Sender<(String, Timestamp)>);
 
 impl Touches {
-    /// Starts the task that writes touches to `db`; it ends with the last handle.
-    fn start(db: Records) -> Self {
+    /// Starts the task that writes touches to `db`; it ends with the last
+    /// handle. A kept session whose extension was not written (the write
+    /// failed, or its row was ended or purged meanwhile) is forgotten, so
+    /// memory never outlives the file.
+    fn start(db: Records, kept: Option<Arc<KeptSessions>>) -> Self {
         let (send, mut due) = tokio::sync::mpsc::channel(TOUCHES_QUEUED);
         tokio::spawn(async move {
             let mut batch = Vec::new();
             while due.recv_many(&mut batch, TOUCHES_QUEUED).await > 0 {
                 let latest: HashMap<String, Timestamp> = batch.drain(..).collect();
-                if let Err(e) = touch(&db, latest).await {
-                    tracing::warn!(error = %e, "session lives not extended");
+                let unwritten = touch(&db, latest).await;
+                if let Some(kept) = &kept {
+                    for key in &unwritten {
+                        kept.forget(key);
+                    }
                 }
             }
         });
@@ -233,21 +252,32 @@ impl Touches {
     }
 }
 
-/// Extends the life of each session (by token digest) from its time of use.
-async fn touch(db: &Records, used: HashMap<String, Timestamp>) -> Result<(), ProjectionError> {
-    futures::future::try_join_all(used.into_iter().map(|(key, now)| {
-        db.execute(
-            "UPDATE sessions SET last_seen_at = $2, expires_at = $3 \
-             WHERE token_sha256 = $1 AND revoked_at IS NULL AND last_seen_at < $2",
-            vec![
-                key.into(),
-                now.as_micros().into(),
-                now.plus_seconds(IDLE_LIFETIME_SECONDS).as_micros().into(),
-            ],
-        )
+/// Extends the life of each session (by token digest) from its time of
+/// use; the digests of those it did not extend.
+async fn touch(db: &Records, used: HashMap<String, Timestamp>) -> Vec<String> {
+    let touched = futures::future::join_all(used.into_iter().map(|(key, now)| async move {
+        let extended = db
+            .execute(
+                "UPDATE sessions SET last_seen_at = $2, expires_at = $3 \
+                 WHERE token_sha256 = $1 AND revoked_at IS NULL AND last_seen_at < $2",
+                vec![
+                    key.clone().into(),
+                    now.as_micros().into(),
+                    now.plus_seconds(IDLE_LIFETIME_SECONDS).as_micros().into(),
+                ],
+            )
+            .await;
+        match extended {
+            Ok(1..) => None,
+            Ok(0) => Some(key),
+            Err(e) => {
+                tracing::warn!(error = %e, "a session's life not extended");
+                Some(key)
+            }
+        }
     }))
-    .await?;
-    Ok(())
+    .await;
+    touched.into_iter().flatten().collect()
 }
 
 #[cfg(test)]
@@ -326,6 +356,48 @@ mod tests {
                 sessions.find(&token, beyond).await.expect("looked up"),
                 None
             );
+        }
+        db.close().await;
+    }
+
+    #[tokio::test]
+    async fn a_logout_whose_caller_gave_up_still_ends_the_kept_session() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = sqlite_records(&dir).await;
+        let sessions = Sessions::start(db.records().clone());
+        let now = at("2026-12-04T12:00:00Z");
+        let (session, token) = sessions
+            .open(staff(), "owner@example.test", now)
+            .await
+            .expect("opened");
+        assert_eq!(
+            sessions.find(&token, now).await.expect("found"),
+            Some(session)
+        );
+
+        // The request that logs out is dropped by its client once the
+        // write is on its way; the file ends the session all the same, and
+        // so must memory.
+        {
+            let revoke = sessions.revoke(&token, now);
+            tokio::pin!(revoke);
+            assert!(futures::poll!(revoke.as_mut()).is_pending());
+        }
+        let since = std::time::Instant::now();
+        loop {
+            let (revoked,): (Option<i64>,) = sqlx::query_as("SELECT revoked_at FROM sessions")
+                .fetch_one(db.records().reads())
+                .await
+                .expect("the session's row");
+            let found = sessions.find(&token, now).await.expect("looked up");
+            if revoked.is_some() && found.is_none() {
+                break;
+            }
+            assert!(
+                since.elapsed() < std::time::Duration::from_secs(10),
+                "revoked in the file: {revoked:?}; found in memory: {found:?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
         db.close().await;
     }
