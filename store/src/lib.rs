@@ -9,6 +9,7 @@ mod committer;
 pub mod envelope;
 pub mod event_ids;
 mod folded;
+pub mod guarded;
 #[cfg(feature = "kurrentdb")]
 pub mod kurrent;
 pub mod migrations;

@@ -12,12 +12,12 @@
 //! since a later append's fact may have been let go with it.
 
 use crate::envelope::{NewEvent, Position, Recorded, StreamId, Version};
+use crate::guarded::{Guarded, Seen};
 use crate::store::{AppendError, Appended, EventStore, Expected, StoreError, Visitor};
 use async_trait::async_trait;
 use cma_domain::Timestamp;
-use lru::LruCache;
 use std::num::NonZeroUsize;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 use tokio::sync::watch;
 use uuid::Uuid;
 
@@ -28,20 +28,13 @@ const KNOWN: NonZeroUsize = NonZeroUsize::new(100_000).expect("not zero");
 /// An event log this process alone appends to, knowing its streams' versions.
 pub struct OwnedLog {
     log: Arc<dyn EventStore>,
-    known: Arc<Mutex<Known>>,
+    /// A version only grows: of two facts the larger is the later one.
+    known: Arc<Guarded<StreamId, Version>>,
 }
 
-struct Known {
-    /// How many versions were let go (evicted, or forgotten after an
-    /// append whose outcome is unknown).
-    let_go: u64,
-    versions: LruCache<StreamId, Version>,
+fn later(known: &mut Version, version: Version) {
+    *known = (*known).max(version);
 }
-
-/// What was let go before a read: the read's facts are learnt only if
-/// nothing was let go since.
-#[derive(Clone, Copy)]
-struct Before(u64);
 
 impl OwnedLog {
     /// `log`, which no other process (nor any other handle in this one)
@@ -49,63 +42,31 @@ impl OwnedLog {
     pub fn new(log: Arc<dyn EventStore>) -> Self {
         Self {
             log,
-            known: Arc::new(Mutex::new(Known {
-                let_go: 0,
-                versions: LruCache::new(KNOWN),
-            })),
+            known: Arc::new(Guarded::new(KNOWN)),
         }
     }
 
-    fn known(&self) -> MutexGuard<'_, Known> {
-        lock(&self.known)
-    }
-
-    fn before(&self) -> Before {
-        Before(self.known().let_go)
-    }
-
-    /// Learns that `stream` was at `version` at least.
-    fn learn(known: &mut Known, stream: &StreamId, version: Version) {
-        if let Some(v) = known.versions.get_mut(stream) {
-            *v = (*v).max(version);
-        } else if known.versions.push(stream.clone(), version).is_some() {
-            // Absent, so what came back is the least recently used, evicted.
-            known.let_go += 1;
-        }
-    }
-
-    /// Learns what a read that began at `before` found: `after` asked, the
+    /// Learns what a read that began at `seen` found: `after` asked, the
     /// stream's events since it read.
-    fn learn_read(&self, before: Before, stream: &StreamId, after: Version, read: &[Recorded]) {
-        let mut known = self.known();
-        if known.let_go == before.0 {
-            let version = read.last().map_or(after, |r| r.version);
-            Self::learn(&mut known, stream, version);
-        }
-    }
-
-    /// Lets go of `stream`'s version: an append's outcome is not known.
-    fn forget(known: &mut Known, stream: &StreamId) {
-        known.versions.pop(stream);
-        known.let_go += 1;
+    fn learn_read(&self, seen: Seen, stream: &StreamId, after: Version, read: &[Recorded]) {
+        let version = read.last().map_or(after, |r| r.version);
+        self.known.keep(stream.clone(), version, Some(seen), later);
     }
 
     /// Learns what an append's `outcome` says of `stream`.
-    fn learn_append(known: &mut Known, stream: &StreamId, outcome: &Result<Appended, AppendError>) {
+    fn learn_append(
+        known: &Guarded<StreamId, Version>,
+        stream: &StreamId,
+        outcome: &Result<Appended, AppendError>,
+    ) {
         match outcome {
-            Ok(appended) => Self::learn(known, stream, appended.version),
+            Ok(appended) => known.keep(stream.clone(), appended.version, None, later),
             Err(AppendError::DuplicateEventId(_)) => {}
             // A conflict means a version was known wrongly; a failure may
-            // have been committed.
-            Err(AppendError::Conflict { .. } | AppendError::Store(_)) => {
-                Self::forget(known, stream)
-            }
+            // have been committed: let the version go.
+            Err(AppendError::Conflict { .. } | AppendError::Store(_)) => known.change_one(stream),
         }
     }
-}
-
-fn lock(known: &Mutex<Known>) -> MutexGuard<'_, Known> {
-    known.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 #[async_trait]
@@ -122,7 +83,7 @@ impl EventStore for OwnedLog {
         let (log, known, stream) = (self.log.clone(), self.known.clone(), stream.clone());
         tokio::spawn(async move {
             let outcome = log.append(&stream, expected, events).await;
-            Self::learn_append(&mut lock(&known), &stream, &outcome);
+            Self::learn_append(&known, &stream, &outcome);
             outcome
         })
         .await
@@ -130,7 +91,7 @@ impl EventStore for OwnedLog {
     }
 
     fn known_version(&self, stream: &StreamId) -> Option<Version> {
-        self.known().versions.get(stream).copied()
+        self.known.find(stream, |v| Some(*v)).ok()
     }
 
     async fn read_stream_after(
@@ -138,9 +99,9 @@ impl EventStore for OwnedLog {
         stream: &StreamId,
         after: Version,
     ) -> Result<Vec<Recorded>, StoreError> {
-        let before = self.before();
+        let seen = self.known.seen();
         let read = self.log.read_stream_after(stream, after).await?;
-        self.learn_read(before, stream, after, &read);
+        self.learn_read(seen, stream, after, &read);
         Ok(read)
     }
 
@@ -148,10 +109,10 @@ impl EventStore for OwnedLog {
         &self,
         streams: &[(StreamId, Version)],
     ) -> Result<Vec<Vec<Recorded>>, StoreError> {
-        let before = self.before();
+        let seen = self.known.seen();
         let read = self.log.read_streams_after(streams).await?;
         for ((stream, after), events) in streams.iter().zip(&read) {
-            self.learn_read(before, stream, *after, events);
+            self.learn_read(seen, stream, *after, events);
         }
         Ok(read)
     }
@@ -315,18 +276,18 @@ mod tests {
             .append(&a, Expected::NoStream, vec![event()])
             .await
             .expect("appended");
-        OwnedLog::forget(&mut owned.known(), &a);
+        owned.known.change_one(&a);
 
         // The read began before another version was let go (which may have
         // been a later append's): what it found is not learnt.
-        let before = owned.before();
+        let before = owned.known.seen();
         let read = owned.log.read_stream_after(&a, 0).await.expect("read");
-        OwnedLog::forget(&mut owned.known(), &b);
+        owned.known.change_one(&b);
         owned.learn_read(before, &a, 0, &read);
         assert_eq!(owned.known_version(&a), None);
 
         // Begun after, it is.
-        let before = owned.before();
+        let before = owned.known.seen();
         owned.learn_read(before, &a, 0, &read);
         assert_eq!(owned.known_version(&a), Some(1));
 

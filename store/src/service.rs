@@ -136,28 +136,26 @@ impl Service {
     /// each, reading what both lack in one read of the log (one round trip
     /// on a relational log): a request that checks one stream and decides
     /// with another pays for one read, not two, and none when both kept
-    /// states are known to be current.
+    /// states are known to be current. The states are shared with what is
+    /// kept (a request that only looks at them copies nothing).
     pub async fn load_two<A: Aggregate, B: Aggregate>(
         &self,
         a: Uuid,
         b: Uuid,
-    ) -> Result<(Loaded<A>, Loaded<B>), ServiceError<A::Error>> {
+    ) -> Result<(Loaded<Arc<A>>, Loaded<Arc<B>>), ServiceError<A::Error>> {
         let (stream_a, stream_b) = (Self::stream::<A>(a), Self::stream::<B>(b));
         let (kept_a, kept_b) = (
             self.states.get::<A>(&stream_a),
             self.states.get::<B>(&stream_b),
         );
-        let (read_a, read_b) = (
-            !self.is_current(&stream_a, kept_a.as_ref()),
-            !self.is_current(&stream_b, kept_b.as_ref()),
+        let (after_a, after_b) = (
+            self.read_after(&stream_a, kept_a.as_ref()),
+            self.read_after(&stream_b, kept_b.as_ref()),
         );
-        let mut asked = Vec::with_capacity(2);
-        if read_a {
-            asked.push((stream_a.clone(), kept_a.as_ref().map_or(0, |k| k.version)));
-        }
-        if read_b {
-            asked.push((stream_b.clone(), kept_b.as_ref().map_or(0, |k| k.version)));
-        }
+        let asked: Vec<(StreamId, Version)> = [(&stream_a, after_a), (&stream_b, after_b)]
+            .into_iter()
+            .filter_map(|(stream, after)| Some((stream.clone(), after?)))
+            .collect();
         let read = if asked.is_empty() {
             Vec::new()
         } else {
@@ -167,18 +165,25 @@ impl Service {
             return Err(StoreError::backend("the log answered fewer streams than asked").into());
         }
         let mut read = read.into_iter();
-        let since_a = if read_a { read.next() } else { None };
-        let since_b = if read_b { read.next() } else { None };
-        let loaded_a = self.folded(&stream_a, kept_a, since_a.as_deref().unwrap_or_default())?;
-        let loaded_b = self.folded(&stream_b, kept_b, since_b.as_deref().unwrap_or_default())?;
-        Ok((Self::unshared(loaded_a), Self::unshared(loaded_b)))
+        let since_a = after_a.and_then(|_| read.next()).unwrap_or_default();
+        let since_b = after_b.and_then(|_| read.next()).unwrap_or_default();
+        Ok((
+            self.folded(&stream_a, kept_a, &since_a)?,
+            self.folded(&stream_b, kept_b, &since_b)?,
+        ))
     }
 
-    /// Whether `kept` is the stream's state as the log holds it now, known
-    /// without reading the log (only where this process alone appends to
-    /// it: [`EventStore::known_version`]).
-    fn is_current<A>(&self, stream: &StreamId, kept: Option<&Loaded<Arc<A>>>) -> bool {
-        kept.is_some_and(|k| self.store.known_version(stream) == Some(k.version))
+    /// The version after which the stream's events must be read to bring
+    /// `kept` (or an empty state) up to date; `None` when `kept` is known to
+    /// be the stream's state as the log holds it now, without reading the
+    /// log (only where this process alone appends to it:
+    /// [`EventStore::known_version`]).
+    fn read_after<A>(&self, stream: &StreamId, kept: Option<&Loaded<Arc<A>>>) -> Option<Version> {
+        match kept {
+            Some(k) if self.store.known_version(stream) == Some(k.version) => None,
+            Some(k) => Some(k.version),
+            None => Some(0),
+        }
     }
 
     /// A loaded state of the caller's own (a copy only when it is kept too).
@@ -197,11 +202,9 @@ impl Service {
         stream: &StreamId,
         kept: Option<Loaded<Arc<A>>>,
     ) -> Result<Loaded<Arc<A>>, ServiceError<A::Error>> {
-        let after = kept.as_ref().map_or(0, |k| k.version);
-        let recorded = if self.is_current(stream, kept.as_ref()) {
-            Vec::new()
-        } else {
-            self.store.read_stream_after(stream, after).await?
+        let recorded = match self.read_after(stream, kept.as_ref()) {
+            Some(after) => self.store.read_stream_after(stream, after).await?,
+            None => Vec::new(),
         };
         Ok(self.folded(stream, kept, &recorded)?)
     }
@@ -486,7 +489,7 @@ mod tests {
                 by: By::Staff(StaffId::new()),
                 text: "Hello".to_owned(),
             };
-            let shown = |loaded: &Loaded<Diary>| format!("{:?} {:?}", loaded.state, loaded.version);
+            let shown = |state: &Diary, version: Version| format!("{state:?} {version:?}");
             writer
                 .execute::<Diary>(team, &context(now), book("2026-12-07T10:00:00Z"))
                 .await
@@ -507,7 +510,11 @@ mod tests {
                     .expect("load two");
                 let whole = Service::keeping(store.clone(), 0);
                 let alone = whole.load::<Diary>(team).await.expect("load diary");
-                assert_eq!(shown(&diary), shown(&alone), "the diary as a load folds it");
+                assert_eq!(
+                    shown(&diary.state, diary.version),
+                    shown(&alone.state, alone.version),
+                    "the diary as a load folds it"
+                );
                 assert_eq!(diary.position, alone.position);
                 let thread_alone = whole
                     .load::<Conversation>(client.0)

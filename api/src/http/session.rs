@@ -224,7 +224,7 @@ impl FromRequestParts<AppState> for ClientSession {
                 client,
                 team,
                 portal,
-                schedule: business.schedule,
+                schedule: business.schedule.clone(),
                 requester: requester(parts, &state.config),
             }),
             _ => {

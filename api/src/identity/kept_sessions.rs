@@ -11,9 +11,8 @@
 use super::sessions::{IDLE_LIFETIME_SECONDS, Session};
 use cma_domain::Timestamp;
 use cma_domain::ids::ClientId;
-use lru::LruCache;
+use cma_store::guarded::{Guarded, Seen};
 use std::num::NonZeroUsize;
-use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// How many sessions are kept; the least recently used beyond it are read
 /// from the file again when next used.
@@ -39,35 +38,19 @@ impl Kept {
     }
 }
 
-/// The kept sessions by their token's digest, and how many times sessions
-/// were ended: a session read from the file before an end is kept only if
-/// no end came in between (the end may be the one of this very session).
-pub struct KeptSessions(Mutex<Inner>);
-
-struct Inner {
-    ends: u64,
-    sessions: LruCache<String, Kept>,
-}
-
-/// What was seen before a read from (or a write to) the file:
-/// [`KeptSessions::keep`] keeps the session only if no session ended since.
-#[derive(Clone, Copy, Debug)]
-pub struct Seen(u64);
+/// The kept sessions by their token's digest. Every end of a session
+/// counts as a change: a session read from the file before an end is kept
+/// only if no end came in between (the end may be the one of this very
+/// session).
+pub struct KeptSessions(Guarded<String, Kept>);
 
 impl Default for KeptSessions {
     fn default() -> Self {
-        Self(Mutex::new(Inner {
-            ends: 0,
-            sessions: LruCache::new(KEPT),
-        }))
+        Self(Guarded::new(KEPT))
     }
 }
 
 impl KeptSessions {
-    fn inner(&self) -> MutexGuard<'_, Inner> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
     /// The kept session of token digest `key` live at `now`, passed to
     /// `using` (which may extend it); `Err` with what was seen when none is
     /// kept or it has expired, to keep what the file holds with.
@@ -77,62 +60,37 @@ impl KeptSessions {
         now: Timestamp,
         using: impl FnOnce(Kept) -> Kept,
     ) -> Result<Session, Seen> {
-        let mut inner = self.inner();
-        match inner.sessions.get_mut(key) {
-            Some(kept) if kept.expires_at > now => {
+        self.0.find(key, |kept| {
+            (kept.expires_at > now).then(|| {
                 *kept = using(*kept);
-                Ok(kept.session)
-            }
-            Some(_) => {
-                inner.sessions.pop(key);
-                Err(Seen(inner.ends))
-            }
-            None => Err(Seen(inner.ends)),
-        }
+                kept.session
+            })
+        })
     }
 
     /// Keeps `kept`, read from (or written to) the file after `seen`,
     /// unless a session ended since.
     pub fn keep(&self, key: String, kept: Kept, seen: Seen) {
-        let mut inner = self.inner();
-        if inner.ends == seen.0 {
-            inner.sessions.put(key, kept);
-        }
+        self.0.keep(key, kept, Some(seen), |old, new| *old = new);
     }
 
     /// What is seen now, before a session is written to the file: one
     /// opened while any was ended (its client's, perhaps) is not kept.
     pub fn seen(&self) -> Seen {
-        Seen(self.inner().ends)
+        self.0.seen()
     }
 
-    /// Forgets the session of token digest `key`: the file holds it other
-    /// than kept (its extension was not written); it is read again when
-    /// next used.
+    /// Forgets the session of token digest `key`, once the file holds it
+    /// ended, or other than kept (its extension was not written): it is
+    /// read again when next used.
     pub fn forget(&self, key: &str) {
-        self.inner().sessions.pop(key);
-    }
-
-    /// Forgets the session of token digest `key`, once the file holds it ended.
-    pub fn ended(&self, key: &str) {
-        let mut inner = self.inner();
-        inner.ends += 1;
-        inner.sessions.pop(key);
+        self.0.change_one(key);
     }
 
     /// Forgets every session of `client`, once the file holds them ended.
     pub fn client_ended(&self, client: ClientId) {
-        let mut inner = self.inner();
-        inner.ends += 1;
-        let theirs: Vec<String> = inner
-            .sessions
-            .iter()
-            .filter(|(_, kept)| kept.session.principal.client() == Some(client))
-            .map(|(key, _)| key.clone())
-            .collect();
-        for key in theirs {
-            inner.sessions.pop(&key);
-        }
+        self.0
+            .change(|_, kept| kept.session.principal.client() == Some(client));
     }
 }
 
@@ -167,7 +125,7 @@ mod tests {
         let Err(seen) = kept_sessions.find("a", now, |k| k) else {
             panic!("nothing is kept yet");
         };
-        kept_sessions.ended("a");
+        kept_sessions.forget("a");
         kept_sessions.keep("a".to_owned(), found, seen);
         assert!(kept_sessions.find("a", now, |k| k).is_err());
 

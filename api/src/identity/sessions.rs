@@ -158,7 +158,7 @@ impl Sessions {
         let sql =
             "UPDATE sessions SET revoked_at = $2 WHERE token_sha256 = $1 AND revoked_at IS NULL";
         let params = vec![key.clone().into(), now.as_micros().into()];
-        self.end(sql, params, move |kept| kept.ended(&key)).await
+        self.end(sql, params, move |kept| kept.forget(&key)).await
     }
 
     /// Ends every session of a client (their portal was suspended, or a
