@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::roles::Roles;
 use anyhow::Context;
 use cma_projections::tail::Tail;
-use cma_projections::{Projections, RunnerConfig, views};
+use cma_projections::{Backend, Projections, RunnerConfig, views};
 use cma_workers::email::TransportSettings;
 use cma_workers::{WorkerConfig, run_worker};
 use std::future::Future;
@@ -76,6 +76,11 @@ pub async fn run_roles(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     state.roles = roles;
+    if roles.projector && state.read.backend() == Backend::Sqlite {
+        // The one process that owns the data directory, whose runners
+        // alone write the read models: its quote views are kept in memory.
+        state.read = state.read.keeping_views();
+    }
     let listening = listener.is_some();
     // The projectors and the worker's followers read the log once.
     let tail = Tail::of(&state.store);

@@ -5,6 +5,7 @@
 //! API's own records come with it ([`Records`]).
 
 use crate::error::ProjectionError;
+use crate::kept_views::KeptViews;
 use crate::records::{RECORDS_FILE, Records};
 use crate::tx::{PgTx, SqliteWriter, Transaction};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -14,6 +15,7 @@ use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor, PgPool};
 use std::borrow::Cow;
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 
 pub(crate) static SQLITE: Migrator = Migrator {
     table_name: Cow::Borrowed("_cma_migrations_read"),
@@ -90,6 +92,9 @@ pub struct ReadDb {
     writer: Writer,
     /// The API's records: on SQLite a file of their own beside this one.
     records: Records,
+    /// Quote views kept in memory, where this process alone writes the
+    /// read models ([`ReadDb::keeping_views`]).
+    kept_views: Option<Arc<KeptViews>>,
 }
 
 #[derive(Clone, Debug)]
@@ -118,6 +123,7 @@ impl ReadDb {
             readers,
             writer: Writer::Sqlite(SqliteWriter::new(path.to_owned())),
             records: Records::open_sqlite(&path.with_file_name(RECORDS_FILE)).await?,
+            kept_views: None,
         })
     }
 
@@ -146,6 +152,7 @@ impl ReadDb {
             records: Records::postgres(readers.clone()),
             readers,
             writer: Writer::Postgres(writers),
+            kept_views: None,
         })
     }
 
@@ -174,6 +181,22 @@ impl ReadDb {
     /// The API's own records.
     pub fn records(&self) -> &Records {
         &self.records
+    }
+
+    /// This handle (and its clones from now on) keeping quote views in
+    /// memory (`crate::kept_views`): only for the process whose projector
+    /// runners, started with such a handle, alone write the read models,
+    /// which on SQLite the one `cma serve` owning the data directory is.
+    #[must_use]
+    pub fn keeping_views(self) -> Self {
+        Self {
+            kept_views: Some(Arc::default()),
+            ..self
+        }
+    }
+
+    pub(crate) fn kept_views(&self) -> Option<&KeptViews> {
+        self.kept_views.as_deref()
     }
 
     /// Begins a projector transaction.

@@ -8,6 +8,7 @@ pub mod checkpoint;
 mod convert;
 pub mod db;
 pub mod error;
+mod kept_views;
 mod lease;
 pub mod projector;
 pub mod queries;

@@ -19,6 +19,7 @@
 use crate::checkpoint;
 use crate::db::{Backend, ReadDb};
 use crate::error::ProjectionError;
+use crate::kept_views;
 use crate::lease::Lease;
 use crate::projector::{Projector, TableNames};
 use crate::tail::Tail;
@@ -108,6 +109,13 @@ impl Projections {
                 cancel: cancel.clone(),
             };
             tasks.push(tokio::spawn(runner.run()));
+        }
+        if db.kept_views().is_some() {
+            tasks.push(tokio::spawn(kept_views::follow_swaps(
+                db.clone(),
+                config.poll_interval,
+                cancel.clone(),
+            )));
         }
         Self {
             cancel,
@@ -392,21 +400,28 @@ impl Runner {
         let Some(last) = events.last().map(|e| e.position) else {
             return Ok(Step::Idle);
         };
-        let written =
-            match apply_batch(&self.db, self.projector.as_ref(), at.stored, &events).await? {
-                Applied::Written => {
-                    at = Cursor::at(last);
-                    Some(last)
+        let kept_views = self.db.kept_views();
+        let writing = kept_views.and_then(|kept| kept.writing(self.projector.tables(), &events));
+        let applied = apply_batch(&self.db, self.projector.as_ref(), at.stored, &events).await;
+        drop(writing);
+        let written = match applied? {
+            Applied::Written => {
+                at = Cursor::at(last);
+                Some(last)
+            }
+            Applied::Nothing => {
+                at.skip_to(last);
+                None
+            }
+            Applied::Moved => {
+                // Another process wrote the tables: nothing kept of them holds.
+                if let Some(kept) = kept_views {
+                    kept.drop_all();
                 }
-                Applied::Nothing => {
-                    at.skip_to(last);
-                    None
-                }
-                Applied::Moved => {
-                    *cursor = None;
-                    return Ok(Step::Busy);
-                }
-            };
+                *cursor = None;
+                return Ok(Step::Busy);
+            }
+        };
         *cursor = Some(at);
         self.report_at(&at, written);
         // Fewer than asked for: the log had no more when read. Anything

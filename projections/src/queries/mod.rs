@@ -20,7 +20,7 @@ use crate::error::ProjectionError;
 use cma_domain::ids::{ClientId, TeamId};
 
 /// Who is reading.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// Staff of a team: every client of that team.
     Team(TeamId),

@@ -10,8 +10,10 @@ use cma_domain::Timestamp;
 use cma_domain::ids::{ClientId, QuoteId};
 use cma_domain::money::Totals;
 use cma_domain::quote::QuoteStatus;
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::Serialize;
+use std::sync::Arc;
 use utoipa::ToSchema;
 
 /// `GET /clients/{id}/quotes`, `GET /portal/quotes`.
@@ -142,10 +144,16 @@ impl Row {
     /// The recorded status, or `expired` once the expiry day has ended in
     /// the team's zone though the worker has not recorded it yet.
     fn status_at(&self, now: Timestamp, zone: &TimeZone) -> Result<String, ProjectionError> {
+        let (recorded, expires_on) = self.recorded_status()?;
+        Ok(recorded.at(expires_on, now, zone).as_str().to_owned())
+    }
+
+    /// The status as recorded, and the expiry day it gives way to.
+    fn recorded_status(&self) -> Result<(QuoteStatus, Option<Date>), ProjectionError> {
         let recorded = QuoteStatus::parse(&self.status)
             .ok_or_else(|| ProjectionError::corrupt("quote status", &self.status))?;
         let expires_on = self.expires_on.as_deref().map(date).transpose()?;
-        Ok(recorded.at(expires_on, now, zone).as_str().to_owned())
+        Ok((recorded, expires_on))
     }
 
     fn totals(&self) -> Result<Totals, ProjectionError> {
@@ -247,14 +255,67 @@ impl ViewRow {
     }
 }
 
-/// One quote as its reader may see it; `None` when out of scope. One query:
-/// the quote, its lines in order and each line's comments in thread order.
+/// One quote as its reader may see it; `None` when out of scope. Kept in
+/// memory where this process's runners alone write its tables
+/// (`crate::kept_views`).
 pub async fn get(
     db: &ReadDb,
     scope: Scope,
     quote: QuoteId,
     now: Timestamp,
 ) -> Result<Option<QuoteView>, ProjectionError> {
+    let stored = match db.kept_views() {
+        None => from_tables(db, scope, quote).await?.map(Arc::new),
+        Some(kept) => match kept.find(quote, scope) {
+            Ok(view) => Some(view),
+            Err(seen) => {
+                let view = from_tables(db, scope, quote).await?.map(Arc::new);
+                if let Some(view) = &view {
+                    kept.keep(quote, scope, view.clone(), seen);
+                }
+                view
+            }
+        },
+    };
+    Ok(stored.map(|view| view.at(now)))
+}
+
+/// The tables the quote view reads: a batch writing any of them may change
+/// a kept view.
+pub(crate) const VIEW_TABLES: &[&str] =
+    &["quotes", "quote_lines", "quote_comments", "team_settings"];
+
+/// A quote view as its tables hold it: its status as recorded, with what
+/// turns it to `expired` when read.
+#[derive(Debug)]
+pub(crate) struct StoredView {
+    view: QuoteView,
+    recorded: QuoteStatus,
+    expires_on: Option<Date>,
+    zone: TimeZone,
+}
+
+impl StoredView {
+    /// The view as read at `now`.
+    fn at(&self, now: Timestamp) -> QuoteView {
+        QuoteView {
+            status: self
+                .recorded
+                .at(self.expires_on, now, &self.zone)
+                .as_str()
+                .to_owned(),
+            ..self.view.clone()
+        }
+    }
+}
+
+/// One quote as its tables hold it, for `scope`. One query:
+/// the quote, its lines in order and each line's comments in thread order.
+async fn from_tables(
+    db: &ReadDb,
+    scope: Scope,
+    quote: QuoteId,
+) -> Result<Option<StoredView>, ProjectionError> {
     let rows: Vec<ViewRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS}, s.time_zone, l.line_id, l.description, l.quantity, \
          l.unit_price, l.tax_rate, l.optional, l.selected, l.net AS line_net, \
@@ -301,8 +362,9 @@ pub async fn get(
         }),
         _ => None,
     };
-    Ok(Some(QuoteView {
-        status: row.status_at(now, &zone)?,
+    let (recorded, expires_on) = row.recorded_status()?;
+    let view = QuoteView {
+        status: String::new(),
         totals: row.totals()?,
         lines,
         acceptance,
@@ -312,5 +374,11 @@ pub async fn get(
         currency: row.currency,
         revision: row.revision,
         expires_on: row.expires_on,
+    };
+    Ok(Some(StoredView {
+        view,
+        recorded,
+        expires_on,
+        zone,
     }))
 }

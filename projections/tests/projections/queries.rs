@@ -704,3 +704,138 @@ async fn every_view_answers_in_shape_on_postgres() {
     every_view_answers_in_shape(&pg.db, &pg.store).await;
     pg.db.close().await;
 }
+
+/// The quote view's title as read now, for `scope`.
+async fn title_read(db: &ReadDb, scope: Scope, quote: QuoteId) -> String {
+    queries::quotes::get(db, scope, quote, at(NOW))
+        .await
+        .expect("the query answers")
+        .expect("the quote is in scope")
+        .title
+}
+
+/// Changes the quote's title in its table behind the runners' back, as
+/// only another process (a rebuild's swap) could.
+async fn retitle_behind(db: &ReadDb, quote: QuoteId, title: &str) {
+    sqlx::query("UPDATE quotes SET title = $1 WHERE quote_id = $2")
+        .bind(title)
+        .bind(quote.to_string())
+        .execute(db.pool())
+        .await
+        .expect("retitle");
+}
+
+#[tokio::test]
+async fn a_kept_quote_view_is_served_until_a_batch_of_its_streams_changes_it() {
+    let s = support::sqlite().await;
+    let db = s.db.clone().keeping_views();
+    let ids = scenario(&s.store).await;
+    let config = RunnerConfig {
+        poll_interval: std::time::Duration::from_millis(100),
+        ..RunnerConfig::default()
+    };
+    let running = support::start_all(&db, &s.store, config);
+    support::caught_up(&db, &s.store).await;
+    let (portal, staff) = (
+        Scope::Client {
+            team: ids.team,
+            client: ids.client,
+        },
+        Scope::Team(ids.team),
+    );
+    let drafted = title_read(&db, portal, ids.quote).await;
+
+    // Kept: a change no runner made is not seen, by that reader; another
+    // reader's view is read (and kept) afresh.
+    retitle_behind(&db, ids.quote, "Behind").await;
+    assert_eq!(title_read(&db, portal, ids.quote).await, drafted);
+    assert_eq!(title_read(&db, staff, ids.quote).await, "Behind");
+    // A handle that keeps nothing reads the tables.
+    assert_eq!(title_read(&s.db, portal, ids.quote).await, "Behind");
+
+    // A batch with an event of another stream leaves the view kept; one of
+    // the quote's own stream drops it, for every reader, before the batch
+    // is reported: a read that waits for the batch reads the tables.
+    let view = queries::quotes::get(&db, portal, ids.quote, at(NOW))
+        .await
+        .expect("the query answers")
+        .expect("in scope");
+    let first_line = |view: &queries::quotes::QuoteView| {
+        LineId(uuid::Uuid::parse_str(&view.lines[0].line_id).expect("a line id"))
+    };
+    let comment = |line: LineId, text: &str| -> Vec<Event> {
+        vec![
+            QuoteEvent::LineCommented(QuoteLineCommented {
+                comment: CommentId::new(),
+                line,
+                text: text.into(),
+                by: Author::Client(ids.client),
+                at: at("2026-06-03T10:00:00Z"),
+            })
+            .into(),
+        ]
+    };
+    let draft = queries::quotes::get(&db, staff, ids.draft, at(NOW))
+        .await
+        .expect("the query answers")
+        .expect("in scope");
+    record(
+        &s.store,
+        StreamId::new("quote", ids.draft.0),
+        comment(first_line(&draft), "On the draft"),
+        Actor::Client(ids.client.0),
+        "2026-06-03T10:00:00Z",
+    )
+    .await;
+    support::caught_up(&db, &s.store).await;
+    assert_eq!(title_read(&db, portal, ids.quote).await, drafted);
+    for round in 0..20 {
+        retitle_behind(&db, ids.quote, &format!("Round {round}")).await;
+        record(
+            &s.store,
+            StreamId::new("quote", ids.quote.0),
+            comment(first_line(&view), &format!("Note {round}")),
+            Actor::Client(ids.client.0),
+            "2026-06-03T10:00:00Z",
+        )
+        .await;
+        let head = s.store.head().await.expect("head");
+        assert!(
+            cma_projections::wait_watching(&db, &running.watch(), head, cma_projections::MAX_WAIT)
+                .await
+                .expect("wait")
+        );
+        // Read from the tables as they are after the batch.
+        assert_eq!(
+            title_read(&db, portal, ids.quote).await,
+            title_read(&s.db, portal, ids.quote).await
+        );
+        let comments = queries::quotes::get(&db, staff, ids.quote, at(NOW))
+            .await
+            .expect("the query answers")
+            .expect("in scope")
+            .lines[0]
+            .comments
+            .len();
+        assert_eq!(comments, view.lines[0].comments.len() + round + 1);
+    }
+
+    // Tables swapped in by another process (the schema changed): every
+    // kept view is dropped within a poll interval.
+    retitle_behind(&db, ids.quote, "Swapped").await;
+    assert_eq!(title_read(&db, portal, ids.quote).await, drafted);
+    sqlx::query("CREATE TABLE swapped_in (x INTEGER)")
+        .execute(db.pool())
+        .await
+        .expect("change the schema");
+    let mut seen = String::new();
+    for _ in 0..50 {
+        seen = title_read(&db, portal, ids.quote).await;
+        if seen == "Swapped" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(seen, "Swapped");
+    running.stop().await;
+}
