@@ -134,8 +134,7 @@ impl EmailEnqueuer {
                 // down, or first met an old log) is not sent late.
                 if let Some((_, team)) = facts.client(issued.client).await? {
                     let from = invoice.overdue_from(&team.schedule.zone());
-                    let horizon =
-                        i64::try_from(self.settings.horizon.as_micros()).unwrap_or(i64::MAX);
+                    let horizon = micros(self.settings.horizon);
                     if from.is_some_and(|from| {
                         e.at.as_micros().saturating_sub(from.as_micros()) > horizon
                     }) {
@@ -535,7 +534,7 @@ impl Outbox<'_> {
         client: ClientId,
         side: &'static str,
     ) -> Result<bool, ProjectionError> {
-        let quiet = i64::try_from(self.settings.quiet_period.as_micros()).unwrap_or(i64::MAX);
+        let quiet = micros(self.settings.quiet_period);
         let at = recorded.event.recorded_at.as_micros();
         let last = match self.last_told.get(&(client, side)) {
             Some(last) => Some(*last),
@@ -547,17 +546,18 @@ impl Outbox<'_> {
                         &[Kind::Int],
                     )
                     .await?;
-                match rows.into_iter().next() {
+                let stored = match rows.into_iter().next() {
                     Some(row) => Some(Fields::new(row).int()?),
                     None => None,
+                };
+                if let Some(last) = stored {
+                    self.last_told.insert((client, side), last);
                 }
+                stored
             }
         };
-        if let Some(last) = last {
-            self.last_told.insert((client, side), last);
-            if at < last.saturating_add(quiet) {
-                return Ok(true);
-            }
+        if last.is_some_and(|last| at < last.saturating_add(quiet)) {
+            return Ok(true);
         }
         self.last_told.insert((client, side), at);
         tx.execute(
@@ -581,7 +581,7 @@ impl Outbox<'_> {
         team: &Team,
         update: Update,
     ) -> Result<(), ProjectionError> {
-        let quiet = i64::try_from(self.settings.quiet_period.as_micros()).unwrap_or(i64::MAX);
+        let quiet = micros(self.settings.quiet_period);
         let at = recorded.event.recorded_at.as_micros();
         let client_id = client.to_string();
         let open = tx
@@ -710,7 +710,7 @@ impl Outbox<'_> {
         drafts: &[Draft],
     ) -> Result<(), ProjectionError> {
         let event = &recorded.event;
-        let horizon = i64::try_from(self.settings.horizon.as_micros()).unwrap_or(i64::MAX);
+        let horizon = micros(self.settings.horizon);
         let age = self
             .now
             .as_micros()
@@ -808,4 +808,9 @@ impl Projector for EmailEnqueuer {
         }
         Ok(())
     }
+}
+
+/// A setting's span in micro-seconds, as the log's instants are kept.
+fn micros(span: Duration) -> i64 {
+    i64::try_from(span.as_micros()).unwrap_or(i64::MAX)
 }
