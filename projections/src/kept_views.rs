@@ -18,7 +18,10 @@ use crate::db::ReadDb;
 use crate::projector::stream_id;
 use crate::queries::Scope;
 use crate::queries::quotes::{StoredView, VIEW_TABLES};
+use cma_domain::Aggregate;
 use cma_domain::ids::QuoteId;
+use cma_domain::quote::Quote;
+use cma_domain::team::Team;
 use cma_store::Recorded;
 use cma_store::guarded::{Guarded, Seen, Writing};
 use std::collections::HashSet;
@@ -26,6 +29,7 @@ use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
 
 /// How many quote views are kept; the least recently read beyond it are
 /// read from their tables again.
@@ -65,15 +69,30 @@ impl KeptViews {
     }
 
     /// Announces a batch of `events` a runner is about to write to
-    /// `tables`; `None` when it writes none of the tables a view reads.
+    /// `tables`; `None` when it writes none of the tables a view reads, or
+    /// the batch holds no event of a quote's or a team's stream (only those
+    /// are written to them: other streams named by a team's id, such as
+    /// its diary, change no view).
     pub(crate) fn writing(&self, tables: &[&str], events: &[Recorded]) -> Option<BatchWriting<'_>> {
         if !tables.iter().any(|table| VIEW_TABLES.contains(table)) {
             return None;
         }
-        let streams: HashSet<uuid::Uuid> =
-            events.iter().filter_map(|e| stream_id(e).ok()).collect();
+        let (mut quotes, mut teams) = (HashSet::new(), HashSet::new());
+        for recorded in events {
+            let of = if recorded.stream.is_in(Quote::CATEGORY) {
+                &mut quotes
+            } else if recorded.stream.is_in(Team::CATEGORY) {
+                &mut teams
+            } else {
+                continue;
+            };
+            of.extend(stream_id::<Uuid>(recorded).ok());
+        }
+        if quotes.is_empty() && teams.is_empty() {
+            return None;
+        }
         Some(self.0.writing(|(quote, scope), _| {
-            streams.contains(&quote.0) || streams.contains(&scope.team().0)
+            quotes.contains(&quote.0) || teams.contains(&scope.team().0)
         }))
     }
 

@@ -382,7 +382,17 @@ impl Runner {
     async fn step(&self, cursor: &mut Option<Cursor>) -> Result<Step, ProjectionError> {
         let mut at = match *cursor {
             Some(at) => at,
-            None => Cursor::at(checkpoint::read(self.db.pool(), self.name()).await?),
+            None => {
+                let stored = checkpoint::read(self.db.pool(), self.name()).await?;
+                // Moved since this runner last stored it (a rebuild's swap):
+                // what was kept of its tables is of the old ones.
+                if stored != self.status.borrow().stored
+                    && let Some(kept) = self.db.kept_views()
+                {
+                    kept.drop_all();
+                }
+                Cursor::at(stored)
+            }
         };
         *cursor = Some(at);
         self.report_at(&at, None);

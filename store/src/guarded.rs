@@ -8,8 +8,9 @@
 //! lookup, [`Guarded::keep`] after it. A write that takes a while (a
 //! projector's batch) is announced with [`Guarded::writing`]: what it
 //! touches is dropped at once, and nothing is kept until it is over.
-//! Losing a kept fact (evicted beyond the capacity) counts as a change
-//! too, for facts merged with what was kept (a version that only grows).
+//! For facts merged with what was kept (a version that only grows),
+//! losing one to the capacity counts as a change too
+//! ([`Guarded::merging`]).
 
 use lru::LruCache;
 use std::borrow::Borrow;
@@ -24,6 +25,8 @@ pub struct Guarded<K: Hash + Eq, V>(Mutex<Inner<K, V>>);
 struct Inner<K: Hash + Eq, V> {
     /// How many changes were counted.
     changes: u64,
+    /// Whether losing a fact to the capacity counts as a change.
+    evictions_count: bool,
     /// How many announced writes are under way.
     writing: u32,
     facts: LruCache<K, V>,
@@ -35,9 +38,22 @@ struct Inner<K: Hash + Eq, V> {
 pub struct Seen(u64);
 
 impl<K: Hash + Eq + Clone, V> Guarded<K, V> {
+    /// Up to `capacity` facts, each kept whole (a later one replaces it).
     pub fn new(capacity: NonZeroUsize) -> Self {
+        Self::with(capacity, false)
+    }
+
+    /// Up to `capacity` facts merged with what was kept (a version that
+    /// only grows): losing one to the capacity counts as a change, since a
+    /// later fact may have been merged into what was lost.
+    pub fn merging(capacity: NonZeroUsize) -> Self {
+        Self::with(capacity, true)
+    }
+
+    fn with(capacity: NonZeroUsize, evictions_count: bool) -> Self {
         Self(Mutex::new(Inner {
             changes: 0,
+            evictions_count,
             writing: 0,
             facts: LruCache::new(capacity),
         }))
@@ -84,7 +100,7 @@ impl<K: Hash + Eq + Clone, V> Guarded<K, V> {
         }
         if let Some(kept) = inner.facts.get_mut(&key) {
             merge(kept, fact);
-        } else if inner.facts.push(key, fact).is_some() {
+        } else if inner.facts.push(key, fact).is_some() && inner.evictions_count {
             // Absent, so what came back is the least recently used, evicted.
             inner.changes += 1;
         }
@@ -209,8 +225,16 @@ mod tests {
     }
 
     #[test]
-    fn an_eviction_counts_as_a_change() {
-        let facts = guarded();
+    fn an_eviction_counts_as_a_change_only_for_merged_facts() {
+        let whole = guarded();
+        let seen = whole.seen();
+        whole.keep("a", 1, None, replace);
+        whole.keep("b", 1, None, replace);
+        whole.keep("c", 1, None, replace);
+        whole.keep("d", 1, Some(seen), replace);
+        assert_eq!(whole.find(&"d", |v| Some(*v)), Ok(1));
+
+        let facts: Guarded<&str, u32> = Guarded::merging(NonZeroUsize::new(2).expect("not zero"));
         let seen = facts.seen();
         facts.keep("a", 1, None, replace);
         facts.keep("b", 1, None, replace);

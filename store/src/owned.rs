@@ -42,7 +42,7 @@ impl OwnedLog {
     pub fn new(log: Arc<dyn EventStore>) -> Self {
         Self {
             log,
-            known: Arc::new(Guarded::new(KNOWN)),
+            known: Arc::new(Guarded::merging(KNOWN)),
         }
     }
 

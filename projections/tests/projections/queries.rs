@@ -14,7 +14,7 @@ use cma_domain::quote::{
     QuoteLineToggled, QuoteSent,
 };
 use cma_domain::schedule::Schedule;
-use cma_domain::team::{StaffMember, TeamCreated, TeamEvent, template};
+use cma_domain::team::{StaffMember, TeamContactEmailChanged, TeamCreated, TeamEvent, template};
 use cma_domain::testing::fixtures::{at, d};
 use cma_domain::{Aggregate, Event};
 use cma_projections::queries::{self, Scope};
@@ -725,6 +725,19 @@ async fn retitle_behind(db: &ReadDb, quote: QuoteId, title: &str) {
         .expect("retitle");
 }
 
+/// Appends `event` to `stream` as `actor` and waits until every projector
+/// has applied it.
+async fn projected(
+    s: &support::SqliteSetup,
+    db: &ReadDb,
+    stream: StreamId,
+    event: Event,
+    actor: Actor,
+) {
+    record(&s.store, stream, vec![event], actor, "2026-06-03T10:00:00Z").await;
+    support::caught_up(db, &s.store).await;
+}
+
 #[tokio::test]
 async fn a_kept_quote_view_is_served_until_a_batch_of_its_streams_changes_it() {
     let s = support::sqlite().await;
@@ -763,39 +776,71 @@ async fn a_kept_quote_view_is_served_until_a_batch_of_its_streams_changes_it() {
     let first_line = |view: &queries::quotes::QuoteView| {
         LineId(uuid::Uuid::parse_str(&view.lines[0].line_id).expect("a line id"))
     };
-    let comment = |line: LineId, text: &str| -> Vec<Event> {
-        vec![
-            QuoteEvent::LineCommented(QuoteLineCommented {
-                comment: CommentId::new(),
-                line,
-                text: text.into(),
-                by: Author::Client(ids.client),
-                at: at("2026-06-03T10:00:00Z"),
-            })
-            .into(),
-        ]
+    let comment = |line: LineId, text: &str| -> Event {
+        QuoteEvent::LineCommented(QuoteLineCommented {
+            comment: CommentId::new(),
+            line,
+            text: text.into(),
+            by: Author::Client(ids.client),
+            at: at("2026-06-03T10:00:00Z"),
+        })
+        .into()
     };
     let draft = queries::quotes::get(&db, staff, ids.draft, at(NOW))
         .await
         .expect("the query answers")
         .expect("in scope");
-    record(
-        &s.store,
+    let client = Actor::Client(ids.client.0);
+    let on_draft = comment(first_line(&draft), "On the draft");
+    projected(
+        &s,
+        &db,
         StreamId::new("quote", ids.draft.0),
-        comment(first_line(&draft), "On the draft"),
-        Actor::Client(ids.client.0),
-        "2026-06-03T10:00:00Z",
+        on_draft,
+        client,
     )
     .await;
-    support::caught_up(&db, &s.store).await;
     assert_eq!(title_read(&db, portal, ids.quote).await, drafted);
+    // Nor does one of another stream named by the team's id (its diary).
+    let booked = DiaryEvent::Booked(AppointmentBooked {
+        appointment: AppointmentId::new(),
+        client: ids.client,
+        starts_at: at("2026-06-20T09:00:00Z"),
+        ends_at: at("2026-06-20T10:00:00Z"),
+    });
+    projected(
+        &s,
+        &db,
+        StreamId::new("diary", ids.team.0),
+        booked.into(),
+        client,
+    )
+    .await;
+    assert_eq!(title_read(&db, portal, ids.quote).await, drafted);
+    // One of the team's own stream drops the team's views (they show its
+    // time zone's day).
+    let contact = TeamEvent::ContactEmailChanged(TeamContactEmailChanged {
+        contact_email: "office@example.com".into(),
+        by: StaffId::new(),
+        at: at("2026-06-03T10:00:00Z"),
+    });
+    let staff_member = Actor::Staff(uuid::Uuid::new_v4());
+    projected(
+        &s,
+        &db,
+        StreamId::new("team", ids.team.0),
+        contact.into(),
+        staff_member,
+    )
+    .await;
+    assert_eq!(title_read(&db, portal, ids.quote).await, "Behind");
     for round in 0..20 {
         retitle_behind(&db, ids.quote, &format!("Round {round}")).await;
         record(
             &s.store,
             StreamId::new("quote", ids.quote.0),
-            comment(first_line(&view), &format!("Note {round}")),
-            Actor::Client(ids.client.0),
+            vec![comment(first_line(&view), &format!("Note {round}"))],
+            client,
             "2026-06-03T10:00:00Z",
         )
         .await;
