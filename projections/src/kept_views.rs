@@ -65,7 +65,7 @@ impl KeptViews {
     /// Keeps `view`, read after `seen`, unless a batch changed views since.
     pub(crate) fn keep(&self, quote: QuoteId, scope: Scope, view: Arc<StoredView>, seen: Seen) {
         self.0
-            .keep((quote, scope), view, Some(seen), |kept, view| *kept = view);
+            .keep(&(quote, scope), view, Some(seen), |kept, view| *kept = view);
     }
 
     /// Announces a batch of `events` a runner is about to write to

@@ -410,8 +410,10 @@ impl Runner {
         let Some(last) = events.last().map(|e| e.position) else {
             return Ok(Step::Idle);
         };
-        let kept_views = self.db.kept_views();
-        let writing = kept_views.and_then(|kept| kept.writing(self.projector.tables(), &events));
+        let writing = self
+            .db
+            .kept_views()
+            .and_then(|kept| kept.writing(self.projector.tables(), &events));
         let applied = apply_batch(&self.db, self.projector.as_ref(), at.stored, &events).await;
         drop(writing);
         let written = match applied? {
@@ -424,10 +426,8 @@ impl Runner {
                 None
             }
             Applied::Moved => {
-                // Another process wrote the tables: nothing kept of them holds.
-                if let Some(kept) = kept_views {
-                    kept.drop_all();
-                }
+                // Read again before the next batch, which drops what was
+                // kept of the tables another process wrote.
                 *cursor = None;
                 return Ok(Step::Busy);
             }

@@ -93,14 +93,18 @@ impl<K: Hash + Eq + Clone, V> Guarded<K, V> {
     /// changed since or a write is under way; `None` for a fact that holds
     /// whatever happened meanwhile (a write's own outcome). `merge` folds
     /// it into a fact already kept.
-    pub fn keep(&self, key: K, fact: V, seen: Option<Seen>, merge: impl FnOnce(&mut V, V)) {
+    pub fn keep<Q>(&self, key: &Q, fact: V, seen: Option<Seen>, merge: impl FnOnce(&mut V, V))
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    {
         let mut inner = self.inner();
         if seen.is_some_and(|seen| seen.0 != inner.changes || inner.writing > 0) {
             return;
         }
-        if let Some(kept) = inner.facts.get_mut(&key) {
+        if let Some(kept) = inner.facts.get_mut(key) {
             merge(kept, fact);
-        } else if inner.facts.push(key, fact).is_some() && inner.evictions_count {
+        } else if inner.facts.push(key.to_owned(), fact).is_some() && inner.evictions_count {
             // Absent, so what came back is the least recently used, evicted.
             inner.changes += 1;
         }
@@ -181,23 +185,23 @@ mod tests {
             panic!("nothing is kept yet");
         };
         facts.change_one(&"b");
-        facts.keep("a", 1, Some(seen), replace);
+        facts.keep(&"a", 1, Some(seen), replace);
         assert!(facts.find(&"a", |v| Some(*v)).is_err());
 
         let seen = facts.seen();
-        facts.keep("a", 1, Some(seen), replace);
+        facts.keep(&"a", 1, Some(seen), replace);
         assert_eq!(facts.find(&"a", |v| Some(*v)), Ok(1));
 
         // A write's own outcome is kept whatever happened.
         facts.change(|_, _| true);
-        facts.keep("a", 2, None, |kept, fact| *kept = (*kept).max(fact));
+        facts.keep(&"a", 2, None, |kept, fact| *kept = (*kept).max(fact));
         assert_eq!(facts.find(&"a", |v| Some(*v)), Ok(2));
     }
 
     #[test]
     fn a_fact_that_no_longer_holds_is_dropped() {
         let facts = guarded();
-        facts.keep("a", 1, Some(facts.seen()), replace);
+        facts.keep(&"a", 1, Some(facts.seen()), replace);
         assert!(facts.find(&"a", |_| None::<u32>).is_err());
         assert!(facts.find(&"a", |v| Some(*v)).is_err());
     }
@@ -205,22 +209,22 @@ mod tests {
     #[test]
     fn nothing_is_kept_during_a_write_nor_from_a_lookup_seen_during_it() {
         let facts = guarded();
-        facts.keep("a", 1, None, replace);
-        facts.keep("b", 1, None, replace);
+        facts.keep(&"a", 1, None, replace);
+        facts.keep(&"b", 1, None, replace);
         let before = facts.seen();
         let write = facts.writing(|key, _| *key == "a");
         // What the write touches is dropped at once; the rest stays.
         assert!(facts.find(&"a", |v| Some(*v)).is_err());
         assert_eq!(facts.find(&"b", |v| Some(*v)), Ok(1));
         let during = facts.seen();
-        facts.keep("a", 1, Some(during), replace);
+        facts.keep(&"a", 1, Some(during), replace);
         assert!(facts.find(&"a", |v| Some(*v)).is_err());
         drop(write);
         for seen in [before, during] {
-            facts.keep("a", 1, Some(seen), replace);
+            facts.keep(&"a", 1, Some(seen), replace);
             assert!(facts.find(&"a", |v| Some(*v)).is_err());
         }
-        facts.keep("a", 2, Some(facts.seen()), replace);
+        facts.keep(&"a", 2, Some(facts.seen()), replace);
         assert_eq!(facts.find(&"a", |v| Some(*v)), Ok(2));
     }
 
@@ -228,19 +232,19 @@ mod tests {
     fn an_eviction_counts_as_a_change_only_for_merged_facts() {
         let whole = guarded();
         let seen = whole.seen();
-        whole.keep("a", 1, None, replace);
-        whole.keep("b", 1, None, replace);
-        whole.keep("c", 1, None, replace);
-        whole.keep("d", 1, Some(seen), replace);
+        whole.keep(&"a", 1, None, replace);
+        whole.keep(&"b", 1, None, replace);
+        whole.keep(&"c", 1, None, replace);
+        whole.keep(&"d", 1, Some(seen), replace);
         assert_eq!(whole.find(&"d", |v| Some(*v)), Ok(1));
 
         let facts: Guarded<&str, u32> = Guarded::merging(NonZeroUsize::new(2).expect("not zero"));
         let seen = facts.seen();
-        facts.keep("a", 1, None, replace);
-        facts.keep("b", 1, None, replace);
-        facts.keep("c", 1, None, replace);
+        facts.keep(&"a", 1, None, replace);
+        facts.keep(&"b", 1, None, replace);
+        facts.keep(&"c", 1, None, replace);
         assert!(facts.find(&"a", |v| Some(*v)).is_err());
-        facts.keep("a", 1, Some(seen), replace);
+        facts.keep(&"a", 1, Some(seen), replace);
         assert!(facts.find(&"a", |v| Some(*v)).is_err());
     }
 }

@@ -50,7 +50,7 @@ impl OwnedLog {
     /// stream's events since it read.
     fn learn_read(&self, seen: Seen, stream: &StreamId, after: Version, read: &[Recorded]) {
         let version = read.last().map_or(after, |r| r.version);
-        self.known.keep(stream.clone(), version, Some(seen), later);
+        self.known.keep(stream, version, Some(seen), later);
     }
 
     /// Learns what an append's `outcome` says of `stream`.
@@ -60,7 +60,7 @@ impl OwnedLog {
         outcome: &Result<Appended, AppendError>,
     ) {
         match outcome {
-            Ok(appended) => known.keep(stream.clone(), appended.version, None, later),
+            Ok(appended) => known.keep(stream, appended.version, None, later),
             Err(AppendError::DuplicateEventId(_)) => {}
             // A conflict means a version was known wrongly; a failure may
             // have been committed: let the version go.

@@ -70,7 +70,7 @@ impl KeptSessions {
 
     /// Keeps `kept`, read from (or written to) the file after `seen`,
     /// unless a session ended since.
-    pub fn keep(&self, key: String, kept: Kept, seen: Seen) {
+    pub fn keep(&self, key: &str, kept: Kept, seen: Seen) {
         self.0.keep(key, kept, Some(seen), |old, new| *old = new);
     }
 
@@ -126,21 +126,21 @@ mod tests {
             panic!("nothing is kept yet");
         };
         kept_sessions.forget("a");
-        kept_sessions.keep("a".to_owned(), found, seen);
+        kept_sessions.keep("a", found, seen);
         assert!(kept_sessions.find("a", now, |k| k).is_err());
 
         let Err(seen) = kept_sessions.find("a", now, |k| k) else {
             panic!("nothing is kept yet");
         };
         kept_sessions.client_ended(ClientId::new());
-        kept_sessions.keep("a".to_owned(), found, seen);
+        kept_sessions.keep("a", found, seen);
         assert!(kept_sessions.find("a", now, |k| k).is_err());
 
         // With no end in between it is kept, until it expires.
         let Err(seen) = kept_sessions.find("a", now, |k| k) else {
             panic!("nothing is kept yet");
         };
-        kept_sessions.keep("a".to_owned(), found, seen);
+        kept_sessions.keep("a", found, seen);
         assert_eq!(
             kept_sessions.find("a", now, |k| k).ok(),
             Some(found.session)

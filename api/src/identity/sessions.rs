@@ -89,7 +89,7 @@ impl Sessions {
                 last_seen: now,
                 expires_at,
             };
-            kept.keep(key, opened, seen);
+            kept.keep(&key, opened, seen);
         }
         Ok((session, token))
     }
@@ -136,7 +136,7 @@ impl Sessions {
         };
         let found = self.touched(&key, found, now);
         if let (Some(kept), Some(seen)) = (&self.kept, seen) {
-            kept.keep(key, found, seen);
+            kept.keep(&key, found, seen);
         }
         Ok(Some(session))
     }
