@@ -74,7 +74,9 @@ impl AppState {
             service: Arc::new(Service::new(store.clone())),
             store,
             clock,
-            sessions: Sessions::start(read.records().clone()),
+            sessions: Sessions::start(read.records().clone())
+                .await
+                .context("cannot listen for ended sessions")?,
             records: read.records().clone(),
             read,
             secret_key,

@@ -1,17 +1,17 @@
-//! Sessions kept in memory by the process that alone writes them.
+//! Sessions kept in memory, so a request does not read its session again.
 //!
 //! On the embedded default one `cma serve` owns `api.db` (docs/operations.md,
 //! "Two deployments"): every session is opened, extended and ended by this
-//! process. It keeps the sessions it found, so a request does not read its
-//! session from the file again, and forgets one in the same step that
-//! ends it, so a kept session is never one the file holds as ended. On
-//! PostgreSQL another API process may end a session at any moment, so
-//! nothing is kept there and every request reads its session.
+//! process, which forgets one in the same step that ends it, so a kept
+//! session is never one the file holds as ended. On PostgreSQL another API
+//! process may end a session at any moment: each process also forgets the
+//! sessions whose end the database announces (`session_ends`), and keeps
+//! nothing while it cannot hear those announcements.
 
 use super::sessions::{IDLE_LIFETIME_SECONDS, Session};
 use cma_domain::Timestamp;
 use cma_domain::ids::ClientId;
-use cma_store::guarded::{Guarded, Seen};
+use cma_store::guarded::{Guarded, Seen, Writing};
 use std::num::NonZeroUsize;
 
 /// How many sessions are kept; the least recently used beyond it are read
@@ -85,6 +85,12 @@ impl KeptSessions {
     /// read again when next used.
     pub fn forget(&self, key: &str) {
         self.0.change_one(key);
+    }
+
+    /// Forgets every session, and keeps none until the returned guard is
+    /// dropped: while ends may go unheard.
+    pub fn deaf(&self) -> Writing<'_, String, Kept> {
+        self.0.writing(|_, _| true)
     }
 
     /// Forgets every session of `client`, once the file holds them ended.

@@ -8,6 +8,7 @@ pub(crate) mod password_check;
 pub(crate) mod passwords;
 pub(crate) mod principal;
 pub(crate) mod rate_limit;
+mod session_ends;
 pub(crate) mod sessions;
 pub(crate) mod tokens;
 

@@ -1,16 +1,19 @@
 //! Server-side sessions (docs/product.md §11.1): a row per login among the
 //! API's records, found by the SHA-256 of its token, so any API process can
-//! serve any request. On the embedded default, where one process writes
-//! them all, the sessions found are also kept in memory (`kept_sessions`).
+//! serve any request. The sessions found are also kept in memory
+//! (`kept_sessions`): on the embedded default one process writes them all;
+//! on PostgreSQL each process hears the ends the others write
+//! (`session_ends`).
 
 use super::kept_sessions::{Kept, KeptSessions};
 use super::login_index::normalise;
 use super::principal::Principal;
+use super::session_ends::{self, Hearing};
 use super::tokens::{new_session_token, session_key};
 use cma_domain::Timestamp;
 use cma_domain::ids::{ClientId, SessionId};
 use cma_projections::tx::Value;
-use cma_projections::{Backend, ProjectionError, Records};
+use cma_projections::{ProjectionError, Records};
 use sqlx::AnyPool;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -34,20 +37,25 @@ pub struct Session {
 pub struct Sessions {
     records: Records,
     touches: Touches,
-    /// On the embedded default, the sessions found (module `kept_sessions`).
-    kept: Option<Arc<KeptSessions>>,
+    /// The sessions found (module `kept_sessions`).
+    kept: Arc<KeptSessions>,
+    /// On PostgreSQL, the task that forgets the sessions other processes
+    /// end; it stops with the last handle.
+    _hearing: Option<Arc<Hearing>>,
 }
 
 impl Sessions {
-    /// The sessions among `records`; starts the task that extends their lives.
-    pub fn start(records: Records) -> Self {
-        let kept: Option<Arc<KeptSessions>> =
-            (records.backend() == Backend::Sqlite).then(Arc::default);
-        Self {
+    /// The sessions among `records`; starts the task that extends their
+    /// lives and, on PostgreSQL, listens for ends before it returns.
+    pub async fn start(records: Records) -> Result<Self, sqlx::Error> {
+        let kept = Arc::<KeptSessions>::default();
+        let hearing = session_ends::hear(&records, kept.clone()).await?;
+        Ok(Self {
             touches: Touches::start(records.clone(), kept.clone()),
             records,
             kept,
-        }
+            _hearing: hearing.map(Arc::new),
+        })
     }
 
     /// Opens a session for `principal`, signed in with `login_email`;
@@ -65,7 +73,7 @@ impl Sessions {
             principal,
         };
         let expires_at = now.plus_seconds(IDLE_LIFETIME_SECONDS);
-        let seen = self.kept.as_ref().map(|kept| kept.seen());
+        let seen = self.kept.seen();
         self.records
             .execute(
                 "INSERT INTO sessions (token_sha256, session_id, principal_kind, principal_id, \
@@ -83,14 +91,12 @@ impl Sessions {
                 ],
             )
             .await?;
-        if let (Some(kept), Some(seen)) = (&self.kept, seen) {
-            let opened = Kept {
-                session,
-                last_seen: now,
-                expires_at,
-            };
-            kept.keep(&key, opened, seen);
-        }
+        let opened = Kept {
+            session,
+            last_seen: now,
+            expires_at,
+        };
+        self.kept.keep(&key, opened, seen);
         Ok((session, token))
     }
 
@@ -99,12 +105,9 @@ impl Sessions {
     /// minute).
     pub async fn find(&self, token: &str, now: Timestamp) -> Result<Option<Session>, sqlx::Error> {
         let key = session_key(token);
-        let seen = match &self.kept {
-            Some(kept) => match kept.find(&key, now, |k| self.touched(&key, k, now)) {
-                Ok(session) => return Ok(Some(session)),
-                Err(seen) => Some(seen),
-            },
-            None => None,
+        let seen = match self.kept.find(&key, now, |k| self.touched(&key, k, now)) {
+            Ok(session) => return Ok(Some(session)),
+            Err(seen) => seen,
         };
         let row: Option<(String, String, String, String, i64, i64)> = sqlx::query_as(
             "SELECT session_id, principal_kind, principal_id, team_id, last_seen_at, expires_at \
@@ -135,9 +138,7 @@ impl Sessions {
             expires_at,
         };
         let found = self.touched(&key, found, now);
-        if let (Some(kept), Some(seen)) = (&self.kept, seen) {
-            kept.keep(&key, found, seen);
-        }
+        self.kept.keep(&key, found, seen);
         Ok(Some(session))
     }
 
@@ -189,9 +190,7 @@ impl Sessions {
         let (records, kept) = (self.records.clone(), self.kept.clone());
         tokio::spawn(async move {
             let written = records.execute(sql, params).await;
-            if let Some(kept) = &kept {
-                forget(kept);
-            }
+            forget(&kept);
             written.map(drop)
         })
         .await
@@ -228,17 +227,14 @@ impl Touches {
     /// handle. A kept session whose extension was not written (the write
     /// failed, or its row was ended or purged meanwhile) is forgotten, so
     /// memory never outlives the file.
-    fn start(db: Records, kept: Option<Arc<KeptSessions>>) -> Self {
+    fn start(db: Records, kept: Arc<KeptSessions>) -> Self {
         let (send, mut due) = tokio::sync::mpsc::channel(TOUCHES_QUEUED);
         tokio::spawn(async move {
             let mut batch = Vec::new();
             while due.recv_many(&mut batch, TOUCHES_QUEUED).await > 0 {
                 let latest: HashMap<String, Timestamp> = batch.drain(..).collect();
-                let unwritten = touch(&db, latest).await;
-                if let Some(kept) = &kept {
-                    for key in &unwritten {
-                        kept.forget(key);
-                    }
+                for key in touch(&db, latest).await {
+                    kept.forget(&key);
                 }
             }
         });
@@ -310,7 +306,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = sqlite_records(&dir).await;
         let records = db.records().clone();
-        let sessions = Sessions::start(records.clone());
+        let sessions = Sessions::start(records.clone()).await.expect("sessions");
         let opened_at = at("2026-12-04T12:00:00Z");
         let (session, token) = sessions
             .open(staff(), "owner@example.test", opened_at)
@@ -342,7 +338,7 @@ mod tests {
         }
         // As kept in memory, and as the file holds it (a process that
         // has kept nothing yet, as after a restart).
-        let restarted = Sessions::start(records.clone());
+        let restarted = Sessions::start(records.clone()).await.expect("sessions");
         let later = opened_at.plus_seconds(20 * 24 * 3600);
         for sessions in [&sessions, &restarted] {
             assert_eq!(
@@ -364,7 +360,9 @@ mod tests {
     async fn a_logout_whose_caller_gave_up_still_ends_the_kept_session() {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = sqlite_records(&dir).await;
-        let sessions = Sessions::start(db.records().clone());
+        let sessions = Sessions::start(db.records().clone())
+            .await
+            .expect("sessions");
         let now = at("2026-12-04T12:00:00Z");
         let (session, token) = sessions
             .open(staff(), "owner@example.test", now)
@@ -406,7 +404,9 @@ mod tests {
     async fn an_ended_session_is_not_found_again_though_it_was_kept() {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = sqlite_records(&dir).await;
-        let sessions = Sessions::start(db.records().clone());
+        let sessions = Sessions::start(db.records().clone())
+            .await
+            .expect("sessions");
         let now = at("2026-12-04T12:00:00Z");
         let team = TeamId::new();
         let (alice, bob) = (ClientId::new(), ClientId::new());
@@ -421,7 +421,9 @@ mod tests {
             );
         }
         // Found once from the file too, by a second handle on the records.
-        let other = Sessions::start(db.records().clone());
+        let other = Sessions::start(db.records().clone())
+            .await
+            .expect("sessions");
         for (session, token) in &opened {
             for sessions in [&sessions, &other] {
                 assert_eq!(
@@ -457,7 +459,9 @@ mod tests {
             [false, false, false, true],
             "only bob's session lives on"
         );
-        let restarted = Sessions::start(db.records().clone());
+        let restarted = Sessions::start(db.records().clone())
+            .await
+            .expect("sessions");
         for (i, (_, token)) in opened.iter().enumerate() {
             assert_eq!(
                 restarted
@@ -470,5 +474,190 @@ mod tests {
             );
         }
         db.close().await;
+    }
+
+    /// Two API processes' sessions on one scratch PostgreSQL database, each
+    /// with its own pools and listener.
+    struct TwoProcesses {
+        scratch: cma_testkit::bench::ScratchDb,
+        here_db: ReadDb,
+        there_db: ReadDb,
+        here: Sessions,
+        there: Sessions,
+    }
+
+    impl TwoProcesses {
+        async fn start() -> Self {
+            let scratch = cma_testkit::bench::ScratchDb::create(
+                "postgres://postgres@127.0.0.1:5432/test",
+            )
+            .await
+            .expect(
+                "PostgreSQL must be reachable at 127.0.0.1:5432 (user postgres, database test)",
+            );
+            let here_db = ReadDb::connect_postgres(&scratch.url)
+                .await
+                .expect("read database");
+            here_db.migrate().await.expect("migrate");
+            let there_db = ReadDb::connect_postgres(&scratch.url)
+                .await
+                .expect("read database");
+            let here = Sessions::start(here_db.records().clone())
+                .await
+                .expect("sessions");
+            let there = Sessions::start(there_db.records().clone())
+                .await
+                .expect("sessions");
+            Self {
+                scratch,
+                here_db,
+                there_db,
+                here,
+                there,
+            }
+        }
+
+        async fn stop(self) {
+            drop((self.here, self.there));
+            self.here_db.close().await;
+            self.there_db.close().await;
+            self.scratch.drop().await.expect("database dropped");
+        }
+    }
+
+    /// Runs `sql` on the records without their triggers: an end nobody
+    /// announces, to tell a kept session from one read again.
+    async fn unannounced(db: &ReadDb, sql: &'static str) {
+        let mut tx = db.records().reads().begin().await.expect("transaction");
+        sqlx::query("SET LOCAL session_replication_role = replica")
+            .execute(&mut *tx)
+            .await
+            .expect("triggers off");
+        sqlx::query(sql)
+            .execute(&mut *tx)
+            .await
+            .expect("records changed");
+        tx.commit().await.expect("committed");
+    }
+
+    /// Whether `sessions` finds `token` within ten seconds, asking again
+    /// until it does `expected`.
+    async fn comes_to(sessions: &Sessions, token: &str, now: Timestamp, expected: bool) -> bool {
+        let since = std::time::Instant::now();
+        while since.elapsed() < std::time::Duration::from_secs(10) {
+            if sessions
+                .find(token, now)
+                .await
+                .expect("looked up")
+                .is_some()
+                == expected
+            {
+                return true;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        false
+    }
+
+    #[tokio::test]
+    async fn a_session_ended_by_another_process_is_forgotten_when_the_end_is_announced() {
+        let processes = TwoProcesses::start().await;
+        let (here, there, here_db) = (&processes.here, &processes.there, &processes.here_db);
+        let now = at("2026-12-04T12:00:00Z");
+        let (client, team) = (ClientId::new(), TeamId::new());
+        let (session, token) = here
+            .open(staff(), "owner@example.test", now)
+            .await
+            .expect("opened");
+        let (_, client_token) = here
+            .open(Principal::Client { client, team }, "ann@example.test", now)
+            .await
+            .expect("opened");
+        for token in [&token, &client_token] {
+            assert!(
+                there.find(token, now).await.expect("found").is_some(),
+                "read by the other process"
+            );
+        }
+
+        // Both processes keep them: an end nobody announces goes unseen.
+        unannounced(here_db, "UPDATE sessions SET revoked_at = 1").await;
+        for sessions in [here, there] {
+            assert_eq!(
+                sessions.find(&token, now).await.expect("kept"),
+                Some(session)
+            );
+            assert!(
+                sessions
+                    .find(&client_token, now)
+                    .await
+                    .expect("kept")
+                    .is_some()
+            );
+        }
+        unannounced(here_db, "UPDATE sessions SET revoked_at = NULL").await;
+
+        // A logout and a client's sessions ended by the other process are
+        // heard of here; the process that ended them forgets at once.
+        there.revoke(&token, now).await.expect("logged out");
+        there.revoke_client(client, now).await.expect("ended");
+        for token in [&token, &client_token] {
+            assert_eq!(there.find(token, now).await.expect("looked up"), None);
+            assert!(comes_to(here, token, now, false).await, "still kept here");
+        }
+        processes.stop().await;
+    }
+
+    #[tokio::test]
+    async fn no_session_is_kept_while_ends_may_go_unheard() {
+        let processes = TwoProcesses::start().await;
+        let (here, there, here_db) = (&processes.here, &processes.there, &processes.here_db);
+        let now = at("2026-12-04T12:00:00Z");
+        let (session, token) = here
+            .open(staff(), "owner@example.test", now)
+            .await
+            .expect("opened");
+        unannounced(here_db, "UPDATE sessions SET revoked_at = 1").await;
+        assert_eq!(here.find(&token, now).await.expect("kept"), Some(session));
+
+        // Both processes' listening connections are cut: an end may have
+        // gone unheard, so the ended session is read again, and not found.
+        let (cut,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity \
+             WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+        )
+        .fetch_one(processes.there_db.records().reads())
+        .await
+        .expect("listeners cut");
+        assert_eq!(cut, 2, "one listener a process");
+        assert!(
+            comes_to(here, &token, now, false).await,
+            "kept though unheard"
+        );
+
+        // Once listening again, sessions are kept again, and the ends
+        // announced are heard.
+        let since = std::time::Instant::now();
+        let token = loop {
+            let (_, token) = here
+                .open(staff(), "owner@example.test", now)
+                .await
+                .expect("opened");
+            assert!(here.find(&token, now).await.expect("found").is_some());
+            unannounced(here_db, "UPDATE sessions SET revoked_at = 1").await;
+            if here.find(&token, now).await.expect("looked up").is_some() {
+                break token;
+            }
+            assert!(
+                since.elapsed() < std::time::Duration::from_secs(10),
+                "never kept again"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        };
+        unannounced(here_db, "UPDATE sessions SET revoked_at = NULL").await;
+        assert!(there.find(&token, now).await.expect("found").is_some());
+        there.revoke(&token, now).await.expect("logged out");
+        assert!(comes_to(here, &token, now, false).await, "the end unheard");
+        processes.stop().await;
     }
 }

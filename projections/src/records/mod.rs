@@ -11,7 +11,9 @@
 //! ([`batched`]); the few writes outside the batches (a login's rate limit,
 //! which counts before it decides, and the login index) use one sqlx
 //! connection ([`Records::writes`], [`Records::begin`]). On PostgreSQL they
-//! are tables of the read database, written through its pool.
+//! are tables of the read database, written through its pool, and a
+//! connection of their own listens for the ends of sessions
+//! ([`Records::listen`]).
 
 mod batched;
 
@@ -21,6 +23,7 @@ use crate::tx::{Value, bind_values};
 use batched::Batched;
 use sqlx::AnyPool;
 use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgListener, PgPool};
 use std::borrow::Cow;
 use std::path::Path;
 
@@ -80,6 +83,8 @@ pub struct Records {
     /// Single statements, many to a transaction: on SQLite only, so it
     /// also tells the backend.
     batched: Option<Batched>,
+    /// On PostgreSQL, the one connection that listens ([`Records::listen`]).
+    listening: Option<PgPool>,
 }
 
 impl Records {
@@ -90,15 +95,18 @@ impl Records {
             writes: sqlite_pool(&options, 1).await?,
             reads: sqlite_pool(&options, SQLITE_QUERY_CONNECTIONS).await?,
             batched: Some(Batched::start(path.to_owned())?),
+            listening: None,
         })
     }
 
-    /// The records in the PostgreSQL read database `pool` reaches.
-    pub(crate) fn postgres(pool: AnyPool) -> Self {
+    /// The records in the PostgreSQL read database `pool` reaches;
+    /// `listening` holds at most one connection, made when first needed.
+    pub(crate) fn postgres(pool: AnyPool, listening: PgPool) -> Self {
         Self {
             reads: pool.clone(),
             writes: pool,
             batched: None,
+            listening: Some(listening),
         }
     }
 
@@ -165,6 +173,18 @@ impl Records {
         Ok(())
     }
 
+    /// On PostgreSQL, a connection listening on `channel`: the notices sent
+    /// on it arrive as the transactions that sent them commit. `None` on
+    /// SQLite, where one process writes every record.
+    pub async fn listen(&self, channel: &str) -> Result<Option<PgListener>, sqlx::Error> {
+        let Some(pool) = &self.listening else {
+            return Ok(None);
+        };
+        let mut listener = PgListener::connect_with(pool).await?;
+        listener.listen(channel).await?;
+        Ok(Some(listener))
+    }
+
     /// On SQLite, applies the records' migrations ([`migrator`]) and moves in the rows an earlier version kept
     /// in the read database at `read_db`, dropping its tables there. Safe
     /// to repeat: rows already here are kept, and a table is dropped only
@@ -197,6 +217,9 @@ impl Records {
             && let Err(e) = batched.flush().await
         {
             tracing::warn!(error = %e, "records queued before closing may not be written");
+        }
+        if let Some(listening) = &self.listening {
+            listening.close().await;
         }
         self.reads.close().await;
         self.writes.close().await;
