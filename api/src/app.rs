@@ -33,7 +33,7 @@ pub struct AppState {
     /// The API's own records: sessions, logins, rate limits,
     /// Idempotency-Key answers (the read database's).
     pub records: Records,
-    /// The sessions (kept in memory on the embedded default).
+    /// The sessions (those found kept in memory: `identity::kept_sessions`).
     pub sessions: Sessions,
     /// Key of link tokens (shared with the worker).
     pub secret_key: Arc<[u8]>,

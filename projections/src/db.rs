@@ -146,13 +146,10 @@ impl ReadDb {
             .connect_with(PgConnectOptions::from_str(url)?)
             .await?;
         let readers = pool(8).await?;
-        let listening = PgPoolOptions::new()
-            .max_connections(1)
-            .connect_lazy_with(PgConnectOptions::from_str(url)?);
         Ok(Self {
             backend: Backend::Postgres,
             options,
-            records: Records::postgres(readers.clone(), listening),
+            records: Records::postgres(readers.clone(), PgConnectOptions::from_str(url)?),
             readers,
             writer: Writer::Postgres(writers),
             kept_views: None,

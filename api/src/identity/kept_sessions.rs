@@ -3,7 +3,7 @@
 //! On the embedded default one `cma serve` owns `api.db` (docs/operations.md,
 //! "Two deployments"): every session is opened, extended and ended by this
 //! process, which forgets one in the same step that ends it, so a kept
-//! session is never one the file holds as ended. On PostgreSQL another API
+//! session is never one `api.db` holds as ended. On PostgreSQL another API
 //! process may end a session at any moment: each process also forgets the
 //! sessions whose end the database announces (`session_ends`), and keeps
 //! nothing while it cannot hear those announcements.
@@ -15,10 +15,10 @@ use cma_store::guarded::{Guarded, Seen, Writing};
 use std::num::NonZeroUsize;
 
 /// How many sessions are kept; the least recently used beyond it are read
-/// from the file again when next used.
+/// from the records again when next used.
 const KEPT: NonZeroUsize = NonZeroUsize::new(10_000).expect("not zero");
 
-/// A kept session with its life as the file holds it (or will, once a
+/// A kept session with its life as the records hold it (or will, once a
 /// queued touch is written).
 #[derive(Clone, Copy, Debug)]
 pub struct Kept {
@@ -39,7 +39,7 @@ impl Kept {
 }
 
 /// The kept sessions by their token's digest. Every end of a session
-/// counts as a change: a session read from the file before an end is kept
+/// counts as a change: a session read from the records before an end is kept
 /// only if no end came in between (the end may be the one of this very
 /// session).
 pub struct KeptSessions(Guarded<String, Kept>);
@@ -53,7 +53,7 @@ impl Default for KeptSessions {
 impl KeptSessions {
     /// The kept session of token digest `key` live at `now`, passed to
     /// `using` (which may extend it); `Err` with what was seen when none is
-    /// kept or it has expired, to keep what the file holds with.
+    /// kept or it has expired, to keep what the records hold with.
     pub fn find(
         &self,
         key: &str,
@@ -68,19 +68,19 @@ impl KeptSessions {
         })
     }
 
-    /// Keeps `kept`, read from (or written to) the file after `seen`,
+    /// Keeps `kept`, read from (or written to) the records after `seen`,
     /// unless a session ended since.
     pub fn keep(&self, key: &str, kept: Kept, seen: Seen) {
         self.0.keep(key, kept, Some(seen), |old, new| *old = new);
     }
 
-    /// What is seen now, before a session is written to the file: one
+    /// What is seen now, before a session is written to the records: one
     /// opened while any was ended (its client's, perhaps) is not kept.
     pub fn seen(&self) -> Seen {
         self.0.seen()
     }
 
-    /// Forgets the session of token digest `key`, once the file holds it
+    /// Forgets the session of token digest `key`, once the records hold it
     /// ended, or other than kept (its extension was not written): it is
     /// read again when next used.
     pub fn forget(&self, key: &str) {
@@ -93,7 +93,7 @@ impl KeptSessions {
         self.0.writing(|_, _| true)
     }
 
-    /// Forgets every session of `client`, once the file holds them ended.
+    /// Forgets every session of `client`, once the records hold them ended.
     pub fn client_ended(&self, client: ClientId) {
         self.0
             .change(|_, kept| kept.session.principal.client() == Some(client));

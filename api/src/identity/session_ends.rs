@@ -1,7 +1,8 @@
 //! The ends of sessions announced by PostgreSQL, heard by every API process.
 //!
-//! A trigger on the sessions table announces each end on [`CHANNEL`] with
-//! its token's SHA-256, in the transaction that ends it
+//! Triggers on the sessions table announce each end on [`CHANNEL`] with its
+//! token's SHA-256 ([`EVERY`] when the table is emptied), in the
+//! transaction that ends it
 //! (`migrations/postgres/read/2005_session_end_notices.sql`), so the
 //! announcement arrives when the end commits, whichever process wrote it.
 //! A process forgets the kept sessions it hears of. While it may miss an
@@ -14,10 +15,14 @@ use cma_projections::Records;
 use sqlx::postgres::PgListener;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::time::{MissedTickBehavior, timeout};
 
-/// The channel the sessions table's trigger announces ends on.
+/// The channel the sessions table's triggers announce ends on.
 const CHANNEL: &str = "cma_session_ended";
-/// How often each process sends an empty announcement.
+/// The announcement that every session ended (the table emptied); an
+/// empty one is a heartbeat.
+const EVERY: &str = "*";
+/// How often each process sends a heartbeat.
 const BEAT: Duration = Duration::from_secs(2);
 /// A listener that heard nothing, not even a heartbeat, for this long is
 /// taken as lost.
@@ -36,7 +41,8 @@ impl Drop for Hearing {
 }
 
 /// On PostgreSQL, listens for ends before it returns, then forgets in
-/// `kept` every session announced as ended; `None` on SQLite.
+/// `kept` every session announced as ended, until the records close;
+/// `None` on SQLite.
 pub async fn hear(
     records: &Records,
     kept: Arc<KeptSessions>,
@@ -50,12 +56,14 @@ pub async fn hear(
             () = follow(&records, listener, &kept) => {}
             () = beat(&records) => {}
         }
+        // Nothing is heard, nor kept, any more.
+        std::mem::forget(kept.deaf());
     });
     Ok(Some(Hearing(task.abort_handle())))
 }
 
 /// Forgets what `listener` hears, listening again whenever it may have
-/// missed an announcement; returns once the records are closed.
+/// missed an announcement.
 async fn follow(records: &Records, mut listener: PgListener, kept: &KeptSessions) {
     loop {
         forget_heard(listener, kept).await;
@@ -63,7 +71,8 @@ async fn follow(records: &Records, mut listener: PgListener, kept: &KeptSessions
         listener = loop {
             match records.listen(CHANNEL).await {
                 Ok(Some(listener)) => break listener,
-                Ok(None) | Err(sqlx::Error::PoolClosed) => return,
+                // Records that listened once always do.
+                Ok(None) => return,
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot listen for ended sessions; none is kept");
                     tokio::time::sleep(RETRY).await;
@@ -78,10 +87,12 @@ async fn follow(records: &Records, mut listener: PgListener, kept: &KeptSessions
 /// one.
 async fn forget_heard(mut listener: PgListener, kept: &KeptSessions) {
     loop {
-        match tokio::time::timeout(SILENCE, listener.try_recv()).await {
-            Ok(Ok(Some(notice))) if notice.payload().is_empty() => {}
-            Ok(Ok(Some(notice))) => kept.forget(notice.payload()),
-            Ok(Ok(None) | Err(sqlx::Error::PoolClosed)) => return,
+        let notice = match timeout(SILENCE, listener.try_recv()).await {
+            Ok(Ok(Some(notice))) => notice,
+            Ok(Ok(None)) => {
+                tracing::warn!("the connection listening for ended sessions was lost");
+                return;
+            }
             Ok(Err(e)) => {
                 tracing::warn!(error = %e, "listening for ended sessions failed");
                 return;
@@ -90,22 +101,31 @@ async fn forget_heard(mut listener: PgListener, kept: &KeptSessions) {
                 tracing::warn!("no heartbeat heard on {CHANNEL} for {SILENCE:?}");
                 return;
             }
+        };
+        match notice.payload() {
+            "" => {}
+            EVERY => drop(kept.deaf()),
+            key => kept.forget(key),
         }
     }
 }
 
 /// Sends an empty announcement every [`BEAT`], so that every listener
-/// hears something while its connection works.
+/// hears something while its connection works; returns once the records
+/// are closed.
 async fn beat(records: &Records) {
     let mut beats = tokio::time::interval(BEAT);
+    beats.set_missed_tick_behavior(MissedTickBehavior::Delay);
     loop {
         beats.tick().await;
-        if let Err(e) = sqlx::query("SELECT pg_notify($1, '')")
+        let sent = sqlx::query("SELECT pg_notify($1, '')")
             .bind(CHANNEL)
-            .execute(records.reads())
-            .await
-        {
-            tracing::debug!(error = %e, "heartbeat not sent");
+            .execute(records.reads());
+        match timeout(BEAT, sent).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(sqlx::Error::PoolClosed)) => return,
+            Ok(Err(e)) => tracing::warn!(error = %e, "heartbeat on {CHANNEL} not sent"),
+            Err(_) => tracing::warn!("heartbeat on {CHANNEL} not sent within {BEAT:?}"),
         }
     }
 }

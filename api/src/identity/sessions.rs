@@ -226,7 +226,7 @@ impl Touches {
     /// Starts the task that writes touches to `db`; it ends with the last
     /// handle. A kept session whose extension was not written (the write
     /// failed, or its row was ended or purged meanwhile) is forgotten, so
-    /// memory never outlives the file.
+    /// memory never outlives the records.
     fn start(db: Records, kept: Arc<KeptSessions>) -> Self {
         let (send, mut due) = tokio::sync::mpsc::channel(TOUCHES_QUEUED);
         tokio::spawn(async move {
@@ -573,6 +573,10 @@ mod tests {
             .open(Principal::Client { client, team }, "ann@example.test", now)
             .await
             .expect("opened");
+        let (_, bystander) = here
+            .open(staff(), "bystander@example.test", now)
+            .await
+            .expect("opened");
         for token in [&token, &client_token] {
             assert!(
                 there.find(token, now).await.expect("found").is_some(),
@@ -595,7 +599,11 @@ mod tests {
                     .is_some()
             );
         }
-        unannounced(here_db, "UPDATE sessions SET revoked_at = NULL").await;
+        unannounced(
+            here_db,
+            "UPDATE sessions SET revoked_at = NULL WHERE login_email <> 'bystander@example.test'",
+        )
+        .await;
 
         // A logout and a client's sessions ended by the other process are
         // heard of here; the process that ended them forgets at once.
@@ -605,6 +613,16 @@ mod tests {
             assert_eq!(there.find(token, now).await.expect("looked up"), None);
             assert!(comes_to(here, token, now, false).await, "still kept here");
         }
+        // Heard, not forgotten with everything else: the bystander, ended
+        // unannounced, is still kept.
+        assert!(here.find(&bystander, now).await.expect("kept").is_some());
+
+        // The table emptied is announced as the end of every session.
+        sqlx::query("TRUNCATE sessions")
+            .execute(here_db.records().reads())
+            .await
+            .expect("emptied");
+        assert!(comes_to(here, &bystander, now, false).await, "still kept");
         processes.stop().await;
     }
 

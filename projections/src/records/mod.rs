@@ -11,9 +11,9 @@
 //! ([`batched`]); the few writes outside the batches (a login's rate limit,
 //! which counts before it decides, and the login index) use one sqlx
 //! connection ([`Records::writes`], [`Records::begin`]). On PostgreSQL they
-//! are tables of the read database, written through its pool, and a
-//! connection of their own listens for the ends of sessions
-//! ([`Records::listen`]).
+//! are tables of the read database, written through its pool, and
+//! [`Records::listen`] opens connections that listen for notices (the ends
+//! of sessions).
 
 mod batched;
 
@@ -23,7 +23,7 @@ use crate::tx::{Value, bind_values};
 use batched::Batched;
 use sqlx::AnyPool;
 use sqlx::migrate::Migrator;
-use sqlx::postgres::{PgListener, PgPool};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 use std::borrow::Cow;
 use std::path::Path;
 
@@ -83,8 +83,9 @@ pub struct Records {
     /// Single statements, many to a transaction: on SQLite only, so it
     /// also tells the backend.
     batched: Option<Batched>,
-    /// On PostgreSQL, the one connection that listens ([`Records::listen`]).
-    listening: Option<PgPool>,
+    /// On PostgreSQL, where listening connections connect to
+    /// ([`Records::listen`]).
+    listening: Option<PgConnectOptions>,
 }
 
 impl Records {
@@ -99,9 +100,9 @@ impl Records {
         })
     }
 
-    /// The records in the PostgreSQL read database `pool` reaches;
-    /// `listening` holds at most one connection, made when first needed.
-    pub(crate) fn postgres(pool: AnyPool, listening: PgPool) -> Self {
+    /// The records in the PostgreSQL read database `pool` reaches, at
+    /// `listening`.
+    pub(crate) fn postgres(pool: AnyPool, listening: PgConnectOptions) -> Self {
         Self {
             reads: pool.clone(),
             writes: pool,
@@ -173,14 +174,23 @@ impl Records {
         Ok(())
     }
 
-    /// On PostgreSQL, a connection listening on `channel`: the notices sent
-    /// on it arrive as the transactions that sent them commit. `None` on
-    /// SQLite, where one process writes every record.
+    /// On PostgreSQL, a new connection listening on `channel`: the notices
+    /// sent on it arrive as the transactions that sent them commit. It is
+    /// never connected again behind the caller's back: once it reports its
+    /// connection lost, it hears nothing more. `None` on SQLite, where one
+    /// process writes every record.
     pub async fn listen(&self, channel: &str) -> Result<Option<PgListener>, sqlx::Error> {
-        let Some(pool) = &self.listening else {
+        let Some(options) = &self.listening else {
             return Ok(None);
         };
-        let mut listener = PgListener::connect_with(pool).await?;
+        // A pool of its own: a connection lost without a word may take
+        // minutes to give back, and must not hold up the next one.
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(std::time::Duration::from_secs(10))
+            .connect_lazy_with(options.clone());
+        let mut listener = PgListener::connect_with(&pool).await?;
+        listener.eager_reconnect(false);
         listener.listen(channel).await?;
         Ok(Some(listener))
     }
@@ -217,9 +227,6 @@ impl Records {
             && let Err(e) = batched.flush().await
         {
             tracing::warn!(error = %e, "records queued before closing may not be written");
-        }
-        if let Some(listening) = &self.listening {
-            listening.close().await;
         }
         self.reads.close().await;
         self.writes.close().await;
