@@ -47,8 +47,10 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Opens the stores the configuration names.
-    pub async fn open(config: Config) -> anyhow::Result<Self> {
+    /// Opens the stores the configuration names, for a process with
+    /// `roles` (one without the api role keeps no sessions and, on
+    /// PostgreSQL, does not listen for their ends).
+    pub async fn open(config: Config, roles: Roles) -> anyhow::Result<Self> {
         let clock = Clock::from_setting(config.now.as_deref()).map_err(anyhow::Error::msg)?;
         let secret_key = crate::secrets::secret_key(&config)?;
         let store = crate::event_store::open_served_event_store(&config)
@@ -74,14 +76,14 @@ impl AppState {
             service: Arc::new(Service::new(store.clone())),
             store,
             clock,
-            sessions: Sessions::start(read.records().clone())
+            sessions: Sessions::start(read.records().clone(), roles.api)
                 .await
                 .context("cannot listen for ended sessions")?,
             records: read.records().clone(),
             read,
             secret_key,
             config: Arc::new(config),
-            roles: Roles::ALL,
+            roles,
             projectors: None,
         })
     }

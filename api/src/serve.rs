@@ -26,7 +26,7 @@ pub async fn serve_roles(config: Config, roles: Roles, listen: bool) -> anyhow::
     let config = crate::roles::name_sessions(config);
     let address = config.listen;
     let public_url = config.public_url();
-    let state = AppState::open(config).await?;
+    let state = AppState::open(config, roles).await?;
     let listener = match listen {
         true => Some(
             TcpListener::bind(address)

@@ -109,7 +109,7 @@ impl Process {
         let config = Args::try_parse_from(args).expect("configuration").config;
         roles.check(&config).expect("roles that work here");
         let config = cma_api::roles::name_sessions(config);
-        let state = AppState::open(config).await.expect("stores");
+        let state = AppState::open(config, roles).await.expect("stores");
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(async move {
             let served = cma_api::serve::run_roles(state.clone(), Some(listener), roles, async {

@@ -46,10 +46,16 @@ pub struct Sessions {
 
 impl Sessions {
     /// The sessions among `records`; starts the task that extends their
-    /// lives and, on PostgreSQL, listens for ends before it returns.
-    pub async fn start(records: Records) -> Result<Self, sqlx::Error> {
+    /// lives and, for a process `serving` requests on PostgreSQL, listens
+    /// for ends before it returns. A process that serves none keeps none.
+    pub async fn start(records: Records, serving: bool) -> Result<Self, sqlx::Error> {
         let kept = Arc::<KeptSessions>::default();
-        let hearing = session_ends::hear(&records, kept.clone()).await?;
+        let hearing = if serving {
+            session_ends::hear(&records, kept.clone()).await?
+        } else {
+            std::mem::forget(kept.deaf());
+            None
+        };
         Ok(Self {
             touches: Touches::start(records.clone(), kept.clone()),
             records,
@@ -306,7 +312,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = sqlite_records(&dir).await;
         let records = db.records().clone();
-        let sessions = Sessions::start(records.clone()).await.expect("sessions");
+        let sessions = Sessions::start(records.clone(), true)
+            .await
+            .expect("sessions");
         let opened_at = at("2026-12-04T12:00:00Z");
         let (session, token) = sessions
             .open(staff(), "owner@example.test", opened_at)
@@ -338,7 +346,9 @@ mod tests {
         }
         // As kept in memory, and as the file holds it (a process that
         // has kept nothing yet, as after a restart).
-        let restarted = Sessions::start(records.clone()).await.expect("sessions");
+        let restarted = Sessions::start(records.clone(), true)
+            .await
+            .expect("sessions");
         let later = opened_at.plus_seconds(20 * 24 * 3600);
         for sessions in [&sessions, &restarted] {
             assert_eq!(
@@ -356,14 +366,9 @@ mod tests {
         db.close().await;
     }
 
-    #[tokio::test]
-    async fn a_logout_whose_caller_gave_up_still_ends_the_kept_session() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db = sqlite_records(&dir).await;
-        let sessions = Sessions::start(db.records().clone())
-            .await
-            .expect("sessions");
-        let now = at("2026-12-04T12:00:00Z");
+    /// The token of a staff session opened by `sessions` at `now`, and
+    /// found.
+    async fn signed_in(sessions: &Sessions, now: Timestamp) -> String {
         let (session, token) = sessions
             .open(staff(), "owner@example.test", now)
             .await
@@ -372,6 +377,18 @@ mod tests {
             sessions.find(&token, now).await.expect("found"),
             Some(session)
         );
+        token
+    }
+
+    #[tokio::test]
+    async fn a_logout_whose_caller_gave_up_still_ends_the_kept_session() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = sqlite_records(&dir).await;
+        let sessions = Sessions::start(db.records().clone(), true)
+            .await
+            .expect("sessions");
+        let now = at("2026-12-04T12:00:00Z");
+        let token = signed_in(&sessions, now).await;
 
         // The request that logs out is dropped by its client once the
         // write is on its way; the file ends the session all the same, and
@@ -404,7 +421,7 @@ mod tests {
     async fn an_ended_session_is_not_found_again_though_it_was_kept() {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = sqlite_records(&dir).await;
-        let sessions = Sessions::start(db.records().clone())
+        let sessions = Sessions::start(db.records().clone(), true)
             .await
             .expect("sessions");
         let now = at("2026-12-04T12:00:00Z");
@@ -421,7 +438,7 @@ mod tests {
             );
         }
         // Found once from the file too, by a second handle on the records.
-        let other = Sessions::start(db.records().clone())
+        let other = Sessions::start(db.records().clone(), true)
             .await
             .expect("sessions");
         for (session, token) in &opened {
@@ -459,7 +476,7 @@ mod tests {
             [false, false, false, true],
             "only bob's session lives on"
         );
-        let restarted = Sessions::start(db.records().clone())
+        let restarted = Sessions::start(db.records().clone(), true)
             .await
             .expect("sessions");
         for (i, (_, token)) in opened.iter().enumerate() {
@@ -476,6 +493,21 @@ mod tests {
         db.close().await;
     }
 
+    /// A scratch PostgreSQL database, its read side migrated.
+    async fn postgres_db() -> (cma_testkit::bench::ScratchDb, ReadDb) {
+        let scratch =
+            cma_testkit::bench::ScratchDb::create("postgres://postgres@127.0.0.1:5432/test")
+                .await
+                .expect(
+                    "PostgreSQL must be reachable at 127.0.0.1:5432 (user postgres, database test)",
+                );
+        let db = ReadDb::connect_postgres(&scratch.url)
+            .await
+            .expect("read database");
+        db.migrate().await.expect("migrate");
+        (scratch, db)
+    }
+
     /// Two API processes' sessions on one scratch PostgreSQL database, each
     /// with its own pools and listener.
     struct TwoProcesses {
@@ -488,24 +520,14 @@ mod tests {
 
     impl TwoProcesses {
         async fn start() -> Self {
-            let scratch = cma_testkit::bench::ScratchDb::create(
-                "postgres://postgres@127.0.0.1:5432/test",
-            )
-            .await
-            .expect(
-                "PostgreSQL must be reachable at 127.0.0.1:5432 (user postgres, database test)",
-            );
-            let here_db = ReadDb::connect_postgres(&scratch.url)
-                .await
-                .expect("read database");
-            here_db.migrate().await.expect("migrate");
+            let (scratch, here_db) = postgres_db().await;
             let there_db = ReadDb::connect_postgres(&scratch.url)
                 .await
                 .expect("read database");
-            let here = Sessions::start(here_db.records().clone())
+            let here = Sessions::start(here_db.records().clone(), true)
                 .await
                 .expect("sessions");
-            let there = Sessions::start(there_db.records().clone())
+            let there = Sessions::start(there_db.records().clone(), true)
                 .await
                 .expect("sessions");
             Self {
@@ -677,5 +699,28 @@ mod tests {
         there.revoke(&token, now).await.expect("logged out");
         assert!(comes_to(here, &token, now, false).await, "the end unheard");
         processes.stop().await;
+    }
+
+    #[tokio::test]
+    async fn a_process_that_serves_no_requests_keeps_no_session_nor_listens() {
+        let (scratch, db) = postgres_db().await;
+        let sessions = Sessions::start(db.records().clone(), false)
+            .await
+            .expect("sessions");
+        let now = at("2026-12-04T12:00:00Z");
+        let token = signed_in(&sessions, now).await;
+        unannounced(&db, "UPDATE sessions SET revoked_at = 1").await;
+        assert_eq!(sessions.find(&token, now).await.expect("looked up"), None);
+        let (listening,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM pg_stat_activity \
+             WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+        )
+        .fetch_one(db.records().reads())
+        .await
+        .expect("listeners");
+        assert_eq!(listening, 0);
+        drop(sessions);
+        db.close().await;
+        scratch.drop().await.expect("database dropped");
     }
 }

@@ -157,7 +157,9 @@ impl Server {
         }
         args.extend(options.extra_args.iter().map(String::as_str));
         let config = Args::try_parse_from(args).expect("configuration").config;
-        let state = AppState::open(config).await.expect("stores");
+        let state = AppState::open(config, cma_api::roles::Roles::ALL)
+            .await
+            .expect("stores");
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(async move {
             let served = cma_api::serve::run(state.clone(), listener, async {
