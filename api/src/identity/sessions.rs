@@ -296,6 +296,13 @@ mod tests {
         db
     }
 
+    /// The sessions of a process that serves requests, on `db`'s records.
+    async fn serving(db: &ReadDb) -> Sessions {
+        Sessions::start(db.records().clone(), true)
+            .await
+            .expect("sessions")
+    }
+
     fn staff() -> Principal {
         Principal::Staff {
             staff: StaffId::new(),
@@ -312,9 +319,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = sqlite_records(&dir).await;
         let records = db.records().clone();
-        let sessions = Sessions::start(records.clone(), true)
-            .await
-            .expect("sessions");
+        let sessions = serving(&db).await;
         let opened_at = at("2026-12-04T12:00:00Z");
         let (session, token) = sessions
             .open(staff(), "owner@example.test", opened_at)
@@ -346,9 +351,7 @@ mod tests {
         }
         // As kept in memory, and as the file holds it (a process that
         // has kept nothing yet, as after a restart).
-        let restarted = Sessions::start(records.clone(), true)
-            .await
-            .expect("sessions");
+        let restarted = serving(&db).await;
         let later = opened_at.plus_seconds(20 * 24 * 3600);
         for sessions in [&sessions, &restarted] {
             assert_eq!(
@@ -384,9 +387,7 @@ mod tests {
     async fn a_logout_whose_caller_gave_up_still_ends_the_kept_session() {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = sqlite_records(&dir).await;
-        let sessions = Sessions::start(db.records().clone(), true)
-            .await
-            .expect("sessions");
+        let sessions = serving(&db).await;
         let now = at("2026-12-04T12:00:00Z");
         let token = signed_in(&sessions, now).await;
 
@@ -421,9 +422,7 @@ mod tests {
     async fn an_ended_session_is_not_found_again_though_it_was_kept() {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = sqlite_records(&dir).await;
-        let sessions = Sessions::start(db.records().clone(), true)
-            .await
-            .expect("sessions");
+        let sessions = serving(&db).await;
         let now = at("2026-12-04T12:00:00Z");
         let team = TeamId::new();
         let (alice, bob) = (ClientId::new(), ClientId::new());
@@ -438,9 +437,7 @@ mod tests {
             );
         }
         // Found once from the file too, by a second handle on the records.
-        let other = Sessions::start(db.records().clone(), true)
-            .await
-            .expect("sessions");
+        let other = serving(&db).await;
         for (session, token) in &opened {
             for sessions in [&sessions, &other] {
                 assert_eq!(
@@ -476,9 +473,7 @@ mod tests {
             [false, false, false, true],
             "only bob's session lives on"
         );
-        let restarted = Sessions::start(db.records().clone(), true)
-            .await
-            .expect("sessions");
+        let restarted = serving(&db).await;
         for (i, (_, token)) in opened.iter().enumerate() {
             assert_eq!(
                 restarted
@@ -524,12 +519,8 @@ mod tests {
             let there_db = ReadDb::connect_postgres(&scratch.url)
                 .await
                 .expect("read database");
-            let here = Sessions::start(here_db.records().clone(), true)
-                .await
-                .expect("sessions");
-            let there = Sessions::start(there_db.records().clone(), true)
-                .await
-                .expect("sessions");
+            let here = serving(&here_db).await;
+            let there = serving(&there_db).await;
             Self {
                 scratch,
                 here_db,
