@@ -36,7 +36,7 @@ pub async fn serve_roles(config: Config, roles: Roles, listen: bool) -> anyhow::
         false => None,
     };
     tracing::info!(listen = %address, public_url = %public_url, roles = %roles, "serving");
-    let served = run_roles(state.clone(), listener, roles, shutdown_signal()).await;
+    let served = run_roles(state.clone(), listener, shutdown_signal()).await;
     state.close().await;
     served
 }
@@ -55,27 +55,26 @@ pub fn worker_config(state: &AppState) -> WorkerConfig {
     worker
 }
 
-/// Serves the API, with the projectors keeping the read models current and
-/// the worker sending emails and enforcing timed rules, on `listener` until
-/// `shutdown` resolves.
+/// Serves on `listener` what `state` was opened for (with every role: the
+/// API, with the projectors keeping the read models current and the worker
+/// sending emails and enforcing timed rules) until `shutdown` resolves.
 pub async fn run(
     state: AppState,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    run_roles(state, Some(listener), Roles::ALL, shutdown).await
+    run_roles(state, Some(listener), shutdown).await
 }
 
-/// Runs `roles` until `shutdown` resolves: the projectors (each where its
-/// lease is held, on PostgreSQL), the worker, and on `listener` the API or,
-/// without the api role, the service routes.
+/// Runs the roles `state` was opened for until `shutdown` resolves: the
+/// projectors (each where its lease is held, on PostgreSQL), the worker,
+/// and on `listener` the API or, without the api role, the service routes.
 pub async fn run_roles(
     mut state: AppState,
     listener: Option<TcpListener>,
-    roles: Roles,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    state.roles = roles;
+    let roles = state.roles;
     if roles.projector && state.read.backend() == Backend::Sqlite {
         // The one process that owns the data directory, whose runners
         // alone write the read models: its quote views are kept in memory.

@@ -112,7 +112,7 @@ impl Process {
         let state = AppState::open(config, roles).await.expect("stores");
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(async move {
-            let served = cma_api::serve::run_roles(state.clone(), Some(listener), roles, async {
+            let served = cma_api::serve::run_roles(state.clone(), Some(listener), async {
                 let _ = stopped.await;
             })
             .await;

@@ -93,6 +93,12 @@ impl KeptSessions {
         self.0.writing(|_, _| true)
     }
 
+    /// Forgets every session and keeps none from now on: a guard of
+    /// [`KeptSessions::deaf`] that is never dropped.
+    pub fn never_again(&self) {
+        std::mem::forget(self.deaf());
+    }
+
     /// Forgets every session of `client`, once the records hold them ended.
     pub fn client_ended(&self, client: ClientId) {
         self.0

@@ -57,7 +57,7 @@ pub async fn hear(
             () = beat(&records) => {}
         }
         // Nothing is heard, nor kept, any more.
-        std::mem::forget(kept.deaf());
+        kept.never_again();
     });
     Ok(Some(Hearing(task.abort_handle())))
 }

@@ -53,7 +53,7 @@ impl Sessions {
         let hearing = if serving {
             session_ends::hear(&records, kept.clone()).await?
         } else {
-            std::mem::forget(kept.deaf());
+            kept.never_again();
             None
         };
         Ok(Self {
