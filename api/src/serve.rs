@@ -98,6 +98,9 @@ pub async fn run_roles(
         tokio::spawn(run_worker(
             worker_config(&state),
             tail,
+            // The API's command runner: commands of one stream, the API's
+            // and the worker's, are decided one behind another.
+            state.service.clone(),
             state.read.clone(),
             state.clock.clone(),
             async {

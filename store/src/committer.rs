@@ -4,8 +4,9 @@
 
 use crate::chain::{GENESIS, hash_event};
 use crate::envelope::{Hash, NewEvent, Position, StreamId, Version};
-use crate::store::{AppendError, Appended, Expected, StoreError};
+use crate::store::{AppendError, Appended, Expected, Queued, Series, StoreError, not_queued};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::Instant;
@@ -21,7 +22,20 @@ pub struct Request {
     pub stream: StreamId,
     pub expected: Expected,
     pub events: Vec<NewEvent>,
+    /// The series the append was queued in, if any: refused once broken.
+    pub series: Option<Arc<Series>>,
     pub reply: oneshot::Sender<Outcome>,
+}
+
+impl Request {
+    /// Breaks the request's series when `outcome` is not an append.
+    fn judged(&self, outcome: &Outcome) {
+        if outcome.is_err()
+            && let Some(series) = &self.series
+        {
+            series.break_off();
+        }
+    }
 }
 
 /// One event ready to insert: its place in the log and its chain link.
@@ -60,8 +74,9 @@ pub fn event_ids(requests: &[Request]) -> Vec<Uuid> {
 /// of the batch leave them), assigns positions from `next` and links hashes.
 /// A request carrying an event id already `recorded`, already taken by an
 /// earlier request of the batch or twice in itself is refused (a caller
-/// supplies the ids). A refused request writes nothing and does not disturb
-/// the others.
+/// supplies the ids), and so is one of a broken series (an earlier one of
+/// its series refused, here or before). A refused request writes nothing
+/// and does not disturb the others, but breaks its series.
 pub fn plan<'a>(
     requests: &'a [Request],
     heads: &mut HashMap<StreamId, Head>,
@@ -72,17 +87,22 @@ pub fn plan<'a>(
     let mut outcomes = Vec::with_capacity(requests.len());
     let mut taken: HashSet<Uuid> = HashSet::new();
     for r in requests {
+        let mut refuse = |outcome: Outcome| {
+            r.judged(&outcome);
+            outcomes.push(outcome);
+        };
         let mut ids = HashSet::with_capacity(r.events.len());
         let duplicate = r.events.iter().find(|e| {
             recorded.contains(&e.event_id) || taken.contains(&e.event_id) || !ids.insert(e.event_id)
         });
         if let Some(e) = duplicate {
-            outcomes.push(Err(AppendError::DuplicateEventId(e.event_id)));
+            refuse(Err(AppendError::DuplicateEventId(e.event_id)));
             continue;
         }
         let head = heads.get(&r.stream).copied().unwrap_or(Head::EMPTY);
-        if !r.expected.admits(head.version) {
-            outcomes.push(Err(AppendError::Conflict {
+        let broken = r.series.as_ref().is_some_and(|s| s.is_broken());
+        if broken || !r.expected.admits(head.version) {
+            refuse(Err(AppendError::Conflict {
                 stream: r.stream.clone(),
                 expected: r.expected,
                 actual: head.version,
@@ -122,6 +142,11 @@ pub fn plan<'a>(
 /// before the failure (stream heads, the log's head) and no connection that
 /// may be broken: its next call starts from the database afresh.
 pub trait BatchWriter: Send + 'static {
+    /// Whether a batch refuses the appends of a series broken earlier in
+    /// the same batch ([`plan`] does), so that appends may be queued in
+    /// series behind each other without waiting for their outcomes.
+    const JUDGES_SERIES: bool = false;
+
     /// Commits every admissible request of the batch atomically and returns
     /// each request's outcome and the log's head after the commit. On an
     /// error nothing of the batch is written.
@@ -210,6 +235,7 @@ pub async fn run<W: BatchWriter>(
         match writer.commit(&batch).await {
             Ok((outcomes, head)) => {
                 recovered(&health, &mut failures);
+                // `plan` judged each request's series.
                 for (request, outcome) in batch.drain(..).zip(outcomes) {
                     let _ = request.reply.send(outcome);
                 }
@@ -225,7 +251,9 @@ pub async fn run<W: BatchWriter>(
                 failures = failures.saturating_add(1);
                 let _ = health.send_replace(Err(e.clone()));
                 for request in batch.drain(..) {
-                    let _ = request.reply.send(Err(AppendError::Store(e.clone())));
+                    let outcome = Err(AppendError::Store(e.clone()));
+                    request.judged(&outcome);
+                    let _ = request.reply.send(outcome);
                 }
             }
         }
@@ -256,6 +284,7 @@ pub struct Committer {
     tx: std::sync::Mutex<Option<mpsc::Sender<Request>>>,
     task: tokio::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
     health: watch::Receiver<Health>,
+    judges_series: bool,
 }
 
 impl Committer {
@@ -267,6 +296,7 @@ impl Committer {
             tx: std::sync::Mutex::new(Some(tx)),
             task: tokio::sync::Mutex::new(Some(task)),
             health,
+            judges_series: W::JUDGES_SERIES,
         }
     }
 
@@ -289,6 +319,29 @@ impl Committer {
         expected: Expected,
         events: Vec<NewEvent>,
     ) -> Result<Appended, AppendError> {
+        self.queue(stream, expected, events, None)
+            .await?
+            .outcome()
+            .await
+    }
+
+    /// Whether the writer judges a series within a batch
+    /// ([`BatchWriter::JUDGES_SERIES`]): only then may appends be queued.
+    pub fn queues(&self) -> bool {
+        self.judges_series
+    }
+
+    /// Puts an append in line for the writer (in `series`, if any).
+    pub async fn queue(
+        &self,
+        stream: &StreamId,
+        expected: Expected,
+        events: Vec<NewEvent>,
+        series: Option<Arc<Series>>,
+    ) -> Result<Queued, AppendError> {
+        if series.is_some() && !self.judges_series {
+            return Err(not_queued());
+        }
         let sender = self
             .tx
             .lock()
@@ -301,11 +354,12 @@ impl Committer {
                 stream: stream.clone(),
                 expected,
                 events,
+                series,
                 reply,
             })
             .await
             .map_err(|_| StoreError::Closed)?;
-        answer.await.map_err(|_| StoreError::Closed)?
+        Ok(Queued(answer))
     }
 
     /// Stops accepting appends, lets the writer finish what it has, and waits for it.
@@ -322,6 +376,77 @@ impl Committer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::envelope::noted;
+
+    /// An append of `events` events to `stream`, in `series` if any.
+    fn request(
+        stream: &StreamId,
+        expected: Expected,
+        events: usize,
+        series: Option<&Arc<Series>>,
+    ) -> Request {
+        Request {
+            stream: stream.clone(),
+            expected,
+            events: (0..events).map(|_| noted()).collect(),
+            series: series.cloned(),
+            reply: oneshot::channel().0,
+        }
+    }
+
+    /// The version each request's outcome leaves, or `None` for a refusal.
+    fn versions(outcomes: &[Outcome]) -> Vec<Option<Version>> {
+        outcomes
+            .iter()
+            .map(|o| o.as_ref().ok().map(|a| a.version))
+            .collect()
+    }
+
+    #[test]
+    fn appends_of_one_series_are_admitted_one_behind_another_in_one_batch() {
+        let stream = StreamId::new("note", Uuid::new_v4());
+        let series = Arc::new(Series::default());
+        let batch = [
+            request(&stream, Expected::NoStream, 1, Some(&series)),
+            request(&stream, Expected::Exactly(1), 2, Some(&series)),
+            request(&stream, Expected::Exactly(3), 1, Some(&series)),
+        ];
+        let (rows, outcomes) = plan(&batch, &mut HashMap::new(), &HashSet::new(), 1);
+        assert_eq!(versions(&outcomes), [Some(1), Some(3), Some(4)]);
+        assert_eq!(rows.len(), 4);
+        assert!(!series.is_broken());
+    }
+
+    #[test]
+    fn an_append_queued_behind_a_refused_one_of_its_series_is_refused() {
+        let stream = StreamId::new("note", Uuid::new_v4());
+        let mut heads = HashMap::from([(
+            stream.clone(),
+            Head {
+                version: 1,
+                ..Head::EMPTY
+            },
+        )]);
+        let series = Arc::new(Series::default());
+        // The series' first append expected a version the stream is not
+        // at; an append of another series then takes the stream to the
+        // version the series' second expects: its decision rested on the
+        // first's events, never written, so it is refused all the same.
+        let batch = [
+            request(&stream, Expected::Exactly(2), 1, Some(&series)),
+            request(&stream, Expected::Exactly(1), 2, None),
+            request(&stream, Expected::Exactly(3), 1, Some(&series)),
+            request(&stream, Expected::Exactly(3), 1, None),
+        ];
+        let (_, outcomes) = plan(&batch, &mut heads, &HashSet::new(), 10);
+        assert_eq!(versions(&outcomes), [None, Some(3), None, Some(4)]);
+        assert!(series.is_broken());
+        // And in any later batch.
+        let later = [request(&stream, Expected::Exactly(4), 1, Some(&series))];
+        let (rows, outcomes) = plan(&later, &mut heads, &HashSet::new(), 20);
+        assert_eq!(versions(&outcomes), [None]);
+        assert!(rows.is_empty());
+    }
 
     #[test]
     fn the_pause_doubles_from_the_minimum_up_to_the_maximum() {

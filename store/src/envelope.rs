@@ -207,6 +207,20 @@ impl std::borrow::Borrow<str> for StreamId {
     }
 }
 
+/// An event of no kind in particular, for the store's own tests.
+#[cfg(test)]
+pub(crate) fn noted() -> NewEvent {
+    NewEvent {
+        event_id: new_event_id(),
+        event_type: "Noted".to_owned(),
+        schema_version: 1,
+        recorded_at: Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant"),
+        actor: Actor::System,
+        metadata: Metadata::default(),
+        payload: vec![1, 2, 3],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::StreamId;

@@ -27,4 +27,6 @@ pub use envelope::{
 };
 pub use event_ids::DerivedIds;
 pub use service::{CommandContext, Executed, Loaded, Service, ServiceError};
-pub use store::{AppendError, Appended, EventStore, Expected, StoreError, Unreadable};
+pub use store::{
+    AppendError, Appended, EventStore, Expected, Queued, Series, StoreError, Unreadable,
+};

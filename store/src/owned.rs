@@ -13,12 +13,14 @@
 
 use crate::envelope::{NewEvent, Position, Recorded, StreamId, Version};
 use crate::guarded::{Guarded, Seen};
-use crate::store::{AppendError, Appended, EventStore, Expected, StoreError, Visitor};
+use crate::store::{
+    AppendError, Appended, EventStore, Expected, Queued, Series, StoreError, Visitor,
+};
 use async_trait::async_trait;
 use cma_domain::Timestamp;
 use std::num::NonZeroUsize;
 use std::sync::Arc;
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
 use uuid::Uuid;
 
 /// How many streams' versions are known; the least recently used beyond
@@ -61,10 +63,13 @@ impl OwnedLog {
     ) {
         match outcome {
             Ok(appended) => known.keep(stream, appended.version, None, later),
+            // The version the log held when the append was judged: a fact
+            // like any other (outcomes of appends queued one behind another
+            // may be learnt in any order; the larger fact is the later).
+            Err(AppendError::Conflict { actual, .. }) => known.keep(stream, *actual, None, later),
             Err(AppendError::DuplicateEventId(_)) => {}
-            // A conflict means a version was known wrongly; a failure may
-            // have been committed: let the version go.
-            Err(AppendError::Conflict { .. } | AppendError::Store(_)) => known.change_one(stream),
+            // A failure may have been committed: let the version go.
+            Err(AppendError::Store(_)) => known.change_one(stream),
         }
     }
 }
@@ -88,6 +93,32 @@ impl EventStore for OwnedLog {
         })
         .await
         .map_err(|e| AppendError::Store(StoreError::because("append stopped", e)))?
+    }
+
+    fn queues_appends(&self) -> bool {
+        self.log.queues_appends()
+    }
+
+    async fn queue_append(
+        &self,
+        stream: &StreamId,
+        expected: Expected,
+        events: Vec<NewEvent>,
+        series: Arc<Series>,
+    ) -> Result<Queued, AppendError> {
+        let queued = self
+            .log
+            .queue_append(stream, expected, events, series)
+            .await?;
+        // As for `append`: learnt whether or not the caller still waits.
+        let (known, stream) = (self.known.clone(), stream.clone());
+        let (reply, answer) = oneshot::channel();
+        tokio::spawn(async move {
+            let outcome = queued.outcome().await;
+            Self::learn_append(&known, &stream, &outcome);
+            let _ = reply.send(outcome);
+        });
+        Ok(Queued(answer))
     }
 
     fn known_version(&self, stream: &StreamId) -> Option<Version> {
@@ -162,20 +193,8 @@ impl EventStore for OwnedLog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::envelope::{Actor, Metadata, new_event_id};
+    use crate::envelope::noted as event;
     use crate::sqlite::SqliteStore;
-
-    fn event() -> NewEvent {
-        NewEvent {
-            event_id: new_event_id(),
-            event_type: "Noted".to_owned(),
-            schema_version: 1,
-            recorded_at: Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant"),
-            actor: Actor::System,
-            metadata: Metadata::default(),
-            payload: vec![1, 2, 3],
-        }
-    }
 
     async fn sqlite_log(dir: &tempfile::TempDir) -> Arc<dyn EventStore> {
         Arc::new(
@@ -186,7 +205,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn versions_are_known_from_appends_and_reads_and_let_go_on_a_failed_append() {
+    async fn versions_are_known_from_appends_reads_and_conflicts() {
         let dir = tempfile::tempdir().expect("temp dir");
         let log = sqlite_log(&dir).await;
         let owned = OwnedLog::new(log.clone());
@@ -215,13 +234,17 @@ mod tests {
         assert_eq!(fresh.known_version(&a), Some(2));
         assert_eq!(fresh.known_version(&b), Some(0), "an absent stream is at 0");
 
-        // A conflict says what was known was wrong: it is let go.
-        let conflict = owned.append(&a, Expected::Exactly(1), vec![event()]).await;
+        // A conflict says what the log held: that is known then (here an
+        // append made behind this handle's back, as a test may).
+        log.append(&a, Expected::Exactly(2), vec![event()])
+            .await
+            .expect("appended elsewhere");
+        let conflict = owned.append(&a, Expected::Exactly(2), vec![event()]).await;
         assert!(
-            matches!(conflict, Err(AppendError::Conflict { .. })),
+            matches!(conflict, Err(AppendError::Conflict { actual: 3, .. })),
             "{conflict:?}"
         );
-        assert_eq!(owned.known_version(&a), None);
+        assert_eq!(owned.known_version(&a), Some(3));
         log.close().await;
     }
 

@@ -35,7 +35,8 @@ crate::sql::sql_event_log!(
     PgConnectOptions,
     PgReader,
     (),
-    probe
+    probe,
+    judges_series: false
 );
 
 /// A write that must reach the write-ahead log: a transaction that takes a

@@ -9,9 +9,10 @@ use crate::envelope::{
 };
 use crate::event_ids::DerivedIds;
 use crate::folded::{DEFAULT_KEPT_STATES, FoldedStates};
-use crate::store::{AppendError, EventStore, Expected, StoreError};
+use crate::store::{AppendError, EventStore, Expected, Series, StoreError};
 use cma_domain::{Aggregate, DecodeError, EventCodec, Timestamp};
-use std::sync::Arc;
+use std::any::Any;
+use std::sync::{Arc, Mutex, PoisonError};
 use uuid::Uuid;
 
 /// Attempts before a contended stream is reported as busy.
@@ -83,8 +84,9 @@ pub enum ServiceError<E: std::error::Error + 'static> {
 pub struct Service {
     store: Arc<dyn EventStore>,
     states: FoldedStates,
-    /// Commands take turns per stream (by a hash of its id into these).
-    turns: Box<[tokio::sync::Mutex<()>]>,
+    /// Commands take turns per stream (by a hash of its id into these),
+    /// each turn holding the tips of its streams with appends queued.
+    turns: Box<[tokio::sync::Mutex<Vec<Tip>>]>,
 }
 
 /// How many turns commands are spread over: streams sharing one wait for
@@ -104,7 +106,9 @@ impl Service {
         Self {
             store,
             states: FoldedStates::new(streams),
-            turns: (0..TURNS).map(|_| tokio::sync::Mutex::new(())).collect(),
+            turns: (0..TURNS)
+                .map(|_| tokio::sync::Mutex::new(Vec::new()))
+                .collect(),
         }
     }
 
@@ -239,6 +243,14 @@ impl Service {
     }
 
     /// Decides `command` against the stream `id` and appends what it records.
+    ///
+    /// Where the log queues appends ([`EventStore::queues_appends`]), the
+    /// stream's next command does not wait for this one's commit: it is
+    /// decided on the state this one leaves (the stream's [`Tip`]) and
+    /// queued behind it in the same [`Series`], so that one commit of the
+    /// log can carry many commands of one stream. A command that would not
+    /// append on the tip (a refusal, a no-op) waits until the tip is
+    /// settled and is judged on what was committed.
     pub async fn execute<A: Aggregate>(
         &self,
         id: Uuid,
@@ -249,24 +261,51 @@ impl Service {
         A::Command: Clone,
     {
         let stream = Self::stream::<A>(id);
-        // One command of a stream at a time in this process: they would
-        // only conflict, and the losers decide again.
-        let _turn = self.turns[self.turn_of(&stream)].lock().await;
+        let turn = &self.turns[self.turn_of(&stream)];
+        let queues = self.store.queues_appends();
+        // Whether the command waited for a tip to settle: it is then judged
+        // on what was committed.
+        let mut waited = false;
         for attempt in 0..MAX_ATTEMPTS {
+            // One command of a stream at a time in this runner decides:
+            // they would only conflict, and the losers decide again.
+            let mut held = turn.lock().await;
+            held.retain(Tip::ahead);
+            let queued_ahead = held.iter().any(|t| t.stream == stream);
+            let tip = held
+                .iter()
+                .find(|t| !waited && t.stream == stream)
+                .and_then(Tip::of::<A>);
             // A kept state is decided on at once: the append expects its
             // version, so a state another process has moved past fails
             // there and is read again. Only what would not be appended (a
             // refusal, a no-op) is judged on a state read from the log.
-            let kept = self.states.get::<A>(&stream);
-            let (loaded, read) = match kept {
-                Some(kept) if attempt == 0 => (kept, false),
-                kept => (self.up_to_date(&stream, kept).await?, true),
+            let (loaded, base) = match (tip, self.states.get::<A>(&stream)) {
+                (Some(tip), _) => tip,
+                (None, Some(kept)) if attempt == 0 => (kept, Base::Kept),
+                (None, kept) => (self.up_to_date(&stream, kept).await?, Base::Read),
             };
-            let events = match loaded.state.decide(command.clone(), ctx.now) {
-                Ok(events) if !events.is_empty() => events,
-                _ if !read => continue,
-                Err(refused) => return Err(ServiceError::Refused(refused)),
-                Ok(none) => {
+            let (events, base) = match (loaded.state.decide(command.clone(), ctx.now), base) {
+                (Ok(events), base) if !events.is_empty() && matches!(base, Base::Tip(..)) => {
+                    (events, base)
+                }
+                // Never appended ahead of what is queued: decided again on
+                // the tip.
+                (Ok(events), _) if !events.is_empty() && queued_ahead => {
+                    waited = false;
+                    continue;
+                }
+                (Ok(events), base) if !events.is_empty() => (events, base),
+                (_, Base::Tip(_, mut settled)) => {
+                    drop(held);
+                    // Closed once the tip's appends have their outcomes.
+                    let _ = settled.changed().await;
+                    waited = true;
+                    continue;
+                }
+                (_, Base::Kept) => continue,
+                (Err(refused), Base::Read) => return Err(ServiceError::Refused(refused)),
+                (Ok(none), Base::Read) => {
                     return Ok(Executed {
                         events: none,
                         state: loaded.state,
@@ -288,34 +327,156 @@ impl Service {
                 .zip(ids)
                 .map(|(e, id)| envelope(e, id, ctx))
                 .collect();
-            match self.store.append(&stream, expected, envelopes).await {
-                Ok(appended) => {
-                    if let Some(derived) = &ctx.event_ids {
-                        derived.take(events.len());
+            let series = match base {
+                Base::Tip(series, _) => series,
+                Base::Kept | Base::Read => Arc::default(),
+            };
+            let pending = Arc::new(Pending::new(loaded.state, events.clone()));
+            // Dropped once the append has its outcome, settling the tip.
+            let (outcome, settles) = if queues {
+                match self
+                    .store
+                    .queue_append(&stream, expected, envelopes, series.clone())
+                    .await
+                {
+                    // Nothing queued, no tip: nothing was decided behind it.
+                    Err(e) => (Err(e), None),
+                    Ok(queued) => {
+                        let (settles, settled) = tokio::sync::watch::channel(());
+                        let tip = Tip {
+                            stream: stream.clone(),
+                            pending: pending.clone(),
+                            version: loaded.version + events.len() as Version,
+                            series,
+                            settled,
+                        };
+                        match held.iter_mut().find(|t| t.stream == stream) {
+                            Some(before) => *before = tip,
+                            None => held.push(tip),
+                        }
+                        drop(held);
+                        (queued.outcome().await, Some(settles))
                     }
-                    let state = events
-                        .iter()
-                        .fold(self.states.owned(&stream, loaded.state), A::evolve);
-                    let now = Loaded {
-                        state: Arc::new(state),
-                        version: appended.version,
-                        position: appended.last_position(),
-                    };
-                    self.states.put(&stream, &now);
-                    return Ok(Executed {
-                        position: now.position,
-                        events,
-                        state: now.state,
-                    });
                 }
+            } else {
+                let outcome = self.store.append(&stream, expected, envelopes).await;
+                (outcome, None)
+            };
+            let appended = match outcome {
+                Ok(appended) => appended,
                 Err(AppendError::Conflict { .. }) => continue,
                 Err(AppendError::DuplicateEventId(id)) => {
                     return Err(ServiceError::DuplicateEventId(id));
                 }
                 Err(AppendError::Store(e)) => return Err(e.into()),
+            };
+            if let Some(derived) = &ctx.event_ids {
+                derived.take(events.len());
             }
+            // Folded in place unless a command decided behind this one
+            // folded it first; kept before the tip is settled, for those
+            // waiting on it.
+            let position = appended.last_position();
+            let state = match pending.folded(|base| self.states.owned(&stream, base)) {
+                Some(state) => {
+                    self.states.put(
+                        &stream,
+                        &Loaded {
+                            state: state.clone(),
+                            version: appended.version,
+                            position,
+                        },
+                    );
+                    state
+                }
+                None => {
+                    self.up_to_date(&stream, self.states.get::<A>(&stream))
+                        .await?
+                        .state
+                }
+            };
+            drop(settles);
+            return Ok(Executed {
+                position,
+                events,
+                state,
+            });
         }
         Err(ServiceError::Contended(stream))
+    }
+}
+
+/// What a decision was made on.
+enum Base {
+    /// A stream's tip: appends queued in `Series`, not all settled yet.
+    Tip(Arc<Series>, tokio::sync::watch::Receiver<()>),
+    /// A kept state, not read from the log.
+    Kept,
+    /// A state brought up to date from the log.
+    Read,
+}
+
+/// The state a stream will be in once the appends queued for it by this
+/// runner are committed: its next command is decided on it.
+struct Tip {
+    stream: StreamId,
+    /// The `Pending` of the stream's last queued append.
+    pending: Arc<dyn Any + Send + Sync>,
+    version: Version,
+    series: Arc<Series>,
+    /// Closed once the last of those appends has its outcome.
+    settled: tokio::sync::watch::Receiver<()>,
+}
+
+impl Tip {
+    /// Whether the tip is still ahead of what is committed: not settled,
+    /// and no append of its series refused.
+    fn ahead(&self) -> bool {
+        !self.series.is_broken() && self.settled.has_changed().is_ok()
+    }
+
+    /// The tip as `A`'s state to decide on.
+    fn of<A: Aggregate>(&self) -> Option<(Loaded<Arc<A>>, Base)> {
+        let pending = self.pending.clone().downcast::<Pending<A>>().ok()?;
+        Some((
+            Loaded {
+                // A copy: the state it was decided on stays kept until the
+                // append lands.
+                state: pending.folded(|base| A::clone(&base))?,
+                version: self.version,
+                position: 0,
+            },
+            Base::Tip(self.series.clone(), self.settled.clone()),
+        ))
+    }
+}
+
+/// The state a queued append leaves, folded from the state it was decided
+/// on only when first needed: by a command decided behind it (on a copy),
+/// or by its own once appended (in place when nothing else holds it), so a
+/// command no other waits behind copies no state.
+struct Pending<A: Aggregate>(Mutex<Option<Folding<A>>>);
+
+enum Folding<A: Aggregate> {
+    Unfolded(Arc<A>, Vec<A::Event>),
+    Folded(Arc<A>),
+}
+
+impl<A: Aggregate> Pending<A> {
+    fn new(base: Arc<A>, events: Vec<A::Event>) -> Self {
+        Self(Mutex::new(Some(Folding::Unfolded(base, events))))
+    }
+
+    /// The state after the events, folded once from what `owned` makes of
+    /// the state decided on; `None` only if a fold panicked.
+    fn folded(&self, owned: impl FnOnce(Arc<A>) -> A) -> Option<Arc<A>> {
+        let mut folding = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let state = match folding.take()? {
+            Folding::Folded(state) => state,
+            Folding::Unfolded(base, events) => Arc::new(events.iter().fold(owned(base), A::evolve)),
+        };
+        *folding = Some(Folding::Folded(state.clone()));
+        Some(state)
     }
 }
 
@@ -471,6 +632,77 @@ mod tests {
         }
     }
 
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_command_decided_behind_a_refused_one_never_lands_on_its_events() {
+        use cma_domain::access::By;
+        use cma_domain::diary::DiaryEvent;
+        use cma_domain::ids::StaffId;
+        use std::collections::HashSet;
+
+        let now = Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant");
+        let hour = |h: i64| now.plus_seconds((24 + h) * 3600);
+        let add = |appointment: AppointmentId, h: i64| DiaryCommand::Add {
+            appointment,
+            staff: StaffId::new(),
+            client: None,
+            title: None,
+            starts_at: hour(h),
+            ends_at: hour(h + 1),
+        };
+        for (_dir, store) in sqlite_logs().await {
+            // Two command runners over one log, as two roles of a process.
+            let here = Service::new(store.clone());
+            let elsewhere = Service::new(store.clone());
+            let team = Uuid::new_v4();
+            for round in 0..20 {
+                here.load::<Diary>(team).await.expect("load");
+                // Moved on behind the state `here` keeps.
+                elsewhere
+                    .execute::<Diary>(team, &context(now), add(AppointmentId::new(), 2 * round))
+                    .await
+                    .expect("added elsewhere");
+                // Decided on the kept state, the addition is refused as a
+                // conflict; the cancellation is decided on the state the
+                // addition would leave, queued behind it.
+                let x = AppointmentId::new();
+                let cancel = DiaryCommand::Cancel {
+                    appointment: x,
+                    by: By::Staff(StaffId::new()),
+                };
+                let ctx = context(now);
+                let (added, cancelled) = tokio::join!(
+                    here.execute::<Diary>(team, &ctx, add(x, 2 * round + 1)),
+                    here.execute::<Diary>(team, &ctx, cancel),
+                );
+                assert!(added.is_ok(), "{added:?}");
+                // Landed behind the addition, or judged before it.
+                match cancelled {
+                    Ok(_) | Err(ServiceError::Refused(DiaryError::UnknownAppointment(_))) => {}
+                    Err(other) => panic!("unexpected outcome {other:?}"),
+                }
+            }
+            // No cancellation in the log comes before its appointment.
+            let mut added = HashSet::new();
+            for recorded in store
+                .read_stream(&Service::stream::<Diary>(team))
+                .await
+                .expect("read")
+            {
+                match recorded.decode::<DiaryEvent>().expect("decodes") {
+                    DiaryEvent::Added(a) => {
+                        added.insert(a.appointment);
+                    }
+                    DiaryEvent::Cancelled(c) => assert!(
+                        added.contains(&c.appointment),
+                        "a cancellation landed before its appointment"
+                    ),
+                    other => panic!("unexpected event {other:?}"),
+                }
+            }
+            assert_eq!(added.len(), 40);
+        }
+    }
+
     #[tokio::test]
     async fn loading_two_streams_at_once_gives_what_loading_each_gives() {
         use cma_domain::access::By;
@@ -541,18 +773,26 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn many_commands_on_one_stream_at_once_all_succeed_in_turn() {
+    async fn many_commands_on_streams_sharing_a_turn_all_succeed() {
         use cma_domain::access::By;
         use cma_domain::conversation::{Conversation, ConversationCommand};
         use cma_domain::ids::{MessageId, StaffId};
 
         for (_dir, store) in sqlite_logs().await {
             let service = Arc::new(Service::new(store));
-            let client = ClientId::new();
+            let thread = |client: ClientId| Service::stream::<Conversation>(client.0);
+            // Two threads whose commands take the same turn: each is decided
+            // behind its own thread's queued commands, not the other's.
+            let first = ClientId::new();
+            let turn = service.turn_of(&thread(first));
+            let second = std::iter::repeat_with(ClientId::new)
+                .find(|c| *c != first && service.turn_of(&thread(*c)) == turn)
+                .expect("a thread sharing the turn");
             let now = Timestamp::parse_rfc3339("2026-12-04T12:00:00Z").expect("instant");
-            let posters: Vec<_> = (0..32)
+            let posters: Vec<_> = (0..64)
                 .map(|n| {
                     let service = service.clone();
+                    let client = if n % 2 == 0 { first } else { second };
                     tokio::spawn(async move {
                         let post = ConversationCommand::Post {
                             message: MessageId::new(),
@@ -570,8 +810,10 @@ mod tests {
                 let posted = poster.await.expect("task");
                 assert!(posted.is_ok(), "{posted:?}");
             }
-            let thread = service.load::<Conversation>(client.0).await.expect("load");
-            assert_eq!(thread.version, 32, "every message recorded once");
+            for client in [first, second] {
+                let thread = service.load::<Conversation>(client.0).await.expect("load");
+                assert_eq!(thread.version, 32, "every message recorded once");
+            }
         }
     }
 

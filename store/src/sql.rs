@@ -221,7 +221,8 @@ pub trait LogReader: Send + Sync + 'static {
 /// fn of a transaction's connection) makes the small write that tells a
 /// failing writer the database takes commits again.
 macro_rules! sql_event_log {
-    ($writer:ident, $store:ident, $conn:ty, $options:ty, $reader:ty, $cache:ty, $probe:path) => {
+    ($writer:ident, $store:ident, $conn:ty, $options:ty, $reader:ty, $cache:ty, $probe:path,
+     judges_series: $judges:expr) => {
         /// The single writer of this process. After a failure it forgets
         /// what it remembered and its connection, and connects afresh for
         /// its next batch.
@@ -273,6 +274,8 @@ macro_rules! sql_event_log {
         }
 
         impl $crate::committer::BatchWriter for $writer {
+            const JUDGES_SERIES: bool = $judges;
+
             async fn commit(
                 &mut self,
                 requests: &[$crate::committer::Request],
@@ -328,6 +331,22 @@ macro_rules! sql_event_log {
                 events: Vec<$crate::envelope::NewEvent>,
             ) -> Result<$crate::store::Appended, $crate::store::AppendError> {
                 self.committer.append(stream, expected, events).await
+            }
+
+            fn queues_appends(&self) -> bool {
+                self.committer.queues()
+            }
+
+            async fn queue_append(
+                &self,
+                stream: &$crate::envelope::StreamId,
+                expected: $crate::store::Expected,
+                events: Vec<$crate::envelope::NewEvent>,
+                series: std::sync::Arc<$crate::store::Series>,
+            ) -> Result<$crate::store::Queued, $crate::store::AppendError> {
+                self.committer
+                    .queue(stream, expected, events, Some(series))
+                    .await
             }
 
             async fn read_stream_after(

@@ -21,7 +21,8 @@ crate::sql::sql_event_log!(
     SqliteConnectOptions,
     reader::SqliteReader,
     writer::Heads,
-    probe
+    probe,
+    judges_series: true
 );
 
 /// A write that must reach the disk: the database header's `user_version`

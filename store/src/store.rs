@@ -4,7 +4,9 @@ use crate::envelope::{NewEvent, Position, Recorded, StoredRef, StreamId, Version
 use async_trait::async_trait;
 use cma_domain::Timestamp;
 use std::ops::ControlFlow;
-use tokio::sync::watch;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::sync::{oneshot, watch};
 use uuid::Uuid;
 
 /// What the writer believes about the stream it appends to.
@@ -42,6 +44,41 @@ impl Appended {
     /// Position of the last appended event (0 when nothing was appended).
     pub fn last_position(&self) -> Position {
         self.positions.last().copied().unwrap_or(0)
+    }
+}
+
+/// Appends to one stream queued one behind another, each decided on the
+/// state the one before it leaves ([`EventStore::queue_append`]). Once one
+/// of them is refused or fails, every one queued after it is refused as a
+/// conflict, whatever the stream's version by then: its decision rested on
+/// events that were never written.
+#[derive(Debug, Default)]
+pub struct Series(AtomicBool);
+
+impl Series {
+    pub fn is_broken(&self) -> bool {
+        self.0.load(Ordering::Acquire)
+    }
+
+    /// Refuses every append of the series not yet judged.
+    pub fn break_off(&self) {
+        self.0.store(true, Ordering::Release);
+    }
+}
+
+/// What an append queued where appends are not queued gets.
+pub(crate) fn not_queued() -> AppendError {
+    StoreError::backend("this event log does not queue appends").into()
+}
+
+/// A queued append, whose outcome comes once it is committed or refused.
+pub struct Queued(pub(crate) oneshot::Receiver<Result<Appended, AppendError>>);
+
+impl Queued {
+    pub async fn outcome(self) -> Result<Appended, AppendError> {
+        self.0
+            .await
+            .map_err(|_| AppendError::Store(StoreError::Closed))?
     }
 }
 
@@ -230,6 +267,26 @@ pub trait EventStore: Send + Sync + 'static {
         expected: Expected,
         events: Vec<NewEvent>,
     ) -> Result<Appended, AppendError>;
+
+    /// Whether appends can be queued ([`queue_append`](Self::queue_append)).
+    fn queues_appends(&self) -> bool {
+        false
+    }
+
+    /// Queues an append without waiting for its outcome: once this returns,
+    /// it is in line behind every append queued or made before, ahead of
+    /// every later one, and is judged against the stream as those before it
+    /// leave it, and refused if an earlier append of its `series` was. Only
+    /// where [`queues_appends`](Self::queues_appends) says so.
+    async fn queue_append(
+        &self,
+        _stream: &StreamId,
+        _expected: Expected,
+        _events: Vec<NewEvent>,
+        _series: Arc<Series>,
+    ) -> Result<Queued, AppendError> {
+        Err(not_queued())
+    }
 
     /// The version of `stream` when this handle knows it without reading
     /// the log: only a handle through which every append to its log goes

@@ -25,6 +25,8 @@ mod lifecycle;
 mod lookup;
 #[path = "contract/order.rs"]
 mod order;
+#[path = "contract/queued.rs"]
+mod queued;
 #[allow(dead_code)]
 mod support;
 #[path = "contract/writers.rs"]
@@ -38,6 +40,7 @@ use known::known_versions_are_the_logs;
 use lifecycle::{reopen, subscribe_advances};
 use lookup::events_are_found_by_id;
 use order::{contiguous_positions, ordering, paging, several_streams};
+use queued::queued_appends_keep_their_series;
 use writers::{several_writers_share_one_log, the_database_hashes_events_as_the_chain_does};
 
 /// One test per property on SQLite (as read by any handle, and as owned
@@ -140,6 +143,7 @@ relational!(
     subscribe_advances,
     reopen,
     known_versions_are_the_logs,
+    queued_appends_keep_their_series,
 );
 
 postgres!(
@@ -160,4 +164,5 @@ kurrentdb!(
     subscribe_advances,
     reopen,
     known_versions_are_the_logs,
+    queued_appends_keep_their_series,
 );

@@ -63,7 +63,10 @@ impl WorkerConfig {
 }
 
 /// Runs the worker until `shutdown` resolves, following the log through
-/// `tail` (shared with the projectors where they run in the same process).
+/// `tail` (shared with the projectors where they run in the same process)
+/// and sending its commands through `service` (the API's, where it runs in
+/// the same process, so that commands of one stream are decided one behind
+/// another).
 /// Migrates the read database first (its tables live beside the read
 /// models).
 ///
@@ -73,6 +76,7 @@ impl WorkerConfig {
 pub async fn run_worker(
     config: WorkerConfig,
     tail: Arc<Tail>,
+    service: Arc<Service>,
     db: ReadDb,
     clock: Clock,
     shutdown: impl Future<Output = ()> + Send,
@@ -90,7 +94,7 @@ pub async fn run_worker(
             tracing::info!(outbox = %dir.display(), "email written to the outbox folder");
         }
     }
-    let parts = Parts::start(config, tail, db, clock, transport).await?;
+    let parts = Parts::start(config, tail, service, db, clock, transport).await?;
     tracing::info!("worker running");
     shutdown.await;
     parts.stop().await
@@ -108,11 +112,11 @@ impl Parts {
     async fn start(
         config: WorkerConfig,
         tail: Arc<Tail>,
+        service: Arc<Service>,
         db: ReadDb,
         clock: Clock,
         transport: Transport,
     ) -> Result<Parts, WorkerError> {
-        let service = Arc::new(Service::new(tail.store().clone()));
         let sender = Arc::new(Sender {
             db: db.clone(),
             transport,

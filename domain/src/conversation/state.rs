@@ -7,6 +7,7 @@ use crate::access::Author;
 use crate::aggregate::Aggregate;
 use crate::ids::{ClientId, MessageId};
 use crate::time::Timestamp;
+use imbl::Vector;
 use serde::{Deserialize, Serialize};
 
 /// A side of the conversation; all staff of a team share one side.
@@ -39,8 +40,10 @@ pub fn unread_count(authors: impl IntoIterator<Item = Side>, read: usize, reader
 pub struct Conversation {
     /// The client whose thread this is, once anything was recorded.
     pub client: Option<ClientId>,
-    /// Messages in the order posted.
-    pub messages: Vec<MessagePosted>,
+    /// Messages in the order posted, in a vector whose copies share what
+    /// they have in common, so a copy costs nothing of the thread's
+    /// history (a command decided behind a queued one decides on a copy).
+    pub messages: Vector<MessagePosted>,
     /// How many messages (from the start) the staff side has read.
     pub staff_read: usize,
     /// How many messages (from the start) the client side has read.
@@ -95,7 +98,7 @@ impl Aggregate for Conversation {
         match event {
             ConversationEvent::Posted(e) => {
                 self.client = Some(e.client);
-                self.messages.push(e.clone());
+                self.messages.push_back(e.clone());
             }
             ConversationEvent::MarkedRead(e) => {
                 self.client = Some(e.client);

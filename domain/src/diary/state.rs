@@ -8,7 +8,7 @@ use crate::aggregate::Aggregate;
 use crate::ids::{AppointmentId, ClientId};
 use crate::schedule::Slot;
 use crate::time::Timestamp;
-use std::collections::{BTreeMap, BTreeSet};
+use imbl::{OrdMap, OrdSet};
 
 /// A client may cancel until this long before the start (24 hours).
 pub const CANCELLATION_NOTICE_SECONDS: i64 = 24 * 3600;
@@ -77,11 +77,14 @@ pub struct DueWork {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Diary {
-    appointments: BTreeMap<AppointmentId, Appointment>,
+    /// Every appointment the diary ever held, in a map whose copies share
+    /// what they have in common, so a copy costs nothing of the diary's
+    /// history (a command decided behind a queued one decides on a copy).
+    appointments: OrdMap<AppointmentId, Appointment>,
     /// The Scheduled ones among them: what bookings and the worker look
     /// at, so their cost follows the diary's open appointments, not its
     /// whole history.
-    scheduled: BTreeSet<AppointmentId>,
+    scheduled: OrdSet<AppointmentId>,
 }
 
 impl Diary {

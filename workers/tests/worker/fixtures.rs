@@ -391,7 +391,16 @@ pub fn start_process(
         .expect("runtime");
     runtime.spawn(async move {
         let (store, db) = open.await;
-        run_worker(config, Tail::of(&store), db, clock, std::future::pending()).await
+        let service = Arc::new(Service::new(store.clone()));
+        run_worker(
+            config,
+            Tail::of(&store),
+            service,
+            db,
+            clock,
+            std::future::pending(),
+        )
+        .await
     });
     runtime
 }
@@ -486,6 +495,7 @@ impl Running {
         let task = tokio::spawn(run_worker(
             config,
             Tail::of(&store),
+            Arc::new(Service::new(store.clone())),
             db,
             clock,
             async move {

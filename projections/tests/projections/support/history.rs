@@ -498,7 +498,10 @@ impl World {
                 text: format!("Hello {b}"),
             }
         } else {
-            let Some(up_to) = pick(&state.messages, b).map(|m| m.message) else {
+            let Some(up_to) = index(state.messages.len(), b)
+                .and_then(|i| state.messages.get(i))
+                .map(|m| m.message)
+            else {
                 self.conversations.insert(client, state);
                 return;
             };
