@@ -55,6 +55,24 @@ impl OwnedLog {
         self.known.keep(stream, version, Some(seen), later);
     }
 
+    /// An append's `outcome`, learnt by a task of its own, which no caller
+    /// can drop: the writer commits an append whether or not its caller
+    /// still waits (a request dropped by its client).
+    fn learnt(
+        &self,
+        stream: &StreamId,
+        outcome: impl Future<Output = Result<Appended, AppendError>> + Send + 'static,
+    ) -> Queued {
+        let (known, stream) = (self.known.clone(), stream.clone());
+        let (reply, answer) = oneshot::channel();
+        tokio::spawn(async move {
+            let outcome = outcome.await;
+            Self::learn_append(&known, &stream, &outcome);
+            let _ = reply.send(outcome);
+        });
+        Queued(answer)
+    }
+
     /// Learns what an append's `outcome` says of `stream`.
     fn learn_append(
         known: &Guarded<StreamId, Version>,
@@ -82,17 +100,12 @@ impl EventStore for OwnedLog {
         expected: Expected,
         events: Vec<NewEvent>,
     ) -> Result<Appended, AppendError> {
-        // The writer commits an append whether or not its caller still
-        // waits (a request dropped by its client), so its outcome is
-        // learnt by a task of its own, which no caller can drop.
-        let (log, known, stream) = (self.log.clone(), self.known.clone(), stream.clone());
-        tokio::spawn(async move {
-            let outcome = log.append(&stream, expected, events).await;
-            Self::learn_append(&known, &stream, &outcome);
-            outcome
+        let (log, appended) = (self.log.clone(), stream.clone());
+        self.learnt(stream, async move {
+            log.append(&appended, expected, events).await
         })
+        .outcome()
         .await
-        .map_err(|e| AppendError::Store(StoreError::because("append stopped", e)))?
     }
 
     fn queues_appends(&self) -> bool {
@@ -110,15 +123,7 @@ impl EventStore for OwnedLog {
             .log
             .queue_append(stream, expected, events, series)
             .await?;
-        // As for `append`: learnt whether or not the caller still waits.
-        let (known, stream) = (self.known.clone(), stream.clone());
-        let (reply, answer) = oneshot::channel();
-        tokio::spawn(async move {
-            let outcome = queued.outcome().await;
-            Self::learn_append(&known, &stream, &outcome);
-            let _ = reply.send(outcome);
-        });
-        Ok(Queued(answer))
+        Ok(self.learnt(stream, queued.outcome()))
     }
 
     fn known_version(&self, stream: &StreamId) -> Option<Version> {

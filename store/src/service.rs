@@ -280,10 +280,12 @@ impl Service {
             // version, so a state another process has moved past fails
             // there and is read again. Only what would not be appended (a
             // refusal, a no-op) is judged on a state read from the log.
-            let (loaded, base) = match (tip, self.states.get::<A>(&stream)) {
-                (Some(tip), _) => tip,
-                (None, Some(kept)) if attempt == 0 => (kept, Base::Kept),
-                (None, kept) => (self.up_to_date(&stream, kept).await?, Base::Read),
+            let (loaded, base) = match tip {
+                Some(tip) => tip,
+                None => match self.states.get::<A>(&stream) {
+                    Some(kept) if attempt == 0 => (kept, Base::Kept),
+                    kept => (self.up_to_date(&stream, kept).await?, Base::Read),
+                },
             };
             let (events, base) = match (loaded.state.decide(command.clone(), ctx.now), base) {
                 (Ok(events), base) if !events.is_empty() && matches!(base, Base::Tip(..)) => {
