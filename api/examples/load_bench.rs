@@ -46,7 +46,11 @@
 //! same durability (SQLite in WAL with `synchronous=FULL`, or PostgreSQL),
 //! group-committed as the event log's writer does: whatever inserts wait
 //! when a transaction ends go into the next one. Commands are shown as a
-//! ratio to the write ceiling, reads to the GET ceiling.
+//! ratio to the write ceiling, reads to the GET ceiling. Before the
+//! ceilings and before each workload the bench waits until the server's
+//! projectors and worker have read the whole log (`/readyz`), so that no
+//! cell shares the machine with the emails and read models the cells
+//! before it left behind; it prints how long each wait took.
 
 use hdrhistogram::Histogram;
 use reqwest::{Client, RequestBuilder, StatusCode};
@@ -115,6 +119,14 @@ async fn main() -> Result<()> {
         }
     }
     println!();
+    println!("| backend | before the cells of | s waiting for the read models and the worker |");
+    println!("|---|---|---|");
+    for report in &reports {
+        for row in &report.settled {
+            println!("{row}");
+        }
+    }
+    println!();
     println!(
         "| backend | when | events in the log | server RSS | of which anonymous | of which file-backed | server peak RSS |"
     );
@@ -130,6 +142,7 @@ async fn main() -> Result<()> {
 /// What a backend's run prints after every backend's closed-loop rows.
 struct Report {
     open_loop: Vec<String>,
+    settled: Vec<String>,
     memory: [String; 2],
 }
 
@@ -174,13 +187,20 @@ async fn run_backend(
     cell: Duration,
     rates: &[u32],
 ) -> Result<Report> {
-    let server = Server::start(cma, database, log).await?;
+    let mut server = Server::start(cma, database, log).await?;
     let seeded = Arc::new(seed(&server).await?);
+    // Each workload starts once the read models and the worker have read
+    // what the ones before it appended (a booking's emails, a message's
+    // notifications), so that it does not share the machine with their
+    // backlog; how long that took is printed.
+    let mut settled = Vec::new();
     let seeded_memory = server.memory(&seeded.staff[0]).await?;
     let ceiling = Ceiling::start(seeded.quote_view.clone()).await?;
     let scratch = tempfile::tempdir()?;
     let writes = WriteCeiling::start(database, &scratch.path().join("raw.db")).await?;
     let mut ceilings = BTreeMap::new();
+    let took = server.caught_up(true, SETTLE_WITHIN).await?;
+    settled.push(settled_row(backend, "the ceilings", took));
     for baseline in [
         Workload::Ceiling(ceiling.url.clone()),
         Workload::Writes(writes.url),
@@ -199,6 +219,8 @@ async fn run_backend(
         Workload::QuoteView,
         Workload::Inbox,
     ] {
+        let took = server.caught_up(true, SETTLE_WITHIN).await?;
+        settled.push(settled_row(backend, workload.name(), took));
         for c in CONCURRENCY {
             let figures = drive(&seeded, workload.clone(), c, cell).await?;
             let ceiling = ceilings.get(&(workload.is_write(), c)).copied();
@@ -212,6 +234,12 @@ async fn run_backend(
         Workload::Message,
         Workload::KeyedMessage,
     ] {
+        let took = server.caught_up(true, SETTLE_WITHIN).await?;
+        settled.push(settled_row(
+            backend,
+            &format!("{} (open loop)", workload.name()),
+            took,
+        ));
         for &rate in rates {
             let figures = drive_open(&seeded, &workload, rate, cell).await?;
             open_loop.push(open_row(backend, workload.name(), rate, &figures));
@@ -221,6 +249,7 @@ async fn run_backend(
     server.stop()?;
     Ok(Report {
         open_loop,
+        settled,
         memory: [
             format!("| {backend} | after seeding | {seeded_memory} |"),
             format!("| {backend} | after the cells | {memory} |"),
@@ -237,6 +266,13 @@ fn print_row(backend: &str, workload: &str, c: usize, f: &Figures, ceiling: Opti
         f.per_second(),
         f.columns()
     );
+}
+
+/// Longest wait for the read models and the worker before a workload.
+const SETTLE_WITHIN: Duration = Duration::from_secs(600);
+
+fn settled_row(backend: &str, workload: &str, took: Duration) -> String {
+    format!("| {backend} | {workload} | {:.1} |", took.as_secs_f64())
 }
 
 fn open_row(backend: &str, workload: &str, rate: u32, f: &Figures) -> String {
@@ -312,28 +348,35 @@ impl Server {
     /// Waits until every projector has caught up with the copied log;
     /// prints how long that took.
     async fn wait_until_caught_up(&mut self) -> Result<()> {
+        let took = self
+            .caught_up(false, Duration::from_secs(1800))
+            .await
+            .map_err(|e| format!("{e} (the copied log)"))?;
+        println!("the read models caught up with the copied log in {took:.1?}");
+        Ok(())
+    }
+
+    /// Waits until every projector, and with `worker` every follower of
+    /// the worker, has read the whole log; how long that took.
+    async fn caught_up(&mut self, worker: bool, within: Duration) -> Result<Duration> {
         let started = Instant::now();
         let http = Client::new();
-        while started.elapsed() < Duration::from_secs(1800) {
+        while started.elapsed() < within {
             self.still_running()?;
             let ready: Value = http.get(self.url("/readyz")).send().await?.json().await?;
-            let lags = ready["projectors"].as_array().map(|ps| {
-                ps.iter()
-                    .map(|p| p["lag"].as_u64().unwrap_or(u64::MAX))
-                    .max()
-                    .unwrap_or(0)
-            });
-            if lags == Some(0) {
-                println!(
-                    "the read models caught up with {} events in {:.1?}",
-                    ready["event_log_head"],
-                    started.elapsed()
-                );
-                return Ok(());
+            let lag = |v: &Value| v["lag"].as_u64().unwrap_or(u64::MAX);
+            let mut behind = ready["projectors"]
+                .as_array()
+                .map_or(u64::MAX, |ps| ps.iter().map(lag).max().unwrap_or(0));
+            if worker {
+                behind = behind.max(lag(&ready["worker"]));
             }
-            tokio::time::sleep(Duration::from_secs(1)).await;
+            if behind == 0 {
+                return Ok(started.elapsed());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        Err("the read models did not catch up with the copied log in 30 min".into())
+        Err(format!("the read models or the worker did not catch up in {within:?}").into())
     }
 
     /// An error with the end of its log once `cma serve` has stopped.

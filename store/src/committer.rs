@@ -4,7 +4,7 @@
 
 use crate::chain::{GENESIS, hash_event};
 use crate::envelope::{Hash, NewEvent, Position, StreamId, Version};
-use crate::store::{AppendError, Appended, Expected, Queued, Series, StoreError, not_queued};
+use crate::store::{AppendError, Appended, Expected, Queued, Series, StoreError};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
@@ -142,14 +142,16 @@ pub fn plan<'a>(
 /// before the failure (stream heads, the log's head) and no connection that
 /// may be broken: its next call starts from the database afresh.
 pub trait BatchWriter: Send + 'static {
-    /// Whether a batch refuses the appends of a series broken earlier in
-    /// the same batch ([`plan`] does), so that appends may be queued in
-    /// series behind each other without waiting for their outcomes.
-    const JUDGES_SERIES: bool = false;
-
     /// Commits every admissible request of the batch atomically and returns
     /// each request's outcome and the log's head after the commit. On an
     /// error nothing of the batch is written.
+    ///
+    /// An append of a series broken before the batch (the writer reads
+    /// [`Series::is_broken`] when the batch starts) or by an earlier append
+    /// of the batch is refused as a conflict, so that appends may be queued
+    /// in series behind each other without waiting for their outcomes
+    /// ([`plan`] does this; the run judges each series once the batch's
+    /// outcomes are known).
     fn commit(
         &mut self,
         requests: &[Request],
@@ -235,8 +237,8 @@ pub async fn run<W: BatchWriter>(
         match writer.commit(&batch).await {
             Ok((outcomes, head)) => {
                 recovered(&health, &mut failures);
-                // `plan` judged each request's series.
                 for (request, outcome) in batch.drain(..).zip(outcomes) {
+                    request.judged(&outcome);
                     let _ = request.reply.send(outcome);
                 }
                 raise(&committed, head);
@@ -284,7 +286,6 @@ pub struct Committer {
     tx: std::sync::Mutex<Option<mpsc::Sender<Request>>>,
     task: tokio::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
     health: watch::Receiver<Health>,
-    judges_series: bool,
 }
 
 impl Committer {
@@ -296,7 +297,6 @@ impl Committer {
             tx: std::sync::Mutex::new(Some(tx)),
             task: tokio::sync::Mutex::new(Some(task)),
             health,
-            judges_series: W::JUDGES_SERIES,
         }
     }
 
@@ -325,12 +325,6 @@ impl Committer {
             .await
     }
 
-    /// Whether the writer judges a series within a batch
-    /// ([`BatchWriter::JUDGES_SERIES`]): only then may appends be queued.
-    pub fn queues(&self) -> bool {
-        self.judges_series
-    }
-
     /// Puts an append in line for the writer (in `series`, if any).
     pub async fn queue(
         &self,
@@ -339,9 +333,6 @@ impl Committer {
         events: Vec<NewEvent>,
         series: Option<Arc<Series>>,
     ) -> Result<Queued, AppendError> {
-        if series.is_some() && !self.judges_series {
-            return Err(not_queued());
-        }
         let sender = self
             .tx
             .lock()
@@ -374,12 +365,12 @@ impl Committer {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::envelope::noted;
 
     /// An append of `events` events to `stream`, in `series` if any.
-    fn request(
+    pub(crate) fn request(
         stream: &StreamId,
         expected: Expected,
         events: usize,

@@ -25,7 +25,7 @@ use tokio::sync::watch;
 use uuid::Uuid;
 
 /// The notification channel carrying the new head after each commit (named
-/// again in `cma_append`, migrations/postgres/events/0002_append_function.sql).
+/// again in `cma_append`, migrations/postgres/events/0004_append_series.sql).
 pub const CHANNEL: &str = "cma_events";
 
 crate::sql::sql_event_log!(
@@ -35,8 +35,7 @@ crate::sql::sql_event_log!(
     PgConnectOptions,
     PgReader,
     (),
-    probe,
-    judges_series: false
+    probe
 );
 
 /// A write that must reach the write-ahead log: a transaction that takes a

@@ -221,8 +221,7 @@ pub trait LogReader: Send + Sync + 'static {
 /// fn of a transaction's connection) makes the small write that tells a
 /// failing writer the database takes commits again.
 macro_rules! sql_event_log {
-    ($writer:ident, $store:ident, $conn:ty, $options:ty, $reader:ty, $cache:ty, $probe:path,
-     judges_series: $judges:expr) => {
+    ($writer:ident, $store:ident, $conn:ty, $options:ty, $reader:ty, $cache:ty, $probe:path) => {
         /// The single writer of this process. After a failure it forgets
         /// what it remembered and its connection, and connects afresh for
         /// its next batch.
@@ -274,8 +273,6 @@ macro_rules! sql_event_log {
         }
 
         impl $crate::committer::BatchWriter for $writer {
-            const JUDGES_SERIES: bool = $judges;
-
             async fn commit(
                 &mut self,
                 requests: &[$crate::committer::Request],
@@ -334,7 +331,7 @@ macro_rules! sql_event_log {
             }
 
             fn queues_appends(&self) -> bool {
-                self.committer.queues()
+                true
             }
 
             async fn queue_append(

@@ -21,8 +21,7 @@ crate::sql::sql_event_log!(
     SqliteConnectOptions,
     reader::SqliteReader,
     writer::Heads,
-    probe,
-    judges_series: true
+    probe
 );
 
 /// A write that must reach the disk: the database header's `user_version`

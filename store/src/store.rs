@@ -66,11 +66,6 @@ impl Series {
     }
 }
 
-/// What an append queued where appends are not queued gets.
-pub(crate) fn not_queued() -> AppendError {
-    StoreError::backend("this event log does not queue appends").into()
-}
-
 /// A queued append, whose outcome comes once it is committed or refused.
 pub struct Queued(pub(crate) oneshot::Receiver<Result<Appended, AppendError>>);
 
@@ -285,7 +280,7 @@ pub trait EventStore: Send + Sync + 'static {
         _events: Vec<NewEvent>,
         _series: Arc<Series>,
     ) -> Result<Queued, AppendError> {
-        Err(not_queued())
+        Err(StoreError::backend("this event log does not queue appends").into())
     }
 
     /// The version of `stream` when this handle knows it without reading

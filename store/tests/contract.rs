@@ -3,7 +3,8 @@
 //! PostgreSQL always (the test server must be up), KurrentDB when
 //! `CMA_TEST_KURRENTDB_URL` names a server (and the crate is built with
 //! `--features kurrentdb`); and a few properties of PostgreSQL alone, whose
-//! log is shared by the writers of several processes.
+//! log is shared by the writers of several processes and judged by the
+//! server.
 
 #[path = "contract/append.rs"]
 mod append;
@@ -41,7 +42,10 @@ use lifecycle::{reopen, subscribe_advances};
 use lookup::events_are_found_by_id;
 use order::{contiguous_positions, ordering, paging, several_streams};
 use queued::queued_appends_keep_their_series;
-use writers::{several_writers_share_one_log, the_database_hashes_events_as_the_chain_does};
+use writers::{
+    one_statement_judges_series, several_writers_share_one_log,
+    the_database_hashes_events_as_the_chain_does,
+};
 
 /// One test per property on SQLite (as read by any handle, and as owned
 /// by the one handle every append goes through) and on PostgreSQL.
@@ -149,6 +153,7 @@ relational!(
 postgres!(
     postgres_only: several_writers_share_one_log,
     the_database_hashes_events_as_the_chain_does,
+    one_statement_judges_series,
 );
 
 kurrentdb!(

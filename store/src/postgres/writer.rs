@@ -1,7 +1,8 @@
 //! The PostgreSQL writer's batch: one statement, `cma_append`
-//! (`migrations/postgres/events/0002_append_function.sql`), run in
-//! autocommit. The server takes the ordering lock, judges each append
-//! against the log as the earlier ones of the batch left it, numbers its
+//! (`migrations/postgres/events/0002_append_function.sql`, given series in
+//! `0004_append_series.sql`), run in autocommit. The server takes the
+//! ordering lock, judges each append against the log as the earlier ones of
+//! the batch left it (refusing those of a broken series), numbers its
 //! events, chains their hashes from the stream's last hash as the log holds
 //! it, inserts them and announces the new head; the commit ends the
 //! statement. A batch costs one round trip, and the writer remembers nothing
@@ -12,14 +13,17 @@ use super::PgWriter;
 use crate::committer::{Outcome, Request};
 use crate::envelope::Position;
 use crate::sql::to_i64;
-use crate::store::{AppendError, Appended, Expected, StoreError};
+use crate::store::{AppendError, Appended, Expected, Series, StoreError};
 use sqlx::postgres::PgBindIterExt;
+use std::collections::HashMap;
+use std::sync::Arc;
 use uuid::Uuid;
 
-/// The batch's appends (stream, expected version, event count) and then
-/// their events, one array per column.
+/// The batch's appends (stream, expected version, event count, series),
+/// the series broken before the batch, and then the appends' events, one
+/// array per column.
 const APPEND: &str = "SELECT item, outcome, version, first_position, duplicate, head \
-     FROM cma_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+     FROM cma_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
 
 /// What `cma_append` answers for one append: its place in the batch (from
 /// 1), `appended`, `conflict` or `duplicate`, the stream's version after it
@@ -36,6 +40,27 @@ fn required(expected: Expected) -> Option<i64> {
     }
 }
 
+/// Each request's series as a number within the batch (`None`: none), and
+/// the numbers of those already broken.
+fn series(requests: &[Request]) -> (Vec<Option<i32>>, Vec<i32>) {
+    let mut numbers: HashMap<*const Series, i32> = HashMap::new();
+    let mut broken = Vec::new();
+    let of = requests
+        .iter()
+        .zip(0..)
+        .map(|(r, i)| {
+            let s = r.series.as_ref()?;
+            Some(*numbers.entry(Arc::as_ptr(s)).or_insert_with(|| {
+                if s.is_broken() {
+                    broken.push(i);
+                }
+                i
+            }))
+        })
+        .collect();
+    (of, broken)
+}
+
 fn unsigned(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
@@ -50,11 +75,14 @@ impl PgWriter {
             .map(|r| i32::try_from(r.events.len()))
             .collect::<Result<Vec<i32>, _>>()
             .map_err(|e| StoreError::because("an append of too many events", e))?;
+        let (series, broken) = series(requests);
         let events = || requests.iter().flat_map(|r| &r.events);
         let query = sqlx::query_as::<_, Answer>(APPEND)
             .bind(requests.iter().map(|r| r.stream.as_str()).bind_iter())
             .bind(requests.iter().map(|r| required(r.expected)).bind_iter())
             .bind(counts)
+            .bind(series)
+            .bind(broken)
             .bind(events().map(|e| e.event_id).bind_iter())
             .bind(events().map(|e| e.event_type.as_str()).bind_iter())
             .bind(events().map(|e| i32::from(e.schema_version)).bind_iter())
@@ -125,4 +153,29 @@ fn outcomes(
         });
     }
     Ok((outcomes, head))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::committer::tests::request;
+    use crate::envelope::StreamId;
+
+    #[test]
+    fn a_batch_numbers_its_series_and_names_those_broken_before_it() {
+        let stream = StreamId::new("note", Uuid::new_v4());
+        let open = Arc::new(Series::default());
+        let broken = Arc::new(Series::default());
+        broken.break_off();
+        let batch = [
+            request(&stream, Expected::Any, 1, Some(&open)),
+            request(&stream, Expected::Any, 1, None),
+            request(&stream, Expected::Any, 1, Some(&broken)),
+            request(&stream, Expected::Any, 1, Some(&open)),
+            request(&stream, Expected::Any, 1, Some(&broken)),
+        ];
+        let (numbers, broken) = series(&batch);
+        assert_eq!(numbers, [Some(0), None, Some(2), Some(0), Some(2)]);
+        assert_eq!(broken, [2]);
+    }
 }

@@ -45,11 +45,12 @@ pub async fn queued_appends_keep_their_series<B: Backend>(backend: &B) {
     }
     assert_eq!(versions, [1, 3, 4]);
 
-    // The first of another series expects a version the stream is not at;
-    // an append of a third series, queued next, takes the stream to the
-    // version the series' second expects, which is refused all the same:
-    // it was decided on the first's events, never written. All three are
-    // queued before any is judged (in one batch or in turn).
+    // The first of another series expects a version the stream is not at
+    // and is refused; an append of a third series then takes the stream
+    // to the version the series' second expects, which is refused all the
+    // same: it was decided on the first's events, never written. The
+    // second is queued once the first is judged, so it meets the broken
+    // series in a later batch.
     let broken = Arc::new(Series::default());
     let queue = async |expected, from, series: &Arc<Series>| {
         store
@@ -58,12 +59,12 @@ pub async fn queued_appends_keep_their_series<B: Backend>(backend: &B) {
             .expect("queued")
     };
     let first = queue(Expected::Exactly(9), 100, &broken).await;
-    let plain = queue(Expected::Exactly(4), 110, &Arc::default()).await;
-    let second = queue(Expected::Exactly(5), 120, &broken).await;
     assert!(matches!(
         first.outcome().await,
         Err(AppendError::Conflict { actual: 4, .. })
     ));
+    let plain = queue(Expected::Exactly(4), 110, &Arc::default()).await;
+    let second = queue(Expected::Exactly(5), 120, &broken).await;
     assert_eq!(plain.outcome().await.expect("the plain append").version, 5);
     assert!(matches!(
         second.outcome().await,

@@ -1,7 +1,8 @@
 //! PostgreSQL only: several writers on one log, as the processes of a
 //! deployment share one database (each store opened here has its own
-//! writer connection, group committer and listener, as a process has), and
-//! the database's hash of an event, which must be the chain's.
+//! writer connection, group committer and listener, as a process has), the
+//! database's hash of an event, which must be the chain's, and the series
+//! the database judges within one batch.
 
 use crate::backend::{Backend, Postgres};
 use crate::concurrency::appender;
@@ -230,6 +231,75 @@ pub async fn the_database_hashes_events_as_the_chain_does(backend: &Postgres) {
             "{stream} version {version}"
         );
     }
+    conn.close().await.expect("close");
+    store.close().await;
+}
+
+/// One append of one event to `$1` per element of the arrays; each
+/// expects the version given and belongs to the series given.
+const SERIES_BATCH: &str = "SELECT item, outcome, version FROM cma_append( \
+     array_fill($1::TEXT, ARRAY[cardinality($2::BIGINT[])]), $2, \
+     array_fill(1, ARRAY[cardinality($2::BIGINT[])]), $3, $4, \
+     ARRAY(SELECT gen_random_uuid() FROM generate_series(1, cardinality($2::BIGINT[]))), \
+     array_fill('Noted'::TEXT, ARRAY[cardinality($2::BIGINT[])]), \
+     array_fill(1, ARRAY[cardinality($2::BIGINT[])]), \
+     array_fill(0::BIGINT, ARRAY[cardinality($2::BIGINT[])]), \
+     array_fill('system'::TEXT, ARRAY[cardinality($2::BIGINT[])]), \
+     array_fill(NULL::UUID, ARRAY[cardinality($2::BIGINT[])]), \
+     ARRAY(SELECT gen_random_uuid() FROM generate_series(1, cardinality($2::BIGINT[]))), \
+     array_fill(NULL::UUID, ARRAY[cardinality($2::BIGINT[])]), \
+     array_fill(NULL::TEXT, ARRAY[cardinality($2::BIGINT[])]), \
+     array_fill(NULL::TEXT, ARRAY[cardinality($2::BIGINT[])]), \
+     array_fill('\\x00'::BYTEA, ARRAY[cardinality($2::BIGINT[])]))";
+
+/// The server judges a batch's series in its one statement: an append
+/// behind a refused one of its series is refused though the stream is at
+/// the version it expects, and so is one of a series broken before the
+/// batch; appends of no series, or of another, are judged by version alone.
+pub async fn one_statement_judges_series(backend: &Postgres) {
+    let store = backend.open().await;
+    let mut conn = sqlx::PgConnection::connect(&backend.url())
+        .await
+        .expect("connect to the test database");
+    let stream = StreamId::new("note", Uuid::new_v4());
+    // 1: series 1 from nothing; 2: series 1 expecting a version the stream
+    // is not at; 3: series 2 at the stream's version; 4: series 1 at the
+    // version 3 left, refused behind 2; 5: no series, the same version,
+    // appended; 6: series 3, broken before the batch; 7: series 2 again.
+    let answers: Vec<(i32, String, Option<i64>)> = sqlx::query_as(SERIES_BATCH)
+        .bind(stream.as_str())
+        .bind(vec![0i64, 5, 1, 2, 2, 3, 3])
+        .bind(vec![
+            Some(1i32),
+            Some(1),
+            Some(2),
+            Some(1),
+            None,
+            Some(3),
+            Some(2),
+        ])
+        .bind(vec![3i32])
+        .fetch_all(&mut conn)
+        .await
+        .expect("cma_append");
+    let judged: Vec<(&str, Option<i64>)> = answers
+        .iter()
+        .map(|(_, outcome, version)| (outcome.as_str(), *version))
+        .collect();
+    assert_eq!(
+        judged,
+        [
+            ("appended", Some(1)),
+            ("conflict", Some(1)),
+            ("appended", Some(2)),
+            ("conflict", Some(2)),
+            ("appended", Some(3)),
+            ("conflict", Some(3)),
+            ("appended", Some(4)),
+        ]
+    );
+    let written = store.read_stream_after(&stream, 0).await.expect("read");
+    assert_eq!(written.len(), 4, "refused appends wrote nothing");
     conn.close().await.expect("close");
     store.close().await;
 }
