@@ -47,10 +47,11 @@
 //! group-committed as the event log's writer does: whatever inserts wait
 //! when a transaction ends go into the next one. Commands are shown as a
 //! ratio to the write ceiling, reads to the GET ceiling. Before the
-//! ceilings and before each workload the bench waits until the server's
-//! projectors and worker have read the whole log (`/readyz`), so that no
-//! cell shares the machine with the emails and read models the cells
-//! before it left behind; it prints how long each wait took.
+//! ceilings and before each workload (not each cell) the bench waits until
+//! the server's projectors and worker followers have read the whole log
+//! (`/readyz`), so that no workload starts beside the read models and
+//! email enqueuing the workloads before it left behind (the worker's send
+//! loop is not waited for); it prints how long each wait took.
 
 use hdrhistogram::Histogram;
 use reqwest::{Client, RequestBuilder, StatusCode};
@@ -199,7 +200,7 @@ async fn run_backend(
     let scratch = tempfile::tempdir()?;
     let writes = WriteCeiling::start(database, &scratch.path().join("raw.db")).await?;
     let mut ceilings = BTreeMap::new();
-    let took = server.caught_up(true, SETTLE_WITHIN).await?;
+    let (took, _) = server.caught_up(true, SETTLE_WITHIN).await?;
     settled.push(settled_row(backend, "the ceilings", took));
     for baseline in [
         Workload::Ceiling(ceiling.url.clone()),
@@ -219,7 +220,7 @@ async fn run_backend(
         Workload::QuoteView,
         Workload::Inbox,
     ] {
-        let took = server.caught_up(true, SETTLE_WITHIN).await?;
+        let (took, _) = server.caught_up(true, SETTLE_WITHIN).await?;
         settled.push(settled_row(backend, workload.name(), took));
         for c in CONCURRENCY {
             let figures = drive(&seeded, workload.clone(), c, cell).await?;
@@ -234,7 +235,7 @@ async fn run_backend(
         Workload::Message,
         Workload::KeyedMessage,
     ] {
-        let took = server.caught_up(true, SETTLE_WITHIN).await?;
+        let (took, _) = server.caught_up(true, SETTLE_WITHIN).await?;
         settled.push(settled_row(
             backend,
             &format!("{} (open loop)", workload.name()),
@@ -348,35 +349,43 @@ impl Server {
     /// Waits until every projector has caught up with the copied log;
     /// prints how long that took.
     async fn wait_until_caught_up(&mut self) -> Result<()> {
-        let took = self
+        let (took, head) = self
             .caught_up(false, Duration::from_secs(1800))
             .await
-            .map_err(|e| format!("{e} (the copied log)"))?;
-        println!("the read models caught up with the copied log in {took:.1?}");
+            .map_err(|e| format!("{e} with the copied log"))?;
+        println!("the read models caught up with {head} events in {took:.1?}");
         Ok(())
     }
 
     /// Waits until every projector, and with `worker` every follower of
-    /// the worker, has read the whole log; how long that took.
-    async fn caught_up(&mut self, worker: bool, within: Duration) -> Result<Duration> {
+    /// the worker, has read the whole log; how long that took, and the
+    /// log's head then.
+    async fn caught_up(&mut self, worker: bool, within: Duration) -> Result<(Duration, Value)> {
         let started = Instant::now();
         let http = Client::new();
         while started.elapsed() < within {
             self.still_running()?;
             let ready: Value = http.get(self.url("/readyz")).send().await?.json().await?;
             let lag = |v: &Value| v["lag"].as_u64().unwrap_or(u64::MAX);
+            // No projector listed: their lag is not known.
             let mut behind = ready["projectors"]
                 .as_array()
-                .map_or(u64::MAX, |ps| ps.iter().map(lag).max().unwrap_or(0));
+                .and_then(|ps| ps.iter().map(lag).max())
+                .unwrap_or(u64::MAX);
             if worker {
                 behind = behind.max(lag(&ready["worker"]));
             }
             if behind == 0 {
-                return Ok(started.elapsed());
+                return Ok((started.elapsed(), ready["event_log_head"].clone()));
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            tokio::time::sleep(Duration::from_millis(250)).await;
         }
-        Err(format!("the read models or the worker did not catch up in {within:?}").into())
+        let what = if worker {
+            "the read models and the worker"
+        } else {
+            "the read models"
+        };
+        Err(format!("{what} did not catch up in {within:?}").into())
     }
 
     /// An error with the end of its log once `cma serve` has stopped.
